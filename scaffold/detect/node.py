@@ -1,0 +1,394 @@
+"""Node.js facts: what package.json, lockfiles, version files and the code say.
+
+Only facts are recorded here (which file said what); choosing a base image or a
+command is the planner's job. Every fact that a decision may rest on keeps the
+file it came from, so ``scaffold plan`` can show it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from scaffold.errors import InconsistentProjectError, MalformedFileError
+from scaffold.project import MAX_LOCKFILE_BYTES, Project
+
+LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "yarn.lock", "bun.lock", "bun.lockb")
+LOCK_TO_PM = {
+    "package-lock.json": "npm",
+    "npm-shrinkwrap.json": "npm",
+    "pnpm-lock.yaml": "pnpm",
+    "yarn.lock": "yarn",
+    "bun.lock": "bun",
+    "bun.lockb": "bun",
+}
+
+
+@dataclass(frozen=True)
+class Found:
+    """A value and the place it was read from."""
+
+    value: Any
+    source: str
+
+
+@dataclass(frozen=True)
+class PortHint:
+    port: int
+    source: str  # "src/server.js:12"
+    kind: str  # "env-fallback" (process.env.PORT || N) or "literal" (listen(N))
+
+
+@dataclass(frozen=True)
+class RcFile:
+    """A package-manager config file (.npmrc, .yarnrc.yml) and whether it holds credentials."""
+
+    path: str
+    literal_secret: bool  # a token or password written in the file itself
+    env_tokens: tuple[str, ...]  # ${VAR} references that the install will need
+
+
+@dataclass(frozen=True)
+class NodeFacts:
+    manifest: dict[str, Any]
+    name: str | None
+    scripts: dict[str, str]
+    main: str | None
+    dependencies: dict[str, str]
+    dev_dependencies: dict[str, str]
+    lockfiles: tuple[str, ...]
+    package_manager_field: Found | None  # "pnpm@9.1.0"
+    lock_details: dict[str, Any]  # per lockfile: version/kind facts
+    node_version_hints: tuple[Found, ...]  # in precedence order, as found
+    yarnrc: dict[str, Any] | None
+    yarn_releases: tuple[str, ...]
+    rc_files: tuple[RcFile, ...]
+    extra_install_files: tuple[str, ...]  # patches/, .pnpmfile.cjs, prisma schema …
+    existing_entries: tuple[str, ...]  # conventional entry files that exist
+    port_hints: tuple[PortHint, ...]
+    reads_port_env: bool
+    has_tsconfig: bool
+    tsconfig_out_dir: Found | None
+    files: frozenset[str] = field(default_factory=frozenset)  # top-level names
+
+    def has(self, name: str) -> bool:
+        return name in self.files
+
+    @property
+    def all_dependencies(self) -> dict[str, str]:
+        return {**self.dev_dependencies, **self.dependencies}
+
+
+def detect(project: Project) -> NodeFacts | None:
+    """Facts about the Node app at the project's root, or None if it is not one."""
+    if not project.has_file("package.json"):
+        return None
+    from scaffold.data import load
+
+    manifest = project.read_json("package.json")
+    if not isinstance(manifest, dict):
+        raise MalformedFileError(path="package.json", detail="the top level is not a JSON object")
+    node_data = load("node")
+    scripts = _str_dict(manifest.get("scripts"), "package.json", "scripts")
+    deps = _str_dict(manifest.get("dependencies"), "package.json", "dependencies")
+    dev = _str_dict(manifest.get("devDependencies"), "package.json", "devDependencies")
+    lockfiles = tuple(name for name in LOCKFILES if project.has_file(name))
+    pm_field = manifest.get("packageManager")
+    yarnrc = _read_yarnrc(project)
+    files = frozenset(project.list_dir("."))
+    lock_details = {name: _lock_details(project, name) for name in lockfiles}
+    _check_lock_matches_manifest(project, lock_details, deps, dev, _str_dict(manifest.get("optionalDependencies"), "package.json", "optionalDependencies"))
+    existing = tuple(rel for rel in node_data["entry_files"] if project.has_file(rel))
+    entry_candidates = _entry_candidates(manifest, scripts, existing)
+    port_hints, reads_env = _scan_ports(project, entry_candidates)
+    return NodeFacts(
+        manifest=manifest,
+        name=manifest.get("name") if isinstance(manifest.get("name"), str) else None,
+        scripts=scripts,
+        main=manifest.get("main") if isinstance(manifest.get("main"), str) else None,
+        dependencies=deps,
+        dev_dependencies=dev,
+        lockfiles=lockfiles,
+        package_manager_field=Found(pm_field, "package.json > packageManager") if isinstance(pm_field, str) and pm_field else None,
+        lock_details=lock_details,
+        node_version_hints=_node_version_hints(project, manifest),
+        yarnrc=yarnrc,
+        yarn_releases=tuple(f".yarn/releases/{n}" for n in project.list_dir(".yarn/releases") if n.endswith((".cjs", ".js"))),
+        rc_files=_rc_files(project),
+        extra_install_files=_extra_install_files(project, manifest, scripts),
+        existing_entries=existing,
+        port_hints=port_hints,
+        reads_port_env=reads_env,
+        has_tsconfig=project.has_file("tsconfig.json"),
+        tsconfig_out_dir=_tsconfig_out_dir(project),
+        files=files,
+    )
+
+
+# -- manifest helpers ----------------------------------------------------------
+
+def _str_dict(value: Any, path: str, key: str) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise MalformedFileError(path=path, detail=f'"{key}" must be an object of strings')
+    return dict(value)
+
+
+def _node_version_hints(project: Project, manifest: dict[str, Any]) -> tuple[Found, ...]:
+    """Every place that states a Node version, in scaffold's precedence order."""
+    hints: list[Found] = []
+    for rel in (".nvmrc", ".node-version"):
+        if project.has_file(rel):
+            text = _first_line(project.read_text(rel))
+            if text:
+                hints.append(Found(text, rel))
+    if project.has_file(".tool-versions"):
+        for line in project.read_text(".tool-versions").splitlines():
+            parts = line.split("#", 1)[0].split()
+            if len(parts) >= 2 and parts[0] in ("nodejs", "node"):
+                hints.append(Found(parts[1], ".tool-versions > nodejs"))
+                break
+    volta = manifest.get("volta")
+    if isinstance(volta, dict) and isinstance(volta.get("node"), str):
+        hints.append(Found(volta["node"], "package.json > volta > node"))
+    engines = manifest.get("engines")
+    if isinstance(engines, dict) and isinstance(engines.get("node"), str) and engines["node"].strip():
+        hints.append(Found(engines["node"].strip(), "package.json > engines > node"))
+    return tuple(hints)
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            return line
+    return ""
+
+
+def _read_yarnrc(project: Project) -> dict[str, Any] | None:
+    if not project.has_file(".yarnrc.yml"):
+        return None
+    data = project.read_yaml(".yarnrc.yml")
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise MalformedFileError(path=".yarnrc.yml", detail="the top level is not a mapping")
+    return data
+
+
+_SECRET_KEYS = re.compile(r"(_authToken|_auth|_password|npmAuthToken|npmAuthIdent|password|token)\s*[=:]\s*(\S+)", re.I)
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}")
+
+
+def _rc_files(project: Project) -> tuple[RcFile, ...]:
+    found = []
+    for rel in (".npmrc", ".yarnrc.yml", ".yarnrc", "bunfig.toml"):
+        if not project.has_file(rel):
+            continue
+        literal = False
+        env_tokens: list[str] = []
+        for line in project.read_text(rel).splitlines():
+            stripped = line.strip()
+            if stripped.startswith(("#", ";")):
+                continue
+            match = _SECRET_KEYS.search(stripped)
+            if not match:
+                continue
+            value = match.group(2).strip("\"'")
+            refs = _ENV_REF.findall(value)
+            if refs:
+                env_tokens.extend(r for r in refs if r not in env_tokens)
+            elif value:
+                literal = True
+        found.append(RcFile(rel, literal, tuple(env_tokens)))
+    return tuple(found)
+
+
+def _extra_install_files(project: Project, manifest: dict[str, Any], scripts: dict[str, str]) -> tuple[str, ...]:
+    """Files the install step reads besides the manifest and lockfile."""
+    extra = []
+    for rel in ("patches", ".yarn/patches", ".yarn/plugins"):
+        if project.has_dir(rel):
+            extra.append(rel)
+    for rel in (".pnpmfile.cjs", "pnpm-workspace.yaml", "bunfig.toml"):
+        if project.has_file(rel):
+            extra.append(rel)
+    return tuple(extra)
+
+
+def _tsconfig_out_dir(project: Project) -> Found | None:
+    if not project.has_file("tsconfig.json"):
+        return None
+    text = project.read_text("tsconfig.json")
+    # tsconfig is JSONC (comments, trailing commas); a regex is enough for one key.
+    match = re.search(r'"outDir"\s*:\s*"([^"]+)"', _strip_json_comments(text))
+    if not match:
+        return None
+    out = match.group(1).strip().removeprefix("./").rstrip("/")
+    return Found(out, "tsconfig.json > compilerOptions > outDir") if out else None
+
+
+def _strip_json_comments(text: str) -> str:
+    return re.sub(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*.*?\*/', lambda m: m.group(1) or "", text, flags=re.S)
+
+
+# -- lockfiles -------------------------------------------------------------------
+
+def _lock_details(project: Project, name: str) -> dict[str, Any]:
+    if name in ("package-lock.json", "npm-shrinkwrap.json"):
+        data = project.read_json(name, limit=MAX_LOCKFILE_BYTES)
+        if not isinstance(data, dict):
+            raise MalformedFileError(path=name, detail="the top level is not a JSON object")
+        version = data.get("lockfileVersion", 1)
+        root = (data.get("packages") or {}).get("") or {}
+        if "packages" in data:
+            names = set(root.get("dependencies") or {}) | set(root.get("devDependencies") or {}) | set(root.get("optionalDependencies") or {})
+        else:
+            names = set(data.get("dependencies") or {})
+        installs = {
+            key.rsplit("node_modules/", 1)[-1]
+            for key, meta in (data.get("packages") or {}).items()
+            if key and isinstance(meta, dict) and meta.get("hasInstallScript")
+        }
+        return {"lockfileVersion": version, "root_names": names, "install_script_packages": sorted(installs)}
+    if name == "pnpm-lock.yaml":
+        data = project.read_yaml(name, limit=MAX_LOCKFILE_BYTES)
+        if not isinstance(data, dict):
+            raise MalformedFileError(path=name, detail="the top level is not a mapping")
+        version = str(data.get("lockfileVersion", ""))
+        importer = (data.get("importers") or {}).get(".") if "importers" in data else data
+        importer = importer or {}
+        names = set()
+        for key in ("dependencies", "devDependencies", "optionalDependencies"):
+            names |= set(importer.get(key) or {})
+        installs = sorted(
+            key.lstrip("/").rsplit("@", 1)[0]
+            for key, meta in (data.get("packages") or {}).items()
+            if isinstance(meta, dict) and meta.get("requiresBuild")
+        )
+        return {"lockfileVersion": version, "root_names": names, "install_script_packages": installs}
+    if name == "yarn.lock":
+        text = project.read_text(name, limit=MAX_LOCKFILE_BYTES)
+        berry = "__metadata:" in text
+        names = set()
+        for line in text.splitlines():
+            if line and not line[0].isspace() and line.rstrip().endswith(":") and not line.startswith(("#", "__metadata")):
+                for spec in line.rstrip(":").split(","):
+                    spec = spec.strip().strip('"')
+                    if spec:
+                        names.add(spec[: spec.index("@", 1)] if "@" in spec[1:] else spec)
+        return {"kind": "berry" if berry else "classic", "root_names": None, "all_names": names}
+    if name == "bun.lock":
+        text = project.read_text(name, limit=MAX_LOCKFILE_BYTES)
+        import json
+
+        try:
+            data = json.loads(re.sub(r",(\s*[}\]])", r"\1", text))
+        except json.JSONDecodeError as exc:
+            raise MalformedFileError(path=name, detail=f"invalid JSON at line {exc.lineno}: {exc.msg}") from None
+        root = ((data.get("workspaces") or {}).get("")) or {}
+        names = set()
+        for key in ("dependencies", "devDependencies", "optionalDependencies"):
+            names |= set(root.get(key) or {})
+        return {"lockfileVersion": data.get("lockfileVersion"), "root_names": names}
+    return {"binary": True, "root_names": None}
+
+
+def _check_lock_matches_manifest(
+    project: Project, details: dict[str, dict[str, Any]], deps: dict[str, str], dev: dict[str, str], optional: dict[str, str]
+) -> None:
+    """A frozen install fails when the lockfile misses a declared dependency: say so now."""
+    declared = set(deps) | set(dev) | set(optional)
+    for lockfile, info in details.items():
+        names = info.get("root_names")
+        if names is None:
+            names = info.get("all_names")
+        if names is None:
+            continue
+        missing = sorted(declared - names)
+        if missing:
+            shown = ", ".join(missing[:3]) + (" …" if len(missing) > 3 else "")
+            pm = LOCK_TO_PM[lockfile]
+            raise InconsistentProjectError(
+                path=lockfile,
+                detail=f"does not match package.json: no entry for {shown}; a frozen install would fail",
+                hint=f"run `{pm} install` and commit the updated {lockfile}",
+            )
+
+
+# -- entry points and ports ----------------------------------------------------
+
+def _entry_candidates(manifest: dict[str, Any], scripts: dict[str, str], existing: tuple[str, ...]) -> list[str]:
+    """Files likely to hold the server code, for the port scan."""
+    files: list[str] = []
+    for script in (scripts.get("start"), scripts.get("start:prod"), scripts.get("serve")):
+        if script:
+            files.extend(w for w in script.split() if re.search(r"\.(c|m)?(j|t)sx?$", w))
+    main = manifest.get("main")
+    if isinstance(main, str):
+        files.append(main)
+    files.extend(existing)
+    out = []
+    for f in files:
+        f = f.removeprefix("./")
+        # a built file (dist/index.js) came from a source file: scan src/ too
+        if f not in out:
+            out.append(f)
+    return out
+
+
+_ENV_FALLBACK = re.compile(
+    r"process\.env\.PORT\)?\s*(?:\|\||\?\?)\s*['\"`]?(\d{2,5})"
+    r"|(?:Bun|import\.meta)\.env\.PORT\)?\s*(?:\|\||\?\?)\s*['\"`]?(\d{2,5})"
+)
+_LITERALS = (
+    re.compile(r"\.listen\(\s*(\d{2,5})\b"),
+    re.compile(r"\.listen\(\s*\{[^}]*?\bport\s*:\s*(\d{2,5})\b", re.S),
+    re.compile(r"serve\(\s*\{[^}]*?\bport\s*:\s*(\d{2,5})\b", re.S),
+    re.compile(r"\bconst\s+PORT\s*=\s*(\d{2,5})\b", re.I),
+)
+_SCAN_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts")
+_MAX_SCAN_BYTES = 256 * 1024
+
+
+def _scan_ports(project: Project, entries: list[str]) -> tuple[tuple[PortHint, ...], bool]:
+    """Ports the code listens on, entry files first, then other sources in a stable order."""
+    order: list[str] = []
+    for rel in entries:
+        if project.has_file(rel) and rel.endswith(_SCAN_SUFFIXES):
+            order.append(rel)
+        # dist/index.js is built from src/index.ts: scan the source twin
+        stem = re.sub(r"^(dist|build|out|lib)/", "src/", rel)
+        for suffix in (".ts", ".mts", ".js"):
+            twin = re.sub(r"\.(c|m)?js$", suffix, stem)
+            if twin != rel and project.has_file(twin):
+                order.append(twin)
+    for rel in project.walk_files(".", suffixes=_SCAN_SUFFIXES, limit=300):
+        if rel not in order and not rel.endswith((".d.ts", ".config.js", ".config.ts", ".config.mjs")):
+            order.append(rel)
+    hints: list[PortHint] = []
+    reads_env = False
+    for rel in order:
+        try:
+            if project.path(rel).stat().st_size > _MAX_SCAN_BYTES:
+                continue
+            text = project.read_text(rel)
+        except Exception:  # an unreadable source file is not a reason to stop
+            continue
+        if "env.PORT" in text:
+            reads_env = True
+        for match in _ENV_FALLBACK.finditer(text):
+            port = int(match.group(1) or match.group(2))
+            hints.append(PortHint(port, f"{rel}:{_line_of(text, match.start())}", "env-fallback"))
+        for pattern in _LITERALS:
+            for match in pattern.finditer(text):
+                hints.append(PortHint(int(match.group(1)), f"{rel}:{_line_of(text, match.start())}", "literal"))
+        if hints:
+            break  # the first file that names a port is the server
+    return tuple(h for h in hints if 1 <= h.port <= 65535), reads_env
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1

@@ -1,0 +1,121 @@
+"""Errors meant for the person running scaffold.
+
+Every class builds its own one-line message from keyword arguments, so the
+text is the same wherever the error is raised, and carries the exit code the
+CLI returns. Anything that is not a ScaffoldError is a bug and keeps its
+traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_DRIFT = 1  # --check found differences, or a merge left conflicts
+EXIT_BAD_INPUT = 2  # malformed project files, nothing detected, bad usage
+EXIT_INTERRUPTED = 130
+
+
+class ScaffoldError(Exception):
+    """Base class: a message for the user plus an exit code."""
+
+    exit_code = EXIT_BAD_INPUT
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        self.message = message
+        self.hint = hint
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+def _rel(path: Path | str) -> str:
+    return str(path)
+
+
+class MalformedFileError(ScaffoldError):
+    """A project file could not be parsed (JSON, YAML, TOML, lockfile)."""
+
+    def __init__(self, *, path: Path | str, detail: str, hint: str | None = None) -> None:
+        super().__init__(f"{_rel(path)}: cannot parse: {detail}", hint=hint or "fix the file and run scaffold again")
+
+
+class UnreadableFileError(ScaffoldError):
+    """A project file exists but cannot be read (permissions, too big, a link loop)."""
+
+    def __init__(self, *, path: Path | str, detail: str, hint: str | None = None) -> None:
+        super().__init__(f"{_rel(path)}: cannot read: {detail}", hint=hint)
+
+
+class InconsistentProjectError(ScaffoldError):
+    """Project files disagree with each other (a lockfile that does not match its manifest)."""
+
+    def __init__(self, *, path: Path | str, detail: str, hint: str | None = None) -> None:
+        super().__init__(f"{_rel(path)}: {detail}", hint=hint)
+
+
+class MissingEntryError(ScaffoldError):
+    """The start command names a file that is not in the project and is not built."""
+
+    def __init__(self, *, path: Path | str, detail: str, hint: str | None = None) -> None:
+        super().__init__(f"{_rel(path)}: {detail}", hint=hint)
+
+
+class UnsatisfiableVersionError(ScaffoldError):
+    """A version range that no known release satisfies."""
+
+    def __init__(self, *, path: Path | str, spec: str, known: str, hint: str | None = None) -> None:
+        super().__init__(
+            f"{_rel(path)}: no release satisfies {spec!r} (known release lines: {known})",
+            hint=hint or "fix the range or pass the version explicitly",
+        )
+
+
+class NothingDetectedError(ScaffoldError):
+    """No supported ecosystem was found in the folder."""
+
+    def __init__(self, *, path: Path | str) -> None:
+        super().__init__(
+            f"{_rel(path)}: no supported project found (looked for package.json, pyproject.toml, requirements.txt, Pipfile)",
+            hint="run scaffold in the project's folder, or pass its path",
+        )
+
+
+class UsageError(ScaffoldError):
+    """A flag or answer that cannot be used as given."""
+
+
+class InteractiveSessionError(ScaffoldError):
+    """A question would be needed but there is no terminal to ask it on."""
+
+    def __init__(self, *, question: str, flags: str) -> None:
+        super().__init__(f"cannot ask {question!r}: standard input is not a terminal", hint=f"pass {flags}")
+
+
+class DriftError(ScaffoldError):
+    """--check found files that differ from what scaffold would write now."""
+
+    exit_code = EXIT_DRIFT
+
+    def __init__(self, *, paths: list[str]) -> None:
+        super().__init__(f"out of date: {', '.join(paths)}", hint="run `scaffold init` to update them")
+
+
+class ConflictError(ScaffoldError):
+    """A file on disk was edited and differs from what scaffold would write."""
+
+    exit_code = EXIT_DRIFT
+
+    def __init__(self, *, paths: list[str], hint: str | None = None) -> None:
+        super().__init__(
+            f"not overwritten, edited since scaffold wrote it: {', '.join(paths)}",
+            hint=hint or "use --diff to see the change, --force to overwrite (a backup is kept)",
+        )
+
+
+class DockerUnavailableError(ScaffoldError):
+    """No Docker engine answered."""
+
+    def __init__(self, *, detail: str) -> None:
+        super().__init__(f"no Docker engine is reachable: {detail}", hint="start Docker (or set DOCKER_HOST) and try again")

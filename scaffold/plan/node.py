@@ -1,0 +1,473 @@
+"""Node facts + answers -> a BuildPlan.
+
+Stages: ``base`` (the runtime image and WORKDIR), ``pm`` (the pinned package
+manager, only when the image lacks it), ``deps`` (production dependencies, from
+the manifest and lockfile alone, so source edits never invalidate it),
+``build`` (all dependencies + sources + the build script, only when there is
+one) and ``runtime`` (production dependencies + what runs, as a non-root user).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from scaffold.data import load, versions
+from scaffold.detect.node import NodeFacts
+from scaffold.errors import MissingEntryError, ScaffoldError
+from scaffold.plan.model import BuildPlan, Decision
+from scaffold.plan.node_version import resolve_node_major
+from scaffold.plan.package_manager import PackageManager, choose_package_manager, setup_commands
+from scaffold.plan.start_command import ParsedScript, dev_command_match, follow_run, parse_script
+from scaffold.project import Project
+
+APP_UID = 1000  # the "node" and "bun" users of the official images
+
+
+def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> BuildPlan:
+    warnings: list[str] = []
+    notes: list[str] = []
+    decisions: dict[str, Decision] = {}
+
+    is_bun_runtime = _uses_bun_runtime(facts, answers)
+    version = resolve_node_major(facts.node_version_hints, answers.get("node_version"))
+    warnings.extend(version.warnings)
+    major = int(version.decision.value)
+    decisions["node_version"] = version.decision
+
+    pm_decision, pm, pm_warnings = choose_package_manager(facts, answers.get("package_manager"), major)
+    warnings.extend(pm_warnings)
+    decisions["package_manager"] = pm_decision
+    if pm.lockfile:
+        decisions["lockfile"] = Decision(pm.lockfile, "found in the project")
+
+    decisions["image_name"] = _image_name(project, facts, answers)
+    decisions["base_image"] = _base_image(major, pm, is_bun_runtime, answers)
+
+    build_decision = _build_command(facts, pm, answers)
+    decisions["build_command"] = build_decision
+    has_build = build_decision.value is not None
+
+    out_dir = _output_dir(facts, build_decision) if has_build else None
+    if out_dir is not None:
+        decisions["build_output"] = out_dir
+
+    start = _start_command(project, facts, pm, answers, has_build, out_dir, warnings, notes, is_bun_runtime)
+    decisions["start_command"] = start
+
+    port = _port(facts, answers)
+    decisions["port"] = port
+    decisions["healthcheck"] = Decision(
+        bool(answers.get("healthcheck", True)), "--no-healthcheck" if answers.get("healthcheck") is False else "default"
+    )
+
+    install_files = _install_files(facts, pm)
+    secrets, secret_notes = _secrets(facts)
+    notes.extend(secret_notes)
+    install_files = [f for f in install_files if f not in {s["file"] for s in secrets if s["file"]}]
+
+    prod_install = pm.install(production=True)
+    full_install = pm.install(production=False)
+    ignore_scripts = _lifecycle_needs_dev_tools(facts)
+    if ignore_scripts:
+        prod_install = _with_ignore_scripts(prod_install, pm)
+        notes.append(
+            f"the root {ignore_scripts[0]} script calls {ignore_scripts[1]}, a devDependency: the production install runs with --ignore-scripts"
+        )
+    env_install: list[str] = []
+    if pm.name == "yarn" and pm.berry and (facts.yarnrc or {}).get("nodeLinker") != "node-modules":
+        env_install.append("YARN_NODE_LINKER=node-modules")
+        notes.append(".yarnrc.yml uses Plug'n'Play: the image installs with nodeLinker node-modules, which runs the same code without the PnP loader")
+
+    pm_setup = [] if is_bun_runtime else setup_commands(pm, major, facts.package_manager_field is not None)
+    runtime_copies, prune = _runtime_copies(project, facts, has_build, out_dir, start.value)
+    if prune:
+        notes.append("the build output folder is unknown: the runtime copies the whole built app, with dev dependencies pruned")
+
+    start_argv: list[str] = list(start.value)
+    runtime_needs_pm = bool(start_argv) and start_argv[0] in ("pnpm", "yarn") and bool(pm_setup)
+    env_pairs = [("NODE_ENV", "production"), ("PORT", str(port.value))]
+    for key, value in sorted(_start_env(facts).items()):
+        if key not in ("NODE_ENV", "PORT"):
+            env_pairs.append((key, value))
+
+    runtime_name = "bun" if is_bun_runtime else "node"
+    healthcheck = None
+    if decisions["healthcheck"].value:
+        healthcheck = json.dumps([runtime_name, "-e", _healthcheck_script()])
+    dockerfile = {
+        "runtime": runtime_name,
+        "node_version": major,
+        "base_image": decisions["base_image"].value,
+        "base_image_arg": _base_image_arg(decisions["base_image"].value, major, is_bun_runtime),
+        "package_manager": pm.name,
+        "pm_label": pm.label,
+        "pm_setup": pm_setup,
+        "pm_cache": {"id": "npm", "target": "/root/.npm"},
+        "runtime_from": "pm" if runtime_needs_pm else "base",
+        "install_copy": _copy_groups(install_files),
+        "install_mounts": [f"--mount=type=cache,id={pm.cache_id},target={pm.cache_target}", *(s["mount"] for s in secrets)],
+        "install_prefix": "".join(f"{env} " for env in [*env_install, *(s["env"] for s in secrets if s.get("env"))]),
+        "build_secrets": [s["cli"] for s in secrets],
+        "install_env": env_install,
+        "prod_install": prod_install,
+        "full_install": full_install,
+        "build": has_build,
+        "build_command": build_decision.value,
+        "prune": prune,
+        "prune_command": _prune_command(pm) if prune else None,
+        "runtime_copies": runtime_copies,
+        "env": [f"{k}={_env_quote(v)}" for k, v in env_pairs],
+        "port": port.value,
+        "user": f"{APP_UID}:{APP_UID}",
+        "cmd": json.dumps(start_argv),
+        "healthcheck": healthcheck,
+        "labels": _labels(facts, decisions["image_name"].value),
+        "next_steps": [],
+    }
+    from scaffold.dockerignore import node_dockerignore
+
+    dockerignore, ignore_notes = node_dockerignore(project, must_keep=_must_keep(install_files, runtime_copies, start_argv), secret_files=[s["file"] for s in secrets if s["file"]])
+    notes.extend(ignore_notes)
+    plan = BuildPlan(
+        ecosystem="node",
+        template="node",
+        decisions=decisions,
+        dockerfile=dockerfile,
+        dockerignore=dockerignore,
+        warnings=warnings,
+        notes=notes,
+    )
+    dockerfile["next_steps"] = plan.next_steps()
+    return plan
+
+
+# -- small decisions ---------------------------------------------------------------
+
+def _uses_bun_runtime(facts: NodeFacts, answers: dict[str, Any]) -> bool:
+    pm = answers.get("package_manager")
+    if pm:
+        return pm == "bun"
+    field = facts.package_manager_field.value if facts.package_manager_field else ""
+    return str(field).startswith("bun@") or (not field and facts.lockfiles[:1] in (("bun.lock",), ("bun.lockb",)))
+
+
+def _image_name(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Decision:
+    if answers.get("image_name"):
+        return Decision(answers["image_name"], "--name")
+    if facts.name:
+        return Decision(_docker_name(facts.name.rsplit("/", 1)[-1]), "package.json > name")
+    return Decision(_docker_name(project.root.name), "folder name")
+
+
+def _docker_name(raw: str) -> str:
+    name = re.sub(r"[^a-z0-9._-]+", "-", raw.lower()).strip("-._")
+    return name or "app"
+
+
+def _base_image(major: int, pm: PackageManager, bun: bool, answers: dict[str, Any]) -> Decision:
+    if answers.get("base_image"):
+        return Decision(answers["base_image"], "--base-image")
+    data = versions()
+    if bun:
+        return Decision(f"{data['bun']['image']}:{pm.version}-slim", "versions.toml > bun.image + bun version")
+    suite = data["node"]["debian_suite"] if major >= 20 else "bookworm"
+    return Decision(f"{data['node']['image']}:{major}-{suite}-slim", "versions.toml > node.image, Debian slim")
+
+
+def _base_image_arg(image: str, major: int, bun: bool) -> dict[str, str] | None:
+    """Expose the Node major as a build arg when the image tag is the standard one."""
+    prefix = f"node:{major}-"
+    if not bun and image.startswith(prefix):
+        return {"name": "NODE_VERSION", "value": str(major), "from": "node:${NODE_VERSION}-" + image[len(prefix):]}
+    return None
+
+
+def _build_command(facts: NodeFacts, pm: PackageManager, answers: dict[str, Any]) -> Decision:
+    if "build" in answers and answers["build"] is not None:
+        return Decision(answers["build"] or None, "--build")
+    script = facts.scripts.get("build")
+    if script:
+        return Decision(pm.run("build"), "package.json > scripts > build")
+    return Decision(None, "no build script")
+
+
+def _output_dir(facts: NodeFacts, build: Decision) -> Decision | None:
+    script = facts.scripts.get("build", "")
+    match = re.search(r"(?:--outDir|--out-dir|--outdir|-d|-o)[ =]([\w./-]+)", script)
+    if match:
+        return Decision(match.group(1).removeprefix("./").rstrip("/"), "package.json > scripts > build")
+    if facts.tsconfig_out_dir and ("tsc" in script or "nest build" in script):
+        return Decision(facts.tsconfig_out_dir.value, facts.tsconfig_out_dir.source)
+    return None
+
+
+def _start_command(
+    project: Project,
+    facts: NodeFacts,
+    pm: PackageManager,
+    answers: dict[str, Any],
+    has_build: bool,
+    out_dir: Decision | None,
+    warnings: list[str],
+    notes: list[str],
+    bun: bool,
+) -> Decision:
+    runtime = "bun" if bun else "node"
+    if answers.get("start"):
+        parsed = parse_script(answers["start"])
+        if parsed.complex:
+            return Decision(["sh", "-c", answers["start"]], "--start")
+        return Decision(parsed.argv, "--start")
+    for name in ("start", "start:prod", "start:production", "serve:prod", "prod"):
+        followed = follow_run(name, facts.scripts)
+        if followed is None:
+            continue
+        real_name, parsed = followed
+        where = f"package.json > scripts > {real_name}"
+        dev = dev_command_match(parsed.argv)
+        if dev:
+            notes.append(f"{where} runs a dev server or watcher ({dev}): not used in production")
+            continue
+        if parsed.complex:
+            notes.append(f"{where} needs a shell; started through {pm.name} run, so prefer `docker run --init` for clean shutdowns")
+            return Decision(pm.run_argv(name) if pm.name != "bun" else ["bun", "run", name], where)
+        argv = _exec_argv(parsed, facts, runtime, warnings)
+        _check_entry(project, argv, has_build, where, out_dir)
+        return Decision(argv, where)
+    if facts.main:
+        main = facts.main.removeprefix("./")
+        if project.has_file(main) or has_build:
+            return Decision([runtime, main], "package.json > main")
+        warnings.append(f"package.json > main names {main}, which does not exist; ignored")
+    if has_build and out_dir is not None:
+        for name in load("node")["built_entry_files"]:
+            stem = name.rsplit(".", 1)[0]
+            if any(project.has_file(f"src/{stem}{ext}") for ext in (".ts", ".mts", ".js", ".mjs")):
+                return Decision([runtime, f"{out_dir.value}/{name}"], f"{out_dir.source} + src/{stem}")
+    if facts.existing_entries:
+        return Decision([runtime, facts.existing_entries[0]], "conventional entry file")
+    raise ScaffoldError(
+        "package.json: no start command: no usable scripts.start, no main and no server.js/index.js/app.js",
+        hint="add a start script or pass --start 'node path/to/server.js'",
+    )
+
+
+def _exec_argv(parsed: ParsedScript, facts: NodeFacts, runtime: str, warnings: list[str]) -> list[str]:
+    argv = list(parsed.argv)
+    tool = argv[0]
+    if tool in ("node", "bun", "npx", "deno"):
+        if tool == "npx" and len(argv) > 1:
+            argv = argv[1:]
+            tool = argv[0]
+        else:
+            return argv
+    if tool in facts.dependencies or _bin_of_dependency(tool, facts.dependencies):
+        return [f"node_modules/.bin/{tool}", *argv[1:]]
+    if tool in facts.dev_dependencies or _bin_of_dependency(tool, facts.dev_dependencies):
+        warnings.append(
+            f"the start command runs {tool}, which comes from a devDependency and is not installed in the production image; move it to dependencies"
+        )
+        return [f"node_modules/.bin/{tool}", *argv[1:]]
+    return argv
+
+
+def _bin_of_dependency(tool: str, deps: dict[str, str]) -> bool:
+    """Common binaries whose package name differs from the command."""
+    owners = {"react-router-serve": "@react-router/serve", "remix-serve": "@remix-run/serve", "nest": "@nestjs/cli"}
+    return owners.get(tool) in deps
+
+
+def _check_entry(project: Project, argv: list[str], has_build: bool, where: str, out_dir: Decision | None) -> None:
+    """`node missing.js` fails at start; catch it now unless a build step may create it."""
+    if not argv or argv[0] not in ("node", "bun"):
+        return
+    target = next((a for a in argv[1:] if not a.startswith("-") and a not in ("run",)), None)
+    if target is None or not re.search(r"\.(c|m)?(j|t)sx?$", target):
+        return
+    rel = target.removeprefix("./")
+    if project.has_file(rel):
+        return
+    if has_build:
+        return
+    raise MissingEntryError(
+        path="package.json",
+        detail=f"{where} runs {rel}, which does not exist and no build script creates it",
+        hint="fix the script or pass --start",
+    )
+
+
+def _port(facts: NodeFacts, answers: dict[str, Any]) -> Decision:
+    if answers.get("port"):
+        return Decision(int(answers["port"]), "--port")
+    for kind in ("env-fallback", "literal"):
+        for hint in facts.port_hints:
+            if hint.kind == kind:
+                label = "process.env.PORT fallback" if kind == "env-fallback" else "listen()"
+                return Decision(hint.port, f"{hint.source} ({label})")
+    return Decision(int(versions()["frameworks"]["node"]["default_port"]), "versions.toml > frameworks.node.default_port")
+
+
+def _start_env(facts: NodeFacts) -> dict[str, str]:
+    followed = follow_run("start", facts.scripts)
+    if followed is None:
+        return {}
+    return dict(followed[1].env)
+
+
+# -- files ------------------------------------------------------------------------
+
+def _install_files(facts: NodeFacts, pm: PackageManager) -> list[str]:
+    files = ["package.json"]
+    if pm.lockfile:
+        files.append(pm.lockfile)
+    for rc in (".npmrc", ".yarnrc.yml", ".yarnrc", "bunfig.toml"):
+        if facts.has(rc):
+            files.append(rc)
+    files.extend(facts.yarn_releases and [".yarn/releases"] or [])
+    files.extend(f for f in facts.extra_install_files if f not in files)
+    return files
+
+
+def _copy_groups(files: list[str]) -> list[dict[str, Any]]:
+    """Group top-level files into one COPY; folders each get their own destination."""
+    plain = [f for f in files if not _is_dir_like(f)]
+    groups: list[dict[str, Any]] = []
+    if plain:
+        groups.append({"src": plain, "dest": "./"})
+    for f in files:
+        if _is_dir_like(f):
+            groups.append({"src": [f], "dest": f"./{f}/"})
+    return groups
+
+
+def _is_dir_like(path: str) -> bool:
+    return path in ("patches", ".yarn/releases", ".yarn/patches", ".yarn/plugins", "prisma")
+
+
+def _secrets(facts: NodeFacts) -> tuple[list[dict[str, str]], list[str]]:
+    """Config files with credentials are mounted as build secrets, never copied."""
+    secrets: list[dict[str, str]] = []
+    notes: list[str] = []
+    for rc in facts.rc_files:
+        if rc.literal_secret:
+            ident = rc.path.lstrip(".").replace(".", "_")
+            target = f"/app/{rc.path}"
+            secrets.append({
+                "file": rc.path,
+                "mount": f"--mount=type=secret,id={ident},target={target},required=true",
+                "cli": f"id={ident},src={rc.path}",
+            })
+            notes.append(
+                f"{rc.path} holds a credential: it is kept out of the build context and mounted only during the install (docker build --secret id={ident},src={rc.path})"
+            )
+        for var in rc.env_tokens:
+            ident = var.lower()
+            secrets.append({
+                "file": "",
+                "mount": f"--mount=type=secret,id={ident},required=true",
+                "env": f'{var}="$(cat /run/secrets/{ident})"',
+                "cli": f"id={ident},env={var}",
+            })
+            notes.append(
+                f"{rc.path} reads ${{{var}}}: pass it as a build secret (docker build --secret id={ident},env={var}); it never lands in a layer"
+            )
+    return secrets, notes
+
+
+def _lifecycle_needs_dev_tools(facts: NodeFacts) -> tuple[str, str] | None:
+    """A root install script (husky's prepare, say) that calls a devDependency breaks a production install."""
+    for name in load("node")["install_lifecycle_scripts"]:
+        script = facts.scripts.get(name)
+        if not script:
+            continue
+        for word in re.split(r"[\s;&|()]+", script):
+            if word in facts.dev_dependencies and word not in facts.dependencies:
+                return name, word
+            if word == "prisma" and "prisma" in facts.dev_dependencies:
+                return name, word
+    return None
+
+
+def _with_ignore_scripts(command: str, pm: PackageManager) -> str:
+    if pm.name == "yarn" and pm.berry:
+        return command  # yarn berry never runs the root's own lifecycle on focus
+    return f"{command} --ignore-scripts"
+
+
+def _prune_command(pm: PackageManager) -> str:
+    if pm.name == "npm":
+        return "npm prune --omit=dev --no-audit --no-fund"
+    if pm.name == "pnpm":
+        return "pnpm prune --prod"
+    if pm.name == "yarn" and pm.berry:
+        return "yarn workspaces focus --all --production"
+    if pm.name == "yarn":
+        return "yarn install --frozen-lockfile --production --non-interactive --ignore-scripts"
+    return "bun install --frozen-lockfile --production"
+
+
+def _runtime_copies(
+    project: Project, facts: NodeFacts, has_build: bool, out_dir: Decision | None, start_argv: list[str]
+) -> tuple[list[dict[str, str]], bool]:
+    """What the runtime stage copies after the production node_modules."""
+    if not has_build:
+        return [{"from": "", "src": ".", "dest": "."}], False
+    if out_dir is None:
+        return [{"from": "build", "src": "/app", "dest": "."}], True
+    copies = [{"from": "build", "src": f"/app/{out_dir.value}", "dest": f"./{out_dir.value}"}]
+    wanted: list[str] = ["package.json"]
+    for name in load("node")["runtime_asset_dirs"]:
+        if project.has_dir(name):
+            wanted.append(name)
+    entry = next((a for a in start_argv[1:] if re.search(r"\.(c|m)?(j|t)sx?$", a)), None)
+    if entry:
+        top = entry.removeprefix("./").split("/", 1)[0]
+        if top != out_dir.value and top not in wanted and (project.has_file(top) or project.has_dir(top)):
+            wanted.append(top)
+    for path in wanted:
+        dest = "./" if path == "package.json" else f"./{path}"
+        copies.append({"from": "build", "src": f"/app/{path}", "dest": dest})
+    return copies, False
+
+
+def _must_keep(install_files: list[str], runtime_copies: list[dict[str, str]], start_argv: list[str]) -> list[str]:
+    keep = list(install_files)
+    for copy in runtime_copies:
+        src = copy["src"].removeprefix("/app").lstrip("/")
+        if src and src != ".":
+            keep.append(src)
+    entry = next((a for a in start_argv[1:] if re.search(r"\.(c|m)?(j|t)sx?$", a)), None)
+    if entry:
+        keep.append(entry.removeprefix("./"))
+    return keep
+
+
+def _labels(facts: NodeFacts, name: str) -> list[str]:
+    labels = [("org.opencontainers.image.title", name)]
+    manifest = facts.manifest
+    if isinstance(manifest.get("description"), str) and manifest["description"].strip():
+        labels.append(("org.opencontainers.image.description", manifest["description"].strip()))
+    repo = manifest.get("repository")
+    url = repo.get("url") if isinstance(repo, dict) else repo if isinstance(repo, str) else None
+    if isinstance(url, str) and url.startswith(("https://", "git+https://", "git://")):
+        labels.append(("org.opencontainers.image.source", url.removeprefix("git+").removesuffix(".git")))
+    if isinstance(manifest.get("license"), str):
+        labels.append(("org.opencontainers.image.licenses", manifest["license"]))
+    return [f"{key}={json.dumps(value)}" for key, value in labels]
+
+
+def _env_quote(value: str) -> str:
+    return value if re.fullmatch(r"[\w./:@-]*", value) else json.dumps(value)
+
+
+def _healthcheck_script() -> str:
+    """Asks the app over HTTP with the runtime's own fetch: slim images have no curl or wget.
+
+    Any answer below 500 counts as healthy: an API may 404 on "/" and still be up.
+    """
+    return (
+        "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/')"
+        ".then(r=>process.exit(r.status<500?0:1),()=>process.exit(1))"
+    )

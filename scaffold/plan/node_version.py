@@ -1,0 +1,132 @@
+"""Which Node release line to build on.
+
+Exact pins (.nvmrc, .node-version, .tool-versions, volta) win over an engines
+range because they say what the developers actually run; the engines range is
+still checked against the pin and a mismatch is reported. A range picks the
+newest supported line that satisfies it, using node-semver so that ranges mean
+exactly what npm means by them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from scaffold.data import versions
+from scaffold.errors import UnsatisfiableVersionError, UsageError
+from scaffold.plan.model import Decision
+
+_ALIASES_LATEST = {"node", "latest", "current", "stable"}
+
+
+@dataclass(frozen=True)
+class NodeVersion:
+    decision: Decision  # value: the major, as an int
+    warnings: tuple[str, ...] = ()
+
+
+def resolve_node_major(hints: tuple, override: str | None) -> NodeVersion:
+    """The Node major to use, from a CLI override, the project's hints, or the LTS default."""
+    data = versions()["node"]
+    warnings: list[str] = []
+    if override:
+        major = _major_from_pin(override, "--node-version", data)
+        if major is None:
+            raise UsageError(f"--node-version: cannot read {override!r} as a Node version (use e.g. 24, 22.11 or lts)")
+        return NodeVersion(Decision(major, "--node-version"), ())
+    pins = [h for h in hints if "engines" not in h.source]
+    engines = next((h for h in hints if "engines" in h.source), None)
+    for pin in pins:
+        major = _major_from_pin(pin.value, pin.source, data)
+        if major is None:
+            if _looks_like_range(pin.value):
+                major = _newest_line_for_range(pin.value, pin.source, data, warnings)
+            else:
+                warnings.append(f"{pin.source}: cannot read {pin.value!r} as a Node version; ignored")
+                continue
+        if engines is not None and not _line_satisfies(major, engines.value, data):
+            warnings.append(
+                f"{pin.source} asks for Node {major}, which {engines.source} ({engines.value!r}) does not allow; using {major}"
+            )
+        _warn_if_eol(major, data, warnings)
+        return NodeVersion(Decision(major, pin.source), tuple(warnings))
+    if engines is not None:
+        major = _newest_line_for_range(engines.value, engines.source, data, warnings)
+        return NodeVersion(Decision(major, engines.source), tuple(warnings))
+    return NodeVersion(Decision(int(data["lts"]), "versions.toml > node.lts (current LTS)"), ())
+
+
+def _major_from_pin(text: str, source: str, data: dict) -> int | None:
+    value = text.strip().lower().removeprefix("v")
+    if value in ("lts/*", "lts", "lts/latest"):
+        return int(data["lts"])
+    if value.startswith("lts/"):
+        name = value.removeprefix("lts/")
+        if name in data["codenames"]:
+            return int(data["codenames"][name])
+        if name.startswith("-"):  # lts/-1: one LTS before the newest
+            lts_lines = sorted(v for v in data["codenames"].values() if v <= int(data["lts"]))
+            try:
+                return int(lts_lines[-1 - int(name[1:])])
+            except (ValueError, IndexError):
+                return None
+        return None
+    if value in data["codenames"]:
+        return int(data["codenames"][value])
+    if value in _ALIASES_LATEST:
+        return max(int(v) for v in data["supported"])
+    match = re.fullmatch(r"(\d+)(?:\.(?:\d+|x|\*))?(?:\.(?:\d+|x|\*))?", value)
+    return int(match.group(1)) if match else None
+
+
+def _looks_like_range(text: str) -> bool:
+    return bool(re.search(r"[<>=^~|* ]|\.x", text))
+
+
+def _candidates(major: int, spec_versions: list[str], data: dict) -> list[str]:
+    """Versions of one line worth testing against a range: its first, its latest, and the range's own bounds."""
+    out = [f"{major}.0.0"]
+    latest = data["latest"].get(str(major))
+    if latest:
+        out.append(latest)
+    for v in spec_versions:
+        parts = v.split(".")
+        if parts[0] == str(major):
+            out.append(v)
+            out.append(f"{parts[0]}.{parts[1]}.{int(parts[2]) + 1}")
+    return out
+
+
+def _line_satisfies(major: int, spec: str, data: dict) -> bool:
+    import nodesemver
+
+    try:
+        rng = nodesemver.make_range(spec, True)
+    except Exception:
+        return True  # unreadable ranges are reported where they are resolved
+    bounds = [str(c.semver) for group in rng.set for c in group if c.semver is not None and hasattr(c.semver, "major")]
+    return any(nodesemver.satisfies(v, spec, True) for v in _candidates(major, bounds, data))
+
+
+def _newest_line_for_range(spec: str, source: str, data: dict, warnings: list[str]) -> int:
+    import nodesemver
+
+    if nodesemver.valid_range(spec, True) is None:
+        raise UnsatisfiableVersionError(path=source.split(" > ")[0], spec=spec, known="not a valid semver range")
+    supported = sorted((int(v) for v in data["supported"]), reverse=True)
+    for major in supported:
+        if _line_satisfies(major, spec, data):
+            return major
+    others = sorted((int(v) for v in data["known"]), reverse=True)
+    for major in others:
+        if _line_satisfies(major, spec, data):
+            warnings.append(f"{source} ({spec!r}) allows no supported Node line; using end-of-life Node {major}")
+            return major
+    known = ", ".join(str(v) for v in sorted(set(supported) | set(others)))
+    raise UnsatisfiableVersionError(path=source.split(" > ")[0], spec=spec, known=known)
+
+
+def _warn_if_eol(major: int, data: dict, warnings: list[str]) -> None:
+    supported = [int(v) for v in data["supported"]]
+    if major not in supported:
+        warnings.append(f"Node {major} is not a supported release line (supported: {', '.join(map(str, supported))})")

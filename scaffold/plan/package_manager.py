@@ -1,0 +1,141 @@
+"""The package manager, its pinned version, and the commands and caches that go with it.
+
+Order of evidence: a CLI flag, then package.json's packageManager field, then
+the lockfile. A package manager other than npm is installed at the version the
+project pins, or (with no pin) at the version that writes that lockfile format,
+never "latest", so the image does not change under the project.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scaffold.data import versions
+from scaffold.detect.node import LOCK_TO_PM, NodeFacts
+from scaffold.errors import UsageError
+from scaffold.plan.model import Decision
+
+KNOWN = ("npm", "pnpm", "yarn", "bun")
+
+
+@dataclass(frozen=True)
+class PackageManager:
+    name: str  # npm | pnpm | yarn | bun
+    version: str | None  # exact version to install, None = the image's own
+    berry: bool  # yarn 2+
+    lockfile: str | None
+    cache_target: str
+    cache_id: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}@{self.version}" if self.version else self.name
+
+    def install(self, *, production: bool) -> str:
+        """A frozen install (or a plain one without a lockfile)."""
+        frozen = self.lockfile is not None
+        if self.name == "npm":
+            verb = "ci" if frozen else "install"
+            return f"npm {verb}{' --omit=dev' if production else ''} --no-audit --no-fund"
+        if self.name == "pnpm":
+            return f"pnpm install{' --frozen-lockfile' if frozen else ''}{' --prod' if production else ''}"
+        if self.name == "yarn" and self.berry:
+            if production:
+                return "yarn workspaces focus --all --production"
+            return f"yarn install{' --immutable' if frozen else ''}"
+        if self.name == "yarn":
+            return f"yarn install{' --frozen-lockfile' if frozen else ''}{' --production' if production else ''} --non-interactive"
+        return f"bun install{' --frozen-lockfile' if frozen else ''}{' --production' if production else ''}"
+
+    def run(self, script: str) -> str:
+        if self.name == "npm":
+            return f"npm run {script}"
+        return f"{self.name} run {script}"
+
+    def run_argv(self, script: str) -> list[str]:
+        return ["npm", "run", script] if self.name == "npm" else [self.name, "run", script]
+
+
+def choose_package_manager(facts: NodeFacts, override: str | None, node_major: int) -> tuple[Decision, PackageManager, list[str]]:
+    warnings: list[str] = []
+    pm_data = versions()["node"]["package_managers"]
+    pinned_name, pinned_version = None, None
+    if facts.package_manager_field:
+        raw = str(facts.package_manager_field.value)
+        name, _, ver = raw.partition("@")
+        ver = ver.split("+", 1)[0]
+        if name in KNOWN:
+            pinned_name, pinned_version = name, ver or None
+        else:
+            warnings.append(f"package.json > packageManager names {name!r}, which scaffold does not know; ignored")
+    lock_pms = [LOCK_TO_PM[name] for name in facts.lockfiles]
+    if override:
+        if override not in KNOWN:
+            raise UsageError(f"--package-manager: {override!r} is not one of {', '.join(KNOWN)}")
+        name, source = override, "--package-manager"
+    elif pinned_name:
+        name, source = pinned_name, "package.json > packageManager"
+        if lock_pms and pinned_name not in lock_pms:
+            warnings.append(f"packageManager says {pinned_name} but the lockfile is {facts.lockfiles[0]}; following packageManager")
+    elif lock_pms:
+        name, source = lock_pms[0], facts.lockfiles[0]
+        if len(set(lock_pms)) > 1:
+            warnings.append(f"several lockfiles ({', '.join(facts.lockfiles)}); using {facts.lockfiles[0]}; delete the others")
+    else:
+        name, source = "npm", "default (no lockfile)"
+
+    lockfile = next((lf for lf in facts.lockfiles if LOCK_TO_PM[lf] == name), None)
+    if lockfile is None:
+        warnings.append(
+            f"no lockfile for {name}: the install is not reproducible; run `{name} install` and commit the lockfile"
+        )
+    berry = False
+    version = pinned_version if pinned_name == name else None
+    if name == "yarn":
+        kind = facts.lock_details.get("yarn.lock", {}).get("kind")
+        berry = kind == "berry" or (version is not None and not version.startswith("1.")) or (
+            kind is None and facts.yarnrc is not None
+        )
+        if version is None:
+            version = pm_data["yarn_berry"] if berry else pm_data["yarn_classic"]
+    elif name == "pnpm" and version is None:
+        lock_version = str(facts.lock_details.get("pnpm-lock.yaml", {}).get("lockfileVersion", ""))
+        version = pm_data["pnpm_by_lockfile"].get(lock_version, pm_data["pnpm_default"])
+    elif name == "bun" and version is None:
+        version = pm_data["bun"]
+    cache_target, cache_id = _cache_for(name, berry)
+    pm = PackageManager(name, version, berry, lockfile, cache_target, cache_id)
+    return Decision(pm.label, source), pm, warnings
+
+
+def _cache_for(name: str, berry: bool) -> tuple[str, str]:
+    """The folder each package manager keeps its download cache in, as root in the image."""
+    if name == "npm":
+        return "/root/.npm", "npm"
+    if name == "pnpm":
+        return "/root/.local/share/pnpm/store", "pnpm"
+    if name == "yarn" and berry:
+        return "/root/.yarn/berry/cache", "yarn-berry"
+    if name == "yarn":
+        return "/usr/local/share/.cache/yarn", "yarn"
+    return "/root/.bun/install/cache", "bun"
+
+
+def setup_commands(pm: PackageManager, node_major: int, pinned_by_project: bool) -> list[str]:
+    """Commands that put the pinned package manager into the image (empty: the image has it)."""
+    bundles_yarn = node_major <= int(versions()["node"]["image_bundles_yarn_until"])
+    if pm.name == "npm":
+        return [f"npm install -g npm@{pm.version}"] if pm.version and pinned_by_project else []
+    if pm.name == "pnpm":
+        return [f"npm install -g pnpm@{pm.version}"]
+    if pm.name == "yarn" and pm.berry:
+        # @yarnpkg/cli-dist is the package Corepack itself downloads for Yarn 2+;
+        # --force replaces the Yarn 1 that Node <= 24 images link at /usr/local/bin/yarn.
+        force = " --force" if bundles_yarn else ""
+        return [f"npm install -g{force} @yarnpkg/cli-dist@{pm.version}"]
+    if pm.name == "yarn":
+        if bundles_yarn and pm.version == versions()["node"]["package_managers"]["yarn_classic"]:
+            return []
+        force = " --force" if bundles_yarn else ""
+        return [f"npm install -g{force} yarn@{pm.version}"]
+    return []

@@ -1,0 +1,88 @@
+"""Turning package.json scripts into a production start command.
+
+A start script is used unless it runs a dev server or watcher. A plain
+``node file`` (possibly behind env assignments, cross-env or ``npm run``) is run
+as node directly in exec form, so SIGTERM reaches the app and not a package
+manager that does not forward it.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+
+from scaffold.data import load
+
+_SHELL_OPERATORS = {"&&", "||", ";", "|", "&", ">", ">>", "<", "2>&1"}
+_RUNNERS = {"npm": ("run",), "pnpm": ("run",), "yarn": ("run",), "bun": ("run",)}
+
+
+@dataclass(frozen=True)
+class ParsedScript:
+    argv: list[str]  # the command, env assignments removed
+    env: dict[str, str]
+    complex: bool  # needs a shell (&&, pipes, substitutions)
+
+
+def parse_script(script: str) -> ParsedScript:
+    if any(marker in script for marker in ("$(", "`", "${")):
+        return ParsedScript([], {}, True)
+    try:
+        words = shlex.split(script)
+    except ValueError:
+        return ParsedScript([], {}, True)
+    if any(w in _SHELL_OPERATORS for w in words) or not words:
+        return ParsedScript(words, {}, True)
+    env: dict[str, str] = {}
+    while words and (words[0] == "cross-env" or _is_assignment(words[0])):
+        word = words.pop(0)
+        if word != "cross-env":
+            key, _, value = word.partition("=")
+            env[key] = value
+    return ParsedScript(words, env, not words)
+
+
+def _is_assignment(word: str) -> bool:
+    key, sep, _ = word.partition("=")
+    return bool(sep) and key.replace("_", "").isalnum() and not key[0].isdigit()
+
+
+def dev_command_match(argv: list[str]) -> str | None:
+    """The dev-server pattern this command matches ("nodemon", "next dev", "node --watch"), if any."""
+    if not argv:
+        return None
+    tool = argv[0].rsplit("/", 1)[-1]
+    rest = argv[1:]
+    first_arg = next((a for a in rest if not a.startswith("-")), None)
+    for pattern in load("node")["dev_commands"]:
+        words = pattern.split()
+        if words[0] != tool:
+            continue
+        if len(words) == 1:
+            return pattern
+        wanted = words[1:]
+        if wanted[0].startswith("-"):
+            if any(a == wanted[0] or a.startswith(wanted[0] + "=") for a in rest):
+                return pattern
+        elif wanted == [first_arg] or (len(wanted) == 2 and rest[:2] == wanted):
+            return pattern
+    return None
+
+
+def follow_run(script_name: str, scripts: dict[str, str], depth: int = 0) -> tuple[str, ParsedScript] | None:
+    """Resolve ``npm run x`` / ``yarn x`` chains to the script that really runs."""
+    script = scripts.get(script_name)
+    if script is None or depth > 4:
+        return None
+    parsed = parse_script(script)
+    argv = parsed.argv
+    if not parsed.complex and argv and argv[0] in _RUNNERS:
+        rest = argv[1:]
+        if rest and rest[0] in ("run", "run-script"):
+            rest = rest[1:]
+        if len(rest) == 1 and rest[0] in scripts and rest[0] != script_name:
+            inner = follow_run(rest[0], scripts, depth + 1)
+            if inner is not None:
+                name, inner_parsed = inner
+                return name, ParsedScript(inner_parsed.argv, {**parsed.env, **inner_parsed.env}, inner_parsed.complex)
+    return script_name, parsed

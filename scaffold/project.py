@@ -1,0 +1,158 @@
+"""A read-only view of the project folder.
+
+Detectors read the repository only through this class, so detection is a pure
+function of a folder: fixtures are plain directories, and every read error
+(parse failure, permission, huge file, symlink loop) becomes one clear
+ScaffoldError naming the file instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scaffold.errors import MalformedFileError, UnreadableFileError
+
+# A manifest or config bigger than this is not a real one; refuse it rather than
+# parse megabytes. Lockfiles of large monorepos are legitimately big.
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
+MAX_LOCKFILE_BYTES = 256 * 1024 * 1024
+
+# Folders that are never part of the app's sources and can be huge.
+SKIP_DIRS = frozenset(
+    {
+        "node_modules", ".git", ".hg", ".svn", ".venv", "venv", "__pycache__", ".yarn",
+        ".next", ".nuxt", ".output", ".svelte-kit", ".turbo", ".cache", "dist", "build",
+        "coverage", ".pytest_cache", ".mypy_cache", ".tox", ".pnpm-store",
+    }
+)
+
+
+@dataclass
+class Project:
+    """The folder being scaffolded; paths given to methods are relative to ``root``."""
+
+    root: Path
+    _cache: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.root = Path(self.root).resolve()
+
+    # -- plain queries -------------------------------------------------------
+    def path(self, rel: str) -> Path:
+        return self.root / rel
+
+    def has_file(self, rel: str) -> bool:
+        try:
+            return (self.root / rel).is_file()
+        except OSError:
+            return False
+
+    def has_dir(self, rel: str) -> bool:
+        try:
+            return (self.root / rel).is_dir()
+        except OSError:
+            return False
+
+    def first_existing(self, *rels: str) -> str | None:
+        return next((rel for rel in rels if self.has_file(rel)), None)
+
+    def list_dir(self, rel: str = ".") -> list[str]:
+        """Names in a folder, sorted, so every caller sees a stable order."""
+        try:
+            return sorted(entry.name for entry in os.scandir(self.root / rel))
+        except OSError:
+            return []
+
+    def walk_files(self, rel: str = ".", *, suffixes: tuple[str, ...] = (), limit: int = 500) -> Iterator[str]:
+        """Source files under ``rel`` in a stable order, skipping dependency and build folders.
+
+        Symlinked folders are not followed, so a link loop cannot hang the walk.
+        """
+        count = 0
+        start = self.root / rel
+        for dirpath, dirnames, filenames in os.walk(start, followlinks=False):
+            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+            for name in sorted(filenames):
+                if suffixes and not name.endswith(suffixes):
+                    continue
+                full = Path(dirpath) / name
+                if full.is_symlink():
+                    continue
+                yield full.relative_to(self.root).as_posix()
+                count += 1
+                if count >= limit:
+                    return
+
+    # -- reading -------------------------------------------------------------
+    def read_text(self, rel: str, *, limit: int = MAX_CONFIG_BYTES) -> str:
+        key = ("text", rel)
+        if key in self._cache:
+            return self._cache[key]
+        full = self.root / rel
+        try:
+            size = full.stat().st_size
+        except OSError as exc:
+            raise UnreadableFileError(path=rel, detail=_os_reason(exc)) from None
+        if size > limit:
+            raise UnreadableFileError(
+                path=rel,
+                detail=f"{size // 1024} KiB is larger than the {limit // 1024} KiB scaffold reads",
+                hint="is this really the project's file?",
+            )
+        try:
+            data = full.read_bytes()
+        except OSError as exc:
+            raise UnreadableFileError(path=rel, detail=_os_reason(exc)) from None
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise MalformedFileError(path=rel, detail=f"not UTF-8 text (byte {exc.start})") from None
+        self._cache[key] = text
+        return text
+
+    def read_json(self, rel: str, *, limit: int = MAX_CONFIG_BYTES) -> Any:
+        key = ("json", rel)
+        if key not in self._cache:
+            text = self.read_text(rel, limit=limit)
+            try:
+                self._cache[key] = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise MalformedFileError(path=rel, detail=f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        return self._cache[key]
+
+    def read_toml(self, rel: str) -> dict[str, Any]:
+        key = ("toml", rel)
+        if key not in self._cache:
+            text = self.read_text(rel)
+            try:
+                self._cache[key] = tomllib.loads(text)
+            except tomllib.TOMLDecodeError as exc:
+                raise MalformedFileError(path=rel, detail=f"invalid TOML: {exc}") from None
+        return self._cache[key]
+
+    def read_yaml(self, rel: str, *, limit: int = MAX_CONFIG_BYTES) -> Any:
+        key = ("yaml", rel)
+        if key not in self._cache:
+            text = self.read_text(rel, limit=limit)
+            import yaml  # lazy: only YAML projects pay for it
+
+            try:
+                self._cache[key] = yaml.safe_load(text)
+            except yaml.YAMLError as exc:
+                mark = getattr(exc, "problem_mark", None)
+                where = f" at line {mark.line + 1}" if mark is not None else ""
+                problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+                raise MalformedFileError(path=rel, detail=f"invalid YAML{where}: {problem}") from None
+        return self._cache[key]
+
+
+def _os_reason(exc: OSError) -> str:
+    if exc.errno == 40:  # ELOOP
+        return "symbolic link loop"
+    return exc.strerror or exc.__class__.__name__
