@@ -1,0 +1,3 @@
+from hello import create_app
+
+application = create_app()
