@@ -1,0 +1,7 @@
+"use strict";
+
+function greeting(name) {
+  return `hello, ${name}`;
+}
+
+module.exports = { greeting };

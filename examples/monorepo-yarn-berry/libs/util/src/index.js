@@ -1,0 +1,7 @@
+"use strict";
+
+function label(name) {
+  return `hello, ${name}`;
+}
+
+module.exports = { label };
