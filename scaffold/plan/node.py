@@ -258,7 +258,8 @@ def _runtime_layout(
         return _Layout(copies, True, None, notes)
     self_contained = shape is not None and shape.kind == "node" and not shape.prod_deps
     node_modules_from: str | None = None if self_contained else "deps"
-    if node_modules_from and not (facts.dependencies or facts.manifest.get("optionalDependencies")):
+    workspaces = bool(facts.manifest.get("workspaces")) or facts.has("pnpm-workspace.yaml")
+    if node_modules_from and not (facts.dependencies or facts.manifest.get("optionalDependencies") or workspaces):
         # A production install of nothing writes no node_modules folder, and COPY would fail.
         node_modules_from = None
         notes.append("package.json declares no dependencies: the image gets no node_modules")
