@@ -138,6 +138,15 @@ def _json_settings(project: Project, fid: str, config: str) -> dict[str, Found]:
                 out["builder"] = Found(options["builder"]["type"], f"{config} > compilerOptions > builder > type")
             if options.get("webpack") is True:
                 out["builder"] = Found("webpack", f"{config} > compilerOptions > webpack")
+        ts_config = options.get("tsConfigPath") if isinstance(options, dict) else None
+        ts_config = ts_config if isinstance(ts_config, str) else "tsconfig.build.json"
+        if project.has_file(ts_config):
+            text = strip_js_comments(project.read_text(ts_config))
+            for key in ("outDir", "rootDir"):
+                match = re.search(rf'"{key}"\s*:\s*"([^"]+)"', text)
+                if match and match.group(1).strip():
+                    value = match.group(1).strip().removeprefix("./").rstrip("/") or "."
+                    out[key] = Found(value, f"{ts_config} > compilerOptions > {key}")
         return out
     return {}
 

@@ -174,15 +174,14 @@ def _generic(ctx: _Context, why: str) -> RuntimeShape:
     )
 
 
-def _replaced(ctx: _Context, command: list[str] | str, reason: str = "") -> list[str]:
+def _replaced(ctx: _Context, command: list[str]) -> list[str]:
     """A note when the project's start script is not what the image runs."""
     if ctx.start_script is None:
         return []
     name, parsed = ctx.start_script
-    shown = command if isinstance(command, str) else " ".join(command)
-    if parsed.argv[:1] and _bin(parsed.argv) == _bin(command.split() if isinstance(command, str) else command) and parsed.argv[1:] == (command.split() if isinstance(command, str) else command)[1:]:
+    if [_bin(parsed.argv), *parsed.argv[1:]] == [_bin(command), *command[1:]]:
         return []
-    return [f"package.json > scripts > {name} ({' '.join(parsed.argv)}) is not used: {reason or 'the image runs'} `{shown}`"]
+    return [f"package.json > scripts > {name} ({' '.join(parsed.argv)}) is not used: the image runs `{' '.join(command)}`"]
 
 
 def _static(ctx: _Context, variant: str, root: Decision, fallback: str | None, extra_source: str = "") -> RuntimeShape:
@@ -365,7 +364,7 @@ def _astro(ctx: _Context) -> RuntimeShape:
     adapters = [m for m in ctx.fw.imports if m.startswith("@astrojs/") and m not in ("@astrojs/check",) and _is_astro_adapter(m)]
     config = ctx.fw.config_file or "astro.config.mjs"
     if not adapters:
-        source = ctx.setting_source("output") or f"{config} has no server adapter" if ctx.fw.config_file else "no astro.config file"
+        source = f"{config} has no server adapter" if ctx.fw.config_file else "no astro.config file"
         return _static(ctx, "static", Decision(out, ctx.setting_source("outDir") or "Astro's default outDir"), None, source)
     if adapter_pkg not in adapters:
         raise ScaffoldError(
@@ -439,23 +438,23 @@ def _serve_package(ctx: _Context, out: str, out_source: str, entry: str, extra_c
 
 def _nestjs(ctx: _Context) -> RuntimeShape:
     """NestJS is a plain Node server once built: `node dist/main.js`, never `nest start`."""
-    out_found = ctx.facts.tsconfig_out_dir
-    out = Decision(out_found.value, out_found.source) if out_found else Decision(ctx.rule["out"], "NestJS's default outDir")
+    found = ctx.fw.settings.get("outDir") or ctx.facts.tsconfig_out_dir
+    out = Decision(found.value, found.source) if found else Decision(ctx.rule["out"], "NestJS's default outDir")
     if ctx.start_script is not None:
         name, parsed = ctx.start_script
-        if not parsed.complex and _bin(parsed.argv) == "node":
-            target = next((a for a in parsed.argv[1:] if not a.startswith("-")), None)
-            if target:
-                return _nest_shape(ctx, out, list(parsed.argv), f"package.json > scripts > {name}")
-    entry_file = ctx.setting("entryFile") or ctx.rule["entry_file"]
-    root = ctx.facts.tsconfig_root_dir.value if ctx.facts.tsconfig_root_dir else (ctx.setting("sourceRoot") or ctx.rule["source_root"])
-    rel = f"{entry_file}.js"
+        target = next((a for a in parsed.argv[1:] if not a.startswith("-")), None)
+        if not parsed.complex and _bin(parsed.argv) == "node" and target:
+            argv = list(parsed.argv)
+            if "." not in target.rsplit("/", 1)[-1]:
+                # `node dist/main` relies on CommonJS adding .js; the full name also works for ES modules
+                argv[argv.index(target)] = f"{target}.js"
+            return _nest_shape(ctx, out, argv, f"package.json > scripts > {name}")
     source_root = ctx.setting("sourceRoot") or ctx.rule["source_root"]
-    if root != source_root:
-        rel = f"{source_root.removeprefix(root).strip('/')}/{rel}".lstrip("/")
-    source = ctx.source(
-        f"{ctx.setting_source('entryFile') or 'entryFile main'} in {out.value}/",
-    )
+    root_found = ctx.fw.settings.get("rootDir") or ctx.facts.tsconfig_root_dir
+    root = root_found.value if root_found else source_root
+    entry = f"{source_root}/{ctx.setting('entryFile') or ctx.rule['entry_file']}.js"
+    rel = entry[len(root) + 1 :] if root not in ("", ".") and entry.startswith(root + "/") else entry
+    source = ctx.source(ctx.setting_source("entryFile") or f"entryFile {ctx.rule['entry_file']}", out.source)
     return _nest_shape(ctx, out, ["node", f"{out.value}/{rel}"], source)
 
 
