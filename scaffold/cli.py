@@ -184,7 +184,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     project, plan = _saved_plan(args)
     docker_cli.build(project.root, plan)
-    print(f"built {plan.image_name}; start it with: scaffold run {args.path}")
+    name_flag = f" --name {args.image_name}" if args.image_name else ""
+    print(f"built {plan.image_name}; start it with: scaffold run {args.path}{name_flag}")
     return EXIT_OK
 
 

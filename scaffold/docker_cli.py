@@ -55,7 +55,11 @@ def build_command(plan: BuildPlan) -> list[str]:
 
 
 def run_command(plan: BuildPlan, host_port: int | None = None) -> list[str]:
-    return ["docker", "run", "-d", "-p", f"{host_port or plan.port}:{plan.port}", plan.image_name]
+    return ["docker", "run", "-d", *_container_args(plan, host_port)]
+
+
+def _container_args(plan: BuildPlan, host_port: int | None) -> list[str]:
+    return ["-p", f"{host_port or plan.port}:{plan.port}", plan.image_name]
 
 
 def build(root: Path, plan: BuildPlan) -> None:
@@ -81,10 +85,28 @@ def run(root: Path, plan: BuildPlan, host_port: int | None = None) -> Started:
         raise UsageError(f"image {plan.image_name!r} not found", hint="run `scaffold build` first")
     command = run_command(plan, host_port)
     print("+ " + " ".join(command), file=sys.stderr, flush=True)
-    result = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise DockerCommandError(command="docker run", code=result.returncode, detail=_last_line(result.stderr))
-    return Started(container_id=result.stdout.strip()[:12], url=f"http://localhost:{host_port or plan.port}/")
+    # `docker run -d` as create + start, so a container that cannot start (a port already
+    # taken) is removed instead of left behind in the Created state.
+    created = subprocess.run(["docker", "create", *_container_args(plan, host_port)], cwd=root, capture_output=True, text=True, check=False)
+    if created.returncode != 0:
+        raise DockerCommandError(command="docker run", code=created.returncode, detail=_docker_error(created.stderr))
+    container = created.stdout.strip()
+    started = subprocess.run(["docker", "start", container], capture_output=True, text=True, check=False)
+    if started.returncode != 0:
+        subprocess.run(["docker", "rm", "-f", container], capture_output=True, check=False)
+        raise DockerCommandError(command="docker run", code=started.returncode, detail=_docker_error(started.stderr))
+    return Started(container_id=container[:12], url=f"http://localhost:{host_port or plan.port}/")
+
+
+def _docker_error(stderr: str) -> str:
+    """Docker's own reason, without its "Error response from daemon" framing and usage hints."""
+    for line in stderr.splitlines():
+        line = line.strip()
+        if line and not line.startswith("Run 'docker"):
+            for prefix in ("docker: ", "Error response from daemon: ", "Error: "):
+                line = line.removeprefix(prefix)
+            return line
+    return _last_line(stderr)
 
 
 def _last_line(text: str) -> str:
