@@ -22,10 +22,11 @@ import pytest
 import yaml
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from conftest import EXAMPLES, ROOT, docker_required
+from conftest import EXAMPLES, ROOT, docker_required, example_targets
 from scaffold.ci import WORKFLOW, workflow_context
 from scaffold.cli import main
 from scaffold.compose import render_compose
+from scaffold.errors import NothingDetectedError
 from scaffold.guide import render_guide
 from scaffold.plan import plan_project
 from scaffold.project import Project
@@ -132,6 +133,21 @@ def test_two_apps_snapshot(tmp_path, snapshot):
     root, plans = _two_apps(tmp_path)
     assert _workflow(root, plans) == snapshot(name="workflow", extension_class=YamlSnapshot)
     assert render_compose(root, plans) == snapshot(name="compose", extension_class=YamlSnapshot)
+
+
+# -- every example ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "folder", "app"), example_targets(), ids=[t[0] for t in example_targets()])
+def test_every_example_ships_valid_files(name, folder, app, tmp_path):
+    """compose.yaml passes `docker compose config` and the workflow passes actionlint, for every example."""
+    root = _copy(folder.name, tmp_path)
+    try:
+        plan = _plan(root, {"app": app} if app else {})
+    except NothingDetectedError:
+        pytest.skip(f"{name}: no planner for this ecosystem yet")
+    (root / "compose.yaml").write_text(render_compose(root, [plan]))
+    assert plan.image_name in _compose_config(root)["services"]
+    _lint_workflow(_workflow(root, [plan]), tmp_path)
 
 
 # -- compose ----------------------------------------------------------------------------
