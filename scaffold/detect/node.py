@@ -312,7 +312,13 @@ def _lock_details(project: Project, name: str) -> dict[str, Any]:
             all_names = {key.rsplit("node_modules/", 1)[-1] for key in packages if "node_modules/" in key}
         else:
             all_names = _v1_names(data.get("dependencies") or {})
-        return {"lockfileVersion": version, "root_names": names, "install_script_packages": sorted(installs), "all_names": all_names}
+        return {
+            "lockfileVersion": version,
+            "root_names": names,
+            "install_script_packages": sorted(installs),
+            "all_names": all_names,
+            "dev_optional_peers": _dev_optional_peers(packages),
+        }
     if name == "pnpm-lock.yaml":
         data = project.read_yaml(name, limit=MAX_LOCKFILE_BYTES)
         if not isinstance(data, dict):
@@ -355,6 +361,46 @@ def _lock_details(project: Project, name: str) -> dict[str, Any]:
             names |= set(root.get(key) or {})
         return {"lockfileVersion": data.get("lockfileVersion"), "root_names": names}
     return {"binary": True, "root_names": None}
+
+
+def _dev_optional_peers(packages: dict[str, Any]) -> list[str]:
+    """Lockfile paths npm keeps in a production install although only dev tools need them.
+
+    npm marks a devDependency "devOptional" when a production package names it as an
+    optional peer (@prisma/client and the prisma CLI, many packages and typescript),
+    and `--omit=dev` keeps those. An optional peer is never required, so the
+    devDependency and the devOptional packages only it pulls in can go.
+    """
+    root = packages.get("") or {}
+    dev = set(root.get("devDependencies") or {}) - set(root.get("dependencies") or {})
+
+    def meta(name: str) -> dict[str, Any]:
+        entry = packages.get(f"node_modules/{name}")
+        return entry if isinstance(entry, dict) else {}
+
+    needed_by_prod: set[str] = set()  # names a production package really depends on
+    optional_peer_of_prod: set[str] = set()
+    for key, entry in packages.items():
+        if not key or not isinstance(entry, dict) or entry.get("dev") or entry.get("devOptional"):
+            continue
+        needed_by_prod |= set(entry.get("dependencies") or {}) | set(entry.get("optionalDependencies") or {})
+        peer_meta = entry.get("peerDependenciesMeta") or {}
+        for name in entry.get("peerDependencies") or {}:
+            if (peer_meta.get(name) or {}).get("optional"):
+                optional_peer_of_prod.add(name)
+            else:
+                needed_by_prod.add(name)
+    removable = {n for n in dev if meta(n).get("devOptional") and n in optional_peer_of_prod and n not in needed_by_prod}
+    changed = True
+    while changed:
+        changed = False
+        for name in sorted(removable):
+            for child in meta(name).get("dependencies") or {}:
+                if child not in removable and child not in needed_by_prod and meta(child).get("devOptional"):
+                    removable.add(child)
+                    changed = True
+    bins = {f"node_modules/.bin/{b}" for n in removable if isinstance(meta(n).get("bin"), dict) for b in meta(n)["bin"]}
+    return sorted(bins | {f"node_modules/{n}" for n in removable})
 
 
 def _v1_names(tree: dict[str, Any]) -> set[str]:

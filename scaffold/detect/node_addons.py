@@ -34,6 +34,8 @@ class PrismaFacts:
     schema_source: str
     config_file: str | None  # prisma.config.ts
     generators: tuple[tuple[str, str | None], ...]  # (provider, output) per generator block
+    engine_types: tuple[str, ...] = ()  # engineType per generator block that sets one ("client" = no Rust engine)
+    major: int | None = None  # from the @prisma/client (or prisma) version range
 
 
 def detect_native(project: Project, lock_details: dict[str, dict[str, Any]], deps: dict[str, str], dev: dict[str, str]) -> NativeFacts:
@@ -90,8 +92,11 @@ def detect_prisma(project: Project, manifest: dict[str, Any], deps: dict[str, st
     cli = "dependencies" if "prisma" in deps else "devDependencies" if "prisma" in dev else None
     config = next((rel for rel in ("prisma.config.ts", "prisma.config.mts", "prisma.config.js", "prisma.config.mjs") if project.has_file(rel)), None)
     schema, schema_source = _schema_path(project, manifest, config, data["schema_default"])
-    generators = _generators(project, schema) if schema else ()
-    return PrismaFacts(package, cli, schema, schema_source, config, generators)
+    generators, engines = _generators(project, schema) if schema else ((), ())
+    spec = deps.get(package.value) or dev.get(package.value) or ""
+    match = re.search(r"(\d+)", spec)
+    major = int(match.group(1)) if match and not spec.startswith(("workspace:", "file:", "link:")) else None
+    return PrismaFacts(package, cli, schema, schema_source, config, generators, engines, major)
 
 
 def _schema_path(project: Project, manifest: dict[str, Any], config: str | None, default_dir: str) -> tuple[str | None, str]:
@@ -113,15 +118,19 @@ def _schema_path(project: Project, manifest: dict[str, Any], config: str | None,
 _GENERATOR = re.compile(r"generator\s+\w+\s*\{(.*?)\}", re.S)
 
 
-def _generators(project: Project, schema: str) -> tuple[tuple[str, str | None], ...]:
+def _generators(project: Project, schema: str) -> tuple[tuple[tuple[str, str | None], ...], tuple[str, ...]]:
     files = [schema] if project.has_file(schema) else [
         f"{schema}/{name}" for name in project.list_dir(schema) if name.endswith(".prisma")
     ]
     out: list[tuple[str, str | None]] = []
+    engines: list[str] = []
     for rel in files:
         text = re.sub(r"//[^\n]*", "", project.read_text(rel))
         for block in _GENERATOR.finditer(text):
             provider = re.search(r"""provider\s*=\s*["']([^"']+)["']""", block.group(1))
             output = re.search(r"""output\s*=\s*["']([^"']+)["']""", block.group(1))
+            engine = re.search(r"""engineType\s*=\s*["']([^"']+)["']""", block.group(1))
             out.append((provider.group(1) if provider else "", output.group(1) if output else None))
-    return tuple(out)
+            if engine:
+                engines.append(engine.group(1))
+    return tuple(out), tuple(engines)

@@ -113,6 +113,17 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         notes.append(
             f"the root {ignore_scripts[0]} script calls {ignore_scripts[1]}, a devDependency: the production install runs with --ignore-scripts"
         )
+        rebuild = _rebuild_native(facts, pm) if prod_install.endswith("--ignore-scripts") else None
+        if rebuild:
+            prod_install = f"{prod_install} \\\n    && {rebuild}"
+            notes.append(f"--ignore-scripts also skips the native addons' own builds: `{rebuild}` runs them")
+    strip_dev = _strip_dev_optional(facts, pm)
+    if strip_dev:
+        prod_install = f"{prod_install} \\\n    && {strip_dev}"
+        notes.append(
+            "npm keeps devDependencies that a production package names as optional peers (devOptional in the lockfile); "
+            "the image removes them and what only they pull in"
+        )
     env_install: list[str] = []
     if pm.name == "yarn" and pm.berry and (facts.yarnrc or {}).get("nodeLinker") != "node-modules":
         env_install.append("YARN_NODE_LINKER=node-modules")
@@ -180,7 +191,8 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         "build_command": build_decision.value,
         "build_env": build_env,
         "pre_build": pre_build,
-        "build_run": " \\\n    ".join([*build_mounts, build_decision.value or ""]),
+        # One RUN: generate, build and prune are one step (and hadolint's DL3059 agrees)
+        "build_run": " \\\n    ".join([*build_mounts, " \\\n    && ".join([*pre_build, build_decision.value or "", *([_prune_command(pm)] if layout.prune else []), *([strip_dev] if layout.prune and strip_dev else [])])]),
         "prune": layout.prune,
         "prune_command": _prune_command(pm) if layout.prune else None,
         "node_modules_from": layout.node_modules_from,
@@ -565,6 +577,35 @@ def _lifecycle_needs_dev_tools(facts: NodeFacts) -> tuple[str, str] | None:
             if word == "prisma" and "prisma" in facts.dev_dependencies:
                 return name, word
     return None
+
+
+def _strip_dev_optional(facts: NodeFacts, pm: PackageManager) -> str | None:
+    """`rm -rf` of the devDependencies npm's production install keeps as optional peers."""
+    if pm.name != "npm" or not pm.lockfile:
+        return None
+    paths = facts.lock_details.get(pm.lockfile, {}).get("dev_optional_peers") or []
+    if not paths:
+        return None
+    lines, line = [], "rm -rf"
+    for path in paths:
+        if len(line) + len(path) > 90:
+            lines.append(line)
+            line = "   "
+        line += f" {path}"
+    lines.append(line)
+    return " \\\n       ".join(lines)
+
+
+def _rebuild_native(facts: NodeFacts, pm: PackageManager) -> str | None:
+    """The command that runs the install scripts of native addons after an --ignore-scripts install."""
+    native = facts.native
+    if native is None or pm.name not in ("npm", "pnpm", "yarn"):
+        return None
+    names = [f.value for f in (*native.known, *native.install_scripts) if f.value in facts.dependencies or f.source != "package.json > devDependencies"]
+    if not names:
+        return None
+    tool = "pnpm" if pm.name == "pnpm" else "npm"
+    return f"{tool} rebuild {' '.join(sorted(set(names)))}"
 
 
 def _with_ignore_scripts(command: str, pm: PackageManager) -> str:

@@ -66,15 +66,29 @@ def system_packages(facts: NodeFacts, pm: PackageManager) -> SystemPackages:
         _pnpm_warning(facts, pm, out)
     if facts.prisma is not None:
         prisma = data["prisma"]
-        _add(out.build, prisma["runtime"])
-        _add(out.runtime, prisma["runtime"])
-        out.build_why.append("Prisma")
-        out.runtime_why.append("Prisma's engine")
         out.decisions["prisma"] = Decision(facts.prisma.schema or "no schema", f"{facts.prisma.package.source} + {facts.prisma.schema_source}")
-        out.notes.append("Prisma loads OpenSSL at run time and detects it with `openssl version`: openssl is installed in the build and final stages")
+        rust_free = _rust_free(facts)
+        if rust_free:
+            out.notes.append(f"Prisma runs without its Rust engine ({rust_free}): no OpenSSL is installed")
+        else:
+            _add(out.build, prisma["runtime"])
+            _add(out.runtime, prisma["runtime"])
+            out.build_why.append("Prisma")
+            out.runtime_why.append("Prisma's engine")
+            out.notes.append("Prisma's engine loads OpenSSL and detects it with `openssl version`: openssl is installed in the build and final stages")
     if out.runtime:
         out.decisions["runtime_packages"] = Decision(" ".join(out.runtime), " + ".join(out.runtime_why))
     return out
+
+
+def _rust_free(facts: NodeFacts) -> str | None:
+    """Why the Prisma client needs no query engine binary (and so no OpenSSL), if it does not."""
+    prisma = facts.prisma
+    if prisma.major is not None and prisma.major >= int(load("node_native")["prisma"]["rust_free_from"]):
+        return f"Prisma {prisma.major}"
+    if prisma.engine_types and all(e == "client" for e in prisma.engine_types):
+        return f'{prisma.schema} > engineType = "client"'
+    return None
 
 
 def _add(target: list[str], packages: list[str]) -> None:

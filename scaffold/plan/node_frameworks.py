@@ -289,7 +289,7 @@ def _next(ctx: _Context) -> RuntimeShape:
     if ctx.fw.config_file and "output" not in ctx.fw.settings:
         why = f"{ctx.fw.config_file} sets no literal output"
     shape = _node(
-        ctx, "next start", start=["node_modules/.bin/next", "start"], start_source=ctx.source(why),
+        ctx, "next start", start=["node_modules/.bin/next", "start"], start_source=ctx.source(why), extra_source=why,
         output=Decision(dist, "Next.js build folder"), copies=copies, prod_deps=True,
         notes=[f"{why}: the image runs `next start` with production dependencies; output: 'standalone' in the Next.js config gives a much smaller image"],
     )
