@@ -196,7 +196,8 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         "prune": layout.prune,
         "prune_command": _prune_command(pm) if layout.prune else None,
         "node_modules_from": layout.node_modules_from,
-        "runtime_copies": layout.copies,
+        # "output" marks build results for the .dockerignore check only; templates never see it
+        "runtime_copies": [{k: v for k, v in c.items() if k != "output"} for c in layout.copies],
         "static": _static_fields(shape, port.value) if static else None,
         "env": [f"{k}={_env_quote(v)}" for k, v in env_pairs],
         "port": port.value,
