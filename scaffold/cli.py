@@ -27,6 +27,12 @@ def _add_detection_overrides(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--base-image", metavar="REF", help="runtime base image")
     group.add_argument("--name", dest="image_name", metavar="NAME", help="image name used in the printed commands")
     group.add_argument("--no-healthcheck", dest="healthcheck", action="store_false", default=None, help="leave out HEALTHCHECK")
+    mono = parser.add_argument_group("monorepos (pnpm, npm, Yarn or Bun workspaces)")
+    mono.add_argument("--app", metavar="PATH", help="the app to containerise: its folder (apps/api) or package name")
+    mono.add_argument(
+        "--turbo", dest="turbo", action=argparse.BooleanOptionalAction, default=None,
+        help="use `turbo prune --docker` (default when turbo.json is present and usable)",
+    )
 
 
 def _port(text: str) -> int:
@@ -51,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--diff", action="store_true", help="show what would change, write nothing")
     init.add_argument("--force", action="store_true", help="overwrite edited files (a .scaffold-backup copy is kept)")
     init.add_argument("--check", action="store_true", help="exit 1 if the files on disk differ from what would be written")
+    init.add_argument("--all", action="store_true", help="in a monorepo: write a Dockerfile for every deployable app")
     _add_detection_overrides(init)
 
     plan = sub.add_parser("plan", help="print every decision and where it came from; writes nothing")
@@ -61,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _answers(args: argparse.Namespace) -> dict[str, Any]:
-    keys = ("node_version", "package_manager", "port", "start", "build", "base_image", "image_name", "healthcheck")
+    keys = ("node_version", "package_manager", "port", "start", "build", "base_image", "image_name", "healthcheck", "turbo")
     return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
 
 
@@ -77,7 +84,10 @@ def _project(path: str):
 def cmd_plan(args: argparse.Namespace) -> int:
     from scaffold.plan import plan_project
 
-    plan = plan_project(_project(args.path), _answers(args))
+    answers = _answers(args)
+    if args.app:
+        answers["app"] = args.app
+    plan = plan_project(_project(args.path), answers)
     if args.json:
         print(json.dumps(plan.to_dict(), indent=2, sort_keys=True))
         return EXIT_OK
@@ -94,14 +104,68 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from scaffold.plan.monorepo_select import monorepo_of, resolve_app
+
+    project = _project(args.path)
+    mono = monorepo_of(project)
+    if mono is None:
+        if args.app or args.all:
+            raise UsageError(f"{'--app' if args.app else '--all'}: {project.root} is not in a monorepo (no pnpm-workspace.yaml, no package.json > workspaces)")
+        return _init_one(project, None, args)
+    root, ws, rel = mono
+    if args.all:
+        apps = [p.path for p in ws.apps]
+        if not apps:
+            raise UsageError(f"--all: {root.root} has no deployable app (no workspace package has a start script or a static build)")
+    elif args.app:
+        apps = [resolve_app(ws, args.app, rel)]
+    elif rel != ".":
+        apps = [rel]
+    else:
+        apps = _choose_apps(root, ws, args)
+        if apps is None:  # the root is the app; its workspaces are only libraries
+            return _init_one(project, None, args)
+    for app in apps:
+        _init_one(root, app, args)
+    return EXIT_OK
+
+
+def _choose_apps(root: Any, ws: Any, args: argparse.Namespace) -> list[str] | None:
+    """At a monorepo root without --app: ask on a terminal, otherwise explain the flags."""
+    from scaffold.plan.monorepo_select import AppRequiredError, locate
+
+    try:
+        locate(root, None)
+    except AppRequiredError as exc:
+        if args.yes or not _interactive() or not exc.apps:
+            raise
+        import questionary  # lazy: only an interactive run pays for it
+
+        every = f"all {len(exc.apps)} apps"
+        answer = questionary.select("Which app should get a Dockerfile?", choices=[*exc.apps, every]).ask()
+        if answer is None:
+            raise KeyboardInterrupt from None
+        return list(exc.apps) if answer == every else [answer]
+    return None
+
+
+def _interactive() -> bool:
+    import os
+
+    return sys.stdin.isatty() and sys.stdout.isatty() and os.environ.get("SCAFFOLD_NO_INPUT") != "1"
+
+
+def _init_one(project: Any, app: str | None, args: argparse.Namespace) -> int:
+    """Plan, render and write one Dockerfile (for one monorepo app when ``app`` is given)."""
     from scaffold import write
     from scaffold.plan import plan_project
     from scaffold.render import render_plan
 
-    project = _project(args.path)
     state = write.load_state(project.root)
-    saved = state.get("answers", {}) if isinstance(state.get("answers"), dict) else {}
+    saved = write.saved_answers(state, app)
     answers = {**saved, **_answers(args)}
+    if app is not None:
+        answers["app"] = app
     plan = plan_project(project, answers)
     files = render_plan(plan)
     for warning in plan.warnings:
@@ -139,10 +203,11 @@ def cmd_init(args: argparse.Namespace) -> int:
             write.announce("backup", str(saved_to.relative_to(project.root)))
         write.atomic_write(target, change.new)
         write.announce("overwrite" if change.action in ("update", "conflict") else "create", change.path)
-    write.save_state(project.root, answers, files, __version__)
+    write.save_state(project.root, {k: v for k, v in answers.items() if k != "app"}, files, __version__, app=app)
     if all(c.action == "identical" for c in changes):
         print("up to date", file=sys.stderr)
-    print("\nNext:")
+    where = "" if app is None or Path.cwd().resolve() == project.root else f" (from {project.root})"
+    print(f"\nNext{where}:")
     for step in plan.next_steps():
         print(f"  {step}")
     return EXIT_OK
