@@ -115,9 +115,10 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
         out_dir = _static_output(app_project, pkg) if static else _rooted_opt(_output_dir(app_facts, build_decision), app_path)
         if out_dir is not None:
             decisions["build_output"] = out_dir
-    decisions["build_command"] = Decision(
-        _build_steps(pm, ws, builders, use_turbo, pkg, answers) or None, build_decision.source
-    )
+    build_steps = _build_steps(pm, ws, builders, use_turbo, pkg, answers)
+    if builders and not has_app_build:
+        build_decision = Decision(None, "the workspace packages' build scripts")
+    decisions["build_command"] = Decision(" && ".join(build_steps) or None, build_decision.source)
     if static:
         if out_dir is None:
             raise UsageError(f"{app_path}: a static site without a build output folder", hint="add a build script")
@@ -188,7 +189,6 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
         steps = [*build_copies, _run([full], mounts, install_prefix)]
         steps += _copy_groups(root_config)
         steps += source_copies
-        build_steps = decisions["build_command"].value
         cleanup = [] if (static or use_deploy) else _nested_modules_cleanup(root, ws, runtime_closure, builders, app_path, out_dir)
         if build_steps:
             steps.append(_env(["NODE_ENV=production"]))
@@ -669,9 +669,17 @@ def _env(pairs: list[str]) -> dict[str, Any]:
 
 
 def _copy_groups(files: list[str]) -> list[dict[str, Any]]:
-    """Root files in one COPY; folders each to their own destination."""
-    plain = [f for f in files if not _is_dir(f)]
-    groups = [_copy(plain, "./")] if plain else []
+    """Files grouped by their folder (root files in one COPY); folders each to their own destination.
+
+    COPY flattens its sources into the destination, so a file below a folder
+    must be copied to that folder, never to ./ with the root files.
+    """
+    by_parent: dict[str, list[str]] = {}
+    for f in files:
+        if not _is_dir(f):
+            parent = f.rsplit("/", 1)[0] + "/" if "/" in f else ""
+            by_parent.setdefault(parent, []).append(f)
+    groups = [_copy(srcs, f"./{parent}") for parent, srcs in by_parent.items()]
     groups += [_copy([f], f"./{f}/") for f in files if _is_dir(f)]
     return groups
 
