@@ -126,6 +126,9 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
         decisions["start_command"] = Decision(["nginx", "-g", "daemon off;"], "static site: served by nginx")
     else:
         start = _start_command(app_project, app_facts, pm, answers, has_app_build, out_dir, warnings, notes, is_bun_runtime)
+        if is_bun_runtime and start.value and start.value[0] == "node":
+            # The Bun image has no node binary; Bun runs Node entry files itself.
+            start = Decision(["bun", *start.value[1:]], f"{start.source}, run with bun (the image is Bun's)")
         decisions["start_command"] = _rooted(start, app_path)
         decisions["port"] = _rooted(_port(app_facts, answers), app_path)
     decisions["healthcheck"] = Decision(
@@ -138,7 +141,7 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
     secret_files = {s["file"] for s in secrets if s["file"]}
     root_install = [f for f in _root_install_files(root, root_facts, pm) if f not in secret_files]
     needs_all = _needs_every_manifest(pm)
-    if needs_all:
+    if needs_all and not use_turbo:
         notes.append(f"{pm.name} checks every workspace against the lockfile: the install copies all {len(ws.packages)} workspace manifests")
     deps_manifests = [p.path for p in ws.packages] if needs_all else runtime_closure
     build_manifests = [p.path for p in ws.packages] if needs_all else build_closure
@@ -369,6 +372,8 @@ def _turbo_choice(ws: WorkspaceFacts, pm: PackageManager, pkg: WorkspacePackage,
         reason = "scaffold does not use turbo prune with bun yet"
     elif pm.lockfile is None:
         reason = "there is no lockfile to prune"
+    elif _version_tuple(turbo.version)[0] >= 2 and not _declares_package_manager(ws.root_manifest):
+        reason = "turbo 2 prunes only with package.json > packageManager (or devEngines.packageManager) set"
     if reason:
         if wanted:
             raise UsageError(f"--turbo: {reason}")
@@ -376,6 +381,11 @@ def _turbo_choice(ws: WorkspaceFacts, pm: PackageManager, pkg: WorkspacePackage,
         return Decision("filtered install", f"turbo.json, but {reason}"), False
     source = "--turbo" if wanted else "turbo.json (prune keeps the install cached when unrelated packages change)"
     return Decision(f"turbo prune --docker (turbo@{turbo.version})", source), True
+
+
+def _declares_package_manager(manifest: dict[str, Any]) -> bool:
+    dev_engines = manifest.get("devEngines")
+    return isinstance(manifest.get("packageManager"), str) or (isinstance(dev_engines, dict) and "packageManager" in dev_engines)
 
 
 def _needs_every_manifest(pm: PackageManager) -> bool:
