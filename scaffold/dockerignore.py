@@ -39,6 +39,7 @@ COMMON_BASE = [
     ".dockerignore",
     "**/compose.y*ml",
     "**/docker-compose*.y*ml",
+    "**/README.Docker.md",
     "# Logs and CI",
     "**/*.log",
     ".github",
