@@ -59,16 +59,38 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--check", action="store_true", help="exit 1 if the files on disk differ from what would be written")
     init.add_argument("--all", action="store_true", help="in a monorepo: write a Dockerfile for every deployable app")
     _add_detection_overrides(init)
+    _add_ship_options(init)
 
     plan = sub.add_parser("plan", help="print every decision and where it came from; writes nothing")
     plan.add_argument("path", nargs="?", default=".")
     plan.add_argument("--json", action="store_true", help="machine-readable plan")
     _add_detection_overrides(plan)
+
+    build = sub.add_parser("build", help="docker build the image from the generated Dockerfile")
+    build.add_argument("path", nargs="?", default=".", help="project folder (default: .)")
+    build.add_argument("--name", dest="image_name", metavar="NAME", help="image name (default: the one scaffold init used)")
+    build.add_argument("--app", metavar="PATH", help="in a monorepo: the app to build (its folder or package name)")
+
+    run = sub.add_parser("run", help="docker run the built image in the background and print its URL")
+    run.add_argument("path", nargs="?", default=".", help="project folder (default: .)")
+    run.add_argument("--name", dest="image_name", metavar="NAME", help="image name (default: the one scaffold init used)")
+    run.add_argument("--app", metavar="PATH", help="in a monorepo: the app to run (its folder or package name)")
+    run.add_argument("--host-port", type=_port, metavar="N", help="host port to publish (default: the app's port)")
     return parser
 
 
+def _add_ship_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("shipping (remembered for later runs)")
+    group.add_argument("--compose", action=argparse.BooleanOptionalAction, default=None, help="also write compose.yaml")
+    group.add_argument("--ci", choices=["github", "none"], help="also write a CI workflow that builds and pushes the image")
+    group.add_argument("--registry", metavar="REG", help="where CI pushes: ghcr (default), dockerhub, or a host[/namespace]")
+
+
 def _answers(args: argparse.Namespace) -> dict[str, Any]:
-    keys = ("node_version", "package_manager", "port", "start", "build", "base_image", "image_name", "healthcheck", "turbo")
+    keys = (
+        "node_version", "package_manager", "port", "start", "build", "base_image", "image_name", "healthcheck", "turbo",
+        "compose", "ci", "registry",
+    )
     return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
 
 
@@ -160,14 +182,17 @@ def _init_one(project: Any, app: str | None, args: argparse.Namespace) -> int:
     from scaffold import write
     from scaffold.plan import plan_project
     from scaffold.render import render_plan
+    from scaffold.ship import ShipOptions, render_ship_files, ship_next_steps
 
     state = write.load_state(project.root)
     saved = write.saved_answers(state, app)
     answers = {**saved, **_answers(args)}
     if app is not None:
         answers["app"] = app
+    ship = ShipOptions.from_answers(answers)
     plan = plan_project(project, answers)
     files = render_plan(plan)
+    files.update(render_ship_files(project.root, [plan], ship))
     for warning in plan.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for note in plan.notes:
@@ -208,8 +233,52 @@ def _init_one(project: Any, app: str | None, args: argparse.Namespace) -> int:
         print("up to date", file=sys.stderr)
     where = "" if app is None or Path.cwd().resolve() == project.root else f" (from {project.root})"
     print(f"\nNext{where}:")
-    for step in plan.next_steps():
+    for step in [*plan.next_steps(), *ship_next_steps([plan], ship)]:
         print(f"  {step}")
+    return EXIT_OK
+
+
+def _saved_plan(args: argparse.Namespace):
+    """The plan `scaffold init` wrote files from: saved answers, then this command's flags."""
+    from scaffold import write
+    from scaffold.plan import plan_project
+
+    from scaffold.plan.monorepo_select import monorepo_of, resolve_app
+
+    project = _project(args.path)
+    app = None
+    mono = monorepo_of(project)
+    if mono is not None:  # a monorepo app: paths and saved answers belong to the repository root
+        root, ws, rel = mono
+        app = resolve_app(ws, args.app, rel) if getattr(args, "app", None) else (rel if rel != "." else None)
+        if app is not None:
+            project = root
+    state = write.load_state(project.root)
+    answers = {**write.saved_answers(state, app), **_answers(args)}
+    if app is not None:
+        answers["app"] = app
+    return project, plan_project(project, answers)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from scaffold import docker_cli
+
+    project, plan = _saved_plan(args)
+    docker_cli.build(project.root, plan)
+    name_flag = f" --name {args.image_name}" if args.image_name else ""
+    print(f"built {plan.image_name}; start it with: scaffold run {args.path}{name_flag}")
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from scaffold import docker_cli
+
+    project, plan = _saved_plan(args)
+    started = docker_cli.run(project.root, plan, args.host_port)
+    print(started.container_id)
+    print(f"{plan.image_name} is starting on {started.url}")
+    print(f"  logs: docker logs -f {started.container_id}")
+    print(f"  stop: docker rm -f {started.container_id}")
     return EXIT_OK
 
 
@@ -217,9 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.command == "plan":
-            return cmd_plan(args)
-        return cmd_init(args)
+        commands = {"init": cmd_init, "plan": cmd_plan, "build": cmd_build, "run": cmd_run}
+        return commands[args.command](args)
     except ScaffoldError as exc:
         print(f"scaffold: error: {exc.render()}", file=sys.stderr)
         return exc.exit_code

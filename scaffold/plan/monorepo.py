@@ -272,6 +272,8 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
         dockerfile_path=f"{app_path}/Dockerfile",
         dockerignore_path=f"{app_path}/Dockerfile.dockerignore",
         build_context=".",
+        # What CI path filters watch: the packages this image is built from and the root files it reads.
+        watch_paths=[*build_closure, *root_install, *root_config, *(["turbo.json"] if use_turbo else [])],
     )
     dockerfile["next_steps"] = plan.next_steps()
     return plan
