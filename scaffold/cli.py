@@ -147,9 +147,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         apps = _choose_apps(root, ws, args)
         if apps is None:  # the root is the app; its workspaces are only libraries
             return _init_one(project, None, args)
-    for app in apps:
-        _init_one(root, app, args)
-    return EXIT_OK
+    return _init_apps(root, list(apps), args)
 
 
 def _choose_apps(root: Any, ws: Any, args: argparse.Namespace) -> list[str] | None:
@@ -177,26 +175,59 @@ def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty() and os.environ.get("SCAFFOLD_NO_INPUT") != "1"
 
 
+SHIP_KEYS = ("compose", "ci", "registry")
+
+
 def _init_one(project: Any, app: str | None, args: argparse.Namespace) -> int:
-    """Plan, render and write one Dockerfile (for one monorepo app when ``app`` is given)."""
+    return _init_apps(project, [app], args)
+
+
+def _init_apps(project: Any, apps: list[str | None], args: argparse.Namespace) -> int:
+    """Plan, render and write the Dockerfiles (one per monorepo app, or the project's one) and the ship files.
+
+    In a monorepo, compose.yaml and the CI workflow cover every app scaffold has
+    written a Dockerfile for (this run's and earlier runs'), so adding one app
+    never drops another; the ship flags are kept for the whole repository,
+    every other answer per app.
+    """
     from scaffold import write
     from scaffold.plan import plan_project
     from scaffold.render import render_plan
     from scaffold.ship import ShipOptions, render_ship_files, ship_next_steps
 
     state = write.load_state(project.root)
-    saved = write.saved_answers(state, app)
-    answers = {**saved, **_answers(args)}
-    if app is not None:
-        answers["app"] = app
-    ship = ShipOptions.from_answers(answers)
-    plan = plan_project(project, answers)
-    files = render_plan(plan)
-    files.update(render_ship_files(project.root, [plan], ship))
-    for warning in plan.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    for note in plan.notes:
-        print(f"note: {note}", file=sys.stderr)
+    flags = _answers(args)
+    mono = apps != [None]
+    root_answers = write.saved_answers(state)
+    if mono:
+        root_answers = {**root_answers, **{k: v for k, v in flags.items() if k in SHIP_KEYS}}
+        flags = {k: v for k, v in flags.items() if k not in SHIP_KEYS}
+    plans = []
+    app_answers: dict[str, dict[str, Any]] = {}
+    files: dict[str, str] = {}
+    for app in apps:
+        answers = {**write.saved_answers(state, app), **flags}
+        if app is None:
+            root_answers = answers
+        else:
+            app_answers[app] = answers
+            answers = {**answers, "app": app}
+        plan = plan_project(project, answers)
+        plans.append(plan)
+        files.update(render_plan(plan))
+    ship = ShipOptions.from_answers(root_answers)
+    ship_plans = list(plans)
+    if mono:  # apps written by earlier runs stay in compose.yaml and the workflow
+        for earlier in sorted(set(state.get("apps") or {}) - set(apps)):
+            if (project.root / earlier / "Dockerfile").is_file():
+                ship_plans.append(plan_project(project, {**write.saved_answers(state, earlier), "app": earlier}))
+        ship_plans.sort(key=lambda p: p.dockerfile_path)
+    files.update(render_ship_files(project.root, ship_plans, ship))
+    for plan in plans:
+        for warning in plan.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        for note in plan.notes:
+            print(f"note: {note}", file=sys.stderr)
 
     if args.dry_run:
         for rel, text in files.items():
@@ -228,12 +259,13 @@ def _init_one(project: Any, app: str | None, args: argparse.Namespace) -> int:
             write.announce("backup", str(saved_to.relative_to(project.root)))
         write.atomic_write(target, change.new)
         write.announce("overwrite" if change.action in ("update", "conflict") else "create", change.path)
-    write.save_state(project.root, {k: v for k, v in answers.items() if k != "app"}, files, __version__, app=app)
+    write.save_state(project.root, root_answers, files, __version__, app_answers=app_answers)
     if all(c.action == "identical" for c in changes):
         print("up to date", file=sys.stderr)
-    where = "" if app is None or Path.cwd().resolve() == project.root else f" (from {project.root})"
+    where = "" if not mono or Path.cwd().resolve() == project.root else f" (from {project.root})"
     print(f"\nNext{where}:")
-    for step in [*plan.next_steps(), *ship_next_steps([plan], ship)]:
+    steps = [step for plan in plans for step in plan.next_steps()]
+    for step in [*steps, *ship_next_steps(ship_plans, ship)]:
         print(f"  {step}")
     return EXIT_OK
 
@@ -256,7 +288,7 @@ def _saved_plan(args: argparse.Namespace):
     state = write.load_state(project.root)
     answers = {**write.saved_answers(state, app), **_answers(args)}
     if app is not None:
-        answers["app"] = app
+        answers = {**{k: v for k, v in write.saved_answers(state).items() if k in SHIP_KEYS}, **answers, "app": app}
     return project, plan_project(project, answers)
 
 

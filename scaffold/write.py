@@ -104,17 +104,18 @@ def saved_answers(state: dict[str, Any], app: str | None = None) -> dict[str, An
     return dict(answers) if isinstance(answers, dict) else {}
 
 
-def save_state(root: Path, answers: dict[str, Any], files: dict[str, str], version: str, *, app: str | None = None) -> None:
+def save_state(
+    root: Path, answers: dict[str, Any], files: dict[str, str], version: str, *, app_answers: dict[str, dict[str, Any]] | None = None
+) -> None:
+    """Record the answers (the repository's, and each monorepo app's apart) and digests of the files written."""
     state = load_state(root)
     recorded = dict(state.get("files", {})) if isinstance(state.get("files"), dict) else {}
     recorded.update({rel: digest(text) for rel, text in files.items()})
     apps = dict(state["apps"]) if isinstance(state.get("apps"), dict) else {}
-    root_answers = saved_answers(state) if app is not None else answers
-    if app is not None:
-        apps[app] = answers
+    apps.update(app_answers or {})
     new_state = {
         "_comment": "Written by scaffold: the answers it was given and digests of the files it wrote, so re-runs never overwrite your edits.",
-        "answers": {k: root_answers[k] for k in sorted(root_answers)},
+        "answers": {k: answers[k] for k in sorted(answers)},
         "files": {k: recorded[k] for k in sorted(recorded)},
         "scaffold_version": version,
     }

@@ -437,3 +437,51 @@ def _step_states(log: str) -> dict[str, str]:
         elif rest == "CACHED" or rest.startswith("DONE"):
             states.setdefault(step, "CACHED" if rest == "CACHED" else "DONE")
     return {names[s]: states.get(s, "?") for s in names}
+
+
+def test_compose_keeps_every_app_written_so_far(tmp_path):
+    work = shutil.copytree(PNPM, tmp_path / "repo")
+    assert scaffold_main(["init", str(work), "--app", "apps/api", "--yes", "--compose"]) == 0
+    assert scaffold_main(["init", str(work / "apps" / "web"), "--yes"]) == 0
+    compose = (work / "compose.yaml").read_text()
+    assert "dockerfile: apps/api/Dockerfile" in compose and "dockerfile: apps/web/Dockerfile" in compose
+    state = json.loads((work / ".scaffold.json").read_text())
+    assert state["answers"] == {"compose": True} and set(state["apps"]) == {"apps/api", "apps/web"}
+    assert scaffold_main(["init", str(work), "--all", "--yes", "--check"]) == 0
+
+
+def test_turbo_2_needs_a_package_manager_field_to_prune(tmp_path):
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "r", "workspaces": ["apps/*"], "devDependencies": {"turbo": "2.11.11"}}),
+        "package-lock.json": json.dumps({"lockfileVersion": 3, "packages": {"": {"devDependencies": {"turbo": "2.11.11"}}, "node_modules/turbo": {"version": "2.11.11"}}}),
+        "turbo.json": '{"tasks": {"build": {}}}',
+        "apps/api/package.json": server("api"),
+        "apps/api/index.js": "",
+    })
+    plan, dockerfile, _ = render(tmp_path, "apps/api")
+    assert plan.value("strategy") == "filtered install" and "turbo prune" not in dockerfile
+    assert any("packageManager" in n for n in plan.notes)
+    manifest = json.loads((tmp_path / "package.json").read_text())
+    (tmp_path / "package.json").write_text(json.dumps({**manifest, "packageManager": "npm@11.6.2"}))
+    plan, dockerfile, _ = render(tmp_path, "apps/api")
+    assert "RUN turbo prune api --docker" in dockerfile
+
+
+def test_pnpm_deploy_without_legacy_when_packages_are_injected(tmp_path):
+    work = shutil.copytree(PNPM, tmp_path / "repo")
+    (work / "pnpm-workspace.yaml").write_text((work / "pnpm-workspace.yaml").read_text() + "injectWorkspacePackages: true\n")
+    _, dockerfile, _ = render(work, "apps/api")
+    assert "pnpm --filter=@demo/api deploy --prod /deploy" in dockerfile
+
+
+def test_static_output_folder_from_the_vite_config(tmp_path):
+    work = shutil.copytree(PNPM, tmp_path / "repo")
+    (work / "apps/web/vite.config.js").write_text("export default { build: { outDir: 'public-build' } };\n")
+    plan, dockerfile, _ = render(work, "apps/web")
+    assert plan.value("build_output") == "public-build"
+    assert "COPY --from=build /app/apps/web/public-build/ /usr/share/nginx/html/" in dockerfile
+
+
+def test_watch_paths_cover_the_closure_and_root_files():
+    plan = plan_project(Project(PNPM), {"app": "apps/api", "turbo": False})
+    assert plan.watch_paths == ["packages/shared", "apps/api", "package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml", "tsconfig.base.json"]
