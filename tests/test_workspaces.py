@@ -205,6 +205,7 @@ def test_examples_deployable_apps():
 def test_find_root_from_inside_an_app():
     assert find_root(PNPM / "apps" / "api") == (PNPM.resolve(), "apps/api")
     assert find_root(PNPM) == (PNPM.resolve(), ".")
+    assert find_root(PNPM / "apps" / "api" / "src") == (PNPM.resolve(), "apps/api")
 
 
 def test_a_project_below_an_unrelated_monorepo_stays_its_own(tmp_path):

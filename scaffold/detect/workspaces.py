@@ -158,8 +158,9 @@ def find_root(start: Path) -> tuple[Path, str] | None:
     """(monorepo root, folder relative to it) for a folder inside a monorepo, or None.
 
     Walks up from ``start`` (inclusive) and stops at the first folder that
-    declares workspaces, provided ``start`` is that folder or matches one of its
-    globs: a project that merely sits below an unrelated monorepo stays its own.
+    declares workspaces, provided ``start`` is that folder or lies in one of its
+    packages (the package is answered): a project that merely sits below an
+    unrelated monorepo stays its own.
     The walk also stops at a repository boundary (a ``.git`` entry).
     """
     start = start.resolve()
@@ -169,10 +170,11 @@ def find_root(start: Path) -> tuple[Path, str] | None:
         declared = _declared_patterns(project)
         if declared is not None:
             rel = start.relative_to(current).as_posix()
-            rel = "" if rel == "." else rel
-            if rel == "" or rel in resolve_patterns(current, declared[2]):
-                return current, rel or "."
-            return None
+            if rel == ".":
+                return current, "."
+            # the folder itself, or a folder inside one of the packages (apps/api/src)
+            owner = next((p for p in resolve_patterns(current, declared[2]) if rel == p or rel.startswith(p + "/")), None)
+            return (current, owner) if owner is not None else None
         if (current / ".git").exists() or current.parent == current:
             return None
         current = current.parent

@@ -431,7 +431,8 @@ def _deploy_comment(pm: PackageManager, ws: WorkspaceFacts, root: Project) -> st
 # -- commands -------------------------------------------------------------------------
 
 def _pnpm_selector(pkg: WorkspacePackage) -> str:
-    return pkg.name or f"./{pkg.path}"
+    """The package name, or its folder in braces (pnpm's form that can take a "..." suffix)."""
+    return pkg.name or f"{{./{pkg.path}}}"
 
 
 def _install(pm: PackageManager, ws: WorkspaceFacts, app: WorkspacePackage, closure: list[str], *, production: bool, pruned: bool) -> str:
