@@ -152,7 +152,9 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
 
     pm_setup = [] if is_bun_runtime else setup_commands(pm, major, app_facts.package_manager_field is not None)
     install_from = "pm" if pm_setup else "base"
-    use_deploy = pm.name == "pnpm" and not static and _pnpm_deploys(pm)
+    # pnpm deploy gathers built workspace packages and production dependencies into one folder; with
+    # nothing to build, a filtered production install keeps node_modules in a layer of its own instead.
+    use_deploy = pm.name == "pnpm" and not static and bool(builders) and _pnpm_deploys(pm)
     deploy_cmd = _pnpm_deploy(pm, ws, pkg, root, notes) if use_deploy else None
 
     stages: list[dict[str, Any]] = []
@@ -199,6 +201,7 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
         if deploy_cmd:
             steps.append(_run([deploy_cmd], mounts, install_prefix, comment=_deploy_comment(pm, ws, root)))
         stages.append(_stage("build", install_from, f"Build {pkg.label} and the workspace packages it uses, in dependency order", steps))
+
 
     port = decisions["port"].value
     labels = _labels(app_facts, decisions["image_name"].value)
