@@ -486,3 +486,9 @@ def test_static_output_folder_from_the_vite_config(tmp_path):
 def test_watch_paths_cover_the_closure_and_root_files():
     plan = plan_project(Project(PNPM), {"app": "apps/api", "turbo": False})
     assert plan.watch_paths == ["packages/shared", "apps/api", "package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml", "tsconfig.base.json"]
+
+
+def test_build_override_runs_in_the_app_folder():
+    _, dockerfile, _ = render(NPM, "apps/server", build="node build.js")
+    assert "npm exec --workspace=@acme/server -- node build.js" in dockerfile
+    assert "FROM base AS build" in dockerfile

@@ -107,6 +107,8 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
     # -- the app itself: build output, start command, port -----------------------
     if answers.get("build") == "":
         builders = [p for p in builders if p != app_path]
+    elif answers.get("build") and app_path not in builders:
+        builders.append(app_path)  # --build given for an app without a build script
     has_app_build = app_path in builders or bool(answers.get("build"))
     build_decision = Decision(None, "no build script")
     out_dir = None
@@ -500,8 +502,6 @@ def _build_steps(pm: PackageManager, ws: WorkspaceFacts, builders: list[str], us
             steps.append(_in_package(pm, pkg, custom))
             continue
         steps.append(_run_script(pm, pkg, "build"))
-    if custom and app.path not in builders:
-        steps.append(_in_package(pm, app, custom))
     return steps
 
 
