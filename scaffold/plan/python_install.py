@@ -18,6 +18,7 @@ Shared rules, whatever the tool:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from scaffold.data import versions
@@ -50,8 +51,14 @@ def install_plan(facts: PythonFacts, tool: str, server_packages: list[str]) -> I
 
 
 def _tool_setup(name: str) -> tuple[list[str], str]:
-    version = versions()["python"]["tools"][name]
-    return [f"python -m venv {TOOLS}", f"{TOOLS}/bin/pip install {name}=={version}"], f"{name} {version}"
+    data = versions()["python"]
+    version = data["tools"][name]
+    extra = "".join(f" {_quote(c)}" for c in data.get("tool_constraints", {}).get(name, []))
+    return [f"python -m venv {TOOLS}", f"{TOOLS}/bin/pip install {name}=={version}{extra}"], f"{name} {version}"
+
+
+def _quote(spec: str) -> str:
+    return spec if re.fullmatch(r"[\w.=-]+", spec) else f'"{spec}"'
 
 
 def _venv_env() -> list[str]:
@@ -175,15 +182,17 @@ def _pipenv(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
 
 
 def _pdm(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
-    """PDM: ``pdm export --prod`` of the lock with hashes, installed by pip.
+    """PDM: ``pdm lock --check``, ``pdm export --prod`` with hashes, then pip.
 
-    Exporting keeps PDM out of the app's environment entirely; pip then installs
-    the default group's locked set with ``--require-hashes --no-deps``. The
-    project itself, when it is a distribution, is installed by pip after the
-    sources are copied.
+    ``lock --check`` fails when pdm.lock no longer matches pyproject.toml (export
+    alone only warns). Exporting keeps PDM out of the app's environment
+    entirely; pip then installs the default group's locked set with
+    ``--require-hashes --no-deps``. The project itself, when it is a
+    distribution, is installed by pip after the sources are copied.
     """
     setup, label = _tool_setup("pdm")
     install = [
+        f"{TOOLS}/bin/pdm lock --check",
         f"{TOOLS}/bin/pdm export --prod --format requirements --output /tmp/requirements.txt",
         "pip install --require-hashes --no-deps -r /tmp/requirements.txt",
         *_pip_server(server_packages),
