@@ -53,16 +53,36 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--force", action="store_true", help="overwrite edited files (a .scaffold-backup copy is kept)")
     init.add_argument("--check", action="store_true", help="exit 1 if the files on disk differ from what would be written")
     _add_detection_overrides(init)
+    _add_ship_options(init)
 
     plan = sub.add_parser("plan", help="print every decision and where it came from; writes nothing")
     plan.add_argument("path", nargs="?", default=".")
     plan.add_argument("--json", action="store_true", help="machine-readable plan")
     _add_detection_overrides(plan)
+
+    build = sub.add_parser("build", help="docker build the image from the generated Dockerfile")
+    build.add_argument("path", nargs="?", default=".", help="project folder (default: .)")
+    build.add_argument("--name", dest="image_name", metavar="NAME", help="image name (default: the one scaffold init used)")
+
+    run = sub.add_parser("run", help="docker run the built image in the background and print its URL")
+    run.add_argument("path", nargs="?", default=".", help="project folder (default: .)")
+    run.add_argument("--name", dest="image_name", metavar="NAME", help="image name (default: the one scaffold init used)")
+    run.add_argument("--host-port", type=_port, metavar="N", help="host port to publish (default: the app's port)")
     return parser
 
 
+def _add_ship_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("shipping (remembered for later runs)")
+    group.add_argument("--compose", action=argparse.BooleanOptionalAction, default=None, help="also write compose.yaml")
+    group.add_argument("--ci", choices=["github", "none"], help="also write a CI workflow that builds and pushes the image")
+    group.add_argument("--registry", metavar="REG", help="where CI pushes: ghcr (default), dockerhub, or a host[/namespace]")
+
+
 def _answers(args: argparse.Namespace) -> dict[str, Any]:
-    keys = ("node_version", "python_version", "package_manager", "port", "start", "build", "base_image", "image_name", "healthcheck")
+    keys = (
+        "node_version", "python_version", "package_manager", "port", "start", "build", "base_image", "image_name",
+        "healthcheck", "compose", "ci", "registry",
+    )
     return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
 
 
@@ -98,13 +118,16 @@ def cmd_init(args: argparse.Namespace) -> int:
     from scaffold import write
     from scaffold.plan import plan_project
     from scaffold.render import render_plan
+    from scaffold.ship import ShipOptions, render_ship_files, ship_next_steps
 
     project = _project(args.path)
     state = write.load_state(project.root)
     saved = state.get("answers", {}) if isinstance(state.get("answers"), dict) else {}
     answers = {**saved, **_answers(args)}
+    ship = ShipOptions.from_answers(answers)
     plan = plan_project(project, answers)
     files = render_plan(plan)
+    files.update(render_ship_files(project.root, [plan], ship))
     for warning in plan.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for note in plan.notes:
@@ -144,8 +167,41 @@ def cmd_init(args: argparse.Namespace) -> int:
     if all(c.action == "identical" for c in changes):
         print("up to date", file=sys.stderr)
     print("\nNext:")
-    for step in plan.next_steps():
+    for step in [*plan.next_steps(), *ship_next_steps([plan], ship)]:
         print(f"  {step}")
+    return EXIT_OK
+
+
+def _saved_plan(args: argparse.Namespace):
+    """The plan `scaffold init` wrote files from: saved answers, then this command's flags."""
+    from scaffold import write
+    from scaffold.plan import plan_project
+
+    project = _project(args.path)
+    state = write.load_state(project.root)
+    saved = state.get("answers", {}) if isinstance(state.get("answers"), dict) else {}
+    return project, plan_project(project, {**saved, **_answers(args)})
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from scaffold import docker_cli
+
+    project, plan = _saved_plan(args)
+    docker_cli.build(project.root, plan)
+    name_flag = f" --name {args.image_name}" if args.image_name else ""
+    print(f"built {plan.image_name}; start it with: scaffold run {args.path}{name_flag}")
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from scaffold import docker_cli
+
+    project, plan = _saved_plan(args)
+    started = docker_cli.run(project.root, plan, args.host_port)
+    print(started.container_id)
+    print(f"{plan.image_name} is starting on {started.url}")
+    print(f"  logs: docker logs -f {started.container_id}")
+    print(f"  stop: docker rm -f {started.container_id}")
     return EXIT_OK
 
 
@@ -153,9 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.command == "plan":
-            return cmd_plan(args)
-        return cmd_init(args)
+        commands = {"init": cmd_init, "plan": cmd_plan, "build": cmd_build, "run": cmd_run}
+        return commands[args.command](args)
     except ScaffoldError as exc:
         print(f"scaffold: error: {exc.render()}", file=sys.stderr)
         return exc.exit_code

@@ -12,6 +12,7 @@ from pathlib import Path
 
 EXIT_OK = 0
 EXIT_DRIFT = 1  # --check found differences, or a merge left conflicts
+EXIT_COMMAND_FAILED = 1  # a docker command run by `scaffold build`/`run` failed
 EXIT_BAD_INPUT = 2  # malformed project files, nothing detected, bad usage
 EXIT_INTERRUPTED = 130
 
@@ -119,3 +120,13 @@ class DockerUnavailableError(ScaffoldError):
 
     def __init__(self, *, detail: str) -> None:
         super().__init__(f"no Docker engine is reachable: {detail}", hint="start Docker (or set DOCKER_HOST) and try again")
+
+
+class DockerCommandError(ScaffoldError):
+    """A docker command scaffold ran for you failed; docker's own output says why."""
+
+    exit_code = EXIT_COMMAND_FAILED
+
+    def __init__(self, *, command: str, code: int, detail: str = "") -> None:
+        reason = f": {detail}" if detail else " (its output is above)"
+        super().__init__(f"{command} failed with exit code {code}{reason}")
