@@ -153,7 +153,8 @@ def _poetry(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
     install = [f"{TOOLS}/bin/poetry install --only main --no-root --no-ansi", *_pip_server(server_packages)]
     plan = InstallPlan(
         "poetry", label, [*setup, f"python -m venv {VENV}"], env, ["pyproject.toml", "poetry.lock"],
-        ["--mount=type=cache,id=poetry,target=/root/.cache/pypoetry", PIP_CACHE], install,
+        ["--mount=type=cache,id=poetry,target=/root/.cache/pypoetry", *([PIP_CACHE] if server_packages or facts.installable.value else [])],
+        install,
     )
     if facts.installable.value:
         plan.project = ["pip install --no-deps ."]
