@@ -57,6 +57,12 @@ PLANS = [
      "gunicorn --bind \"0.0.0.0:$PORT\" 'hello:create_app()'"),
     ("python-procfile-dev", "pip", "3.13", "versions.toml > python.default", "server:server", "server.py:3 (Flask())",
      'gunicorn --bind "0.0.0.0:$PORT" server:server'),
+    ("python-pyproject-plain", "pip", None, "pyproject.toml > project > requires-python (>=3.12)", "app:app", "app.py:3 (flask.Flask())",
+     'gunicorn --bind "0.0.0.0:$PORT" app:app'),
+    ("python-uv-package", "uv", None, "pyproject.toml > project > requires-python (>=3.11)", "greeter:create_app()",
+     "src/greeter/__init__.py:12 (factory create_app())", 'uvicorn --factory greeter:create_app --host 0.0.0.0 --port "$PORT"'),
+    ("python-poetry-package", "poetry", None, "pyproject.toml > project > requires-python (>=3.12,<4.0)", "shopfront:site",
+     "shopfront/__init__.py:3 (Flask())", 'gunicorn --bind "0.0.0.0:$PORT" shopfront:site'),
     ("python-procfile-missing", "pip", "3.13", "versions.toml > python.default", "main:application", "main.py:3 (FastAPI())",
      'uvicorn main:application --host 0.0.0.0 --port "$PORT"'),
 ]
@@ -165,6 +171,23 @@ def test_uv_sync_is_frozen_without_dev_and_without_the_project() -> None:
     assert "uv sync --frozen --no-dev --no-install-project" in dockerfile
     assert f"uv=={versions()['python']['tools']['uv']}" in dockerfile
     assert "UV_PYTHON_DOWNLOADS=never" in dockerfile
+
+
+def test_installable_projects_are_installed_after_the_sources() -> None:
+    uv = render_plan(plan_project(_project("python-uv-package")))["Dockerfile"]
+    assert "uv sync --frozen --no-dev --no-editable --inexact" in uv
+    assert "uv pip install --python /opt/venv/bin/python uvicorn==" in uv
+    poetry = render_plan(plan_project(_project("python-poetry-package")))["Dockerfile"]
+    assert poetry.index("COPY . .") < poetry.index("pip install --no-deps .")
+    virtual = render_plan(plan_project(_project("python-fastapi-uv")))["Dockerfile"]
+    assert "--no-editable" not in virtual  # a virtual project has nothing to install
+
+
+def test_pyproject_without_lock_installs_declared_dependencies() -> None:
+    plan = plan_project(_project("python-pyproject-plain"))
+    dockerfile = render_plan(plan)["Dockerfile"]
+    assert 'pip install "flask>=3.1" gunicorn "tomli; python_version < \'3.11\'"' in dockerfile
+    assert any("resolved at build time" in w for w in plan.warnings)
 
 
 def test_poetry_installs_main_group_only() -> None:

@@ -58,6 +58,7 @@ class PythonFacts:
     dependencies: frozenset[str]  # production distributions (the whole locked set when a lock says)
     dev_dependencies: frozenset[str]  # locked or listed only for development
     dependency_source: str  # "uv.lock", "requirements.txt" …
+    declared_dependencies: tuple[str, ...]  # pyproject [project] dependencies, as written
     python_pins: tuple[Found, ...]  # exact versions, in precedence order
     requires_python: Found | None  # a PEP 440 range
     build_backend: str | None  # pyproject [build-system] build-backend
@@ -109,6 +110,7 @@ def detect(project: Project) -> PythonFacts | None:
         dependencies=frozenset(deps),
         dev_dependencies=frozenset(dev - deps),
         dependency_source=dep_source,
+        declared_dependencies=tuple(d.strip() for d in _list(project_table.get("dependencies")) if isinstance(d, str) and d.strip()),
         python_pins=_python_pins(project, pipfile),
         requires_python=_requires_python(pyproject),
         build_backend=_str(_table(pyproject, "build-system").get("build-backend")),

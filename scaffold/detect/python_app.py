@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from scaffold.errors import ScaffoldError
 from scaffold.project import Project
 
 
@@ -69,11 +70,11 @@ def module_path(project: Project, module: str, root_prefix: str = "") -> str | N
 
 
 def parse(project: Project, path: str) -> ast.Module | None:
-    """The file's syntax tree; None for files Python itself could not compile."""
+    """The file's syntax tree; None for files that cannot be read or compiled."""
     try:
         return ast.parse(project.read_text(path), filename=path)
-    except (SyntaxError, ValueError):
-        return None
+    except (SyntaxError, ValueError, RecursionError, ScaffoldError):
+        return None  # not UTF-8, too big, or not Python 3: not where the app object lives
 
 
 def find_apps(project: Project, files: list[str], constructors: dict[str, dict[str, str]], root_prefix: str = "") -> list[AppObject]:

@@ -98,6 +98,7 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
         "build_env": install.env,
         "install_copy": [] if install.needs_source else _copy_groups(install.copy),
         "install_run": _run_lines(install.mounts, install.install),
+        "install_lint_ignore": ",".join(install.lint_ignore),
         "needs_source": install.needs_source,
         "build_has_source": build_has_source,
         "project_run": _run_lines(install.mounts if install.project else [], project_steps) if project_steps else [],

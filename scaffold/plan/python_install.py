@@ -42,6 +42,7 @@ class InstallPlan:
     needs_source: bool = False  # the dependency install reads the sources (pip "-e .")
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    lint_ignore: list[str] = field(default_factory=list)  # hadolint rules the install RUN knowingly breaks
 
 
 def install_plan(facts: PythonFacts, tool: str, server_packages: list[str]) -> InstallPlan:
@@ -58,7 +59,8 @@ def _tool_setup(name: str) -> tuple[list[str], str]:
 
 
 def _quote(spec: str) -> str:
-    return spec if re.fullmatch(r"[\w.=-]+", spec) else f'"{spec}"'
+    """A requirement as one shell word (double quotes: PEP 508 markers use single quotes)."""
+    return spec if re.fullmatch(r"[\w.=-]+", spec) else '"' + spec.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$") + '"'
 
 
 def _venv_env() -> list[str]:
@@ -96,10 +98,18 @@ def _pip(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
                 f"{reqs.path}: {reqs.hashed} of {reqs.total} requirements carry --hash; pip's hash-checking mode rejects the others, so the install will fail"
             )
         return plan
-    plan.needs_source = True
-    plan.copy = []
-    plan.install = ["pip install .", *_pip_server(server_packages)]
     plan.warnings.append("no lockfile or requirements file: dependency versions are resolved at build time, so two builds may differ")
+    if facts.installable.value:
+        plan.needs_source = True
+        plan.install = ["pip install .", *_pip_server(server_packages)]
+        return plan
+    # Not a package (no build-system, or nothing to package): building it would fail,
+    # so its declared dependencies are installed by name. Regenerate when they change
+    # (`scaffold init --check` reports the drift).
+    wanted = [*facts.declared_dependencies, *server_packages]
+    plan.install = [f"pip install {' '.join(_quote(w) for w in wanted)}" if wanted else "pip check"]
+    plan.lint_ignore = ["DL3013"]  # the ranges are the project's own, as pyproject.toml states them
+    plan.notes.append("pyproject.toml is not a package: the Dockerfile installs its [project] dependencies by name; run scaffold again when they change")
     return plan
 
 
@@ -130,7 +140,7 @@ def _uv(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
     ]
     install = [f"{uv} sync --frozen {groups} --no-install-project"]
     if server_packages:
-        install.append(f"{uv} pip install {' '.join(server_packages)}")
+        install.append(f"{uv} pip install --python {VENV}/bin/python {' '.join(server_packages)}")
     plan = InstallPlan("uv", label, setup, env, ["pyproject.toml", "uv.lock"], ["--mount=type=cache,id=uv,target=/root/.cache/uv"], install)
     if facts.installable.value:
         plan.project = [f"{uv} sync --frozen {groups} --no-editable --inexact"]

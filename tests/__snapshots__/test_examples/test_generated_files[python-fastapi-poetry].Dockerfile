@@ -26,7 +26,7 @@ ENV VIRTUAL_ENV=/opt/venv \
     POETRY_NO_INTERACTION=1 \
     POETRY_VIRTUALENVS_CREATE=false
 
-# Production dependencies only: this layer changes when the lockfile does, not the code
+# Production dependencies only: rebuilt when the dependency files change, not when the code does
 COPY pyproject.toml poetry.lock ./
 RUN --mount=type=cache,id=poetry,target=/root/.cache/pypoetry \
     /opt/tools/bin/poetry install --only main --no-root --no-ansi

@@ -27,7 +27,7 @@ ENV VIRTUAL_ENV=/opt/venv \
     UV_COMPILE_BYTECODE=1 \
     UV_LINK_MODE=copy
 
-# Production dependencies only: this layer changes when the lockfile does, not the code
+# Production dependencies only: rebuilt when the dependency files change, not when the code does
 COPY pyproject.toml uv.lock ./
 RUN --mount=type=cache,id=uv,target=/root/.cache/uv \
     /opt/tools/bin/uv sync --frozen --no-dev --no-install-project

@@ -25,7 +25,7 @@ ENV VIRTUAL_ENV=/opt/venv \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIPENV_VERBOSITY=-1
 
-# Production dependencies only: this layer changes when the lockfile does, not the code
+# Production dependencies only: rebuilt when the dependency files change, not when the code does
 COPY Pipfile Pipfile.lock ./
 RUN --mount=type=cache,id=pip,target=/root/.cache/pip \
     /opt/tools/bin/pipenv verify \

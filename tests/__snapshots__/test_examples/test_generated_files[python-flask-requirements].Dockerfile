@@ -20,7 +20,7 @@ ENV VIRTUAL_ENV=/opt/venv \
     PATH="/opt/venv/bin:$PATH" \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# Production dependencies only: this layer changes when the lockfile does, not the code
+# Production dependencies only: rebuilt when the dependency files change, not when the code does
 COPY requirements.txt ./
 RUN --mount=type=cache,id=pip,target=/root/.cache/pip \
     pip install --require-hashes -r requirements.txt
