@@ -18,13 +18,6 @@ from dataclasses import dataclass
 from scaffold.errors import InconsistentProjectError, MalformedFileError, MissingEntryError
 from scaffold.project import Project
 
-# Options that take a value and never name a distribution.
-_VALUE_OPTIONS = {
-    "-i", "--index-url", "--extra-index-url", "-f", "--find-links", "--trusted-host",
-    "--no-binary", "--only-binary", "--prefer-binary", "--use-feature", "--config-settings",
-    "--global-option", "--install-option", "--hash",
-}
-_FLAG_OPTIONS = {"--pre", "--no-index", "--prefer-binary", "--require-hashes"}
 _INCLUDE = {"-r": "requirement", "--requirement": "requirement", "-c": "constraint", "--constraint": "constraint"}
 _EDITABLE = {"-e", "--editable"}
 
@@ -124,7 +117,7 @@ def _read(project: Project, path: str, state: _State, parent: str | None) -> Non
         if head.split("=", 1)[0] in ("-i", "--index-url", "--extra-index-url", "-f", "--find-links", "--trusted-host"):
             state.index_options.append(line)
             continue
-        if head in _FLAG_OPTIONS or (head.startswith("-") and head not in _EDITABLE):
+        if head.startswith("-") and head not in _EDITABLE:  # --pre, --no-binary x, --prefer-binary …
             continue
         editable = head in _EDITABLE
         spec_words = words[1:] if editable else words

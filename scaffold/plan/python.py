@@ -21,7 +21,7 @@ from scaffold.detect.python import PythonFacts
 from scaffold.detect.python_app import AppObject
 from scaffold.errors import MissingEntryError, UsageError
 from scaffold.plan.model import BuildPlan, Decision
-from scaffold.plan.python_install import VENV, InstallPlan, install_plan
+from scaffold.plan.python_install import VENV, install_plan
 from scaffold.plan.python_start import StartCommand, from_command, server_command
 from scaffold.plan.python_version import resolve_python_line
 from scaffold.project import Project

@@ -78,9 +78,10 @@ def _pip(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
     out loud (pip would switch it on by itself) so a later unhashed line fails
     the build instead of silently weakening it. A requirement that installs a
     local folder (``-e .``) needs the sources, so then the install runs after
-    ``COPY . .``. With no requirements file and no lock, ``pip install .``
-    resolves pyproject.toml's dependencies at build time: not reproducible, and
-    reported as such.
+    ``COPY . .``. With no requirements file and no lock, pyproject.toml's
+    dependencies are resolved at build time (not reproducible, and reported as
+    such): ``pip install .`` when the project is a package, else its declared
+    ``[project] dependencies`` by name, since building a non-package fails.
     """
     plan = InstallPlan("pip", "pip", [f"python -m venv {VENV}"], _venv_env(), [], [PIP_CACHE], [])
     reqs = facts.requirements
@@ -125,6 +126,9 @@ def _uv(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
     UV_PYTHON pins the image's interpreter and UV_PYTHON_DOWNLOADS=never forbids
     fetching another one; UV_LINK_MODE=copy because the cache is a different
     filesystem (a mount) than the venv; bytecode is compiled once, at build time.
+    A server the lock lacks is added with ``uv pip install --python
+    /opt/venv/bin/python``: with UV_PYTHON set, a bare ``uv pip install`` would
+    target the system interpreter instead of the venv.
     """
     setup, label = _tool_setup("uv")
     uv = f"{TOOLS}/bin/uv"
