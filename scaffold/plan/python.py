@@ -352,7 +352,7 @@ def _run_lines(mounts: list[str], commands: list[str]) -> list[str]:
 def _runtime_setup(packages: list[str]) -> list[str]:
     commands = []
     if packages:
-        commands.extend(["apt-get update", "apt-get install -y --no-install-recommends " + " ".join(packages), "rm -rf /var/lib/apt/lists/*"])
+        commands.extend(["apt-get update", "apt-get install -y --no-install-recommends " + " ".join(packages), "apt-get clean", "rm -rf /var/lib/apt/lists/*"])
     commands.append(f"groupadd --system --gid {APP_UID} app")
     commands.append(f"useradd --system --uid {APP_UID} --gid app --no-log-init --create-home --home-dir /home/app --shell /usr/sbin/nologin app")
     return commands
