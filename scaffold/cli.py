@@ -20,7 +20,8 @@ from scaffold.errors import EXIT_DRIFT, EXIT_INTERRUPTED, EXIT_OK, ConflictError
 def _add_detection_overrides(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("overrides (each replaces one detected value)")
     group.add_argument("--node-version", metavar="VER", help="Node version or major (e.g. 24, lts)")
-    group.add_argument("--package-manager", choices=["npm", "pnpm", "yarn", "bun"])
+    group.add_argument("--python-version", metavar="VER", help="Python release line (e.g. 3.12)")
+    group.add_argument("--package-manager", choices=["npm", "pnpm", "yarn", "bun", "pip", "uv", "poetry", "pipenv", "pdm"])
     group.add_argument("--port", type=_port, metavar="N", help="port the app listens on")
     group.add_argument("--start", metavar="CMD", help="production start command")
     group.add_argument("--build", metavar="CMD", help="build command ('' for none)")
@@ -88,8 +89,8 @@ def _add_ship_options(parser: argparse.ArgumentParser) -> None:
 
 def _answers(args: argparse.Namespace) -> dict[str, Any]:
     keys = (
-        "node_version", "package_manager", "port", "start", "build", "base_image", "image_name", "healthcheck", "turbo",
-        "compose", "ci", "registry",
+        "node_version", "python_version", "package_manager", "port", "start", "build", "base_image", "image_name",
+        "healthcheck", "turbo", "compose", "ci", "registry",
     )
     return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
 

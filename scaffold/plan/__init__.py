@@ -38,4 +38,8 @@ def plan_project(project: Project, answers: dict[str, Any] | None = None) -> Bui
         from scaffold.plan.node import plan_node
 
         return plan_node(project, facts, answers)
+    if ecosystem == "python":
+        from scaffold.plan.python import plan_python
+
+        return plan_python(project, facts, answers)
     raise NothingDetectedError(path=project.root)  # pragma: no cover - every detector has a planner
