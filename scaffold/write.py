@@ -94,16 +94,33 @@ def backup(path: Path) -> Path:
     return target
 
 
-def save_state(root: Path, answers: dict[str, Any], files: dict[str, str], version: str) -> None:
+def saved_answers(state: dict[str, Any], app: str | None = None) -> dict[str, Any]:
+    """The answers saved for the project, or for one app of a monorepo (kept apart per app)."""
+    if app is None:
+        answers = state.get("answers")
+    else:
+        apps = state.get("apps")
+        answers = apps.get(app) if isinstance(apps, dict) else None
+    return dict(answers) if isinstance(answers, dict) else {}
+
+
+def save_state(
+    root: Path, answers: dict[str, Any], files: dict[str, str], version: str, *, app_answers: dict[str, dict[str, Any]] | None = None
+) -> None:
+    """Record the answers (the repository's, and each monorepo app's apart) and digests of the files written."""
     state = load_state(root)
     recorded = dict(state.get("files", {})) if isinstance(state.get("files"), dict) else {}
     recorded.update({rel: digest(text) for rel, text in files.items()})
+    apps = dict(state["apps"]) if isinstance(state.get("apps"), dict) else {}
+    apps.update(app_answers or {})
     new_state = {
         "_comment": "Written by scaffold: the answers it was given and digests of the files it wrote, so re-runs never overwrite your edits.",
         "answers": {k: answers[k] for k in sorted(answers)},
         "files": {k: recorded[k] for k in sorted(recorded)},
         "scaffold_version": version,
     }
+    if apps:
+        new_state["apps"] = {name: {k: apps[name][k] for k in sorted(apps[name])} for name in sorted(apps)}
     text = json.dumps(new_state, indent=2, sort_keys=True) + "\n"
     if (root / STATE_FILE).is_file() and (root / STATE_FILE).read_text(encoding="utf-8") == text:
         return
