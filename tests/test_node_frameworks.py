@@ -465,3 +465,22 @@ def test_npm_dev_optional_peers_are_removed_from_the_production_install(tmp_path
     text = render_plan(_plan(tmp_path, files))["Dockerfile"]
     assert "rm -rf node_modules/.bin/prisma node_modules/@prisma/engines node_modules/prisma" in text
     assert "node_modules/shared" not in text
+
+
+# -- Node lines that native addons build on -------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("locked", "pins", "major", "warned"),
+    [
+        ({"version": "11.10.0"}, {}, 24, False),  # node_limits: better-sqlite3 < 12 builds on Node <= 24
+        ({"version": "12.11.1", "engines": {"node": "20.x || 22.x || 24.x || 26.x"}}, {}, 26, False),
+        ({"version": "12.0.0", "engines": {"node": "20.x || 22.x || 24.x"}}, {}, 24, False),  # the addon's own engines range
+        ({"version": "11.10.0"}, {".nvmrc": "26\n"}, 26, True),  # a pin wins, with a warning
+    ],
+)
+def test_native_addons_limit_the_default_node_line(tmp_path, locked, pins, major, warned):
+    lock = _npm_lock({"node_modules/express": {"version": "5.0.0"}, "node_modules/better-sqlite3": {**locked, "hasInstallScript": True}})
+    files = {"package.json": _pkg({"express": "^5.0.0"}, scripts={"start": "node index.js"}), "package-lock.json": lock, "index.js": "", **pins}
+    plan = _plan(tmp_path, files)
+    assert plan.value("node_version") == major
+    assert any("better-sqlite3" in w and "may fail" in w for w in plan.warnings) is warned

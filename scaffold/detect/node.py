@@ -318,6 +318,11 @@ def _lock_details(project: Project, name: str) -> dict[str, Any]:
             "install_script_packages": sorted(installs),
             "all_names": all_names,
             "dev_optional_peers": _dev_optional_peers(packages),
+            "locked": {
+                key.rsplit("node_modules/", 1)[-1]: (str(meta.get("version", "")), (meta.get("engines") or {}).get("node") if isinstance(meta.get("engines"), dict) else None)
+                for key, meta in packages.items()
+                if key.count("node_modules/") == 1 and isinstance(meta, dict)
+            },
         }
     if name == "pnpm-lock.yaml":
         data = project.read_yaml(name, limit=MAX_LOCKFILE_BYTES)

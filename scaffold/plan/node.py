@@ -23,7 +23,7 @@ from scaffold.data import load, versions
 from scaffold.detect.node import NodeFacts
 from scaffold.errors import MissingEntryError, ScaffoldError
 from scaffold.plan.model import BuildPlan, Decision
-from scaffold.plan.node_addons import NODE_HEADERS_ENV, PrismaSteps, prisma_steps, system_packages
+from scaffold.plan.node_addons import NODE_HEADERS_ENV, PrismaSteps, native_node_limit, prisma_steps, system_packages
 from scaffold.plan.node_frameworks import RuntimeShape, plan_framework
 from scaffold.plan.node_version import resolve_node_major
 from scaffold.plan.package_manager import PackageManager, choose_package_manager, setup_commands
@@ -46,6 +46,13 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     major = int(version.decision.value)
     decisions["node_version"] = version.decision
 
+    limit = native_node_limit(facts, major, _lockfile_for_limits(facts, answers))
+    if limit is not None:
+        if version.decision.source.startswith("versions.toml"):
+            major = limit[0]
+            decisions["node_version"] = Decision(major, limit[1])
+        else:
+            warnings.append(f"{version.decision.source} asks for Node {major}, but {limit[1]}: the native install may fail")
     pm_decision, pm, pm_warnings = choose_package_manager(facts, answers.get("package_manager"), major)
     warnings.extend(pm_warnings)
     decisions["package_manager"] = pm_decision
@@ -307,6 +314,13 @@ def _static_fields(shape: RuntimeShape, port: int) -> dict[str, Any]:
 
 
 # -- small decisions ---------------------------------------------------------------
+
+def _lockfile_for_limits(facts: NodeFacts, answers: dict[str, Any]) -> str | None:
+    """The npm lockfile whose per-package engines the native-addon check reads."""
+    if answers.get("package_manager") not in (None, "npm"):
+        return None
+    return next((lf for lf in facts.lockfiles if lf in ("package-lock.json", "npm-shrinkwrap.json")), None)
+
 
 def _uses_bun_runtime(facts: NodeFacts, answers: dict[str, Any]) -> bool:
     pm = answers.get("package_manager")

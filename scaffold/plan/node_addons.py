@@ -147,3 +147,54 @@ def prisma_steps(facts: NodeFacts) -> PrismaSteps | None:
         elif not path.startswith(".."):
             generated.append(path.split("/", 1)[0] if path.startswith("node_modules") else path)
     return PrismaSteps(install_files, generate, generated, in_node_modules)
+
+
+# -- Node lines native addons build on ---------------------------------------------------
+
+def native_node_limit(facts: NodeFacts, major: int, lockfile: str | None) -> tuple[int, str] | None:
+    """The newest Node line every locked native addon builds on, when `major` is too new.
+
+    Evidence: the addon's own engines range in the lockfile, or node_native.toml's
+    node_limits for releases that declare none. Returns (major, why) or None.
+    """
+    import nodesemver
+
+    from scaffold.data import versions
+
+    native = facts.native
+    locked = facts.lock_details.get(lockfile or "", {}).get("locked") or {}
+    if native is None or not locked:
+        return None
+    names = {f.value for f in (*native.known, *native.install_scripts)}
+    lines = sorted({int(v) for v in (*versions()["node"]["supported"], *versions()["node"]["known"])}, reverse=True)
+    allowed = [m for m in lines if m <= major]
+    reasons: list[str] = []
+    for name in sorted(names):
+        version, engines = locked.get(name, ("", None))
+        if not version:
+            continue
+        if engines and not _line_ok(major, engines):
+            allowed = [m for m in allowed if _line_ok(m, engines)]
+            reasons.append(f"{lockfile} > {name} {version} > engines > node ({engines!r})")
+            continue
+        for limit in load("node_native").get("node_limits", []):
+            if limit["package"] == name and major > int(limit["max_node"]):
+                try:
+                    older = nodesemver.lt(version, limit["below"], True)
+                except (ValueError, TypeError):
+                    older = False
+                if older:
+                    allowed = [m for m in allowed if m <= int(limit["max_node"])]
+                    reasons.append(f"{lockfile} > {name} {version} builds on Node <= {limit['max_node']} (node_native.toml > node_limits)")
+    if not reasons or not allowed:
+        return None
+    return allowed[0], "; ".join(reasons)
+
+
+def _line_ok(major: int, spec: str) -> bool:
+    import nodesemver
+
+    try:
+        return any(nodesemver.satisfies(v, spec, True) for v in (f"{major}.0.0", f"{major}.99.99"))
+    except (ValueError, TypeError):
+        return True

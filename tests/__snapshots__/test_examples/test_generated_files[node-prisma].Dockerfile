@@ -4,9 +4,9 @@
 #   docker build -t node-prisma .
 #   docker run -d --name node-prisma -p 3000:3000 node-prisma
 
-ARG NODE_VERSION=26
+ARG NODE_VERSION=24
 
-# Runtime image: Debian slim, Node 26 (versions.toml > node.lts (current LTS))
+# Runtime image: Debian slim, Node 24 (package-lock.json > better-sqlite3 11.10.0 builds on Node <= 24 (node_native.toml > node_limits))
 FROM node:${NODE_VERSION}-trixie-slim AS base
 WORKDIR /app
 
