@@ -103,7 +103,8 @@ def plan_framework(project: Project, facts: NodeFacts, pm: PackageManager, answe
     start_script, refused = _production_start_script(facts)
     ctx = _Context(project, facts, fw, rule, pm, answers, start_script, refused)
     shape = _RULES[fw.id](ctx)
-    shape.notes[:0] = refused
+    if shape.kind != "generic":  # the generic start-command rules report dev servers themselves
+        shape.notes[:0] = refused
     return shape
 
 
@@ -461,7 +462,7 @@ def _nestjs(ctx: _Context) -> RuntimeShape:
 def _nest_shape(ctx: _Context, out: Decision, argv: list[str], source: str) -> RuntimeShape:
     port = Decision(int(ctx.answers["port"]), "--port") if ctx.answers.get("port") else None
     shape = RuntimeShape(
-        framework=Decision("nestjs", ctx.fw.package.source),
+        framework=Decision("nestjs", ctx.source(ctx.fw.config_file or "")),
         kind="node",
         build=ctx.build(),
         output=out,
