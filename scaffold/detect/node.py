@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from scaffold.detect.found import Found
 from scaffold.errors import InconsistentProjectError, MalformedFileError
 from scaffold.project import MAX_LOCKFILE_BYTES, Project
 
@@ -23,14 +24,6 @@ LOCK_TO_PM = {
     "bun.lock": "bun",
     "bun.lockb": "bun",
 }
-
-
-@dataclass(frozen=True)
-class Found:
-    """A value and the place it was read from."""
-
-    value: Any
-    source: str
 
 
 @dataclass(frozen=True)

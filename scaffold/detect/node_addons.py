@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scaffold.data import load
-from scaffold.detect.node import Found
+from scaffold.detect.found import Found
 from scaffold.project import Project
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scaffold.data import load
-from scaffold.detect.node import Found
+from scaffold.detect.found import Found
 from scaffold.project import Project
 
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from scaffold.detect.found import Found
 from scaffold.detect.python_app import AppObject, find_apps, module_name
 from scaffold.detect.python_django import DjangoFacts, detect_django
 from scaffold.detect.python_requirements import Requirements, canonical, logical_lines, read_requirements, requirement_name
@@ -34,14 +35,6 @@ PROD_REQUIREMENTS = (
 _DEV_REQUIREMENTS = re.compile(r"(^|/)(requirements[-_/]?(dev|test|tests|testing|local|ci|lint|docs)|(dev|test)[-_]requirements)[^/]*\.txt$")
 # Files that mark a folder as a Python project.
 MARKERS = ("pyproject.toml", "requirements.txt", "Pipfile", "Pipfile.lock", "setup.py", "setup.cfg", "manage.py", *LOCKFILES)
-
-
-@dataclass(frozen=True)
-class Found:
-    """A value and the place it was read from."""
-
-    value: Any
-    source: str
 
 
 @dataclass(frozen=True)

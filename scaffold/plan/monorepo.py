@@ -29,7 +29,8 @@ from dataclasses import replace
 from typing import Any
 
 from scaffold.data import load, versions
-from scaffold.detect.node import Found, NodeFacts, PortHint
+from scaffold.detect.found import Found
+from scaffold.detect.node import NodeFacts, PortHint
 from scaffold.detect.node import detect as detect_node
 from scaffold.detect.workspaces import WorkspaceFacts, WorkspacePackage
 from scaffold.errors import InconsistentProjectError, UsageError
