@@ -260,14 +260,13 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
         "runtime": runtime,
         "build_secrets": [s["cli"] for s in secrets],
         "app": app_path,
-        "next_steps": [],
     }
     from scaffold.dockerignore import NODE_BASE, compose_dockerignore
 
     keep = [*root_install, *root_config, *(f"{p}/package.json" for p in build_manifests), *build_closure]
     dockerignore, ignore_notes = compose_dockerignore(root, NODE_BASE, must_keep=keep, secret_files=sorted(secret_files))
     notes.extend(ignore_notes)
-    plan = BuildPlan(
+    return BuildPlan(
         ecosystem="node",
         template="node-monorepo",
         decisions=decisions,
@@ -281,8 +280,6 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
         # What CI path filters watch: the packages this image is built from and the root files it reads.
         watch_paths=[*build_closure, *root_install, *root_config, *(["turbo.json"] if use_turbo else [])],
     )
-    dockerfile["next_steps"] = plan.next_steps()
-    return plan
 
 
 # -- facts for one app ---------------------------------------------------------------

@@ -212,13 +212,12 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         "cmd": json.dumps(start_argv),
         "healthcheck": healthcheck,
         "labels": _labels(facts, decisions["image_name"].value),
-        "next_steps": [],
     }
     from scaffold.dockerignore import node_dockerignore
 
     dockerignore, ignore_notes = node_dockerignore(project, must_keep=_must_keep(install_files, layout.copies, start_argv), secret_files=[s["file"] for s in secrets if s["file"]])
     notes.extend(ignore_notes)
-    plan = BuildPlan(
+    return BuildPlan(
         ecosystem="node",
         template="node",
         decisions=decisions,
@@ -227,8 +226,6 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         warnings=warnings,
         notes=notes,
     )
-    dockerfile["next_steps"] = plan.next_steps()
-    return plan
 
 
 # -- frameworks and the runtime stage ----------------------------------------------

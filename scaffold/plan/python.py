@@ -112,14 +112,13 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
         "cmd": json.dumps(start.cmd()),
         "healthcheck": healthcheck,
         "labels": _labels(facts, decisions["image_name"].value),
-        "next_steps": [],
     }
     from scaffold.dockerignore import python_dockerignore
 
     must_keep = [*install.copy, *([start.app.path] if start.app else []), *([facts.django.manage] if facts.django else [])]
     dockerignore, ignore_notes = python_dockerignore(project, must_keep=must_keep, secret_files=[])
     notes.extend(ignore_notes)
-    plan = BuildPlan(
+    return BuildPlan(
         ecosystem="python",
         template="python",
         decisions=decisions,
@@ -128,8 +127,6 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
         warnings=warnings,
         notes=notes,
     )
-    dockerfile["next_steps"] = plan.next_steps()
-    return plan
 
 
 # -- package manager and image ------------------------------------------------------
