@@ -43,6 +43,7 @@ from scaffold.plan.node import (
     _healthcheck_script,
     _image_name,
     _labels,
+    _on_runtime,
     _output_dir,
     _port,
     _secrets,
@@ -129,10 +130,7 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
         decisions["start_command"] = Decision(["nginx", "-g", "daemon off;"], "static site: served by nginx")
     else:
         start = _start_command(app_project, app_facts, pm, answers, has_app_build, out_dir, warnings, notes, is_bun_runtime)
-        if is_bun_runtime and start.value and start.value[0] == "node":
-            # The Bun image has no node binary; Bun runs Node entry files itself.
-            start = Decision(["bun", *start.value[1:]], f"{start.source}, run with bun (the image is Bun's)")
-        decisions["start_command"] = _rooted(start, app_path)
+        decisions["start_command"] = _on_runtime(_rooted(start, app_path), "bun" if is_bun_runtime else "node", notes)
         decisions["port"] = _rooted(_port(app_facts, answers), app_path)
     decisions["healthcheck"] = Decision(
         bool(answers.get("healthcheck", True)), "--no-healthcheck" if answers.get("healthcheck") is False else "default"

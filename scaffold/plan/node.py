@@ -91,9 +91,9 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     if static:
         start = Decision(["nginx", "-g", "daemon off;"], f"{shape.static.why}: nginx serves the built files")
     elif shape is not None and shape.kind == "node" and shape.start is not None:
-        start = Decision(_on_runtime(shape.start.value, runtime_name), shape.start.source)
+        start = _on_runtime(shape.start, runtime_name, notes)
     else:
-        start = _start_command(project, facts, pm, answers, has_build, out_dir, warnings, notes, is_bun_runtime)
+        start = _on_runtime(_start_command(project, facts, pm, answers, has_build, out_dir, warnings, notes, is_bun_runtime), runtime_name, notes)
     decisions["start_command"] = start
 
     port = shape.port if shape is not None and shape.port is not None else _port(facts, answers)
@@ -241,11 +241,18 @@ def _framework_shape(project: Project, facts: NodeFacts, pm: PackageManager, ans
     )
 
 
-def _on_runtime(argv: list[str], runtime: str) -> list[str]:
-    """Framework servers are started with node; on the Bun image, bun runs them."""
-    if runtime == "bun" and argv and argv[0] == "node":
-        return ["bun", *argv[1:]]
-    return list(argv)
+def _on_runtime(start: Decision, runtime: str, notes: list[str]) -> Decision:
+    """A `node …` start command on the Bun image runs with bun: oven/bun has no node binary.
+
+    Bun runs Node entry files itself, so ``node server.js`` becomes ``bun server.js``
+    whether it came from a start script, --start or a framework rule.
+    """
+    argv = list(start.value)
+    if runtime != "bun" or not argv or argv[0] != "node":
+        return start
+    on_bun = ["bun", *argv[1:]]
+    notes.append(f"{start.source} runs `{' '.join(argv)}`, but the Bun image has no node binary: the image runs `{' '.join(on_bun)}`")
+    return Decision(on_bun, f"{start.source}, run with bun (the image is Bun's)")
 
 
 class _Layout:
