@@ -282,9 +282,40 @@ def test_pnpm_without_turbo_copies_only_the_closure():
 def test_static_app_is_served_by_unprivileged_nginx():
     plan, dockerfile, _ = render(PNPM, "apps/web")
     assert plan.port == 8080 and plan.value("kind") == "static"
-    assert "COPY --from=build /app/apps/web/dist/ /usr/share/nginx/html/" in dockerfile
+    assert "COPY --from=build /app/apps/web/dist /usr/share/nginx/html" in dockerfile
     assert "USER 101:101" in dockerfile and 'CMD ["nginx", "-g", "daemon off;"]' in dockerfile
     assert "deploy" not in dockerfile and "tsconfig.base.json" not in dockerfile
+
+
+def test_static_app_gets_the_single_app_static_site_config():
+    # the same planning code and template block as a single Vite app: SPA fallback, cached hashed assets
+    plan, dockerfile, _ = render(PNPM, "apps/web")
+    assert plan.value("framework") == "vite (single-page app)"
+    assert plan.decisions["framework"].source == "apps/web/package.json > devDependencies > vite"
+    assert "try_files $uri $uri/ /index.html;" in dockerfile
+    assert "location /assets/ {" in dockerfile
+    assert plan.dockerfile["runtime"]["static"]["fallback"] == "index.html"
+
+
+def test_static_app_with_vite_hoisted_to_the_root(tmp_path):
+    write_tree(tmp_path, {
+        "package.json": pkg("root", private=True, workspaces=["apps/*"], devDependencies={"vite": "^8.0.0"}),
+        "apps/web/package.json": pkg("web", scripts={"build": "vite build"}),
+        "apps/web/index.html": "<html></html>",
+    })
+    plan, dockerfile, _ = render(tmp_path, "apps/web")
+    assert plan.decisions["framework"].source == "package.json > devDependencies > vite"
+    assert "try_files $uri $uri/ /index.html;" in dockerfile
+
+
+def test_static_app_without_a_known_build_tool_is_refused(tmp_path):
+    write_tree(tmp_path, {
+        "package.json": pkg("root", private=True, workspaces=["apps/*"]),
+        "apps/web/package.json": pkg("web", scripts={"build": "vite build"}),
+        "apps/web/index.html": "<html></html>",
+    })
+    with pytest.raises(UsageError, match="apps/web/package.json: looks like a static site"):
+        plan_project(Project(tmp_path), {"app": "apps/web"})
 
 
 def test_npm_filtered_production_install():
@@ -480,7 +511,8 @@ def test_static_output_folder_from_the_vite_config(tmp_path):
     (work / "apps/web/vite.config.js").write_text("export default { build: { outDir: 'public-build' } };\n")
     plan, dockerfile, _ = render(work, "apps/web")
     assert plan.value("build_output") == "public-build"
-    assert "COPY --from=build /app/apps/web/public-build/ /usr/share/nginx/html/" in dockerfile
+    assert plan.decisions["build_output"].source == "apps/web/vite.config.js > outDir: 'public-build'"
+    assert "COPY --from=build /app/apps/web/public-build /usr/share/nginx/html" in dockerfile
 
 
 def test_watch_paths_cover_the_closure_and_root_files():

@@ -18,7 +18,10 @@ Cache friendliness is the point of every choice here:
   tsconfig.base.json; they are copied from the context.
 
 The runtime holds production dependencies only: ``pnpm deploy --prod`` for
-pnpm, a workspace-filtered production install for the others.
+pnpm, a workspace-filtered production install for the others. A static app
+(a Vite build with an index.html) is planned by the same framework rule and
+static_site.py code as a single app, so it gets the same nginx config: SPA
+fallback route and long-lived caching of content-hashed assets.
 """
 
 from __future__ import annotations
@@ -28,10 +31,11 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from scaffold.data import load, versions
+from scaffold.data import load
 from scaffold.detect.found import Found
 from scaffold.detect.node import NodeFacts, PortHint
 from scaffold.detect.node import detect as detect_node
+from scaffold.detect.node_frameworks import FrameworkFacts, detect_framework
 from scaffold.detect.workspaces import WorkspaceFacts, WorkspacePackage
 from scaffold.errors import InconsistentProjectError, UsageError
 from scaffold.plan.model import BuildPlan, Decision
@@ -51,12 +55,13 @@ from scaffold.plan.node import (
     _start_env,
     _uses_bun_runtime,
 )
+from scaffold.plan.node_frameworks import RuntimeShape, plan_framework
 from scaffold.plan.node_version import resolve_node_major
 from scaffold.plan.package_manager import PackageManager, choose_package_manager, setup_commands
+from scaffold.plan.static_site import NGINX_UID, nginx_healthcheck, static_fields, static_start
 from scaffold.project import Project
 
 DEPLOY_DIR = "/deploy"
-STATIC_UID = 101  # the "nginx" user of nginxinc/nginx-unprivileged
 
 
 def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers: dict[str, Any]) -> BuildPlan:
@@ -102,6 +107,11 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
     static = pkg.kind == "static" and not answers.get("start")
     decisions["kind"] = Decision(pkg.kind if not answers.get("start") else "server", pkg.kind_reason if not answers.get("start") else "--start")
 
+    site = _static_site(app_project, app_facts, pm, answers, pkg) if static else None
+    if site is not None:
+        decisions["framework"] = site.framework
+        notes.extend(site.notes)
+
     turbo = _turbo_choice(ws, pm, pkg, answers, notes)
     decisions["strategy"] = turbo[0]
     use_turbo = turbo[1]
@@ -116,18 +126,19 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
     out_dir = None
     if has_app_build:
         build_decision = Decision("build", f"{app_path}/package.json > scripts > build") if not answers.get("build") else Decision(answers["build"], "--build")
-        out_dir = _static_output(app_project, pkg) if static else _rooted_opt(_output_dir(app_facts, build_decision), app_path)
+        out_dir = _rooted_opt(site.output if site is not None else _output_dir(app_facts, build_decision), app_path)
         if out_dir is not None:
             decisions["build_output"] = out_dir
     build_steps = _build_steps(pm, ws, builders, use_turbo, pkg, answers)
     if builders and not has_app_build:
         build_decision = Decision(None, "the workspace packages' build scripts")
     decisions["build_command"] = Decision(" && ".join(build_steps) or None, build_decision.source)
-    if static:
+    if site is not None:
         if out_dir is None:
             raise UsageError(f"{app_path}: a static site without a build output folder", hint="add a build script")
-        decisions["port"] = Decision(int(versions()["static"]["port"]), "versions.toml > static.port")
-        decisions["start_command"] = Decision(["nginx", "-g", "daemon off;"], "static site: served by nginx")
+        assert site.static is not None and site.port is not None
+        decisions["port"] = site.port
+        decisions["start_command"] = static_start(site.static)
     else:
         start = _start_command(app_project, app_facts, pm, answers, has_app_build, out_dir, warnings, notes, is_bun_runtime)
         decisions["start_command"] = _on_runtime(_rooted(start, app_path), "bun" if is_bun_runtime else "node", notes)
@@ -197,7 +208,8 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
         steps += source_copies
         cleanup = [] if (static or use_deploy) else _nested_modules_cleanup(root, ws, runtime_closure, builders, app_path, out_dir)
         if build_steps:
-            steps.append(_env(["NODE_ENV=production"]))
+            build_env = sorted((site.build_env if site is not None else {}).items())
+            steps.append(_env(["NODE_ENV=production", *(f"{k}={_env_quote(v)}" for k, v in build_env)]))
             steps.append(_run([*build_steps, *cleanup]))
         if deploy_cmd:
             steps.append(_run([deploy_cmd], mounts, install_prefix, comment=_deploy_comment(pm, ws, root)))
@@ -206,18 +218,16 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
 
     port = decisions["port"].value
     labels = _labels(app_facts, decisions["image_name"].value)
-    if static:
-        assert out_dir is not None
-        static_image = answers.get("base_image") or versions()["static"]["image"]
+    if site is not None:
+        assert site.static is not None and out_dir is not None
         runtime = {
             "kind": "static",
-            "image": static_image,
-            "image_source": "--base-image" if answers.get("base_image") else "versions.toml > static.image",
-            "copies": [_copy([f"/app/{app_path}/{out_dir.value}/"], "/usr/share/nginx/html/", from_="build")],
-            "user": f"{STATIC_UID}:{STATIC_UID}",
+            # The site's folder as the build stage sees it: the app's output under /app/<app>
+            "static": static_fields(replace(site.static, root=f"{app_path}/{out_dir.value}"), port),
+            "user": f"{NGINX_UID}:{NGINX_UID}",
             "port": port,
             "labels": labels,
-            "healthcheck": json.dumps(["bash", "-c", _static_healthcheck(port)]) if decisions["healthcheck"].value else None,
+            "healthcheck": nginx_healthcheck(port) if decisions["healthcheck"].value else None,
             "cmd": json.dumps(decisions["start_command"].value),
         }
     else:
@@ -303,6 +313,42 @@ def _app_facts(app_project: Project, app_path: str, root: NodeFacts) -> NodeFact
         extra_install_files=root.extra_install_files,
         port_hints=tuple(PortHint(h.port, f"{app_path}/{h.source}", h.kind) for h in own.port_hints),
         tsconfig_out_dir=Found(own.tsconfig_out_dir.value, f"{app_path}/{own.tsconfig_out_dir.source}") if own.tsconfig_out_dir else None,
+        framework=_app_framework(app_project, app_path, own, root),
+    )
+
+
+def _app_framework(app_project: Project, app_path: str, own: NodeFacts, root: NodeFacts) -> FrameworkFacts | None:
+    """The app's framework, with sources naming the app's files.
+
+    A framework package hoisted to the root manifest (shared tooling such as vite
+    in the root devDependencies) counts for the app; its config file is the app's.
+    """
+    framework = own.framework
+    hoisted = framework is None
+    if framework is None:
+        framework = detect_framework(app_project, root.dependencies, root.dev_dependencies)
+        if framework is None:
+            return None
+    return replace(
+        framework,
+        package=framework.package if hoisted else Found(framework.package.value, f"{app_path}/{framework.package.source}"),
+        config_file=f"{app_path}/{framework.config_file}" if framework.config_file else None,
+        settings={key: Found(found.value, f"{app_path}/{found.source}") for key, found in framework.settings.items()},
+    )
+
+
+def _static_site(app_project: Project, facts: NodeFacts, pm: PackageManager, answers: dict[str, Any], pkg: WorkspacePackage) -> RuntimeShape:
+    """The framework rule a single app with these files would get: output folder, SPA fallback, cached assets."""
+    shape = plan_framework(app_project, facts, pm, answers)
+    if shape is not None and shape.kind == "static":
+        return shape
+    found = (
+        f"{facts.framework.name} builds it as a server ({shape.framework.source})" if shape is not None and facts.framework is not None
+        else "neither it nor the root package.json depends on a framework scaffold knows (vite)"
+    )
+    raise UsageError(
+        f"{pkg.path}/package.json: looks like a static site ({pkg.kind_reason}), but {found}",
+        hint="pass --start to run it as a server, or add the build tool to its devDependencies",
     )
 
 
@@ -587,24 +633,6 @@ def _tsconfig_extends(root: Project, rel: str) -> list[str]:
     return [v for v in values if v.startswith(".")]  # package names resolve through node_modules
 
 
-def _static_output(app_project: Project, pkg: WorkspacePackage) -> Decision | None:
-    """Where a static build writes: the tool's config when it says, else the tool's default."""
-    outputs = load("node")["static_build_output"]
-    build = pkg.scripts.get("build", "")
-    tool = next((t for t in outputs if t in build), None)
-    if tool is None:
-        return None
-    match = re.search(r"--outDir[ =]([\w./-]+)", build)
-    if match:
-        return Decision(match.group(1).removeprefix("./").rstrip("/"), f"{pkg.path}/package.json > scripts > build")
-    for name in ("vite.config.ts", "vite.config.js", "vite.config.mjs", "vite.config.mts", "vite.config.cjs"):
-        if app_project.has_file(name):
-            found = re.search(r"\boutDir\s*:\s*['\"]([\w./-]+)['\"]", app_project.read_text(name))
-            if found:
-                return Decision(found.group(1).removeprefix("./").rstrip("/"), f"{pkg.path}/{name} > build.outDir")
-    return Decision(outputs[tool], f"{tool} default output folder")
-
-
 def _runtime_package_copies(
     root: Project, ws: WorkspaceFacts, closure: list[str], builders: list[str], app_path: str, out_dir: Decision | None, pruned: bool
 ) -> list[dict[str, Any]]:
@@ -650,14 +678,6 @@ def _nested_modules_cleanup(
         if p in builders and (out_dir is None if p == app_path else _library_output(root, ws.package(p)) is None)
     ]
     return [f"rm -rf {' '.join(f'{p}/node_modules' for p in whole)}"] if whole else []
-
-
-def _static_healthcheck(port: int) -> str:
-    """nginx images have no curl or wget; bash's /dev/tcp asks for / and wants any status below 500."""
-    return (
-        f"exec 3<>/dev/tcp/127.0.0.1/{port} && printf 'GET / HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 "
-        "&& read -r _ status _ <&3 && [ \"$status\" -lt 500 ]"
-    )
 
 
 # -- Dockerfile fragments (plain data for the template) --------------------------------

@@ -28,7 +28,7 @@ from scaffold.plan.node_frameworks import RuntimeShape, plan_framework
 from scaffold.plan.node_version import resolve_node_major
 from scaffold.plan.package_manager import PackageManager, choose_package_manager, setup_commands
 from scaffold.plan.start_command import ParsedScript, dev_command_match, follow_run, parse_script
-from scaffold.plan.static_site import DOC_ROOT, NGINX_UID, nginx_conf, nginx_healthcheck, static_image
+from scaffold.plan.static_site import NGINX_UID, nginx_healthcheck, static_fields, static_start
 from scaffold.plan.typescript import compiled_start
 from scaffold.project import Project
 
@@ -89,7 +89,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
 
     runtime_name = "bun" if is_bun_runtime else "node"
     if static:
-        start = Decision(["nginx", "-g", "daemon off;"], f"{shape.static.why}: nginx serves the built files")
+        start = static_start(shape.static)
     elif shape is not None and shape.kind == "node" and shape.start is not None:
         start = _on_runtime(shape.start, runtime_name, notes)
     else:
@@ -205,7 +205,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         "node_modules_from": layout.node_modules_from,
         # "output" marks build results for the .dockerignore check only; templates never see it
         "runtime_copies": [{k: v for k, v in c.items() if k != "output"} for c in layout.copies],
-        "static": _static_fields(shape, port.value) if static else None,
+        "static": static_fields(shape.static, port.value) if static else None,
         "env": [f"{k}={_env_quote(v)}" for k, v in env_pairs],
         "port": port.value,
         "user": f"{NGINX_UID}:{NGINX_UID}" if static else f"{APP_UID}:{APP_UID}",
@@ -303,18 +303,6 @@ def _runtime_layout(
                 copies.insert(0, {"from": "build", "src": "/app/node_modules/.prisma", "dest": "./node_modules/.prisma", "output": "1"})
                 notes.append("Prisma generates its client into node_modules/.prisma in the build stage; the runtime copies it over the production dependencies")
     return _Layout(copies, prune, node_modules_from, notes)
-
-
-def _static_fields(shape: RuntimeShape, port: int) -> dict[str, Any]:
-    site = shape.static
-    return {
-        "image": static_image(),
-        "why": site.why,
-        "conf": nginx_conf(site, port),
-        "src": f"/app/{site.root}",
-        "dest": DOC_ROOT,
-        "fallback": site.fallback,
-    }
 
 
 # -- small decisions ---------------------------------------------------------------

@@ -405,7 +405,7 @@ def _react_router(ctx: _Context) -> RuntimeShape:
 
 def _remix(ctx: _Context) -> RuntimeShape:
     out = str(ctx.setting("buildDirectory") or ctx.rule["out"]).removeprefix("./").rstrip("/")
-    vite = "@remix-run/dev" in ctx.fw.imports and bool(ctx.fw.config_file and ctx.fw.config_file.startswith("vite."))
+    vite = "@remix-run/dev" in ctx.fw.imports and bool(ctx.fw.config_file and ctx.fw.config_file.rsplit("/", 1)[-1].startswith("vite."))
     entry = f"{out}/{ctx.rule['vite_server_entry' if vite else 'server_entry']}"
     if isinstance(ctx.setting("serverBuildPath"), str):
         entry = ctx.setting("serverBuildPath").removeprefix("./")

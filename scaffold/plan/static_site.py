@@ -13,6 +13,10 @@ written into the image by a ``COPY <<'EOF'`` heredoc (Docker's built-in
 Dockerfile frontend supports heredocs; the quoted delimiter keeps ``$uri``
 from being read as a build variable).
 
+One implementation for every static site: a single app and a monorepo app both
+plan through ``static_fields`` and render through templates/static/runtime.j2,
+so a single-page app gets its fallback route and cache headers either way.
+
 The health check must work without curl or wget, which the image lacks. bash is
 there (Debian's base), and its /dev/tcp makes a real HTTP request: the check
 fails unless nginx answers with a status below 500.
@@ -23,10 +27,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from typing import Any
+
 from scaffold.data import versions
+from scaffold.plan.model import Decision
 
 NGINX_UID = 101  # the nginx user of nginxinc/nginx-unprivileged
 DOC_ROOT = "/usr/share/nginx/html"
+NGINX_CMD = ["nginx", "-g", "daemon off;"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,22 @@ def static_image() -> str:
 
 def static_port() -> int:
     return int(versions()["static"]["port"])
+
+
+def static_start(site: StaticSite) -> Decision:
+    return Decision(list(NGINX_CMD), f"{site.why}: nginx serves the built files")
+
+
+def static_fields(site: StaticSite, port: int) -> dict[str, Any]:
+    """What templates/static/runtime.j2 prints: the image, the server config and the COPY of the files."""
+    return {
+        "image": static_image(),
+        "why": site.why,
+        "conf": nginx_conf(site, port),
+        "src": f"/app/{site.root}",
+        "dest": DOC_ROOT,
+        "fallback": site.fallback,
+    }
 
 
 def nginx_conf(site: StaticSite, port: int) -> list[str]:

@@ -36,12 +36,39 @@ COPY --from=prune /app/out/full/ ./
 ENV NODE_ENV=production
 RUN turbo run build --filter=@demo/web
 
-# Static files only, served by nginx as an unprivileged user (versions.toml > static.image)
+# Vite single-page app site: nginx serves the built files as uid 101, with no Node runtime
 FROM nginxinc/nginx-unprivileged:1.29-trixie AS runtime
-COPY --from=build /app/apps/web/dist/ /usr/share/nginx/html/
+COPY <<'EOF' /etc/nginx/conf.d/default.conf
+server {
+    listen 8080;
+    server_name _;
+    root /usr/share/nginx/html;
+    index index.html;
+    server_tokens off;
+    # Redirects keep the host and port the browser used, not the container's
+    absolute_redirect off;
+    gzip on;
+    gzip_types text/css application/javascript application/json image/svg+xml text/plain application/xml;
+
+    # Content-hashed files never change: browsers may keep them for a year
+    location /assets/ {
+        add_header Cache-Control "public, max-age=31536000, immutable";
+        try_files $uri =404;
+    }
+
+    location / {
+        add_header Cache-Control "no-cache";
+        # Single-page app: routes that are not files are handled by the app
+        try_files $uri $uri/ /index.html;
+    }
+}
+EOF
+
+COPY --from=build /app/apps/web/dist /usr/share/nginx/html
 LABEL org.opencontainers.image.title="web"
+# App files stay owned by root, so the app cannot rewrite its own code; it runs as uid 101.
 USER 101:101
 EXPOSE 8080
-HEALTHCHECK --interval=30s --timeout=5s --start-period=5s --retries=3 \
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET / HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && read -r _ status _ <&3 && [ \"$status\" -lt 500 ]"]
 CMD ["nginx", "-g", "daemon off;"]
