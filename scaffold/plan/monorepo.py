@@ -342,12 +342,12 @@ def _static_site(app_project: Project, facts: NodeFacts, pm: PackageManager, ans
     shape = plan_framework(app_project, facts, pm, answers)
     if shape is not None and shape.kind == "static":
         return shape
-    found = (
-        f"{facts.framework.name} builds it as a server ({shape.framework.source})" if shape is not None and facts.framework is not None
-        else "neither it nor the root package.json depends on a framework scaffold knows (vite)"
-    )
+    if shape is None:
+        why = "neither it nor the root package.json depends on a build tool scaffold knows (vite)"
+    else:
+        why = f"its framework rule does not build a static site: {shape.framework.value} ({shape.framework.source})"
     raise UsageError(
-        f"{pkg.path}/package.json: looks like a static site ({pkg.kind_reason}), but {found}",
+        f"{pkg.path}/package.json: looks like a static site ({pkg.kind_reason}), but {why}",
         hint="pass --start to run it as a server, or add the build tool to its devDependencies",
     )
 
