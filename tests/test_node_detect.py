@@ -275,3 +275,63 @@ def test_husky_prepare_does_not_break_production_install(tmp_path):
         },
     )
     assert plan.dockerfile["prod_install"].endswith("--ignore-scripts")
+
+
+# -- real-world start scripts -------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("start", "files", "expected"),
+    [
+        ("node --env-file=.env server.js", {".env": "A=1\n"}, ["node", "server.js"]),
+        ("node --env-file .env.production --enable-source-maps server.js", {}, ["node", "--enable-source-maps", "server.js"]),
+        ("node -r dotenv/config --env-file-if-exists=.env server.js", {}, ["node", "-r", "dotenv/config", "server.js"]),
+        # a committed, non-secret env file is in the image: the flag stays
+        ("node --env-file=config/app.env server.js", {"config/app.env": "A=1\n"}, ["node", "--env-file=config/app.env", "server.js"]),
+        # after the script the flag belongs to the app
+        ("node server.js --env-file=.env", {}, ["node", "server.js", "--env-file=.env"]),
+    ],
+    ids=["env-file", "env-file-space", "if-exists", "committed-file", "app-arg"],
+)
+def test_env_file_flag_is_dropped_when_the_file_is_not_in_the_image(tmp_path, start, files, expected):
+    # node exits at start ("node: .env: not found") and .env never enters the build context
+    plan = _plan(tmp_path, {"package.json": _pkg(scripts={"start": start}), "server.js": SERVER, "package-lock.json": NPM_LOCK, **files})
+    assert plan.decisions["start_command"].value == expected
+    dropped = not any("env-file" in word for word in expected)
+    assert dropped == any("--env-file" in n and "docker run --env-file" in n for n in plan.notes)
+
+
+@pytest.mark.parametrize(
+    "start",
+    ["npm run build && node dist/index.js", "tsc && node dist/index.js", "yarn build && node dist/index.js"],
+)
+def test_build_then_start_runs_only_the_start_in_the_image(tmp_path, start):
+    # the build stage already built; at run time the compiler (a devDependency) is not there
+    plan = _plan(tmp_path, {
+        "package.json": _pkg(scripts={"build": "tsc", "start": start}, devDependencies={"typescript": "5"}),
+        "tsconfig.json": '{"compilerOptions": {"outDir": "dist", "rootDir": "src"}}',
+        "src/index.ts": SERVER,
+    })
+    assert plan.decisions["start_command"].value == ["node", "dist/index.js"]
+    assert plan.dockerfile["cmd"] == '["node", "dist/index.js"]'
+
+
+def test_build_then_start_with_other_shell_steps_keeps_the_script(tmp_path):
+    plan = _plan(tmp_path, {
+        "package.json": _pkg(scripts={"build": "tsc", "start": "npm run build && node dist/a.js || true"}),
+        "src/index.ts": SERVER,
+    })
+    assert plan.decisions["start_command"].value == ["npm", "run", "start"]
+
+
+@pytest.mark.parametrize(
+    ("main", "files", "expected"),
+    [
+        ("lib", {"lib/index.js": SERVER}, "lib/index.js"),
+        ("./lib/", {"lib/index.js": SERVER}, "lib/index.js"),
+        ("server", {"server.js": SERVER}, "server.js"),
+        ("app.js", {"app.js": SERVER}, "app.js"),
+    ],
+)
+def test_main_resolves_like_require(tmp_path, main, files, expected):
+    plan = _plan(tmp_path, {"package.json": _pkg(main=main), "package-lock.json": NPM_LOCK, **files})
+    assert plan.decisions["start_command"].value == ["node", expected]

@@ -27,7 +27,14 @@ from scaffold.plan.node_addons import NODE_HEADERS_ENV, PrismaSteps, native_node
 from scaffold.plan.node_frameworks import RuntimeShape, plan_framework
 from scaffold.plan.node_version import resolve_node_major
 from scaffold.plan.package_manager import PackageManager, choose_package_manager, setup_commands
-from scaffold.plan.start_command import ParsedScript, dev_command_match, follow_run, parse_script
+from scaffold.plan.start_command import (
+    ParsedScript,
+    dev_command_match,
+    drop_build_steps,
+    drop_env_file_flags,
+    follow_run,
+    parse_script,
+)
 from scaffold.plan.static_site import NGINX_UID, nginx_healthcheck, static_fields, static_start
 from scaffold.plan.typescript import compiled_start
 from scaffold.project import Project
@@ -399,6 +406,13 @@ def _start_command(
         if dev:
             notes.append(f"{where} runs a dev server or watcher ({dev}): not used in production")
             continue
+        if parsed.complex and has_build:
+            rest = drop_build_steps(facts.scripts[real_name], facts.scripts)
+            if rest is not None:
+                notes.append(f"{where} builds before it starts; the image builds in its build stage, so it runs `{rest}`")
+                after = parse_script(rest)
+                parsed = ParsedScript(after.argv, {**parsed.env, **after.env}, after.complex)
+                where = f"{where} (without the build step)"
         if parsed.complex:
             notes.append(f"{where} needs a shell; started through {pm.name} run, so prefer `docker run --init` for clean shutdowns")
             return Decision(pm.run_argv(name) if pm.name != "bun" else ["bun", "run", name], where)
@@ -408,12 +422,15 @@ def _start_command(
             if ts.source_note:
                 return Decision(ts.argv, f"{where} + {ts.source_note}")
             _warn_dev_hook(parsed.argv, facts, warnings)
-        argv = _exec_argv(parsed, facts, runtime, warnings)
+        argv = _without_env_files(project, _exec_argv(parsed, facts, runtime, warnings), where, notes)
         _check_entry(project, argv, has_build, where, out_dir)
         return Decision(argv, where)
     if facts.main:
-        main = facts.main.removeprefix("./")
-        if project.has_file(main) or has_build:
+        main = facts.main.removeprefix("./").rstrip("/")
+        resolved = _resolve_main(project, main)
+        if resolved is not None:
+            return Decision([runtime, resolved], "package.json > main" + ("" if resolved == main else f" ({main} -> {resolved})"))
+        if has_build:
             return Decision([runtime, main], "package.json > main")
         warnings.append(f"package.json > main names {main}, which does not exist; ignored")
     if has_build and out_dir is not None:
@@ -427,6 +444,18 @@ def _start_command(
         "package.json: no start command: no usable scripts.start, no main and no server.js/index.js/app.js",
         hint="add a start script or pass --start 'node path/to/server.js'",
     )
+
+
+def _resolve_main(project: Project, main: str) -> str | None:
+    """The file node loads for "main": as written, with a .js/.cjs extension added, or a folder's index.
+
+    ``"main": "lib"`` or ``"main": "server"`` are valid (Node resolves them like require()); the
+    image runs the file itself so the entry check and the port scan see the real file.
+    """
+    for candidate in (main, f"{main}.js", f"{main}.cjs", f"{main}/index.js", f"{main}/index.cjs"):
+        if candidate and project.has_file(candidate):
+            return candidate
+    return None
 
 
 def _exec_argv(parsed: ParsedScript, facts: NodeFacts, runtime: str, warnings: list[str]) -> list[str]:
@@ -446,6 +475,25 @@ def _exec_argv(parsed: ParsedScript, facts: NodeFacts, runtime: str, warnings: l
         )
         return [f"node_modules/.bin/{tool}", *argv[1:]]
     return argv
+
+
+def _without_env_files(project: Project, argv: list[str], where: str, notes: list[str]) -> list[str]:
+    """Drop ``node --env-file=.env``: the file is not in the image and node would exit at start."""
+    kept, gone = drop_env_file_flags(argv, lambda path: _excluded_env_file(project, path))
+    if not gone:
+        return argv
+    notes.append(
+        f"{where} loads {', '.join(gone)} with --env-file; .env files never enter the image (they hold secrets) and node "
+        "would exit when one is missing, so the image runs without the flag: pass the variables with "
+        "`docker run --env-file` or Compose's env_file"
+    )
+    return kept
+
+
+def _excluded_env_file(project: Project, path: str) -> bool:
+    """.env and .env.* are kept out of every build context (scaffold/dockerignore.py); so is a missing file."""
+    name = path.rsplit("/", 1)[-1]
+    return name == ".env" or (name.startswith(".env.") and name != ".env.example") or not project.has_file(path.removeprefix("./"))
 
 
 def _warn_dev_hook(argv: list[str], facts: NodeFacts, warnings: list[str]) -> None:

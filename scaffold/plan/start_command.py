@@ -9,6 +9,7 @@ manager that does not forward it.
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from scaffold.data import load
@@ -86,3 +87,79 @@ def follow_run(script_name: str, scripts: dict[str, str], depth: int = 0) -> tup
                 name, inner_parsed = inner
                 return name, ParsedScript(inner_parsed.argv, {**parsed.env, **inner_parsed.env}, inner_parsed.complex)
     return script_name, parsed
+
+
+def drop_build_steps(script: str, scripts: dict[str, str]) -> str | None:
+    """``npm run build && node dist/index.js`` minus the build: the image's build stage already ran it.
+
+    Only a plain ``&&`` chain whose leading steps run the build script (by name through
+    a package manager, or its exact text) is rewritten; None when nothing was dropped.
+    At run time the build would fail anyway: the compiler is a devDependency.
+    """
+    build = scripts.get("build", "").strip()
+    if not build or any(op in script for op in ("||", ";", "|", "$(", "`")):
+        return None
+    steps = [step.strip() for step in script.split("&&")]
+    dropped = 0
+    while dropped < len(steps) - 1 and _runs_build(steps[dropped], build):
+        dropped += 1
+    return " && ".join(steps[dropped:]) if dropped else None
+
+
+def _runs_build(step: str, build: str) -> bool:
+    if step == build:
+        return True
+    words = step.split()
+    if not words or words[0] not in _RUNNERS:
+        return False
+    rest = words[1:]
+    if rest and rest[0] in ("run", "run-script"):
+        rest = rest[1:]
+    return rest == ["build"]
+
+
+def drop_env_file_flags(argv: list[str], drop: Callable[[str], bool]) -> tuple[list[str], list[str]]:
+    """A ``node`` command without the ``--env-file`` flags whose file ``drop`` picks, and those files.
+
+    Node exits at start when an ``--env-file`` is missing, and .env files never enter the
+    image (they hold secrets; the .dockerignore excludes them): in a container the
+    variables come from ``docker run --env-file`` or Compose instead.
+    """
+    if not argv or argv[0] != "node":
+        return argv, []
+    kept, files = [argv[0]], []
+    words = argv[1:]
+    i = 0
+    while i < len(words):
+        word = words[i]
+        flag, eq, value = word.partition("=")
+        if flag in ("--env-file", "--env-file-if-exists") and not _is_script_arg(words, i):
+            flag_words = [word]
+            if not eq and i + 1 < len(words):
+                value = words[i + 1]
+                flag_words.append(value)
+                i += 1
+            if drop(value):
+                files.append(value)
+            else:
+                kept.extend(flag_words)
+        else:
+            kept.append(word)
+        i += 1
+    return kept, files
+
+
+_NODE_VALUE_FLAGS = {"-r", "--require", "--import", "--loader", "--experimental-loader", "--env-file", "--env-file-if-exists", "-C", "--conditions", "--title", "--input-type"}
+
+
+def _is_script_arg(words: list[str], i: int) -> bool:
+    """Flags after the script file belong to the app, not to node."""
+    j = 0
+    while j < i:
+        word = words[j]
+        if not word.startswith("-"):
+            return True
+        if word in _NODE_VALUE_FLAGS:
+            j += 1  # its value
+        j += 1
+    return False
