@@ -335,3 +335,25 @@ def test_build_then_start_with_other_shell_steps_keeps_the_script(tmp_path):
 def test_main_resolves_like_require(tmp_path, main, files, expected):
     plan = _plan(tmp_path, {"package.json": _pkg(main=main), "package-lock.json": NPM_LOCK, **files})
     assert plan.decisions["start_command"].value == ["node", expected]
+
+
+@pytest.mark.parametrize(
+    ("code", "env", "warned"),
+    [
+        ("const HOST = process.env.HOST || 'localhost';\napp.listen(process.env.PORT || 3000, HOST);", "HOST=0.0.0.0", False),
+        ("server.listen(PORT, process.env.BIND_HOST ?? '127.0.0.1');", "BIND_HOST=0.0.0.0", False),
+        ("app.listen(process.env.PORT || 3000, '127.0.0.1');", None, True),
+        ("app.listen({ port: Number(process.env.PORT) || 3000, host: 'localhost' });", None, True),
+        ("const fastify = require('fastify')();\nfastify.listen({ port: process.env.PORT || 3000 });", None, True),
+        ("const fastify = require('fastify')();\nfastify.listen({ port: process.env.PORT || 3000, host: '0.0.0.0' });", None, False),
+        ("app.listen(process.env.PORT || 3000, () => {});\nconst db = { host: 'localhost' };", None, False),
+    ],
+    ids=["host-env", "custom-env", "listen-literal", "listen-object", "fastify-default", "fastify-all", "db-host"],
+)
+def test_loopback_binding_is_made_reachable_or_reported(tmp_path, code, env, warned):
+    # a server on 127.0.0.1 inside a container cannot be reached through a published port
+    plan = _plan(tmp_path, {"package.json": _pkg(main="server.js"), "server.js": code + "\n", "package-lock.json": NPM_LOCK})
+    if env:
+        assert env in plan.dockerfile["env"]
+        assert any(env.split("=")[0] in n and "reachable" in n for n in plan.notes)
+    assert warned == any("unreachable from outside the container" in w for w in plan.warnings)

@@ -34,6 +34,15 @@ class PortHint:
 
 
 @dataclass(frozen=True)
+class HostHint:
+    """The server binds to a loopback address, unreachable from outside its container."""
+
+    host: str  # "localhost", "127.0.0.1"
+    source: str  # "src/server.js:12"
+    env: str | None  # the variable it reads first (process.env.HOST || 'localhost'), if any
+
+
+@dataclass(frozen=True)
 class RcFile:
     """A package-manager config file (.npmrc, .yarnrc.yml) and whether it holds credentials."""
 
@@ -70,6 +79,7 @@ class NodeFacts:
     framework: Any = None  # node_frameworks.FrameworkFacts | None
     native: Any = None  # node_addons.NativeFacts
     prisma: Any = None  # node_addons.PrismaFacts | None
+    loopback_host: HostHint | None = None
 
     def has(self, name: str) -> bool:
         return name in self.files
@@ -102,7 +112,7 @@ def detect(project: Project) -> NodeFacts | None:
     _check_lock_matches_manifest(project, lock_details, deps, dev, _str_dict(manifest.get("optionalDependencies"), "package.json", "optionalDependencies"))
     existing = tuple(rel for rel in node_data["entry_files"] if project.has_file(rel))
     entry_candidates = _entry_candidates(manifest, scripts, existing)
-    port_hints, reads_env = _scan_ports(project, entry_candidates)
+    port_hints, reads_env, loopback = _scan_ports(project, entry_candidates)
     return NodeFacts(
         manifest=manifest,
         name=manifest.get("name") if isinstance(manifest.get("name"), str) else None,
@@ -130,6 +140,7 @@ def detect(project: Project) -> NodeFacts | None:
         framework=detect_framework(project, deps, dev),
         native=detect_native(project, lock_details, deps, dev),
         prisma=detect_prisma(project, manifest, deps, dev),
+        loopback_host=loopback,
     )
 
 
@@ -477,12 +488,23 @@ _LITERALS = (
     re.compile(r"serve\(\s*\{[^}]*?\bport\s*:\s*(\d{2,5})\b", re.S),
     re.compile(r"\bconst\s+PORT\s*=\s*(\d{2,5})\b", re.I),
 )
+_LOOPBACK = r"['\"`](localhost|127\.0\.0\.1|::1)['\"`]"
+_HOST_ENV_FALLBACK = re.compile(r"process\.env\.([A-Z_]*HOST[A-Z_]*)\)?\s*(?:\|\||\?\?)\s*" + _LOOPBACK)
+_HOST_LITERALS = (
+    re.compile(r"\.listen\(\s*[^,(){}]+,\s*" + _LOOPBACK),  # listen(port, 'localhost')
+    re.compile(r"(?:\.listen|serve)\(\s*\{[^}]*?\bhost(?:name)?\s*:\s*" + _LOOPBACK, re.S),  # listen({ host: '127.0.0.1' })
+)
 _SCAN_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts")
 _MAX_SCAN_BYTES = 256 * 1024
 
 
-def _scan_ports(project: Project, entries: list[str]) -> tuple[tuple[PortHint, ...], bool]:
-    """Ports the code listens on, entry files first, then other sources in a stable order."""
+def _scan_ports(project: Project, entries: list[str]) -> tuple[tuple[PortHint, ...], bool, HostHint | None]:
+    """Ports the code listens on, entry files first, then other sources in a stable order.
+
+    The file that names the port also says where the server binds: a loopback host
+    (``listen(port, 'localhost')``, ``process.env.HOST || '127.0.0.1'``) is recorded,
+    since a container is reached through its network interface, never its loopback.
+    """
     order: list[str] = []
     for rel in entries:
         if project.has_file(rel) and rel.endswith(_SCAN_SUFFIXES):
@@ -498,6 +520,7 @@ def _scan_ports(project: Project, entries: list[str]) -> tuple[tuple[PortHint, .
             order.append(rel)
     hints: list[PortHint] = []
     reads_env = False
+    loopback: HostHint | None = None
     for rel in order:
         try:
             if project.path(rel).stat().st_size > _MAX_SCAN_BYTES:
@@ -513,9 +536,29 @@ def _scan_ports(project: Project, entries: list[str]) -> tuple[tuple[PortHint, .
         for pattern in _LITERALS:
             for match in pattern.finditer(text):
                 hints.append(PortHint(int(match.group(1)), f"{rel}:{_line_of(text, match.start())}", "literal"))
+        if loopback is None:
+            loopback = _loopback_host(rel, text)
         if hints:
             break  # the first file that names a port is the server
-    return tuple(h for h in hints if 1 <= h.port <= 65535), reads_env
+    return tuple(h for h in hints if 1 <= h.port <= 65535), reads_env, loopback
+
+
+def _loopback_host(rel: str, text: str) -> HostHint | None:
+    match = _HOST_ENV_FALLBACK.search(text)
+    if match:
+        return HostHint(match.group(2), f"{rel}:{_line_of(text, match.start())}", match.group(1))
+    for pattern in _HOST_LITERALS:
+        match = pattern.search(text)
+        if match:
+            return HostHint(match.group(1), f"{rel}:{_line_of(text, match.start())}", None)
+    # Fastify listens on localhost unless given a host (its docs say to pass 0.0.0.0 in containers)
+    listen = re.search(r"\.listen\(", text)
+    if listen and _FASTIFY_IMPORT.search(text) and not re.search(r"\bhost\s*:|0\.0\.0\.0|['\"]::['\"]", text):
+        return HostHint("localhost", f"{rel}:{_line_of(text, listen.start())} (Fastify's default host)", None)
+    return None
+
+
+_FASTIFY_IMPORT = re.compile(r"""(?:require\(\s*|from\s+)['"]fastify['"]""")
 
 
 def _line_of(text: str, offset: int) -> int:

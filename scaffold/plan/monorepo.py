@@ -312,6 +312,7 @@ def _app_facts(app_project: Project, app_path: str, root: NodeFacts) -> NodeFact
         rc_files=root.rc_files,
         extra_install_files=root.extra_install_files,
         port_hints=tuple(PortHint(h.port, f"{app_path}/{h.source}", h.kind) for h in own.port_hints),
+        loopback_host=replace(own.loopback_host, source=f"{app_path}/{own.loopback_host.source}") if own.loopback_host else None,
         tsconfig_out_dir=Found(own.tsconfig_out_dir.value, f"{app_path}/{own.tsconfig_out_dir.source}") if own.tsconfig_out_dir else None,
         framework=_app_framework(app_project, app_path, own, root),
     )

@@ -152,7 +152,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     env_pairs: list[tuple[str, str]] = []
     if not static:
         env_pairs = [("NODE_ENV", "production"), ("PORT", str(port.value))]
-        extra_env = {**(shape.env if shape is not None and shape.kind == "node" else {}), **_start_env(facts)}
+        extra_env = {**(shape.env if shape is not None and shape.kind == "node" else {}), **_start_env(facts), **_host_env(facts, notes, warnings)}
         for key, value in sorted(extra_env.items()):
             if key not in ("NODE_ENV", "PORT"):
                 env_pairs.append((key, value))
@@ -543,6 +543,21 @@ def _port(facts: NodeFacts, answers: dict[str, Any]) -> Decision:
                 label = "process.env.PORT fallback" if kind == "env-fallback" else "listen()"
                 return Decision(hint.port, f"{hint.source} ({label})")
     return Decision(int(versions()["frameworks"]["node"]["default_port"]), "versions.toml > frameworks.node.default_port")
+
+
+def _host_env(facts: NodeFacts, notes: list[str], warnings: list[str]) -> dict[str, str]:
+    """Make a server that binds to loopback reachable: Docker publishes ports on the container's interface."""
+    hint = facts.loopback_host
+    if hint is None:
+        return {}
+    if hint.env:
+        notes.append(f"{hint.source} binds to {hint.env} or {hint.host!r}: the image sets {hint.env}=0.0.0.0 so the server is reachable from outside the container")
+        return {hint.env: "0.0.0.0"}
+    warnings.append(
+        f"{hint.source} binds to {hint.host!r}, which is unreachable from outside the container: "
+        "listen on '0.0.0.0' (or read process.env.HOST) instead"
+    )
+    return {}
 
 
 def _start_env(facts: NodeFacts) -> dict[str, str]:
