@@ -357,3 +357,33 @@ def test_loopback_binding_is_made_reachable_or_reported(tmp_path, code, env, war
         assert env in plan.dockerfile["env"]
         assert any(env.split("=")[0] in n and "reachable" in n for n in plan.notes)
     assert warned == any("unreachable from outside the container" in w for w in plan.warnings)
+
+
+@pytest.mark.parametrize(
+    ("deps", "dev", "expected"),
+    [
+        ({}, {"patch-package": "^8.0.0", "husky": "9"}, "npx --yes 'patch-package@^8.0.0'"),
+        ({"patch-package": "^8.0.0"}, {"husky": "9"}, "node_modules/.bin/patch-package"),
+    ],
+    ids=["dev-tool", "prod-tool"],
+)
+def test_patch_package_still_patches_the_production_install(tmp_path, deps, dev, expected):
+    # --ignore-scripts (for husky or a dev-only postinstall) would leave production running unpatched code
+    plan = _plan(tmp_path, {
+        "package.json": _pkg(main="server.js", scripts={"postinstall": "patch-package", "prepare": "husky"}, dependencies=deps, devDependencies=dev),
+        "server.js": SERVER,
+        "patches/express+4.21.2.patch": "diff\n",
+    })
+    assert "--ignore-scripts" in plan.dockerfile["prod_install"]
+    assert plan.dockerfile["prod_install"].endswith(f"&& {expected}")
+    assert {"src": ["patches"], "dest": "./patches/"} in plan.dockerfile["install_copy"]
+
+
+def test_patch_package_uses_the_locked_version(tmp_path):
+    lock = {"lockfileVersion": 3, "packages": {"": {"devDependencies": {"patch-package": "^8.0.0"}}, "node_modules/patch-package": {"version": "8.0.1", "dev": True}}}
+    plan = _plan(tmp_path, {
+        "package.json": _pkg(main="server.js", scripts={"postinstall": "patch-package"}, devDependencies={"patch-package": "^8.0.0"}),
+        "package-lock.json": json.dumps(lock),
+        "server.js": SERVER,
+    })
+    assert plan.dockerfile["prod_install"].endswith("&& npx --yes patch-package@8.0.1")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from typing import Any
 
 from scaffold.data import load, versions
@@ -131,6 +132,9 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         if rebuild:
             prod_install = f"{prod_install} \\\n    && {rebuild}"
             notes.append(f"--ignore-scripts also skips the native addons' own builds: `{rebuild}` runs them")
+        for command in _patch_tools(facts, pm) if prod_install.endswith("--ignore-scripts") else []:
+            prod_install = f"{prod_install} \\\n    && {command}"
+            notes.append(f"--ignore-scripts also skips the install script's patches: `{command}` applies them")
     strip_dev = _strip_dev_optional(facts, pm)
     if strip_dev:
         prod_install = f"{prod_install} \\\n    && {strip_dev}"
@@ -676,6 +680,30 @@ def _rebuild_native(facts: NodeFacts, pm: PackageManager) -> str | None:
         return None
     tool = "pnpm" if pm.name == "pnpm" else "npm"
     return f"{tool} rebuild {' '.join(sorted(set(names)))}"
+
+
+def _patch_tools(facts: NodeFacts, pm: PackageManager) -> list[str]:
+    """Commands that re-run patch tools (patch-package) that --ignore-scripts skipped.
+
+    Without them the production image would run unpatched dependencies. A tool that is a
+    devDependency is not installed there, so npx fetches the project's version (the lockfile's
+    exact one when npm's says it) into the cache mount, not into the image.
+    """
+    if pm.name not in ("npm", "yarn") or (pm.name == "yarn" and pm.berry):
+        return []  # pnpm and Yarn 2+ apply patches natively (patchedDependencies, patch: protocol)
+    commands: list[str] = []
+    scripts = " ".join(facts.scripts.get(name, "") for name in load("node")["install_lifecycle_scripts"])
+    words = set(re.split(r"[\s;&|()]+", scripts))
+    for tool in load("node")["install_patch_tools"]:
+        if tool not in words:
+            continue
+        if tool in facts.dependencies:
+            commands.append(f"node_modules/.bin/{tool}")
+        elif tool in facts.dev_dependencies:
+            locked = (facts.lock_details.get(pm.lockfile or "", {}).get("locked") or {}).get(tool)
+            version = locked[0] if locked and locked[0] else facts.dev_dependencies[tool]
+            commands.append(f"npx --yes {shlex.quote(f'{tool}@{version}')}")
+    return commands
 
 
 def _with_ignore_scripts(command: str, pm: PackageManager) -> str:
