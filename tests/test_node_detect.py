@@ -387,3 +387,29 @@ def test_patch_package_uses_the_locked_version(tmp_path):
         "server.js": SERVER,
     })
     assert plan.dockerfile["prod_install"].endswith("&& npx --yes patch-package@8.0.1")
+
+
+@pytest.mark.parametrize(
+    ("files", "source"),
+    [
+        ({"package.json": _pkg(main="server.js", dependencies={"lib": "github:acme/lib#v1"})}, "package.json > dependencies > lib"),
+        ({"package.json": _pkg(main="server.js", devDependencies={"lib": "git+https://git.example.com/acme/lib.git"})}, "package.json > devDependencies > lib"),
+        ({"package.json": _pkg(main="server.js", dependencies={"a": "1"}), "package-lock.json": json.dumps({"lockfileVersion": 3, "packages": {
+            "": {"dependencies": {"a": "1"}}, "node_modules/a": {"version": "1.0.0"},
+            "node_modules/b": {"version": "2.0.0", "resolved": "git+ssh://git@github.com/acme/b.git#0123abc"}}})}, "package-lock.json"),
+        ({"package.json": _pkg(main="server.js", dependencies={"a": "1"}), "yarn.lock": '"a@1":\n  version "1.0.0"\n\n"b@git+https://git.example.com/b.git#abc":\n  version "2.0.0"\n'}, "yarn.lock"),
+    ],
+    ids=["github-shorthand", "git-url-dev", "npm-lock-transitive", "yarn-lock"],
+)
+def test_git_dependencies_put_git_in_the_install_stages(tmp_path, files, source):
+    # node slim images have no git: npm/yarn/pnpm fail with "spawn git ENOENT"
+    plan = _plan(tmp_path, {"server.js": SERVER, **files})
+    assert plan.dockerfile["build_base"] is not None
+    assert "git" in plan.dockerfile["build_base"]["packages"].split()
+    assert source in plan.decisions["git"].source
+    assert plan.dockerfile["runtime_packages"] is None
+
+
+def test_registry_dependencies_need_no_git(tmp_path):
+    plan = _plan(tmp_path, {"package.json": _pkg(main="server.js", dependencies={"a": "^1", "b": "npm:c@2", "d": "file:../d"}), "server.js": SERVER})
+    assert "git" not in plan.decisions

@@ -80,6 +80,7 @@ class NodeFacts:
     native: Any = None  # node_addons.NativeFacts
     prisma: Any = None  # node_addons.PrismaFacts | None
     loopback_host: HostHint | None = None
+    git_dependencies: tuple[Found, ...] = ()  # installed from a git repository
 
     def has(self, name: str) -> bool:
         return name in self.files
@@ -141,6 +142,7 @@ def detect(project: Project) -> NodeFacts | None:
         native=detect_native(project, lock_details, deps, dev),
         prisma=detect_prisma(project, manifest, deps, dev),
         loopback_host=loopback,
+        git_dependencies=_git_dependencies(deps, dev, lock_details),
     )
 
 
@@ -316,9 +318,15 @@ def _lock_details(project: Project, name: str) -> dict[str, Any]:
             all_names = {key.rsplit("node_modules/", 1)[-1] for key in packages if "node_modules/" in key}
         else:
             all_names = _v1_names(data.get("dependencies") or {})
+        git = sorted(
+            key.rsplit("node_modules/", 1)[-1]
+            for key, meta in packages.items()
+            if key and isinstance(meta, dict) and _is_git_spec(str(meta.get("resolved", "")))
+        ) or sorted(n for n, meta in (data.get("dependencies") or {}).items() if isinstance(meta, dict) and _is_git_spec(str(meta.get("version", ""))))
         return {
             "lockfileVersion": version,
             "root_names": names,
+            "git_packages": git,
             "install_script_packages": sorted(installs),
             "all_names": all_names,
             "dev_optional_peers": _dev_optional_peers(packages),
@@ -344,7 +352,12 @@ def _lock_details(project: Project, name: str) -> dict[str, Any]:
             if isinstance(meta, dict) and meta.get("requiresBuild")
         )
         all_names = {_pnpm_name(key) for key in (data.get("packages") or {})}
-        return {"lockfileVersion": version, "root_names": names, "install_script_packages": installs, "all_names": all_names}
+        git = sorted(
+            _pnpm_name(key)
+            for key, meta in (data.get("packages") or {}).items()
+            if isinstance(meta, dict) and isinstance(meta.get("resolution"), dict) and meta["resolution"].get("type") == "git"
+        )
+        return {"lockfileVersion": version, "root_names": names, "install_script_packages": installs, "all_names": all_names, "git_packages": git}
     if name == "yarn.lock":
         text = project.read_text(name, limit=MAX_LOCKFILE_BYTES)
         berry = "__metadata:" in text
@@ -355,7 +368,8 @@ def _lock_details(project: Project, name: str) -> dict[str, Any]:
                     spec = spec.strip().strip('"')
                     if spec:
                         names.add(spec[: spec.index("@", 1)] if "@" in spec[1:] else spec)
-        return {"kind": "berry" if berry else "classic", "root_names": None, "all_names": names}
+        git = sorted({m.group(1) for m in re.finditer(r'^"?(@?[^@\s"]+)@[^\n]*(?:git\+|git://|github:|gitlab:|bitbucket:|#commit=)', text, re.M)})
+        return {"kind": "berry" if berry else "classic", "root_names": None, "all_names": names, "git_packages": git}
     if name == "bun.lock":
         text = project.read_text(name, limit=MAX_LOCKFILE_BYTES)
         import json
@@ -370,6 +384,24 @@ def _lock_details(project: Project, name: str) -> dict[str, Any]:
             names |= set(root.get(key) or {})
         return {"lockfileVersion": data.get("lockfileVersion"), "root_names": names}
     return {"binary": True, "root_names": None}
+
+
+_GIT_SPEC = re.compile(r"^(git\+|git://|github:|gitlab:|bitbucket:|gist:)|^[\w.-]+/[\w.-]+(#.*)?$|\.git(#.*)?$")
+
+
+def _is_git_spec(spec: str) -> bool:
+    """A dependency fetched from a git repository: git+ URLs, host shorthands, "user/repo"."""
+    return bool(_GIT_SPEC.search(spec.strip()))
+
+
+def _git_dependencies(deps: dict[str, str], dev: dict[str, str], details: dict[str, dict[str, Any]]) -> tuple[Found, ...]:
+    """Dependencies installed from git: npm, yarn and pnpm run the git binary for some of them."""
+    found = [Found(name, f"package.json > {key} > {name}") for key, table in (("dependencies", deps), ("devDependencies", dev)) for name, spec in table.items() if _is_git_spec(spec)]
+    named = {f.value for f in found}
+    for lockfile, info in details.items():
+        found += [Found(name, lockfile) for name in info.get("git_packages") or () if name not in named]
+        named |= set(info.get("git_packages") or ())
+    return tuple(found)
 
 
 def _dev_optional_peers(packages: dict[str, Any]) -> list[str]:

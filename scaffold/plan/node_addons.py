@@ -76,6 +76,15 @@ def system_packages(facts: NodeFacts, pm: PackageManager) -> SystemPackages:
             out.build_why.append("Prisma")
             out.runtime_why.append("Prisma's engine")
             out.notes.append("Prisma's engine loads OpenSSL and detects it with `openssl version`: openssl is installed in the build and final stages")
+    if facts.git_dependencies:
+        _add(out.build, data["git"]["build"])
+        out.build_why.append("git dependencies")
+        shown = ", ".join(f"{f.value} ({f.source})" for f in facts.git_dependencies[:3]) + (" …" if len(facts.git_dependencies) > 3 else "")
+        out.decisions["git"] = Decision(" ".join(data["git"]["build"]), shown)
+        out.notes.append(
+            f"dependencies come from git repositories ({shown}): git is in the install stages only; "
+            "a private repository also needs credentials at build time (docker build --ssh default, with RUN --mount=type=ssh)"
+        )
     if out.runtime:
         out.decisions["runtime_packages"] = Decision(" ".join(out.runtime), " + ".join(out.runtime_why))
     return out
