@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from scaffold import __version__
-from scaffold.errors import EXIT_DRIFT, EXIT_INTERRUPTED, EXIT_OK, ConflictError, DriftError, ScaffoldError, UsageError
+from scaffold.errors import EXIT_DRIFT, EXIT_INTERRUPTED, EXIT_OK, ScaffoldError, UsageError
 
 
 def _add_detection_overrides(parser: argparse.ArgumentParser) -> None:
@@ -51,13 +51,33 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--diff", action="store_true", help="show what would change, write nothing")
     init.add_argument("--force", action="store_true", help="overwrite edited files (a .scaffold-backup copy is kept)")
     init.add_argument("--check", action="store_true", help="exit 1 if the files on disk differ from what would be written")
+    _add_template_options(init)
     _add_detection_overrides(init)
+
+    update = sub.add_parser("update", help="bring in a newer template or scaffold version, merging your edits")
+    update.add_argument("path", nargs="?", default=".", help="project folder (default: .)")
+    update.add_argument("--yes", "-y", action="store_true", help="ask nothing: merge edited files, report conflicts")
+    update.add_argument("--force", action="store_true", help="overwrite edited files (a .scaffold-backup copy is kept)")
+    _add_detection_overrides(update)
 
     plan = sub.add_parser("plan", help="print every decision and where it came from; writes nothing")
     plan.add_argument("path", nargs="?", default=".")
     plan.add_argument("--json", action="store_true", help="machine-readable plan")
     _add_detection_overrides(plan)
     return parser
+
+
+def _add_template_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("team templates (Copier)")
+    group.add_argument("--template", metavar="SRC", help="render this Copier template (folder or git URL) instead of the built-in one")
+    group.add_argument("--data", metavar="NAME=VALUE", action="append", default=[], type=_data_pair, help="answer one of the template's own questions (repeatable)")
+
+
+def _data_pair(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE")
+    return name.strip(), value
 
 
 def _answers(args: argparse.Namespace) -> dict[str, Any]:
@@ -94,20 +114,23 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from scaffold import write
+    from scaffold import apply, questionnaire, team_template, write
     from scaffold.plan import plan_project
-    from scaffold.render import render_plan
 
     project = _project(args.path)
     state = write.load_state(project.root)
-    saved = state.get("answers", {}) if isinstance(state.get("answers"), dict) else {}
-    answers = {**saved, **_answers(args)}
+    flags = _answers(args)
+    answers = {**_saved_answers(state), **flags}
+    preview = args.dry_run or args.diff or args.check
+    prompter = None if preview else questionnaire.prompter_for(yes=args.yes)
+    if prompter is not None:
+        answers = questionnaire.run(
+            project, answers, planner=plan_project, prompter=prompter, skip=frozenset(flags), extras=_extras(args)
+        )
     plan = plan_project(project, answers)
-    files = render_plan(plan)
-    for warning in plan.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    for note in plan.notes:
-        print(f"note: {note}", file=sys.stderr)
+    _print_plan_messages(plan)
+    source = team_template.choose_source(state, args.template, dict(args.data))
+    files, source = team_template.render_files(project.root, plan, source)
 
     if args.dry_run:
         for rel, text in files.items():
@@ -116,36 +139,58 @@ def cmd_init(args: argparse.Namespace) -> int:
         return EXIT_OK
     changes = write.classify(project.root, files, state)
     if args.diff or args.check:
-        changed = [c for c in changes if c.action != "identical"]
-        if args.diff:
-            for change in changed:
-                print(change.diff(), end="")
-        if args.check and changed:
-            raise DriftError(paths=[c.path for c in changed])
-        return EXIT_OK
-
-    conflicts = [c for c in changes if c.action == "conflict"]
-    if conflicts and not args.force:
-        for change in conflicts:
-            write.announce("conflict", change.path)
-        raise ConflictError(paths=[c.path for c in conflicts])
-    for change in changes:
-        target = project.root / change.path
-        if change.action == "identical":
-            write.announce("identical", change.path)
-            continue
-        if change.action == "conflict":
-            saved_to = write.backup(target)
-            write.announce("backup", str(saved_to.relative_to(project.root)))
-        write.atomic_write(target, change.new)
-        write.announce("overwrite" if change.action in ("update", "conflict") else "create", change.path)
-    write.save_state(project.root, answers, files, __version__)
-    if all(c.action == "identical" for c in changes):
-        print("up to date", file=sys.stderr)
+        return apply.preview(changes, diff=args.diff, check=args.check)
+    apply.run(project.root, changes, prompter, answers=answers, template=source, force=args.force, version=__version__)
     print("\nNext:")
     for step in plan.next_steps():
         print(f"  {step}")
     return EXIT_OK
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    """Newest template version, same answers; Copier's own 3-way update when it can run."""
+    from scaffold import apply, questionnaire, team_template, write
+    from scaffold.plan import plan_project
+
+    project = _project(args.path)
+    state = write.load_state(project.root)
+    answers = {**_saved_answers(state), **_answers(args)}
+    plan = plan_project(project, answers)
+    _print_plan_messages(plan)
+    source = team_template.TemplateSource.from_state(state)
+    if source is not None:
+        why_not = team_template.can_copier_update(project.root, source.answers_file)
+        if why_not is None:
+            team_template.copier_update_project(project.root, plan, answers, source, version=__version__)
+            return EXIT_OK
+        print(f"note: Copier's update cannot run ({why_not}): merging with scaffold's own 3-way merge", file=sys.stderr)
+    files, source = team_template.render_files(project.root, plan, source, latest=True)
+    changes = write.classify(project.root, files, state)
+    prompter = questionnaire.prompter_for(yes=args.yes)
+    apply.run(project.root, changes, prompter, answers=answers, template=source, force=args.force, version=__version__)
+    return EXIT_OK
+
+
+# -- helpers shared by init and update ------------------------------------------------
+
+
+def _saved_answers(state: dict[str, Any]) -> dict[str, Any]:
+    saved = state.get("answers")
+    return dict(saved) if isinstance(saved, dict) else {}
+
+
+def _extras(args: argparse.Namespace) -> tuple[str, ...]:
+    """Optional files this build can write: asked about only when their flag exists (--compose, --ci)."""
+    from scaffold.data import load
+
+    return tuple(key for key in load("questionnaire")["extras"] if hasattr(args, key))
+
+
+def _print_plan_messages(plan) -> None:
+    for warning in plan.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for note in plan.notes:
+        print(f"note: {note}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -154,12 +199,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "plan":
             return cmd_plan(args)
+        if args.command == "update":
+            return cmd_update(args)
         return cmd_init(args)
     except ScaffoldError as exc:
         print(f"scaffold: error: {exc.render()}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("scaffold: interrupted; nothing written", file=sys.stderr)
+    except (KeyboardInterrupt, EOFError):
+        # Questions are all asked before the first write, so stopping here leaves the project as it was.
+        print("\nscaffold: interrupted; nothing written", file=sys.stderr)
         return EXIT_INTERRUPTED
 
 

@@ -39,6 +39,8 @@ COMMON_BASE = [
     ".dockerignore",
     "**/compose.y*ml",
     "**/docker-compose*.y*ml",
+    ".scaffold.json",
+    "**/*.scaffold-backup",
     "# Logs and CI",
     "**/*.log",
     ".github",

@@ -119,3 +119,15 @@ class DockerUnavailableError(ScaffoldError):
 
     def __init__(self, *, detail: str) -> None:
         super().__init__(f"no Docker engine is reachable: {detail}", hint="start Docker (or set DOCKER_HOST) and try again")
+
+
+class MergeConflictError(ScaffoldError):
+    """A 3-way merge left conflict markers in files, which were written and need a person."""
+
+    exit_code = EXIT_DRIFT
+
+    def __init__(self, *, paths: list[str]) -> None:
+        super().__init__(
+            f"merge conflicts in {', '.join(paths)}: your edits and scaffold's changes touch the same lines",
+            hint="edit the blocks between <<<<<<< and >>>>>>>, then run scaffold again",
+        )
