@@ -99,7 +99,10 @@ class DriftError(ScaffoldError):
     exit_code = EXIT_DRIFT
 
     def __init__(self, *, paths: list[str]) -> None:
-        super().__init__(f"out of date: {', '.join(paths)}", hint="run `scaffold init` to update them")
+        super().__init__(
+            f"differs from what scaffold would write: {', '.join(paths)}",
+            hint="`scaffold init --diff` shows how; `scaffold init` updates them and keeps hand edits",
+        )
 
 
 class ConflictError(ScaffoldError):

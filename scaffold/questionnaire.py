@@ -161,7 +161,7 @@ def questions_for(plan: BuildPlan) -> list[Question]:
     managers = tuple(data["package_managers"].get(plan.ecosystem, ()))
     questions += [
         Question("package_manager", "package_manager", "Package manager", "choice" if managers else "text", managers),
-        Question("build", "build_command", "Build command (empty for none)", "text"),
+        Question("build", "build_command", "Build command, empty for none", "text"),
         Question("start", "start_command", "Start command", "text"),
         Question("port", "port", "Port the app listens on", "port"),
     ]
@@ -226,10 +226,15 @@ def _ask_extras(prompter: Prompter, answers: dict[str, Any], plan: BuildPlan, ke
 
 def _source(question: Question, answers: dict[str, Any], plan: BuildPlan, detected: Any, detected_plan: BuildPlan) -> str:
     if question.key not in answers:
-        return f"from {plan.decisions[question.decision].source}"
+        return _from(plan.decisions[question.decision].source)
     found = detected_plan.decisions[question.decision].source
     shown = detected if detected != "" else "none"
-    return f"your earlier answer; detected: {shown} from {found}"
+    return f"your earlier answer; detected: {shown}, {_from(found)}"
+
+
+def _from(source: str) -> str:
+    """ "from .node-version", but "no build script" and "default" read better bare."""
+    return source if source == "default" or source.startswith("no ") else f"from {source}"
 
 
 def _validator(project: Project, answers: dict[str, Any], question: Question, planner: Planner) -> Validator:
