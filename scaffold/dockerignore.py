@@ -40,7 +40,7 @@ COMMON_BASE = [
     "**/compose.y*ml",
     "**/docker-compose*.y*ml",
     ".scaffold.json",
-    "**/*.scaffold-backup",
+    "**/*.scaffold-backup*",
     "# Logs and CI",
     "**/*.log",
     ".github",

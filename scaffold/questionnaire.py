@@ -157,7 +157,8 @@ class Question:
 def questions_for(plan: BuildPlan) -> list[Question]:
     """The questions that matter for this plan, in the order they are asked."""
     data = load("questionnaire")
-    questions = [Question(key, key, label, "text") for key, label in data["runtime_version"].items() if key in plan.decisions]
+    runtime = data["runtime_version"].get(str(plan.dockerfile.get("runtime") or plan.ecosystem))
+    questions = [Question(runtime["decision"], runtime["decision"], runtime["label"], "text")] if runtime else []
     managers = tuple(data["package_managers"].get(plan.ecosystem, ()))
     questions += [
         Question("package_manager", "package_manager", "Package manager", "choice" if managers else "text", managers),

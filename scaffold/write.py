@@ -119,8 +119,15 @@ def atomic_write(path: Path, text: str) -> None:
 
 
 def backup(path: Path) -> Path:
-    target = path.with_name(path.name + ".scaffold-backup")
-    atomic_write(target, path.read_text(encoding="utf-8"))
+    """Copy ``path`` aside before it is overwritten; an earlier backup with other content is never replaced."""
+    text = path.read_text(encoding="utf-8")
+    target = path.with_name(f"{path.name}.scaffold-backup")
+    number = 1
+    while target.exists() and target.read_text(encoding="utf-8", errors="replace") != text:
+        number += 1
+        target = path.with_name(f"{path.name}.scaffold-backup-{number}")
+    if not target.exists():
+        atomic_write(target, text)
     return target
 
 

@@ -290,3 +290,12 @@ def _env() -> dict[str, str]:
 
 def _run_cli(argv: list[str], **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "scaffold", *argv], capture_output=True, text=True, env=_env(), check=False, **kwargs)
+
+
+def test_a_bun_image_is_not_asked_for_a_node_version(keys, tmp_path, monkeypatch):
+    prompter, send = keys
+    messages = record_messages(monkeypatch)
+    project = Project(copy_example("node-bun", tmp_path))
+    send(ENTER * 4)
+    assert questionnaire.run(project, {}, planner=plan_project, prompter=prompter) == {}
+    assert [m.split(" (")[0] for m in messages] == ["Package manager", "Build command, empty for none", "Start command", "Port the app listens on"]

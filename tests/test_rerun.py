@@ -336,3 +336,15 @@ def _mutate(lines: list[str], rng: random.Random) -> list[str]:
         else:
             del out[at]
     return out
+
+
+def test_a_second_forced_overwrite_keeps_the_first_backup(project):
+    assert init(project) == 0
+    edit(project / "Dockerfile", "EXPOSE 3000\n", "EXPOSE 9999\n")
+    first = (project / "Dockerfile").read_text()
+    assert init(project, "--port", "8080", "--force") == 0
+    edit(project / "Dockerfile", "EXPOSE 8080\n", "EXPOSE 7777\n")
+    second = (project / "Dockerfile").read_text()
+    assert init(project, "--port", "8181", "--force") == 0
+    assert (project / "Dockerfile.scaffold-backup").read_text() == first
+    assert (project / "Dockerfile.scaffold-backup-2").read_text() == second
