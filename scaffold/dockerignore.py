@@ -141,7 +141,7 @@ def _keep_required(lines: list[str], must_keep: list[str], secret_files: list[st
         if line.startswith(("#", "!")) or line in secret_files:
             kept.append(line)
             continue
-        spec = pathspec.PathSpec.from_lines("gitwildmatch", ["/" + line.lstrip("/")])
+        spec = pathspec.PathSpec.from_lines("gitignore", ["/" + line.lstrip("/")])
         hit = next((path for path in required if spec.match_file(path) or spec.match_file(path + "/x")), None)
         if hit is not None and line not in _NEVER_DROP:
             dropped.append((line, hit))

@@ -48,10 +48,19 @@ class Project:
         return self.root / rel
 
     def has_file(self, rel: str) -> bool:
+        """True for a regular file (or a link to one); a link loop is an error, not an absence."""
+        path = self.root / rel
         try:
-            return (self.root / rel).is_file()
-        except OSError:
+            path.stat()
+        except FileNotFoundError:
+            if path.is_symlink():
+                raise UnreadableFileError(path=rel, detail="broken symbolic link") from None
             return False
+        except OSError as exc:
+            if path.is_symlink() or exc.errno == 40:
+                raise UnreadableFileError(path=rel, detail=_os_reason(exc)) from None
+            return False
+        return path.is_file()
 
     def has_dir(self, rel: str) -> bool:
         try:

@@ -1,0 +1,101 @@
+"""Shared fixtures: example discovery, isolated HOME, readable snapshot files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from syrupy.extensions.json import JSONSnapshotExtension
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+_MANIFESTS = ("package.json", "pyproject.toml", "requirements.txt", "Pipfile")
+
+
+def example_targets() -> list[tuple[str, Path, str | None]]:
+    """(test id, example folder, app path inside a monorepo or None) for every example.
+
+    A monorepo example yields one target per deployable app, since each app gets
+    its own Dockerfile built from the repository root.
+    """
+    targets: list[tuple[str, Path, str | None]] = []
+    for folder in sorted(p for p in EXAMPLES.iterdir() if p.is_dir()):
+        if not any((folder / m).is_file() for m in _MANIFESTS):
+            continue
+        apps = _monorepo_apps(folder)
+        if apps is None:
+            targets.append((folder.name, folder, None))
+        else:
+            targets.extend((f"{folder.name}--{app.replace('/', '-')}", folder, app) for app in apps)
+    return targets
+
+
+def _monorepo_apps(folder: Path) -> list[str] | None:
+    """Deployable apps of a monorepo example, or None when the folder is a single app."""
+    try:
+        from scaffold.detect.workspaces import deployable_apps  # added with monorepo support
+    except ImportError:
+        return None if not folder.name.startswith("monorepo-") else []
+    from scaffold.project import Project
+
+    apps = deployable_apps(Project(folder))
+    return None if apps is None else list(apps)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the real user's config."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.delenv("SCAFFOLD_NO_INPUT", raising=False)
+
+
+class DockerfileSnapshot(SingleFileSnapshotExtension):
+    """Stored as <test>.Dockerfile: reviewed like a real Dockerfile (and linted by hadolint)."""
+
+    _write_mode = WriteMode.TEXT
+    file_extension = "Dockerfile"
+
+
+class DockerignoreSnapshot(SingleFileSnapshotExtension):
+    _write_mode = WriteMode.TEXT
+    file_extension = "dockerignore"
+
+
+class TextSnapshot(SingleFileSnapshotExtension):
+    _write_mode = WriteMode.TEXT
+    file_extension = "txt"
+
+
+@pytest.fixture
+def dockerfile_snapshot(snapshot):
+    return snapshot.use_extension(DockerfileSnapshot)
+
+
+@pytest.fixture
+def dockerignore_snapshot(snapshot):
+    return snapshot.use_extension(DockerignoreSnapshot)
+
+
+@pytest.fixture
+def plan_snapshot(snapshot):
+    return snapshot.use_extension(JSONSnapshotExtension)
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Build a small project from {relative path: content} (cookiecutter/copier test style)."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+    return root
+
+
+def docker_required() -> bool:
+    return os.environ.get("SCAFFOLD_REQUIRE_DOCKER") == "1"

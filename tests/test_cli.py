@@ -1,0 +1,108 @@
+"""The CLI end to end: what it prints, what it writes, and what it refuses to overwrite."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import EXAMPLES
+from scaffold.cli import main
+
+
+@pytest.fixture
+def app(tmp_path):
+    target = tmp_path / "app"
+    shutil.copytree(EXAMPLES / "node-express-npm-v1", target)
+    return target
+
+
+def test_init_writes_files_and_prints_next_steps(app, capsys):
+    assert main(["init", str(app), "--yes"]) == 0
+    out, err = capsys.readouterr()
+    assert (app / "Dockerfile").is_file() and (app / ".dockerignore").is_file()
+    assert f"docker build -t node-express-npm-v1 {app}" not in out  # context is ".", run from the app folder
+    assert "docker build -t node-express-npm-v1 ." in out
+    assert "docker run -d --name node-express-npm-v1 -p 8080:8080 node-express-npm-v1" in out
+    assert "docker logs -f node-express-npm-v1" in out
+    assert "create  Dockerfile" in err
+
+
+def test_dry_run_prints_and_writes_nothing(app, capsys):
+    assert main(["init", str(app), "--yes", "--dry-run"]) == 0
+    out, _ = capsys.readouterr()
+    assert "FROM node:${NODE_VERSION}-trixie-slim AS base" in out
+    assert not (app / "Dockerfile").exists() and not (app / ".scaffold.json").exists()
+
+
+def test_plan_json_is_sorted_with_schema_version(app, capsys):
+    assert main(["plan", str(app), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["schema_version"] == 1
+    assert data["decisions"]["port"] == {"value": 8080, "source": "index.js:13 (listen())"}
+    assert list(data["decisions"]) == sorted(data["decisions"])
+
+
+def test_plan_text_shows_value_and_source(app, capsys):
+    assert main(["plan", str(app)]) == 0
+    out = capsys.readouterr().out
+    assert "start_command    node index.js  <- package.json > main" in out
+
+
+def test_rerun_is_identical_and_touches_nothing(app, capsys):
+    assert main(["init", str(app), "--yes"]) == 0
+    stamp = (app / "Dockerfile").stat().st_mtime_ns
+    before = (app / "Dockerfile").read_bytes()
+    capsys.readouterr()
+    assert main(["init", str(app), "--yes"]) == 0
+    _, err = capsys.readouterr()
+    assert "up to date" in err
+    assert (app / "Dockerfile").read_bytes() == before
+    assert (app / "Dockerfile").stat().st_mtime_ns == stamp
+
+
+def test_edited_file_is_not_overwritten_without_force(app, capsys):
+    assert main(["init", str(app), "--yes"]) == 0
+    edited = (app / "Dockerfile").read_text() + "# my edit\n"
+    (app / "Dockerfile").write_text(edited)
+    capsys.readouterr()
+    assert main(["init", str(app), "--yes", "--port", "9000"]) == 1
+    assert (app / "Dockerfile").read_text() == edited
+    assert main(["init", str(app), "--yes", "--port", "9000", "--force"]) == 0
+    assert (app / "Dockerfile.scaffold-backup").read_text() == edited
+    assert "EXPOSE 9000" in (app / "Dockerfile").read_text()
+
+
+def test_existing_unrelated_dockerfile_is_a_conflict(app, capsys):
+    (app / "Dockerfile").write_text("FROM scratch\n")
+    assert main(["init", str(app), "--yes"]) == 1
+    assert (app / "Dockerfile").read_text() == "FROM scratch\n"
+    assert not (app / ".dockerignore").exists(), "nothing is half-written"
+    assert "edited since scaffold wrote it: Dockerfile" in capsys.readouterr().err
+
+
+def test_check_reports_drift(app, capsys):
+    assert main(["init", str(app), "--yes"]) == 0
+    assert main(["init", str(app), "--check"]) == 0
+    (app / "index.js").write_text((app / "index.js").read_text().replace("8080", "8081"))
+    assert main(["init", str(app), "--check"]) == 1
+
+
+def test_answers_are_remembered(app, capsys):
+    assert main(["init", str(app), "--yes", "--port", "9100"]) == 0
+    assert main(["init", str(app), "--yes"]) == 0
+    assert "EXPOSE 9100" in (app / "Dockerfile").read_text()
+
+
+def test_module_entry_point(app):
+    result = subprocess.run([sys.executable, "-m", "scaffold", "plan", str(app), "--json"], capture_output=True, text=True)
+    assert result.returncode == 0 and json.loads(result.stdout)["ecosystem"] == "node"
+
+
+def test_cli_start_up_imports_nothing_heavy():
+    code = "import sys, scaffold.cli; print(','.join(m for m in ('jinja2','questionary','copier','yaml','nodesemver') if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""

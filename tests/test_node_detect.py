@@ -1,0 +1,264 @@
+"""One test table per Node detection rule, on small projects built in tmp dirs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import write_tree
+from scaffold.plan import plan_project
+from scaffold.project import Project
+
+
+def _pkg(**fields) -> str:
+    return json.dumps({"name": "demo", "version": "1.0.0", **fields})
+
+
+def _plan(tmp_path, files, **answers):
+    write_tree(tmp_path, files)
+    return plan_project(Project(tmp_path), answers)
+
+
+NPM_LOCK = json.dumps({"name": "demo", "lockfileVersion": 3, "packages": {"": {"name": "demo"}}})
+SERVER = "require('http').createServer((q, s) => s.end('ok')).listen(process.env.PORT || 3000)\n"
+
+
+# -- Node version -----------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("files", "expected", "source"),
+    [
+        ({}, 26, "versions.toml > node.lts (current LTS)"),
+        ({".nvmrc": "20.11.1\n"}, 20, ".nvmrc"),
+        ({".nvmrc": "v22\n"}, 22, ".nvmrc"),
+        ({".nvmrc": "lts/*\n"}, 26, ".nvmrc"),
+        ({".nvmrc": "lts/iron\n"}, 20, ".nvmrc"),
+        ({".nvmrc": "lts/jod"}, 22, ".nvmrc"),
+        ({".node-version": "24.3.0"}, 24, ".node-version"),
+        ({".tool-versions": "python 3.12.1\nnodejs 22.11.0\n"}, 22, ".tool-versions > nodejs"),
+        ({"package.json": _pkg(volta={"node": "24.1.0"}, main="server.js")}, 24, "package.json > volta > node"),
+        ({"package.json": _pkg(engines={"node": ">=20"}, main="server.js")}, 26, "package.json > engines > node"),
+        ({"package.json": _pkg(engines={"node": "^22.11 || ^24"}, main="server.js")}, 24, "package.json > engines > node"),
+        ({"package.json": _pkg(engines={"node": "22.x"}, main="server.js")}, 22, "package.json > engines > node"),
+        ({"package.json": _pkg(engines={"node": ">=18 <23"}, main="server.js")}, 22, "package.json > engines > node"),
+        ({"package.json": _pkg(engines={"node": "~24.3"}, main="server.js")}, 24, "package.json > engines > node"),
+        # an exact pin beats the engines range, which is reported when it disagrees
+        ({".nvmrc": "22", "package.json": _pkg(engines={"node": ">=24"}, main="server.js")}, 22, ".nvmrc"),
+    ],
+    ids=lambda v: v if isinstance(v, (int, str)) else None,
+)
+def test_node_version(tmp_path, files, expected, source):
+    files = {"package.json": _pkg(main="server.js"), "server.js": SERVER, "package-lock.json": NPM_LOCK, **files}
+    plan = _plan(tmp_path, files)
+    assert plan.decisions["node_version"].value == expected
+    assert plan.decisions["node_version"].source == source
+    assert f"node:{expected}-" in plan.decisions["base_image"].value
+
+
+def test_pin_outside_engines_warns(tmp_path):
+    plan = _plan(tmp_path, {".nvmrc": "22", "package.json": _pkg(engines={"node": ">=24"}, main="server.js"), "server.js": SERVER})
+    assert any("does not allow" in w for w in plan.warnings)
+
+
+def test_eol_only_range_warns(tmp_path):
+    plan = _plan(tmp_path, {"package.json": _pkg(engines={"node": "^18"}, main="server.js"), "server.js": SERVER})
+    assert plan.decisions["node_version"].value == 18
+    assert "bookworm" in plan.decisions["base_image"].value
+    assert any("end-of-life" in w for w in plan.warnings)
+
+
+# -- package manager -----------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("files", "pm", "source", "install"),
+    [
+        ({"package-lock.json": NPM_LOCK}, "npm", "package-lock.json", "npm ci --omit=dev"),
+        ({"npm-shrinkwrap.json": NPM_LOCK}, "npm", "npm-shrinkwrap.json", "npm ci --omit=dev"),
+        ({"yarn.lock": "# yarn lockfile v1\n\n"}, "yarn@1.22.22", "yarn.lock", "yarn install --frozen-lockfile --production"),
+        (
+            {"yarn.lock": "__metadata:\n  version: 8\n", ".yarnrc.yml": "nodeLinker: node-modules\n"},
+            "yarn@4.18.1",
+            "yarn.lock",
+            "yarn workspaces focus --all --production",
+        ),
+        ({"pnpm-lock.yaml": "lockfileVersion: '9.0'\nimporters:\n  .: {}\n"}, "pnpm@10.34.9", "pnpm-lock.yaml", "pnpm install --frozen-lockfile --prod"),
+        ({"pnpm-lock.yaml": "lockfileVersion: '6.0'\n"}, "pnpm@8.15.9", "pnpm-lock.yaml", "pnpm install --frozen-lockfile --prod"),
+        ({"bun.lock": '{"lockfileVersion": 1, "workspaces": {"": {}},}'}, "bun@1.4.5", "bun.lock", "bun install --frozen-lockfile --production"),
+        ({"bun.lockb": b"\x00binary"}, "bun@1.4.5", "bun.lockb", "bun install --frozen-lockfile --production"),
+    ],
+    ids=["npm", "shrinkwrap", "yarn1", "berry", "pnpm9", "pnpm6", "bun-text", "bun-binary"],
+)
+def test_package_manager_from_lockfile(tmp_path, files, pm, source, install):
+    plan = _plan(tmp_path, {"package.json": _pkg(main="server.js"), "server.js": SERVER, **files})
+    assert plan.decisions["package_manager"].value == pm
+    assert plan.decisions["package_manager"].source == source
+    assert plan.dockerfile["prod_install"].startswith(install)
+
+
+def test_package_manager_field_wins_and_pins_version(tmp_path):
+    plan = _plan(
+        tmp_path,
+        {
+            "package.json": _pkg(main="server.js", packageManager="pnpm@9.12.3+sha512.abc"),
+            "server.js": SERVER,
+            "pnpm-lock.yaml": "lockfileVersion: '9.0'\n",
+        },
+    )
+    assert plan.decisions["package_manager"].value == "pnpm@9.12.3"
+    assert plan.decisions["package_manager"].source == "package.json > packageManager"
+    assert plan.dockerfile["pm_setup"] == ["npm install -g pnpm@9.12.3"]
+
+
+def test_yarn_on_node_without_bundled_yarn_installs_it(tmp_path):
+    plan = _plan(tmp_path, {"package.json": _pkg(main="server.js"), "server.js": SERVER, "yarn.lock": "# yarn lockfile v1\n"})
+    assert plan.decisions["node_version"].value == 26
+    assert plan.dockerfile["pm_setup"] == ["npm install -g yarn@1.22.22"]
+    plan24 = plan_project(Project(tmp_path), {"node_version": "24"})
+    assert plan24.dockerfile["pm_setup"] == []  # node:24 images ship yarn 1.22.22
+
+
+def test_no_lockfile_uses_npm_install_and_warns(tmp_path):
+    plan = _plan(tmp_path, {"package.json": _pkg(main="server.js"), "server.js": SERVER})
+    assert plan.dockerfile["prod_install"].startswith("npm install --omit=dev")
+    assert any("no lockfile" in w for w in plan.warnings)
+
+
+def test_pnp_berry_installs_with_node_modules_linker(tmp_path):
+    plan = _plan(tmp_path, {"package.json": _pkg(main="server.js"), "server.js": SERVER, "yarn.lock": "__metadata:\n  version: 8\n", ".yarnrc.yml": "yarnPath: .yarn/releases/yarn-4.1.0.cjs\n", ".yarn/releases/yarn-4.1.0.cjs": "//"})
+    assert "YARN_NODE_LINKER=node-modules" in plan.dockerfile["install_prefix"]
+    assert {"src": [".yarn/releases"], "dest": "./.yarn/releases/"} in plan.dockerfile["install_copy"]
+
+
+# -- start command -------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("scripts", "main", "extra", "expected", "source"),
+    [
+        ({"start": "node server.js"}, None, {}, ["node", "server.js"], "package.json > scripts > start"),
+        ({"start": "NODE_OPTIONS=--enable-source-maps node server.js"}, None, {}, ["node", "server.js"], "package.json > scripts > start"),
+        ({"start": "cross-env NODE_ENV=production node ./server.js --verbose"}, None, {}, ["node", "./server.js", "--verbose"], "package.json > scripts > start"),
+        ({"start": "npm run serve", "serve": "node server.js"}, None, {}, ["node", "server.js"], "package.json > scripts > serve"),
+        ({"start": "nodemon server.js"}, "server.js", {}, ["node", "server.js"], "package.json > main"),
+        ({"start": "node --watch server.js"}, None, {}, ["node", "server.js"], "conventional entry file"),
+        ({"start": "ts-node-dev src/x.ts", "start:prod": "node server.js"}, None, {}, ["node", "server.js"], "package.json > scripts > start:prod"),
+        ({}, "server.js", {}, ["node", "server.js"], "package.json > main"),
+        ({}, None, {}, ["node", "server.js"], "conventional entry file"),
+        ({"start": "node server.js && echo done"}, None, {}, ["npm", "run", "start"], "package.json > scripts > start"),
+    ],
+    ids=["node", "env-assign", "cross-env", "npm-run-chain", "nodemon", "node-watch", "start-prod", "main", "entry", "shell"],
+)
+def test_start_command(tmp_path, scripts, main, extra, expected, source):
+    fields = {"scripts": scripts}
+    if main:
+        fields["main"] = main
+    plan = _plan(tmp_path, {"package.json": _pkg(**fields), "server.js": SERVER, "package-lock.json": NPM_LOCK, **extra})
+    assert plan.decisions["start_command"].value == expected
+    assert plan.decisions["start_command"].source == source
+
+
+def test_dev_server_start_is_refused_with_a_note(tmp_path):
+    plan = _plan(tmp_path, {"package.json": _pkg(scripts={"start": "nodemon server.js"}), "server.js": SERVER})
+    assert any("nodemon" in n and "not used in production" in n for n in plan.notes)
+
+
+def test_local_binary_runs_from_node_modules_bin(tmp_path):
+    plan = _plan(tmp_path, {"package.json": _pkg(scripts={"start": "fastify start app.js"}, dependencies={"fastify-cli": "1"}), "app.js": SERVER})
+    assert plan.decisions["start_command"].value[0] in ("node_modules/.bin/fastify", "fastify")
+
+
+def test_build_script_means_multi_stage_and_output_dir(tmp_path):
+    plan = _plan(
+        tmp_path,
+        {
+            "package.json": _pkg(scripts={"build": "tsc", "start": "node dist/index.js"}, devDependencies={"typescript": "5"}),
+            "tsconfig.json": '{\n  // comment\n  "compilerOptions": {"outDir": "./dist", "rootDir": "src"},\n}\n',
+            "src/index.ts": "import http from 'node:http';\nhttp.createServer().listen(Number(process.env.PORT) || 4000);\n",
+        },
+    )
+    assert plan.dockerfile["build"] is True
+    assert plan.decisions["build_output"].value == "dist"
+    assert plan.decisions["port"].value == 4000
+    assert {"from": "build", "src": "/app/dist", "dest": "./dist"} in plan.dockerfile["runtime_copies"]
+
+
+# -- port ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("code", "port", "kind"),
+    [
+        ("app.listen(8080)", 8080, "listen()"),
+        ("const port = process.env.PORT || 5000; app.listen(port)", 5000, "process.env.PORT fallback"),
+        ("const port = process.env.PORT ?? '4321'", 4321, "process.env.PORT fallback"),
+        ("server.listen({ port: 7000, host: '0.0.0.0' })", 7000, "listen()"),
+        ("Bun.serve({ port: 9000, fetch() {} })", 9000, "listen()"),
+        ("app.listen(process.env.PORT)", 3000, None),
+    ],
+)
+def test_port_from_code(tmp_path, code, port, kind):
+    plan = _plan(tmp_path, {"package.json": _pkg(main="index.js"), "index.js": code + "\n"})
+    assert plan.decisions["port"].value == port
+    if kind:
+        assert plan.decisions["port"].source == f"index.js:1 ({kind})"
+    assert plan.dockerfile["port"] == port
+    assert f"PORT={port}" in plan.dockerfile["env"]
+
+
+def test_flags_override_every_detected_value(tmp_path):
+    write_tree(tmp_path, {"package.json": _pkg(main="server.js"), "server.js": SERVER, "package-lock.json": NPM_LOCK})
+    plan = plan_project(
+        Project(tmp_path),
+        {"node_version": "22", "package_manager": "npm", "port": 9999, "start": "node other.js", "build": "npm run compile", "base_image": "node:22-bookworm-slim"},
+    )
+    assert plan.decisions["node_version"].source == "--node-version"
+    assert plan.decisions["port"].value == 9999 and plan.decisions["port"].source == "--port"
+    assert plan.decisions["start_command"].value == ["node", "other.js"]
+    assert plan.decisions["build_command"].value == "npm run compile"
+    assert plan.dockerfile["base_image"] == "node:22-bookworm-slim"
+
+
+# -- secrets ---------------------------------------------------------------------------
+
+def test_npmrc_with_literal_token_is_a_build_secret(tmp_path):
+    plan = _plan(
+        tmp_path,
+        {
+            "package.json": _pkg(main="server.js"),
+            "server.js": SERVER,
+            "package-lock.json": NPM_LOCK,
+            ".npmrc": "//registry.npmjs.org/:_authToken=npm_abcdef123456\n",
+        },
+    )
+    copied = [f for group in plan.dockerfile["install_copy"] for f in group["src"]]
+    assert ".npmrc" not in copied
+    assert any("type=secret" in m and "target=/app/.npmrc" in m for m in plan.dockerfile["install_mounts"])
+    assert ".npmrc" in plan.dockerignore
+    assert any(".npmrc holds a credential" in n for n in plan.notes)
+
+
+def test_npmrc_with_env_token_is_copied_and_token_mounted(tmp_path):
+    plan = _plan(
+        tmp_path,
+        {
+            "package.json": _pkg(main="server.js"),
+            "server.js": SERVER,
+            "package-lock.json": NPM_LOCK,
+            ".npmrc": "//npm.pkg.github.com/:_authToken=${NPM_TOKEN}\n@acme:registry=https://npm.pkg.github.com\n",
+        },
+    )
+    copied = [f for group in plan.dockerfile["install_copy"] for f in group["src"]]
+    assert ".npmrc" in copied
+    assert 'NPM_TOKEN="$(cat /run/secrets/npm_token)" ' in plan.dockerfile["install_prefix"]
+    assert ".npmrc" not in plan.dockerignore
+
+
+def test_husky_prepare_does_not_break_production_install(tmp_path):
+    plan = _plan(
+        tmp_path,
+        {
+            "package.json": _pkg(main="server.js", scripts={"prepare": "husky"}, devDependencies={"husky": "9"}),
+            "server.js": SERVER,
+            "package-lock.json": json.dumps({"lockfileVersion": 3, "packages": {"": {"devDependencies": {"husky": "9"}}}}),
+        },
+    )
+    assert plan.dockerfile["prod_install"].endswith("--ignore-scripts")
