@@ -73,8 +73,8 @@ def apply_changes(
             write.announce("conflict", path)
         raise ConflictError(
             paths=unmergeable,
-            hint="scaffold has no record of writing them, so it cannot merge; "
-            "use --diff to see the change, --force to overwrite (a .scaffold-backup copy is kept)",
+            hint="scaffold has no record of writing them, so it cannot merge; nothing was written. "
+            "--diff shows the change, --force overwrites (a .scaffold-backup copy is kept)",
         )
 
     report = ApplyReport()

@@ -106,13 +106,13 @@ class DriftError(ScaffoldError):
 
 
 class ConflictError(ScaffoldError):
-    """A file on disk was edited and differs from what scaffold would write."""
+    """A file on disk differs from what scaffold would write, and there is no base to merge from."""
 
     exit_code = EXIT_DRIFT
 
     def __init__(self, *, paths: list[str], hint: str | None = None) -> None:
         super().__init__(
-            f"not overwritten, edited since scaffold wrote it: {', '.join(paths)}",
+            f"not overwritten, not written by scaffold or changed outside its record: {', '.join(paths)}",
             hint=hint or "use --diff to see the change, --force to overwrite (a backup is kept)",
         )
 
