@@ -122,13 +122,31 @@ def ask_edited_file(prompter: Prompter, change: FileChange, show: Callable[[str]
         *first,
         questionary.Choice(f"overwrite: write scaffold's version (yours is kept as {change.path}.scaffold-backup)", value="overwrite"),
         questionary.Choice("keep: leave your file as it is", value="keep"),
-        questionary.Choice("show the diff (your file -> scaffold's version)", value="diff"),
+        questionary.Choice("show the changes on both sides" if change.base is not None else "show the diff", value="diff"),
     ]
     while True:
         choice = questionary.select(message, choices=choices, **prompter.kwargs()).unsafe_ask()
         if choice != "diff":
             return str(choice)
-        show(change.diff() or f"(no textual difference in {change.path})\n")
+        show(_describe(change))
+
+
+def _describe(change: FileChange) -> str:
+    """With a base: what scaffold changed and what the person changed, each since scaffold last wrote the file."""
+    import difflib
+
+    def diff(old: str, new: str, old_name: str, new_name: str) -> str:
+        lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), old_name, new_name)
+        return "".join(lines) or "(no change)\n"
+
+    if change.base is None:
+        return diff(change.old or "", change.new, f"{change.path} (yours)", f"{change.path} (scaffold)")
+    return (
+        f"scaffold's changes since it last wrote {change.path}:\n"
+        + diff(change.base, change.new, f"{change.path} (scaffold, last time)", f"{change.path} (scaffold, now)")
+        + "\nyour edits:\n"
+        + diff(change.base, change.old or "", f"{change.path} (scaffold, last time)", f"{change.path} (yours)")
+    )
 
 
 # -- the questionnaire ---------------------------------------------------------------

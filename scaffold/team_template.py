@@ -157,6 +157,14 @@ def copier_update(root: Path, data: dict[str, Any], *, answers_file: str | None)
     return worker.template.commit
 
 
+def _texts(root: Path, paths: Any) -> dict[str, str | None]:
+    texts: dict[str, str | None] = {}
+    for rel in paths:
+        target = root / rel
+        texts[rel] = target.read_text(encoding="utf-8") if target.is_file() else None
+    return texts
+
+
 def _read_tree(src: str, root: Path) -> dict[str, str]:
     files: dict[str, str] = {}
     for dirpath, dirnames, filenames in os.walk(root):
@@ -221,15 +229,15 @@ def copier_update_project(root: Path, plan: BuildPlan, answers: dict[str, Any], 
     from scaffold import write
     from scaffold.merge import has_conflict_markers
 
+    before = _texts(root, write.load_state(root).get("files", {}))
     commit = copier_update(root, {**template_data(plan), **source.data}, answers_file=source.answers_file)
     # The new version's clean render is the base of the next 3-way merge.
     files, source = render_for_project(replace(source, commit=commit), plan, root)
-    conflicted = []
+    after = _texts(root, files)
+    conflicted = [rel for rel, text in after.items() if text is not None and has_conflict_markers(text)]
     for rel in files:
-        target = root / rel
-        if target.is_file() and has_conflict_markers(target.read_text(encoding="utf-8")):
-            conflicted.append(rel)
-        write.announce("conflict" if rel in conflicted else "updated", rel)
+        label = "conflict" if rel in conflicted else "identical" if before.get(rel) == after[rel] else "updated"
+        write.announce(label, rel)
     write.save_state(root, answers, files, version, template=source.to_state())
     if conflicted:
         raise MergeConflictError(paths=conflicted)

@@ -228,7 +228,10 @@ def test_show_diff_then_choose(project, keys, capsys):
     send(DOWN * 3 + ENTER + ENTER)  # show the diff, then merge
     apply.run(project, changes, prompter, answers={}, template=None, force=False, version="test")
     out = capsys.readouterr().out
-    assert "-RUN echo hand-edit" in out and "+ARG NODE_VERSION=22" in out
+    scaffold_side, yours = out.split("your edits:")
+    assert "+ARG NODE_VERSION=22" in scaffold_side and "hand-edit" not in scaffold_side
+    assert "+RUN echo hand-edit" in yours and "NODE_VERSION=22" not in yours
+    assert "hand-edit" in (project / "Dockerfile").read_text()
 
 
 def test_ctrl_c_at_a_file_prompt_writes_nothing(project, keys, monkeypatch):
