@@ -37,17 +37,11 @@ class ApplyReport:
         return not self.written and not self.conflicted
 
 
-def automatic_chooser(*, force: bool) -> Chooser:
+def automatic_choice(change: write.FileChange) -> str:
     """The non-interactive policy: merge hand edits; files scaffold never wrote need --force."""
-
-    def choose(change: write.FileChange) -> str:
-        if force:
-            return OVERWRITE
-        if change.action == "merge":
-            return MERGE
-        raise ConflictError(paths=[change.path])
-
-    return choose
+    if change.action == "merge":
+        return MERGE
+    raise ConflictError(paths=[change.path])
 
 
 def apply_changes(
@@ -58,12 +52,19 @@ def apply_changes(
     answers: dict[str, Any],
     version: str,
     template: dict[str, Any] | None = None,
+    force: bool = False,
 ) -> ApplyReport:
-    """Write the files, then the state. Raises ConflictError, before writing anything, when a file cannot be merged."""
+    """Write the files, then the state. Raises ConflictError, before writing anything, when a file cannot be merged.
+
+    ``force`` makes every file exactly scaffold's render, hand-edited ones
+    included, each edited file kept as a backup first.
+    """
     choices: dict[str, str] = {}
     unmergeable: list[str] = []
     for change in changes:
-        if change.action in ("merge", "conflict"):
+        if force and change.action in ("merge", "conflict", "edited"):
+            choices[change.path] = OVERWRITE
+        elif change.action in ("merge", "conflict"):
             try:
                 choices[change.path] = choose(change)
             except ConflictError:
@@ -83,10 +84,10 @@ def apply_changes(
         choice = choices.get(change.path)
         if change.action == "identical":
             write.announce("identical", change.path)
-        elif change.action == "edited":
-            _report_edited(change, report)
         elif change.action in ("create", "update"):
             pending.append((change, change.new, "create" if change.action == "create" else "update"))
+        elif change.action == "edited" and choice is None:
+            _report_edited(change, report)
         elif choice == KEEP:
             write.announce("kept", change.path)
             report.kept.append(change.path)
@@ -163,15 +164,15 @@ def run(
 
     Raises MergeConflictError (exit 1) after writing when a merge left conflict markers.
     """
-    if prompter is not None and not force:
+    choose: Chooser = automatic_choice
+    if prompter is not None:
         from scaffold.questionnaire import ask_edited_file
 
         def choose(change: write.FileChange) -> str:
             return ask_edited_file(prompter, change)
-    else:
-        choose = automatic_chooser(force=force)
+
     report = apply_changes(
-        root, changes, choose, answers=answers, version=version, template=template.to_state() if template else None
+        root, changes, choose, answers=answers, version=version, template=template.to_state() if template else None, force=force
     )
     if report.conflicted:
         raise MergeConflictError(paths=report.conflicted)

@@ -121,6 +121,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     state = write.load_state(project.root)
     flags = _answers(args)
     answers = {**_saved_answers(state), **flags}
+    source = team_template.choose_source(state, args.template, dict(args.data))
     preview = args.dry_run or args.diff or args.check
     prompter = None if preview else questionnaire.prompter_for(yes=args.yes)
     if prompter is not None:
@@ -129,7 +130,6 @@ def cmd_init(args: argparse.Namespace) -> int:
         )
     plan = plan_project(project, answers)
     _print_plan_messages(plan)
-    source = team_template.choose_source(state, args.template, dict(args.data))
     files, source = team_template.render_files(project.root, plan, source)
 
     if args.dry_run:

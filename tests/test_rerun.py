@@ -351,3 +351,12 @@ def test_a_second_forced_overwrite_keeps_the_first_backup(project):
     assert init(project, "--port", "8181", "--force") == 0
     assert (project / "Dockerfile.scaffold-backup").read_text() == first
     assert (project / "Dockerfile.scaffold-backup-2").read_text() == second
+
+
+def test_force_also_resets_a_hand_edit_scaffold_had_nothing_new_for(project):
+    assert init(project) == 0
+    edit(project / "Dockerfile", "WORKDIR /app\n", "WORKDIR /app\nRUN echo hand-edit\n")
+    edited = (project / "Dockerfile").read_text()
+    assert init(project, "--force") == 0
+    assert (project / "Dockerfile.scaffold-backup").read_text() == edited
+    assert init(project, "--check") == 0
