@@ -84,7 +84,7 @@ def _sync_lines(base: list[str], ours: list[str], theirs: list[str]) -> list[tup
 
 def _resolve(base: list[str], ours: list[str], theirs: list[str], out: list[str], ours_label: str, theirs_label: str) -> int:
     """Append the merge of one unstable stretch to ``out``; return 1 when it conflicts."""
-    if ours == base or ours == theirs:
+    if ours in (base, theirs):
         out.extend(theirs)
         return 0
     if theirs == base:
