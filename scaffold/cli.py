@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--check", action="store_true", help="exit 1 if the files on disk differ from what would be written")
     _add_template_options(init)
     _add_detection_overrides(init)
+    _add_ship_options(init)
 
     update = sub.add_parser("update", help="bring in a newer template or scaffold version, merging your edits")
     update.add_argument("path", nargs="?", default=".", help="project folder (default: .)")
@@ -64,6 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("path", nargs="?", default=".")
     plan.add_argument("--json", action="store_true", help="machine-readable plan")
     _add_detection_overrides(plan)
+
+    build = sub.add_parser("build", help="docker build the image from the generated Dockerfile")
+    build.add_argument("path", nargs="?", default=".", help="project folder (default: .)")
+    build.add_argument("--name", dest="image_name", metavar="NAME", help="image name (default: the one scaffold init used)")
+
+    run = sub.add_parser("run", help="docker run the built image in the background and print its URL")
+    run.add_argument("path", nargs="?", default=".", help="project folder (default: .)")
+    run.add_argument("--name", dest="image_name", metavar="NAME", help="image name (default: the one scaffold init used)")
+    run.add_argument("--host-port", type=_port, metavar="N", help="host port to publish (default: the app's port)")
     return parser
 
 
@@ -80,8 +90,15 @@ def _data_pair(text: str) -> tuple[str, str]:
     return name.strip(), value
 
 
+def _add_ship_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("shipping (remembered for later runs)")
+    group.add_argument("--compose", action=argparse.BooleanOptionalAction, default=None, help="also write compose.yaml")
+    group.add_argument("--ci", choices=["github", "none"], help="also write a CI workflow that builds and pushes the image")
+    group.add_argument("--registry", metavar="REG", help="where CI pushes: ghcr (default), dockerhub, or a host[/namespace]")
+
+
 def _answers(args: argparse.Namespace) -> dict[str, Any]:
-    keys = ("node_version", "package_manager", "port", "start", "build", "base_image", "image_name", "healthcheck")
+    keys = ("node_version", "package_manager", "port", "start", "build", "base_image", "image_name", "healthcheck", "compose", "ci", "registry")
     return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
 
 
@@ -116,6 +133,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def cmd_init(args: argparse.Namespace) -> int:
     from scaffold import apply, questionnaire, team_template, write
     from scaffold.plan import plan_project
+    from scaffold.ship import ShipOptions, ship_next_steps
 
     project = _project(args.path)
     state = write.load_state(project.root)
@@ -128,9 +146,10 @@ def cmd_init(args: argparse.Namespace) -> int:
         answers = questionnaire.run(
             project, answers, planner=plan_project, prompter=prompter, skip=frozenset(flags), extras=_extras(args)
         )
+    ship = ShipOptions.from_answers(answers)
     plan = plan_project(project, answers)
     _print_plan_messages(plan)
-    files, source = team_template.render_files(project.root, plan, source)
+    files, source = _render(project, plan, source, ship)
 
     if args.dry_run:
         for rel, text in files.items():
@@ -142,7 +161,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         return apply.preview(changes, diff=args.diff, check=args.check)
     apply.run(project.root, changes, prompter, answers=answers, template=source, force=args.force, version=__version__)
     print("\nNext:")
-    for step in plan.next_steps():
+    for step in [*plan.next_steps(), *ship_next_steps([plan], ship)]:
         print(f"  {step}")
     return EXIT_OK
 
@@ -151,6 +170,7 @@ def cmd_update(args: argparse.Namespace) -> int:
     """Newest template version, same answers; Copier's own 3-way update when it can run."""
     from scaffold import apply, questionnaire, team_template, write
     from scaffold.plan import plan_project
+    from scaffold.ship import ShipOptions
 
     project = _project(args.path)
     state = write.load_state(project.root)
@@ -158,13 +178,14 @@ def cmd_update(args: argparse.Namespace) -> int:
     plan = plan_project(project, answers)
     _print_plan_messages(plan)
     source = team_template.TemplateSource.from_state(state)
+    ship = ShipOptions.from_answers(answers)
     if source is not None:
         why_not = team_template.can_copier_update(project.root, source.answers_file)
         if why_not is None:
             team_template.copier_update_project(project.root, plan, answers, source, version=__version__)
             return EXIT_OK
         print(f"note: Copier's update cannot run ({why_not}): merging with scaffold's own 3-way merge", file=sys.stderr)
-    files, source = team_template.render_files(project.root, plan, source, latest=True)
+    files, source = _render(project, plan, source, ship, latest=True)
     changes = write.classify(project.root, files, state)
     prompter = questionnaire.prompter_for(yes=args.yes)
     apply.run(project.root, changes, prompter, answers=answers, template=source, force=args.force, version=__version__)
@@ -180,10 +201,20 @@ def _saved_answers(state: dict[str, Any]) -> dict[str, Any]:
 
 
 def _extras(args: argparse.Namespace) -> tuple[str, ...]:
-    """Optional files this build can write: asked about only when their flag exists (--compose, --ci)."""
+    """Optional files offered in the questionnaire: those whose flag this build has (--compose, --ci)."""
     from scaffold.data import load
 
     return tuple(key for key in load("questionnaire")["extras"] if hasattr(args, key))
+
+
+def _render(project, plan, source, ship, *, latest: bool = False):
+    """The Dockerfile and .dockerignore (built-in or team template), plus the shipping files asked for."""
+    from scaffold import team_template
+    from scaffold.ship import render_ship_files
+
+    files, source = team_template.render_files(project.root, plan, source, latest=latest)
+    files.update(render_ship_files(project.root, [plan], ship))
+    return files, source
 
 
 def _print_plan_messages(plan) -> None:
@@ -193,15 +224,44 @@ def _print_plan_messages(plan) -> None:
         print(f"note: {note}", file=sys.stderr)
 
 
+def _saved_plan(args: argparse.Namespace):
+    """The plan `scaffold init` wrote files from: saved answers, then this command's flags."""
+    from scaffold import write
+    from scaffold.plan import plan_project
+
+    project = _project(args.path)
+    state = write.load_state(project.root)
+    return project, plan_project(project, {**_saved_answers(state), **_answers(args)})
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from scaffold import docker_cli
+
+    project, plan = _saved_plan(args)
+    docker_cli.build(project.root, plan)
+    name_flag = f" --name {args.image_name}" if args.image_name else ""
+    print(f"built {plan.image_name}; start it with: scaffold run {args.path}{name_flag}")
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from scaffold import docker_cli
+
+    project, plan = _saved_plan(args)
+    started = docker_cli.run(project.root, plan, args.host_port)
+    print(started.container_id)
+    print(f"{plan.image_name} is starting on {started.url}")
+    print(f"  logs: docker logs -f {started.container_id}")
+    print(f"  stop: docker rm -f {started.container_id}")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.command == "plan":
-            return cmd_plan(args)
-        if args.command == "update":
-            return cmd_update(args)
-        return cmd_init(args)
+        commands = {"init": cmd_init, "update": cmd_update, "plan": cmd_plan, "build": cmd_build, "run": cmd_run}
+        return commands[args.command](args)
     except ScaffoldError as exc:
         print(f"scaffold: error: {exc.render()}", file=sys.stderr)
         return exc.exit_code

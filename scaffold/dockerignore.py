@@ -41,6 +41,7 @@ COMMON_BASE = [
     "**/docker-compose*.y*ml",
     ".scaffold.json",
     "**/*.scaffold-backup*",
+    "**/README.Docker.md",
     "# Logs and CI",
     "**/*.log",
     ".github",

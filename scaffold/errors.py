@@ -12,6 +12,7 @@ from pathlib import Path
 
 EXIT_OK = 0
 EXIT_DRIFT = 1  # --check found differences, or a merge left conflicts
+EXIT_COMMAND_FAILED = 1  # a docker command run by `scaffold build`/`run` failed
 EXIT_BAD_INPUT = 2  # malformed project files, nothing detected, bad usage
 EXIT_INTERRUPTED = 130
 
@@ -134,3 +135,13 @@ class MergeConflictError(ScaffoldError):
             f"merge conflicts in {', '.join(paths)}: your edits and scaffold's changes touch the same lines",
             hint="edit the blocks between <<<<<<< and >>>>>>>, then run scaffold again",
         )
+
+
+class DockerCommandError(ScaffoldError):
+    """A docker command scaffold ran for you failed; docker's own output says why."""
+
+    exit_code = EXIT_COMMAND_FAILED
+
+    def __init__(self, *, command: str, code: int, detail: str = "") -> None:
+        reason = f": {detail}" if detail else " (its output is above)"
+        super().__init__(f"{command} failed with exit code {code}{reason}")

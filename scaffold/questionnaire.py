@@ -217,7 +217,9 @@ def run(
             answers[question.key] = value
     wanted = [key for key in extras if key not in skip]
     if wanted:
-        answers = _ask_extras(prompter, answers, planner(project, answers), wanted)
+        answers = _ask_extras(prompter, answers, wanted)
+    if answers.get("ci") not in (None, "", "none") and "registry" not in skip:
+        answers = _ask_registry(prompter, answers)
     return answers
 
 
@@ -229,17 +231,38 @@ def _ask(prompter: Prompter, question: Question, message: str, current: Any, val
     return ask_text(prompter, message, current, validate)
 
 
-def _ask_extras(prompter: Prompter, answers: dict[str, Any], plan: BuildPlan, keys: list[str]) -> dict[str, Any]:
-    labels = load("questionnaire")["extras"]
-    detected = {key: bool(plan.value(key)) if key in plan.decisions else False for key in keys}
-    checked = {key for key in keys if answers.get(key, detected[key])}
-    chosen = ask_extras(prompter, "Also write (space toggles, Enter confirms):", {k: labels.get(k, k) for k in keys}, checked)
+def _ask_extras(prompter: Prompter, answers: dict[str, Any], keys: list[str]) -> dict[str, Any]:
+    extras = load("questionnaire")["extras"]
+    checked = {key for key in keys if answers.get(key, extras[key]["off"]) == extras[key]["on"]}
+    chosen = ask_extras(prompter, "Also write (space toggles, Enter confirms):", {k: extras[k]["label"] for k in keys}, checked)
     answers = dict(answers)
     for key in keys:
-        if (key in chosen) == detected[key]:
-            answers.pop(key, None)
+        if key in chosen:
+            answers[key] = extras[key]["on"]
         else:
-            answers[key] = key in chosen
+            answers.pop(key, None)
+    return answers
+
+
+def _ask_registry(prompter: Prompter, answers: dict[str, Any]) -> dict[str, Any]:
+    """Where the CI workflow pushes: asked only once a workflow was chosen."""
+    from scaffold.registry import DEFAULT, parse_registry
+
+    def validate(text: str) -> bool | str:
+        try:
+            parse_registry(text.strip() or DEFAULT)
+        except ScaffoldError as exc:
+            return exc.render()
+        return True
+
+    current = str(answers.get("registry") or DEFAULT)
+    source = "your earlier answer" if "registry" in answers else "default"
+    chosen = ask_text(prompter, f"Registry the workflow pushes to: ghcr, dockerhub or host[/namespace] ({source}):", current, validate)
+    answers = dict(answers)
+    if chosen in ("", DEFAULT):
+        answers.pop("registry", None)
+    else:
+        answers["registry"] = chosen
     return answers
 
 

@@ -181,9 +181,28 @@ def test_an_answer_the_planner_rejects_is_refused_at_the_prompt(keys, tmp_path):
 def test_extras_are_asked_only_when_offered_and_saved_when_changed(keys, tmp_path):
     prompter, send = keys
     project = Project(copy_example("node-fastify-pnpm", tmp_path))
-    send(ENTER * 5 + " " + ENTER)
+    send(ENTER * 5 + " " + DOWN + " " + ENTER + CLEAR + "registry.example.com/team" + ENTER)
     answers = questionnaire.run(project, {}, planner=plan_project, prompter=prompter, extras=("compose", "ci"))
-    assert answers == {"compose": True}
+    assert answers == {"compose": True, "ci": "github", "registry": "registry.example.com/team"}
+
+
+def test_the_registry_is_asked_only_with_a_workflow_and_checked(keys, tmp_path, monkeypatch):
+    prompter, send = keys
+    messages = record_messages(monkeypatch)
+    project = Project(copy_example("node-fastify-pnpm", tmp_path))
+    send(ENTER * 5 + DOWN + " " + ENTER + CLEAR + "not a registry!" + ENTER + CLEAR + ENTER)
+    answers = questionnaire.run(project, {}, planner=plan_project, prompter=prompter, extras=("compose", "ci"))
+    assert answers == {"ci": "github"}  # the default registry (ghcr) is not saved
+    assert messages[-1].startswith("Registry the workflow pushes to")
+
+
+def test_unchecking_an_extra_drops_its_saved_answer(keys, tmp_path):
+    prompter, send = keys
+    project = Project(copy_example("node-fastify-pnpm", tmp_path))
+    send(ENTER * 5 + DOWN + " " + ENTER)  # leave compose checked, uncheck ci
+    saved = {"compose": True, "ci": "github", "registry": "dockerhub"}
+    answers = questionnaire.run(project, saved, planner=plan_project, prompter=prompter, extras=("compose", "ci"))
+    assert answers == {"compose": True, "registry": "dockerhub"}
 
 
 # -- the CLI ------------------------------------------------------------------------
@@ -204,7 +223,7 @@ def test_interactive_init_saves_only_changed_answers(keys, tmp_path, monkeypatch
     prompter, send = keys
     root = copy_example("node-fastify-pnpm", tmp_path)
     monkeypatch.setattr(questionnaire, "prompter_for", lambda yes: prompter)
-    send(ENTER * 4 + CLEAR + "8080" + ENTER)
+    send(ENTER * 4 + CLEAR + "8080" + ENTER + ENTER)  # ... port 8080, no optional files
     assert main(["init", str(root)]) == 0
     state = json.loads((root / ".scaffold.json").read_text())
     assert state["answers"] == {"port": 8080}
@@ -257,13 +276,17 @@ def test_real_terminal_session(tmp_path):
         child.send(ENTER)
         child.expect("Port the app listens on")
         child.send(CLEAR + "8181" + ENTER)
+        child.expect("Also write")
+        child.expect("compose.yaml")
+        child.send(" " + ENTER)  # tick compose.yaml
         child.expect("create")
         child.expect(pexpect.EOF)
     finally:
         child.close()
     assert child.exitstatus == 0
     assert "EXPOSE 8181" in (root / "Dockerfile").read_text()
-    assert json.loads((root / ".scaffold.json").read_text())["answers"] == {"port": 8181}
+    assert (root / "compose.yaml").is_file()
+    assert json.loads((root / ".scaffold.json").read_text())["answers"] == {"compose": True, "port": 8181}
 
 
 def test_real_terminal_ctrl_c(tmp_path):

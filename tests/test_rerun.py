@@ -240,8 +240,13 @@ def test_ctrl_c_at_a_file_prompt_writes_nothing(project, keys, monkeypatch):
     edit(project / "Dockerfile", "WORKDIR /app\n", "WORKDIR /app\nRUN echo hand-edit\n")
     before = snapshot(project)
     monkeypatch.setattr(questionnaire, "prompter_for", lambda yes: prompter)
-    send(ENTER * 4 + "\x15" + "8080" + ENTER + CTRL_C)  # answer the questions, then Ctrl-C at "Dockerfile was edited"
+    asked: list[str] = []
+    original = questionnaire.ask_edited_file
+    monkeypatch.setattr(questionnaire, "ask_edited_file", lambda p, change: asked.append(change.path) or original(p, change))
+    # answer the questions (port 8080, no optional files), then Ctrl-C at "Dockerfile was edited"
+    send(ENTER * 4 + "\x15" + "8080" + ENTER + ENTER + CTRL_C)
     assert main(["init", str(project)]) == 130
+    assert asked == ["Dockerfile"]
     assert snapshot(project) == before
 
 

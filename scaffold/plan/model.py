@@ -38,6 +38,10 @@ class BuildPlan:
     dockerfile_path: str = "Dockerfile"
     dockerignore_path: str = ".dockerignore"
     build_context: str = "."
+    # Paths (relative to the project root) whose changes should rebuild this image, for
+    # CI path filters; empty means "everything in the build context". A monorepo planner
+    # lists the app's folder, the workspace packages it uses and the root lockfile.
+    watch_paths: list[str] = field(default_factory=list)
 
     def value(self, key: str) -> Any:
         decision = self.decisions.get(key)
