@@ -52,6 +52,7 @@ def apply_changes(
     answers: dict[str, Any],
     version: str,
     template: dict[str, Any] | None = None,
+    app_answers: dict[str, dict[str, Any]] | None = None,
     force: bool = False,
 ) -> ApplyReport:
     """Write the files, then the state. Raises ConflictError, before writing anything, when a file cannot be merged.
@@ -111,7 +112,7 @@ def apply_changes(
             report.conflicted.append(change.path)
 
     rendered = {c.path: c.new for c in changes}
-    report.state_changed = write.save_state(root, answers, rendered, version, template=template)
+    report.state_changed = write.save_state(root, answers, rendered, version, app_answers=app_answers, template=template)
     return report
 
 
@@ -159,6 +160,7 @@ def run(
     template: Any,
     force: bool,
     version: str,
+    app_answers: dict[str, dict[str, Any]] | None = None,
 ) -> ApplyReport:
     """Apply with the right chooser (ask on a terminal, else merge), then report.
 
@@ -172,7 +174,14 @@ def run(
             return ask_edited_file(prompter, change)
 
     report = apply_changes(
-        root, changes, choose, answers=answers, version=version, template=template.to_state() if template else None, force=force
+        root,
+        changes,
+        choose,
+        answers=answers,
+        version=version,
+        template=template.to_state() if template else None,
+        app_answers=app_answers,
+        force=force,
     )
     if report.conflicted:
         raise MergeConflictError(paths=report.conflicted)

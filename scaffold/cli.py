@@ -20,13 +20,20 @@ from scaffold.errors import EXIT_DRIFT, EXIT_INTERRUPTED, EXIT_OK, ScaffoldError
 def _add_detection_overrides(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("overrides (each replaces one detected value)")
     group.add_argument("--node-version", metavar="VER", help="Node version or major (e.g. 24, lts)")
-    group.add_argument("--package-manager", choices=["npm", "pnpm", "yarn", "bun"])
+    group.add_argument("--python-version", metavar="VER", help="Python release line (e.g. 3.12)")
+    group.add_argument("--package-manager", choices=["npm", "pnpm", "yarn", "bun", "pip", "uv", "poetry", "pipenv", "pdm"])
     group.add_argument("--port", type=_port, metavar="N", help="port the app listens on")
     group.add_argument("--start", metavar="CMD", help="production start command")
     group.add_argument("--build", metavar="CMD", help="build command ('' for none)")
     group.add_argument("--base-image", metavar="REF", help="runtime base image")
     group.add_argument("--name", dest="image_name", metavar="NAME", help="image name used in the printed commands")
     group.add_argument("--no-healthcheck", dest="healthcheck", action="store_false", default=None, help="leave out HEALTHCHECK")
+    mono = parser.add_argument_group("monorepos (pnpm, npm, Yarn or Bun workspaces)")
+    mono.add_argument("--app", metavar="PATH", help="the app to containerise: its folder (apps/api) or package name")
+    mono.add_argument(
+        "--turbo", dest="turbo", action=argparse.BooleanOptionalAction, default=None,
+        help="use `turbo prune --docker` (default when turbo.json is present and usable)",
+    )
 
 
 def _port(text: str) -> int:
@@ -52,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--force", action="store_true", help="overwrite edited files (a .scaffold-backup copy is kept)")
     init.add_argument("--check", action="store_true", help="exit 1 if the files on disk differ from what would be written")
     _add_template_options(init)
+    init.add_argument("--all", action="store_true", help="in a monorepo: write a Dockerfile for every deployable app")
     _add_detection_overrides(init)
     _add_ship_options(init)
 
@@ -69,10 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="docker build the image from the generated Dockerfile")
     build.add_argument("path", nargs="?", default=".", help="project folder (default: .)")
     build.add_argument("--name", dest="image_name", metavar="NAME", help="image name (default: the one scaffold init used)")
+    build.add_argument("--app", metavar="PATH", help="in a monorepo: the app to build (its folder or package name)")
 
     run = sub.add_parser("run", help="docker run the built image in the background and print its URL")
     run.add_argument("path", nargs="?", default=".", help="project folder (default: .)")
     run.add_argument("--name", dest="image_name", metavar="NAME", help="image name (default: the one scaffold init used)")
+    run.add_argument("--app", metavar="PATH", help="in a monorepo: the app to run (its folder or package name)")
     run.add_argument("--host-port", type=_port, metavar="N", help="host port to publish (default: the app's port)")
     return parser
 
@@ -98,7 +108,10 @@ def _add_ship_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _answers(args: argparse.Namespace) -> dict[str, Any]:
-    keys = ("node_version", "package_manager", "port", "start", "build", "base_image", "image_name", "healthcheck", "compose", "ci", "registry")
+    keys = (
+        "node_version", "python_version", "package_manager", "port", "start", "build", "base_image", "image_name",
+        "healthcheck", "turbo", "compose", "ci", "registry",
+    )
     return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
 
 
@@ -114,7 +127,10 @@ def _project(path: str):
 def cmd_plan(args: argparse.Namespace) -> int:
     from scaffold.plan import plan_project
 
-    plan = plan_project(_project(args.path), _answers(args))
+    answers = _answers(args)
+    if args.app:
+        answers["app"] = args.app
+    plan = plan_project(_project(args.path), answers)
     if args.json:
         print(json.dumps(plan.to_dict(), indent=2, sort_keys=True))
         return EXIT_OK
@@ -131,25 +147,120 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from scaffold import apply, questionnaire, team_template, write
-    from scaffold.plan import plan_project
-    from scaffold.ship import ShipOptions, ship_next_steps
+    from scaffold.plan.monorepo_select import monorepo_of, resolve_app
 
     project = _project(args.path)
+    mono = monorepo_of(project)
+    if mono is None:
+        if args.app or args.all:
+            raise UsageError(f"{'--app' if args.app else '--all'}: {project.root} is not in a monorepo (no pnpm-workspace.yaml, no package.json > workspaces)")
+        return _init_one(project, None, args)
+    root, ws, rel = mono
+    if args.all:
+        apps = [p.path for p in ws.apps]
+        if not apps:
+            raise UsageError(f"--all: {root.root} has no deployable app (no workspace package has a start script or a static build)")
+    elif args.app:
+        apps = [resolve_app(ws, args.app, rel)]
+    elif rel != ".":
+        apps = [rel]
+    else:
+        apps = _choose_apps(root, ws, args)
+        if apps is None:  # the root is the app; its workspaces are only libraries
+            return _init_one(project, None, args)
+    return _init_apps(root, list(apps), args)
+
+
+def _choose_apps(root: Any, ws: Any, args: argparse.Namespace) -> list[str] | None:
+    """At a monorepo root without --app: ask on a terminal, otherwise explain the flags."""
+    from scaffold.plan.monorepo_select import AppRequiredError, locate
+
+    try:
+        locate(root, None)
+    except AppRequiredError as exc:
+        if args.yes or not _interactive() or not exc.apps:
+            raise
+        import questionary  # lazy: only an interactive run pays for it
+
+        every = f"all {len(exc.apps)} apps"
+        answer = questionary.select("Which app should get a Dockerfile?", choices=[*exc.apps, every]).ask()
+        if answer is None:
+            raise KeyboardInterrupt from None
+        return list(exc.apps) if answer == every else [answer]
+    return None
+
+
+def _interactive() -> bool:
+    import os
+
+    return sys.stdin.isatty() and sys.stdout.isatty() and os.environ.get("SCAFFOLD_NO_INPUT") != "1"
+
+
+SHIP_KEYS = ("compose", "ci", "registry")
+
+
+def _init_one(project: Any, app: str | None, args: argparse.Namespace) -> int:
+    return _init_apps(project, [app], args)
+
+
+def _init_apps(project: Any, apps: list[str | None], args: argparse.Namespace, *, latest: bool = False, ask: bool = True) -> int:
+    """Plan, render and write the Dockerfiles (one per monorepo app, or the project's one) and the ship files.
+
+    In a monorepo, compose.yaml and the CI workflow cover every app scaffold has
+    written a Dockerfile for (this run's and earlier runs'), so adding one app
+    never drops another; the ship flags are kept for the whole repository,
+    every other answer per app. The questions are asked when one Dockerfile is
+    written (not for --all); ``latest`` moves a team template to its newest version.
+    """
+    from scaffold import apply, questionnaire, team_template, write
+    from scaffold.plan import plan_project
+    from scaffold.ship import ShipOptions, render_ship_files, ship_next_steps
+
     state = write.load_state(project.root)
     flags = _answers(args)
-    answers = {**_saved_answers(state), **flags}
-    source = team_template.choose_source(state, args.template, dict(args.data))
+    mono = apps != [None]
+    source = team_template.choose_source(state, getattr(args, "template", None), dict(getattr(args, "data", [])))
+    if source is not None and len(apps) > 1:
+        raise UsageError("--template renders one Dockerfile at a time: pass --app instead of --all")
+    root_answers = write.saved_answers(state)
+    if mono:
+        root_answers = {**root_answers, **{k: v for k, v in flags.items() if k in SHIP_KEYS}}
+        flags = {k: v for k, v in flags.items() if k not in SHIP_KEYS}
     preview = args.dry_run or args.diff or args.check
     prompter = None if preview else questionnaire.prompter_for(yes=args.yes)
-    if prompter is not None:
-        answers = questionnaire.run(
-            project, answers, planner=plan_project, prompter=prompter, skip=frozenset(flags), extras=_extras(args)
-        )
-    ship = ShipOptions.from_answers(answers)
-    plan = plan_project(project, answers)
-    _print_plan_messages(plan)
-    files, source = _render(project, plan, source, ship)
+    ask = ask and prompter is not None and len(apps) == 1
+    plans = []
+    app_answers: dict[str, dict[str, Any]] = {}
+    files: dict[str, str] = {}
+    for app in apps:
+        answers = {**write.saved_answers(state, app), **flags}
+        if ask:
+            asked = _ask(project, app, {**answers, **_ship_part(root_answers)} if mono else answers, args, prompter)
+            answers = {k: v for k, v in asked.items() if not (mono and k in SHIP_KEYS)}
+            if mono:
+                root_answers = {**{k: v for k, v in root_answers.items() if k not in SHIP_KEYS}, **_ship_part(asked)}
+        if app is None:
+            root_answers = answers
+        else:
+            app_answers[app] = answers
+            answers = {**answers, "app": app}
+        plan = plan_project(project, answers)
+        plans.append(plan)
+        rendered, source = team_template.render_files(project.root, plan, source, latest=latest)
+        files.update(rendered)
+    ship = ShipOptions.from_answers(root_answers)
+    ship_plans = list(plans)
+    if mono:  # apps written by earlier runs stay in compose.yaml and the workflow
+        for earlier in sorted(set(state.get("apps") or {}) - set(apps)):
+            if (project.root / earlier / "Dockerfile").is_file():
+                ship_plans.append(plan_project(project, {**write.saved_answers(state, earlier), "app": earlier}))
+        ship_plans.sort(key=lambda p: p.dockerfile_path)
+    files.update(render_ship_files(project.root, ship_plans, ship))
+    for plan in plans:
+        for warning in plan.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        for note in plan.notes:
+            print(f"note: {note}", file=sys.stderr)
 
     if args.dry_run:
         for rel, text in files.items():
@@ -159,69 +270,66 @@ def cmd_init(args: argparse.Namespace) -> int:
     changes = write.classify(project.root, files, state)
     if args.diff or args.check:
         return apply.preview(changes, diff=args.diff, check=args.check)
-    apply.run(project.root, changes, prompter, answers=answers, template=source, force=args.force, version=__version__)
-    print("\nNext:")
-    for step in [*plan.next_steps(), *ship_next_steps([plan], ship)]:
+    apply.run(
+        project.root, changes, prompter,
+        answers=root_answers, app_answers=app_answers, template=source, force=args.force, version=__version__,
+    )
+    where = "" if not mono or Path.cwd().resolve() == project.root else f" (from {project.root})"
+    print(f"\nNext{where}:")
+    steps = [step for plan in plans for step in plan.next_steps()]
+    for step in [*steps, *ship_next_steps(ship_plans, ship)]:
         print(f"  {step}")
     return EXIT_OK
 
 
-def cmd_update(args: argparse.Namespace) -> int:
-    """Newest template version, same answers; Copier's own 3-way update when it can run."""
-    from scaffold import apply, questionnaire, team_template, write
+def _ask(project: Any, app: str | None, answers: dict[str, Any], args: argparse.Namespace, prompter: Any) -> dict[str, Any]:
+    """The questionnaire for one Dockerfile (a monorepo app's questions are planned for that app)."""
+    from scaffold import questionnaire
     from scaffold.plan import plan_project
-    from scaffold.ship import ShipOptions
 
-    project = _project(args.path)
-    state = write.load_state(project.root)
-    answers = {**_saved_answers(state), **_answers(args)}
-    plan = plan_project(project, answers)
-    _print_plan_messages(plan)
-    source = team_template.TemplateSource.from_state(state)
-    ship = ShipOptions.from_answers(answers)
-    if source is not None:
-        why_not = team_template.can_copier_update(project.root, source.answers_file)
-        if why_not is None:
-            team_template.copier_update_project(project.root, plan, answers, source, version=__version__)
-            return EXIT_OK
-        print(f"note: Copier's update cannot run ({why_not}): merging with scaffold's own 3-way merge", file=sys.stderr)
-    files, source = _render(project, plan, source, ship, latest=True)
-    changes = write.classify(project.root, files, state)
-    prompter = questionnaire.prompter_for(yes=args.yes)
-    apply.run(project.root, changes, prompter, answers=answers, template=source, force=args.force, version=__version__)
-    return EXIT_OK
+    def planner(project: Any, answers: dict[str, Any]) -> Any:
+        return plan_project(project, answers if app is None else {**answers, "app": app})
+
+    return questionnaire.run(project, answers, planner=planner, prompter=prompter, skip=frozenset(_answers(args)), extras=_extras(args))
 
 
-# -- helpers shared by init and update ------------------------------------------------
-
-
-def _saved_answers(state: dict[str, Any]) -> dict[str, Any]:
-    saved = state.get("answers")
-    return dict(saved) if isinstance(saved, dict) else {}
+def _ship_part(answers: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in answers.items() if k in SHIP_KEYS}
 
 
 def _extras(args: argparse.Namespace) -> tuple[str, ...]:
-    """Optional files offered in the questionnaire: those whose flag this build has (--compose, --ci)."""
+    """Optional files offered in the questionnaire: those whose flag this command has (--compose, --ci)."""
     from scaffold.data import load
 
     return tuple(key for key in load("questionnaire")["extras"] if hasattr(args, key))
 
 
-def _render(project, plan, source, ship, *, latest: bool = False):
-    """The Dockerfile and .dockerignore (built-in or team template), plus the shipping files asked for."""
-    from scaffold import team_template
-    from scaffold.ship import render_ship_files
+def cmd_update(args: argparse.Namespace) -> int:
+    """Newest template version, same answers: Copier's own 3-way update when it can run, else scaffold's merge."""
+    from scaffold import team_template, write
+    from scaffold.plan import plan_project
+    from scaffold.plan.monorepo_select import monorepo_of
 
-    files, source = team_template.render_files(project.root, plan, source, latest=latest)
-    files.update(render_ship_files(project.root, [plan], ship))
-    return files, source
-
-
-def _print_plan_messages(plan) -> None:
-    for warning in plan.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    for note in plan.notes:
-        print(f"note: {note}", file=sys.stderr)
+    project = _project(args.path)
+    apps: list[str | None] = [None]
+    mono = monorepo_of(project)
+    if mono is not None:
+        root, _, rel = mono
+        recorded = sorted(write.load_state(root.root).get("apps") or {})
+        targets: list[str | None] = [rel] if rel != "." else list(recorded)
+        if targets:
+            project, apps = root, targets
+    state = write.load_state(project.root)
+    source = team_template.TemplateSource.from_state(state)
+    if source is not None and apps == [None]:
+        why_not = team_template.can_copier_update(project.root, source.answers_file)
+        if why_not is None:
+            plan = plan_project(project, {**write.saved_answers(state), **_answers(args)})
+            team_template.copier_update_project(project.root, plan, write.saved_answers(state), source, version=__version__)
+            return EXIT_OK
+        print(f"note: Copier's update cannot run ({why_not}): merging with scaffold's own 3-way merge", file=sys.stderr)
+    args.dry_run = args.diff = args.check = False
+    return _init_apps(project, apps, args, latest=True, ask=False)
 
 
 def _saved_plan(args: argparse.Namespace):
@@ -229,9 +337,21 @@ def _saved_plan(args: argparse.Namespace):
     from scaffold import write
     from scaffold.plan import plan_project
 
+    from scaffold.plan.monorepo_select import monorepo_of, resolve_app
+
     project = _project(args.path)
+    app = None
+    mono = monorepo_of(project)
+    if mono is not None:  # a monorepo app: paths and saved answers belong to the repository root
+        root, ws, rel = mono
+        app = resolve_app(ws, args.app, rel) if getattr(args, "app", None) else (rel if rel != "." else None)
+        if app is not None:
+            project = root
     state = write.load_state(project.root)
-    return project, plan_project(project, {**_saved_answers(state), **_answers(args)})
+    answers = {**write.saved_answers(state, app), **_answers(args)}
+    if app is not None:
+        answers = {**{k: v for k, v in write.saved_answers(state).items() if k in SHIP_KEYS}, **answers, "app": app}
+    return project, plan_project(project, answers)
 
 
 def cmd_build(args: argparse.Namespace) -> int:

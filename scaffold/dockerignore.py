@@ -79,6 +79,37 @@ NODE_BASE = [
 ]
 
 
+PYTHON_BASE = [
+    "# Virtual environments and caches: the image builds its own",
+    "**/.venv",
+    "**/venv",
+    "**/__pycache__",
+    "**/*.py[cod]",
+    "**/.pytest_cache",
+    "**/.mypy_cache",
+    "**/.ruff_cache",
+    "**/.pytype",
+    "**/.tox",
+    "**/.nox",
+    "**/.hypothesis",
+    "**/.ipynb_checkpoints",
+    "# Build outputs and test artefacts: the build recreates them",
+    "**/*.egg-info",
+    "**/.eggs",
+    "**/dist",
+    "**/build",
+    "**/.coverage",
+    "**/.coverage.*",
+    "**/coverage.xml",
+    "**/htmlcov",
+    "**/node_modules",
+]
+
+
+def python_dockerignore(project: Project, *, must_keep: list[str], secret_files: list[str]) -> tuple[list[str], list[str]]:
+    return compose_dockerignore(project, PYTHON_BASE, must_keep=must_keep, secret_files=secret_files)
+
+
 def node_dockerignore(project: Project, *, must_keep: list[str], secret_files: list[str]) -> tuple[list[str], list[str]]:
     return compose_dockerignore(project, NODE_BASE, must_keep=must_keep, secret_files=secret_files)
 

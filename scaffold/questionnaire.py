@@ -46,8 +46,10 @@ class Prompter:
 
 
 def terminal_available() -> bool:
-    """Questions need a person at a terminal on both ends: keys in, screen out."""
-    return sys.stdin.isatty() and sys.stdout.isatty()
+    """Questions need a person at a terminal on both ends: keys in, screen out (and no SCAFFOLD_NO_INPUT=1)."""
+    import os
+
+    return sys.stdin.isatty() and sys.stdout.isatty() and os.environ.get("SCAFFOLD_NO_INPUT") != "1"
 
 
 def prompter_for(*, yes: bool) -> Prompter | None:
@@ -175,7 +177,7 @@ class Question:
 def questions_for(plan: BuildPlan) -> list[Question]:
     """The questions that matter for this plan, in the order they are asked."""
     data = load("questionnaire")
-    runtime = data["runtime_version"].get(str(plan.dockerfile.get("runtime") or plan.ecosystem))
+    runtime = data["runtime_version"].get(_runtime_name(plan))
     questions = [Question(runtime["decision"], runtime["decision"], runtime["label"], "text")] if runtime else []
     managers = tuple(data["package_managers"].get(plan.ecosystem, ()))
     questions += [
@@ -185,6 +187,14 @@ def questions_for(plan: BuildPlan) -> list[Question]:
         Question("port", "port", "Port the app listens on", "port"),
     ]
     return [q for q in questions if q.decision in plan.decisions]
+
+
+def _runtime_name(plan: BuildPlan) -> str:
+    """What the image runs ("node", "bun", "python"): the plan's dockerfile.runtime (a name, or a dict with a kind), else the ecosystem."""
+    runtime = plan.dockerfile.get("runtime")
+    if isinstance(runtime, dict):
+        runtime = runtime.get("kind")
+    return str(runtime or plan.ecosystem)
 
 
 def run(

@@ -131,26 +131,39 @@ def backup(path: Path) -> Path:
     return target
 
 
+def saved_answers(state: dict[str, Any], app: str | None = None) -> dict[str, Any]:
+    """The answers saved for the project, or for one app of a monorepo (kept apart per app)."""
+    if app is None:
+        answers = state.get("answers")
+    else:
+        apps = state.get("apps")
+        answers = apps.get(app) if isinstance(apps, dict) else None
+    return dict(answers) if isinstance(answers, dict) else {}
+
+
 def save_state(
     root: Path,
     answers: dict[str, Any],
     files: dict[str, str],
     version: str,
     *,
+    app_answers: dict[str, dict[str, Any]] | None = None,
     template: dict[str, Any] | None = None,
 ) -> bool:
     """Record the answers and what was rendered; return whether the file changed.
 
-    The last render of each file is kept as a list of lines (readable, and it
-    diffs line by line in review) so the next run can 3-way merge hand edits.
-    The file is left untouched when nothing changed, so a no-op run changes no
-    mtime.
+    Answers are the repository's, and each monorepo app's apart. The last render
+    of each file is kept as a list of lines (readable, and it diffs line by line
+    in review) so the next run can 3-way merge hand edits. The file is left
+    untouched when nothing changed, so a no-op run changes no mtime.
     """
     state = load_state(root)
     recorded = dict(state.get("files", {})) if isinstance(state.get("files"), dict) else {}
     renders = dict(state.get("last_render", {})) if isinstance(state.get("last_render"), dict) else {}
     recorded.update({rel: digest(text) for rel, text in files.items()})
     renders.update({rel: text.split("\n") for rel, text in files.items()})
+    apps = dict(state["apps"]) if isinstance(state.get("apps"), dict) else {}
+    apps.update(app_answers or {})
     new_state: dict[str, Any] = {
         "_comment": "Written by scaffold: your answers (only those that differ from what it detects) and what it last wrote, so re-runs keep your edits.",
         "answers": {k: answers[k] for k in sorted(answers)},
@@ -158,6 +171,8 @@ def save_state(
         "last_render": {k: renders[k] for k in sorted(renders)},
         "scaffold_version": version,
     }
+    if apps:
+        new_state["apps"] = {name: {k: apps[name][k] for k in sorted(apps[name])} for name in sorted(apps)}
     if template:
         new_state["template"] = template
     text = json.dumps(new_state, indent=2, sort_keys=True) + "\n"

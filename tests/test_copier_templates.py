@@ -18,16 +18,16 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import example_targets
 
 from scaffold import team_template
 from scaffold.cli import main
-from scaffold.errors import ScaffoldError
 from scaffold.plan import plan_project
 from scaffold.project import Project
 from scaffold.render import render_plan, templates_dir
 
 REPO = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted(p.name for p in (REPO / "examples").iterdir() if p.is_dir())
+TARGETS = example_targets()  # (id, example folder, monorepo app or None)
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
 
@@ -36,19 +36,12 @@ def copy_example(name: str, dest: Path) -> Path:
     return dest
 
 
-def plan_or_skip(root: Path):
-    try:
-        return plan_project(Project(root), {})
-    except ScaffoldError as exc:  # examples whose ecosystem another part of scaffold handles
-        pytest.skip(f"not planned here: {exc.render()}")
-
-
 # -- the built-in templates through Copier ---------------------------------------------------
 
 
-@pytest.mark.parametrize("example", EXAMPLES)
-def test_builtin_templates_render_identically_through_copier(example):
-    plan = plan_or_skip(REPO / "examples" / example)
+@pytest.mark.parametrize(("name", "folder", "app"), TARGETS, ids=[t[0] for t in TARGETS])
+def test_builtin_templates_render_identically_through_copier(name, folder, app):
+    plan = plan_project(Project(folder), {"app": app} if app else {})
     fast = render_plan(plan)
     through_copier = team_template.render(str(templates_dir()), team_template.template_data(plan))
     assert through_copier.files == fast, (

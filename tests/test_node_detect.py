@@ -157,6 +157,19 @@ def test_start_command(tmp_path, scripts, main, extra, expected, source):
     assert plan.decisions["start_command"].source == source
 
 
+def test_node_start_script_runs_with_bun_on_the_bun_image(tmp_path):
+    # oven/bun has no node binary: `node server.js` would fail at start; bun runs Node entry files itself
+    plan = _plan(tmp_path, {
+        "package.json": _pkg(scripts={"start": "node server.js"}, packageManager="bun@1.4.5"),
+        "bun.lock": '{"lockfileVersion": 1, "workspaces": {"": {}},}',
+        "server.js": SERVER,
+    })
+    assert plan.decisions["base_image"].value.startswith("oven/bun:")
+    assert plan.decisions["start_command"].value == ["bun", "server.js"]
+    assert plan.dockerfile["cmd"] == '["bun", "server.js"]'
+    assert any("no node binary" in n and "bun server.js" in n for n in plan.notes)
+
+
 def test_dev_server_start_is_refused_with_a_note(tmp_path):
     plan = _plan(tmp_path, {"package.json": _pkg(scripts={"start": "nodemon server.js"}), "server.js": SERVER})
     assert any("nodemon" in n and "not used in production" in n for n in plan.notes)

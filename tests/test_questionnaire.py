@@ -322,3 +322,24 @@ def test_a_bun_image_is_not_asked_for_a_node_version(keys, tmp_path, monkeypatch
     send(ENTER * 4)
     assert questionnaire.run(project, {}, planner=plan_project, prompter=prompter) == {}
     assert [m.split(" (")[0] for m in messages] == ["Package manager", "Build command, empty for none", "Start command", "Port the app listens on"]
+
+
+def test_a_monorepo_app_is_asked_about_and_its_answers_kept_per_app(keys, tmp_path, monkeypatch):
+    prompter, send = keys
+    messages = record_messages(monkeypatch)
+    root = copy_example("monorepo-npm-workspaces", tmp_path)
+    monkeypatch.setattr(questionnaire, "prompter_for", lambda yes: prompter)
+    send(ENTER * 4 + CLEAR + "9090" + ENTER + ENTER)  # Node, package manager, build, start, port 9090, no extras
+    assert main(["init", "--app", "apps/server", str(root)]) == 0
+    state = json.loads((root / ".scaffold.json").read_text())
+    assert state["apps"] == {"apps/server": {"port": 9090}}
+    assert "EXPOSE 9090" in (root / "apps/server/Dockerfile").read_text()
+    assert messages[0] == "Node.js version (from versions.toml > node.lts (current LTS)):"
+    assert messages[3] == "Start command (from apps/server/package.json > scripts > start):"
+
+
+def test_scaffold_no_input_means_no_questions(monkeypatch):
+    monkeypatch.setenv("SCAFFOLD_NO_INPUT", "1")
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    assert questionnaire.prompter_for(yes=False) is None

@@ -17,7 +17,13 @@ def _node(project: Project) -> Any:
     return node.detect(project)
 
 
-ECOSYSTEMS: tuple[tuple[str, Callable[[Project], Any]], ...] = (("node", _node),)
+def _python(project: Project) -> Any:
+    from scaffold.detect import python
+
+    return python.detect(project)
+
+
+ECOSYSTEMS: tuple[tuple[str, Callable[[Project], Any]], ...] = (("node", _node), ("python", _python))
 
 
 def detect(project: Project) -> tuple[str, Any] | None:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from scaffold.detect.found import Found
 from scaffold.errors import InconsistentProjectError, MalformedFileError
 from scaffold.project import MAX_LOCKFILE_BYTES, Project
 
@@ -23,14 +24,6 @@ LOCK_TO_PM = {
     "bun.lock": "bun",
     "bun.lockb": "bun",
 }
-
-
-@dataclass(frozen=True)
-class Found:
-    """A value and the place it was read from."""
-
-    value: Any
-    source: str
 
 
 @dataclass(frozen=True)
@@ -71,6 +64,12 @@ class NodeFacts:
     has_tsconfig: bool
     tsconfig_out_dir: Found | None
     files: frozenset[str] = field(default_factory=frozenset)  # top-level names
+    tsconfig_root_dir: Found | None = None
+    tsconfig_no_emit: bool = False
+    ts_common_root: str | None = None  # the folder tsc would treat as rootDir (common root of the sources)
+    framework: Any = None  # node_frameworks.FrameworkFacts | None
+    native: Any = None  # node_addons.NativeFacts
+    prisma: Any = None  # node_addons.PrismaFacts | None
 
     def has(self, name: str) -> bool:
         return name in self.files
@@ -85,6 +84,8 @@ def detect(project: Project) -> NodeFacts | None:
     if not project.has_file("package.json"):
         return None
     from scaffold.data import load
+    from scaffold.detect.node_addons import detect_native, detect_prisma
+    from scaffold.detect.node_frameworks import detect_framework
 
     manifest = project.read_json("package.json")
     if not isinstance(manifest, dict):
@@ -121,8 +122,14 @@ def detect(project: Project) -> NodeFacts | None:
         port_hints=port_hints,
         reads_port_env=reads_env,
         has_tsconfig=project.has_file("tsconfig.json"),
-        tsconfig_out_dir=_tsconfig_out_dir(project),
+        tsconfig_out_dir=_tsconfig_option(project, "outDir"),
         files=files,
+        tsconfig_root_dir=_tsconfig_option(project, "rootDir"),
+        tsconfig_no_emit=_tsconfig_no_emit(project),
+        ts_common_root=_ts_common_root(project),
+        framework=detect_framework(project, deps, dev),
+        native=detect_native(project, lock_details, deps, dev),
+        prisma=detect_prisma(project, manifest, deps, dev),
     )
 
 
@@ -218,16 +225,57 @@ def _extra_install_files(project: Project, manifest: dict[str, Any], scripts: di
     return tuple(extra)
 
 
-def _tsconfig_out_dir(project: Project) -> Found | None:
+def _tsconfig_option(project: Project, key: str) -> Found | None:
+    """A path option of tsconfig.json's compilerOptions (outDir, rootDir)."""
     if not project.has_file("tsconfig.json"):
         return None
     text = project.read_text("tsconfig.json")
     # tsconfig is JSONC (comments, trailing commas); a regex is enough for one key.
-    match = re.search(r'"outDir"\s*:\s*"([^"]+)"', _strip_json_comments(text))
+    match = re.search(rf'"{key}"\s*:\s*"([^"]+)"', _strip_json_comments(text))
     if not match:
         return None
     out = match.group(1).strip().removeprefix("./").rstrip("/")
-    return Found(out, "tsconfig.json > compilerOptions > outDir") if out else None
+    return Found(out, f"tsconfig.json > compilerOptions > {key}") if out else None
+
+
+_TS_SOURCES = (".ts", ".tsx", ".mts", ".cts")
+_NOT_SOURCES = re.compile(r"(\.d\.[cm]?ts|\.(test|spec)\.[cm]?tsx?|\.config\.[cm]?ts)$|(^|/)(tests?|__tests__|e2e)/")
+
+
+def _ts_common_root(project: Project) -> str | None:
+    """tsc without rootDir writes outDir/<path relative to the sources' common folder>: find that folder.
+
+    Only files under tsconfig's "include" prefixes count; tests and config files are
+    left out, since they are rarely part of the build.
+    """
+    if not project.has_file("tsconfig.json"):
+        return None
+    text = _strip_json_comments(project.read_text("tsconfig.json"))
+    match = re.search(r'"include"\s*:\s*\[([^\]]*)\]', text)
+    prefixes: list[str] = []
+    if match:
+        for item in re.findall(r'"([^"]+)"', match.group(1)):
+            head = re.split(r"[*?{]", item.removeprefix("./"), maxsplit=1)[0].rstrip("/")
+            prefixes.append(head)
+    dirs: set[str] = set()
+    for rel in project.walk_files(".", suffixes=_TS_SOURCES, limit=2000):
+        if _NOT_SOURCES.search(rel):
+            continue
+        if prefixes and not any(p in ("", ".") or rel == p or rel.startswith(p + "/") for p in prefixes):
+            continue
+        dirs.add(rel.rsplit("/", 1)[0] if "/" in rel else ".")
+    if not dirs:
+        return None
+    import os.path
+
+    common = os.path.commonpath([d if d != "." else "" for d in dirs]) if "." not in dirs else "."
+    return common or "."
+
+
+def _tsconfig_no_emit(project: Project) -> bool:
+    if not project.has_file("tsconfig.json"):
+        return False
+    return bool(re.search(r'"noEmit"\s*:\s*true', _strip_json_comments(project.read_text("tsconfig.json"))))
 
 
 def _strip_json_comments(text: str) -> str:
@@ -247,12 +295,28 @@ def _lock_details(project: Project, name: str) -> dict[str, Any]:
             names = set(root.get("dependencies") or {}) | set(root.get("devDependencies") or {}) | set(root.get("optionalDependencies") or {})
         else:
             names = set(data.get("dependencies") or {})
+        packages = data.get("packages") or {}
         installs = {
             key.rsplit("node_modules/", 1)[-1]
-            for key, meta in (data.get("packages") or {}).items()
+            for key, meta in packages.items()
             if key and isinstance(meta, dict) and meta.get("hasInstallScript")
         }
-        return {"lockfileVersion": version, "root_names": names, "install_script_packages": sorted(installs)}
+        if packages:
+            all_names = {key.rsplit("node_modules/", 1)[-1] for key in packages if "node_modules/" in key}
+        else:
+            all_names = _v1_names(data.get("dependencies") or {})
+        return {
+            "lockfileVersion": version,
+            "root_names": names,
+            "install_script_packages": sorted(installs),
+            "all_names": all_names,
+            "dev_optional_peers": _dev_optional_peers(packages),
+            "locked": {
+                key.rsplit("node_modules/", 1)[-1]: (str(meta.get("version", "")), (meta.get("engines") or {}).get("node") if isinstance(meta.get("engines"), dict) else None)
+                for key, meta in packages.items()
+                if key.count("node_modules/") == 1 and isinstance(meta, dict)
+            },
+        }
     if name == "pnpm-lock.yaml":
         data = project.read_yaml(name, limit=MAX_LOCKFILE_BYTES)
         if not isinstance(data, dict):
@@ -264,11 +328,12 @@ def _lock_details(project: Project, name: str) -> dict[str, Any]:
         for key in ("dependencies", "devDependencies", "optionalDependencies"):
             names |= set(importer.get(key) or {})
         installs = sorted(
-            key.lstrip("/").rsplit("@", 1)[0]
+            _pnpm_name(key)
             for key, meta in (data.get("packages") or {}).items()
             if isinstance(meta, dict) and meta.get("requiresBuild")
         )
-        return {"lockfileVersion": version, "root_names": names, "install_script_packages": installs}
+        all_names = {_pnpm_name(key) for key in (data.get("packages") or {})}
+        return {"lockfileVersion": version, "root_names": names, "install_script_packages": installs, "all_names": all_names}
     if name == "yarn.lock":
         text = project.read_text(name, limit=MAX_LOCKFILE_BYTES)
         berry = "__metadata:" in text
@@ -294,6 +359,69 @@ def _lock_details(project: Project, name: str) -> dict[str, Any]:
             names |= set(root.get(key) or {})
         return {"lockfileVersion": data.get("lockfileVersion"), "root_names": names}
     return {"binary": True, "root_names": None}
+
+
+def _dev_optional_peers(packages: dict[str, Any]) -> list[str]:
+    """Lockfile paths npm keeps in a production install although only dev tools need them.
+
+    npm marks a devDependency "devOptional" when a production package names it as an
+    optional peer (@prisma/client and the prisma CLI, many packages and typescript),
+    and `--omit=dev` keeps those. An optional peer is never required, so the
+    devDependency and the devOptional packages only it pulls in can go.
+    """
+    root = packages.get("") or {}
+    dev = set(root.get("devDependencies") or {}) - set(root.get("dependencies") or {})
+
+    def meta(name: str) -> dict[str, Any]:
+        entry = packages.get(f"node_modules/{name}")
+        return entry if isinstance(entry, dict) else {}
+
+    needed_by_prod: set[str] = set()  # names a production package really depends on
+    optional_peer_of_prod: set[str] = set()
+    for key, entry in packages.items():
+        if not key or not isinstance(entry, dict) or entry.get("dev") or entry.get("devOptional"):
+            continue
+        needed_by_prod |= set(entry.get("dependencies") or {}) | set(entry.get("optionalDependencies") or {})
+        peer_meta = entry.get("peerDependenciesMeta") or {}
+        for name in entry.get("peerDependencies") or {}:
+            if (peer_meta.get(name) or {}).get("optional"):
+                optional_peer_of_prod.add(name)
+            else:
+                needed_by_prod.add(name)
+    removable = {n for n in dev if meta(n).get("devOptional") and n in optional_peer_of_prod and n not in needed_by_prod}
+    changed = True
+    while changed:
+        changed = False
+        for name in sorted(removable):
+            for child in meta(name).get("dependencies") or {}:
+                if child not in removable and child not in needed_by_prod and meta(child).get("devOptional"):
+                    removable.add(child)
+                    changed = True
+    bins = {f"node_modules/.bin/{b}" for n in removable if isinstance(meta(n).get("bin"), dict) for b in meta(n)["bin"]}
+    return sorted(bins | {f"node_modules/{n}" for n in removable})
+
+
+def _v1_names(tree: dict[str, Any]) -> set[str]:
+    """Every package name in an npm 6 (lockfileVersion 1) dependency tree."""
+    names: set[str] = set()
+    stack = [tree]
+    while stack:
+        level = stack.pop()
+        for name, meta in level.items():
+            names.add(name)
+            if isinstance(meta, dict) and isinstance(meta.get("dependencies"), dict):
+                stack.append(meta["dependencies"])
+    return names
+
+
+def _pnpm_name(key: str) -> str:
+    """The package name of a pnpm-lock.yaml packages key ("/@scope/name@1.2.3(peer)", "/name/1.2.3")."""
+    key = key.lstrip("/").split("(", 1)[0]
+    at = key.find("@", 1)
+    if at > 0:
+        return key[:at]
+    parts = key.split("/")
+    return "/".join(parts[:2]) if key.startswith("@") else parts[0]
 
 
 def _check_lock_matches_manifest(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scaffold.errors import NothingDetectedError
+from scaffold.errors import NothingDetectedError, UsageError
 from scaffold.plan.model import BuildPlan, Decision
 from scaffold.project import Project
 
@@ -12,9 +12,24 @@ __all__ = ["BuildPlan", "Decision", "plan_project"]
 
 
 def plan_project(project: Project, answers: dict[str, Any] | None = None) -> BuildPlan:
+    """The plan for the project; inside a monorepo, for one app (``answers["app"]`` or the folder given).
+
+    A monorepo app's plan has paths relative to the monorepo root
+    (``plan.dockerfile_path == "apps/api/Dockerfile"``), whichever folder was given.
+    """
+    answers = answers or {}
+    from scaffold.plan.monorepo_select import locate
+
+    located = locate(project, answers.get("app"))
+    if located is not None:
+        from scaffold.plan.monorepo import plan_workspace_app
+
+        root, ws, app, source = located
+        return plan_workspace_app(root, ws, app, {**answers, "app_source": source})
+    if answers.get("app"):
+        raise UsageError(f"--app: {project.root} is not in a monorepo (no pnpm-workspace.yaml, no package.json > workspaces)")
     from scaffold.detect import detect
 
-    answers = answers or {}
     found = detect(project)
     if found is None:
         raise NothingDetectedError(path=project.root)
@@ -23,4 +38,8 @@ def plan_project(project: Project, answers: dict[str, Any] | None = None) -> Bui
         from scaffold.plan.node import plan_node
 
         return plan_node(project, facts, answers)
+    if ecosystem == "python":
+        from scaffold.plan.python import plan_python
+
+        return plan_python(project, facts, answers)
     raise NothingDetectedError(path=project.root)  # pragma: no cover - every detector has a planner

@@ -43,6 +43,11 @@ class BuildPlan:
     # lists the app's folder, the workspace packages it uses and the root lockfile.
     watch_paths: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # The Dockerfile's header prints the build and run commands, so every planner's
+        # output carries them; computed here once, from the finished plan.
+        self.dockerfile = {**self.dockerfile, "next_steps": self.next_steps()}
+
     def value(self, key: str) -> Any:
         decision = self.decisions.get(key)
         return decision.value if decision else None

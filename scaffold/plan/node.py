@@ -1,10 +1,16 @@
 """Node facts + answers -> a BuildPlan.
 
 Stages: ``base`` (the runtime image and WORKDIR), ``pm`` (the pinned package
-manager, only when the image lacks it), ``deps`` (production dependencies, from
-the manifest and lockfile alone, so source edits never invalidate it),
-``build`` (all dependencies + sources + the build script, only when there is
-one) and ``runtime`` (production dependencies + what runs, as a non-root user).
+manager, only when the image lacks it), ``build-base`` (Debian packages the
+install needs: a compiler for native addons, OpenSSL for Prisma; only when
+needed), ``deps`` (production dependencies, from the manifest and lockfile
+alone, so source edits never invalidate it), ``build`` (all dependencies +
+sources + the build script, only when there is one) and ``runtime``
+(production dependencies + what runs, as a non-root user).
+
+Framework apps (scaffold/plan/node_frameworks.py) change what the runtime stage
+is made of: a self-contained build output needs no ``deps`` stage, and a static
+site is served by nginx with no Node at all.
 """
 
 from __future__ import annotations
@@ -17,9 +23,13 @@ from scaffold.data import load, versions
 from scaffold.detect.node import NodeFacts
 from scaffold.errors import MissingEntryError, ScaffoldError
 from scaffold.plan.model import BuildPlan, Decision
+from scaffold.plan.node_addons import NODE_HEADERS_ENV, PrismaSteps, native_node_limit, prisma_steps, system_packages
+from scaffold.plan.node_frameworks import RuntimeShape, plan_framework
 from scaffold.plan.node_version import resolve_node_major
 from scaffold.plan.package_manager import PackageManager, choose_package_manager, setup_commands
 from scaffold.plan.start_command import ParsedScript, dev_command_match, follow_run, parse_script
+from scaffold.plan.static_site import NGINX_UID, nginx_healthcheck, static_fields, static_start
+from scaffold.plan.typescript import compiled_start
 from scaffold.project import Project
 
 APP_UID = 1000  # the "node" and "bun" users of the official images
@@ -36,6 +46,13 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     major = int(version.decision.value)
     decisions["node_version"] = version.decision
 
+    limit = native_node_limit(facts, major, _lockfile_for_limits(facts, answers))
+    if limit is not None:
+        if version.decision.source.startswith("versions.toml"):
+            major = limit[0]
+            decisions["node_version"] = Decision(major, limit[1])
+        else:
+            warnings.append(f"{version.decision.source} asks for Node {major}, but {limit[1]}: the native install may fail")
     pm_decision, pm, pm_warnings = choose_package_manager(facts, answers.get("package_manager"), major)
     warnings.extend(pm_warnings)
     decisions["package_manager"] = pm_decision
@@ -45,24 +62,52 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     decisions["image_name"] = _image_name(project, facts, answers)
     decisions["base_image"] = _base_image(major, pm, is_bun_runtime, answers)
 
+    shape = _framework_shape(project, facts, pm, answers)
+    if shape is not None:
+        decisions["framework"] = shape.framework
+        notes.extend(shape.notes)
+        warnings.extend(shape.warnings)
+    static = shape is not None and shape.kind == "static"
+
+    prisma = prisma_steps(facts)
     build_decision = _build_command(facts, pm, answers)
+    if build_decision.value is None and "build" not in answers:
+        if shape is not None and shape.build is not None:
+            build_decision = shape.build
+        elif prisma is not None and prisma.generate:
+            build_decision = Decision(prisma.generate, f"{facts.prisma.package.source}: the client is generated from {facts.prisma.schema}")
     decisions["build_command"] = build_decision
     has_build = build_decision.value is not None
+    pre_build = [prisma.generate] if prisma is not None and prisma.generate and prisma.generate != build_decision.value and has_build else []
 
-    out_dir = _output_dir(facts, build_decision) if has_build else None
+    if shape is not None and shape.output is not None and shape.kind != "generic":
+        out_dir: Decision | None = shape.output
+    else:
+        out_dir = _output_dir(facts, build_decision) if has_build else None
     if out_dir is not None:
         decisions["build_output"] = out_dir
 
-    start = _start_command(project, facts, pm, answers, has_build, out_dir, warnings, notes, is_bun_runtime)
+    runtime_name = "bun" if is_bun_runtime else "node"
+    if static:
+        start = static_start(shape.static)
+    elif shape is not None and shape.kind == "node" and shape.start is not None:
+        start = _on_runtime(shape.start, runtime_name, notes)
+    else:
+        start = _on_runtime(_start_command(project, facts, pm, answers, has_build, out_dir, warnings, notes, is_bun_runtime), runtime_name, notes)
     decisions["start_command"] = start
 
-    port = _port(facts, answers)
+    port = shape.port if shape is not None and shape.port is not None else _port(facts, answers)
     decisions["port"] = port
     decisions["healthcheck"] = Decision(
         bool(answers.get("healthcheck", True)), "--no-healthcheck" if answers.get("healthcheck") is False else "default"
     )
 
-    install_files = _install_files(facts, pm)
+    system = system_packages(facts, pm)
+    decisions.update(system.decisions)
+    notes.extend(system.notes)
+    warnings.extend(system.warnings)
+
+    install_files = _install_files(facts, pm, prisma)
     secrets, secret_notes = _secrets(facts)
     notes.extend(secret_notes)
     install_files = [f for f in install_files if f not in {s["file"] for s in secrets if s["file"]}]
@@ -75,29 +120,61 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         notes.append(
             f"the root {ignore_scripts[0]} script calls {ignore_scripts[1]}, a devDependency: the production install runs with --ignore-scripts"
         )
+        rebuild = _rebuild_native(facts, pm) if prod_install.endswith("--ignore-scripts") else None
+        if rebuild:
+            prod_install = f"{prod_install} \\\n    && {rebuild}"
+            notes.append(f"--ignore-scripts also skips the native addons' own builds: `{rebuild}` runs them")
+    strip_dev = _strip_dev_optional(facts, pm)
+    if strip_dev:
+        prod_install = f"{prod_install} \\\n    && {strip_dev}"
+        notes.append(
+            "npm keeps devDependencies that a production package names as optional peers (devOptional in the lockfile); "
+            "the image removes them and what only they pull in"
+        )
     env_install: list[str] = []
     if pm.name == "yarn" and pm.berry and (facts.yarnrc or {}).get("nodeLinker") != "node-modules":
         env_install.append("YARN_NODE_LINKER=node-modules")
         notes.append(".yarnrc.yml uses Plug'n'Play: the image installs with nodeLinker node-modules, which runs the same code without the PnP loader")
 
     pm_setup = [] if is_bun_runtime else setup_commands(pm, major, facts.package_manager_field is not None)
-    runtime_copies, prune = _runtime_copies(project, facts, has_build, out_dir, start.value)
-    if prune:
-        notes.append("the build output folder is unknown: the runtime copies the whole built app, with dev dependencies pruned")
+    layout = _runtime_layout(project, facts, pm, shape, has_build, out_dir, start.value, prisma)
+    notes.extend(layout.notes)
 
     start_argv: list[str] = list(start.value)
-    runtime_needs_pm = bool(start_argv) and start_argv[0] in ("pnpm", "yarn") and bool(pm_setup)
-    env_pairs = [("NODE_ENV", "production"), ("PORT", str(port.value))]
-    for key, value in sorted(_start_env(facts).items()):
-        if key not in ("NODE_ENV", "PORT"):
-            env_pairs.append((key, value))
+    runtime_needs_pm = not static and bool(start_argv) and start_argv[0] in ("pnpm", "yarn") and bool(pm_setup)
+    env_pairs: list[tuple[str, str]] = []
+    if not static:
+        env_pairs = [("NODE_ENV", "production"), ("PORT", str(port.value))]
+        extra_env = {**(shape.env if shape is not None and shape.kind == "node" else {}), **_start_env(facts)}
+        for key, value in sorted(extra_env.items()):
+            if key not in ("NODE_ENV", "PORT"):
+                env_pairs.append((key, value))
 
-    runtime_name = "bun" if is_bun_runtime else "node"
+    build_env = ["NODE_ENV=production"]
+    if shape is not None:
+        build_env += [f"{k}={_env_quote(v)}" for k, v in sorted(shape.build_env.items())]
+    build_mounts = []
+    if shape is not None and shape.build_cache and shape.kind != "generic":
+        cache_id = f"{decisions['image_name'].value}-{shape.build_cache.replace('/', '-').strip('.-')}"
+        build_mounts.append(f"--mount=type=cache,id={cache_id},target=/app/{shape.build_cache}")
+
+    base_stage = "pm" if pm_setup else "base"
+    build_base = None
+    if system.build:
+        build_base = {
+            "from": base_stage,
+            "packages": " ".join(system.build),
+            "why": ", ".join(system.build_why),
+            "env": [NODE_HEADERS_ENV] if system.compiles and not is_bun_runtime else [],
+        }
+    install_from = "build-base" if build_base else base_stage
+
     healthcheck = None
     if decisions["healthcheck"].value:
-        healthcheck = json.dumps([runtime_name, "-e", _healthcheck_script()])
+        healthcheck = nginx_healthcheck(port.value) if static else json.dumps([runtime_name, "-e", _healthcheck_script()])
     dockerfile = {
         "runtime": runtime_name,
+        "runtime_kind": "static" if static else "node",
         "node_version": major,
         "base_image": decisions["base_image"].value,
         "base_image_arg": _base_image_arg(decisions["base_image"].value, major, is_bun_runtime),
@@ -105,8 +182,12 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         "pm_label": pm.label,
         "pm_setup": pm_setup,
         "pm_cache": {"id": "npm", "target": "/root/.npm"},
+        "build_base": build_base,
+        "install_from": install_from,
+        "deps_stage": layout.node_modules_from == "deps",
         "runtime_from": "pm" if runtime_needs_pm else "base",
-        "install_copy": _copy_groups(install_files),
+        "runtime_packages": {"packages": " ".join(system.runtime), "why": ", ".join(system.runtime_why)} if system.runtime and not static else None,
+        "install_copy": _copy_groups(install_files, project),
         "install_mounts": [f"--mount=type=cache,id={pm.cache_id},target={pm.cache_target}", *(s["mount"] for s in secrets)],
         "install_prefix": "".join(f"{env} " for env in [*env_install, *(s["env"] for s in secrets if s.get("env"))]),
         "build_secrets": [s["cli"] for s in secrets],
@@ -115,22 +196,28 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         "full_install": full_install,
         "build": has_build,
         "build_command": build_decision.value,
-        "prune": prune,
-        "prune_command": _prune_command(pm) if prune else None,
-        "runtime_copies": runtime_copies,
+        "build_env": build_env,
+        "pre_build": pre_build,
+        # One RUN: generate, build and prune are one step (and hadolint's DL3059 agrees)
+        "build_run": " \\\n    ".join([*build_mounts, " \\\n    && ".join([*pre_build, build_decision.value or "", *([_prune_command(pm)] if layout.prune else []), *([strip_dev] if layout.prune and strip_dev else [])])]),
+        "prune": layout.prune,
+        "prune_command": _prune_command(pm) if layout.prune else None,
+        "node_modules_from": layout.node_modules_from,
+        # "output" marks build results for the .dockerignore check only; templates never see it
+        "runtime_copies": [{k: v for k, v in c.items() if k != "output"} for c in layout.copies],
+        "static": static_fields(shape.static, port.value) if static else None,
         "env": [f"{k}={_env_quote(v)}" for k, v in env_pairs],
         "port": port.value,
-        "user": f"{APP_UID}:{APP_UID}",
+        "user": f"{NGINX_UID}:{NGINX_UID}" if static else f"{APP_UID}:{APP_UID}",
         "cmd": json.dumps(start_argv),
         "healthcheck": healthcheck,
         "labels": _labels(facts, decisions["image_name"].value),
-        "next_steps": [],
     }
     from scaffold.dockerignore import node_dockerignore
 
-    dockerignore, ignore_notes = node_dockerignore(project, must_keep=_must_keep(install_files, runtime_copies, start_argv), secret_files=[s["file"] for s in secrets if s["file"]])
+    dockerignore, ignore_notes = node_dockerignore(project, must_keep=_must_keep(install_files, layout.copies, start_argv), secret_files=[s["file"] for s in secrets if s["file"]])
     notes.extend(ignore_notes)
-    plan = BuildPlan(
+    return BuildPlan(
         ecosystem="node",
         template="node",
         decisions=decisions,
@@ -139,11 +226,93 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         warnings=warnings,
         notes=notes,
     )
-    dockerfile["next_steps"] = plan.next_steps()
-    return plan
+
+
+# -- frameworks and the runtime stage ----------------------------------------------
+
+def _framework_shape(project: Project, facts: NodeFacts, pm: PackageManager, answers: dict[str, Any]) -> RuntimeShape | None:
+    shape = plan_framework(project, facts, pm, answers)
+    if shape is None or not answers.get("start") or shape.kind == "generic":
+        return shape
+    return RuntimeShape(
+        framework=Decision(f"{shape.framework.value}, not applied", f"--start replaces the framework rule ({shape.framework.source})"),
+        kind="generic",
+        build=shape.build,
+    )
+
+
+def _on_runtime(start: Decision, runtime: str, notes: list[str]) -> Decision:
+    """A `node …` start command on the Bun image runs with bun: oven/bun has no node binary.
+
+    Bun runs Node entry files itself, so ``node server.js`` becomes ``bun server.js``
+    whether it came from a start script, --start or a framework rule.
+    """
+    argv = list(start.value)
+    if runtime != "bun" or not argv or argv[0] != "node":
+        return start
+    on_bun = ["bun", *argv[1:]]
+    notes.append(f"{start.source} runs `{' '.join(argv)}`, but the Bun image has no node binary: the image runs `{' '.join(on_bun)}`")
+    return Decision(on_bun, f"{start.source}, run with bun (the image is Bun's)")
+
+
+class _Layout:
+    """Where the final stage's node_modules and files come from."""
+
+    def __init__(self, copies: list[dict[str, str]], prune: bool, node_modules_from: str | None, notes: list[str]) -> None:
+        self.copies = copies
+        self.prune = prune
+        self.node_modules_from = node_modules_from
+        self.notes = notes
+
+
+def _runtime_layout(
+    project: Project, facts: NodeFacts, pm: PackageManager, shape: RuntimeShape | None, has_build: bool,
+    out_dir: Decision | None, start_argv: list[str], prisma: PrismaSteps | None,
+) -> _Layout:
+    notes: list[str] = []
+    if shape is not None and shape.kind == "static":
+        return _Layout([], False, None, notes)
+    if shape is not None and shape.kind == "node" and shape.copies is not None:
+        copies, prune = list(shape.copies), False
+    else:
+        copies, prune = _runtime_copies(project, facts, has_build, out_dir, start_argv)
+        if prune:
+            notes.append("the build output folder is unknown: the runtime copies the whole built app, with dev dependencies pruned")
+    if prune:
+        return _Layout(copies, True, None, notes)
+    self_contained = shape is not None and shape.kind == "node" and not shape.prod_deps
+    node_modules_from: str | None = None if self_contained else "deps"
+    workspaces = bool(facts.manifest.get("workspaces")) or facts.has("pnpm-workspace.yaml")
+    if node_modules_from and not (facts.dependencies or facts.manifest.get("optionalDependencies") or workspaces):
+        # A production install of nothing writes no node_modules folder, and COPY would fail.
+        node_modules_from = None
+        notes.append("package.json declares no dependencies: the image gets no node_modules")
+    if prisma is not None and has_build and not self_contained:
+        copied = {c["src"].removeprefix("/app/") for c in copies}
+        for path in prisma.generated:
+            if path not in copied and not any(path.startswith(c + "/") for c in copied):
+                copies.append({"from": "build", "src": f"/app/{path}", "dest": f"./{path}", "output": "1"})
+        if prisma.node_modules_client:
+            if pm.name == "pnpm":
+                # pnpm keeps the generated client inside its store folder, whose name the
+                # production install may not share: take the pruned node_modules instead.
+                node_modules_from = "build"
+                prune = True
+                notes.append("Prisma generates its client into node_modules: the runtime takes the build stage's node_modules, pruned of devDependencies")
+            else:
+                copies.insert(0, {"from": "build", "src": "/app/node_modules/.prisma", "dest": "./node_modules/.prisma", "output": "1"})
+                notes.append("Prisma generates its client into node_modules/.prisma in the build stage; the runtime copies it over the production dependencies")
+    return _Layout(copies, prune, node_modules_from, notes)
 
 
 # -- small decisions ---------------------------------------------------------------
+
+def _lockfile_for_limits(facts: NodeFacts, answers: dict[str, Any]) -> str | None:
+    """The npm lockfile whose per-package engines the native-addon check reads."""
+    if answers.get("package_manager") not in (None, "npm"):
+        return None
+    return next((lf for lf in facts.lockfiles if lf in ("package-lock.json", "npm-shrinkwrap.json")), None)
+
 
 def _uses_bun_runtime(facts: NodeFacts, answers: dict[str, Any]) -> bool:
     pm = answers.get("package_manager")
@@ -233,6 +402,12 @@ def _start_command(
         if parsed.complex:
             notes.append(f"{where} needs a shell; started through {pm.name} run, so prefer `docker run --init` for clean shutdowns")
             return Decision(pm.run_argv(name) if pm.name != "bun" else ["bun", "run", name], where)
+        ts = None if bun else compiled_start(parsed.argv, facts, has_build)
+        if ts is not None:
+            notes.append(ts.note)
+            if ts.source_note:
+                return Decision(ts.argv, f"{where} + {ts.source_note}")
+            _warn_dev_hook(parsed.argv, facts, warnings)
         argv = _exec_argv(parsed, facts, runtime, warnings)
         _check_entry(project, argv, has_build, where, out_dir)
         return Decision(argv, where)
@@ -271,6 +446,19 @@ def _exec_argv(parsed: ParsedScript, facts: NodeFacts, runtime: str, warnings: l
         )
         return [f"node_modules/.bin/{tool}", *argv[1:]]
     return argv
+
+
+def _warn_dev_hook(argv: list[str], facts: NodeFacts, warnings: list[str]) -> None:
+    """`node --import tsx` needs tsx at run time, like a runner would."""
+    if not argv or argv[0] != "node":
+        return
+    for word in argv[1:]:
+        package = word.split("=", 1)[-1].split("/", 1)[0]
+        if package in facts.dev_dependencies and package not in facts.dependencies:
+            warnings.append(
+                f"the start command loads {package}, which is a devDependency and is not installed in the production image; move it to dependencies"
+            )
+            return
 
 
 def _bin_of_dependency(tool: str, deps: dict[str, str]) -> bool:
@@ -318,7 +506,7 @@ def _start_env(facts: NodeFacts) -> dict[str, str]:
 
 # -- files ------------------------------------------------------------------------
 
-def _install_files(facts: NodeFacts, pm: PackageManager) -> list[str]:
+def _install_files(facts: NodeFacts, pm: PackageManager, prisma: PrismaSteps | None = None) -> list[str]:
     files = ["package.json"]
     if pm.lockfile:
         files.append(pm.lockfile)
@@ -327,18 +515,26 @@ def _install_files(facts: NodeFacts, pm: PackageManager) -> list[str]:
             files.append(rc)
     files.extend(facts.yarn_releases and [".yarn/releases"] or [])
     files.extend(f for f in facts.extra_install_files if f not in files)
+    if prisma is not None:
+        # @prisma/client's postinstall generates the client from the schema
+        files.extend(f for f in prisma.install_files if f not in files)
     return files
 
 
-def _copy_groups(files: list[str]) -> list[dict[str, Any]]:
-    """Group top-level files into one COPY; folders each get their own destination."""
-    plain = [f for f in files if not _is_dir_like(f)]
+def _copy_groups(files: list[str], project: Project | None = None) -> list[dict[str, Any]]:
+    """Group top-level files into one COPY; folders and nested files each keep their path."""
+    def is_dir(path: str) -> bool:
+        return _is_dir_like(path) or (project is not None and project.has_dir(path))
+
+    plain = [f for f in files if not is_dir(f) and "/" not in f]
     groups: list[dict[str, Any]] = []
     if plain:
         groups.append({"src": plain, "dest": "./"})
     for f in files:
-        if _is_dir_like(f):
+        if is_dir(f):
             groups.append({"src": [f], "dest": f"./{f}/"})
+        elif "/" in f:
+            groups.append({"src": [f], "dest": f"./{f.rsplit('/', 1)[0]}/"})
     return groups
 
 
@@ -390,6 +586,35 @@ def _lifecycle_needs_dev_tools(facts: NodeFacts) -> tuple[str, str] | None:
     return None
 
 
+def _strip_dev_optional(facts: NodeFacts, pm: PackageManager) -> str | None:
+    """`rm -rf` of the devDependencies npm's production install keeps as optional peers."""
+    if pm.name != "npm" or not pm.lockfile:
+        return None
+    paths = facts.lock_details.get(pm.lockfile, {}).get("dev_optional_peers") or []
+    if not paths:
+        return None
+    lines, line = [], "rm -rf"
+    for path in paths:
+        if len(line) + len(path) > 90:
+            lines.append(line)
+            line = "   "
+        line += f" {path}"
+    lines.append(line)
+    return " \\\n       ".join(lines)
+
+
+def _rebuild_native(facts: NodeFacts, pm: PackageManager) -> str | None:
+    """The command that runs the install scripts of native addons after an --ignore-scripts install."""
+    native = facts.native
+    if native is None or pm.name not in ("npm", "pnpm", "yarn"):
+        return None
+    names = [f.value for f in (*native.known, *native.install_scripts) if f.value in facts.dependencies or f.source != "package.json > devDependencies"]
+    if not names:
+        return None
+    tool = "pnpm" if pm.name == "pnpm" else "npm"
+    return f"{tool} rebuild {' '.join(sorted(set(names)))}"
+
+
 def _with_ignore_scripts(command: str, pm: PackageManager) -> str:
     if pm.name == "yarn" and pm.berry:
         return command  # yarn berry never runs the root's own lifecycle on focus
@@ -416,7 +641,7 @@ def _runtime_copies(
         return [{"from": "", "src": ".", "dest": "."}], False
     if out_dir is None:
         return [{"from": "build", "src": "/app", "dest": "."}], True
-    copies = [{"from": "build", "src": f"/app/{out_dir.value}", "dest": f"./{out_dir.value}"}]
+    copies = [{"from": "build", "src": f"/app/{out_dir.value}", "dest": f"./{out_dir.value}", "output": "1"}]
     wanted: list[str] = ["package.json"]
     for name in load("node")["runtime_asset_dirs"]:
         if project.has_dir(name):
@@ -435,12 +660,17 @@ def _runtime_copies(
 def _must_keep(install_files: list[str], runtime_copies: list[dict[str, str]], start_argv: list[str]) -> list[str]:
     keep = list(install_files)
     for copy in runtime_copies:
+        if copy.get("output"):
+            continue  # made by the build stage, never read from the context
         src = copy["src"].removeprefix("/app").lstrip("/")
         if src and src != ".":
             keep.append(src)
+    outputs = [c["src"].removeprefix("/app/") for c in runtime_copies if c.get("output")]
     entry = next((a for a in start_argv[1:] if re.search(r"\.(c|m)?(j|t)sx?$", a)), None)
     if entry:
-        keep.append(entry.removeprefix("./"))
+        entry = entry.removeprefix("./")
+        if not any(entry == out or entry.startswith(out + "/") for out in outputs):
+            keep.append(entry)
     return keep
 
 

@@ -1,0 +1,420 @@
+"""Python facts: manifests, lockfiles, version files, the framework and its app object.
+
+Only facts are recorded here, each with the file (and line) it came from;
+choosing the package manager, the server or the Python line is the planner's job
+(scaffold/plan/python.py). Lockfiles are parsed fully so that a malformed one is
+reported now, as one line naming the file, instead of failing mid-build, and so
+the production dependency set (what the image will contain) is known exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from scaffold.detect.found import Found
+from scaffold.detect.python_app import AppObject, find_apps, module_name
+from scaffold.detect.python_django import DjangoFacts, detect_django
+from scaffold.detect.python_requirements import Requirements, canonical, logical_lines, read_requirements, requirement_name
+from scaffold.errors import MalformedFileError
+from scaffold.project import MAX_LOCKFILE_BYTES, Project
+
+# Lockfile -> the tool that wrote it, in the order scaffold prefers when several exist.
+LOCKFILES = {"uv.lock": "uv", "poetry.lock": "poetry", "pdm.lock": "pdm", "Pipfile.lock": "pipenv"}
+# requirements files that hold production dependencies, most specific first.
+PROD_REQUIREMENTS = (
+    "requirements.txt",
+    "requirements/production.txt",
+    "requirements/prod.txt",
+    "requirements-prod.txt",
+    "requirements/base.txt",
+    "requirements/main.txt",
+    "requirements/requirements.txt",
+)
+_DEV_REQUIREMENTS = re.compile(r"(^|/)(requirements[-_/]?(dev|test|tests|testing|local|ci|lint|docs)|(dev|test)[-_]requirements)[^/]*\.txt$")
+# Files that mark a folder as a Python project.
+MARKERS = ("pyproject.toml", "requirements.txt", "Pipfile", "Pipfile.lock", "setup.py", "setup.cfg", "manage.py", *LOCKFILES)
+
+
+@dataclass(frozen=True)
+class PythonFacts:
+    name: str | None
+    description: str | None
+    license: str | None
+    lockfiles: tuple[str, ...]  # present, in LOCKFILES order
+    has_pyproject: bool
+    pyproject: dict[str, Any]
+    has_pipfile: bool
+    requirements: Requirements | None  # the production requirements file
+    dev_requirement_files: tuple[str, ...]
+    dependencies: frozenset[str]  # production distributions (the whole locked set when a lock says)
+    dev_dependencies: frozenset[str]  # locked or listed only for development
+    dependency_source: str  # "uv.lock", "requirements.txt" …
+    declared_dependencies: tuple[str, ...]  # pyproject [project] dependencies, as written
+    python_pins: tuple[Found, ...]  # exact versions, in precedence order
+    requires_python: Found | None  # a PEP 440 range
+    build_backend: str | None  # pyproject [build-system] build-backend
+    installable: Found  # bool: the project itself is a package to install
+    uv_default_groups: bool  # [tool.uv] default-groups set: --no-dev would leave some in
+    apps: tuple[AppObject, ...]  # application objects found in the code, best first
+    import_root: str  # "" or "src/" when code lives in a src layout
+    django: DjangoFacts | None
+    procfile_web: Found | None  # the Procfile's web: command
+    frameworks: tuple[str, ...]  # frameworks among the production dependencies
+    files: frozenset[str] = field(default_factory=frozenset)  # top-level names
+
+    def has(self, name: str) -> bool:
+        return name in self.files
+
+
+def detect(project: Project) -> PythonFacts | None:
+    """Facts about the Python app at the project's root, or None if it is not one."""
+    if not any(project.has_file(marker) for marker in MARKERS) and not _requirements_files(project):
+        return None
+    from scaffold.data import load
+
+    data = load("python")
+    pyproject = _read_pyproject(project)
+    project_table = pyproject.get("project") if isinstance(pyproject.get("project"), dict) else {}
+    poetry_table = _table(pyproject, "tool", "poetry")
+    lockfiles = tuple(name for name in LOCKFILES if project.has_file(name))
+    requirements_path = next((p for p in PROD_REQUIREMENTS if project.has_file(p)), None)
+    requirements = read_requirements(project, requirements_path) if requirements_path else None
+    dev_files = tuple(p for p in _requirements_files(project) if _DEV_REQUIREMENTS.search(p) and p != requirements_path)
+
+    pipfile = _read_pipfile(project)
+    deps, dev, dep_source = _dependencies(project, lockfiles, pyproject, requirements, pipfile, dev_files)
+    name = project_table.get("name") or poetry_table.get("name")
+    import_root = _import_root(project)
+    files = [*_search_order(project, data, import_root)]
+    apps = tuple(find_apps(project, files, data["app_constructors"], import_root))
+    frameworks = tuple(fw for fw, dist in data["frameworks"].items() if dist in deps)
+    return PythonFacts(
+        name=name if isinstance(name, str) else None,
+        description=_str(project_table.get("description") or poetry_table.get("description")),
+        license=_license(project_table.get("license") or poetry_table.get("license")),
+        lockfiles=lockfiles,
+        has_pyproject=project.has_file("pyproject.toml"),
+        pyproject=pyproject,
+        has_pipfile=project.has_file("Pipfile"),
+        requirements=requirements,
+        dev_requirement_files=dev_files,
+        dependencies=frozenset(deps),
+        dev_dependencies=frozenset(dev - deps),
+        dependency_source=dep_source,
+        declared_dependencies=tuple(d.strip() for d in _list(project_table.get("dependencies")) if isinstance(d, str) and d.strip()),
+        python_pins=_python_pins(project, pipfile),
+        requires_python=_requires_python(pyproject),
+        build_backend=_str(_table(pyproject, "build-system").get("build-backend")),
+        installable=_installable(project, pyproject, lockfiles),
+        uv_default_groups="default-groups" in _table(pyproject, "tool", "uv"),
+        apps=apps,
+        import_root=import_root,
+        django=detect_django(project),
+        procfile_web=_procfile_web(project),
+        frameworks=frameworks,
+        files=frozenset(project.list_dir(".")),
+    )
+
+
+# -- manifests -------------------------------------------------------------------
+
+def _read_pyproject(project: Project) -> dict[str, Any]:
+    if not project.has_file("pyproject.toml"):
+        return {}
+    return project.read_toml("pyproject.toml")
+
+
+def _table(data: dict[str, Any], *keys: str) -> dict[str, Any]:
+    for key in keys:
+        value = data.get(key)
+        if not isinstance(value, dict):
+            return {}
+        data = value
+    return data
+
+
+def _str(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _license(value: Any) -> str | None:
+    if isinstance(value, str):
+        return _str(value)
+    if isinstance(value, dict):
+        return _str(value.get("text"))
+    return None
+
+
+def _read_pipfile(project: Project) -> dict[str, Any]:
+    return project.read_toml("Pipfile") if project.has_file("Pipfile") else {}
+
+
+def _requirements_files(project: Project) -> list[str]:
+    top = [n for n in project.list_dir(".") if n.endswith(".txt") and ("requirements" in n or n.startswith(("dev-", "test-"))) and project.has_file(n)]
+    nested = [f"requirements/{n}" for n in project.list_dir("requirements") if n.endswith(".txt")]
+    return sorted(top) + sorted(nested)
+
+
+# -- dependencies ------------------------------------------------------------------
+
+def _dependencies(
+    project: Project,
+    lockfiles: tuple[str, ...],
+    pyproject: dict[str, Any],
+    requirements: Requirements | None,
+    pipfile: dict[str, Any],
+    dev_files: tuple[str, ...],
+) -> tuple[set[str], set[str], str]:
+    """(production names, development names, where they were read) from the first lock there is."""
+    for lockfile in lockfiles:
+        reader = {"uv.lock": _uv_lock, "poetry.lock": _poetry_lock, "pdm.lock": _pdm_lock, "Pipfile.lock": _pipfile_lock}[lockfile]
+        prod, dev = reader(project, pyproject)
+        # Every lock is parsed, so a broken second lock is reported too.
+        for other in lockfiles[lockfiles.index(lockfile) + 1 :]:
+            {"uv.lock": _uv_lock, "poetry.lock": _poetry_lock, "pdm.lock": _pdm_lock, "Pipfile.lock": _pipfile_lock}[other](project, pyproject)
+        return prod, dev, lockfile
+    if requirements is not None:
+        dev: set[str] = set()
+        for path in dev_files:
+            dev |= set(read_requirements(project, path).names)
+        return set(requirements.names), dev, requirements.path
+    if pipfile:
+        return _names(pipfile.get("packages")), _names(pipfile.get("dev-packages")), "Pipfile"
+    prod = {n for n in (requirement_name(s) for s in _list(_table(pyproject, "project").get("dependencies"))) if n}
+    dev = set()
+    for group in _table(pyproject, "dependency-groups").values():
+        dev |= {n for n in (requirement_name(s) for s in _list(group) if isinstance(s, str)) if n}
+    poetry_deps = _table(pyproject, "tool", "poetry", "dependencies")
+    prod |= {canonical(n) for n in poetry_deps if n != "python"}
+    return prod, dev, "pyproject.toml" if pyproject else "none"
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _names(table: Any) -> set[str]:
+    return {canonical(k) for k in table} if isinstance(table, dict) else set()
+
+
+def _load_lock_toml(project: Project, path: str) -> dict[str, Any]:
+    import tomllib
+
+    text = project.read_text(path, limit=MAX_LOCKFILE_BYTES)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise MalformedFileError(path=path, detail=f"invalid TOML: {exc}", hint=_relock_hint(path)) from None
+
+
+def _relock_hint(path: str) -> str:
+    tool = LOCKFILES.get(path, "the package manager")
+    command = {"uv": "uv lock", "poetry": "poetry lock", "pdm": "pdm lock", "pipenv": "pipenv lock"}.get(tool, "lock again")
+    return f"regenerate it with `{command}`"
+
+
+def _packages(data: dict[str, Any], path: str) -> list[dict[str, Any]]:
+    packages = data.get("package", [])
+    if not isinstance(packages, list) or not all(isinstance(p, dict) and isinstance(p.get("name"), str) for p in packages):
+        raise MalformedFileError(path=path, detail="[[package]] entries must be tables with a name", hint=_relock_hint(path))
+    return packages
+
+
+def _uv_lock(project: Project, pyproject: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """Walk the lock graph from the project's own entry: what it reaches without dev groups is production."""
+    data = _load_lock_toml(project, "uv.lock")
+    packages = _packages(data, "uv.lock")
+    by_name = {canonical(p["name"]): p for p in packages}
+    root_name = canonical(str(_table(pyproject, "project").get("name", "")))
+    root = by_name.get(root_name) or next((p for p in packages if isinstance(p.get("source"), dict) and ({"virtual", "editable"} & set(p["source"]))), None)
+    every = set(by_name)
+    if root is None:
+        return every, set()
+    prod = _reach(by_name, [d for d in _list(root.get("dependencies")) if isinstance(d, dict) and isinstance(d.get("name"), str)])
+    return prod - {canonical(root["name"])}, every - prod - {canonical(root["name"])}
+
+
+def _reach(by_name: dict[str, dict[str, Any]], start: list[Any]) -> set[str]:
+    """Names reachable from ``start`` (dependency tables, with any extras they ask for)."""
+    seen: set[tuple[str, str]] = set()
+    stack: list[tuple[str, str]] = [(canonical(d["name"]), e) for d in start for e in ("", *_list(d.get("extra")))]
+    while stack:
+        name, extra = stack.pop()
+        if (name, extra) in seen:
+            continue
+        seen.add((name, extra))
+        package = by_name.get(name, {})
+        deps = _list(package.get("dependencies")) if not extra else _list((package.get("optional-dependencies") or {}).get(extra))
+        for dep in deps:
+            if isinstance(dep, dict) and isinstance(dep.get("name"), str):
+                stack.extend((canonical(dep["name"]), e) for e in ("", *_list(dep.get("extra"))))
+    return {name for name, _ in seen}
+
+
+def _poetry_lock(project: Project, pyproject: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """Poetry 2 locks list each package's groups; Poetry 1 locks give a category."""
+    data = _load_lock_toml(project, "poetry.lock")
+    prod: set[str] = set()
+    dev: set[str] = set()
+    for package in _packages(data, "poetry.lock"):
+        groups = package.get("groups")
+        main = "main" in groups if isinstance(groups, list) else package.get("category", "main") == "main"
+        (prod if main else dev).add(canonical(package["name"]))
+    return prod, dev
+
+
+def _pdm_lock(project: Project, pyproject: dict[str, Any]) -> tuple[set[str], set[str]]:
+    data = _load_lock_toml(project, "pdm.lock")
+    prod: set[str] = set()
+    dev: set[str] = set()
+    for package in _packages(data, "pdm.lock"):
+        groups = package.get("groups")
+        main = "default" in groups if isinstance(groups, list) else True
+        (prod if main else dev).add(canonical(package["name"]))
+    return prod, dev
+
+
+def _pipfile_lock(project: Project, pyproject: dict[str, Any]) -> tuple[set[str], set[str]]:
+    data = project.read_json("Pipfile.lock", limit=MAX_LOCKFILE_BYTES)
+    if not isinstance(data, dict) or not isinstance(data.get("default", {}), dict):
+        raise MalformedFileError(path="Pipfile.lock", detail='"default" must be an object of packages', hint=_relock_hint("Pipfile.lock"))
+    return _names(data.get("default")), _names(data.get("develop"))
+
+
+# -- Python version ------------------------------------------------------------------
+
+def _python_pins(project: Project, pipfile: dict[str, Any]) -> tuple[Found, ...]:
+    """Exact versions, in precedence order: what developers run beats what a manifest allows."""
+    pins: list[Found] = []
+    if project.has_file(".python-version"):
+        first = _first_line(project.read_text(".python-version"))
+        if first:
+            pins.append(Found(first, ".python-version"))
+    if project.has_file("runtime.txt"):
+        first = _first_line(project.read_text("runtime.txt"))
+        if first:
+            pins.append(Found(first.removeprefix("python-"), "runtime.txt"))
+    if project.has_file(".tool-versions"):
+        for line in project.read_text(".tool-versions").splitlines():
+            parts = line.split("#", 1)[0].split()
+            if len(parts) >= 2 and parts[0] == "python":
+                pins.append(Found(parts[1], ".tool-versions > python"))
+                break
+    requires = _table(pipfile, "requires")
+    for key in ("python_full_version", "python_version"):
+        if isinstance(requires.get(key), str) and requires[key].strip():
+            pins.append(Found(requires[key].strip(), f"Pipfile > requires > {key}"))
+            break
+    return tuple(pins)
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            return line
+    return ""
+
+
+def _requires_python(pyproject: dict[str, Any]) -> Found | None:
+    value = _table(pyproject, "project").get("requires-python")
+    if isinstance(value, str) and value.strip():
+        return Found(value.strip(), "pyproject.toml > project > requires-python")
+    poetry = _table(pyproject, "tool", "poetry", "dependencies").get("python")
+    if isinstance(poetry, str) and poetry.strip():
+        return Found(poetry_constraint_to_pep440(poetry.strip()), "pyproject.toml > tool.poetry.dependencies > python")
+    return None
+
+
+def poetry_constraint_to_pep440(text: str) -> str:
+    """Poetry's ^ and ~ ranges as PEP 440 (``^3.11`` -> ``>=3.11,<4.0``); others pass through."""
+    parts = []
+    for piece in re.split(r"\s*,\s*|\s+(?=[<>=!~^])", text):
+        match = re.fullmatch(r"([\^~])\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?", piece)
+        if not match:
+            parts.append(piece)
+            continue
+        op, major, minor, patch = match.group(1), int(match.group(2)), match.group(3), match.group(4)
+        low = ".".join(x for x in (str(major), minor, patch) if x is not None)
+        if op == "^":
+            high = f"{major + 1}.0" if major > 0 or minor is None else f"0.{int(minor) + 1}"
+        else:
+            high = f"{major}.{int(minor) + 1}" if minor is not None else f"{major + 1}.0"
+        parts.append(f">={low},<{high}")
+    return ",".join(p for p in parts if p)
+
+
+# -- the project itself ----------------------------------------------------------------
+
+def _installable(project: Project, pyproject: dict[str, Any], lockfiles: tuple[str, ...]) -> Found:
+    """Whether the project is a package to install into the environment, and who says so."""
+    if "uv.lock" in lockfiles:
+        if _table(pyproject, "tool", "uv").get("package") is False:
+            return Found(False, "pyproject.toml > tool.uv.package")
+        name = canonical(str(_table(pyproject, "project").get("name", "")))
+        data = _load_lock_toml(project, "uv.lock")
+        for package in _packages(data, "uv.lock"):
+            if canonical(package["name"]) == name and isinstance(package.get("source"), dict):
+                return Found("virtual" not in package["source"], "uv.lock > package source")
+    if "poetry.lock" in lockfiles:
+        poetry = _table(pyproject, "tool", "poetry")
+        if poetry.get("package-mode") is False:
+            return Found(False, "pyproject.toml > tool.poetry.package-mode")
+        if poetry.get("packages") or _has_package_dir(project, str(poetry.get("name") or _table(pyproject, "project").get("name") or "")):
+            return Found(True, "pyproject.toml (Poetry package mode)")
+        return Found(False, "pyproject.toml (no package folder matches the project name)")
+    if "pdm.lock" in lockfiles:
+        pdm = _table(pyproject, "tool", "pdm")
+        if "distribution" in pdm:
+            return Found(bool(pdm["distribution"]), "pyproject.toml > tool.pdm.distribution")
+    if pyproject.get("build-system") and (project.has_file("setup.py") or _has_package_dir(project, str(_table(pyproject, "project").get("name", "")))):
+        return Found(True, "pyproject.toml > build-system")
+    return Found(False, "no build-system")
+
+
+def _has_package_dir(project: Project, name: str) -> bool:
+    if not name:
+        return False
+    folder = re.sub(r"[-.]+", "_", name).lower()
+    return any(project.has_file(f"{root}{folder}/__init__.py") for root in ("", "src/"))
+
+
+def _import_root(project: Project) -> str:
+    """"src/" for a src layout (packages under src/, src/ itself not a package), else ""."""
+    if project.has_dir("src") and not project.has_file("src/__init__.py"):
+        if any(project.has_file(f"src/{n}/__init__.py") for n in project.list_dir("src")):
+            return "src/"
+    return ""
+
+
+def _search_order(project: Project, data: dict[str, Any], import_root: str) -> list[str]:
+    """Python files that may hold the app object: conventional names first, then the rest."""
+    search = data["app_search"]
+    skip_dirs = set(search["skip_dirs"])
+    skip_files = set(search["skip_files"])
+
+    def wanted(rel: str) -> bool:
+        parts = rel.split("/")
+        if any(p in skip_dirs for p in parts[:-1]) or parts[-1] in skip_files:
+            return False
+        if parts[-1].startswith("test_") or parts[-1].endswith("_test.py"):
+            return False
+        return module_name(rel, import_root) is not None
+
+    ordered = [rel for rel in search["preferred_files"] if project.has_file(rel) and wanted(rel)]
+    for rel in project.walk_files(".", suffixes=(".py",), limit=int(search["max_files"])):
+        if rel not in ordered and wanted(rel):
+            ordered.append(rel)
+    return ordered
+
+
+def _procfile_web(project: Project) -> Found | None:
+    if not project.has_file("Procfile"):
+        return None
+    for number, line in logical_lines(project.read_text("Procfile")):
+        name, sep, command = line.partition(":")
+        if sep and name.strip() == "web" and command.strip():
+            return Found(command.strip(), f"Procfile:{number}")
+    return None

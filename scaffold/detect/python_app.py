@@ -1,0 +1,260 @@
+"""Finding the WSGI/ASGI application object by reading the code with ``ast``.
+
+A server needs ``module:attribute``. Guessing ``main:app`` is wrong as soon as
+the object is called ``api``, lives in a package (``app/server.py``) or is built
+by a factory (``application = create_app()``). So every candidate file is parsed
+(never imported: importing runs the user's code and needs its dependencies) and
+module-level assignments are matched against the known constructors in
+scaffold/data/python.toml. A factory is a module-level function that builds one
+of those objects and returns it; a module-level call of a factory, even one
+imported from another module of the project, is an application object too.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from scaffold.errors import ScaffoldError
+from scaffold.project import Project
+
+
+@dataclass(frozen=True)
+class AppObject:
+    """An application object the server can load."""
+
+    module: str  # "app.server"
+    attribute: str  # "api", or "create_app()" for a factory the server calls
+    kind: str  # "wsgi" or "asgi"
+    framework: str  # "fastapi"
+    path: str  # "app/server.py"
+    line: int
+    how: str  # "FastAPI()", "create_app() from hello"
+    factory: bool = False  # the server must call attribute (gunicorn "m:f()", uvicorn --factory)
+
+    @property
+    def target(self) -> str:
+        return f"{self.module}:{self.attribute}"
+
+    @property
+    def source(self) -> str:
+        return f"{self.path}:{self.line} ({self.how})"
+
+
+@dataclass
+class _Module:
+    path: str
+    name: str
+    tree: ast.Module
+    imports: dict[str, str]  # local name -> dotted origin ("flask.Flask", "hello.create_app")
+
+
+def module_name(path: str, root_prefix: str = "") -> str | None:
+    """Dotted module name of a file relative to the import root, or None if not importable."""
+    rel = path[len(root_prefix):] if root_prefix and path.startswith(root_prefix) else path
+    parts = rel[:-3].split("/") if rel.endswith(".py") else rel.split("/")
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    if not parts or not all(p.isidentifier() for p in parts):
+        return None
+    return ".".join(parts)
+
+
+def module_path(project: Project, module: str, root_prefix: str = "") -> str | None:
+    """The file that defines a dotted module, if it is in the project."""
+    base = root_prefix + module.replace(".", "/")
+    for candidate in (f"{base}.py", f"{base}/__init__.py"):
+        if project.has_file(candidate):
+            return candidate
+    return None
+
+
+def parse(project: Project, path: str) -> ast.Module | None:
+    """The file's syntax tree; None for files that cannot be read or compiled."""
+    try:
+        return ast.parse(project.read_text(path), filename=path)
+    except (SyntaxError, ValueError, RecursionError, ScaffoldError):
+        return None  # not UTF-8, too big, or not Python 3: not where the app object lives
+
+
+def find_apps(project: Project, files: list[str], constructors: dict[str, dict[str, str]], root_prefix: str = "") -> list[AppObject]:
+    """Every module-level application object in ``files``, in the order of ``files``.
+
+    When a file holds none but defines an argument-less factory that nothing calls
+    at module level, the factory itself is offered (``module:create_app()``).
+    """
+    modules: list[_Module] = []
+    for path in files:
+        name = module_name(path, root_prefix)
+        if name is None:
+            continue
+        tree = parse(project, path)
+        if tree is None:
+            continue
+        modules.append(_Module(path, name, tree, _imports(tree, name, path.endswith("__init__.py"))))
+    factories = {}
+    for mod in modules:
+        for func, (node, info) in _factories(mod, constructors).items():
+            factories[f"{mod.name}.{func}"] = (mod, node, info)
+    found: list[AppObject] = []
+    called: set[str] = set()
+    for mod in modules:
+        for node, target, call in _module_level_calls(mod.tree):
+            origin = _origin(call.func, mod)
+            info = _constructor(origin, constructors)
+            if info is not None:
+                label = _short(call.func)
+                found.append(AppObject(mod.name, target, info["kind"], info["framework"], mod.path, node.lineno, f"{label}()"))
+                continue
+            factory_key = origin if origin in factories else f"{mod.name}.{origin}" if origin and "." not in origin else None
+            if factory_key in factories:
+                fmod, fnode, info = factories[factory_key]
+                called.add(factory_key)
+                where = "" if fmod is mod else f" from {fmod.name}"
+                found.append(
+                    AppObject(mod.name, target, info["kind"], info["framework"], mod.path, node.lineno, f"{fnode.name}(){where}")
+                )
+    for key, (fmod, fnode, info) in factories.items():
+        if key in called or _required_args(fnode):
+            continue
+        found.append(
+            AppObject(fmod.name, f"{fnode.name}()", info["kind"], info["framework"], fmod.path, fnode.lineno, f"factory {fnode.name}()", factory=True)
+        )
+    order = {m.path: i for i, m in enumerate(modules)}
+    found.sort(key=lambda a: (a.factory, order.get(a.path, 0), a.line))
+    return found
+
+
+def module_attribute_line(tree: ast.Module, attribute: str) -> int | None:
+    """Line where a module defines ``attribute`` at top level (assignment, def, import)."""
+    for node in tree.body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == attribute for t in targets):
+                return node.lineno
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == attribute:
+            return node.lineno
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            if any((alias.asname or alias.name.split(".")[0]) == attribute for alias in node.names):
+                return node.lineno
+    return None
+
+
+# -- internals ---------------------------------------------------------------------
+
+def _imports(tree: ast.Module, module: str, is_package: bool) -> dict[str, str]:
+    names: dict[str, str] = {}
+    package = module if is_package else module.rpartition(".")[0]
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    names[alias.asname] = alias.name
+                else:
+                    top = alias.name.split(".")[0]
+                    names[top] = top
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".") if package else []
+                parts = parts[: len(parts) - (node.level - 1)] if node.level > 1 else parts
+                base = ".".join([*parts, base] if base else parts)
+            for alias in node.names:
+                if alias.name != "*":
+                    names[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+    return names
+
+
+def _dotted(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        inner = _dotted(node.value)
+        return f"{inner}.{node.attr}" if inner else None
+    return None
+
+
+def _short(node: ast.expr) -> str:
+    return _dotted(node) or "call"
+
+
+def _origin(func: ast.expr, mod: _Module) -> str | None:
+    """Where a called name comes from: ``Flask`` -> ``flask.Flask`` through the imports."""
+    dotted = _dotted(func)
+    if dotted is None:
+        return None
+    head, _, rest = dotted.partition(".")
+    if head in mod.imports:
+        origin = mod.imports[head]
+        return f"{origin}.{rest}" if rest else origin
+    return dotted
+
+
+def _constructor(origin: str | None, constructors: dict[str, dict[str, str]]) -> dict[str, str] | None:
+    """The constructor an origin names: exact (``flask.Flask``) first, then re-exports (``flask.app.Flask``)."""
+    if not origin:
+        return None
+    fulls = {f"{info['module']}.{name.rpartition('.')[2]}": info for name, info in constructors.items()}
+    if origin in fulls:
+        return fulls[origin]
+    best: tuple[int, dict[str, str]] | None = None
+    for full, info in fulls.items():
+        module, _, last = full.rpartition(".")
+        if origin.startswith(module + ".") and origin.endswith("." + last):
+            if best is None or len(module) > best[0]:
+                best = (len(module), info)  # the most specific module wins: falcon.asgi over falcon
+    return best[1] if best else None
+
+
+def _module_level_calls(tree: ast.Module):
+    """(statement, target name, call) for ``name = call(...)`` at module level, also inside if/try."""
+    def walk(body):
+        for node in body:
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        yield node, target.id, node.value
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.value, ast.Call) and isinstance(node.target, ast.Name):
+                yield node, node.target.id, node.value
+            elif isinstance(node, ast.If) and not _is_main_guard(node):
+                yield from walk(node.body)
+                yield from walk(node.orelse)
+            elif isinstance(node, ast.Try):
+                yield from walk(node.body)
+    yield from walk(tree.body)
+
+
+def _is_main_guard(node: ast.If) -> bool:
+    test = node.test
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+        and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in test.comparators)
+    )
+
+
+def _factories(mod: _Module, constructors: dict[str, dict[str, str]]) -> dict[str, tuple[ast.FunctionDef, dict[str, str]]]:
+    """Module-level functions that build a known application object and return something."""
+    out: dict[str, tuple[ast.FunctionDef, dict[str, str]]] = {}
+    for node in mod.tree.body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        built: dict[str, str] | None = None
+        returns = False
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Call) and built is None:
+                built = _constructor(_origin(inner.func, mod), constructors)
+            if isinstance(inner, ast.Return) and inner.value is not None:
+                returns = True
+        if built is not None and returns:
+            out[node.name] = (node, built)
+    return out
+
+
+def _required_args(node: ast.FunctionDef) -> bool:
+    args = node.args
+    positional = [*args.posonlyargs, *args.args]
+    required_positional = len(positional) - len(args.defaults)
+    required_kw = sum(1 for d in args.kw_defaults if d is None)
+    return required_positional > 0 or required_kw > 0

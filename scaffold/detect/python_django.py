@@ -1,0 +1,156 @@
+"""Django projects: the settings module, the WSGI/ASGI callables, static files.
+
+Everything is read from the code with ``ast``: manage.py names the settings
+module (``os.environ.setdefault("DJANGO_SETTINGS_MODULE", ...)``), the settings
+name the callables (``WSGI_APPLICATION``/``ASGI_APPLICATION``) and say whether
+``collectstatic`` can run (``STATIC_ROOT`` set, ``django.contrib.staticfiles``
+installed). Split settings (``from .base import *``) are followed.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from scaffold.detect.python_app import AppObject, module_attribute_line, module_path, parse
+from scaffold.project import Project
+
+_MAX_STAR_DEPTH = 3
+
+
+@dataclass(frozen=True)
+class DjangoFacts:
+    manage: str  # "manage.py"
+    settings_module: str  # "mysite.settings"
+    settings_source: str  # "manage.py:9 (DJANGO_SETTINGS_MODULE)"
+    settings_path: str | None  # "mysite/settings.py", None if the module is not in the project
+    wsgi: AppObject | None
+    asgi: AppObject | None
+    static_root: str | None  # "mysite/settings.py:120" where STATIC_ROOT is set
+    staticfiles_app: bool  # django.contrib.staticfiles in INSTALLED_APPS
+
+
+def detect_django(project: Project) -> DjangoFacts | None:
+    """Facts about a Django project with manage.py at the root, else None."""
+    if not project.has_file("manage.py"):
+        return None
+    tree = parse(project, "manage.py")
+    settings, line = _settings_from_manage(tree) if tree is not None else (None, 0)
+    source = f"manage.py:{line} (DJANGO_SETTINGS_MODULE)"
+    if settings is None:
+        settings, source = _guess_settings(project)
+        if settings is None:
+            return None
+    settings_path = module_path(project, settings)
+    values = _settings_values(project, settings_path) if settings_path else {}
+    package = settings.split(".")[0]  # mysite.settings and mysite.settings.prod -> mysite
+    wsgi = _callable(project, values.get("WSGI_APPLICATION"), f"{package}.wsgi", "wsgi", "get_wsgi_application()")
+    asgi = _callable(project, values.get("ASGI_APPLICATION"), f"{package}.asgi", "asgi", "get_asgi_application()")
+    static_root = values.get("STATIC_ROOT")
+    installed = values.get("INSTALLED_APPS")
+    return DjangoFacts(
+        manage="manage.py",
+        settings_module=settings,
+        settings_source=source,
+        settings_path=settings_path,
+        wsgi=wsgi,
+        asgi=asgi,
+        static_root=static_root[1] if static_root else None,
+        staticfiles_app=bool(installed and "django.contrib.staticfiles" in installed[0]),
+    )
+
+
+def _settings_from_manage(tree: ast.Module) -> tuple[str | None, int]:
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or len(node.args) < 2:
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        key, value = node.args[0], node.args[1]
+        if (
+            name in ("setdefault", "__setitem__")
+            and isinstance(key, ast.Constant)
+            and key.value == "DJANGO_SETTINGS_MODULE"
+            and isinstance(value, ast.Constant)
+            and isinstance(value.value, str)
+        ):
+            return value.value, node.lineno
+    for node in ast.walk(tree):  # os.environ["DJANGO_SETTINGS_MODULE"] = "x"
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            for target in node.targets:
+                if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) and target.slice.value == "DJANGO_SETTINGS_MODULE":
+                    return node.value.value, node.lineno
+    return None, 0
+
+
+def _guess_settings(project: Project) -> tuple[str | None, str]:
+    """manage.py without DJANGO_SETTINGS_MODULE: the one top-level package with settings.py."""
+    found = [name for name in project.list_dir(".") if project.has_file(f"{name}/settings.py") and name.isidentifier()]
+    if len(found) == 1:
+        return f"{found[0]}.settings", f"{found[0]}/settings.py (the only settings module)"
+    return None, ""
+
+
+def _settings_values(project: Project, path: str, depth: int = 0) -> dict[str, tuple[object, str]]:
+    """Top-level settings: name -> (literal value or None, "file:line"). Star imports are merged first."""
+    tree = parse(project, path)
+    if tree is None:
+        return {}
+    values: dict[str, tuple[object, str]] = {}
+    package = path.rsplit("/", 1)[0].replace("/", ".") if "/" in path else ""
+    if path.endswith("/__init__.py"):
+        package = path[: -len("/__init__.py")].replace("/", ".")
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names) and depth < _MAX_STAR_DEPTH:
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".") if package else []
+                parts = parts[: len(parts) - (node.level - 1)] if node.level > 1 else parts
+                base = ".".join([*parts, base] if base else parts)
+            sub = module_path(project, base)
+            if sub and sub != path:
+                values.update(_settings_values(project, sub, depth + 1))
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name) and target.id.isupper():
+                    values[target.id] = (_literal(node.value), f"{path}:{node.lineno}")
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == "INSTALLED_APPS":
+            extra = _literal(node.value)
+            previous = values.get("INSTALLED_APPS", ([], ""))[0]
+            if isinstance(extra, list) and isinstance(previous, list):
+                values["INSTALLED_APPS"] = (previous + extra, f"{path}:{node.lineno}")
+    return values
+
+
+def _literal(node: ast.expr | None) -> object:
+    if node is None:
+        return None
+    try:
+        value = ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _callable(project: Project, setting: tuple[object, str] | None, default_module: str, kind: str, how: str) -> AppObject | None:
+    """The WSGI/ASGI callable a setting names, or the conventional <package>.wsgi:application."""
+    if setting and isinstance(setting[0], str) and "." in setting[0]:
+        module, _, attribute = setting[0].rpartition(".")
+        label = "WSGI_APPLICATION" if kind == "wsgi" else "ASGI_APPLICATION"
+        path = module_path(project, module)
+        if path:
+            tree = parse(project, path)
+            line = module_attribute_line(tree, attribute) if tree is not None else None
+            if line is not None:
+                return AppObject(module, attribute, kind, "django", path, line, f"{label} in {setting[1].rsplit(':', 1)[0]}")
+    path = module_path(project, default_module)
+    if path is None:
+        return None
+    tree = parse(project, path)
+    line = module_attribute_line(tree, "application") if tree is not None else None
+    if line is None:
+        return None
+    return AppObject(default_module, "application", kind, "django", path, line, how)

@@ -1,0 +1,186 @@
+"""requirements.txt files as pip reads them: includes, hashes, local paths.
+
+pip's format is line based with continuations and options mixed into the
+requirement lines. Only what the Dockerfile depends on is kept: which files must
+be copied before ``pip install -r`` (the file and everything it includes with
+``-r``/``-c``), which distributions it names (to find the framework, the server
+and native packages), whether pip will run in hash-checking mode, and whether a
+line installs a local folder (which needs the sources before the install).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shlex
+from dataclasses import dataclass
+
+from scaffold.errors import InconsistentProjectError, MalformedFileError, MissingEntryError
+from scaffold.project import Project
+
+_INCLUDE = {"-r": "requirement", "--requirement": "requirement", "-c": "constraint", "--constraint": "constraint"}
+_EDITABLE = {"-e", "--editable"}
+
+
+@dataclass(frozen=True)
+class Requirements:
+    """One requirements file with everything it pulls in."""
+
+    path: str  # the file pip is pointed at
+    files: tuple[str, ...]  # that file and every -r / -c include, in the order read
+    names: tuple[str, ...]  # canonical distribution names, sorted
+    hashed: int  # requirement lines that carry --hash
+    total: int  # requirement lines (includes and options not counted)
+    local_paths: tuple[str, ...]  # "." or "./libs/x": folders installed from the sources
+    index_options: tuple[str, ...]  # --index-url and friends, as written
+
+    @property
+    def fully_hashed(self) -> bool:
+        return self.total > 0 and self.hashed == self.total
+
+    @property
+    def partly_hashed(self) -> bool:
+        return 0 < self.hashed < self.total
+
+
+def read_requirements(project: Project, path: str) -> Requirements:
+    """Parse ``path`` and its includes; errors name the file and line."""
+    state = _State()
+    _read(project, path, state, parent=None)
+    return Requirements(
+        path=path,
+        files=tuple(state.files),
+        names=tuple(sorted(state.names)),
+        hashed=state.hashed,
+        total=state.total,
+        local_paths=tuple(state.local_paths),
+        index_options=tuple(state.index_options),
+    )
+
+
+class _State:
+    def __init__(self) -> None:
+        self.files: list[str] = []
+        self.names: set[str] = set()
+        self.hashed = 0
+        self.total = 0
+        self.local_paths: list[str] = []
+        self.index_options: list[str] = []
+
+
+def logical_lines(text: str) -> list[tuple[int, str]]:
+    """(first line number, text) with comments removed and ``\\`` continuations joined."""
+    out: list[tuple[int, str]] = []
+    buffer = ""
+    start = 0
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = re.sub(r"(^|\s)#.*$", "", raw)
+        if not buffer:
+            start = number
+        if line.rstrip().endswith("\\"):
+            buffer += line.rstrip()[:-1] + " "
+            continue
+        buffer += line
+        if buffer.strip():
+            out.append((start, buffer.strip()))
+        buffer = ""
+    if buffer.strip():
+        out.append((start, buffer.strip()))
+    return out
+
+
+def _read(project: Project, path: str, state: _State, parent: str | None) -> None:
+    if path in state.files:
+        return  # pip tolerates include cycles; so do we
+    if not project.has_file(path):
+        where = f"{parent} includes it" if parent else "named as the requirements file"
+        raise MissingEntryError(path=path, detail=f"does not exist ({where})", hint="fix the -r line or add the file")
+    state.files.append(path)
+    base = posixpath.dirname(path)
+    for number, line in logical_lines(project.read_text(path)):
+        try:
+            words = shlex.split(line, posix=True)
+        except ValueError as exc:
+            raise MalformedFileError(path=path, detail=f"line {number}: {exc}") from None
+        if not words:
+            continue
+        head = words[0]
+        include = _include_target(words)
+        if include is not None:
+            kind, target = include
+            resolved = _resolve(base, target, path, number)
+            if kind == "requirement":
+                _read(project, resolved, state, parent=f"{path}:{number}")
+            elif resolved not in state.files and project.has_file(resolved):
+                state.files.append(resolved)  # constraints limit versions; they add no names
+            continue
+        if head.split("=", 1)[0] in ("-i", "--index-url", "--extra-index-url", "-f", "--find-links", "--trusted-host"):
+            state.index_options.append(line)
+            continue
+        if head.startswith("-") and head not in _EDITABLE:  # --pre, --no-binary x, --prefer-binary …
+            continue
+        editable = head in _EDITABLE
+        spec_words = words[1:] if editable else words
+        spec = next((w for w in spec_words if not w.startswith("-")), "")
+        hashes = [w for w in words if w.startswith("--hash")]
+        state.total += 1
+        if hashes:
+            state.hashed += 1
+        if not spec:
+            raise MalformedFileError(path=path, detail=f"line {number}: no requirement after {head!r}")
+        if _is_local_path(spec):
+            state.local_paths.append(_resolve(base, spec.split("[", 1)[0], path, number) or ".")
+            continue
+        name = requirement_name(spec)
+        if name is None:
+            if "://" in spec or spec.startswith("git+"):
+                egg = re.search(r"#egg=([A-Za-z0-9._-]+)", spec)
+                if egg:
+                    state.names.add(canonical(egg.group(1)))
+                continue
+            raise MalformedFileError(path=path, detail=f"line {number}: not a requirement: {spec!r}")
+        state.names.add(name)
+
+
+def _include_target(words: list[str]) -> tuple[str, str] | None:
+    head = words[0]
+    for flag, kind in _INCLUDE.items():
+        if head == flag and len(words) > 1:
+            return kind, words[1]
+        if head.startswith(flag + "=") and flag.startswith("--"):
+            return kind, head.split("=", 1)[1]
+        if not flag.startswith("--") and head.startswith(flag) and len(head) > len(flag):
+            return kind, head[len(flag):]
+    return None
+
+
+def _resolve(base: str, target: str, path: str, number: int) -> str:
+    if "://" in target:
+        raise InconsistentProjectError(path=path, detail=f"line {number}: includes a URL ({target}); scaffold can only copy files from the project")
+    joined = posixpath.normpath(posixpath.join(base, target))
+    if joined == ".." or joined.startswith("../") or posixpath.isabs(target):
+        raise InconsistentProjectError(
+            path=path,
+            detail=f"line {number}: {target} is outside the project folder, so a Docker build cannot see it",
+            hint="move the file into the project or build from a parent folder",
+        )
+    return joined
+
+
+def _is_local_path(spec: str) -> bool:
+    return spec in (".", "..") or spec.startswith(("./", "../", "/", "file:")) or spec.endswith(("/", ".whl", ".tar.gz", ".zip"))
+
+
+def canonical(name: str) -> str:
+    """PEP 503 normalised name."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def requirement_name(spec: str) -> str | None:
+    """The canonical name of a PEP 508 requirement, or None if it is not one."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        return canonical(Requirement(spec).name)
+    except InvalidRequirement:
+        return None

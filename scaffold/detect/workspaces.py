@@ -1,0 +1,458 @@
+"""Monorepo facts: which folders are workspace packages, how they depend on each other, which ones deploy.
+
+A monorepo is declared by ``pnpm-workspace.yaml`` (pnpm) or a ``workspaces``
+field in the root package.json (npm, Yarn, Bun; an array or Yarn's
+``{"packages": [...]}`` object). The globs are resolved one path segment at a
+time with ``os.scandir``, so ``node_modules`` and ``.git`` are never entered:
+discovery of a 500-package repository with a populated node_modules reads the
+500 manifests and nothing else.
+
+Only facts live here (which package depends on which, which has a start script
+or a Vite build); choosing install commands is the planner's job.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scaffold.errors import MalformedFileError
+from scaffold.project import Project
+
+# Never part of a workspace glob's answer, whatever the glob says (pnpm and npm agree).
+NEVER_ENTER = frozenset({"node_modules", ".git", ".hg", ".svn", ".yarn", ".pnpm-store", ".turbo", ".cache", ".next"})
+# How far up from a folder scaffold looks for the monorepo root.
+MAX_PARENT_LEVELS = 8
+# A root start script that only hands over to a workspace is not an app of its own.
+_DELEGATING = re.compile(
+    r"^\s*(npm\s+(run\s+)?\S+\s+(-w|--workspace)\b|yarn\s+workspace\s|pnpm\s+(--filter|-F|-r)\b|bun\s+(run\s+)?--filter\b"
+    r"|turbo\s|nx\s|lerna\s|npx\s+(turbo|nx|lerna)\b)"
+)
+_ORCHESTRATORS = ("turbo.json", "nx.json", "lerna.json")
+
+
+@dataclass(frozen=True)
+class WorkspacePackage:
+    """One package of the monorepo; ``path`` is relative to the monorepo root ("apps/api")."""
+
+    path: str
+    name: str | None
+    version: str | None
+    scripts: dict[str, str]
+    dependencies: dict[str, str]
+    dev_dependencies: dict[str, str]
+    optional_dependencies: dict[str, str]
+    files_field: tuple[str, ...] | None  # package.json "files", when given
+    has_index_html: bool
+    internal: tuple[str, ...] = ()  # paths of workspace packages it needs at run time
+    internal_dev: tuple[str, ...] = ()  # paths of workspace packages it needs only to build
+    kind: str = "library"  # server | static | library
+    kind_reason: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.name or self.path
+
+
+@dataclass(frozen=True)
+class Orchestrator:
+    tool: str  # turbo | nx | lerna
+    config: str  # turbo.json
+    version: str | None  # exact version the repo installs, when known
+    version_source: str | None
+    tasks: tuple[str, ...] = ()  # turbo.json task names ("build")
+
+
+@dataclass(frozen=True)
+class WorkspaceFacts:
+    root: Path
+    manager_hint: str  # pnpm | npm | yarn | bun: who declared the workspaces
+    source: str  # "pnpm-workspace.yaml > packages"
+    patterns: tuple[str, ...]
+    packages: tuple[WorkspacePackage, ...]  # sorted by path
+    root_manifest: dict[str, Any]
+    orchestrators: tuple[Orchestrator, ...] = ()
+    by_path: dict[str, WorkspacePackage] = field(default_factory=dict, repr=False, compare=False)
+
+    def package(self, path: str) -> WorkspacePackage:
+        return self.by_path[path]
+
+    @property
+    def apps(self) -> tuple[WorkspacePackage, ...]:
+        return tuple(p for p in self.packages if p.kind != "library")
+
+    def orchestrator(self, tool: str) -> Orchestrator | None:
+        return next((o for o in self.orchestrators if o.tool == tool), None)
+
+    def runtime_closure(self, path: str) -> list[str]:
+        """The package and the workspace packages it needs at run time, dependencies first."""
+        return self._closure(path, dev=False)
+
+    def build_closure(self, path: str) -> list[str]:
+        """Everything needed to build the package: run-time and build-time workspace deps, dependencies first."""
+        return self._closure(path, dev=True)
+
+    def _closure(self, path: str, *, dev: bool) -> list[str]:
+        order: list[str] = []
+        visiting: set[str] = set()
+
+        def visit(current: str, top: bool) -> None:
+            if current in order or current in visiting:
+                return  # cycles are legal between workspaces; each package is listed once
+            visiting.add(current)
+            pkg = self.by_path[current]
+            edges = list(pkg.internal)
+            # Building a dependency needs its own build-time deps too; a run-time
+            # closure follows dependencies only.
+            if dev:
+                edges += list(pkg.internal_dev)
+            for dep in sorted(edges):
+                visit(dep, False)
+            visiting.discard(current)
+            order.append(current)
+
+        visit(path, True)
+        return order
+
+
+# -- public entry points --------------------------------------------------------------
+
+def detect(project: Project) -> WorkspaceFacts | None:
+    """Facts about the monorepo rooted at ``project.root``, or None when it declares no workspaces."""
+    declared = _declared_patterns(project)
+    if declared is None:
+        return None
+    manager, source, patterns = declared
+    root_manifest = project.read_json("package.json") if project.has_file("package.json") else {}
+    if not isinstance(root_manifest, dict):
+        raise MalformedFileError(path="package.json", detail="the top level is not a JSON object")
+    paths = resolve_patterns(project.root, patterns)
+    raw = [_read_package(project, rel) for rel in paths]
+    packages = _link(raw, manager)
+    by_path = {p.path: p for p in packages}
+    return WorkspaceFacts(
+        root=project.root,
+        manager_hint=manager,
+        source=source,
+        patterns=tuple(patterns),
+        packages=tuple(packages),
+        root_manifest=root_manifest,
+        orchestrators=_orchestrators(project, root_manifest),
+        by_path=by_path,
+    )
+
+
+def deployable_apps(project: Project) -> tuple[str, ...] | None:
+    """Paths of the deployable apps of the monorepo at ``project.root``; None when it is not a monorepo."""
+    facts = detect(project)
+    if facts is None:
+        return None
+    return tuple(p.path for p in facts.apps)
+
+
+def find_root(start: Path) -> tuple[Path, str] | None:
+    """(monorepo root, folder relative to it) for a folder inside a monorepo, or None.
+
+    Walks up from ``start`` (inclusive) and stops at the first folder that
+    declares workspaces, provided ``start`` is that folder or lies in one of its
+    packages (the package is answered): a project that merely sits below an
+    unrelated monorepo stays its own.
+    The walk also stops at a repository boundary (a ``.git`` entry).
+    """
+    start = start.resolve()
+    current = start
+    for _ in range(MAX_PARENT_LEVELS + 1):
+        project = Project(current)
+        declared = _declared_patterns(project)
+        if declared is not None:
+            rel = start.relative_to(current).as_posix()
+            if rel == ".":
+                return current, "."
+            # the folder itself, or a folder inside one of the packages (apps/api/src)
+            owner = next((p for p in resolve_patterns(current, declared[2]) if rel == p or rel.startswith(p + "/")), None)
+            return (current, owner) if owner is not None else None
+        if (current / ".git").exists() or current.parent == current:
+            return None
+        current = current.parent
+    return None
+
+
+# -- declaration ------------------------------------------------------------------
+
+def _declared_patterns(project: Project) -> tuple[str, str, list[str]] | None:
+    """(package manager, source, globs) from pnpm-workspace.yaml or package.json > workspaces."""
+    if project.has_file("pnpm-workspace.yaml"):
+        data = project.read_yaml("pnpm-workspace.yaml") or {}
+        if not isinstance(data, dict):
+            raise MalformedFileError(path="pnpm-workspace.yaml", detail="the top level is not a mapping")
+        packages = data.get("packages")
+        if packages is None:
+            # pnpm treats a workspace file without "packages" as "every package in the repo".
+            packages = ["**"]
+        if not isinstance(packages, list) or not all(isinstance(p, str) for p in packages):
+            raise MalformedFileError(path="pnpm-workspace.yaml", detail='"packages" must be a list of globs')
+        return "pnpm", "pnpm-workspace.yaml > packages", list(packages)
+    if not project.has_file("package.json"):
+        return None
+    manifest = project.read_json("package.json")
+    if not isinstance(manifest, dict) or "workspaces" not in manifest:
+        return None
+    workspaces = manifest["workspaces"]
+    source = "package.json > workspaces"
+    if isinstance(workspaces, dict):  # Yarn's object form: {"packages": [...], "nohoist": [...]}
+        workspaces = workspaces.get("packages", [])
+        source = "package.json > workspaces > packages"
+    if not isinstance(workspaces, list) or not all(isinstance(p, str) for p in workspaces):
+        raise MalformedFileError(path="package.json", detail='"workspaces" must be a list of globs (or {"packages": [...]})')
+    if not workspaces:
+        return None
+    manager = "yarn" if project.has_file("yarn.lock") or project.has_file(".yarnrc.yml") else "npm"
+    if project.has_file("bun.lock") or project.has_file("bun.lockb"):
+        manager = "bun"
+    return manager, source, list(workspaces)
+
+
+def resolve_patterns(root: Path, patterns: list[str]) -> list[str]:
+    """Folders (relative, sorted) that hold a package.json and match the globs, minus "!" exclusions."""
+    included: set[str] = set()
+    excluded: list[str] = []
+    for raw in patterns:
+        pattern = raw.strip()
+        negate = pattern.startswith("!")
+        pattern = pattern.lstrip("!").strip().removeprefix("./").rstrip("/")
+        if pattern.endswith("/package.json"):
+            pattern = pattern[: -len("/package.json")]
+        if not pattern or pattern.startswith(("/", "..")):
+            continue  # outside the repository: not something scaffold copies
+        if negate:
+            excluded.append(pattern)
+            continue
+        for rel in _glob_dirs(root, pattern.split("/")):
+            if rel and (root / rel / "package.json").is_file():
+                included.add(rel)
+    return sorted(rel for rel in included if not any(_matches(rel, ex) for ex in excluded))
+
+
+def _glob_dirs(root: Path, segments: list[str], prefix: str = "") -> list[str]:
+    """Directories matching the segments, walking only folders the glob can reach."""
+    if not segments:
+        return [prefix]
+    head, rest = segments[0], segments[1:]
+    base = root / prefix if prefix else root
+    if head == "**":
+        found = _glob_dirs(root, rest, prefix)  # "**" may match no folder at all
+        for child in _subdirs(base):
+            found.extend(_glob_dirs(root, segments, _join(prefix, child)))
+        return found
+    if not any(ch in head for ch in "*?["):
+        if head in NEVER_ENTER or not (base / head).is_dir():
+            return []
+        return _glob_dirs(root, rest, _join(prefix, head))
+    found: list[str] = []
+    for child in _subdirs(base):
+        if fnmatch.fnmatchcase(child, head):
+            found.extend(_glob_dirs(root, rest, _join(prefix, child)))
+    return found
+
+
+def _subdirs(path: Path) -> list[str]:
+    try:
+        with os.scandir(path) as entries:
+            return sorted(
+                e.name
+                for e in entries
+                if e.name not in NEVER_ENTER and not e.name.startswith(".") and e.is_dir(follow_symlinks=False)
+            )
+    except OSError:
+        return []
+
+
+def _join(prefix: str, name: str) -> str:
+    return f"{prefix}/{name}" if prefix else name
+
+
+def _matches(rel: str, pattern: str) -> bool:
+    """A "!" exclusion glob against a folder path; "**" spans any number of folders."""
+    regex = re.escape(pattern).replace(r"\*\*/", "(?:.*/)?").replace(r"\*\*", ".*").replace(r"\*", "[^/]*").replace(r"\?", "[^/]")
+    return re.fullmatch(regex, rel) is not None or rel.startswith(pattern.rstrip("/") + "/")
+
+
+# -- packages ------------------------------------------------------------------------
+
+def _read_package(project: Project, rel: str) -> WorkspacePackage:
+    manifest_path = f"{rel}/package.json"
+    manifest = project.read_json(manifest_path)
+    if not isinstance(manifest, dict):
+        raise MalformedFileError(path=manifest_path, detail="the top level is not a JSON object")
+    files = manifest.get("files")
+    return WorkspacePackage(
+        path=rel,
+        name=manifest["name"] if isinstance(manifest.get("name"), str) and manifest["name"] else None,
+        version=manifest["version"] if isinstance(manifest.get("version"), str) else None,
+        scripts=_str_dict(manifest, "scripts", manifest_path),
+        dependencies=_str_dict(manifest, "dependencies", manifest_path),
+        dev_dependencies=_str_dict(manifest, "devDependencies", manifest_path),
+        optional_dependencies=_str_dict(manifest, "optionalDependencies", manifest_path),
+        files_field=tuple(f for f in files if isinstance(f, str)) if isinstance(files, list) else None,
+        has_index_html=(project.root / rel / "index.html").is_file(),
+    )
+
+
+def _str_dict(manifest: dict[str, Any], key: str, path: str) -> dict[str, str]:
+    value = manifest.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise MalformedFileError(path=path, detail=f'"{key}" must be an object')
+    return {k: v for k, v in value.items() if isinstance(v, str)}
+
+
+def _link(packages: list[WorkspacePackage], manager: str) -> list[WorkspacePackage]:
+    """Resolve internal dependencies to package paths and classify each package."""
+    by_name: dict[str, WorkspacePackage] = {}
+    for pkg in packages:
+        if pkg.name and pkg.name not in by_name:
+            by_name[pkg.name] = pkg
+    paths = {p.path for p in packages}
+    linked = []
+    for pkg in packages:
+        runtime = {*_internal(pkg, pkg.dependencies, by_name, paths, manager), *_internal(pkg, pkg.optional_dependencies, by_name, paths, manager)}
+        dev = set(_internal(pkg, pkg.dev_dependencies, by_name, paths, manager)) - runtime
+        runtime.discard(pkg.path)
+        dev.discard(pkg.path)
+        kind, reason = _classify(pkg)
+        linked.append(
+            WorkspacePackage(
+                **{**pkg.__dict__, "internal": tuple(sorted(runtime)), "internal_dev": tuple(sorted(dev)), "kind": kind, "kind_reason": reason}
+            )
+        )
+    return linked
+
+
+def _internal(
+    pkg: WorkspacePackage, deps: dict[str, str], by_name: dict[str, WorkspacePackage], paths: set[str], manager: str
+) -> list[str]:
+    """Paths of the workspace packages that these dependency specs resolve to."""
+    found = []
+    for name, spec in deps.items():
+        spec = spec.strip()
+        target = None
+        if spec.startswith("workspace:"):
+            rest = spec[len("workspace:"):]
+            if rest.startswith((".", "/")):  # workspace:../lib (Yarn)
+                target = _path_target(pkg.path, rest, paths)
+            elif "@" in rest[1:] and not rest[:1].isdigit() and rest not in ("*", "^", "~"):
+                alias = rest[: rest.rindex("@")] if rest.rindex("@") > 0 else rest  # workspace:other-name@*
+                target = by_name[alias].path if alias in by_name else None
+            else:
+                target = by_name[name].path if name in by_name else None
+        elif spec.startswith(("file:", "link:", "portal:")):
+            target = _path_target(pkg.path, spec.split(":", 1)[1], paths)
+        elif name in by_name and manager != "pnpm":
+            # npm, Yarn and Bun link a workspace whenever its version satisfies the range;
+            # pnpm (link-workspace-packages=false since v9) needs the workspace: protocol.
+            target = by_name[name].path if _satisfies(by_name[name].version, spec) else None
+        if target is not None:
+            found.append(target)
+    return found
+
+
+def _path_target(base: str, rel: str, paths: set[str]) -> str | None:
+    joined = os.path.normpath(os.path.join(base, rel)).replace(os.sep, "/")
+    return joined if joined in paths else None
+
+
+def _satisfies(version: str | None, spec: str) -> bool:
+    if spec in ("", "*", "latest", "x"):
+        return True
+    if version is None:
+        return False
+    import nodesemver
+
+    try:
+        return bool(nodesemver.satisfies(version, spec, loose=True))
+    except Exception:  # a git URL, a tag, an alias: not a workspace link
+        return False
+
+
+def _classify(pkg: WorkspacePackage) -> tuple[str, str]:
+    """server (a production start script), static (a Vite app build) or library."""
+    from scaffold.data import load
+    from scaffold.plan.start_command import dev_command_match, follow_run
+
+    where = f"{pkg.path}/package.json > scripts"
+    for script in ("start", "start:prod", "start:production", "serve:prod", "prod"):
+        followed = follow_run(script, pkg.scripts)
+        if followed is None:
+            continue
+        real, parsed = followed
+        if parsed.complex or not dev_command_match(parsed.argv):
+            return "server", f"{where} > {real}"
+    build = pkg.scripts.get("build", "")
+    static_tools = load("node").get("static_build_commands", ["vite build"])
+    for tool in static_tools:
+        if re.search(rf"(^|[\s;&|]){re.escape(tool)}(\s|$)", build) and pkg.has_index_html:
+            return "static", f"{where} > build ({tool}) + {pkg.path}/index.html"
+    return "library", "no production start script and no static site build"
+
+
+def root_start_is_delegating(script: str) -> bool:
+    """True for a root "start" that only runs a workspace's script (npm -w, yarn workspace, turbo…)."""
+    return bool(_DELEGATING.match(script))
+
+
+# -- orchestrators ------------------------------------------------------------------
+
+def _orchestrators(project: Project, root_manifest: dict[str, Any]) -> tuple[Orchestrator, ...]:
+    found = []
+    dev = {**(root_manifest.get("dependencies") or {}), **(root_manifest.get("devDependencies") or {})}
+    for config in _ORCHESTRATORS:
+        if not project.has_file(config):
+            continue
+        tool = config.split(".")[0]
+        version, source = _installed_version(project, tool, dev.get(tool) if isinstance(dev.get(tool), str) else None)
+        tasks: tuple[str, ...] = ()
+        if tool == "turbo":
+            data = project.read_json(config)
+            if isinstance(data, dict):
+                table = data.get("tasks") or data.get("pipeline") or {}  # "pipeline" is turbo 1.x
+                if isinstance(table, dict):
+                    tasks = tuple(sorted(str(k).split("#")[-1] for k in table))
+        found.append(Orchestrator(tool, config, version, source, tasks))
+    return tuple(found)
+
+
+_EXACT = re.compile(r"^\d+\.\d+\.\d+(?:-[\w.]+)?$")
+
+
+def _installed_version(project: Project, tool: str, spec: str | None) -> tuple[str | None, str | None]:
+    """The exact version of a root dev tool (turbo), from the lockfile or an exact pin."""
+    from scaffold.project import MAX_LOCKFILE_BYTES
+
+    if project.has_file("pnpm-lock.yaml"):
+        data = project.read_yaml("pnpm-lock.yaml", limit=MAX_LOCKFILE_BYTES) or {}
+        importer = ((data.get("importers") or {}).get(".") or {}) if isinstance(data, dict) else {}
+        for key in ("devDependencies", "dependencies"):
+            entry = (importer.get(key) or {}).get(tool)
+            if isinstance(entry, dict) and isinstance(entry.get("version"), str):
+                version = entry["version"].split("(")[0]
+                if _EXACT.match(version):
+                    return version, f"pnpm-lock.yaml > importers > . > {key} > {tool}"
+    for lock in ("package-lock.json", "npm-shrinkwrap.json"):
+        if project.has_file(lock):
+            data = project.read_json(lock, limit=MAX_LOCKFILE_BYTES)
+            entry = ((data.get("packages") or {}).get(f"node_modules/{tool}") or {}) if isinstance(data, dict) else {}
+            if isinstance(entry.get("version"), str):
+                return entry["version"], f"{lock} > packages > node_modules/{tool}"
+    if project.has_file("yarn.lock") and spec:
+        text = project.read_text("yarn.lock", limit=MAX_LOCKFILE_BYTES)
+        match = re.search(rf'^"?{re.escape(tool)}@[^\n]*:\n(?:[ \t]+[^\n]*\n)*?[ \t]+version:? "?([\w.+-]+)"?', text, re.M)
+        if match:
+            return match.group(1), f"yarn.lock > {tool}"
+    if spec and _EXACT.match(spec.lstrip("=")):
+        return spec.lstrip("="), f"package.json > devDependencies > {tool}"
+    return None, None

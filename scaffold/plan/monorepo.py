@@ -1,0 +1,720 @@
+"""One app of a monorepo -> a BuildPlan whose build context is the repository root.
+
+The Dockerfile lives next to the app (``apps/api/Dockerfile``, with its own
+``Dockerfile.dockerignore``) and is built from the root, because the lockfile,
+the workspace file and the app's internal packages all live there.
+
+Cache friendliness is the point of every choice here:
+
+* the install layer sees only the files the install reads: the root manifest,
+  lockfile and package-manager config, plus the manifests of the packages the
+  app needs (pnpm and npm accept a workspace with other members missing; Yarn
+  Berry and Bun refuse, so they get every manifest);
+* sources are copied per package, only for the packages in the app's closure,
+  so an edit to a package the app does not use changes no layer of its image;
+* with turbo.json, ``turbo prune --docker`` (the repository's own turbo version)
+  also prunes the lockfile, so even a dependency change in an unrelated package
+  leaves the install cached. Turbo's output lacks root config files such as
+  tsconfig.base.json; they are copied from the context.
+
+The runtime holds production dependencies only: ``pnpm deploy --prod`` for
+pnpm, a workspace-filtered production install for the others. A static app
+(a Vite build with an index.html) is planned by the same framework rule and
+static_site.py code as a single app, so it gets the same nginx config: SPA
+fallback route and long-lived caching of content-hashed assets.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from typing import Any
+
+from scaffold.data import load
+from scaffold.detect.found import Found
+from scaffold.detect.node import NodeFacts, PortHint
+from scaffold.detect.node import detect as detect_node
+from scaffold.detect.node_frameworks import FrameworkFacts, detect_framework
+from scaffold.detect.workspaces import WorkspaceFacts, WorkspacePackage
+from scaffold.errors import InconsistentProjectError, UsageError
+from scaffold.plan.model import BuildPlan, Decision
+from scaffold.plan.node import (
+    APP_UID,
+    _base_image,
+    _base_image_arg,
+    _env_quote,
+    _healthcheck_script,
+    _image_name,
+    _labels,
+    _on_runtime,
+    _output_dir,
+    _port,
+    _secrets,
+    _start_command,
+    _start_env,
+    _uses_bun_runtime,
+)
+from scaffold.plan.node_frameworks import RuntimeShape, plan_framework
+from scaffold.plan.node_version import resolve_node_major
+from scaffold.plan.package_manager import PackageManager, choose_package_manager, setup_commands
+from scaffold.plan.static_site import NGINX_UID, nginx_healthcheck, static_fields, static_start
+from scaffold.project import Project
+
+DEPLOY_DIR = "/deploy"
+
+
+def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers: dict[str, Any]) -> BuildPlan:
+    """The plan for ``app_path`` (relative to the monorepo root); every path in it is relative to the root."""
+    pkg = ws.package(app_path)
+    if pkg.kind == "library" and not answers.get("start"):
+        apps = ", ".join(p.path for p in ws.apps) or "none"
+        raise UsageError(
+            f"{app_path}/package.json: a library ({pkg.kind_reason}), not an app to deploy",
+            hint=f"deployable apps: {apps}; or pass --start to run it anyway",
+        )
+    warnings: list[str] = []
+    notes: list[str] = []
+    decisions: dict[str, Decision] = {}
+    app_project = Project(root.root / app_path)
+    root_facts = detect_node(root)
+    if root_facts is None:  # pnpm-workspace.yaml without a root package.json
+        raise UsageError(f"{root.root}: a pnpm workspace needs a root package.json", hint="add one (pnpm init)")
+    app_facts = _app_facts(app_project, app_path, root_facts)
+    _check_app_in_lockfile(root, root_facts, app_path, pkg)
+
+    decisions["app"] = Decision(app_path, answers.get("app_source", "--app"))
+    decisions["workspace"] = Decision(ws.manager_hint, ws.source)
+    version = resolve_node_major(app_facts.node_version_hints, answers.get("node_version"))
+    warnings.extend(version.warnings)
+    major = int(version.decision.value)
+    decisions["node_version"] = version.decision
+    pm_decision, pm, pm_warnings = choose_package_manager(app_facts, answers.get("package_manager"), major)
+    warnings.extend(pm_warnings)
+    decisions["package_manager"] = pm_decision
+    if pm.lockfile:
+        decisions["lockfile"] = Decision(pm.lockfile, "found in the monorepo root")
+    is_bun_runtime = _uses_bun_runtime(app_facts, answers)
+    decisions["image_name"] = _rooted(_image_name(app_project, app_facts, answers), app_path)
+    decisions["base_image"] = _base_image(major, pm, is_bun_runtime, answers)
+
+    build_closure = ws.build_closure(app_path)
+    runtime_closure = ws.runtime_closure(app_path)
+    decisions["internal_packages"] = Decision(
+        [ws.package(p).label for p in build_closure if p != app_path], f"{app_path}/package.json dependencies, followed through the workspace"
+    )
+    builders = [p for p in build_closure if "build" in ws.package(p).scripts]
+    static = pkg.kind == "static" and not answers.get("start")
+    decisions["kind"] = Decision(pkg.kind if not answers.get("start") else "server", pkg.kind_reason if not answers.get("start") else "--start")
+
+    site = _static_site(app_project, app_facts, pm, answers, pkg) if static else None
+    if site is not None:
+        decisions["framework"] = site.framework
+        notes.extend(site.notes)
+
+    turbo = _turbo_choice(ws, pm, pkg, answers, notes)
+    decisions["strategy"] = turbo[0]
+    use_turbo = turbo[1]
+
+    # -- the app itself: build output, start command, port -----------------------
+    if answers.get("build") == "":
+        builders = [p for p in builders if p != app_path]
+    elif answers.get("build") and app_path not in builders:
+        builders.append(app_path)  # --build given for an app without a build script
+    has_app_build = app_path in builders or bool(answers.get("build"))
+    build_decision = Decision(None, "no build script")
+    out_dir = None
+    if has_app_build:
+        build_decision = Decision("build", f"{app_path}/package.json > scripts > build") if not answers.get("build") else Decision(answers["build"], "--build")
+        out_dir = _rooted_opt(site.output if site is not None else _output_dir(app_facts, build_decision), app_path)
+        if out_dir is not None:
+            decisions["build_output"] = out_dir
+    build_steps = _build_steps(pm, ws, builders, use_turbo, pkg, answers)
+    if builders and not has_app_build:
+        build_decision = Decision(None, "the workspace packages' build scripts")
+    decisions["build_command"] = Decision(" && ".join(build_steps) or None, build_decision.source)
+    if site is not None:
+        if out_dir is None:
+            raise UsageError(f"{app_path}: a static site without a build output folder", hint="add a build script")
+        assert site.static is not None and site.port is not None
+        decisions["port"] = site.port
+        decisions["start_command"] = static_start(site.static)
+    else:
+        start = _start_command(app_project, app_facts, pm, answers, has_app_build, out_dir, warnings, notes, is_bun_runtime)
+        decisions["start_command"] = _on_runtime(_rooted(start, app_path), "bun" if is_bun_runtime else "node", notes)
+        decisions["port"] = _rooted(_port(app_facts, answers), app_path)
+    decisions["healthcheck"] = Decision(
+        bool(answers.get("healthcheck", True)), "--no-healthcheck" if answers.get("healthcheck") is False else "default"
+    )
+
+    # -- files the install reads ------------------------------------------------------
+    secrets, secret_notes = _secrets(app_facts)
+    notes.extend(secret_notes)
+    secret_files = {s["file"] for s in secrets if s["file"]}
+    root_install = [f for f in _root_install_files(root, root_facts, pm) if f not in secret_files]
+    needs_all = _needs_every_manifest(pm)
+    if needs_all and not use_turbo:
+        notes.append(f"{pm.name} checks every workspace against the lockfile: the install copies all {len(ws.packages)} workspace manifests")
+    deps_manifests = [p.path for p in ws.packages] if needs_all else runtime_closure
+    build_manifests = [p.path for p in ws.packages] if needs_all else build_closure
+    env_install = _install_env(pm, app_facts, notes)
+    install_prefix = "".join(f"{e} " for e in [*env_install, *(s["env"] for s in secrets if s.get("env"))])
+    mounts = [f"--mount=type=cache,id={pm.cache_id},target={pm.cache_target}", *(s["mount"] for s in secrets)]
+    root_config = _root_build_config(root, ws, build_closure) if builders else []
+
+    pm_setup = [] if is_bun_runtime else setup_commands(pm, major, app_facts.package_manager_field is not None)
+    install_from = "pm" if pm_setup else "base"
+    # pnpm deploy gathers built workspace packages and production dependencies into one folder; with
+    # nothing to build, a filtered production install keeps node_modules in a layer of its own instead.
+    use_deploy = pm.name == "pnpm" and not static and bool(builders) and _pnpm_deploys(pm)
+    deploy_cmd = _pnpm_deploy(pm, ws, pkg, root, notes) if use_deploy else None
+
+    stages: list[dict[str, Any]] = []
+    if use_turbo:
+        turbo_info = ws.orchestrator("turbo")
+        assert turbo_info is not None and pkg.name
+        stages.append(_stage("turbo", install_from, f"turbo@{turbo_info.version}, the version the repository installs ({turbo_info.version_source})", [
+            _env(["TURBO_TELEMETRY_DISABLED=1"]),
+            _run([f"npm install -g turbo@{turbo_info.version}"], ["--mount=type=cache,id=npm,target=/root/.npm"]),
+        ]))
+        stages.append(_stage("prune", "turbo", f"Only what {pkg.label} needs: manifests and a pruned lockfile (out/json), sources (out/full)", [
+            _copy(["."], "."),
+            _run([f"turbo prune {pkg.name} --docker"]),
+        ]))
+        install_from = "turbo"
+        manifest_copies = [_copy(["/app/out/json/"], "./", from_="prune")]
+        extra = [f for f in root_install if f not in _pruned_root_files(pm)]
+        manifest_copies += _copy_groups(extra)
+        deps_copies = build_copies = manifest_copies
+        source_copies = [_copy(["/app/out/full/"], "./", from_="prune")]
+    else:
+        deps_copies = _copy_groups(root_install) + [_copy([f"{p}/package.json"], f"./{p}/") for p in deps_manifests]
+        build_copies = _copy_groups(root_install) + [_copy([f"{p}/package.json"], f"./{p}/") for p in build_manifests]
+        source_copies = [_copy([f"{p}/"], f"./{p}/") for p in build_closure]
+
+    uses_deps_stage = not static and not use_deploy
+    if uses_deps_stage:
+        prod = _install(pm, ws, pkg, runtime_closure, production=True, pruned=use_turbo)
+        stages.append(_stage("deps", install_from, "Production dependencies only: this layer changes with the manifests or lockfile, never with the code", [
+            *deps_copies,
+            _run([prod], mounts, install_prefix),
+        ]))
+
+    needs_build_stage = bool(builders) or use_deploy
+    if needs_build_stage:
+        full = _install(pm, ws, pkg, build_closure, production=False, pruned=use_turbo)
+        steps = [*build_copies, _run([full], mounts, install_prefix)]
+        steps += _copy_groups(root_config)
+        steps += source_copies
+        cleanup = [] if (static or use_deploy) else _nested_modules_cleanup(root, ws, runtime_closure, builders, app_path, out_dir)
+        if build_steps:
+            build_env = sorted((site.build_env if site is not None else {}).items())
+            steps.append(_env(["NODE_ENV=production", *(f"{k}={_env_quote(v)}" for k, v in build_env)]))
+            steps.append(_run([*build_steps, *cleanup]))
+        if deploy_cmd:
+            steps.append(_run([deploy_cmd], mounts, install_prefix, comment=_deploy_comment(pm, ws, root)))
+        stages.append(_stage("build", install_from, f"Build {pkg.label} and the workspace packages it uses, in dependency order", steps))
+
+
+    port = decisions["port"].value
+    labels = _labels(app_facts, decisions["image_name"].value)
+    if site is not None:
+        assert site.static is not None and out_dir is not None
+        runtime = {
+            "kind": "static",
+            # The site's folder as the build stage sees it: the app's output under /app/<app>
+            "static": static_fields(replace(site.static, root=f"{app_path}/{out_dir.value}"), port),
+            "user": f"{NGINX_UID}:{NGINX_UID}",
+            "port": port,
+            "labels": labels,
+            "healthcheck": nginx_healthcheck(port) if decisions["healthcheck"].value else None,
+            "cmd": json.dumps(decisions["start_command"].value),
+        }
+    else:
+        start_argv = list(decisions["start_command"].value)
+        env_pairs = [("NODE_ENV", "production"), ("PORT", str(port))]
+        for key, value in sorted(_start_env(app_facts).items()):
+            if key not in ("NODE_ENV", "PORT"):
+                env_pairs.append((key, value))
+        if use_deploy:
+            copies = [_copy([f"{DEPLOY_DIR}/"], "./", from_="build")]
+            workdir = None  # the deployed folder is the app itself
+        else:
+            copies = [_copy(["/app/"], "./", from_="deps")]
+            copies += _runtime_package_copies(root, ws, runtime_closure, builders, app_path, out_dir, use_turbo)
+            workdir = f"/app/{app_path}"
+        runtime_name = "bun" if is_bun_runtime else "node"
+        runtime = {
+            "kind": "node",
+            "from": "pm" if start_argv and start_argv[0] in ("pnpm", "yarn") and pm_setup else "base",
+            "env": [f"{k}={_env_quote(v)}" for k, v in env_pairs],
+            "copies": copies,
+            "workdir": workdir,
+            "user": f"{APP_UID}:{APP_UID}",
+            "port": port,
+            "labels": labels,
+            "healthcheck": json.dumps([runtime_name, "-e", _healthcheck_script()]) if decisions["healthcheck"].value else None,
+            "cmd": json.dumps(start_argv),
+        }
+
+    dockerfile = {
+        "node_version": major,
+        "base_image": decisions["base_image"].value,
+        "base_image_arg": _base_image_arg(decisions["base_image"].value, major, is_bun_runtime),
+        "pm_label": pm.label,
+        "pm_setup": pm_setup,
+        "pm_cache": {"id": "npm", "target": "/root/.npm"},
+        "stages": stages,
+        "runtime": runtime,
+        "build_secrets": [s["cli"] for s in secrets],
+        "app": app_path,
+    }
+    from scaffold.dockerignore import NODE_BASE, compose_dockerignore
+
+    keep = [*root_install, *root_config, *(f"{p}/package.json" for p in build_manifests), *build_closure]
+    dockerignore, ignore_notes = compose_dockerignore(root, NODE_BASE, must_keep=keep, secret_files=sorted(secret_files))
+    notes.extend(ignore_notes)
+    return BuildPlan(
+        ecosystem="node",
+        template="node-monorepo",
+        decisions=decisions,
+        dockerfile=dockerfile,
+        dockerignore=dockerignore,
+        warnings=warnings,
+        notes=notes,
+        dockerfile_path=f"{app_path}/Dockerfile",
+        dockerignore_path=f"{app_path}/Dockerfile.dockerignore",
+        build_context=".",
+        # What CI path filters watch: the packages this image is built from and the root files it reads.
+        watch_paths=[*build_closure, *root_install, *root_config, *(["turbo.json"] if use_turbo else [])],
+    )
+
+
+# -- facts for one app ---------------------------------------------------------------
+
+def _app_facts(app_project: Project, app_path: str, root: NodeFacts) -> NodeFacts:
+    """The app's own facts (scripts, entry, ports, tsconfig) with the root's install facts.
+
+    Lockfile, packageManager, package-manager config and credentials belong to
+    the root; a Node version pinned next to the app wins over the root's.
+    """
+    own = detect_node(app_project)
+    assert own is not None  # the workspace resolver only lists folders with a package.json
+    hints = tuple(Found(h.value, f"{app_path}/{h.source}") for h in own.node_version_hints) + root.node_version_hints
+    return replace(
+        own,
+        lockfiles=root.lockfiles,
+        lock_details=root.lock_details,
+        package_manager_field=root.package_manager_field,
+        node_version_hints=hints,
+        yarnrc=root.yarnrc,
+        yarn_releases=root.yarn_releases,
+        rc_files=root.rc_files,
+        extra_install_files=root.extra_install_files,
+        port_hints=tuple(PortHint(h.port, f"{app_path}/{h.source}", h.kind) for h in own.port_hints),
+        tsconfig_out_dir=Found(own.tsconfig_out_dir.value, f"{app_path}/{own.tsconfig_out_dir.source}") if own.tsconfig_out_dir else None,
+        framework=_app_framework(app_project, app_path, own, root),
+    )
+
+
+def _app_framework(app_project: Project, app_path: str, own: NodeFacts, root: NodeFacts) -> FrameworkFacts | None:
+    """The app's framework, with sources naming the app's files.
+
+    A framework package hoisted to the root manifest (shared tooling such as vite
+    in the root devDependencies) counts for the app; its config file is the app's.
+    """
+    framework = own.framework
+    hoisted = framework is None
+    if framework is None:
+        framework = detect_framework(app_project, root.dependencies, root.dev_dependencies)
+        if framework is None:
+            return None
+    return replace(
+        framework,
+        package=framework.package if hoisted else Found(framework.package.value, f"{app_path}/{framework.package.source}"),
+        config_file=f"{app_path}/{framework.config_file}" if framework.config_file else None,
+        settings={key: Found(found.value, f"{app_path}/{found.source}") for key, found in framework.settings.items()},
+    )
+
+
+def _static_site(app_project: Project, facts: NodeFacts, pm: PackageManager, answers: dict[str, Any], pkg: WorkspacePackage) -> RuntimeShape:
+    """The framework rule a single app with these files would get: output folder, SPA fallback, cached assets."""
+    shape = plan_framework(app_project, facts, pm, answers)
+    if shape is not None and shape.kind == "static":
+        return shape
+    if shape is None:
+        why = "neither it nor the root package.json depends on a build tool scaffold knows (vite)"
+    else:
+        why = f"its framework rule does not build a static site: {shape.framework.value} ({shape.framework.source})"
+    raise UsageError(
+        f"{pkg.path}/package.json: looks like a static site ({pkg.kind_reason}), but {why}",
+        hint="pass --start to run it as a server, or add the build tool to its devDependencies",
+    )
+
+
+def _rooted(decision: Decision, app_path: str) -> Decision:
+    """Sources computed inside the app folder ("package.json > name") name the app's file."""
+    if decision.source.startswith(("package.json", "tsconfig.json")):
+        return Decision(decision.value, f"{app_path}/{decision.source}")
+    return decision
+
+
+def _rooted_opt(decision: Decision | None, app_path: str) -> Decision | None:
+    return None if decision is None else _rooted(decision, app_path)
+
+
+def _check_app_in_lockfile(root: Project, facts: NodeFacts, app_path: str, pkg: WorkspacePackage) -> None:
+    """A frozen install fails when the lockfile lacks the app's dependencies: say so before building."""
+    declared = set(pkg.dependencies) | set(pkg.dev_dependencies) | set(pkg.optional_dependencies)
+    if not declared:
+        return
+    from scaffold.project import MAX_LOCKFILE_BYTES
+
+    known: set[str] | None = None
+    lockfile = facts.lockfiles[0] if facts.lockfiles else None
+    if lockfile == "pnpm-lock.yaml":
+        data = root.read_yaml(lockfile, limit=MAX_LOCKFILE_BYTES) or {}
+        importer = (data.get("importers") or {}).get(app_path)
+        if importer is None:
+            raise InconsistentProjectError(
+                path=lockfile, detail=f"has no entry for {app_path}; a frozen install would fail", hint="run `pnpm install` and commit the lockfile"
+            )
+        known = set()
+        for key in ("dependencies", "devDependencies", "optionalDependencies"):
+            known |= set(importer.get(key) or {})
+    elif lockfile in ("package-lock.json", "npm-shrinkwrap.json"):
+        data = root.read_json(lockfile, limit=MAX_LOCKFILE_BYTES)
+        entry = (data.get("packages") or {}).get(app_path) if isinstance(data, dict) else None
+        if isinstance(entry, dict):
+            known = set()
+            for key in ("dependencies", "devDependencies", "optionalDependencies"):
+                known |= set(entry.get(key) or {})
+    if known is None:
+        return
+    missing = sorted(declared - known)
+    if missing:
+        shown = ", ".join(missing[:3]) + (" …" if len(missing) > 3 else "")
+        raise InconsistentProjectError(
+            path=lockfile or "lockfile",
+            detail=f"does not match {app_path}/package.json: no entry for {shown}; a frozen install would fail",
+            hint="run the package manager's install at the repository root and commit the lockfile",
+        )
+
+
+# -- strategy -------------------------------------------------------------------------
+
+def _turbo_choice(ws: WorkspaceFacts, pm: PackageManager, pkg: WorkspacePackage, answers: dict[str, Any], notes: list[str]) -> tuple[Decision, bool]:
+    turbo = ws.orchestrator("turbo")
+    wanted = answers.get("turbo")
+    if turbo is None:
+        if wanted:
+            raise UsageError("--turbo: the repository has no turbo.json")
+        return Decision("filtered install", "no turbo.json"), False
+    if wanted is False:
+        return Decision("filtered install", "--no-turbo"), False
+    reason = None
+    if turbo.version is None:
+        reason = "the turbo version is unknown (no exact version in the lockfile or the root package.json)"
+    elif not pkg.name:
+        reason = f"{pkg.path}/package.json has no name for `turbo prune`"
+    elif pm.name == "bun":
+        reason = "scaffold does not use turbo prune with bun yet"
+    elif pm.lockfile is None:
+        reason = "there is no lockfile to prune"
+    elif _version_tuple(turbo.version)[0] >= 2 and not _declares_package_manager(ws.root_manifest):
+        reason = "turbo 2 prunes only with package.json > packageManager (or devEngines.packageManager) set"
+    if reason:
+        if wanted:
+            raise UsageError(f"--turbo: {reason}")
+        notes.append(f"turbo.json found but turbo prune is not used: {reason}")
+        return Decision("filtered install", f"turbo.json, but {reason}"), False
+    source = "--turbo" if wanted else "turbo.json (prune keeps the install cached when unrelated packages change)"
+    return Decision(f"turbo prune --docker (turbo@{turbo.version})", source), True
+
+
+def _declares_package_manager(manifest: dict[str, Any]) -> bool:
+    dev_engines = manifest.get("devEngines")
+    return isinstance(manifest.get("packageManager"), str) or (isinstance(dev_engines, dict) and "packageManager" in dev_engines)
+
+
+def _needs_every_manifest(pm: PackageManager) -> bool:
+    """Yarn Berry and Bun refuse a workspace whose members are missing; pnpm and npm install what is there."""
+    return (pm.name == "yarn") or pm.name == "bun"
+
+
+def _pnpm_deploys(pm: PackageManager) -> bool:
+    """`pnpm deploy` exists since pnpm 7.4; older versions use the filtered production install."""
+    major, minor = _version_tuple(pm.version)
+    return (major, minor) >= (7, 4) or pm.version is None
+
+
+def _version_tuple(version: str | None) -> tuple[int, int]:
+    match = re.match(r"(\d+)\.(\d+)", version or "")
+    return (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+
+
+def _injects_workspace_packages(root: Project) -> bool:
+    if root.has_file("pnpm-workspace.yaml"):
+        data = root.read_yaml("pnpm-workspace.yaml") or {}
+        if isinstance(data, dict) and data.get("injectWorkspacePackages") is True:
+            return True
+    if root.has_file(".npmrc"):
+        return bool(re.search(r"^\s*inject-workspace-packages\s*=\s*true\s*$", root.read_text(".npmrc"), re.M))
+    return False
+
+
+def _pnpm_deploy(pm: PackageManager, ws: WorkspaceFacts, pkg: WorkspacePackage, root: Project, notes: list[str]) -> str:
+    legacy = _version_tuple(pm.version)[0] >= 10 and not _injects_workspace_packages(root)
+    return f"pnpm --filter={_pnpm_selector(pkg)} deploy --prod{' --legacy' if legacy else ''} {DEPLOY_DIR}"
+
+
+def _deploy_comment(pm: PackageManager, ws: WorkspaceFacts, root: Project) -> str:
+    base = "Production dependencies only, with the workspace packages copied in: a self-contained app folder"
+    if _version_tuple(pm.version)[0] >= 10 and not _injects_workspace_packages(root):
+        return base + " (--legacy: pnpm 10 deploys without injectWorkspacePackages only that way)"
+    return base
+
+
+# -- commands -------------------------------------------------------------------------
+
+def _pnpm_selector(pkg: WorkspacePackage) -> str:
+    """The package name, or its folder in braces (pnpm's form that can take a "..." suffix)."""
+    return pkg.name or f"{{./{pkg.path}}}"
+
+
+def _install(pm: PackageManager, ws: WorkspaceFacts, app: WorkspacePackage, closure: list[str], *, production: bool, pruned: bool) -> str:
+    """A frozen install limited to ``closure`` (or to the pruned workspace turbo left)."""
+    frozen = pm.lockfile is not None
+    names = [ws.package(p) for p in closure]
+    if pm.name == "pnpm":
+        parts = ["pnpm install"]
+        if frozen:
+            parts.append("--frozen-lockfile")
+        if production:
+            parts.append("--prod")
+        if not pruned:
+            parts.append(f"--filter={_pnpm_selector(app)}...")
+        return " ".join(parts)
+    if pm.name == "npm":
+        parts = [f"npm {'ci' if frozen else 'install'}"]
+        if production:
+            parts.append("--omit=dev")
+        parts += [f"--workspace={p.name or p.path}" for p in names]
+        parts.append("--include-workspace-root=false" if production else "--include-workspace-root")
+        parts.append("--no-audit --no-fund")
+        return " ".join(parts)
+    if pm.name == "yarn" and pm.berry:
+        focus = [p.name for p in names if p.name] if not production else [app.name] if app.name else []
+        if not production and ws.root_manifest.get("name") and _has_deps(ws.root_manifest):
+            focus.insert(0, ws.root_manifest["name"])
+        if not focus:
+            return f"yarn install{' --immutable' if frozen else ''}"
+        return f"yarn workspaces focus {' '.join(focus)}{' --production' if production else ''}"
+    if pm.name == "yarn":
+        return f"yarn install{' --frozen-lockfile' if frozen else ''}{' --production' if production else ''} --non-interactive"
+    return f"bun install{' --frozen-lockfile' if frozen else ''}{' --production' if production else ''}"
+
+
+def _has_deps(manifest: dict[str, Any]) -> bool:
+    return bool(manifest.get("dependencies") or manifest.get("devDependencies"))
+
+
+def _install_env(pm: PackageManager, facts: NodeFacts, notes: list[str]) -> list[str]:
+    env: list[str] = []
+    if pm.name == "yarn" and pm.berry:
+        # `workspaces focus` has no --immutable flag; the setting makes it fail on a stale lockfile too.
+        env.append("YARN_ENABLE_IMMUTABLE_INSTALLS=true")
+        if (facts.yarnrc or {}).get("nodeLinker") not in ("node-modules", "pnpm"):
+            env.append("YARN_NODE_LINKER=node-modules")
+            notes.append(".yarnrc.yml uses Plug'n'Play: the image installs with nodeLinker node-modules, which runs the same code without the PnP loader")
+    return env
+
+
+def _build_steps(pm: PackageManager, ws: WorkspaceFacts, builders: list[str], use_turbo: bool, app: WorkspacePackage, answers: dict[str, Any]) -> list[str]:
+    """Build commands in dependency order: internal packages first, the app last."""
+    custom = answers.get("build")
+    steps: list[str] = []
+    turbo = ws.orchestrator("turbo")
+    if use_turbo and turbo is not None and "build" in turbo.tasks and not custom:
+        # turbo.json's dependsOn ("^build") orders the packages itself.
+        return [f"turbo run build --filter={app.name}"] if builders else []
+    for path in builders:
+        pkg = ws.package(path)
+        if path == app.path and custom:
+            steps.append(_in_package(pm, pkg, custom))
+            continue
+        steps.append(_run_script(pm, pkg, "build"))
+    return steps
+
+
+def _run_script(pm: PackageManager, pkg: WorkspacePackage, script: str) -> str:
+    if pm.name == "pnpm":
+        return f"pnpm --filter={_pnpm_selector(pkg)} run {script}"
+    if pm.name == "npm":
+        return f"npm run {script} --workspace={pkg.name or pkg.path}"
+    if pm.name == "yarn" and pkg.name:
+        return f"yarn workspace {pkg.name} run {script}"
+    return f"{pm.name} run --cwd {pkg.path} {script}" if pm.name == "bun" else f"yarn --cwd {pkg.path} run {script}"
+
+
+def _in_package(pm: PackageManager, pkg: WorkspacePackage, command: str) -> str:
+    """A --build command given by the user, run in the app's folder."""
+    if pm.name == "pnpm":
+        return f"pnpm --filter={_pnpm_selector(pkg)} exec {command}"
+    if pm.name == "npm":
+        return f"npm exec --workspace={pkg.name or pkg.path} -- {command}"
+    if pm.name == "yarn" and pkg.name:
+        return f"yarn workspace {pkg.name} exec {command}"
+    return f"sh -c 'cd {pkg.path} && {command}'"
+
+
+# -- files ------------------------------------------------------------------------------
+
+def _root_install_files(root: Project, facts: NodeFacts, pm: PackageManager) -> list[str]:
+    """Root files every install reads: manifest, lockfile, workspace file, package-manager config, patches."""
+    files = ["package.json"]
+    if pm.lockfile:
+        files.append(pm.lockfile)
+    for rel in ("pnpm-workspace.yaml", ".npmrc", ".yarnrc.yml", ".yarnrc", "bunfig.toml", ".pnpmfile.cjs"):
+        if root.has_file(rel) and rel not in files:
+            files.append(rel)
+    if facts.yarn_releases:
+        files.append(".yarn/releases")
+    for rel in ("patches", ".yarn/patches", ".yarn/plugins"):
+        if root.has_dir(rel):
+            files.append(rel)
+    return files
+
+
+def _pruned_root_files(pm: PackageManager) -> set[str]:
+    """Root files `turbo prune --docker` already writes to out/json."""
+    pruned = {"package.json"}
+    if pm.lockfile:
+        pruned.add(pm.lockfile)
+    if pm.name == "pnpm":
+        pruned.add("pnpm-workspace.yaml")
+    return pruned
+
+
+def _root_build_config(root: Project, ws: WorkspaceFacts, closure: list[str]) -> list[str]:
+    """Root config files a package build reads: known names, and tsconfig "extends" that leave the package."""
+    import os
+
+    found = [rel for rel in load("node")["monorepo_root_build_files"] if root.has_file(rel)]
+    package_dirs = {p.path for p in ws.packages}
+    queue = [f"{p}/tsconfig.json" for p in closure] + [f"{p}/tsconfig.build.json" for p in closure]
+    seen: set[str] = set()
+    while queue:
+        rel = queue.pop(0)
+        if rel in seen or not root.has_file(rel):
+            continue
+        seen.add(rel)
+        for target in _tsconfig_extends(root, rel):
+            joined = os.path.normpath(os.path.join(os.path.dirname(rel), target)).replace(os.sep, "/")
+            if joined.startswith(".."):
+                continue
+            if not joined.endswith(".json") and not root.has_file(joined):
+                joined += ".json"
+            owner = next((d for d in package_dirs if joined.startswith(d + "/")), None)
+            if owner is None and joined not in found and root.has_file(joined):
+                found.append(joined)
+            queue.append(joined)
+    return found
+
+
+def _tsconfig_extends(root: Project, rel: str) -> list[str]:
+    from scaffold.detect.node import _strip_json_comments
+
+    text = _strip_json_comments(root.read_text(rel))
+    match = re.search(r'"extends"\s*:\s*(\[[^\]]*\]|"[^"]*")', text)
+    if not match:
+        return []
+    values = re.findall(r'"([^"]+)"', match.group(1))
+    return [v for v in values if v.startswith(".")]  # package names resolve through node_modules
+
+
+def _runtime_package_copies(
+    root: Project, ws: WorkspaceFacts, closure: list[str], builders: list[str], app_path: str, out_dir: Decision | None, pruned: bool
+) -> list[dict[str, Any]]:
+    """What the runtime copies besides node_modules: each package's run-time files, dependencies first."""
+    copies: list[dict[str, Any]] = []
+    assets = load("node")["runtime_asset_dirs"]
+    for path in closure:
+        pkg = ws.package(path)
+        if path not in builders:
+            copies.append(_copy([f"{path}/"], f"./{path}/"))
+            continue
+        output = out_dir.value if path == app_path and out_dir is not None else _library_output(root, pkg)
+        if output is None:
+            copies.append(_copy([f"/app/{path}/"], f"./{path}/", from_="build"))
+            continue
+        copies.append(_copy([f"/app/{path}/{output}/"], f"./{path}/{output}/", from_="build"))
+        extra = [a for a in assets if a != output and root.has_dir(f"{path}/{a}")]
+        for entry in pkg.files_field or ():
+            entry = entry.removeprefix("./").rstrip("/")
+            if entry and entry != output and not any(c in entry for c in "*?[!") and (root.has_dir(f"{path}/{entry}") or root.has_file(f"{path}/{entry}")):
+                if entry not in extra:
+                    extra.append(entry)
+        for entry in extra:
+            dest = f"./{path}/{entry}/" if root.has_dir(f"{path}/{entry}") else f"./{path}/"
+            copies.append(_copy([f"{path}/{entry}" + ("/" if root.has_dir(f"{path}/{entry}") else "")], dest))
+    return copies
+
+
+def _library_output(root: Project, pkg: WorkspacePackage) -> str | None:
+    facts = detect_node(Project(root.root / pkg.path))
+    if facts is None:
+        return None
+    decision = _output_dir(facts, Decision("build", "package.json > scripts > build"))
+    return decision.value if decision else None
+
+
+def _nested_modules_cleanup(
+    root: Project, ws: WorkspaceFacts, closure: list[str], builders: list[str], app_path: str, out_dir: Decision | None
+) -> list[str]:
+    """Built packages copied whole (output folder unknown) must not carry the build's dev dependencies along."""
+    whole = [
+        p for p in closure
+        if p in builders and (out_dir is None if p == app_path else _library_output(root, ws.package(p)) is None)
+    ]
+    return [f"rm -rf {' '.join(f'{p}/node_modules' for p in whole)}"] if whole else []
+
+
+# -- Dockerfile fragments (plain data for the template) --------------------------------
+
+def _stage(name: str, from_: str, comment: str, steps: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"name": name, "from": from_, "comment": comment, "steps": steps}
+
+
+def _copy(src: list[str], dest: str, *, from_: str = "") -> dict[str, Any]:
+    return {"kind": "copy", "from": from_, "src": src, "dest": dest, "comment": ""}
+
+
+def _run(commands: list[str], mounts: list[str] | None = None, prefix: str = "", *, comment: str = "") -> dict[str, Any]:
+    """One RUN: cache and secret mounts first, then the commands joined with &&, one per line."""
+    lines = [*(mounts or []), prefix + commands[0], *(f"&& {c}" for c in commands[1:])]
+    return {"kind": "run", "lines": lines, "comment": comment}
+
+
+def _env(pairs: list[str]) -> dict[str, Any]:
+    return {"kind": "env", "pairs": pairs, "comment": ""}
+
+
+def _copy_groups(files: list[str]) -> list[dict[str, Any]]:
+    """Files grouped by their folder (root files in one COPY); folders each to their own destination.
+
+    COPY flattens its sources into the destination, so a file below a folder
+    must be copied to that folder, never to ./ with the root files.
+    """
+    by_parent: dict[str, list[str]] = {}
+    for f in files:
+        if not _is_dir(f):
+            parent = f.rsplit("/", 1)[0] + "/" if "/" in f else ""
+            by_parent.setdefault(parent, []).append(f)
+    groups = [_copy(srcs, f"./{parent}") for parent, srcs in by_parent.items()]
+    groups += [_copy([f], f"./{f}/") for f in files if _is_dir(f)]
+    return groups
+
+
+def _is_dir(path: str) -> bool:
+    return path in ("patches", ".yarn/releases", ".yarn/patches", ".yarn/plugins")

@@ -1,0 +1,200 @@
+"""System packages for native addons and Prisma, and the Prisma client's build step.
+
+A compiler is needed only where packages are installed, so it goes into a
+``build-base`` stage that the deps and build stages start from; the runtime
+stage starts from the plain base image and gets only the shared libraries the
+app loads (OpenSSL for Prisma, cairo for canvas). Compiled addons link against
+libstdc++, which every Node image already has.
+
+apt package versions are not pinned (hadolint DL3008 is silenced with a reason in
+the Dockerfile): Debian replaces versions with security fixes and drops the old
+ones from its mirrors, so a pinned version breaks the build within weeks, while
+the base image tag already fixes the Debian release and with it the ABI.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+from scaffold.data import load
+from scaffold.detect.node import NodeFacts
+from scaffold.plan.model import Decision
+from scaffold.plan.package_manager import PackageManager
+
+# node-gyp reads the headers the Node image ships instead of downloading them.
+NODE_HEADERS_ENV = "npm_config_nodedir=/usr/local"
+
+
+@dataclass
+class SystemPackages:
+    build: list[str] = field(default_factory=list)  # Debian packages for the install and build stages
+    build_why: list[str] = field(default_factory=list)
+    runtime: list[str] = field(default_factory=list)  # Debian packages for the final stage
+    runtime_why: list[str] = field(default_factory=list)
+    compiles: bool = False  # a native addon may build from source
+    decisions: dict[str, Decision] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def system_packages(facts: NodeFacts, pm: PackageManager) -> SystemPackages:
+    data = load("node_native")
+    out = SystemPackages()
+    native = facts.native
+    reasons: list[str] = []
+    if native is not None:
+        reasons += [f"{f.value} ({f.source})" for f in native.known]
+        reasons += [f"{f.value} ({f.source})" for f in native.install_scripts]
+        if native.root_gyp:
+            reasons.append("binding.gyp (the project's own addon)")
+    if reasons:
+        out.compiles = True
+        _add(out.build, data["toolchain"])
+        out.build_why.append("native addons")
+        shown = ", ".join(reasons[:4]) + (" …" if len(reasons) > 4 else "")
+        out.decisions["native_toolchain"] = Decision(" ".join(data["toolchain"]), shown)
+        out.notes.append(
+            f"native addons may compile during the install ({shown}): python3, make and g++ are in the install stages only; the final image has no compiler"
+        )
+        for found in native.known:
+            extra = data.get("extra", {}).get(found.value)
+            if extra:
+                _add(out.build, extra["build"])
+                _add(out.runtime, extra["runtime"])
+                out.runtime_why.append(f"{found.value}'s shared libraries")
+        _pnpm_warning(facts, pm, out)
+    if facts.prisma is not None:
+        prisma = data["prisma"]
+        out.decisions["prisma"] = Decision(facts.prisma.schema or "no schema", f"{facts.prisma.package.source} + {facts.prisma.schema_source}")
+        rust_free = _rust_free(facts)
+        if rust_free:
+            out.notes.append(f"Prisma runs without its Rust engine ({rust_free}): no OpenSSL is installed")
+        else:
+            _add(out.build, prisma["runtime"])
+            _add(out.runtime, prisma["runtime"])
+            out.build_why.append("Prisma")
+            out.runtime_why.append("Prisma's engine")
+            out.notes.append("Prisma's engine loads OpenSSL and detects it with `openssl version`: openssl is installed in the build and final stages")
+    if out.runtime:
+        out.decisions["runtime_packages"] = Decision(" ".join(out.runtime), " + ".join(out.runtime_why))
+    return out
+
+
+def _rust_free(facts: NodeFacts) -> str | None:
+    """Why the Prisma client needs no query engine binary (and so no OpenSSL), if it does not."""
+    prisma = facts.prisma
+    if prisma.major is not None and prisma.major >= int(load("node_native")["prisma"]["rust_free_from"]):
+        return f"Prisma {prisma.major}"
+    if prisma.engine_types and all(e == "client" for e in prisma.engine_types):
+        return f'{prisma.schema} > engineType = "client"'
+    return None
+
+
+def _add(target: list[str], packages: list[str]) -> None:
+    target.extend(p for p in packages if p not in target)
+
+
+def _pnpm_warning(facts: NodeFacts, pm: PackageManager, out: SystemPackages) -> None:
+    """pnpm 10 runs no dependency build scripts unless the project allows them."""
+    if pm.name != "pnpm" or not pm.version or int(pm.version.split(".")[0]) < 10:
+        return
+    allowed = facts.native.pnpm_allowed
+    blocked = [f.value for f in facts.native.known if allowed is None or f.value not in allowed]
+    if blocked:
+        out.warnings.append(
+            f"pnpm {pm.version} skips the build scripts of {', '.join(blocked)} unless they are listed in pnpm.onlyBuiltDependencies: "
+            "without it the addon has no compiled binary at run time"
+        )
+
+
+# -- Prisma ------------------------------------------------------------------------
+
+@dataclass
+class PrismaSteps:
+    install_files: list[str]  # copied before the install: the client's postinstall reads the schema
+    generate: str | None  # command run in the build stage before the build script
+    generated: list[str]  # paths under /app the runtime needs from the build stage
+    node_modules_client: bool  # generated into node_modules (prisma-client-js without output)
+
+
+def prisma_steps(facts: NodeFacts) -> PrismaSteps | None:
+    prisma = facts.prisma
+    if prisma is None:
+        return None
+    install_files: list[str] = []
+    if prisma.schema:
+        top = prisma.schema.split("/", 1)[0]
+        install_files.append(top if "/" in prisma.schema else prisma.schema)
+    if prisma.config_file:
+        install_files.append(prisma.config_file)
+    build = facts.scripts.get("build", "")
+    generate = None if "prisma generate" in build else "node_modules/.bin/prisma generate"
+    if prisma.cli_dependency is None:
+        generate = None  # no CLI to run; the client's own postinstall is all there is
+    generated: list[str] = []
+    in_node_modules = False
+    schema_dir = prisma.schema if prisma.schema and not prisma.schema.endswith(".prisma") else posixpath.dirname(prisma.schema or "prisma/schema.prisma")
+    for provider, output in prisma.generators or (("prisma-client-js", None),):
+        if not provider.startswith("prisma-client"):
+            continue
+        if output is None:
+            in_node_modules = True
+            continue
+        path = posixpath.normpath(posixpath.join(schema_dir, output))
+        if path.startswith("node_modules/"):
+            in_node_modules = True
+        elif not path.startswith(".."):
+            generated.append(path.split("/", 1)[0] if path.startswith("node_modules") else path)
+    return PrismaSteps(install_files, generate, generated, in_node_modules)
+
+
+# -- Node lines native addons build on ---------------------------------------------------
+
+def native_node_limit(facts: NodeFacts, major: int, lockfile: str | None) -> tuple[int, str] | None:
+    """The newest Node line every locked native addon builds on, when `major` is too new.
+
+    Evidence: the addon's own engines range in the lockfile, or node_native.toml's
+    node_limits for releases that declare none. Returns (major, why) or None.
+    """
+    import nodesemver
+
+    from scaffold.data import versions
+
+    native = facts.native
+    locked = facts.lock_details.get(lockfile or "", {}).get("locked") or {}
+    if native is None or not locked:
+        return None
+    names = {f.value for f in (*native.known, *native.install_scripts)}
+    lines = sorted({int(v) for v in (*versions()["node"]["supported"], *versions()["node"]["known"])}, reverse=True)
+    allowed = [m for m in lines if m <= major]
+    reasons: list[str] = []
+    for name in sorted(names):
+        version, engines = locked.get(name, ("", None))
+        if not version:
+            continue
+        if engines and not _line_ok(major, engines):
+            allowed = [m for m in allowed if _line_ok(m, engines)]
+            reasons.append(f"{lockfile} > {name} {version} > engines > node ({engines!r})")
+            continue
+        for limit in load("node_native").get("node_limits", []):
+            if limit["package"] == name and major > int(limit["max_node"]):
+                try:
+                    older = nodesemver.lt(version, limit["below"], True)
+                except (ValueError, TypeError):
+                    older = False
+                if older:
+                    allowed = [m for m in allowed if m <= int(limit["max_node"])]
+                    reasons.append(f"{lockfile} > {name} {version} builds on Node <= {limit['max_node']} (node_native.toml > node_limits)")
+    if not reasons or not allowed:
+        return None
+    return allowed[0], "; ".join(reasons)
+
+
+def _line_ok(major: int, spec: str) -> bool:
+    import nodesemver
+
+    try:
+        return any(nodesemver.satisfies(v, spec, True) for v in (f"{major}.0.0", f"{major}.99.99"))
+    except (ValueError, TypeError):
+        return True

@@ -1,0 +1,390 @@
+"""Python facts + answers -> a BuildPlan.
+
+Stages: ``base`` (the official slim image, WORKDIR /app, Python's container
+environment variables), ``build`` (compilers and headers for native packages,
+the pinned package manager, the locked production dependencies in /opt/venv,
+then the project itself and Django's static files when there are any) and
+``runtime`` (run-time system libraries, the venv and the code, a numeric
+non-root user, the server bound to 0.0.0.0:$PORT). Nothing used only to build
+(gcc, headers, Poetry, uv, pip caches) reaches the runtime stage.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from typing import Any
+
+from scaffold.data import load, versions
+from scaffold.detect.python import PythonFacts
+from scaffold.detect.python_app import AppObject
+from scaffold.errors import MissingEntryError, UsageError
+from scaffold.plan.model import BuildPlan, Decision
+from scaffold.plan.python_install import VENV, install_plan
+from scaffold.plan.python_start import StartCommand, from_command, server_command
+from scaffold.plan.python_version import resolve_python_line
+from scaffold.project import Project
+
+APP_UID = 10001  # above every uid a Debian package or a host's first users take
+TOOLS = ("uv", "poetry", "pdm", "pipenv", "pip")
+_LOCK_OF = {"uv": "uv.lock", "poetry": "poetry.lock", "pdm": "pdm.lock", "pipenv": "Pipfile.lock"}
+
+
+def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -> BuildPlan:
+    warnings: list[str] = []
+    notes: list[str] = []
+    decisions: dict[str, Decision] = {}
+
+    version = resolve_python_line(facts.python_pins, facts.requires_python, answers.get("python_version"))
+    warnings.extend(version.warnings)
+    line = str(version.decision.value)
+    decisions["python_version"] = version.decision
+
+    tool = _package_manager(facts, answers, warnings)
+    decisions["package_manager"] = tool
+    if tool.value in _LOCK_OF:
+        decisions["lockfile"] = Decision(_LOCK_OF[tool.value], "found in the project")
+    elif facts.requirements is not None:
+        decisions["requirements"] = Decision(facts.requirements.path, "first production requirements file found")
+    decisions["image_name"] = _image_name(project, facts, answers)
+    decisions["base_image"] = _base_image(line, answers)
+
+    start, server_packages = _start(project, facts, answers, warnings, notes)
+    decisions["start_command"] = Decision(start.shell(), start.source)
+    if start.app is not None:
+        decisions["app"] = Decision(start.app.target, start.app.source)
+        if start.app.framework:
+            decisions["framework"] = Decision(start.app.framework, start.app.source)
+    if start.server:
+        decisions["server"] = Decision(start.server, _server_source(start, facts, server_packages))
+    port = _port(start, answers)
+    decisions["port"] = port
+    decisions["healthcheck"] = Decision(
+        bool(answers.get("healthcheck", True)), "--no-healthcheck" if answers.get("healthcheck") is False else "default"
+    )
+
+    install = install_plan(facts, str(tool.value), server_packages)
+    notes.extend(install.notes)
+    warnings.extend(install.warnings)
+    build_pkgs, runtime_pkgs, native = _native_packages(facts)
+    if native:
+        decisions["native_packages"] = Decision(native, f"{facts.dependency_source} + python.toml > native")
+        notes.append(
+            f"{', '.join(native)} build against system libraries: the build stage installs {' '.join(build_pkgs)}; "
+            f"the image keeps only {' '.join(runtime_pkgs) or 'nothing extra'}"
+        )
+
+    collectstatic = _collectstatic(facts, notes)
+    if collectstatic:
+        decisions["static_files"] = Decision("collectstatic", f"{facts.django.static_root} (STATIC_ROOT)")
+    project_steps = [*install.project, *([collectstatic] if collectstatic else [])]
+    build_has_source = install.needs_source or bool(project_steps)
+    src_path = _src_path(facts, start.app)
+
+    env = [f"VIRTUAL_ENV={VENV}", f'PATH="{VENV}/bin:$PATH"', f"PORT={port.value}"]
+    if src_path:
+        env.append(f"PYTHONPATH=/app/{src_path}")
+        notes.append(f"the app lives in a src layout: PYTHONPATH=/app/{src_path} lets the server import {start.app.module if start.app else 'it'}")
+    healthcheck = json.dumps(["python", "-c", _healthcheck_script()]) if decisions["healthcheck"].value else None
+    dockerfile = {
+        "python_version": line,
+        "base_image": decisions["base_image"].value,
+        "base_image_arg": _base_image_arg(decisions["base_image"].value, line),
+        "tool": install.tool,
+        "tool_label": install.label,
+        "setup_run": _run_lines(["--mount=type=cache,id=pip,target=/root/.cache/pip"] if install.tool != "pip" else [], install.setup),
+        "build_packages": build_pkgs,
+        "build_env": install.env,
+        "install_copy": [] if install.needs_source else _copy_groups(install.copy),
+        "install_run": _run_lines(install.mounts, install.install),
+        "install_lint_ignore": ",".join(install.lint_ignore),
+        "needs_source": install.needs_source,
+        "build_has_source": build_has_source,
+        "project_run": _run_lines(install.mounts if install.project else [], project_steps) if project_steps else [],
+        "runtime_run": _run_lines([], _runtime_setup(runtime_pkgs)),
+        "runtime_packages": runtime_pkgs,
+        "source_from": "build" if build_has_source else "",
+        "env": env,
+        "port": port.value,
+        "user": f"{APP_UID}:{APP_UID}",
+        "uid": APP_UID,
+        "cmd": json.dumps(start.cmd()),
+        "healthcheck": healthcheck,
+        "labels": _labels(facts, decisions["image_name"].value),
+    }
+    from scaffold.dockerignore import python_dockerignore
+
+    must_keep = [*install.copy, *([start.app.path] if start.app else []), *([facts.django.manage] if facts.django else [])]
+    dockerignore, ignore_notes = python_dockerignore(project, must_keep=must_keep, secret_files=[])
+    notes.extend(ignore_notes)
+    return BuildPlan(
+        ecosystem="python",
+        template="python",
+        decisions=decisions,
+        dockerfile=dockerfile,
+        dockerignore=dockerignore,
+        warnings=warnings,
+        notes=notes,
+    )
+
+
+# -- package manager and image ------------------------------------------------------
+
+def _package_manager(facts: PythonFacts, answers: dict[str, Any], warnings: list[str]) -> Decision:
+    """The lockfile decides; a requirements file means pip; pyproject.toml alone means pip without a lock."""
+    wanted = answers.get("package_manager")
+    if wanted:
+        if wanted not in TOOLS:
+            raise UsageError(f"--package-manager {wanted}: not a Python package manager (use one of: {', '.join(TOOLS)})")
+        lock = _LOCK_OF.get(wanted)
+        if lock and lock not in facts.lockfiles:
+            raise UsageError(f"--package-manager {wanted}: the project has no {lock}", hint=f"create it with `{wanted} lock` first")
+        if wanted == "pip" and facts.requirements is None and not facts.has_pyproject:
+            raise UsageError("--package-manager pip: the project has no requirements.txt or pyproject.toml")
+        return Decision(wanted, "--package-manager")
+    if facts.lockfiles:
+        chosen = facts.lockfiles[0]
+        if len(facts.lockfiles) > 1:
+            warnings.append(f"found {', '.join(facts.lockfiles)}: using {chosen}; delete the stale one or pass --package-manager")
+        if facts.requirements is not None:
+            warnings.append(f"{facts.requirements.path} is ignored: {chosen} holds the locked dependencies")
+        return Decision(_tool_of(chosen), chosen)
+    if facts.requirements is not None:
+        return Decision("pip", facts.requirements.path)
+    if facts.has_pipfile:
+        raise MissingEntryError(
+            path="Pipfile", detail="has no Pipfile.lock, so the image could not install a locked set", hint="run `pipenv lock` and commit Pipfile.lock"
+        )
+    poetry = facts.pyproject.get("tool", {}).get("poetry") if isinstance(facts.pyproject.get("tool"), dict) else None
+    if poetry is not None and "project" not in facts.pyproject:
+        raise MissingEntryError(
+            path="pyproject.toml", detail="is a Poetry project without poetry.lock", hint="run `poetry lock` and commit poetry.lock"
+        )
+    if facts.has_pyproject:
+        return Decision("pip", "pyproject.toml (no lockfile)")
+    raise MissingEntryError(
+        path=".", detail="no requirements.txt, pyproject.toml or lockfile lists the dependencies", hint="add a requirements.txt (pip freeze > requirements.txt)"
+    )
+
+
+def _tool_of(lockfile: str) -> str:
+    return next(tool for tool, lock in _LOCK_OF.items() if lock == lockfile)
+
+
+def _image_name(project: Project, facts: PythonFacts, answers: dict[str, Any]) -> Decision:
+    if answers.get("image_name"):
+        return Decision(answers["image_name"], "--name")
+    if facts.name:
+        return Decision(_docker_name(facts.name), "pyproject.toml > project > name")
+    return Decision(_docker_name(project.root.name), "folder name")
+
+
+def _docker_name(raw: str) -> str:
+    name = re.sub(r"[^a-z0-9._-]+", "-", raw.lower()).strip("-._")
+    return name or "app"
+
+
+def _base_image(line: str, answers: dict[str, Any]) -> Decision:
+    if answers.get("base_image"):
+        return Decision(answers["base_image"], "--base-image")
+    data = versions()["python"]
+    return Decision(f"{data['image']}:{line}-slim-{data['debian_suite']}", "versions.toml > python.image, Debian slim")
+
+
+def _base_image_arg(image: str, line: str) -> dict[str, str] | None:
+    """Expose the Python line as a build arg when the image tag is the standard one."""
+    prefix = f"python:{line}-"
+    if image.startswith(prefix):
+        return {"name": "PYTHON_VERSION", "value": line, "from": "python:${PYTHON_VERSION}-" + image[len(prefix):]}
+    return None
+
+
+# -- what runs ---------------------------------------------------------------------
+
+def _start(
+    project: Project, facts: PythonFacts, answers: dict[str, Any], warnings: list[str], notes: list[str]
+) -> tuple[StartCommand, list[str]]:
+    """The start command and the pinned server packages to add to the venv."""
+    if answers.get("start"):
+        command, problems = from_command(str(answers["start"]), "--start", project, facts.import_root)
+        if command is None:
+            import shlex
+
+            warnings.extend(problems)
+            command = StartCommand(shlex.split(str(answers["start"])), "--start")
+        return command, _missing_server(command.server, facts, notes)
+    if facts.procfile_web is not None:
+        command, problems = from_command(facts.procfile_web.value, facts.procfile_web.source, project, facts.import_root)
+        if command is not None:
+            notes.extend(command.notes)
+            if command.app is not None:
+                command.app = _enrich(command.app, facts)
+            return command, _missing_server(command.server, facts, notes)
+        notes.extend(problems)
+    app = _django_app(facts) if facts.django else None
+    if app is None and facts.apps:
+        app = facts.apps[0]
+        others = [a for a in facts.apps[1:] if not a.factory]
+        if others:
+            notes.append(f"also found {', '.join(a.target for a in others[:3])}; using {app.target} (pass --start to choose another)")
+    if app is None:
+        raise _no_app_error(facts)
+    server, server_packages = _server_for(app, facts, notes)
+    argv = server_command(server, app)
+    return StartCommand(argv, f"{app.source} + {server}", server, app), server_packages
+
+
+def _enrich(app: AppObject, facts: PythonFacts) -> AppObject:
+    """An app named by a Procfile takes its kind and framework from what the code scan found."""
+    for found in [*facts.apps, *([facts.django.wsgi, facts.django.asgi] if facts.django else [])]:
+        if found is not None and found.target == app.target:
+            return found
+    return app
+
+
+def _django_app(facts: PythonFacts) -> AppObject | None:
+    django = facts.django
+    servers = load("python")["servers"]
+    has_wsgi_server = any(s in facts.dependencies for s in servers["wsgi"])
+    has_asgi_server = any(s in facts.dependencies for s in servers["asgi"])
+    if django.asgi is not None and has_asgi_server and not has_wsgi_server:
+        return django.asgi
+    return django.wsgi or django.asgi
+
+
+def _server_for(app: AppObject, facts: PythonFacts, notes: list[str]) -> tuple[str, list[str]]:
+    """The first production server for the app's interface that the project depends on, else the default, installed."""
+    candidates = load("python")["servers"][app.kind]
+    for server in candidates:
+        if server in facts.dependencies and not (app.factory and "factory" not in load("python")["server_commands"][server]):
+            return server, []
+    default = candidates[0]
+    return default, _missing_server(default, facts, notes)
+
+
+def _missing_server(server: str | None, facts: PythonFacts, notes: list[str]) -> list[str]:
+    """A pinned install of ``server`` when the project does not depend on it."""
+    if server is None or server in facts.dependencies:
+        return []
+    pins = versions()["python"]["servers"]
+    if server not in pins:
+        notes.append(f"the start command runs {server}, which is not among the production dependencies; add it")
+        return []
+    notes.append(
+        f"{server} is not among the production dependencies ({facts.dependency_source}): the image adds {server}=={pins[server]} "
+        f"(versions.toml > python.servers); add it to your dependencies to choose the version yourself"
+    )
+    return [f"{server}=={pins[server]}"]
+
+
+def _server_source(start: StartCommand, facts: PythonFacts, installed: list[str]) -> str:
+    if installed:
+        return "versions.toml > python.servers (not a project dependency)"
+    if start.source.startswith(("Procfile", "--start")):
+        return start.source
+    return f"{facts.dependency_source} lists {start.server}"
+
+
+def _no_app_error(facts: PythonFacts) -> MissingEntryError:
+    constructors = load("python")["app_constructors"]
+    looked = ", ".join(f"{name.rpartition('.')[2]}()" for name, info in constructors.items() if info["framework"] in facts.frameworks)
+    what = f"no {looked or 'Flask(), FastAPI() or Django'} application object"
+    framework = f" ({', '.join(facts.frameworks)} is a dependency)" if facts.frameworks else ""
+    return MissingEntryError(
+        path=facts.dependency_source,
+        detail=f"{what} found at module level in the project's .py files{framework}",
+        hint="define e.g. `app = Flask(__name__)` in a module, or pass --start 'gunicorn module:app'",
+    )
+
+
+def _port(start: StartCommand, answers: dict[str, Any]) -> Decision:
+    if answers.get("port"):
+        return Decision(int(answers["port"]), "--port")
+    if start.port is not None:
+        return Decision(start.port, start.source)
+    return Decision(int(versions()["frameworks"]["python"]["default_port"]), "versions.toml > frameworks.python.default_port")
+
+
+def _src_path(facts: PythonFacts, app: AppObject | None) -> str | None:
+    if facts.import_root and app is not None and app.path.startswith(facts.import_root):
+        return facts.import_root.rstrip("/")
+    return None
+
+
+# -- system packages and static files ------------------------------------------------
+
+def _native_packages(facts: PythonFacts) -> tuple[list[str], list[str], list[str]]:
+    """(build-stage Debian packages, runtime Debian packages, native distributions found)."""
+    native = load("python")["native"]
+    table = native["packages"]
+    found = [name for name in sorted(facts.dependencies) if name in table]
+    if "psycopg" in found and ({"psycopg-binary", "psycopg-c"} & facts.dependencies):
+        found.remove("psycopg")  # the binary build bundles libpq; psycopg-c has its own entry
+    build: list[str] = []
+    runtime: list[str] = []
+    if any(table[name].get("compiler") for name in found):
+        build.extend(native["compiler"])
+    for name in found:
+        build.extend(p for p in table[name].get("build", []) if p not in build)
+        runtime.extend(p for p in table[name].get("runtime", []) if p not in runtime)
+    return sorted(build), sorted(runtime), found
+
+
+def _collectstatic(facts: PythonFacts, notes: list[str]) -> str | None:
+    django = facts.django
+    if django is None or not django.staticfiles_app:
+        return None
+    if django.static_root is None:
+        notes.append("django.contrib.staticfiles is installed but STATIC_ROOT is not set: collectstatic is skipped")
+        return None
+    return f"python {django.manage} collectstatic --noinput"
+
+
+def _run_lines(mounts: list[str], commands: list[str]) -> list[str]:
+    """Lines of one RUN instruction: its mounts, then the commands chained with &&."""
+    return [*mounts, *(c if i == 0 else f"&& {c}" for i, c in enumerate(commands))]
+
+
+def _runtime_setup(packages: list[str]) -> list[str]:
+    commands = []
+    if packages:
+        commands.extend(["apt-get update", "apt-get install -y --no-install-recommends " + " ".join(packages), "apt-get clean", "rm -rf /var/lib/apt/lists/*"])
+    commands.append(f"groupadd --system --gid {APP_UID} app")
+    commands.append(f"useradd --system --uid {APP_UID} --gid app --no-log-init --create-home --home-dir /home/app --shell /usr/sbin/nologin app")
+    return commands
+
+
+# -- files -------------------------------------------------------------------------
+
+def _copy_groups(files: list[str]) -> list[dict[str, Any]]:
+    """One COPY per destination folder, top-level files first, in a stable order."""
+    groups: dict[str, list[str]] = {}
+    for path in files:
+        folder = posixpath.dirname(path)
+        groups.setdefault(folder, []).append(path)
+    return [{"src": groups[f], "dest": f"./{f}/" if f else "./"} for f in sorted(groups)]
+
+
+def _labels(facts: PythonFacts, name: str) -> list[str]:
+    labels = [("org.opencontainers.image.title", name)]
+    if facts.description:
+        labels.append(("org.opencontainers.image.description", facts.description))
+    if facts.license:
+        labels.append(("org.opencontainers.image.licenses", facts.license))
+    return [f"{key}={json.dumps(value)}" for key, value in labels]
+
+
+def _healthcheck_script() -> str:
+    """Asks the app over HTTP with Python's own urllib: slim images have no curl or wget.
+
+    Any answer below 500 counts as healthy (urllib raises for 4xx, so the
+    HTTPError's code is checked): an API may 404 on "/", and Django answers 400
+    to a Host header outside ALLOWED_HOSTS, yet both are up.
+    """
+    return (
+        "import os,sys,urllib.request as u,urllib.error as e\n"
+        "try:u.urlopen('http://127.0.0.1:%s/'%os.environ.get('PORT','8000'),timeout=4)\n"
+        "except e.HTTPError as x:sys.exit(x.code>=500)\n"
+        "except Exception:sys.exit(1)"
+    )

@@ -1,0 +1,218 @@
+"""How each Python package manager installs production dependencies into /opt/venv.
+
+Shared rules, whatever the tool:
+
+* The app's environment is a virtualenv at ``/opt/venv``, created from the
+  image's own interpreter, so the runtime stage copies one folder and needs no
+  package manager at all.
+* The tool itself goes into a separate virtualenv (``/opt/tools``) in the build
+  stage, pinned to the version in versions.toml: its own dependencies never mix
+  with the app's, and a new release of the tool cannot change the image.
+* Only the manifest and lockfile are copied before the install, so a code edit
+  does not re-run it; the download cache is a BuildKit cache mount, so a
+  changed lockfile re-downloads only what changed and the cache never lands in
+  a layer.
+* The lock is the truth: every tool is asked to install exactly the locked set,
+  without development groups, and to fail rather than re-resolve.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from scaffold.data import versions
+from scaffold.detect.python import PythonFacts
+
+VENV = "/opt/venv"
+TOOLS = "/opt/tools"
+PIP_CACHE = "--mount=type=cache,id=pip,target=/root/.cache/pip"
+
+
+@dataclass
+class InstallPlan:
+    tool: str  # "pip", "uv", "poetry", "pipenv", "pdm"
+    label: str  # "uv 0.13.9" (for the Dockerfile comment)
+    setup: list[str]  # commands run once, before anything is copied (tool + venv)
+    env: list[str]  # ENV pairs of the build stage
+    copy: list[str]  # files copied before the dependency install
+    mounts: list[str]  # cache mounts of the install RUN
+    install: list[str]  # commands of the dependency install RUN (joined with &&)
+    project: list[str] = field(default_factory=list)  # after COPY . .: install the project itself
+    needs_source: bool = False  # the dependency install reads the sources (pip "-e .")
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    lint_ignore: list[str] = field(default_factory=list)  # hadolint rules the install RUN knowingly breaks
+
+
+def install_plan(facts: PythonFacts, tool: str, server_packages: list[str]) -> InstallPlan:
+    """The install steps for ``tool``, plus ``server_packages`` (pinned specs) the project lacks."""
+    builder = {"uv": _uv, "poetry": _poetry, "pipenv": _pipenv, "pdm": _pdm}.get(tool, _pip)
+    return builder(facts, server_packages)
+
+
+def _tool_setup(name: str) -> tuple[list[str], str]:
+    data = versions()["python"]
+    version = data["tools"][name]
+    extra = "".join(f" {_quote(c)}" for c in data.get("tool_constraints", {}).get(name, []))
+    return [f"python -m venv {TOOLS}", f"{TOOLS}/bin/pip install {name}=={version}{extra}"], f"{name} {version}"
+
+
+def _quote(spec: str) -> str:
+    """A requirement as one shell word (double quotes: PEP 508 markers use single quotes)."""
+    return spec if re.fullmatch(r"[\w.=-]+", spec) else '"' + spec.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$") + '"'
+
+
+def _venv_env() -> list[str]:
+    return [f"VIRTUAL_ENV={VENV}", f'PATH="{VENV}/bin:$PATH"', "PIP_DISABLE_PIP_VERSION_CHECK=1"]
+
+
+def _pip_server(server_packages: list[str]) -> list[str]:
+    return [f"pip install {' '.join(server_packages)}"] if server_packages else []
+
+
+def _pip(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
+    """pip: ``pip install -r`` of the production requirements file and its includes.
+
+    When the file carries ``--hash`` on every line, ``--require-hashes`` is said
+    out loud (pip would switch it on by itself) so a later unhashed line fails
+    the build instead of silently weakening it. A requirement that installs a
+    local folder (``-e .``) needs the sources, so then the install runs after
+    ``COPY . .``. With no requirements file and no lock, pyproject.toml's
+    dependencies are resolved at build time (not reproducible, and reported as
+    such): ``pip install .`` when the project is a package, else its declared
+    ``[project] dependencies`` by name, since building a non-package fails.
+    """
+    plan = InstallPlan("pip", "pip", [f"python -m venv {VENV}"], _venv_env(), [], [PIP_CACHE], [])
+    reqs = facts.requirements
+    if reqs is not None:
+        plan.copy = list(reqs.files)
+        flags = "--require-hashes " if reqs.fully_hashed else ""
+        if reqs.local_paths:
+            plan.needs_source = True
+            plan.notes.append(
+                f"{reqs.path} installs local folders ({', '.join(reqs.local_paths)}): the install runs after the sources are copied"
+            )
+        plan.install = [f"pip install {flags}-r {reqs.path}", *_pip_server(server_packages)]
+        if reqs.partly_hashed:
+            plan.warnings.append(
+                f"{reqs.path}: {reqs.hashed} of {reqs.total} requirements carry --hash; pip's hash-checking mode rejects the others, so the install will fail"
+            )
+        return plan
+    plan.warnings.append("no lockfile or requirements file: dependency versions are resolved at build time, so two builds may differ")
+    if facts.installable.value:
+        plan.needs_source = True
+        plan.install = ["pip install .", *_pip_server(server_packages)]
+        return plan
+    # Not a package (no build-system, or nothing to package): building it would fail,
+    # so its declared dependencies are installed by name. Regenerate when they change
+    # (`scaffold init --check` reports the drift).
+    wanted = [*facts.declared_dependencies, *server_packages]
+    plan.install = [f"pip install {' '.join(_quote(w) for w in wanted)}" if wanted else "pip check"]
+    plan.lint_ignore = ["DL3013"]  # the ranges are the project's own, as pyproject.toml states them
+    plan.notes.append("pyproject.toml is not a package: the Dockerfile installs its [project] dependencies by name; run scaffold again when they change")
+    return plan
+
+
+def _uv(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
+    """uv: ``uv sync --frozen --no-dev --no-install-project``, then the project.
+
+    ``--frozen`` installs uv.lock exactly as committed, without re-resolving or
+    rewriting it; ``--no-dev`` leaves out the dev group (``--no-default-groups``
+    when the project declares other default groups). The project itself (when
+    it is a package, not a "virtual" one) is installed only after the sources
+    are copied, non-editable so the venv does not point back into /app, and
+    ``--inexact`` keeps the server installed next to the locked set.
+    UV_PYTHON pins the image's interpreter and UV_PYTHON_DOWNLOADS=never forbids
+    fetching another one; UV_LINK_MODE=copy because the cache is a different
+    filesystem (a mount) than the venv; bytecode is compiled once, at build time.
+    A server the lock lacks is added with ``uv pip install --python
+    /opt/venv/bin/python``: with UV_PYTHON set, a bare ``uv pip install`` would
+    target the system interpreter instead of the venv.
+    """
+    setup, label = _tool_setup("uv")
+    uv = f"{TOOLS}/bin/uv"
+    groups = "--no-default-groups" if facts.uv_default_groups else "--no-dev"
+    env = [
+        f"VIRTUAL_ENV={VENV}",
+        f'PATH="{VENV}/bin:$PATH"',
+        f"UV_PROJECT_ENVIRONMENT={VENV}",
+        "UV_PYTHON=/usr/local/bin/python",
+        "UV_PYTHON_DOWNLOADS=never",
+        "UV_COMPILE_BYTECODE=1",
+        "UV_LINK_MODE=copy",
+    ]
+    install = [f"{uv} sync --frozen {groups} --no-install-project"]
+    if server_packages:
+        install.append(f"{uv} pip install --python {VENV}/bin/python {' '.join(server_packages)}")
+    plan = InstallPlan("uv", label, setup, env, ["pyproject.toml", "uv.lock"], ["--mount=type=cache,id=uv,target=/root/.cache/uv"], install)
+    if facts.installable.value:
+        plan.project = [f"{uv} sync --frozen {groups} --no-editable --inexact"]
+    return plan
+
+
+def _poetry(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
+    """Poetry: ``poetry install --only main --no-root`` into the activated /opt/venv.
+
+    Poetry installs into the virtualenv named by VIRTUAL_ENV instead of making
+    its own; ``--only main`` takes the main group and nothing else, and Poetry 2
+    refuses a poetry.lock that no longer matches pyproject.toml, so the image is
+    always the locked set. Sources declared in pyproject.toml
+    (``[[tool.poetry.source]]``) are honoured as Poetry reads them. The project
+    itself, when Poetry packages it, is built and installed by pip as a regular
+    (non-editable) wheel once the sources are there.
+    """
+    setup, label = _tool_setup("poetry")
+    env = [*_venv_env(), "POETRY_NO_INTERACTION=1", "POETRY_VIRTUALENVS_CREATE=false"]
+    install = [f"{TOOLS}/bin/poetry install --only main --no-root --no-ansi", *_pip_server(server_packages)]
+    plan = InstallPlan(
+        "poetry", label, [*setup, f"python -m venv {VENV}"], env, ["pyproject.toml", "poetry.lock"],
+        ["--mount=type=cache,id=poetry,target=/root/.cache/pypoetry", *([PIP_CACHE] if server_packages or facts.installable.value else [])],
+        install,
+    )
+    if facts.installable.value:
+        plan.project = ["pip install --no-deps ."]
+    return plan
+
+
+def _pipenv(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
+    """Pipenv: ``pipenv verify``, ``pipenv requirements --hash``, then pip.
+
+    ``verify`` fails when Pipfile.lock is stale against the Pipfile (what
+    ``pipenv install --deploy`` checks); ``requirements`` turns the lock's
+    default section into a requirements file with every hash, which pip installs
+    with ``--require-hashes --no-deps``: exactly the locked set, verified, and
+    without Pipenv creating or managing any environment of its own.
+    """
+    setup, label = _tool_setup("pipenv")
+    pipenv = f"{TOOLS}/bin/pipenv"
+    install = [
+        f"{pipenv} verify",
+        f"{pipenv} requirements --hash > /tmp/requirements.txt",
+        "pip install --require-hashes --no-deps -r /tmp/requirements.txt",
+        *_pip_server(server_packages),
+    ]
+    env = [*_venv_env(), "PIPENV_VERBOSITY=-1"]
+    return InstallPlan("pipenv", label, [*setup, f"python -m venv {VENV}"], env, ["Pipfile", "Pipfile.lock"], [PIP_CACHE], install)
+
+
+def _pdm(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
+    """PDM: ``pdm lock --check``, ``pdm export --prod`` with hashes, then pip.
+
+    ``lock --check`` fails when pdm.lock no longer matches pyproject.toml (export
+    alone only warns). Exporting keeps PDM out of the app's environment
+    entirely; pip then installs the default group's locked set with
+    ``--require-hashes --no-deps``. The project itself, when it is a
+    distribution, is installed by pip after the sources are copied.
+    """
+    setup, label = _tool_setup("pdm")
+    install = [
+        f"{TOOLS}/bin/pdm lock --check",
+        f"{TOOLS}/bin/pdm export --prod --format requirements --output /tmp/requirements.txt",
+        "pip install --require-hashes --no-deps -r /tmp/requirements.txt",
+        *_pip_server(server_packages),
+    ]
+    plan = InstallPlan("pdm", label, [*setup, f"python -m venv {VENV}"], [*_venv_env(), "PDM_CHECK_UPDATE=false"], ["pyproject.toml", "pdm.lock"], [PIP_CACHE], install)
+    if facts.installable.value:
+        plan.project = ["pip install --no-deps ."]
+    return plan

@@ -1,0 +1,184 @@
+"""The production start command of a Python web app.
+
+A server (gunicorn for WSGI, uvicorn for ASGI, or another production server the
+project depends on) is pointed at the application object found in the code. A
+Procfile ``web:`` command is used instead when it starts a production server;
+one that runs a development server or an auto-reloader (``flask run``,
+``manage.py runserver``, ``--reload``) is refused and replaced, since those
+serve one request at a time, reload on file changes and are documented as
+unsafe for production. Every command binds 0.0.0.0 and ``$PORT``: the command
+is run through ``sh -c "exec ..."`` so ``docker run -e PORT=...`` takes effect
+and the server still becomes PID 1 and receives SIGTERM itself.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+
+from scaffold.data import load
+from scaffold.detect.python_app import AppObject, module_attribute_line, module_path, parse
+from scaffold.project import Project
+
+_SHELL_OPERATORS = {"&&", "||", ";", "|", "&", ">", ">>", "<"}
+_TARGET = re.compile(r"^([A-Za-z_][\w.]*):([A-Za-z_]\w*(?:\(\))?)$")
+_PORT = re.compile(r"(?:--bind[= ]|-b ?|--port[= ]|-p ?|--listen=|--http-socket[= ])(?:[\w.\[\]]*:)?(\d{2,5})\b")
+
+
+@dataclass
+class StartCommand:
+    argv: list[str]  # words; "$PORT" stays for the shell
+    source: str
+    server: str | None = None
+    app: AppObject | None = None
+    port: int | None = None  # a literal port the command names
+    complex: bool = False  # needs a shell beyond `exec` (&&, pipes)
+    notes: list[str] = field(default_factory=list)
+
+    def shell(self) -> str:
+        return " ".join(_quote(w) for w in self.argv)
+
+    def cmd(self) -> list[str]:
+        """The exec-form CMD: plain argv when nothing needs expanding, else ``sh -c "exec ..."``."""
+        text = self.shell()
+        if self.complex:
+            return ["sh", "-c", text]
+        if any("$" in w for w in self.argv):
+            return ["sh", "-c", f"exec {text}"]
+        return list(self.argv)
+
+
+def server_command(server: str, app: AppObject) -> list[str]:
+    """The argv that runs ``app`` with ``server`` on 0.0.0.0:$PORT."""
+    spec = load("python")["server_commands"][server]
+    if app.factory:
+        function = app.attribute.removesuffix("()")
+        target = spec.get("factory", "{module}:{function}()").format(module=app.module, function=function).split()
+    else:
+        target = [app.target]
+    argv: list[str] = []
+    for word in spec["argv"]:
+        argv.extend(target if word == "{app}" else [word])
+    return argv
+
+
+def dev_server_reason(argv: list[str], project: Project) -> str | None:
+    """Why a command is a development server, or None if it is not one."""
+    words = [w.rsplit("/", 1)[-1] if w.endswith(".py") else w for w in argv]
+    for pattern in load("python")["dev_commands"]:
+        parts = pattern.split()
+        if parts[0].startswith("-"):
+            if any(w == parts[0] or w.startswith(parts[0] + "=") for w in words):
+                return pattern
+            continue
+        if parts[0] in words:
+            rest = words[words.index(parts[0]) + 1 :]
+            if all(p in rest for p in parts[1:]):
+                return pattern
+    # `python app.py` where app.py starts Flask's (or any framework's) built-in server
+    if len(words) >= 2 and re.fullmatch(r"python[\d.]*", words[0]) and argv[1].endswith(".py"):
+        rel = argv[1].removeprefix("./")
+        if project.has_file(rel) and re.search(r"\.run\(", project.read_text(rel)):
+            return f"python {rel} (calls .run(), the framework's development server)"
+    return None
+
+
+def from_command(text: str, source: str, project: Project, import_root: str) -> tuple[StartCommand | None, list[str]]:
+    """A production start command from a Procfile line or --start; (None, warnings) when unusable."""
+    warnings: list[str] = []
+    try:
+        words = shlex.split(text)
+    except ValueError as exc:
+        return None, [f"{source}: cannot read the command ({exc}); ignored"]
+    if not words:
+        return None, warnings
+    segments = _segments(words)
+    for segment in segments:
+        reason = dev_server_reason(segment, project)
+        if reason:
+            return None, [f"{source} runs a development server ({reason}): not used in the image"]
+    complex_ = len(segments) > 1 or any(w in _SHELL_OPERATORS for w in words)
+    main = segments[-1]
+    server = _server_of(main)
+    notes: list[str] = []
+    if server and not complex_:
+        main, added = _ensure_binds(server, main)
+        if added:
+            notes.append(f"{source}: added {' '.join(added)} so {server} listens on the container's interface and $PORT")
+        words = main
+    app = None
+    target = next((w for w in main[1:] if _TARGET.match(w)), None)
+    if server and target:
+        app, problem = _check_target(project, target, import_root)
+        if problem:
+            return None, [f"{source} serves {target}, but {problem}; ignored"]
+    port = _literal_port(" ".join(main))
+    return StartCommand(words, source, server, app, port, complex_, notes), warnings
+
+
+def _segments(words: list[str]) -> list[list[str]]:
+    out: list[list[str]] = [[]]
+    for word in words:
+        if word in _SHELL_OPERATORS:
+            out.append([])
+        else:
+            out[-1].append(word)
+    return [s for s in out if s]
+
+
+def _server_of(argv: list[str]) -> str | None:
+    executables = load("python")["server_executables"]
+    words = list(argv)
+    while words and re.fullmatch(r"[A-Za-z_]\w*=.*", words[0]):
+        words.pop(0)  # FOO=bar gunicorn ...
+    if not words:
+        return None
+    head = words[0].rsplit("/", 1)[-1]
+    if re.fullmatch(r"python[\d.]*", head) and len(words) > 2 and words[1] == "-m":
+        head = words[2]
+    return executables.get(head)
+
+
+def _ensure_binds(server: str, argv: list[str]) -> tuple[list[str], list[str]]:
+    spec = load("python")["server_commands"].get(server, {})
+    added: list[str] = []
+    out = list(argv)
+    for bind in spec.get("binds", []):
+        flags = bind["flags"]
+        if any(w in flags or any(w.startswith(f + "=") for f in flags if f.startswith("--")) for w in argv):
+            continue
+        out.extend(bind["add"])
+        added.extend(bind["add"])
+    return out, added
+
+
+def _check_target(project: Project, target: str, import_root: str) -> tuple[AppObject | None, str | None]:
+    match = _TARGET.match(target)
+    module, attribute = match.group(1), match.group(2)
+    path = module_path(project, module, import_root) or module_path(project, module)
+    if path is None:
+        return None, f"no module {module} exists in the project"
+    tree = parse(project, path)
+    name = attribute.removesuffix("()")
+    line = module_attribute_line(tree, name) if tree is not None else None
+    if line is None:
+        return None, f"{path} defines no {name} at module level"
+    return AppObject(module, attribute, "", "", path, line, "named by the command", attribute.endswith("()")), None
+
+
+def _literal_port(text: str) -> int | None:
+    match = _PORT.search(text)
+    if match:
+        port = int(match.group(1))
+        return port if 1 <= port <= 65535 else None
+    return None
+
+
+def _quote(word: str) -> str:
+    """Shell-quote a word, leaving $PORT expandable."""
+    if re.fullmatch(r"[\w@%+=:,./-]+", word):
+        return word
+    if "$" in word and re.fullmatch(r"[\w@%+=:,./${}-]+", word):
+        return f'"{word}"'
+    return shlex.quote(word)

@@ -1,0 +1,127 @@
+"""Start commands that run TypeScript sources directly (tsx, ts-node, node --import tsx).
+
+In production the compiled JavaScript is better: it starts faster, needs no
+compiler in the image, and the compiler stays a devDependency. When the build
+script emits JavaScript (tsc, tsup or esbuild) the start command is pointed at
+the compiled file. Otherwise the runner is kept, as a production dependency,
+and the plan says so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from scaffold.data import load
+from scaffold.detect.node import NodeFacts
+
+_TS_FILE = re.compile(r"\.(c|m)?tsx?$")
+_HOOK_FLAGS = ("--import", "--loader", "--experimental-loader", "-r", "--require")
+
+
+@dataclass(frozen=True)
+class TsStart:
+    argv: list[str]
+    source_note: str  # appended to the start command's source
+    note: str
+
+
+def typescript_entry(argv: list[str]) -> tuple[str, str] | None:
+    """(runner, .ts entry) when the command runs a TypeScript file through a runner."""
+    if not argv:
+        return None
+    data = load("node_frameworks")["typescript"]
+    tool = argv[0].rsplit("/", 1)[-1]
+    rest = argv[1:]
+    if tool in data["runners"]:
+        runner = tool
+    elif tool == "node":
+        runner = _node_hook(rest, data["node_hooks"])
+        if runner is None:
+            return None
+    else:
+        return None
+    entry = next((a for a in rest if _TS_FILE.search(a) and not a.startswith("-")), None)
+    return (runner, entry.removeprefix("./")) if entry else None
+
+
+def _node_hook(args: list[str], hooks: list[str]) -> str | None:
+    for i, arg in enumerate(args):
+        flag, _, value = arg.partition("=")
+        if flag in _HOOK_FLAGS:
+            value = value or (args[i + 1] if i + 1 < len(args) else "")
+            if value in hooks:
+                return value.split("/", 1)[0]
+    return None
+
+
+def compiled_start(argv: list[str], facts: NodeFacts, has_build: bool) -> TsStart | None:
+    """The start command rewritten to run compiled JavaScript, or one that keeps the runner."""
+    found = typescript_entry(argv)
+    if found is None:
+        return None
+    runner, entry = found
+    build = facts.scripts.get("build", "") if has_build else ""
+    target = _compiled_path(entry, build, facts)
+    if target is not None:
+        js, how = target
+        return TsStart(
+            ["node", js],
+            f"{how}: {entry} compiles to {js}",
+            f"the start script runs {entry} through {runner}; the image runs the compiled {js} instead ({how})",
+        )
+    package = "ts-node" if runner.startswith("ts-node") else runner
+    return TsStart(
+        argv,
+        "",
+        f"the start script runs TypeScript through {runner} and no build step emits JavaScript for {entry}: "
+        f"{package} stays a production dependency (a build script running tsc would let the image run plain node)",
+    )
+
+
+def _compiled_path(entry: str, build: str, facts: NodeFacts) -> tuple[str, str] | None:
+    words = re.split(r"\s+|&&|;", build)
+    names = [w.rsplit("/", 1)[-1] for w in words]
+    if "tsc" in names and not facts.tsconfig_no_emit:
+        out = _flag(build, "--outDir") or (facts.tsconfig_out_dir.value if facts.tsconfig_out_dir else None)
+        if out is None:
+            return None
+        root = _flag(build, "--rootDir") or (facts.tsconfig_root_dir.value if facts.tsconfig_root_dir else facts.ts_common_root)
+        if root is None:
+            return None
+        rel = _relative(entry, root)
+        if rel is None:
+            return None
+        return f"{out.rstrip('/')}/{_js_name(rel)}", f"package.json > scripts > build runs tsc (outDir {out})"
+    if "tsup" in names:
+        out = _flag(build, "--out-dir") or _flag(build, "-d") or load("node_frameworks")["typescript"]["compilers"]["tsup"]
+        esm = "esm" in (_flag(build, "--format") or "") and facts.manifest.get("type") != "module"
+        name = PurePosixPath(entry).stem + (".mjs" if esm else ".js")
+        return f"{out.rstrip('/')}/{name}", "package.json > scripts > build runs tsup"
+    if "esbuild" in names and entry in build:
+        outfile = _flag(build, "--outfile")
+        if outfile:
+            return outfile.removeprefix("./"), "package.json > scripts > build runs esbuild"
+        outdir = _flag(build, "--outdir")
+        if outdir:
+            return f"{outdir.removeprefix('./').rstrip('/')}/{PurePosixPath(entry).stem}.js", "package.json > scripts > build runs esbuild"
+    return None
+
+
+def _flag(script: str, flag: str) -> str | None:
+    match = re.search(rf"(?:^|\s){re.escape(flag)}(?:=|\s+)([^\s&;|]+)", script)
+    return match.group(1).strip("'\"").removeprefix("./") if match else None
+
+
+def _relative(entry: str, root: str) -> str | None:
+    root = root.removeprefix("./").rstrip("/")
+    if root in ("", "."):
+        return entry
+    if entry.startswith(root + "/"):
+        return entry[len(root) + 1 :]
+    return None
+
+
+def _js_name(rel: str) -> str:
+    return re.sub(r"\.(c|m)?tsx?$", lambda m: f".{m.group(1) or ''}js", rel)

@@ -1,0 +1,486 @@
+"""Framework rules, static sites, native addons, Prisma and TypeScript runners.
+
+Table-driven: each row is a small project built in a tmp dir and what the plan
+must say about it. The Docker proofs for the real examples live in test_build.py.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import write_tree
+from scaffold.errors import ScaffoldError
+from scaffold.plan import plan_project
+from scaffold.project import Project
+from scaffold.render import render_plan
+
+
+def _pkg(deps=None, dev=None, scripts=None, **fields) -> str:
+    return json.dumps({
+        "name": "demo",
+        "version": "1.0.0",
+        "scripts": scripts or {},
+        "dependencies": deps or {},
+        "devDependencies": dev or {},
+        **fields,
+    })
+
+
+def _plan(tmp_path, files, **answers):
+    write_tree(tmp_path, files)
+    return plan_project(Project(tmp_path), answers)
+
+
+def _hadolint(text: str, tmp_path: Path) -> str:
+    hadolint = shutil.which("hadolint") or shutil.which("hadolint", path=str(Path(sys.executable).parent))
+    assert hadolint, "hadolint is a test dependency"
+    path = tmp_path / "Dockerfile.lint"
+    path.write_text(text)
+    result = subprocess.run([hadolint, "--no-color", "--failure-threshold", "style", str(path)], capture_output=True, text=True)
+    return result.stdout + result.stderr if result.returncode or result.stdout.strip() else ""
+
+
+NEXT = {"next": "^16.0.0", "react": "^19.0.0", "react-dom": "^19.0.0"}
+NEXT_SCRIPTS = {"dev": "next dev", "build": "next build", "start": "next start"}
+
+
+# -- which rule fires, and why ---------------------------------------------------------
+
+FRAMEWORK_CASES = [
+    pytest.param(
+        {"package.json": _pkg(NEXT, scripts=NEXT_SCRIPTS), "next.config.mjs": "export default { output: 'standalone' };\n", "public/robots.txt": ""},
+        "next (standalone)", ["node", "server.js"],
+        "package.json > dependencies > next + next.config.mjs > output: 'standalone'",
+        id="next-standalone",
+    ),
+    pytest.param(
+        {"package.json": _pkg(NEXT, scripts=NEXT_SCRIPTS), "next.config.ts": "const c = {\n  // output: 'standalone',\n};\nexport default c;\n"},
+        "next (next start)", ["node_modules/.bin/next", "start"],
+        "package.json > dependencies > next + next.config.ts sets no literal output",
+        id="next-start-commented-output",
+    ),
+    pytest.param(
+        {"package.json": _pkg(NEXT, scripts=NEXT_SCRIPTS), "next.config.js": "module.exports = { output: process.env.OUT };\n"},
+        "next (next start)", ["node_modules/.bin/next", "start"], None, id="next-computed-output",
+    ),
+    pytest.param(
+        {"package.json": _pkg(NEXT, scripts=NEXT_SCRIPTS), "next.config.mjs": 'export default { output: "export", images: { unoptimized: true } };\n'},
+        "next (static export)", ["nginx", "-g", "daemon off;"], None, id="next-export",
+    ),
+    pytest.param(
+        {"package.json": _pkg(NEXT, scripts={"build": "next build", "start": "node server.js"}), "server.js": "require('next');\n"},
+        "next (custom server)", ["node", "server.js"], None, id="next-custom-server",
+    ),
+    pytest.param(
+        {"package.json": _pkg({"nuxt": "^4.0.0", "vue": "^3.5.0"}, scripts={"build": "nuxt build", "dev": "nuxt dev"}), "nuxt.config.ts": "export default defineNuxtConfig({})\n"},
+        "nuxt (server)", ["node", ".output/server/index.mjs"], None, id="nuxt",
+    ),
+    pytest.param(
+        {"package.json": _pkg({"nuxt": "^3.12.0"}, scripts={"build": "nuxt generate"}), "nuxt.config.ts": "export default defineNuxtConfig({ ssr: false })\n"},
+        "nuxt (generated)", ["nginx", "-g", "daemon off;"], None, id="nuxt-generate",
+    ),
+    pytest.param(
+        {
+            "package.json": _pkg(dev={"@sveltejs/kit": "^2.0.0", "@sveltejs/adapter-node": "^5.0.0", "vite": "^7.0.0"}, scripts={"build": "vite build", "dev": "vite dev"}),
+            "svelte.config.js": "import adapter from '@sveltejs/adapter-node';\nexport default { kit: { adapter: adapter({ out: 'server-build' }) } };\n",
+        },
+        "sveltekit (adapter-node)", ["node", "server-build"],
+        "package.json > devDependencies > @sveltejs/kit + svelte.config.js imports @sveltejs/adapter-node", id="sveltekit-node",
+    ),
+    pytest.param(
+        {
+            "package.json": _pkg(dev={"@sveltejs/kit": "^2.0.0", "@sveltejs/adapter-static": "^3.0.0"}, scripts={"build": "vite build"}),
+            "svelte.config.js": "import adapter from '@sveltejs/adapter-static';\nexport default { kit: { adapter: adapter({ fallback: '200.html' }) } };\n",
+        },
+        "sveltekit (static)", ["nginx", "-g", "daemon off;"], None, id="sveltekit-static",
+    ),
+    pytest.param(
+        {"package.json": _pkg({"astro": "^5.0.0"}, scripts={"build": "astro build", "dev": "astro dev"}), "astro.config.mjs": "export default {};\n"},
+        "astro (static)", ["nginx", "-g", "daemon off;"], "package.json > dependencies > astro + astro.config.mjs has no server adapter", id="astro-static",
+    ),
+    pytest.param(
+        {
+            "package.json": _pkg({"astro": "^5.0.0", "@astrojs/node": "^9.0.0"}, scripts={"build": "astro build"}),
+            "astro.config.mjs": "import node from '@astrojs/node';\nexport default { output: 'server', adapter: node({ mode: 'standalone' }) };\n",
+        },
+        "astro (node standalone)", ["node", "dist/server/entry.mjs"], None, id="astro-ssr",
+    ),
+    pytest.param(
+        {
+            "package.json": _pkg({"react-router": "^7.0.0", "@react-router/node": "^7.0.0", "@react-router/serve": "^7.0.0"}, {"@react-router/dev": "^7.0.0"},
+                                 scripts={"build": "react-router build", "dev": "react-router dev", "start": "react-router-serve ./build/server/index.js"}),
+            "react-router.config.ts": "export default { ssr: true };\n",
+        },
+        "react-router (react-router-serve)", ["node_modules/.bin/react-router-serve", "./build/server/index.js"], None, id="react-router",
+    ),
+    pytest.param(
+        {
+            "package.json": _pkg({"react-router": "^7.0.0"}, {"@react-router/dev": "^7.0.0"}, scripts={"build": "react-router build"}),
+            "react-router.config.ts": "export default { ssr: false } satisfies Config;\n",
+        },
+        "react-router (SPA mode)", ["nginx", "-g", "daemon off;"], None, id="react-router-spa",
+    ),
+    pytest.param(
+        {"package.json": _pkg({"@remix-run/node": "^2.0.0", "@remix-run/serve": "^2.0.0"}, {"@remix-run/dev": "^2.0.0"}, scripts={"build": "remix build", "start": "remix-serve build/index.js"}), "remix.config.js": "module.exports = {};\n", "public/favicon.ico": ""},
+        "remix (remix-serve)", ["node_modules/.bin/remix-serve", "./build/index.js"], None, id="remix-classic",
+    ),
+    pytest.param(
+        {
+            "package.json": _pkg({"@nestjs/core": "^11.0.0", "@nestjs/common": "^11.0.0"}, {"@nestjs/cli": "^11.0.0"}, scripts={"build": "nest build", "start": "nest start", "start:prod": "node dist/main"}),
+            "nest-cli.json": '{"sourceRoot": "src"}', "tsconfig.json": '{"compilerOptions": {"outDir": "./dist"}}', "src/main.ts": "app.listen(process.env.PORT ?? 3000);\n",
+        },
+        "nestjs", ["node", "dist/main.js"], None, id="nestjs-start-prod",
+    ),
+    pytest.param(
+        {
+            "package.json": _pkg({"@nestjs/core": "^11.0.0"}, {"@nestjs/cli": "^11.0.0"}, scripts={"build": "nest build", "start": "nest start --watch"}),
+            "nest-cli.json": '{"sourceRoot": "src", "entryFile": "server"}',
+            "tsconfig.json": '{"compilerOptions": {"outDir": "./build", "rootDir": "."}}',
+            "tsconfig.build.json": '{"extends": "./tsconfig.json", "compilerOptions": {"rootDir": "./src"}}',
+            "src/server.ts": "app.listen(3000);\n",
+        },
+        "nestjs", ["node", "build/server.js"], None, id="nestjs-derived",
+    ),
+    pytest.param(
+        {
+            "package.json": _pkg({"@angular/core": "^20.0.0"}, {"@angular/build": "^20.0.0", "@angular/cli": "^20.0.0"}, scripts={"build": "ng build", "start": "ng serve"}),
+            "angular.json": json.dumps({"projects": {"shop": {"projectType": "application", "architect": {"build": {"builder": "@angular/build:application", "options": {"outputPath": "dist/shop"}}}}}}),
+        },
+        "angular (single-page app)", ["nginx", "-g", "daemon off;"], None, id="angular",
+    ),
+    pytest.param(
+        {"package.json": _pkg({"react": "^18.0.0", "react-scripts": "5.0.1"}, scripts={"start": "react-scripts start", "build": "react-scripts build"})},
+        "cra (single-page app)", ["nginx", "-g", "daemon off;"], None, id="cra",
+    ),
+    pytest.param(
+        {"package.json": _pkg({"vue": "^3.0.0"}, {"@vue/cli-service": "^5.0.0"}, scripts={"build": "vue-cli-service build"}), "vue.config.js": "module.exports = { outputDir: 'public-dist' };\n"},
+        "vue-cli (single-page app)", ["nginx", "-g", "daemon off;"], None, id="vue-cli",
+    ),
+    pytest.param(
+        {"package.json": _pkg({"react": "^19.0.0"}, {"vite": "^7.0.0"}, scripts={"dev": "vite", "build": "vite build", "preview": "vite preview"}), "index.html": "<div id=root></div>"},
+        "vite (single-page app)", ["nginx", "-g", "daemon off;"], None, id="vite-spa",
+    ),
+    pytest.param(
+        {"package.json": _pkg({"express": "^5.0.0"}, {"vite": "^7.0.0"}, scripts={"build": "vite build", "start": "node server.js"}), "index.html": "", "server.js": "app.listen(process.env.PORT || 5173)\n"},
+        "vite (custom server)", ["node", "server.js"], None, id="vite-with-express",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "framework", "start", "source"), FRAMEWORK_CASES)
+def test_framework_rule(tmp_path, files, framework, start, source):
+    plan = _plan(tmp_path, files)
+    assert plan.value("framework") == framework
+    assert plan.value("start_command") == start
+    if source:
+        assert plan.decisions["framework"].source == source
+
+
+@pytest.mark.parametrize(("files", "framework", "start", "source"), FRAMEWORK_CASES)
+def test_framework_dockerfile_is_hadolint_clean(tmp_path, files, framework, start, source):
+    plan = _plan(tmp_path / "p", files)
+    text = render_plan(plan)["Dockerfile"]
+    assert _hadolint(text, tmp_path) == ""
+    assert render_plan(_plan(tmp_path / "p", {}))["Dockerfile"] == text  # deterministic
+
+
+def test_plain_node_app_has_no_framework(tmp_path):
+    plan = _plan(tmp_path, {"package.json": _pkg({"express": "^5.0.0"}, scripts={"start": "node server.js"}), "server.js": "app.listen(3000)\n"})
+    assert "framework" not in plan.decisions
+
+
+# -- what the runtime stage is made of -----------------------------------------------
+
+def _runtime_block(text: str) -> str:
+    return text[text.index(" AS runtime"):]
+
+
+def test_next_standalone_copies_only_the_traced_server(tmp_path):
+    plan = _plan(tmp_path, FRAMEWORK_CASES[0].values[0])
+    text = render_plan(plan)["Dockerfile"]
+    runtime = _runtime_block(text)
+    assert "COPY --from=build /app/.next/standalone ./\n" in runtime
+    assert "COPY --from=build /app/.next/static ./.next/static\n" in runtime
+    assert "COPY --from=build /app/public ./public\n" in runtime
+    assert "node_modules" not in runtime
+    assert " AS deps" not in text  # self-contained: no production install at all
+    assert "HOSTNAME=0.0.0.0" in runtime
+    assert "--mount=type=cache,id=demo-next-cache,target=/app/.next/cache" in text
+    assert any("next start" in n and "server.js" in n for n in plan.notes)
+
+
+def test_next_start_keeps_production_dependencies_and_config(tmp_path):
+    files = {"package.json": _pkg(NEXT, scripts=NEXT_SCRIPTS), "next.config.mjs": "export default {};\n"}
+    runtime = _runtime_block(render_plan(_plan(tmp_path, files))["Dockerfile"])
+    assert "COPY --from=deps /app/node_modules ./node_modules" in runtime
+    assert "COPY --from=build /app/.next ./.next" in runtime
+    assert "COPY --from=build /app/next.config.mjs ./next.config.mjs" in runtime
+
+
+def test_nuxt_output_is_self_contained(tmp_path):
+    text = render_plan(_plan(tmp_path, FRAMEWORK_CASES[5].values[0]))["Dockerfile"]
+    assert " AS deps" not in text
+    assert "COPY --from=build /app/.output ./.output" in _runtime_block(text)
+
+
+@pytest.mark.parametrize(
+    ("case", "root", "try_files"),
+    [
+        ("next-export", "/app/out", "try_files $uri $uri.html $uri/ =404;"),
+        ("nuxt-generate", "/app/.output/public", "try_files $uri $uri/ /200.html;"),
+        ("sveltekit-static", "/app/build", "try_files $uri $uri/ /200.html;"),
+        ("astro-static", "/app/dist", "try_files $uri $uri.html $uri/ =404;"),
+        ("react-router-spa", "/app/build/client", "try_files $uri $uri/ /index.html;"),
+        ("angular", "/app/dist/shop/browser", "try_files $uri $uri/ /index.html;"),
+        ("cra", "/app/build", "try_files $uri $uri/ /index.html;"),
+        ("vue-cli", "/app/public-dist", "try_files $uri $uri/ /index.html;"),
+        ("vite-spa", "/app/dist", "try_files $uri $uri/ /index.html;"),
+    ],
+)
+def test_static_sites_are_served_by_unprivileged_nginx(tmp_path, case, root, try_files):
+    files = next(p.values[0] for p in FRAMEWORK_CASES if p.id == case)
+    plan = _plan(tmp_path, files)
+    text = render_plan(plan)["Dockerfile"]
+    runtime = _runtime_block(text)
+    assert runtime.startswith(" AS runtime") and "FROM nginxinc/nginx-unprivileged:" in text
+    assert f"COPY --from=build {root} /usr/share/nginx/html" in runtime
+    assert try_files in runtime
+    assert "COPY <<'EOF' /etc/nginx/conf.d/default.conf" in runtime
+    assert "USER 101:101" in runtime and "EXPOSE 8080" in runtime and "listen 8080;" in runtime
+    assert "curl" not in text and "wget" not in text
+    assert "/dev/tcp/127.0.0.1/8080" in runtime  # the health check is a real HTTP request
+    assert "node_modules" not in runtime and " AS deps" not in text
+    assert plan.port == 8080
+
+
+def test_static_site_port_override(tmp_path):
+    plan = _plan(tmp_path, next(p.values[0] for p in FRAMEWORK_CASES if p.id == "vite-spa"), port=9000)
+    text = render_plan(plan)["Dockerfile"]
+    assert "listen 9000;" in text and "EXPOSE 9000" in text and "/dev/tcp/127.0.0.1/9000" in text
+
+
+def test_start_override_turns_the_framework_rule_off(tmp_path):
+    plan = _plan(tmp_path, FRAMEWORK_CASES[0].values[0], start="node custom.js")
+    assert plan.value("start_command") == ["node", "custom.js"]
+    assert plan.value("framework").endswith("not applied")
+
+
+def test_framework_build_used_when_there_is_no_build_script(tmp_path):
+    plan = _plan(tmp_path, {"package.json": _pkg({"astro": "^5.0.0"}), "astro.config.mjs": "export default {}\n"})
+    assert plan.value("build_command") == "node_modules/.bin/astro build"
+
+
+# -- dev servers are never the production command --------------------------------------
+
+@pytest.mark.parametrize(
+    ("files", "refused"),
+    [
+        ({"package.json": _pkg(NEXT, scripts={"build": "next build", "start": "next dev"})}, "next dev"),
+        ({"package.json": _pkg({"nuxt": "^4.0.0"}, scripts={"build": "nuxt build", "start": "nuxt dev"})}, "nuxt dev"),
+        ({"package.json": _pkg(dev={"vite": "^7.0.0"}, scripts={"build": "vite build", "start": "vite"}), "index.html": ""}, "vite"),
+        ({"package.json": _pkg({"astro": "^5.0.0"}, scripts={"build": "astro build", "start": "astro dev"})}, "astro dev"),
+        ({"package.json": _pkg({"@angular/core": "^20.0.0"}, scripts={"build": "ng build", "start": "ng serve"}), "angular.json": '{"projects": {"a": {}}}'}, "ng serve"),
+        ({"package.json": _pkg({"react-scripts": "5.0.1"}, scripts={"build": "react-scripts build", "start": "react-scripts start"})}, "react-scripts start"),
+        ({"package.json": _pkg({"@nestjs/core": "^11.0.0"}, scripts={"build": "nest build", "start": "nest start"}), "tsconfig.json": '{"compilerOptions": {"outDir": "dist"}}', "src/main.ts": ""}, "nest start"),
+        ({"package.json": _pkg({"express": "^5.0.0"}, {"nodemon": "^3.0.0"}, scripts={"start": "nodemon server.js"}), "server.js": "app.listen(3000)\n"}, "nodemon"),
+        ({"package.json": _pkg({"express": "^5.0.0"}, {"tsx": "^4.0.0"}, scripts={"start": "tsx watch src/index.ts"}), "index.js": "app.listen(3000)\n"}, "tsx watch"),
+    ],
+)
+def test_dev_servers_are_refused(tmp_path, files, refused):
+    plan = _plan(tmp_path, files)
+    start = " ".join(plan.value("start_command"))
+    assert refused not in start
+    assert any(f"({refused})" in note and "dev server" in note for note in plan.notes), plan.notes
+
+
+# -- errors that name the file and the fix -----------------------------------------------
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({"package.json": _pkg(dev={"@sveltejs/kit": "^2.0.0", "@sveltejs/adapter-auto": "^3.0.0"}, scripts={"build": "vite build"}),
+          "svelte.config.js": "import adapter from '@sveltejs/adapter-auto';\nexport default { kit: { adapter: adapter() } };\n"},
+         "svelte.config.js: @sveltejs/adapter-auto builds for a specific host"),
+        ({"package.json": _pkg({"astro": "^5.0.0", "@astrojs/vercel": "^8.0.0"}), "astro.config.mjs": "import vercel from '@astrojs/vercel';\nexport default { adapter: vercel() };\n"},
+         "astro.config.mjs: the @astrojs/vercel adapter"),
+        ({"package.json": _pkg({"astro": "^5.0.0", "@astrojs/node": "^9.0.0"}), "astro.config.mjs": "import node from '@astrojs/node';\nexport default { adapter: node({ mode: 'middleware' }) };\n"},
+         "middleware mode"),
+        ({"package.json": _pkg({"react-router": "^7.0.0"}, {"@react-router/dev": "^7.0.0"}, scripts={"build": "react-router build"})},
+         "package.json: @react-router/serve is not a dependency"),
+        ({"package.json": _pkg({"nuxt": "^2.17.0"}, scripts={"build": "nuxt build"})}, "Nuxt 2 is end-of-life"),
+    ],
+)
+def test_framework_setups_that_cannot_run_in_a_container(tmp_path, files, message):
+    with pytest.raises(ScaffoldError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        _plan(tmp_path, files)
+
+
+# -- TypeScript run directly -------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("files", "start", "note_part"),
+    [
+        ({"package.json": _pkg(dev={"tsx": "^4.0.0", "typescript": "^5.0.0"}, scripts={"build": "tsc", "start": "tsx src/index.ts"}),
+          "tsconfig.json": '{"compilerOptions": {"outDir": "dist"}, "include": ["src"]}', "src/index.ts": "", "src/lib/a.ts": ""},
+         ["node", "dist/index.js"], "compiled dist/index.js"),
+        ({"package.json": _pkg(dev={"typescript": "^5.0.0"}, deps={"ts-node": "^10.0.0"}, scripts={"build": "tsc -p .", "start": "ts-node src/server.ts"}),
+          "tsconfig.json": '{"compilerOptions": {"outDir": "./out", "rootDir": "./src"}}', "src/server.ts": ""},
+         ["node", "out/server.js"], "compiled out/server.js"),
+        ({"package.json": _pkg(dev={"tsx": "^4.0.0", "typescript": "^5.0.0"}, scripts={"build": "tsc", "start": "node --import tsx src/index.ts"}),
+          "tsconfig.json": '{"compilerOptions": {"outDir": "dist", "rootDir": "src"}}', "src/index.ts": ""},
+         ["node", "dist/index.js"], "compiled dist/index.js"),
+        ({"package.json": _pkg(dev={"tsup": "^8.0.0"}, scripts={"build": "tsup src/main.ts", "start": "tsx src/main.ts"}), "src/main.ts": ""},
+         ["node", "dist/main.js"], "tsup"),
+        ({"package.json": _pkg({"tsx": "^4.0.0"}, scripts={"start": "tsx src/index.ts"}), "src/index.ts": ""},
+         ["node_modules/.bin/tsx", "src/index.ts"], "tsx stays a production dependency"),
+        ({"package.json": _pkg({"tsx": "^4.0.0"}, dev={"typescript": "^5.0.0"}, scripts={"build": "tsc", "start": "tsx src/index.ts"}),
+          "tsconfig.json": '{"compilerOptions": {"noEmit": true}}', "src/index.ts": ""},
+         ["node_modules/.bin/tsx", "src/index.ts"], "no build step emits JavaScript"),
+    ],
+)
+def test_typescript_runners_are_compiled_where_possible(tmp_path, files, start, note_part):
+    plan = _plan(tmp_path, files)
+    assert plan.value("start_command") == start
+    assert any(note_part in n for n in plan.notes), plan.notes
+
+
+def test_typescript_runner_from_dev_dependencies_is_warned_about(tmp_path):
+    plan = _plan(tmp_path, {"package.json": _pkg(dev={"tsx": "^4.0.0"}, scripts={"start": "tsx src/index.ts"}), "src/index.ts": ""})
+    assert any("tsx" in w and "devDependency" in w for w in plan.warnings)
+
+
+# -- native addons -------------------------------------------------------------------------
+
+def _npm_lock(packages: dict) -> str:
+    return json.dumps({"name": "demo", "lockfileVersion": 3, "packages": {"": {"name": "demo", "dependencies": {"express": "^5.0.0"}}, **packages}})
+
+
+@pytest.mark.parametrize(
+    ("lock_packages", "toolchain", "why"),
+    [
+        ({"node_modules/express": {"version": "5.0.0"}, "node_modules/better-sqlite3": {"version": "12.0.0", "hasInstallScript": True}}, True, "better-sqlite3"),
+        ({"node_modules/express": {"version": "5.0.0"}, "node_modules/some-addon": {"version": "1.0.0", "hasInstallScript": True}}, True, "some-addon (package-lock.json (has an install script))"),
+        ({"node_modules/express": {"version": "5.0.0"}, "node_modules/esbuild": {"version": "0.25.0", "hasInstallScript": True}}, False, None),
+        ({"node_modules/express": {"version": "5.0.0"}, "node_modules/a/node_modules/bcrypt": {"version": "6.0.0"}}, True, "bcrypt"),
+        ({"node_modules/express": {"version": "5.0.0"}}, False, None),
+    ],
+)
+def test_native_addons_get_a_compiler_in_the_install_stages_only(tmp_path, lock_packages, toolchain, why):
+    files = {"package.json": _pkg({"express": "^5.0.0"}, scripts={"start": "node server.js"}), "package-lock.json": _npm_lock(lock_packages), "server.js": "app.listen(3000)\n"}
+    plan = _plan(tmp_path, files)
+    text = render_plan(plan)["Dockerfile"]
+    assert ("native_toolchain" in plan.decisions) is toolchain
+    if toolchain:
+        assert why in plan.decisions["native_toolchain"].source
+        assert "FROM base AS build-base" in text and "FROM build-base AS deps" in text
+        assert "python3 make g++" in text.split(" AS build-base", 1)[1].split("FROM", 1)[0]
+        assert "npm_config_nodedir=/usr/local" in text
+        assert "g++" not in _runtime_block(text)
+        assert "# hadolint ignore=DL3008" in text
+        assert _hadolint(text, tmp_path) == ""
+    else:
+        assert "build-base" not in text
+
+
+def test_canvas_brings_its_shared_libraries_to_the_runtime(tmp_path):
+    files = {"package.json": _pkg({"canvas": "^3.0.0"}, scripts={"start": "node index.js"}), "index.js": "app.listen(3000)\n"}
+    plan = _plan(tmp_path, files)
+    runtime = _runtime_block(render_plan(plan)["Dockerfile"])
+    assert "libcairo2" in runtime and "-dev" not in runtime
+
+
+def test_pnpm_10_blocks_native_builds_unless_allowed(tmp_path):
+    lock = "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      bcrypt:\n        specifier: ^6.0.0\n        version: 6.0.0\npackages:\n  bcrypt@6.0.0:\n    resolution: {integrity: sha512-x}\n"
+    files = {"package.json": _pkg({"bcrypt": "^6.0.0"}, scripts={"start": "node index.js"}), "pnpm-lock.yaml": lock, "index.js": ""}
+    plan = _plan(tmp_path, files)
+    assert any("onlyBuiltDependencies" in w and "bcrypt" in w for w in plan.warnings)
+    allowed = json.loads(files["package.json"])
+    allowed["pnpm"] = {"onlyBuiltDependencies": ["bcrypt"]}
+    plan = _plan(tmp_path, {**files, "package.json": json.dumps(allowed)})
+    assert not any("onlyBuiltDependencies" in w for w in plan.warnings)
+
+
+# -- Prisma ------------------------------------------------------------------------------------
+
+SCHEMA = 'generator client {\n  provider = "prisma-client-js"\n}\ndatasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n'
+
+
+@pytest.mark.parametrize(
+    ("client", "schema", "openssl"),
+    [
+        ("^6.19.0", SCHEMA, True),
+        ("^6.19.0", SCHEMA.replace('"prisma-client-js"', '"prisma-client-js"\n  engineType = "client"'), False),
+        ("^7.0.0", SCHEMA, False),
+    ],
+)
+def test_prisma_generates_in_the_build_and_gets_openssl_when_its_engine_needs_it(tmp_path, client, schema, openssl):
+    files = {
+        "package.json": _pkg({"@prisma/client": client, "express": "^5.0.0"}, {"prisma": client}, scripts={"build": "tsc", "start": "node dist/index.js", "postinstall": "prisma generate"}),
+        "tsconfig.json": '{"compilerOptions": {"outDir": "dist"}}',
+        "src/index.ts": "app.listen(process.env.PORT || 3000)\n",
+        "prisma/schema.prisma": schema,
+    }
+    plan = _plan(tmp_path, files)
+    text = render_plan(plan)["Dockerfile"]
+    build = text.split(" AS build\n", 1)[1].split("\nFROM ", 1)[0]
+    assert build.index("COPY prisma ./prisma/") < build.index("npm install") if "npm install" in build else True
+    assert "COPY prisma ./prisma/" in text.split(" AS deps", 1)[1]
+    assert "node_modules/.bin/prisma generate \\\n    && npm run build" in build
+    assert "--ignore-scripts" in text.split(" AS deps", 1)[1].split("FROM", 1)[0]  # postinstall needs the dev-only CLI
+    runtime = _runtime_block(text)
+    assert "COPY --from=build /app/node_modules/.prisma ./node_modules/.prisma" in runtime
+    assert ("openssl" in runtime) is openssl
+    assert _hadolint(text, tmp_path) == ""
+
+
+def test_prisma_custom_output_outside_the_build_folder_is_copied(tmp_path):
+    schema = SCHEMA.replace('"prisma-client-js"', '"prisma-client-js"\n  output = "../generated/client"')
+    files = {
+        "package.json": _pkg({"@prisma/client": "^6.0.0"}, {"prisma": "^6.0.0"}, scripts={"build": "tsc", "start": "node dist/index.js"}),
+        "tsconfig.json": '{"compilerOptions": {"outDir": "dist"}}', "src/index.ts": "", "prisma/schema.prisma": schema,
+    }
+    runtime = _runtime_block(render_plan(_plan(tmp_path, files))["Dockerfile"])
+    assert "COPY --from=build /app/generated/client ./generated/client" in runtime
+    assert ".prisma" not in runtime
+
+
+def test_npm_dev_optional_peers_are_removed_from_the_production_install(tmp_path):
+    lock = {
+        "name": "demo", "lockfileVersion": 3,
+        "packages": {
+            "": {"name": "demo", "dependencies": {"@prisma/client": "^6.0.0"}, "devDependencies": {"prisma": "^6.0.0"}},
+            "node_modules/@prisma/client": {"version": "6.0.0", "peerDependencies": {"prisma": "*"}, "peerDependenciesMeta": {"prisma": {"optional": True}}},
+            "node_modules/prisma": {"version": "6.0.0", "devOptional": True, "bin": {"prisma": "build/index.js"}, "dependencies": {"@prisma/engines": "6.0.0", "shared": "1"}},
+            "node_modules/@prisma/engines": {"version": "6.0.0", "devOptional": True},
+            "node_modules/shared": {"version": "1.0.0"},
+        },
+    }
+    files = {"package.json": _pkg({"@prisma/client": "^6.0.0"}, {"prisma": "^6.0.0"}, scripts={"start": "node index.js"}), "package-lock.json": json.dumps(lock), "index.js": ""}
+    text = render_plan(_plan(tmp_path, files))["Dockerfile"]
+    assert "rm -rf node_modules/.bin/prisma node_modules/@prisma/engines node_modules/prisma" in text
+    assert "node_modules/shared" not in text
+
+
+# -- Node lines that native addons build on -------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("locked", "pins", "major", "warned"),
+    [
+        ({"version": "11.10.0"}, {}, 24, False),  # node_limits: better-sqlite3 < 12 builds on Node <= 24
+        ({"version": "12.11.1", "engines": {"node": "20.x || 22.x || 24.x || 26.x"}}, {}, 26, False),
+        ({"version": "12.0.0", "engines": {"node": "20.x || 22.x || 24.x"}}, {}, 24, False),  # the addon's own engines range
+        ({"version": "11.10.0"}, {".nvmrc": "26\n"}, 26, True),  # a pin wins, with a warning
+    ],
+)
+def test_native_addons_limit_the_default_node_line(tmp_path, locked, pins, major, warned):
+    lock = _npm_lock({"node_modules/express": {"version": "5.0.0"}, "node_modules/better-sqlite3": {**locked, "hasInstallScript": True}})
+    files = {"package.json": _pkg({"express": "^5.0.0"}, scripts={"start": "node index.js"}), "package-lock.json": lock, "index.js": "", **pins}
+    plan = _plan(tmp_path, files)
+    assert plan.value("node_version") == major
+    assert any("better-sqlite3" in w and "may fail" in w for w in plan.warnings) is warned

@@ -1,0 +1,293 @@
+"""Python detection and planning, table-driven over tests/fixtures/python-* and examples/python-*.
+
+Each row names a folder and what scaffold must conclude about it: the package
+manager, the Python line and where it came from, the application object and
+where it was found, the start command. Bad input must end in one ScaffoldError
+line that names the file (exit code 2), never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scaffold.data import versions
+from scaffold.detect import detect
+from scaffold.detect.python import detect as detect_python
+from scaffold.detect.python import poetry_constraint_to_pep440
+from scaffold.detect.python_requirements import read_requirements
+from scaffold.errors import EXIT_BAD_INPUT, InconsistentProjectError, MalformedFileError, MissingEntryError, ScaffoldError
+from scaffold.plan import plan_project
+from scaffold.plan.python_start import dev_server_reason
+from scaffold.plan.python_version import line_from_pin, resolve_python_line
+from scaffold.project import Project
+from scaffold.render import render_plan
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+EXAMPLES = ROOT / "examples"
+
+
+def _project(name: str) -> Project:
+    base = EXAMPLES if (EXAMPLES / name).is_dir() else FIXTURES
+    return Project(base / name)
+
+
+# folder, package manager, python line, line source, app target, app source, start command
+PLANS = [
+    ("python-flask-requirements", "pip", "3.13", ".python-version", "app:app", "app.py:3 (Flask())",
+     'gunicorn app:app --bind "0.0.0.0:$PORT"'),
+    ("python-django-requirements", "pip", "3.11", "runtime.txt", "mysite.wsgi:application",
+     "mysite/wsgi.py:16 (WSGI_APPLICATION in mysite/settings.py)", 'gunicorn --bind "0.0.0.0:$PORT" mysite.wsgi:application'),
+    ("python-fastapi-uv", "uv", "3.13", ".python-version", "app.server:api", "app/server.py:4 (FastAPI())",
+     'uvicorn app.server:api --host 0.0.0.0 --port "$PORT"'),
+    ("python-fastapi-poetry", "poetry", "3.11", "pyproject.toml > project > requires-python (>=3.11,<3.12)", "main:app",
+     "main.py:4 (FastAPI())", 'uvicorn main:app --host 0.0.0.0 --port "$PORT"'),
+    ("python-flask-pipenv", "pipenv", "3.11", "Pipfile > requires > python_version", "wsgi:application",
+     "wsgi.py:3 (create_app() from hello)", 'gunicorn --bind "0.0.0.0:$PORT" wsgi:application'),
+    ("python-starlette-pdm", "pdm", None, "pyproject.toml > project > requires-python (>=3.12)", "service:asgi_app",
+     "service.py:11 (Starlette())", 'uvicorn service:asgi_app --host 0.0.0.0 --port "$PORT"'),
+    ("python-req-includes", "pip", "3.13", "versions.toml > python.default", "shop.site:web", "src/shop/site.py:3 (flask.Flask())",
+     'gunicorn --bind "0.0.0.0:$PORT" shop.site:web'),
+    ("python-factory-only", "pip", "3.13", "versions.toml > python.default", "hello:create_app()", "hello/__init__.py:4 (factory create_app())",
+     "gunicorn --bind \"0.0.0.0:$PORT\" 'hello:create_app()'"),
+    ("python-procfile-dev", "pip", "3.13", "versions.toml > python.default", "server:server", "server.py:3 (Flask())",
+     'gunicorn --bind "0.0.0.0:$PORT" server:server'),
+    ("python-pyproject-plain", "pip", None, "pyproject.toml > project > requires-python (>=3.12)", "app:app", "app.py:3 (flask.Flask())",
+     'gunicorn --bind "0.0.0.0:$PORT" app:app'),
+    ("python-uv-package", "uv", None, "pyproject.toml > project > requires-python (>=3.11)", "greeter:create_app()",
+     "src/greeter/__init__.py:12 (factory create_app())", 'uvicorn --factory greeter:create_app --host 0.0.0.0 --port "$PORT"'),
+    ("python-poetry-package", "poetry", None, "pyproject.toml > project > requires-python (>=3.12,<4.0)", "shopfront:site",
+     "shopfront/__init__.py:3 (Flask())", 'gunicorn --bind "0.0.0.0:$PORT" shopfront:site'),
+    ("python-procfile-missing", "pip", "3.13", "versions.toml > python.default", "main:application", "main.py:3 (FastAPI())",
+     'uvicorn main:application --host 0.0.0.0 --port "$PORT"'),
+]
+
+
+def _newest_supported() -> str:
+    return sorted(versions()["python"]["supported"], key=lambda v: tuple(map(int, v.split("."))))[-1]
+
+
+@pytest.mark.parametrize(("folder", "tool", "line", "line_source", "app", "app_source", "start"), PLANS, ids=[p[0] for p in PLANS])
+def test_plan(folder: str, tool: str, line: str | None, line_source: str, app: str, app_source: str, start: str) -> None:
+    plan = plan_project(_project(folder))
+    assert plan.ecosystem == "python"
+    assert plan.value("package_manager") == tool
+    assert plan.value("python_version") == (line or _newest_supported())
+    assert plan.decisions["python_version"].source == line_source
+    assert plan.value("app") == app
+    assert plan.decisions["app"].source == app_source
+    assert plan.value("start_command") == start
+    assert plan.value("port") == 8000
+
+
+@pytest.mark.parametrize("folder", [p[0] for p in PLANS])
+def test_render_is_deterministic_and_safe(folder: str) -> None:
+    first = render_plan(plan_project(_project(folder)))
+    second = render_plan(plan_project(_project(folder)))
+    assert first == second
+    dockerfile = first["Dockerfile"]
+    assert "USER 10001:10001" in dockerfile
+    assert "EXPOSE 8000" in dockerfile
+    assert "PYTHONDONTWRITEBYTECODE=1" in dockerfile and "PYTHONUNBUFFERED=1" in dockerfile
+    assert "curl" not in dockerfile and "wget" not in dockerfile
+    cmd = next(line for line in dockerfile.splitlines() if line.startswith("CMD "))
+    assert json.loads(cmd[4:])  # exec form
+    runtime = dockerfile.split("AS runtime", 1)[1]
+    assert "gcc" not in runtime and "/opt/tools" not in runtime
+    ignore = first[".dockerignore"]
+    for pattern in ("**/__pycache__", "**/.venv", "**/.pytest_cache", "**/.mypy_cache", "**/*.py[cod]"):
+        assert pattern in ignore.splitlines()
+
+
+def test_requirements_includes_and_hashes() -> None:
+    project = _project("python-req-includes")
+    reqs = read_requirements(project, "requirements.txt")
+    assert reqs.files == ("requirements.txt", "requirements/base.txt", "constraints.txt")
+    assert reqs.names == ("flask", "gunicorn", "psycopg2")
+    assert (reqs.hashed, reqs.total) == (1, 3)
+    assert reqs.partly_hashed
+    plan = plan_project(project)
+    dockerfile = render_plan(plan)["Dockerfile"]
+    assert "COPY requirements.txt constraints.txt ./" in dockerfile
+    assert "COPY requirements/base.txt ./requirements/" in dockerfile
+    assert "PYTHONPATH=/app/src" in dockerfile
+    assert any("hash-checking mode" in w for w in plan.warnings)
+    assert plan.value("native_packages") == ["psycopg2"]
+    build, runtime = dockerfile.split("AS runtime", 1)
+    assert "libpq-dev" in build and "gcc" in build
+    assert "libpq5" in runtime and "libpq-dev" not in runtime
+
+
+def test_hashed_requirements_use_require_hashes() -> None:
+    dockerfile = render_plan(plan_project(_project("python-flask-requirements")))["Dockerfile"]
+    assert "pip install --require-hashes -r requirements.txt" in dockerfile
+
+
+def test_dev_dependencies_are_known_and_excluded() -> None:
+    for folder in ("python-fastapi-uv", "python-fastapi-poetry", "python-flask-pipenv", "python-starlette-pdm", "python-django-requirements"):
+        facts = detect_python(_project(folder))
+        assert "pytest" in facts.dev_dependencies, folder
+        assert "pytest" not in facts.dependencies, folder
+
+
+def test_procfile_dev_server_is_refused_and_server_installed() -> None:
+    plan = plan_project(_project("python-procfile-dev"))
+    assert any("development server (flask run)" in n for n in plan.notes)
+    assert plan.value("server") == "gunicorn"
+    pin = versions()["python"]["servers"]["gunicorn"]
+    assert f"pip install gunicorn=={pin}" in render_plan(plan)["Dockerfile"]
+    assert any(f"gunicorn=={pin}" in n for n in plan.notes)
+
+
+def test_procfile_naming_a_missing_module_falls_back_to_the_code() -> None:
+    plan = plan_project(_project("python-procfile-missing"))
+    assert any("no module api exists" in n for n in plan.notes)
+
+
+def test_procfile_binds_are_added() -> None:
+    project = _project("python-procfile-missing")
+    plan = plan_project(project, {"start": "uvicorn main:application"})
+    assert plan.value("start_command") == 'uvicorn main:application --host 0.0.0.0 --port "$PORT"'
+
+
+def test_django_collectstatic_and_settings() -> None:
+    facts = detect_python(_project("python-django-requirements"))
+    assert facts.django is not None
+    assert facts.django.settings_module == "mysite.settings"
+    assert facts.django.settings_source == "manage.py:9 (DJANGO_SETTINGS_MODULE)"
+    assert facts.django.asgi is not None and facts.django.asgi.target == "mysite.asgi:application"
+    dockerfile = render_plan(plan_project(_project("python-django-requirements")))["Dockerfile"]
+    assert "python manage.py collectstatic --noinput" in dockerfile
+    assert "COPY --from=build /app ./" in dockerfile
+
+
+def test_uv_sync_is_frozen_without_dev_and_without_the_project() -> None:
+    dockerfile = render_plan(plan_project(_project("python-fastapi-uv")))["Dockerfile"]
+    assert "uv sync --frozen --no-dev --no-install-project" in dockerfile
+    assert f"uv=={versions()['python']['tools']['uv']}" in dockerfile
+    assert "UV_PYTHON_DOWNLOADS=never" in dockerfile
+
+
+def test_installable_projects_are_installed_after_the_sources() -> None:
+    uv = render_plan(plan_project(_project("python-uv-package")))["Dockerfile"]
+    assert "uv sync --frozen --no-dev --no-editable --inexact" in uv
+    assert "uv pip install --python /opt/venv/bin/python uvicorn==" in uv
+    poetry = render_plan(plan_project(_project("python-poetry-package")))["Dockerfile"]
+    assert poetry.index("COPY . .") < poetry.index("pip install --no-deps .")
+    virtual = render_plan(plan_project(_project("python-fastapi-uv")))["Dockerfile"]
+    assert "--no-editable" not in virtual  # a virtual project has nothing to install
+
+
+def test_pyproject_without_lock_installs_declared_dependencies() -> None:
+    plan = plan_project(_project("python-pyproject-plain"))
+    dockerfile = render_plan(plan)["Dockerfile"]
+    assert 'pip install "flask>=3.1" gunicorn "tomli; python_version < \'3.11\'"' in dockerfile
+    assert any("resolved at build time" in w for w in plan.warnings)
+
+
+def test_poetry_installs_main_group_only() -> None:
+    dockerfile = render_plan(plan_project(_project("python-fastapi-poetry")))["Dockerfile"]
+    assert "poetry install --only main --no-root" in dockerfile
+    assert "COPY poetry.lock pyproject.toml ./" in dockerfile or "COPY pyproject.toml poetry.lock ./" in dockerfile
+
+
+# -- Python version ------------------------------------------------------------------
+
+class _Found:
+    def __init__(self, value: str, source: str) -> None:
+        self.value = value
+        self.source = source
+
+
+@pytest.mark.parametrize(
+    ("pin", "line"),
+    [("3.12", "3.12"), ("3.12.7", "3.12"), ("python-3.11.9", "3.11"), ("3.13t", "3.13"), ("pypy3.10", None), ("system", None)],
+)
+def test_line_from_pin(pin: str, line: str | None) -> None:
+    assert line_from_pin(pin, versions()["python"]) == line
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [(">=3.11", "newest"), (">=3.11,<3.12", "3.11"), ("~=3.12.0", "3.12"), ("==3.13.*", "3.13"), (">=3.9,<3.11", "3.10")],
+)
+def test_requires_python_picks_newest_supported(spec: str, expected: str) -> None:
+    result = resolve_python_line((), _Found(spec, "pyproject.toml > project > requires-python"), None)
+    assert result.decision.value == (_newest_supported() if expected == "newest" else expected)
+    if expected == "3.10":
+        assert result.warnings  # end of life: said out loud
+
+
+def test_pin_outside_requires_python_warns() -> None:
+    result = resolve_python_line((_Found("3.11", ".python-version"),), _Found(">=3.12", "pyproject.toml > project > requires-python"), None)
+    assert result.decision.value == "3.11"
+    assert any("does not allow" in w for w in result.warnings)
+
+
+def test_unsatisfiable_requires_python() -> None:
+    with pytest.raises(ScaffoldError, match="no release satisfies"):
+        resolve_python_line((), _Found(">=4.0", "pyproject.toml > project > requires-python"), None)
+
+
+def test_poetry_caret_ranges() -> None:
+    assert poetry_constraint_to_pep440("^3.11") == ">=3.11,<4.0"
+    assert poetry_constraint_to_pep440("~3.12") == ">=3.12,<3.13"
+    assert poetry_constraint_to_pep440(">=3.10,<3.13") == ">=3.10,<3.13"
+
+
+@pytest.mark.parametrize(
+    ("command", "reason"),
+    [
+        ("flask run --host 0.0.0.0", "flask run"),
+        ("python -m flask --app x run", "flask run"),
+        ("python manage.py runserver 0.0.0.0:8000", "manage.py runserver"),
+        ("uvicorn main:app --reload", "--reload"),
+        ("fastapi dev main.py", "fastapi dev"),
+        ("gunicorn app:app", None),
+        ("uvicorn main:app --host 0.0.0.0", None),
+    ],
+)
+def test_dev_server_reason(command: str, reason: str | None) -> None:
+    assert dev_server_reason(command.split(), _project("python-no-app")) == reason
+
+
+# -- bad input ---------------------------------------------------------------------------
+
+BAD = [
+    ("python-bad-pyproject", MalformedFileError, "pyproject.toml: cannot parse: invalid TOML"),
+    ("python-bad-pipfile-lock", MalformedFileError, "Pipfile.lock: cannot parse: invalid JSON at line 1"),
+    ("python-bad-uv-lock", MalformedFileError, "uv.lock: cannot parse: invalid TOML"),
+    ("python-no-app", MissingEntryError, "requirements.txt: no Flask() application object found"),
+    ("python-missing-include", MissingEntryError, "requirements/prod.txt: does not exist (requirements.txt:1 includes it)"),
+    ("python-outside-include", InconsistentProjectError, "requirements.txt: line 1: ../shared/requirements.txt is outside the project folder"),
+]
+
+
+@pytest.mark.parametrize(("folder", "error", "message"), BAD, ids=[b[0] for b in BAD])
+def test_bad_input(folder: str, error: type[ScaffoldError], message: str) -> None:
+    with pytest.raises(error) as caught:
+        plan_project(_project(folder))
+    text = caught.value.render()
+    assert text.startswith(message), text
+    assert "\n" not in text
+
+
+@pytest.mark.parametrize("folder", [b[0] for b in BAD])
+def test_bad_input_exits_2_with_one_line(folder: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "scaffold", "plan", str(FIXTURES / folder)],
+        capture_output=True, text=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == EXIT_BAD_INPUT
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("scaffold: error: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_node_still_wins_over_python() -> None:
+    found = detect(Project(EXAMPLES / "node-express-npm-v1"))
+    assert found is not None and found[0] == "node"
