@@ -95,18 +95,6 @@ def ask_extras(prompter: Prompter, message: str, options: dict[str, str], checke
     return set(questionary.checkbox(message, choices=choices, **prompter.kwargs()).unsafe_ask())
 
 
-def ask_app(prompter: Prompter, apps: list[tuple[str, str]], default: str | None = None) -> str:
-    """Hook for monorepos: which app to containerise, asked before planning.
-
-    ``apps`` holds (path, what it is), e.g. ("apps/web", "Next.js, next start").
-    """
-    import questionary
-
-    choices = [questionary.Choice(title=f"{path}  ({what})", value=path) for path, what in apps]
-    chosen = questionary.select("Which app should get a Dockerfile?", choices=choices, default=default, **prompter.kwargs())
-    return str(chosen.unsafe_ask())
-
-
 def ask_edited_file(prompter: Prompter, change: FileChange, show: Callable[[str], None] = print) -> str:
     """What to do with a file edited by hand when scaffold now writes something different.
 

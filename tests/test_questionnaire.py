@@ -99,13 +99,6 @@ def test_extras_checkbox(keys):
     assert chosen == {"compose", "ci"}
 
 
-def test_app_hook_for_monorepos(keys):
-    prompter, send = keys
-    send(DOWN + ENTER)
-    apps = [("apps/api", "Fastify"), ("apps/web", "Next.js")]
-    assert questionnaire.ask_app(prompter, apps) == "apps/web"
-
-
 # -- the questionnaire over a real project -------------------------------------------
 
 
