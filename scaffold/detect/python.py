@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from scaffold.detect.found import Found
+from scaffold.detect.found import Found, tool_versions_pin, version_file_pin
 from scaffold.detect.python_app import AppObject, find_apps, module_name
 from scaffold.detect.python_django import DjangoFacts, detect_django
 from scaffold.detect.python_requirements import Requirements, canonical, logical_lines, read_requirements, requirement_name
@@ -288,34 +288,20 @@ def _pipfile_lock(project: Project, pyproject: dict[str, Any]) -> tuple[set[str]
 def _python_pins(project: Project, pipfile: dict[str, Any]) -> tuple[Found, ...]:
     """Exact versions, in precedence order: what developers run beats what a manifest allows."""
     pins: list[Found] = []
-    if project.has_file(".python-version"):
-        first = _first_line(project.read_text(".python-version"))
-        if first:
-            pins.append(Found(first, ".python-version"))
-    if project.has_file("runtime.txt"):
-        first = _first_line(project.read_text("runtime.txt"))
-        if first:
-            pins.append(Found(first.removeprefix("python-"), "runtime.txt"))
-    if project.has_file(".tool-versions"):
-        for line in project.read_text(".tool-versions").splitlines():
-            parts = line.split("#", 1)[0].split()
-            if len(parts) >= 2 and parts[0] == "python":
-                pins.append(Found(parts[1], ".tool-versions > python"))
-                break
+    runtime_txt = version_file_pin(project, "runtime.txt")
+    for found in (
+        version_file_pin(project, ".python-version"),
+        Found(runtime_txt.value.removeprefix("python-"), runtime_txt.source) if runtime_txt else None,
+        tool_versions_pin(project, ("python",)),
+    ):
+        if found is not None:
+            pins.append(found)
     requires = _table(pipfile, "requires")
     for key in ("python_full_version", "python_version"):
         if isinstance(requires.get(key), str) and requires[key].strip():
             pins.append(Found(requires[key].strip(), f"Pipfile > requires > {key}"))
             break
     return tuple(pins)
-
-
-def _first_line(text: str) -> str:
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            return line
-    return ""
 
 
 def _requires_python(pyproject: dict[str, Any]) -> Found | None:
