@@ -16,7 +16,8 @@ from typing import Any
 from scaffold.detect.found import Found
 from scaffold.detect.python_app import AppObject, find_apps, module_name
 from scaffold.detect.python_django import DjangoFacts, detect_django
-from scaffold.detect.python_requirements import Requirements, canonical, logical_lines, read_requirements, requirement_name
+from scaffold.detect.python_secrets import CredentialFile, credential_files
+from scaffold.detect.python_requirements import Requirements, canonical, extra_provides, logical_lines, read_requirements, requirement_name
 from scaffold.errors import MalformedFileError
 from scaffold.project import MAX_LOCKFILE_BYTES, Project
 
@@ -62,6 +63,7 @@ class PythonFacts:
     django: DjangoFacts | None
     procfile_web: Found | None  # the Procfile's web: command
     frameworks: tuple[str, ...]  # frameworks among the production dependencies
+    credentials: tuple[CredentialFile, ...] = ()  # requirements/pip/uv/poetry config that may carry a token
     files: frozenset[str] = field(default_factory=frozenset)  # top-level names
 
     def has(self, name: str) -> bool:
@@ -114,6 +116,7 @@ def detect(project: Project) -> PythonFacts | None:
         django=detect_django(project),
         procfile_web=_procfile_web(project),
         frameworks=frameworks,
+        credentials=credential_files(project, requirements),
         files=frozenset(project.list_dir(".")),
     )
 
@@ -181,8 +184,16 @@ def _dependencies(
             dev |= set(read_requirements(project, path).names)
         return set(requirements.names), dev, requirements.path
     if pipfile:
-        return _names(pipfile.get("packages")), _names(pipfile.get("dev-packages")), "Pipfile"
-    prod = {n for n in (requirement_name(s) for s in _list(_table(pyproject, "project").get("dependencies"))) if n}
+        packages = pipfile.get("packages") if isinstance(pipfile.get("packages"), dict) else {}
+        prod = _names(packages)
+        for name, spec in packages.items():
+            if isinstance(spec, dict) and isinstance(spec.get("extras"), list):
+                prod |= extra_provides(f"{name}[{','.join(str(e) for e in spec['extras'])}]")
+        return prod, _names(pipfile.get("dev-packages")), "Pipfile"
+    declared = [s for s in _list(_table(pyproject, "project").get("dependencies")) if isinstance(s, str)]
+    prod = {n for n in (requirement_name(s) for s in declared) if n}
+    for spec in declared:
+        prod |= extra_provides(spec)
     dev = set()
     for group in _table(pyproject, "dependency-groups").values():
         dev |= {n for n in (requirement_name(s) for s in _list(group) if isinstance(s, str)) if n}
