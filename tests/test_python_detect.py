@@ -393,3 +393,16 @@ def test_extras_that_bring_a_server_or_a_binary_build(tmp_path: Path) -> None:
     }))
     assert plan.decisions["server"].source == "requirements.txt lists uvicorn"  # not installed a second time
     assert "native_packages" not in plan.decisions
+
+
+def test_uv_workspace_members_are_packages() -> None:
+    """A uv workspace (root + packages/*): the app is imported as its member package, the members'
+    manifests are copied for the lock install, and the members are installed with the sources."""
+    facts = detect_python(_project("python-uv-workspace"))
+    assert facts.uv_workspace_members == ("packages/api", "packages/core")
+    plan = plan_project(_project("python-uv-workspace"))
+    assert plan.value("app") == "api.main:app"
+    copied = [f for g in plan.dockerfile["install_copy"] for f in g["src"]]
+    assert copied == ["pyproject.toml", "uv.lock", "packages/api/pyproject.toml", "packages/core/pyproject.toml"]
+    assert plan.dockerfile["install_run"][-1].endswith("uv sync --frozen --no-dev --no-install-workspace")
+    assert plan.dockerfile["project_run"][-1].endswith("uv sync --frozen --no-dev --no-editable --inexact")
