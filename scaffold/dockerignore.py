@@ -39,6 +39,8 @@ COMMON_BASE = [
     ".dockerignore",
     "**/compose.y*ml",
     "**/docker-compose*.y*ml",
+    ".scaffold.json",
+    "**/*.scaffold-backup*",
     "**/README.Docker.md",
     "# Logs and CI",
     "**/*.log",
