@@ -103,6 +103,9 @@ PYTHON_BASE = [
     "**/coverage.xml",
     "**/htmlcov",
     "**/node_modules",
+    "# Package-index credentials: upload tokens (.pypirc) and netrc logins are never needed in the image",
+    "**/.pypirc",
+    "**/.netrc",
 ]
 
 
