@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from scaffold import __version__
-from scaffold.errors import EXIT_DRIFT, EXIT_INTERRUPTED, EXIT_OK, ConflictError, DriftError, ScaffoldError, UsageError
+from scaffold.errors import EXIT_DRIFT, EXIT_INTERRUPTED, EXIT_OK, ScaffoldError, UsageError
 
 
 def _add_detection_overrides(parser: argparse.ArgumentParser) -> None:
@@ -58,9 +58,16 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--diff", action="store_true", help="show what would change, write nothing")
     init.add_argument("--force", action="store_true", help="overwrite edited files (a .scaffold-backup copy is kept)")
     init.add_argument("--check", action="store_true", help="exit 1 if the files on disk differ from what would be written")
+    _add_template_options(init)
     init.add_argument("--all", action="store_true", help="in a monorepo: write a Dockerfile for every deployable app")
     _add_detection_overrides(init)
     _add_ship_options(init)
+
+    update = sub.add_parser("update", help="bring in a newer template or scaffold version, merging your edits")
+    update.add_argument("path", nargs="?", default=".", help="project folder (default: .)")
+    update.add_argument("--yes", "-y", action="store_true", help="ask nothing: merge edited files, report conflicts")
+    update.add_argument("--force", action="store_true", help="overwrite edited files (a .scaffold-backup copy is kept)")
+    _add_detection_overrides(update)
 
     plan = sub.add_parser("plan", help="print every decision and where it came from; writes nothing")
     plan.add_argument("path", nargs="?", default=".")
@@ -78,6 +85,19 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--app", metavar="PATH", help="in a monorepo: the app to run (its folder or package name)")
     run.add_argument("--host-port", type=_port, metavar="N", help="host port to publish (default: the app's port)")
     return parser
+
+
+def _add_template_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("team templates (Copier)")
+    group.add_argument("--template", metavar="SRC", help="render this Copier template (folder or git URL) instead of the built-in one")
+    group.add_argument("--data", metavar="NAME=VALUE", action="append", default=[], type=_data_pair, help="answer one of the template's own questions (repeatable)")
+
+
+def _data_pair(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE")
+    return name.strip(), value
 
 
 def _add_ship_options(parser: argparse.ArgumentParser) -> None:
@@ -183,31 +203,42 @@ def _init_one(project: Any, app: str | None, args: argparse.Namespace) -> int:
     return _init_apps(project, [app], args)
 
 
-def _init_apps(project: Any, apps: list[str | None], args: argparse.Namespace) -> int:
+def _init_apps(project: Any, apps: list[str | None], args: argparse.Namespace, *, latest: bool = False, ask: bool = True) -> int:
     """Plan, render and write the Dockerfiles (one per monorepo app, or the project's one) and the ship files.
 
     In a monorepo, compose.yaml and the CI workflow cover every app scaffold has
     written a Dockerfile for (this run's and earlier runs'), so adding one app
     never drops another; the ship flags are kept for the whole repository,
-    every other answer per app.
+    every other answer per app. The questions are asked when one Dockerfile is
+    written (not for --all); ``latest`` moves a team template to its newest version.
     """
-    from scaffold import write
+    from scaffold import apply, questionnaire, team_template, write
     from scaffold.plan import plan_project
-    from scaffold.render import render_plan
     from scaffold.ship import ShipOptions, render_ship_files, ship_next_steps
 
     state = write.load_state(project.root)
     flags = _answers(args)
     mono = apps != [None]
+    source = team_template.choose_source(state, getattr(args, "template", None), dict(getattr(args, "data", [])))
+    if source is not None and len(apps) > 1:
+        raise UsageError("--template renders one Dockerfile at a time: pass --app instead of --all")
     root_answers = write.saved_answers(state)
     if mono:
         root_answers = {**root_answers, **{k: v for k, v in flags.items() if k in SHIP_KEYS}}
         flags = {k: v for k, v in flags.items() if k not in SHIP_KEYS}
+    preview = args.dry_run or args.diff or args.check
+    prompter = None if preview else questionnaire.prompter_for(yes=args.yes)
+    ask = ask and prompter is not None and len(apps) == 1
     plans = []
     app_answers: dict[str, dict[str, Any]] = {}
     files: dict[str, str] = {}
     for app in apps:
         answers = {**write.saved_answers(state, app), **flags}
+        if ask:
+            asked = _ask(project, app, {**answers, **_ship_part(root_answers)} if mono else answers, args, prompter)
+            answers = {k: v for k, v in asked.items() if not (mono and k in SHIP_KEYS)}
+            if mono:
+                root_answers = {**{k: v for k, v in root_answers.items() if k not in SHIP_KEYS}, **_ship_part(asked)}
         if app is None:
             root_answers = answers
         else:
@@ -215,7 +246,8 @@ def _init_apps(project: Any, apps: list[str | None], args: argparse.Namespace) -
             answers = {**answers, "app": app}
         plan = plan_project(project, answers)
         plans.append(plan)
-        files.update(render_plan(plan))
+        rendered, source = team_template.render_files(project.root, plan, source, latest=latest)
+        files.update(rendered)
     ship = ShipOptions.from_answers(root_answers)
     ship_plans = list(plans)
     if mono:  # apps written by earlier runs stay in compose.yaml and the workflow
@@ -237,38 +269,67 @@ def _init_apps(project: Any, apps: list[str | None], args: argparse.Namespace) -
         return EXIT_OK
     changes = write.classify(project.root, files, state)
     if args.diff or args.check:
-        changed = [c for c in changes if c.action != "identical"]
-        if args.diff:
-            for change in changed:
-                print(change.diff(), end="")
-        if args.check and changed:
-            raise DriftError(paths=[c.path for c in changed])
-        return EXIT_OK
-
-    conflicts = [c for c in changes if c.action == "conflict"]
-    if conflicts and not args.force:
-        for change in conflicts:
-            write.announce("conflict", change.path)
-        raise ConflictError(paths=[c.path for c in conflicts])
-    for change in changes:
-        target = project.root / change.path
-        if change.action == "identical":
-            write.announce("identical", change.path)
-            continue
-        if change.action == "conflict":
-            saved_to = write.backup(target)
-            write.announce("backup", str(saved_to.relative_to(project.root)))
-        write.atomic_write(target, change.new)
-        write.announce("overwrite" if change.action in ("update", "conflict") else "create", change.path)
-    write.save_state(project.root, root_answers, files, __version__, app_answers=app_answers)
-    if all(c.action == "identical" for c in changes):
-        print("up to date", file=sys.stderr)
+        return apply.preview(changes, diff=args.diff, check=args.check)
+    apply.run(
+        project.root, changes, prompter,
+        answers=root_answers, app_answers=app_answers, template=source, force=args.force, version=__version__,
+    )
     where = "" if not mono or Path.cwd().resolve() == project.root else f" (from {project.root})"
     print(f"\nNext{where}:")
     steps = [step for plan in plans for step in plan.next_steps()]
     for step in [*steps, *ship_next_steps(ship_plans, ship)]:
         print(f"  {step}")
     return EXIT_OK
+
+
+def _ask(project: Any, app: str | None, answers: dict[str, Any], args: argparse.Namespace, prompter: Any) -> dict[str, Any]:
+    """The questionnaire for one Dockerfile (a monorepo app's questions are planned for that app)."""
+    from scaffold import questionnaire
+    from scaffold.plan import plan_project
+
+    def planner(project: Any, answers: dict[str, Any]) -> Any:
+        return plan_project(project, answers if app is None else {**answers, "app": app})
+
+    return questionnaire.run(project, answers, planner=planner, prompter=prompter, skip=frozenset(_answers(args)), extras=_extras(args))
+
+
+def _ship_part(answers: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in answers.items() if k in SHIP_KEYS}
+
+
+def _extras(args: argparse.Namespace) -> tuple[str, ...]:
+    """Optional files offered in the questionnaire: those whose flag this command has (--compose, --ci)."""
+    from scaffold.data import load
+
+    return tuple(key for key in load("questionnaire")["extras"] if hasattr(args, key))
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    """Newest template version, same answers: Copier's own 3-way update when it can run, else scaffold's merge."""
+    from scaffold import team_template, write
+    from scaffold.plan import plan_project
+    from scaffold.plan.monorepo_select import monorepo_of
+
+    project = _project(args.path)
+    apps: list[str | None] = [None]
+    mono = monorepo_of(project)
+    if mono is not None:
+        root, _, rel = mono
+        recorded = sorted(write.load_state(root.root).get("apps") or {})
+        targets: list[str | None] = [rel] if rel != "." else list(recorded)
+        if targets:
+            project, apps = root, targets
+    state = write.load_state(project.root)
+    source = team_template.TemplateSource.from_state(state)
+    if source is not None and apps == [None]:
+        why_not = team_template.can_copier_update(project.root, source.answers_file)
+        if why_not is None:
+            plan = plan_project(project, {**write.saved_answers(state), **_answers(args)})
+            team_template.copier_update_project(project.root, plan, write.saved_answers(state), source, version=__version__)
+            return EXIT_OK
+        print(f"note: Copier's update cannot run ({why_not}): merging with scaffold's own 3-way merge", file=sys.stderr)
+    args.dry_run = args.diff = args.check = False
+    return _init_apps(project, apps, args, latest=True, ask=False)
 
 
 def _saved_plan(args: argparse.Namespace):
@@ -319,13 +380,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        commands = {"init": cmd_init, "plan": cmd_plan, "build": cmd_build, "run": cmd_run}
+        commands = {"init": cmd_init, "update": cmd_update, "plan": cmd_plan, "build": cmd_build, "run": cmd_run}
         return commands[args.command](args)
     except ScaffoldError as exc:
         print(f"scaffold: error: {exc.render()}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("scaffold: interrupted; nothing written", file=sys.stderr)
+    except (KeyboardInterrupt, EOFError):
+        # Questions are all asked before the first write, so stopping here leaves the project as it was.
+        print("\nscaffold: interrupted; nothing written", file=sys.stderr)
         return EXIT_INTERRUPTED
 
 

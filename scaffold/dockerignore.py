@@ -39,6 +39,8 @@ COMMON_BASE = [
     ".dockerignore",
     "**/compose.y*ml",
     "**/docker-compose*.y*ml",
+    ".scaffold.json",
+    "**/*.scaffold-backup*",
     "**/README.Docker.md",
     "# Logs and CI",
     "**/*.log",
@@ -101,6 +103,9 @@ PYTHON_BASE = [
     "**/coverage.xml",
     "**/htmlcov",
     "**/node_modules",
+    "# Package-index credentials: upload tokens (.pypirc) and netrc logins are never needed in the image",
+    "**/.pypirc",
+    "**/.netrc",
 ]
 
 

@@ -100,17 +100,20 @@ class DriftError(ScaffoldError):
     exit_code = EXIT_DRIFT
 
     def __init__(self, *, paths: list[str]) -> None:
-        super().__init__(f"out of date: {', '.join(paths)}", hint="run `scaffold init` to update them")
+        super().__init__(
+            f"differs from what scaffold would write: {', '.join(paths)}",
+            hint="`scaffold init --diff` shows how; `scaffold init` updates them and keeps hand edits",
+        )
 
 
 class ConflictError(ScaffoldError):
-    """A file on disk was edited and differs from what scaffold would write."""
+    """A file on disk differs from what scaffold would write, and there is no base to merge from."""
 
     exit_code = EXIT_DRIFT
 
     def __init__(self, *, paths: list[str], hint: str | None = None) -> None:
         super().__init__(
-            f"not overwritten, edited since scaffold wrote it: {', '.join(paths)}",
+            f"not overwritten, not written by scaffold or changed outside its record: {', '.join(paths)}",
             hint=hint or "use --diff to see the change, --force to overwrite (a backup is kept)",
         )
 
@@ -120,6 +123,18 @@ class DockerUnavailableError(ScaffoldError):
 
     def __init__(self, *, detail: str) -> None:
         super().__init__(f"no Docker engine is reachable: {detail}", hint="start Docker (or set DOCKER_HOST) and try again")
+
+
+class MergeConflictError(ScaffoldError):
+    """A 3-way merge left conflict markers in files, which were written and need a person."""
+
+    exit_code = EXIT_DRIFT
+
+    def __init__(self, *, paths: list[str]) -> None:
+        super().__init__(
+            f"merge conflicts in {', '.join(paths)}: your edits and scaffold's changes touch the same lines",
+            hint="edit the blocks between <<<<<<< and >>>>>>>, then run scaffold again",
+        )
 
 
 class DockerCommandError(ScaffoldError):

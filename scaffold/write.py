@@ -1,11 +1,20 @@
 """Writing generated files without ever losing a person's edits.
 
-Each write is classified first: create, identical, update (the file on disk is
-exactly what scaffold wrote last time, so replacing it loses nothing), or
-conflict (the file was edited, or was not written by scaffold). Conflicts are
-never overwritten silently: they are reported, asked about, or replaced with
-``--force`` after a backup. Files are replaced atomically, and only after every
-file has rendered, so a failure leaves nothing half-written.
+Each write is classified first:
+
+- create: the file does not exist;
+- identical: the file already holds exactly the new text;
+- update: the file is exactly what scaffold wrote last time, so replacing it loses nothing;
+- edited: the file was edited by hand, but scaffold would write the same as last time,
+  so there is nothing to bring in and the edit stays;
+- merge: the file was edited and scaffold now writes something else: a 3-way merge
+  (base = scaffold's last render, kept in ``.scaffold.json``) keeps both;
+- conflict: the file differs and scaffold has no record of writing it, so there is
+  no base to merge from.
+
+Edits are never overwritten silently: they are merged, asked about, or replaced
+with ``--force`` after a backup. Files are replaced atomically, and only after
+every file has rendered, so a failure leaves nothing half-written.
 """
 
 from __future__ import annotations
@@ -28,7 +37,8 @@ class FileChange:
     path: str  # relative to the project root
     new: str
     old: str | None
-    action: str  # create | identical | update | conflict
+    action: str  # create | identical | update | edited | merge | conflict
+    base: str | None = None  # what scaffold wrote last time, when known
 
     def diff(self) -> str:
         old = (self.old or "").splitlines(keepends=True)
@@ -52,21 +62,41 @@ def load_state(root: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def last_render(state: dict[str, Any], rel: str) -> str | None:
+    """The text scaffold wrote to ``rel`` last time: the base of a 3-way merge."""
+    renders = state.get("last_render")
+    lines = renders.get(rel) if isinstance(renders, dict) else None
+    if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
+        return None
+    text = "\n".join(lines)
+    written = state.get("files", {}) if isinstance(state.get("files"), dict) else {}
+    # A base whose digest disagrees was edited in .scaffold.json itself: do not merge from it.
+    return text if written.get(rel) in (None, digest(text)) else None
+
+
 def classify(root: Path, files: dict[str, str], state: dict[str, Any]) -> list[FileChange]:
     written = state.get("files", {}) if isinstance(state.get("files"), dict) else {}
     changes = []
     for rel, text in files.items():
         target = root / rel
         old = target.read_text(encoding="utf-8") if target.is_file() else None
+        base = last_render(state, rel)
+        base_digest = digest(base) if base is not None else written.get(rel)
         if old is None:
             action = "create"
         elif old == text:
             action = "identical"
-        elif written.get(rel) == digest(old):
+        elif base_digest is None:
+            action = "conflict"
+        elif digest(old) == base_digest:
             action = "update"
+        elif digest(text) == base_digest:
+            action = "edited"
+        elif base is not None:
+            action = "merge"
         else:
             action = "conflict"
-        changes.append(FileChange(rel, text, old, action))
+        changes.append(FileChange(rel, text, old, action, base))
     return changes
 
 
@@ -89,8 +119,15 @@ def atomic_write(path: Path, text: str) -> None:
 
 
 def backup(path: Path) -> Path:
-    target = path.with_name(path.name + ".scaffold-backup")
-    atomic_write(target, path.read_text(encoding="utf-8"))
+    """Copy ``path`` aside before it is overwritten; an earlier backup with other content is never replaced."""
+    text = path.read_text(encoding="utf-8")
+    target = path.with_name(f"{path.name}.scaffold-backup")
+    number = 1
+    while target.exists() and target.read_text(encoding="utf-8", errors="replace") != text:
+        number += 1
+        target = path.with_name(f"{path.name}.scaffold-backup-{number}")
+    if not target.exists():
+        atomic_write(target, text)
     return target
 
 
@@ -105,26 +142,44 @@ def saved_answers(state: dict[str, Any], app: str | None = None) -> dict[str, An
 
 
 def save_state(
-    root: Path, answers: dict[str, Any], files: dict[str, str], version: str, *, app_answers: dict[str, dict[str, Any]] | None = None
-) -> None:
-    """Record the answers (the repository's, and each monorepo app's apart) and digests of the files written."""
+    root: Path,
+    answers: dict[str, Any],
+    files: dict[str, str],
+    version: str,
+    *,
+    app_answers: dict[str, dict[str, Any]] | None = None,
+    template: dict[str, Any] | None = None,
+) -> bool:
+    """Record the answers and what was rendered; return whether the file changed.
+
+    Answers are the repository's, and each monorepo app's apart. The last render
+    of each file is kept as a list of lines (readable, and it diffs line by line
+    in review) so the next run can 3-way merge hand edits. The file is left
+    untouched when nothing changed, so a no-op run changes no mtime.
+    """
     state = load_state(root)
     recorded = dict(state.get("files", {})) if isinstance(state.get("files"), dict) else {}
+    renders = dict(state.get("last_render", {})) if isinstance(state.get("last_render"), dict) else {}
     recorded.update({rel: digest(text) for rel, text in files.items()})
+    renders.update({rel: text.split("\n") for rel, text in files.items()})
     apps = dict(state["apps"]) if isinstance(state.get("apps"), dict) else {}
     apps.update(app_answers or {})
-    new_state = {
-        "_comment": "Written by scaffold: the answers it was given and digests of the files it wrote, so re-runs never overwrite your edits.",
+    new_state: dict[str, Any] = {
+        "_comment": "Written by scaffold: your answers (only those that differ from what it detects) and what it last wrote, so re-runs keep your edits.",
         "answers": {k: answers[k] for k in sorted(answers)},
         "files": {k: recorded[k] for k in sorted(recorded)},
+        "last_render": {k: renders[k] for k in sorted(renders)},
         "scaffold_version": version,
     }
     if apps:
         new_state["apps"] = {name: {k: apps[name][k] for k in sorted(apps[name])} for name in sorted(apps)}
+    if template:
+        new_state["template"] = template
     text = json.dumps(new_state, indent=2, sort_keys=True) + "\n"
     if (root / STATE_FILE).is_file() and (root / STATE_FILE).read_text(encoding="utf-8") == text:
-        return
+        return False
     atomic_write(root / STATE_FILE, text)
+    return True
 
 
 def announce(action: str, rel: str) -> None:

@@ -133,6 +133,9 @@ def test_example_builds_runs_and_answers(name, folder, app, tmp_path, docker_eng
         assert uid.isdigit() and int(uid) != 0, f"container runs as uid {uid!r}"
         user = _run(["docker", "inspect", "-f", "{{.Config.User}}", tag]).stdout.strip()
         assert re.match(r"^[1-9][0-9]*(:[0-9]+)?$", user), f"USER must be numeric and non-root, got {user!r}"
+        for folder_name in (plan["dockerfile"].get("writable_dirs") or "").split():
+            wrote = _run(["docker", "exec", container, "sh", "-c", f"touch {folder_name}/.scaffold-probe"])
+            assert wrote.returncode == 0, f"the app user cannot write {folder_name}: {wrote.stderr}"
         for probe in _dev_probes(folder, app):
             found = _run(["docker", "exec", container, *probe])
             assert found.returncode != 0, f"dev dependency present in the final image: {probe[-1]}"

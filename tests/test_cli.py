@@ -64,16 +64,23 @@ def test_rerun_is_identical_and_touches_nothing(app, capsys):
     assert (app / "Dockerfile").stat().st_mtime_ns == stamp
 
 
-def test_edited_file_is_not_overwritten_without_force(app, capsys):
+def test_edited_file_is_merged_never_overwritten_without_force(app, capsys):
     assert main(["init", str(app), "--yes"]) == 0
     edited = (app / "Dockerfile").read_text() + "# my edit\n"
     (app / "Dockerfile").write_text(edited)
     capsys.readouterr()
-    assert main(["init", str(app), "--yes", "--port", "9000"]) == 1
-    assert (app / "Dockerfile").read_text() == edited
-    assert main(["init", str(app), "--yes", "--port", "9000", "--force"]) == 0
-    assert (app / "Dockerfile.scaffold-backup").read_text() == edited
-    assert "EXPOSE 9000" in (app / "Dockerfile").read_text()
+    # A change scaffold brings in elsewhere in the file: 3-way merged, the edit stays.
+    assert main(["init", str(app), "--yes", "--port", "9000"]) == 0
+    merged = (app / "Dockerfile").read_text()
+    assert "EXPOSE 9000" in merged and merged.endswith("# my edit\n")
+    # An edit of the very line scaffold changes: conflict markers, exit 1.
+    (app / "Dockerfile").write_text(merged.replace("EXPOSE 9000", "EXPOSE 9999"))
+    assert main(["init", str(app), "--yes", "--port", "9001"]) == 1
+    conflicted = (app / "Dockerfile").read_text()
+    assert "<<<<<<< your edits\nEXPOSE 9999\n=======\nEXPOSE 9001\n>>>>>>> scaffold\n" in conflicted
+    assert main(["init", str(app), "--yes", "--port", "9002", "--force"]) == 0
+    assert (app / "Dockerfile.scaffold-backup").read_text() == conflicted
+    assert "EXPOSE 9002" in (app / "Dockerfile").read_text()
 
 
 def test_existing_unrelated_dockerfile_is_a_conflict(app, capsys):
@@ -81,7 +88,7 @@ def test_existing_unrelated_dockerfile_is_a_conflict(app, capsys):
     assert main(["init", str(app), "--yes"]) == 1
     assert (app / "Dockerfile").read_text() == "FROM scratch\n"
     assert not (app / ".dockerignore").exists(), "nothing is half-written"
-    assert "edited since scaffold wrote it: Dockerfile" in capsys.readouterr().err
+    assert "not written by scaffold or changed outside its record: Dockerfile" in capsys.readouterr().err
 
 
 def test_check_reports_drift(app, capsys):

@@ -484,3 +484,17 @@ def test_native_addons_limit_the_default_node_line(tmp_path, locked, pins, major
     plan = _plan(tmp_path, files)
     assert plan.value("node_version") == major
     assert any("better-sqlite3" in w and "may fail" in w for w in plan.warnings) is warned
+
+
+def test_next_cache_folder_is_writable_by_the_app_user():
+    """Next's image optimizer and ISR write .next/cache at run time; the rest of /app stays root-owned."""
+    from conftest import EXAMPLES
+    from scaffold.plan import plan_project
+    from scaffold.project import Project
+    from scaffold.render import render_plan
+
+    plan = plan_project(Project(EXAMPLES / "node-next-standalone"))
+    assert plan.dockerfile["writable_dirs"] == ".next/cache"
+    dockerfile = render_plan(plan)["Dockerfile"]
+    assert "RUN mkdir -p .next/cache \\\n    && chown 1000:1000 .next/cache\n" in dockerfile
+    assert dockerfile.index("chown 1000:1000 .next/cache") < dockerfile.index("USER 1000:1000")

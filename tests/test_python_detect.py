@@ -291,3 +291,118 @@ def test_bad_input_exits_2_with_one_line(folder: str) -> None:
 def test_node_still_wins_over_python() -> None:
     found = detect(Project(EXAMPLES / "node-express-npm-v1"))
     assert found is not None and found[0] == "node"
+
+
+# -- real-world layouts found in QA ------------------------------------------------------
+
+def test_django_split_settings_run_production_and_collectstatic_gets_placeholders() -> None:
+    """cookiecutter-django style: manage.py names config.settings.local (which needs dev-only apps),
+    wsgi.py names config.settings.production, which requires DJANGO_SECRET_KEY."""
+    plan = plan_project(_project("python-django-split-settings"))
+    django = detect_python(_project("python-django-split-settings")).django
+    assert django.settings_module == "config.settings.local"
+    assert django.run_settings == "config.settings.production"
+    assert django.run_settings_source == "config/wsgi.py:3 (DJANGO_SETTINGS_MODULE)"
+    assert ("DJANGO_SECRET_KEY", "str") in django.required_env
+    assert all(name != "DATABASE_URL" for name, _ in django.required_env)  # it has a default
+    dockerfile = render_plan(plan)["Dockerfile"]
+    assert (
+        "RUN DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=collectstatic-placeholder-not-a-secret "
+        "python manage.py collectstatic --noinput"
+    ) in dockerfile
+    assert "    DJANGO_SETTINGS_MODULE=config.settings.production\n" in dockerfile  # runtime ENV, for manage.py too
+    assert "DJANGO_SECRET_KEY" not in dockerfile.split("FROM base AS runtime")[1]
+    # psycopg[binary] bundles libpq: nothing to compile, nothing to add at run time
+    assert "native_packages" not in plan.decisions
+
+
+def _write(root: Path, files: dict[str, str]) -> Project:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return Project(root)
+
+
+_FLASK = {"app.py": "from flask import Flask\napp = Flask(__name__)\n"}
+
+
+def test_django_sibling_production_settings_beat_a_local_default(tmp_path: Path) -> None:
+    project = _write(tmp_path, {
+        "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site_cfg.settings.dev')\n",
+        "site_cfg/__init__.py": "", "site_cfg/settings/__init__.py": "",
+        "site_cfg/settings/dev.py": "from .base import *\n",
+        "site_cfg/settings/prod.py": "from .base import *\nimport os\nSECRET_KEY = os.environ['SECRET_KEY']\nDEBUG = config('DEBUG', cast=bool)\n",
+        "site_cfg/settings/base.py": "INSTALLED_APPS = ['django.contrib.staticfiles']\nSTATIC_ROOT = 'static'\nDATABASES = {'default': env.db()}\n",
+        "site_cfg/wsgi.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site_cfg.settings.dev')\napplication = get_wsgi_application()\n",
+        "requirements.txt": "django\ngunicorn\n",
+    })
+    django = detect_python(project).django
+    assert django.run_settings == "site_cfg.settings.prod"
+    assert dict(django.required_env) == {"SECRET_KEY": "str", "DEBUG": "bool", "DATABASE_URL": "db"}
+    static = plan_project(project).dockerfile["project_run"][0]
+    assert static.startswith("DJANGO_SETTINGS_MODULE=site_cfg.settings.prod DATABASE_URL=sqlite://:memory: DEBUG=False SECRET_KEY=")
+
+
+@pytest.mark.parametrize(("files", "mounts", "flags", "hidden", "copied"), [
+    # a token written into requirements.txt: mounted as a secret, never copied
+    ({"requirements.txt": "--extra-index-url https://deploy:t0k3n@pypi.example.com/simple\n-c constraints.txt\nflask\ngunicorn\n",
+      "constraints.txt": "flask==3.1.2\n"},
+     ["--mount=type=secret,id=requirements_txt,target=/app/requirements.txt,required=true"], ["id=requirements_txt,src=requirements.txt"],
+     ["requirements.txt"], ["constraints.txt"]),
+    # ${VAR} (pip expands it): the file is copied, the variable is an env build secret
+    ({"requirements.txt": "flask\ngunicorn\nprivate-lib @ git+https://${GITHUB_TOKEN}@github.com/acme/lib.git\n"},
+     ["--mount=type=secret,id=github_token,required=true"], ["id=github_token,env=GITHUB_TOKEN"], [], ["requirements.txt"]),
+    # pip.conf: mounted where pip reads its global config; .pypirc just stays out
+    ({"requirements.txt": "flask\ngunicorn\n", "pip.conf": "[global]\nindex-url = https://u:p@pypi.example.com/simple\n",
+      ".pypirc": "[pypi]\npassword = pypi-xyz\n"},
+     ["--mount=type=secret,id=pip_conf,target=/etc/pip.conf,required=true"], ["id=pip_conf,src=pip.conf"], ["pip.conf", ".pypirc"],
+     ["requirements.txt"]),
+    # an ssh git URL is not a credential
+    ({"requirements.txt": "flask\ngunicorn\nlib @ git+ssh://git@github.com/acme/lib.git\n"}, [], [], [], ["requirements.txt"]),
+])
+def test_install_credentials_are_build_secrets(tmp_path: Path, files, mounts, flags, hidden, copied) -> None:
+    plan = plan_project(_write(tmp_path, {**_FLASK, **files}))
+    dockerfile = plan.dockerfile
+    assert [m for m in dockerfile["install_run"] if "type=secret" in m] == mounts
+    assert dockerfile.get("build_secrets", []) == flags
+    assert sorted(f for g in dockerfile["install_copy"] for f in g["src"]) == sorted(copied)
+    for path in hidden:
+        assert path in plan.dockerignore or f"**/{path}" in plan.dockerignore
+    rendered = render_plan(plan)["Dockerfile"]
+    assert "t0k3n" not in rendered and "u:p@" not in rendered
+    if "GITHUB_TOKEN" in files.get("requirements.txt", ""):
+        assert 'GITHUB_TOKEN="$(cat /run/secrets/github_token)" pip install -r requirements.txt' in rendered
+
+
+def test_uv_toml_with_a_token_is_mounted_and_without_one_is_copied(tmp_path: Path) -> None:
+    base = {
+        "pyproject.toml": '[project]\nname = "svc"\nversion = "0"\nrequires-python = ">=3.11"\ndependencies = []\n[tool.uv]\npackage = false\n',
+        "uv.lock": 'version = 1\nrequires-python = ">=3.11"\n[[package]]\nname = "svc"\nversion = "0"\nsource = { virtual = "." }\n',
+        "main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+    }
+    plain = plan_project(_write(tmp_path / "a", {**base, "uv.toml": "[[index]]\nurl = \"https://pypi.example.com/simple\"\n"}))
+    assert sorted(f for g in plain.dockerfile["install_copy"] for f in g["src"]) == ["pyproject.toml", "uv.lock", "uv.toml"]
+    secret = plan_project(_write(tmp_path / "b", {**base, "uv.toml": "[[index]]\nurl = \"https://me:tok@pypi.example.com/simple\"\n"}))
+    assert "--mount=type=secret,id=uv_toml,target=/app/uv.toml,required=true" in secret.dockerfile["install_run"]
+    assert "uv.toml" in secret.dockerignore
+
+
+def test_extras_that_bring_a_server_or_a_binary_build(tmp_path: Path) -> None:
+    plan = plan_project(_write(tmp_path, {
+        "requirements.txt": "fastapi[standard]\npsycopg[binary]\n", "main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+    }))
+    assert plan.decisions["server"].source == "requirements.txt lists uvicorn"  # not installed a second time
+    assert "native_packages" not in plan.decisions
+
+
+def test_uv_workspace_members_are_packages() -> None:
+    """A uv workspace (root + packages/*): the app is imported as its member package, the members'
+    manifests are copied for the lock install, and the members are installed with the sources."""
+    facts = detect_python(_project("python-uv-workspace"))
+    assert facts.uv_workspace_members == ("packages/api", "packages/core")
+    plan = plan_project(_project("python-uv-workspace"))
+    assert plan.value("app") == "api.main:app"
+    copied = [f for g in plan.dockerfile["install_copy"] for f in g["src"]]
+    assert copied == ["pyproject.toml", "uv.lock", "packages/api/pyproject.toml", "packages/core/pyproject.toml"]
+    assert plan.dockerfile["install_run"][-1].endswith("uv sync --frozen --no-dev --no-install-workspace")
+    assert plan.dockerfile["project_run"][-1].endswith("uv sync --frozen --no-dev --no-editable --inexact")

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from scaffold.detect.found import Found
+from scaffold.detect.found import Found, tool_versions_pin, version_file_pin
 from scaffold.errors import InconsistentProjectError, MalformedFileError
 from scaffold.project import MAX_LOCKFILE_BYTES, Project
 
@@ -159,17 +159,13 @@ def _str_dict(value: Any, path: str, key: str) -> dict[str, str]:
 def _node_version_hints(project: Project, manifest: dict[str, Any]) -> tuple[Found, ...]:
     """Every place that states a Node version, in scaffold's precedence order."""
     hints: list[Found] = []
-    for rel in (".nvmrc", ".node-version"):
-        if project.has_file(rel):
-            text = _first_line(project.read_text(rel))
-            if text:
-                hints.append(Found(text, rel))
-    if project.has_file(".tool-versions"):
-        for line in project.read_text(".tool-versions").splitlines():
-            parts = line.split("#", 1)[0].split()
-            if len(parts) >= 2 and parts[0] in ("nodejs", "node"):
-                hints.append(Found(parts[1], ".tool-versions > nodejs"))
-                break
+    for found in (
+        version_file_pin(project, ".nvmrc"),
+        version_file_pin(project, ".node-version"),
+        tool_versions_pin(project, ("nodejs", "node")),
+    ):
+        if found is not None:
+            hints.append(found)
     volta = manifest.get("volta")
     if isinstance(volta, dict) and isinstance(volta.get("node"), str):
         hints.append(Found(volta["node"], "package.json > volta > node"))
@@ -177,14 +173,6 @@ def _node_version_hints(project: Project, manifest: dict[str, Any]) -> tuple[Fou
     if isinstance(engines, dict) and isinstance(engines.get("node"), str) and engines["node"].strip():
         hints.append(Found(engines["node"].strip(), "package.json > engines > node"))
     return tuple(hints)
-
-
-def _first_line(text: str) -> str:
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            return line
-    return ""
 
 
 def _read_yarnrc(project: Project) -> dict[str, Any] | None:

@@ -13,10 +13,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from scaffold.detect.found import Found
+from scaffold.detect.found import Found, tool_versions_pin, version_file_pin
 from scaffold.detect.python_app import AppObject, find_apps, module_name
 from scaffold.detect.python_django import DjangoFacts, detect_django
-from scaffold.detect.python_requirements import Requirements, canonical, logical_lines, read_requirements, requirement_name
+from scaffold.detect.python_secrets import CredentialFile, credential_files
+from scaffold.detect.python_requirements import Requirements, canonical, extra_provides, logical_lines, read_requirements, requirement_name
 from scaffold.errors import MalformedFileError
 from scaffold.project import MAX_LOCKFILE_BYTES, Project
 
@@ -62,6 +63,8 @@ class PythonFacts:
     django: DjangoFacts | None
     procfile_web: Found | None  # the Procfile's web: command
     frameworks: tuple[str, ...]  # frameworks among the production dependencies
+    uv_workspace_members: tuple[str, ...] = ()  # "packages/api": folders of a uv workspace, each a package
+    credentials: tuple[CredentialFile, ...] = ()  # requirements/pip/uv/poetry config that may carry a token
     files: frozenset[str] = field(default_factory=frozenset)  # top-level names
 
     def has(self, name: str) -> bool:
@@ -87,8 +90,10 @@ def detect(project: Project) -> PythonFacts | None:
     deps, dev, dep_source = _dependencies(project, lockfiles, pyproject, requirements, pipfile, dev_files)
     name = project_table.get("name") or poetry_table.get("name")
     import_root = _import_root(project)
-    files = [*_search_order(project, data, import_root)]
-    apps = tuple(find_apps(project, files, data["app_constructors"], import_root))
+    members = _uv_workspace_members(project, pyproject) if "uv.lock" in lockfiles else ()
+    roots = (import_root, *(_import_root(project, m) for m in members)) if members else import_root
+    files = [*_search_order(project, data, roots)]
+    apps = tuple(find_apps(project, files, data["app_constructors"], roots))
     frameworks = tuple(fw for fw, dist in data["frameworks"].items() if dist in deps)
     return PythonFacts(
         name=name if isinstance(name, str) else None,
@@ -111,9 +116,11 @@ def detect(project: Project) -> PythonFacts | None:
         uv_default_groups="default-groups" in _table(pyproject, "tool", "uv"),
         apps=apps,
         import_root=import_root,
+        uv_workspace_members=members,
         django=detect_django(project),
         procfile_web=_procfile_web(project),
         frameworks=frameworks,
+        credentials=credential_files(project, requirements),
         files=frozenset(project.list_dir(".")),
     )
 
@@ -181,8 +188,16 @@ def _dependencies(
             dev |= set(read_requirements(project, path).names)
         return set(requirements.names), dev, requirements.path
     if pipfile:
-        return _names(pipfile.get("packages")), _names(pipfile.get("dev-packages")), "Pipfile"
-    prod = {n for n in (requirement_name(s) for s in _list(_table(pyproject, "project").get("dependencies"))) if n}
+        packages = pipfile.get("packages") if isinstance(pipfile.get("packages"), dict) else {}
+        prod = _names(packages)
+        for name, spec in packages.items():
+            if isinstance(spec, dict) and isinstance(spec.get("extras"), list):
+                prod |= extra_provides(f"{name}[{','.join(str(e) for e in spec['extras'])}]")
+        return prod, _names(pipfile.get("dev-packages")), "Pipfile"
+    declared = [s for s in _list(_table(pyproject, "project").get("dependencies")) if isinstance(s, str)]
+    prod = {n for n in (requirement_name(s) for s in declared) if n}
+    for spec in declared:
+        prod |= extra_provides(spec)
     dev = set()
     for group in _table(pyproject, "dependency-groups").values():
         dev |= {n for n in (requirement_name(s) for s in _list(group) if isinstance(s, str)) if n}
@@ -288,34 +303,20 @@ def _pipfile_lock(project: Project, pyproject: dict[str, Any]) -> tuple[set[str]
 def _python_pins(project: Project, pipfile: dict[str, Any]) -> tuple[Found, ...]:
     """Exact versions, in precedence order: what developers run beats what a manifest allows."""
     pins: list[Found] = []
-    if project.has_file(".python-version"):
-        first = _first_line(project.read_text(".python-version"))
-        if first:
-            pins.append(Found(first, ".python-version"))
-    if project.has_file("runtime.txt"):
-        first = _first_line(project.read_text("runtime.txt"))
-        if first:
-            pins.append(Found(first.removeprefix("python-"), "runtime.txt"))
-    if project.has_file(".tool-versions"):
-        for line in project.read_text(".tool-versions").splitlines():
-            parts = line.split("#", 1)[0].split()
-            if len(parts) >= 2 and parts[0] == "python":
-                pins.append(Found(parts[1], ".tool-versions > python"))
-                break
+    runtime_txt = version_file_pin(project, "runtime.txt")
+    for found in (
+        version_file_pin(project, ".python-version"),
+        Found(runtime_txt.value.removeprefix("python-"), runtime_txt.source) if runtime_txt else None,
+        tool_versions_pin(project, ("python",)),
+    ):
+        if found is not None:
+            pins.append(found)
     requires = _table(pipfile, "requires")
     for key in ("python_full_version", "python_version"):
         if isinstance(requires.get(key), str) and requires[key].strip():
             pins.append(Found(requires[key].strip(), f"Pipfile > requires > {key}"))
             break
     return tuple(pins)
-
-
-def _first_line(text: str) -> str:
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            return line
-    return ""
 
 
 def _requires_python(pyproject: dict[str, Any]) -> Found | None:
@@ -381,15 +382,39 @@ def _has_package_dir(project: Project, name: str) -> bool:
     return any(project.has_file(f"{root}{folder}/__init__.py") for root in ("", "src/"))
 
 
-def _import_root(project: Project) -> str:
-    """"src/" for a src layout (packages under src/, src/ itself not a package), else ""."""
-    if project.has_dir("src") and not project.has_file("src/__init__.py"):
-        if any(project.has_file(f"src/{n}/__init__.py") for n in project.list_dir("src")):
-            return "src/"
-    return ""
+def _import_root(project: Project, base: str = "") -> str:
+    """"src/" for a src layout (packages under src/, src/ itself not a package), else "" (``base`` + them for a member)."""
+    prefix = f"{base}/" if base else ""
+    src = f"{prefix}src"
+    if project.has_dir(src) and not project.has_file(f"{src}/__init__.py"):
+        if any(project.has_file(f"{src}/{n}/__init__.py") for n in project.list_dir(src)):
+            return f"{src}/"
+    return prefix
 
 
-def _search_order(project: Project, data: dict[str, Any], import_root: str) -> list[str]:
+def _uv_workspace_members(project: Project, pyproject: dict[str, Any]) -> tuple[str, ...]:
+    """Member folders of ``[tool.uv.workspace] members`` (globs of one ``*`` per part), minus ``exclude``."""
+    workspace = _table(pyproject, "tool", "uv", "workspace")
+    excluded = {str(e).strip("/") for e in _list(workspace.get("exclude"))}
+    found: list[str] = []
+    for pattern in _list(workspace.get("members")):
+        if not isinstance(pattern, str):
+            continue
+        paths = [""]
+        for part in pattern.strip("/").split("/"):
+            if part in ("", "."):
+                continue
+            if "*" in part or "?" in part:
+                import fnmatch
+
+                paths = [f"{p}/{n}".lstrip("/") for p in paths for n in project.list_dir(p or ".") if fnmatch.fnmatch(n, part) and project.has_dir(f"{p}/{n}".lstrip("/"))]
+            else:
+                paths = [f"{p}/{part}".lstrip("/") for p in paths]
+        found.extend(p for p in paths if p and p not in found and p not in excluded and project.has_file(f"{p}/pyproject.toml"))
+    return tuple(sorted(found))
+
+
+def _search_order(project: Project, data: dict[str, Any], import_root: str | tuple[str, ...]) -> list[str]:
     """Python files that may hold the app object: conventional names first, then the rest."""
     search = data["app_search"]
     skip_dirs = set(search["skip_dirs"])

@@ -49,9 +49,15 @@ class _Module:
     imports: dict[str, str]  # local name -> dotted origin ("flask.Flask", "hello.create_app")
 
 
-def module_name(path: str, root_prefix: str = "") -> str | None:
-    """Dotted module name of a file relative to the import root, or None if not importable."""
-    rel = path[len(root_prefix):] if root_prefix and path.startswith(root_prefix) else path
+def module_name(path: str, root_prefix: str | tuple[str, ...] = "") -> str | None:
+    """Dotted module name of a file relative to the import root, or None if not importable.
+
+    Several roots (a uv workspace's members, each installed as a package) are
+    tried longest first, so packages/api/src/api/main.py is ``api.main``.
+    """
+    roots = sorted(root_prefix, key=len, reverse=True) if isinstance(root_prefix, tuple) else [root_prefix]
+    prefix = next((r for r in roots if r and path.startswith(r)), "")
+    rel = path[len(prefix):] if prefix else path
     parts = rel[:-3].split("/") if rel.endswith(".py") else rel.split("/")
     if parts and parts[-1] == "__init__":
         parts = parts[:-1]
@@ -77,7 +83,7 @@ def parse(project: Project, path: str) -> ast.Module | None:
         return None  # not UTF-8, too big, or not Python 3: not where the app object lives
 
 
-def find_apps(project: Project, files: list[str], constructors: dict[str, dict[str, str]], root_prefix: str = "") -> list[AppObject]:
+def find_apps(project: Project, files: list[str], constructors: dict[str, dict[str, str]], root_prefix: str | tuple[str, ...] = "") -> list[AppObject]:
     """Every module-level application object in ``files``, in the order of ``files``.
 
     When a file holds none but defines an argument-less factory that nothing calls

@@ -28,6 +28,14 @@ class DjangoFacts:
     asgi: AppObject | None
     static_root: str | None  # "mysite/settings.py:120" where STATIC_ROOT is set
     staticfiles_app: bool  # django.contrib.staticfiles in INSTALLED_APPS
+    # The settings the server runs with: what wsgi.py/asgi.py sets, or the production
+    # sibling (settings/production.py) of a development module manage.py names.
+    run_settings: str = ""
+    run_settings_source: str = ""
+    # Environment variables the run settings read without a default (os.environ["X"],
+    # django-environ env("X"), decouple config("X")), with the kind of value expected:
+    # importing the settings (collectstatic) fails without them.
+    required_env: tuple[tuple[str, str], ...] = ()
 
 
 def detect_django(project: Project) -> DjangoFacts | None:
@@ -46,6 +54,10 @@ def detect_django(project: Project) -> DjangoFacts | None:
     package = settings.split(".")[0]  # mysite.settings and mysite.settings.prod -> mysite
     wsgi = _callable(project, values.get("WSGI_APPLICATION"), f"{package}.wsgi", "wsgi", "get_wsgi_application()")
     asgi = _callable(project, values.get("ASGI_APPLICATION"), f"{package}.asgi", "asgi", "get_asgi_application()")
+    run_settings, run_source = _run_settings(project, settings, source, wsgi or asgi)
+    run_path = module_path(project, run_settings)
+    if run_settings != settings and run_path:
+        values = _settings_values(project, run_path)
     static_root = values.get("STATIC_ROOT")
     installed = values.get("INSTALLED_APPS")
     return DjangoFacts(
@@ -57,7 +69,103 @@ def detect_django(project: Project) -> DjangoFacts | None:
         asgi=asgi,
         static_root=static_root[1] if static_root else None,
         staticfiles_app=bool(installed and "django.contrib.staticfiles" in installed[0]),
+        run_settings=run_settings,
+        run_settings_source=run_source,
+        required_env=_required_env(project, run_path) if run_path else (),
     )
+
+
+def _run_settings(project: Project, settings: str, source: str, server: AppObject | None) -> tuple[str, str]:
+    """The settings module the WSGI/ASGI server runs with, and why.
+
+    wsgi.py's own ``setdefault`` wins (gunicorn never runs manage.py); a module
+    named like a development one (``config.settings.local``) gives way to a
+    ``production``/``prod`` module beside it, the split-settings convention.
+    """
+    from scaffold.data import load
+
+    names = load("python")["django_settings"]
+    chosen, why = settings, source
+    if server is not None:
+        tree = parse(project, server.path)
+        found, line = _settings_from_manage(tree) if tree is not None else (None, 0)
+        if found:
+            chosen, why = found, f"{server.path}:{line} (DJANGO_SETTINGS_MODULE)"
+    parent, _, last = chosen.rpartition(".")
+    if parent and last in names["development"]:
+        for candidate in names["production"]:
+            sibling = f"{parent}.{candidate}"
+            path = module_path(project, sibling)
+            if path:
+                return sibling, f"{path} (production settings beside {chosen}, which {why.split(' ')[0]} names)"
+    return chosen, why
+
+
+def _required_env(project: Project, path: str, depth: int = 0) -> tuple[tuple[str, str], ...]:
+    """Environment variables the settings (and the modules they star-import) read with no default."""
+    tree = parse(project, path)
+    if tree is None:
+        return ()
+    found: dict[str, str] = {}
+    package = path.rsplit("/", 1)[0].replace("/", ".") if "/" in path else ""
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names) and depth < _MAX_STAR_DEPTH and node.level:
+            parts = package.split(".") if package else []
+            parts = parts[: len(parts) - (node.level - 1)] if node.level > 1 else parts
+            base = ".".join([*parts, node.module] if node.module else parts)
+            sub = module_path(project, base)
+            if sub and sub != path:
+                for name, kind in _required_env(project, sub, depth + 1):
+                    found.setdefault(name, kind)
+    for node in ast.walk(tree):
+        name_kind = _env_read(node)
+        if name_kind:
+            found.setdefault(*name_kind)
+    return tuple(sorted(found.items()))
+
+
+_ENVIRON_KINDS = {"str", "bool", "int", "float", "list", "tuple", "dict", "json", "url", "db", "db_url", "cache", "cache_url",
+                  "email", "email_url", "search_url", "path"}
+_DEFAULT_NAMES = {"db": "DATABASE_URL", "db_url": "DATABASE_URL", "cache": "CACHE_URL", "cache_url": "CACHE_URL",
+                  "email": "EMAIL_URL", "email_url": "EMAIL_URL", "search_url": "SEARCH_URL"}
+
+
+def _env_read(node: ast.AST) -> tuple[str, str] | None:
+    """(NAME, kind) when ``node`` reads an environment variable that has no default."""
+    if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
+        target = node.value
+        if (isinstance(target, ast.Attribute) and target.attr == "environ") or (isinstance(target, ast.Name) and target.id == "environ"):
+            key = node.slice
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                return key.value, "str"
+        return None
+    if not isinstance(node, ast.Call) or any(k.arg == "default" for k in node.keywords):
+        return None
+    func = node.func
+    first = node.args[0] if node.args else None
+    name = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
+    # django-environ: env("X"), env.bool("X"), env.db() (DATABASE_URL)
+    if isinstance(func, ast.Name) and func.id == "env" and name and len(node.args) == 1:
+        return name, _cast_kind(node)
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "env" and func.attr in _ENVIRON_KINDS:
+        if name and len(node.args) == 1:
+            return name, func.attr
+        if not node.args and func.attr in _DEFAULT_NAMES:
+            return _DEFAULT_NAMES[func.attr], func.attr
+        return None
+    # python-decouple: config("X") / config("X", cast=bool)
+    if isinstance(func, ast.Name) and func.id == "config" and name and len(node.args) == 1:
+        return name, _cast_kind(node)
+    return None
+
+
+def _cast_kind(call: ast.Call) -> str:
+    for keyword in call.keywords:
+        if keyword.arg == "cast":
+            value = keyword.value
+            label = value.id if isinstance(value, ast.Name) else value.func.id if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) else ""
+            return {"bool": "bool", "int": "int", "float": "float", "Csv": "list", "list": "list"}.get(label, "str")
+    return "str"
 
 
 def _settings_from_manage(tree: ast.Module) -> tuple[str | None, int]:

@@ -132,6 +132,8 @@ def _read(project: Project, path: str, state: _State, parent: str | None) -> Non
             state.local_paths.append(_resolve(base, spec.split("[", 1)[0], path, number) or ".")
             continue
         name = requirement_name(spec)
+        if name is not None:
+            state.names.update(extra_provides(spec))
         if name is None:
             if "://" in spec or spec.startswith("git+"):
                 egg = re.search(r"#egg=([A-Za-z0-9._-]+)", spec)
@@ -174,6 +176,21 @@ def _is_local_path(spec: str) -> bool:
 def canonical(name: str) -> str:
     """PEP 503 normalised name."""
     return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def extra_provides(spec: str) -> set[str]:
+    """Distributions an extra is known to pull in (``psycopg[binary]`` -> psycopg-binary), from python.toml."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    from scaffold.data import load
+
+    try:
+        requirement = Requirement(spec)
+    except InvalidRequirement:
+        return set()
+    table = load("python").get("extra_provides", {})
+    name = canonical(requirement.name)
+    return {canonical(d) for extra in requirement.extras for d in table.get(f"{name}[{extra.lower()}]", [])}
 
 
 def requirement_name(spec: str) -> str | None:

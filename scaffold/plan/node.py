@@ -217,6 +217,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         # "output" marks build results for the .dockerignore check only; templates never see it
         "runtime_copies": [{k: v for k, v in c.items() if k != "output"} for c in layout.copies],
         "static": static_fields(shape.static, port.value) if static else None,
+        "writable_dirs": " ".join(shape.writable) if shape is not None and shape.writable else "",
         "env": [f"{k}={_env_quote(v)}" for k, v in env_pairs],
         "port": port.value,
         "user": f"{NGINX_UID}:{NGINX_UID}" if static else f"{APP_UID}:{APP_UID}",

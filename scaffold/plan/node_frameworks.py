@@ -52,6 +52,7 @@ class RuntimeShape:
     env: dict[str, str] = field(default_factory=dict)
     build_env: dict[str, str] = field(default_factory=dict)
     build_cache: str | None = None  # folder under /app kept in a cache mount during the build
+    writable: list[str] = field(default_factory=list)  # folders under /app the server writes to
     static: StaticSite | None = None
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -229,6 +230,7 @@ def _node(ctx: _Context, variant: str, *, start: list[str], start_source: str, e
         env=dict(ctx.rule.get("env", {})),
         build_env=dict(ctx.rule.get("build_env", {})),
         build_cache=_build_cache(ctx),
+        writable=_runtime_writable(ctx),
         notes=[*_replaced(ctx, start), *(notes or [])],
     )
 
@@ -239,6 +241,14 @@ def _build_cache(ctx: _Context) -> str | None:
     if cache and ctx.fw.id == "next" and ctx.setting("distDir"):
         cache = f"{ctx.setting('distDir')}/cache"
     return cache
+
+
+def _runtime_writable(ctx: _Context) -> list[str]:
+    """Folders the server writes at run time, moved under a custom Next distDir like the build cache."""
+    dirs = list(ctx.rule.get("runtime_writable", []))
+    if ctx.fw.id == "next" and ctx.setting("distDir"):
+        dirs = [d.replace(".next", str(ctx.setting("distDir")), 1) for d in dirs]
+    return dirs
 
 
 def _copy(src: str, dest: str | None = None, *, output: bool = True) -> dict[str, str]:

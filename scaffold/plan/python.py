@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+import shlex
 from typing import Any
 
 from scaffold.data import load, versions
@@ -22,6 +23,7 @@ from scaffold.detect.python_app import AppObject
 from scaffold.errors import MissingEntryError, UsageError
 from scaffold.plan.model import BuildPlan, Decision
 from scaffold.plan.python_install import VENV, install_plan
+from scaffold.plan.python_secrets import secret_plan
 from scaffold.plan.python_start import StartCommand, from_command, server_command
 from scaffold.plan.python_version import resolve_python_line
 from scaffold.project import Project
@@ -67,12 +69,18 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
     install = install_plan(facts, str(tool.value), server_packages)
     notes.extend(install.notes)
     warnings.extend(install.warnings)
+    secrets = secret_plan(facts.credentials, install.tool)
+    install.mounts = [*install.mounts, *secrets.install_mounts]
+    install.install[0] = secrets.env_prefix + install.install[0]
+    install.copy = [*(f for f in install.copy if f not in secrets.hidden), *secrets.copy]
+    notes.extend(secrets.notes)
+    warnings.extend(secrets.warnings)
     build_pkgs, runtime_pkgs, native = _native_packages(facts)
     if native:
         decisions["native_packages"] = Decision(native, f"{facts.dependency_source} + python.toml > native")
         notes.append(
-            f"{', '.join(native)} build against system libraries: the build stage installs {' '.join(build_pkgs)}; "
-            f"the image keeps only {' '.join(runtime_pkgs) or 'nothing extra'}"
+            f"{', '.join(native)} " + (f"build against system libraries: the build stage installs {' '.join(build_pkgs)}; " if build_pkgs else "load system libraries at run time: ")
+            + f"the image keeps only {' '.join(runtime_pkgs) or 'nothing extra'}"
         )
 
     collectstatic = _collectstatic(facts, notes)
@@ -83,6 +91,9 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
     src_path = _src_path(facts, start.app)
 
     env = [f"VIRTUAL_ENV={VENV}", f'PATH="{VENV}/bin:$PATH"', f"PORT={port.value}"]
+    if facts.django and facts.django.run_settings and facts.django.run_settings != facts.django.settings_module:
+        env.append(f"DJANGO_SETTINGS_MODULE={facts.django.run_settings}")
+        decisions["django_settings"] = Decision(facts.django.run_settings, facts.django.run_settings_source)
     if src_path:
         env.append(f"PYTHONPATH=/app/{src_path}")
         notes.append(f"the app lives in a src layout: PYTHONPATH=/app/{src_path} lets the server import {start.app.module if start.app else 'it'}")
@@ -113,10 +124,12 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
         "healthcheck": healthcheck,
         "labels": _labels(facts, decisions["image_name"].value),
     }
+    if secrets.flags:
+        dockerfile["build_secrets"] = secrets.flags
     from scaffold.dockerignore import python_dockerignore
 
     must_keep = [*install.copy, *([start.app.path] if start.app else []), *([facts.django.manage] if facts.django else [])]
-    dockerignore, ignore_notes = python_dockerignore(project, must_keep=must_keep, secret_files=[])
+    dockerignore, ignore_notes = python_dockerignore(project, must_keep=must_keep, secret_files=secrets.hidden)
     notes.extend(ignore_notes)
     return BuildPlan(
         ecosystem="python",
@@ -332,13 +345,34 @@ def _native_packages(facts: PythonFacts) -> tuple[list[str], list[str], list[str
 
 
 def _collectstatic(facts: PythonFacts, notes: list[str]) -> str | None:
+    """``manage.py collectstatic`` with the run settings and placeholders for what they require.
+
+    collectstatic imports the settings the server will use, so a settings module
+    that reads ``SECRET_KEY`` or ``DATABASE_URL`` from the environment without a
+    default would fail the build. Those variables get placeholder values on this
+    one command line only (never an ENV, so they are in no layer's environment and
+    never reach the runtime); the container still needs the real ones.
+    """
     django = facts.django
     if django is None or not django.staticfiles_app:
         return None
     if django.static_root is None:
         notes.append("django.contrib.staticfiles is installed but STATIC_ROOT is not set: collectstatic is skipped")
         return None
-    return f"python {django.manage} collectstatic --noinput"
+    env = []
+    if django.run_settings and django.run_settings != django.settings_module:
+        env.append(f"DJANGO_SETTINGS_MODULE={django.run_settings}")
+    if django.required_env:
+        placeholders = load("python")["django_build_env"]
+        for name, kind in django.required_env:
+            value = next((v for suffix, v in placeholders["by_suffix"].items() if name.endswith(suffix) and kind == "str"), placeholders.get(kind, placeholders["str"]))
+            env.append(f"{name}={shlex.quote(value) if value else chr(39) * 2}")
+        names = ", ".join(name for name, _ in django.required_env)
+        notes.append(
+            f"{django.run_settings} requires {names} from the environment: collectstatic runs with placeholders for them "
+            f"(that command only); pass the real values when the container runs (docker run -e {django.required_env[0][0]}=...)"
+        )
+    return " ".join([*env, f"python {django.manage} collectstatic --noinput"])
 
 
 def _run_lines(mounts: list[str], commands: list[str]) -> list[str]:

@@ -142,12 +142,18 @@ def _uv(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
         "UV_COMPILE_BYTECODE=1",
         "UV_LINK_MODE=copy",
     ]
-    install = [f"{uv} sync --frozen {groups} --no-install-project"]
+    members = facts.uv_workspace_members
+    # A workspace: uv reads every member's pyproject.toml to load the lock, and the
+    # members (the app's own packages) are installed with the sources, like a project.
+    install = [f"{uv} sync --frozen {groups} {'--no-install-workspace' if members else '--no-install-project'}"]
     if server_packages:
         install.append(f"{uv} pip install --python {VENV}/bin/python {' '.join(server_packages)}")
-    plan = InstallPlan("uv", label, setup, env, ["pyproject.toml", "uv.lock"], ["--mount=type=cache,id=uv,target=/root/.cache/uv"], install)
-    if facts.installable.value:
+    copy = ["pyproject.toml", "uv.lock", *(f"{m}/pyproject.toml" for m in members)]
+    plan = InstallPlan("uv", label, setup, env, copy, ["--mount=type=cache,id=uv,target=/root/.cache/uv"], install)
+    if facts.installable.value or members:
         plan.project = [f"{uv} sync --frozen {groups} --no-editable --inexact"]
+    if members:
+        plan.notes.append(f"uv workspace: {', '.join(members)} are installed into /opt/venv (non-editable) once the sources are copied")
     return plan
 
 

@@ -29,6 +29,9 @@ ENV NODE_ENV=production \
 COPY --from=build /app/.next/standalone ./
 COPY --from=build /app/.next/static ./.next/static
 COPY --from=build /app/public ./public
+# The server writes its cache here; everything else stays read-only to the app user
+RUN mkdir -p .next/cache \
+    && chown 1000:1000 .next/cache
 LABEL org.opencontainers.image.title="node-next-standalone"
 # App files stay owned by root, so the app cannot rewrite its own code; it runs as uid 1000.
 USER 1000:1000
