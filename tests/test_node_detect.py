@@ -206,6 +206,7 @@ def test_build_script_means_multi_stage_and_output_dir(tmp_path):
         ("server.listen({ port: 7000, host: '0.0.0.0' })", 7000, "listen()"),
         ("Bun.serve({ port: 9000, fetch() {} })", 9000, "listen()"),
         ("app.listen(process.env.PORT)", 3000, None),
+        ("const port = parseInt(process.env.PORT, 10) || 4000", 4000, "process.env.PORT fallback"),
     ],
 )
 def test_port_from_code(tmp_path, code, port, kind):
@@ -413,3 +414,11 @@ def test_git_dependencies_put_git_in_the_install_stages(tmp_path, files, source)
 def test_registry_dependencies_need_no_git(tmp_path):
     plan = _plan(tmp_path, {"package.json": _pkg(main="server.js", dependencies={"a": "^1", "b": "npm:c@2", "d": "file:../d"}), "server.js": SERVER})
     assert "git" not in plan.decisions
+
+
+def test_port_from_express_generator_bin_www(tmp_path):
+    # express-generator: "start": "node ./bin/www", a JavaScript file without a suffix
+    www = "#!/usr/bin/env node\nvar app = require('../app');\nvar port = normalizePort(process.env.PORT || '5050');\n"
+    plan = _plan(tmp_path, {"package.json": _pkg(scripts={"start": "node ./bin/www"}), "bin/www": www, "app.js": "module.exports = 1\n", "package-lock.json": NPM_LOCK})
+    assert plan.decisions["port"].value == 5050
+    assert plan.decisions["port"].source == "bin/www:3 (process.env.PORT fallback)"

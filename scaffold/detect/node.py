@@ -484,7 +484,7 @@ def _entry_candidates(manifest: dict[str, Any], scripts: dict[str, str], existin
     files: list[str] = []
     for script in (scripts.get("start"), scripts.get("start:prod"), scripts.get("serve")):
         if script:
-            files.extend(w for w in script.split() if re.search(r"\.(c|m)?(j|t)sx?$", w))
+            files.extend(w for w in script.split() if re.search(r"\.(c|m)?(j|t)sx?$", w) or w.startswith(("./bin/", "bin/")))
     main = manifest.get("main")
     if isinstance(main, str):
         files.append(main)
@@ -499,7 +499,7 @@ def _entry_candidates(manifest: dict[str, Any], scripts: dict[str, str], existin
 
 
 _ENV_FALLBACK = re.compile(
-    r"process\.env\.PORT\)?\s*(?:\|\||\?\?)\s*['\"`]?(\d{2,5})"
+    r"process\.env\.PORT(?:\s*,\s*10)?\)?\s*(?:\|\||\?\?)\s*['\"`]?(\d{2,5})"
     r"|(?:Bun|import\.meta)\.env\.PORT\)?\s*(?:\|\||\?\?)\s*['\"`]?(\d{2,5})"
 )
 _LITERALS = (
@@ -527,7 +527,8 @@ def _scan_ports(project: Project, entries: list[str]) -> tuple[tuple[PortHint, .
     """
     order: list[str] = []
     for rel in entries:
-        if project.has_file(rel) and rel.endswith(_SCAN_SUFFIXES):
+        # bin/www (express-generator) is JavaScript without a suffix
+        if project.has_file(rel) and (rel.endswith(_SCAN_SUFFIXES) or rel.startswith("bin/")):
             order.append(rel)
         # dist/index.js is built from src/index.ts: scan the source twin
         stem = re.sub(r"^(dist|build|out|lib)/", "src/", rel)
