@@ -422,3 +422,20 @@ def test_port_from_express_generator_bin_www(tmp_path):
     plan = _plan(tmp_path, {"package.json": _pkg(scripts={"start": "node ./bin/www"}), "bin/www": www, "app.js": "module.exports = 1\n", "package-lock.json": NPM_LOCK})
     assert plan.decisions["port"].value == 5050
     assert plan.decisions["port"].source == "bin/www:3 (process.env.PORT fallback)"
+
+
+@pytest.mark.parametrize(
+    ("procfile", "scripts", "expected", "source"),
+    [
+        ("web: node web/server.js\nworker: node worker.js\n", {}, ["node", "web/server.js"], "Procfile:1"),
+        ("web: npm start\n", {"start": "node web/server.js"}, ["node", "web/server.js"], "package.json > scripts > start"),
+        ("web: node web/server.js --port $PORT\n", {}, ["sh", "-c", "exec node web/server.js --port $PORT"], "Procfile:1"),
+        ("web: nodemon web/server.js\n", {"start": "node web/server.js"}, ["node", "web/server.js"], "package.json > scripts > start"),
+    ],
+    ids=["node", "npm-start", "port-var", "dev-server"],
+)
+def test_procfile_web_is_the_production_command(tmp_path, procfile, scripts, expected, source):
+    # Heroku-style apps often have no start script: the Procfile's web line is what runs
+    plan = _plan(tmp_path, {"package.json": _pkg(scripts=scripts), "Procfile": procfile, "web/server.js": SERVER, "package-lock.json": NPM_LOCK})
+    assert plan.decisions["start_command"].value == expected
+    assert plan.decisions["start_command"].source == source

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scaffold.detect.found import Found, tool_versions_pin, version_file_pin
+from scaffold.detect.procfile import procfile_web
 from scaffold.errors import InconsistentProjectError, MalformedFileError
 from scaffold.project import MAX_LOCKFILE_BYTES, Project
 
@@ -81,6 +82,7 @@ class NodeFacts:
     prisma: Any = None  # node_addons.PrismaFacts | None
     loopback_host: HostHint | None = None
     git_dependencies: tuple[Found, ...] = ()  # installed from a git repository
+    procfile_web: Found | None = None  # the Procfile's web: command
 
     def has(self, name: str) -> bool:
         return name in self.files
@@ -143,6 +145,7 @@ def detect(project: Project) -> NodeFacts | None:
         prisma=detect_prisma(project, manifest, deps, dev),
         loopback_host=loopback,
         git_dependencies=_git_dependencies(deps, dev, lock_details),
+        procfile_web=procfile_web(project),
     )
 
 

@@ -401,6 +401,10 @@ def _start_command(
         if parsed.complex:
             return Decision(["sh", "-c", answers["start"]], "--start")
         return Decision(parsed.argv, "--start")
+    procfile = _procfile_start(facts, pm, notes)
+    if procfile is not None:
+        _check_entry(project, procfile.value, has_build, procfile.source, out_dir)
+        return procfile
     for name in ("start", "start:prod", "start:production", "serve:prod", "prod"):
         followed = follow_run(name, facts.scripts)
         if followed is None:
@@ -480,6 +484,34 @@ def _exec_argv(parsed: ParsedScript, facts: NodeFacts, runtime: str, warnings: l
         )
         return [f"node_modules/.bin/{tool}", *argv[1:]]
     return argv
+
+
+def _procfile_start(facts: NodeFacts, pm: PackageManager, notes: list[str]) -> Decision | None:
+    """The Procfile's web command, which Heroku-style platforms run instead of `npm start`.
+
+    ``web: npm start`` (or ``yarn start``) defers to the scripts; a dev server is skipped
+    with a note; a command that needs a shell (``$PORT``, ``&&``) runs under ``sh -c``.
+    """
+    web = facts.procfile_web
+    if web is None:
+        return None
+    parsed = parse_script(web.value)
+    argv = parsed.argv
+    if not parsed.complex and argv and argv[0] in ("npm", "yarn", "pnpm", "bun"):
+        rest = argv[1:]
+        if rest[:1] in (["run"], ["run-script"]):
+            rest = rest[1:]
+        if len(rest) == 1 and rest[0] in (*facts.scripts, "start"):
+            return None  # the scripts decide
+    dev = dev_command_match(argv)
+    if dev:
+        notes.append(f"{web.source} runs a dev server or watcher ({dev}): not used in production")
+        return None
+    if parsed.complex or "$" in web.value:
+        return Decision(["sh", "-c", f"exec {web.value}" if not parsed.complex else web.value], web.source)
+    if argv[0] in facts.dependencies or argv[0] in facts.dev_dependencies:
+        argv = [f"node_modules/.bin/{argv[0]}", *argv[1:]]
+    return Decision(argv, web.source)
 
 
 def _without_env_files(project: Project, argv: list[str], where: str, notes: list[str]) -> list[str]:
