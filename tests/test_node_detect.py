@@ -439,3 +439,14 @@ def test_procfile_web_is_the_production_command(tmp_path, procfile, scripts, exp
     plan = _plan(tmp_path, {"package.json": _pkg(scripts=scripts), "Procfile": procfile, "web/server.js": SERVER, "package-lock.json": NPM_LOCK})
     assert plan.decisions["start_command"].value == expected
     assert plan.decisions["start_command"].source == source
+
+
+def test_every_preloaded_file_reaches_the_built_runtime(tmp_path):
+    # OpenTelemetry-style preloads live next to package.json, outside the build output
+    plan = _plan(tmp_path, {
+        "package.json": _pkg(scripts={"build": "tsc", "start": "node -r ./env.js --import=./otel.mjs dist/index.js"}, devDependencies={"typescript": "5"}),
+        "tsconfig.json": '{"compilerOptions": {"outDir": "dist", "rootDir": "src"}}',
+        "src/index.ts": SERVER, "env.js": "1\n", "otel.mjs": "1\n",
+    })
+    sources = [c["src"] for c in plan.dockerfile["runtime_copies"]]
+    assert "/app/env.js" in sources and "/app/otel.mjs" in sources

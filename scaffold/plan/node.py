@@ -770,9 +770,8 @@ def _runtime_copies(
     for name in load("node")["runtime_asset_dirs"]:
         if project.has_dir(name):
             wanted.append(name)
-    entry = next((a for a in start_argv[1:] if re.search(r"\.(c|m)?(j|t)sx?$", a)), None)
-    if entry:
-        top = entry.removeprefix("./").split("/", 1)[0]
+    for entry in _argv_files(start_argv):
+        top = entry.split("/", 1)[0]
         if top != out_dir.value and top not in wanted and (project.has_file(top) or project.has_dir(top)):
             wanted.append(top)
     for path in wanted:
@@ -790,12 +789,20 @@ def _must_keep(install_files: list[str], runtime_copies: list[dict[str, str]], s
         if src and src != ".":
             keep.append(src)
     outputs = [c["src"].removeprefix("/app/") for c in runtime_copies if c.get("output")]
-    entry = next((a for a in start_argv[1:] if re.search(r"\.(c|m)?(j|t)sx?$", a)), None)
-    if entry:
-        entry = entry.removeprefix("./")
+    for entry in _argv_files(start_argv):
         if not any(entry == out or entry.startswith(out + "/") for out in outputs):
             keep.append(entry)
     return keep
+
+
+def _argv_files(argv: list[str]) -> list[str]:
+    """Every script file a start command names: the entry and preloads (-r ./tracing.js, --import=./otel.mjs)."""
+    files = []
+    for word in argv[1:]:
+        value = word.split("=", 1)[1] if word.startswith("-") and "=" in word else word
+        if not value.startswith("-") and re.search(r"\.(c|m)?(j|t)sx?$", value):
+            files.append(value.removeprefix("./"))
+    return files
 
 
 def _labels(facts: NodeFacts, name: str) -> list[str]:
