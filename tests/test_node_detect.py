@@ -145,8 +145,9 @@ def test_pnp_berry_installs_with_node_modules_linker(tmp_path):
         ({}, "server.js", {}, ["node", "server.js"], "package.json > main"),
         ({}, None, {}, ["node", "server.js"], "conventional entry file"),
         ({"start": "node server.js && echo done"}, None, {}, ["npm", "run", "start"], "package.json > scripts > start"),
+        ({"start": " "}, "server.js", {}, ["node", "server.js"], "package.json > main"),
     ],
-    ids=["node", "env-assign", "cross-env", "npm-run-chain", "nodemon", "node-watch", "start-prod", "main", "entry", "shell"],
+    ids=["node", "env-assign", "cross-env", "npm-run-chain", "nodemon", "node-watch", "start-prod", "main", "entry", "shell", "empty-start"],
 )
 def test_start_command(tmp_path, scripts, main, extra, expected, source):
     fields = {"scripts": scripts}
@@ -303,12 +304,12 @@ def test_env_file_flag_is_dropped_when_the_file_is_not_in_the_image(tmp_path, st
 
 @pytest.mark.parametrize(
     "start",
-    ["npm run build && node dist/index.js", "tsc && node dist/index.js", "yarn build && node dist/index.js"],
+    ["npm run build && node dist/index.js", "tsc && node dist/index.js", "yarn build && node dist/index.js", "npm run build && npm run serve"],
 )
 def test_build_then_start_runs_only_the_start_in_the_image(tmp_path, start):
     # the build stage already built; at run time the compiler (a devDependency) is not there
     plan = _plan(tmp_path, {
-        "package.json": _pkg(scripts={"build": "tsc", "start": start}, devDependencies={"typescript": "5"}),
+        "package.json": _pkg(scripts={"build": "tsc", "start": start, "serve": "node dist/index.js"}, devDependencies={"typescript": "5"}),
         "tsconfig.json": '{"compilerOptions": {"outDir": "dist", "rootDir": "src"}}',
         "src/index.ts": SERVER,
     })

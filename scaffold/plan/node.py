@@ -419,9 +419,9 @@ def _start_command(
             rest = drop_build_steps(facts.scripts[real_name], facts.scripts)
             if rest is not None:
                 notes.append(f"{where} builds before it starts; the image builds in its build stage, so it runs `{rest}`")
-                after = parse_script(rest)
+                inner_name, after = follow_run(real_name, {**facts.scripts, real_name: rest}) or (real_name, parse_script(rest))
                 parsed = ParsedScript(after.argv, {**parsed.env, **after.env}, after.complex)
-                where = f"{where} (without the build step)"
+                where = f"package.json > scripts > {inner_name}" + (" (without the build step)" if inner_name == real_name else "")
         if parsed.complex:
             notes.append(f"{where} needs a shell; started through {pm.name} run, so prefer `docker run --init` for clean shutdowns")
             return Decision(pm.run_argv(name) if pm.name != "bun" else ["bun", "run", name], where)

@@ -73,7 +73,7 @@ def dev_command_match(argv: list[str]) -> str | None:
 def follow_run(script_name: str, scripts: dict[str, str], depth: int = 0) -> tuple[str, ParsedScript] | None:
     """Resolve ``npm run x`` / ``yarn x`` chains to the script that really runs."""
     script = scripts.get(script_name)
-    if script is None or depth > 4:
+    if script is None or not script.strip() or depth > 4:
         return None
     parsed = parse_script(script)
     argv = parsed.argv
