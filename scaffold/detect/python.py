@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scaffold.detect.found import Found, tool_versions_pin, version_file_pin
+from scaffold.detect.procfile import procfile_web
 from scaffold.detect.python_app import AppObject, find_apps, module_name
 from scaffold.detect.python_django import DjangoFacts, detect_django
 from scaffold.detect.python_secrets import CredentialFile, credential_files
@@ -118,7 +119,7 @@ def detect(project: Project) -> PythonFacts | None:
         import_root=import_root,
         uv_workspace_members=members,
         django=detect_django(project),
-        procfile_web=_procfile_web(project),
+        procfile_web=procfile_web(project),
         frameworks=frameworks,
         credentials=credential_files(project, requirements),
         files=frozenset(project.list_dir(".")),
@@ -433,13 +434,3 @@ def _search_order(project: Project, data: dict[str, Any], import_root: str | tup
         if rel not in ordered and wanted(rel):
             ordered.append(rel)
     return ordered
-
-
-def _procfile_web(project: Project) -> Found | None:
-    if not project.has_file("Procfile"):
-        return None
-    for number, line in logical_lines(project.read_text("Procfile")):
-        name, sep, command = line.partition(":")
-        if sep and name.strip() == "web" and command.strip():
-            return Found(command.strip(), f"Procfile:{number}")
-    return None
