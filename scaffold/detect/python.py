@@ -18,7 +18,7 @@ from scaffold.detect.procfile import procfile_web
 from scaffold.detect.python_app import AppObject, find_apps, module_name
 from scaffold.detect.python_django import DjangoFacts, detect_django
 from scaffold.detect.python_secrets import CredentialFile, credential_files
-from scaffold.detect.python_requirements import Requirements, canonical, extra_provides, logical_lines, read_requirements, requirement_name
+from scaffold.detect.python_requirements import Requirements, canonical, extra_provides, read_requirements, requirement_name
 from scaffold.errors import MalformedFileError
 from scaffold.project import MAX_LOCKFILE_BYTES, Project
 
