@@ -524,3 +524,39 @@ def test_build_override_runs_in_the_app_folder():
     _, dockerfile, _ = render(NPM, "apps/server", build="node build.js")
     assert "npm exec --workspace=@acme/server -- node build.js" in dockerfile
     assert "FROM base AS build" in dockerfile
+
+
+def test_library_built_by_its_prepare_script(tmp_path):
+    """npm workspaces where a lib builds itself in "prepare": tsc (a common pre-bundler pattern).
+
+    The installs see only manifests (no sources, no dev tools in the production one), so
+    running prepare there fails with `tsc: not found`; it runs in the build stage instead.
+    """
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "r", "private": True, "workspaces": ["apps/*", "packages/*"]}),
+        "package-lock.json": json.dumps({"lockfileVersion": 3, "packages": {"": {}}}),
+        "packages/shared/package.json": pkg("@r/shared", main="dist/index.js", scripts={"prepare": "tsc"}, devDependencies={"typescript": "5.6.3"}),
+        "packages/shared/src/index.ts": "export const a = 1;\n",
+        "apps/api/package.json": server("@r/api", {"@r/shared": "^1.0.0"}),
+        "apps/api/index.js": "require('http').createServer().listen(process.env.PORT || 3000)\n",
+    })
+    plan, dockerfile, _ = render(tmp_path, "apps/api")
+    assert "--include-workspace-root=false --no-audit --no-fund --ignore-scripts" in dockerfile
+    assert "--include-workspace-root --no-audit --no-fund --ignore-scripts" in dockerfile
+    assert "RUN npm run prepare --workspace=@r/shared" in dockerfile
+    assert "COPY --from=build /app/packages/shared/ ./packages/shared/" in dockerfile
+    assert any("--ignore-scripts" in n for n in plan.notes)
+
+
+def test_prepare_that_runs_build_runs_it_once(tmp_path):
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "r", "private": True, "packageManager": "pnpm@9.15.0"}),
+        "pnpm-workspace.yaml": "packages: ['apps/*', 'packages/*']\n",
+        "pnpm-lock.yaml": "lockfileVersion: '9.0'\nimporters:\n  .: {}\n  apps/api:\n    dependencies:\n      '@r/lib': {specifier: 'workspace:^', version: link:../../packages/lib}\n  packages/lib: {}\n",
+        "packages/lib/package.json": pkg("@r/lib", scripts={"build": "tsc", "prepare": "pnpm run build"}),
+        "apps/api/package.json": server("@r/api", {"@r/lib": "workspace:^"}),
+        "apps/api/index.js": "",
+    })
+    _, dockerfile, _ = render(tmp_path, "apps/api")
+    assert "pnpm install --frozen-lockfile --filter=@r/api... --ignore-scripts" in dockerfile
+    assert "RUN pnpm --filter=@r/lib run prepare\n" in dockerfile and "run build" not in dockerfile

@@ -103,7 +103,17 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
     decisions["internal_packages"] = Decision(
         [ws.package(p).label for p in build_closure if p != app_path], f"{app_path}/package.json dependencies, followed through the workspace"
     )
-    builders = [p for p in build_closure if "build" in ws.package(p).scripts]
+    builders = [p for p in build_closure if _package_build_scripts(ws.package(p))]
+    # Workspace packages' own install scripts (a lib built by "prepare": tsc) cannot run in an install
+    # that sees only manifests: installs skip them and the build stage runs them on the sources.
+    lifecycle = [ws.package(p).label for p in build_closure if _lifecycle_scripts(ws.package(p))]
+    # (Yarn Berry's focus and Bun run no workspace prepare; they are left as they are.)
+    ignore_scripts = bool(lifecycle) and (pm.name in ("npm", "pnpm") or (pm.name == "yarn" and not pm.berry))
+    if ignore_scripts:
+        notes.append(
+            f"{', '.join(lifecycle)} build(s) in an install script (prepare/postinstall), which cannot run before the sources are copied: "
+            "the installs run with --ignore-scripts and the build stage runs those scripts"
+        )
     static = pkg.kind == "static" and not answers.get("start")
     decisions["kind"] = Decision(pkg.kind if not answers.get("start") else "server", pkg.kind_reason if not answers.get("start") else "--start")
 
@@ -160,6 +170,9 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
     env_install = _install_env(pm, app_facts, notes)
     install_prefix = "".join(f"{e} " for e in [*env_install, *(s["env"] for s in secrets if s.get("env"))])
     mounts = [f"--mount=type=cache,id={pm.cache_id},target={pm.cache_target}", *(s["mount"] for s in secrets)]
+    rebuild = _rebuild_natives(root_facts, pm) if ignore_scripts else None
+    if rebuild:
+        notes.append(f"--ignore-scripts also skips the native addons' own builds: `{rebuild}` runs them")
     root_config = _root_build_config(root, ws, build_closure) if builders else []
 
     pm_setup = [] if is_bun_runtime else setup_commands(pm, major, app_facts.package_manager_field is not None)
@@ -194,16 +207,16 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
 
     uses_deps_stage = not static and not use_deploy
     if uses_deps_stage:
-        prod = _install(pm, ws, pkg, runtime_closure, production=True, pruned=use_turbo)
+        prod = _install(pm, ws, pkg, runtime_closure, production=True, pruned=use_turbo, ignore_scripts=ignore_scripts)
         stages.append(_stage("deps", install_from, "Production dependencies only: this layer changes with the manifests or lockfile, never with the code", [
             *deps_copies,
-            _run([prod], mounts, install_prefix),
+            _run([prod, *([rebuild] if rebuild else [])], mounts, install_prefix),
         ]))
 
     needs_build_stage = bool(builders) or use_deploy
     if needs_build_stage:
-        full = _install(pm, ws, pkg, build_closure, production=False, pruned=use_turbo)
-        steps = [*build_copies, _run([full], mounts, install_prefix)]
+        full = _install(pm, ws, pkg, build_closure, production=False, pruned=use_turbo, ignore_scripts=ignore_scripts)
+        steps = [*build_copies, _run([full, *([rebuild] if rebuild else [])], mounts, install_prefix)]
         steps += _copy_groups(root_config)
         steps += source_copies
         cleanup = [] if (static or use_deploy) else _nested_modules_cleanup(root, ws, runtime_closure, builders, app_path, out_dir)
@@ -483,8 +496,15 @@ def _pnpm_selector(pkg: WorkspacePackage) -> str:
     return pkg.name or f"{{./{pkg.path}}}"
 
 
-def _install(pm: PackageManager, ws: WorkspaceFacts, app: WorkspacePackage, closure: list[str], *, production: bool, pruned: bool) -> str:
+def _install(
+    pm: PackageManager, ws: WorkspaceFacts, app: WorkspacePackage, closure: list[str], *, production: bool, pruned: bool, ignore_scripts: bool = False
+) -> str:
     """A frozen install limited to ``closure`` (or to the pruned workspace turbo left)."""
+    command = _install_command(pm, ws, app, closure, production=production, pruned=pruned)
+    return f"{command} --ignore-scripts" if ignore_scripts else command
+
+
+def _install_command(pm: PackageManager, ws: WorkspaceFacts, app: WorkspacePackage, closure: list[str], *, production: bool, pruned: bool) -> str:
     frozen = pm.lockfile is not None
     names = [ws.package(p) for p in closure]
     if pm.name == "pnpm":
@@ -537,15 +557,47 @@ def _build_steps(pm: PackageManager, ws: WorkspaceFacts, builders: list[str], us
     steps: list[str] = []
     turbo = ws.orchestrator("turbo")
     if use_turbo and turbo is not None and "build" in turbo.tasks and not custom:
-        # turbo.json's dependsOn ("^build") orders the packages itself.
-        return [f"turbo run build --filter={app.name}"] if builders else []
+        # turbo.json's dependsOn ("^build") orders the packages' build scripts itself; install scripts
+        # the installs skipped run first, in dependency order.
+        if not builders:
+            return []
+        early = [_run_script(pm, ws.package(p), s) for p in builders for s in _lifecycle_scripts(ws.package(p))]
+        turbo_build = [f"turbo run build --filter={app.name}"] if any("build" in ws.package(p).scripts for p in builders) else []
+        return [*early, *turbo_build]
     for path in builders:
         pkg = ws.package(path)
         if path == app.path and custom:
             steps.append(_in_package(pm, pkg, custom))
             continue
-        steps.append(_run_script(pm, pkg, "build"))
+        steps.extend(_run_script(pm, pkg, script) for script in _package_build_scripts(pkg))
     return steps
+
+
+def _lifecycle_scripts(pkg: WorkspacePackage) -> list[str]:
+    """The package's own install scripts (npm, pnpm and Yarn run them for workspace packages on install)."""
+    return [name for name in load("node")["install_lifecycle_scripts"] if (pkg.scripts.get(name) or "").strip()]
+
+
+def _package_build_scripts(pkg: WorkspacePackage) -> list[str]:
+    """Scripts that build the package: its install scripts (a lib built by "prepare"), then "build".
+
+    "build" is left out when an install script already runs it ("prepare": "npm run build").
+    """
+    scripts = _lifecycle_scripts(pkg)
+    if "build" in pkg.scripts and not any(re.search(r"\brun\s+build\b|^\s*(pnpm|yarn|bun)\s+build\b", pkg.scripts[s]) for s in scripts):
+        scripts.append("build")
+    return scripts
+
+
+def _rebuild_natives(facts: NodeFacts, pm: PackageManager) -> str | None:
+    """`npm rebuild` of the native addons an --ignore-scripts install left unbuilt."""
+    native = facts.native
+    if native is None:
+        return None
+    names = sorted({f.value for f in (*native.known, *native.install_scripts)})
+    if not names:
+        return None
+    return f"pnpm rebuild -r {' '.join(names)}" if pm.name == "pnpm" else f"npm rebuild {' '.join(names)}"
 
 
 def _run_script(pm: PackageManager, pkg: WorkspacePackage, script: str) -> str:
