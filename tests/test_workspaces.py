@@ -560,3 +560,43 @@ def test_prepare_that_runs_build_runs_it_once(tmp_path):
     _, dockerfile, _ = render(tmp_path, "apps/api")
     assert "pnpm install --frozen-lockfile --filter=@r/api... --ignore-scripts" in dockerfile
     assert "RUN pnpm --filter=@r/lib run prepare\n" in dockerfile and "run build" not in dockerfile
+
+
+@pytest.mark.parametrize("setting, linked", [
+    ({".npmrc": "link-workspace-packages=true\n"}, True),
+    ({"pnpm-workspace.yaml": "packages: ['apps/*', 'packages/*']\nlinkWorkspacePackages: deep\n"}, True),
+    ({"package.json": json.dumps({"name": "r", "packageManager": "pnpm@8.15.9"})}, True),  # pnpm 8's default
+    ({}, False),  # pnpm 9+: a plain range resolves from the registry
+])
+def test_pnpm_link_workspace_packages_links_plain_ranges(tmp_path, setting, linked):
+    """pnpm repos with link-workspace-packages (or on pnpm 8) depend on workspace libs with "^1.2.0"."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "r", "packageManager": "pnpm@9.15.0"}),
+        "pnpm-workspace.yaml": "packages: ['apps/*', 'packages/*']\n",
+        "packages/lib/package.json": json.dumps({"name": "@r/lib", "version": "1.2.0"}),
+        "apps/api/package.json": server("@r/api", {"@r/lib": "^1.2.0"}),
+        **setting,
+    })
+    facts = detect(Project(tmp_path))
+    assert facts.package("apps/api").internal == (("packages/lib",) if linked else ())
+
+
+def test_pnpm_lockfile_per_package_is_copied_with_each_manifest(tmp_path):
+    """shared-workspace-lockfile=false: each package installs from its own pnpm-lock.yaml."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "r", "packageManager": "pnpm@9.15.0"}),
+        "pnpm-workspace.yaml": "packages: ['apps/*', 'packages/*']\n",
+        ".npmrc": "link-workspace-packages=true\nshared-workspace-lockfile=false\n",
+        "pnpm-lock.yaml": "lockfileVersion: '9.0'\nimporters:\n  .: {}\n",
+        "packages/lib/package.json": json.dumps({"name": "@r/lib", "version": "1.2.0"}),
+        "packages/lib/pnpm-lock.yaml": "lockfileVersion: '9.0'\n",
+        "apps/api/package.json": server("@r/api", {"@r/lib": "^1.2.0"}),
+        "apps/api/pnpm-lock.yaml": "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      '@r/lib': {specifier: ^1.2.0, version: link:../../packages/lib}\n",
+        "apps/api/index.js": "",
+    })
+    _, dockerfile, dockerignore = render(tmp_path, "apps/api")
+    assert "COPY apps/api/package.json apps/api/pnpm-lock.yaml ./apps/api/" in dockerfile
+    assert "COPY packages/lib/package.json packages/lib/pnpm-lock.yaml ./packages/lib/" in dockerfile
+    (tmp_path / "apps/api/pnpm-lock.yaml").unlink()
+    with pytest.raises(Exception, match="apps/api/pnpm-lock.yaml"):
+        render(tmp_path, "apps/api")

@@ -132,7 +132,7 @@ def detect(project: Project) -> WorkspaceFacts | None:
         raise MalformedFileError(path="package.json", detail="the top level is not a JSON object")
     paths = resolve_patterns(project.root, patterns)
     raw = [_read_package(project, rel) for rel in paths]
-    packages = _link(raw, manager)
+    packages = _link(raw, manager, link_by_version=manager != "pnpm" or _pnpm_links_by_version(project, root_manifest))
     by_path = {p.path: p for p in packages}
     return WorkspaceFacts(
         root=project.root,
@@ -311,7 +311,36 @@ def _str_dict(manifest: dict[str, Any], key: str, path: str) -> dict[str, str]:
     return {k: v for k, v in value.items() if isinstance(v, str)}
 
 
-def _link(packages: list[WorkspacePackage], manager: str) -> list[WorkspacePackage]:
+def _pnpm_links_by_version(project: Project, root_manifest: dict[str, Any]) -> bool:
+    """pnpm's link-workspace-packages: a plain "^1.2.0" links the workspace package when it is on.
+
+    Explicit settings win (.npmrc ``link-workspace-packages=true|deep``, pnpm-workspace.yaml
+    ``linkWorkspacePackages``); otherwise it is on before pnpm 9 (packageManager pnpm@8, or a
+    lockfile older than pnpm 9's format) and off since.
+    """
+    if project.has_file("pnpm-workspace.yaml"):
+        data = project.read_yaml("pnpm-workspace.yaml")
+        if isinstance(data, dict) and "linkWorkspacePackages" in data:
+            return data["linkWorkspacePackages"] in (True, "deep", "true")
+    if project.has_file(".npmrc"):
+        match = re.search(r"^\s*link-workspace-packages\s*=\s*(\S+)", project.read_text(".npmrc"), re.M)
+        if match:
+            return match.group(1).strip("\"'") in ("true", "deep")
+    field = root_manifest.get("packageManager")
+    match = re.match(r"pnpm@(\d+)\.", field) if isinstance(field, str) else None
+    if match:
+        return int(match.group(1)) < 9
+    if project.has_file("pnpm-lock.yaml"):
+        from scaffold.project import MAX_LOCKFILE_BYTES
+
+        head = project.read_text("pnpm-lock.yaml", limit=MAX_LOCKFILE_BYTES)[:200]
+        version = re.search(r"lockfileVersion:\s*'?(\d+)", head)
+        if version:
+            return int(version.group(1)) < 9
+    return False
+
+
+def _link(packages: list[WorkspacePackage], manager: str, *, link_by_version: bool = True) -> list[WorkspacePackage]:
     """Resolve internal dependencies to package paths and classify each package."""
     by_name: dict[str, WorkspacePackage] = {}
     for pkg in packages:
@@ -320,8 +349,8 @@ def _link(packages: list[WorkspacePackage], manager: str) -> list[WorkspacePacka
     paths = {p.path for p in packages}
     linked = []
     for pkg in packages:
-        runtime = {*_internal(pkg, pkg.dependencies, by_name, paths, manager), *_internal(pkg, pkg.optional_dependencies, by_name, paths, manager)}
-        dev = set(_internal(pkg, pkg.dev_dependencies, by_name, paths, manager)) - runtime
+        runtime = {*_internal(pkg, pkg.dependencies, by_name, paths, link_by_version), *_internal(pkg, pkg.optional_dependencies, by_name, paths, link_by_version)}
+        dev = set(_internal(pkg, pkg.dev_dependencies, by_name, paths, link_by_version)) - runtime
         runtime.discard(pkg.path)
         dev.discard(pkg.path)
         kind, reason = _classify(pkg)
@@ -334,7 +363,7 @@ def _link(packages: list[WorkspacePackage], manager: str) -> list[WorkspacePacka
 
 
 def _internal(
-    pkg: WorkspacePackage, deps: dict[str, str], by_name: dict[str, WorkspacePackage], paths: set[str], manager: str
+    pkg: WorkspacePackage, deps: dict[str, str], by_name: dict[str, WorkspacePackage], paths: set[str], link_by_version: bool
 ) -> list[str]:
     """Paths of the workspace packages that these dependency specs resolve to."""
     found = []
@@ -352,9 +381,9 @@ def _internal(
                 target = by_name[name].path if name in by_name else None
         elif spec.startswith(("file:", "link:", "portal:")):
             target = _path_target(pkg.path, spec.split(":", 1)[1], paths)
-        elif name in by_name and manager != "pnpm":
-            # npm, Yarn and Bun link a workspace whenever its version satisfies the range;
-            # pnpm (link-workspace-packages=false since v9) needs the workspace: protocol.
+        elif name in by_name and link_by_version:
+            # npm, Yarn and Bun link a workspace whenever its version satisfies the range; pnpm
+            # only with link-workspace-packages (off since v9), else it needs the workspace: protocol.
             target = by_name[name].path if _satisfies(by_name[name].version, spec) else None
         if target is not None:
             found.append(target)

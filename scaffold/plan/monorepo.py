@@ -81,7 +81,16 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
     if root_facts is None:  # pnpm-workspace.yaml without a root package.json
         raise UsageError(f"{root.root}: a pnpm workspace needs a root package.json", hint="add one (pnpm init)")
     app_facts = _app_facts(app_project, app_path, root_facts)
-    _check_app_in_lockfile(root, root_facts, app_path, pkg)
+    own_locks = _pnpm_lockfile_per_package(root)
+    if own_locks:
+        if not root.has_file(f"{app_path}/pnpm-lock.yaml"):
+            raise InconsistentProjectError(
+                path=f"{app_path}/pnpm-lock.yaml",
+                detail="is missing, and shared-workspace-lockfile=false gives every package its own lockfile; a frozen install would fail",
+                hint="run `pnpm install` at the repository root and commit the lockfiles",
+            )
+    else:
+        _check_app_in_lockfile(root, root_facts, app_path, pkg)
 
     decisions["app"] = Decision(app_path, answers.get("app_source", "--app"))
     decisions["workspace"] = Decision(ws.manager_hint, ws.source)
@@ -201,8 +210,8 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
         deps_copies = build_copies = manifest_copies
         source_copies = [_copy(["/app/out/full/"], "./", from_="prune")]
     else:
-        deps_copies = _copy_groups(root_install) + [_copy([f"{p}/package.json"], f"./{p}/") for p in deps_manifests]
-        build_copies = _copy_groups(root_install) + [_copy([f"{p}/package.json"], f"./{p}/") for p in build_manifests]
+        deps_copies = _copy_groups(root_install) + [_copy(_manifests(root, p, own_locks), f"./{p}/") for p in deps_manifests]
+        build_copies = _copy_groups(root_install) + [_copy(_manifests(root, p, own_locks), f"./{p}/") for p in build_manifests]
         source_copies = [_copy([f"{p}/"], f"./{p}/") for p in build_closure]
 
     uses_deps_stage = not static and not use_deploy
@@ -284,7 +293,7 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
     }
     from scaffold.dockerignore import NODE_BASE, compose_dockerignore
 
-    keep = [*root_install, *root_config, *(f"{p}/package.json" for p in build_manifests), *build_closure]
+    keep = [*root_install, *root_config, *(f for p in build_manifests for f in _manifests(root, p, own_locks)), *build_closure]
     dockerignore, ignore_notes = compose_dockerignore(root, NODE_BASE, must_keep=keep, secret_files=sorted(secret_files))
     notes.extend(ignore_notes)
     return BuildPlan(
@@ -375,6 +384,25 @@ def _rooted(decision: Decision, app_path: str) -> Decision:
 
 def _rooted_opt(decision: Decision | None, app_path: str) -> Decision | None:
     return None if decision is None else _rooted(decision, app_path)
+
+
+def _pnpm_lockfile_per_package(root: Project) -> bool:
+    """pnpm's shared-workspace-lockfile=false: each package has its own pnpm-lock.yaml next to its manifest."""
+    if root.has_file("pnpm-workspace.yaml"):
+        data = root.read_yaml("pnpm-workspace.yaml")
+        if isinstance(data, dict) and data.get("sharedWorkspaceLockfile") is False:
+            return True
+    if root.has_file(".npmrc"):
+        return bool(re.search(r"^\s*shared-workspace-lockfile\s*=\s*false\s*$", root.read_text(".npmrc"), re.M))
+    return False
+
+
+def _manifests(root: Project, path: str, own_locks: bool) -> list[str]:
+    """What the install reads from one package folder: its manifest, and its own lockfile when it has one."""
+    files = [f"{path}/package.json"]
+    if own_locks and root.has_file(f"{path}/pnpm-lock.yaml"):
+        files.append(f"{path}/pnpm-lock.yaml")
+    return files
 
 
 def _check_app_in_lockfile(root: Project, facts: NodeFacts, app_path: str, pkg: WorkspacePackage) -> None:
