@@ -178,7 +178,7 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
     build_manifests = [p.path for p in ws.packages] if needs_all else build_closure
     env_install = _install_env(pm, app_facts, notes)
     install_prefix = "".join(f"{e} " for e in [*env_install, *(s["env"] for s in secrets if s.get("env"))])
-    mounts = [f"--mount=type=cache,id={pm.cache_id},target={pm.cache_target}", *(s["mount"] for s in secrets)]
+    mounts = [pm.cache_mount, *(s["mount"] for s in secrets)]
     rebuild = _rebuild_natives(root_facts, pm) if ignore_scripts else None
     if rebuild:
         notes.append(f"--ignore-scripts also skips the native addons' own builds: `{rebuild}` runs them")

@@ -199,7 +199,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         "runtime_from": "pm" if runtime_needs_pm else "base",
         "runtime_packages": {"packages": " ".join(system.runtime), "why": ", ".join(system.runtime_why)} if system.runtime and not static else None,
         "install_copy": _copy_groups(install_files, project),
-        "install_mounts": [f"--mount=type=cache,id={pm.cache_id},target={pm.cache_target}", *(s["mount"] for s in secrets)],
+        "install_mounts": [pm.cache_mount, *(s["mount"] for s in secrets)],
         "install_prefix": "".join(f"{env} " for env in [*env_install, *(s["env"] for s in secrets if s.get("env"))]),
         "build_secrets": [s["cli"] for s in secrets],
         "install_env": env_install,

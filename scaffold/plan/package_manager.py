@@ -28,6 +28,18 @@ class PackageManager:
     cache_id: str
 
     @property
+    def cache_mount(self) -> str:
+        """The BuildKit cache mount of the install cache.
+
+        Yarn 1 extracts into its cache in place and corrupts it when two installs
+        write at once ("Extracting tar content ... failed"), which BuildKit does
+        with parallel deps and build stages; its mount is locked to one writer.
+        npm's, pnpm's, Berry's and Bun's caches write atomically and stay shared.
+        """
+        locked = ",sharing=locked" if self.name == "yarn" and not self.berry else ""
+        return f"--mount=type=cache,id={self.cache_id},target={self.cache_target}{locked}"
+
+    @property
     def label(self) -> str:
         return f"{self.name}@{self.version}" if self.version else self.name
 

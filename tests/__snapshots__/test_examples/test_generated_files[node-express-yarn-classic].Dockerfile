@@ -18,7 +18,7 @@ RUN --mount=type=cache,id=npm,target=/root/.npm \
 # Production dependencies only: this layer changes when the manifest or lockfile does, not the code
 FROM pm AS deps
 COPY package.json yarn.lock ./
-RUN --mount=type=cache,id=yarn,target=/usr/local/share/.cache/yarn \
+RUN --mount=type=cache,id=yarn,target=/usr/local/share/.cache/yarn,sharing=locked \
     yarn install --frozen-lockfile --production --non-interactive
 
 FROM base AS runtime
