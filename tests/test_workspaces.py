@@ -616,3 +616,26 @@ def test_yarn_classic_cache_mount_is_locked_against_parallel_installs(tmp_path):
     _, dockerfile, _ = render(tmp_path, "apps/api")
     mounts = [line for line in dockerfile.splitlines() if "id=yarn," in line]
     assert len(mounts) == 2 and all(line.rstrip(" \\").endswith(",sharing=locked") for line in mounts)
+
+
+def test_hoisted_command_runs_from_the_root_node_modules(tmp_path):
+    """npm workspaces app started with `tsx src/index.ts` (or `next start`): npm hoists tsx to
+    /app/node_modules/.bin, so node_modules/.bin/tsx relative to the app folder does not exist."""
+    lock = {"lockfileVersion": 3, "packages": {
+        "": {"workspaces": ["apps/*"]},
+        "apps/api": {"dependencies": {"tsx": "4.19.2"}},
+        "node_modules/tsx": {"version": "4.19.2", "bin": {"tsx": "dist/cli.mjs"}},
+    }}
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "r", "private": True, "workspaces": ["apps/*"]}),
+        "package-lock.json": json.dumps(lock),
+        "apps/api/package.json": pkg("@r/api", scripts={"start": "tsx src/index.ts"}, dependencies={"tsx": "4.19.2"}),
+        "apps/api/src/index.ts": "",
+    })
+    plan, dockerfile, _ = render(tmp_path, "apps/api")
+    assert 'CMD ["/app/node_modules/.bin/tsx", "src/index.ts"]' in dockerfile
+    # a version only the app uses is nested under the app: the relative path is right
+    lock["packages"]["apps/api/node_modules/tsx"] = lock["packages"].pop("node_modules/tsx")
+    (tmp_path / "package-lock.json").write_text(json.dumps(lock))
+    plan, dockerfile, _ = render(tmp_path, "apps/api")
+    assert 'CMD ["node_modules/.bin/tsx", "src/index.ts"]' in dockerfile

@@ -254,6 +254,12 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
         }
     else:
         start_argv = list(decisions["start_command"].value)
+        if not use_deploy and start_argv and start_argv[0].startswith("node_modules/.bin/"):
+            hoisted = _hoisted_bin(root, pm, app_path, start_argv[0].rsplit("/", 1)[-1])
+            if hoisted:
+                start_argv[0] = hoisted
+                decisions["start_command"] = Decision(start_argv, decisions["start_command"].source)
+                notes.append(f"{pm.name} hoists the app's dependencies to the root node_modules: the command runs {hoisted}")
         env_pairs = [("NODE_ENV", "production"), ("PORT", str(port))]
         for key, value in sorted(_start_env(app_facts).items()):
             if key not in ("NODE_ENV", "PORT"):
@@ -384,6 +390,29 @@ def _rooted(decision: Decision, app_path: str) -> Decision:
 
 def _rooted_opt(decision: Decision | None, app_path: str) -> Decision | None:
     return None if decision is None else _rooted(decision, app_path)
+
+
+def _hoisted_bin(root: Project, pm: PackageManager, app_path: str, name: str) -> str | None:
+    """Where a hoisting install (npm, Yarn, Bun) puts the app's command: /app/node_modules/.bin.
+
+    The app folder has its own node_modules/.bin only for a dependency whose
+    version conflicts with the hoisted one; npm's lockfile says so, and then the
+    relative path stays. pnpm links every package's bins into its own folder.
+    """
+    if pm.name == "pnpm":
+        return None
+    from scaffold.project import MAX_LOCKFILE_BYTES
+
+    if pm.lockfile in ("package-lock.json", "npm-shrinkwrap.json"):
+        data = root.read_json(pm.lockfile, limit=MAX_LOCKFILE_BYTES)
+        entries = (data.get("packages") or {}) if isinstance(data, dict) else {}
+        prefix = f"{app_path}/node_modules/"
+        for key, entry in entries.items():
+            if key.startswith(prefix) and "/node_modules/" not in key[len(prefix):] and isinstance(entry, dict):
+                bins = entry.get("bin")
+                if (isinstance(bins, dict) and name in bins) or key[len(prefix):] == name:
+                    return None
+    return f"/app/node_modules/.bin/{name}"
 
 
 def _pnpm_lockfile_per_package(root: Project) -> bool:
