@@ -639,3 +639,32 @@ def test_hoisted_command_runs_from_the_root_node_modules(tmp_path):
     (tmp_path / "package-lock.json").write_text(json.dumps(lock))
     plan, dockerfile, _ = render(tmp_path, "apps/api")
     assert 'CMD ["node_modules/.bin/tsx", "src/index.ts"]' in dockerfile
+
+
+def test_next_standalone_app_in_a_pnpm_monorepo_uses_the_framework_rule(tmp_path):
+    """A Next.js app (output: 'standalone', transpilePackages of an internal ui lib) in a pnpm
+    workspace: the image runs the traced server.js, which Next writes under standalone/<app>/
+    because it traces from the repository root, with no install and no pnpm deploy."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "r", "private": True, "packageManager": "pnpm@9.15.0"}),
+        "pnpm-workspace.yaml": "packages: ['apps/*', 'packages/*']\n",
+        "pnpm-lock.yaml": "lockfileVersion: '9.0'\nimporters:\n  .: {}\n  apps/web:\n    dependencies:\n      '@r/ui': {specifier: 'workspace:*', version: link:../../packages/ui}\n      next: {specifier: 15.1.3, version: 15.1.3}\n  packages/ui: {}\n",
+        "packages/ui/package.json": json.dumps({"name": "@r/ui", "version": "1.0.0", "exports": {".": "./src/index.tsx"}}),
+        "apps/web/package.json": pkg("@r/web", scripts={"build": "next build", "start": "next start"}, dependencies={"@r/ui": "workspace:*", "next": "15.1.3"}),
+        "apps/web/next.config.mjs": "export default { output: 'standalone', transpilePackages: ['@r/ui'] };\n",
+        "apps/web/public/robots.txt": "",
+    })
+    plan, dockerfile, _ = render(tmp_path, "apps/web")
+    assert plan.value("framework") == "next (standalone)"
+    assert plan.value("start_command") == ["node", "server.js"]
+    assert "deploy" not in dockerfile and "AS deps" not in dockerfile
+    assert "COPY --from=build /app/apps/web/.next/standalone/ ./\n" in dockerfile
+    assert "COPY --from=build /app/apps/web/.next/static/ ./apps/web/.next/static/" in dockerfile
+    assert "COPY --from=build /app/apps/web/public/ ./apps/web/public/" in dockerfile
+    assert "WORKDIR /app/apps/web" in dockerfile and "HOSTNAME=0.0.0.0" in dockerfile
+    assert "--mount=type=cache,id=web-next-cache,target=/app/apps/web/.next/cache" in dockerfile
+    assert "chown 1000:1000 .next/cache" in dockerfile
+    # without standalone, `next start` keeps the generic runtime with production dependencies
+    (tmp_path / "apps/web/next.config.mjs").write_text("export default { transpilePackages: ['@r/ui'] };\n")
+    plan, dockerfile, _ = render(tmp_path, "apps/web")
+    assert "deploy --prod" in dockerfile and plan.value("start_command")[-1] == "start"

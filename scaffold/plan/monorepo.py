@@ -130,6 +130,11 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
     if site is not None:
         decisions["framework"] = site.framework
         notes.extend(site.notes)
+    bundle = None if static else _self_contained(app_project, app_facts, pm, answers, pkg)
+    if bundle is not None:
+        decisions["framework"] = _rooted(bundle.framework, app_path)
+        notes.extend(bundle.notes)
+        warnings.extend(bundle.warnings)
 
     turbo = _turbo_choice(ws, pm, pkg, answers, notes)
     decisions["strategy"] = turbo[0]
@@ -145,7 +150,8 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
     out_dir = None
     if has_app_build:
         build_decision = Decision("build", f"{app_path}/package.json > scripts > build") if not answers.get("build") else Decision(answers["build"], "--build")
-        out_dir = _rooted_opt(site.output if site is not None else _output_dir(app_facts, build_decision), app_path)
+        own_output = site.output if site is not None else bundle.output if bundle is not None else _output_dir(app_facts, build_decision)
+        out_dir = _rooted_opt(own_output, app_path)
         if out_dir is not None:
             decisions["build_output"] = out_dir
     build_steps = _build_steps(pm, ws, builders, use_turbo, pkg, answers)
@@ -158,6 +164,10 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
         assert site.static is not None and site.port is not None
         decisions["port"] = site.port
         decisions["start_command"] = static_start(site.static)
+    elif bundle is not None:
+        assert bundle.start is not None and bundle.port is not None
+        decisions["start_command"] = _on_runtime(_rooted(bundle.start, app_path), "bun" if is_bun_runtime else "node", notes)
+        decisions["port"] = _rooted(bundle.port, app_path)
     else:
         start = _start_command(app_project, app_facts, pm, answers, has_app_build, out_dir, warnings, notes, is_bun_runtime)
         decisions["start_command"] = _on_runtime(_rooted(start, app_path), "bun" if is_bun_runtime else "node", notes)
@@ -188,7 +198,7 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
     install_from = "pm" if pm_setup else "base"
     # pnpm deploy gathers built workspace packages and production dependencies into one folder; with
     # nothing to build, a filtered production install keeps node_modules in a layer of its own instead.
-    use_deploy = pm.name == "pnpm" and not static and bool(builders) and _pnpm_deploys(pm)
+    use_deploy = pm.name == "pnpm" and not static and bundle is None and bool(builders) and _pnpm_deploys(pm)
     deploy_cmd = _pnpm_deploy(pm, ws, pkg, root, notes) if use_deploy else None
 
     stages: list[dict[str, Any]] = []
@@ -214,7 +224,7 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
         build_copies = _copy_groups(root_install) + [_copy(_manifests(root, p, own_locks), f"./{p}/") for p in build_manifests]
         source_copies = [_copy([f"{p}/"], f"./{p}/") for p in build_closure]
 
-    uses_deps_stage = not static and not use_deploy
+    uses_deps_stage = not static and not use_deploy and bundle is None
     if uses_deps_stage:
         prod = _install(pm, ws, pkg, runtime_closure, production=True, pruned=use_turbo, ignore_scripts=ignore_scripts)
         stages.append(_stage("deps", install_from, "Production dependencies only: this layer changes with the manifests or lockfile, never with the code", [
@@ -228,11 +238,16 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
         steps = [*build_copies, _run([full, *([rebuild] if rebuild else [])], mounts, install_prefix)]
         steps += _copy_groups(root_config)
         steps += source_copies
-        cleanup = [] if (static or use_deploy) else _nested_modules_cleanup(root, ws, runtime_closure, builders, app_path, out_dir)
+        cleanup = [] if (static or use_deploy or bundle is not None) else _nested_modules_cleanup(root, ws, runtime_closure, builders, app_path, out_dir)
         if build_steps:
-            build_env = sorted((site.build_env if site is not None else {}).items())
+            framework_env = site.build_env if site is not None else bundle.build_env if bundle is not None else {}
+            build_env = sorted(framework_env.items())
             steps.append(_env(["NODE_ENV=production", *(f"{k}={_env_quote(v)}" for k, v in build_env)]))
-            steps.append(_run([*build_steps, *cleanup]))
+            build_mounts = []
+            if bundle is not None and bundle.build_cache:
+                cache_id = f"{decisions['image_name'].value}-{bundle.build_cache.replace('/', '-').strip('.-')}"
+                build_mounts.append(f"--mount=type=cache,id={cache_id},target=/app/{app_path}/{bundle.build_cache}")
+            steps.append(_run([*build_steps, *cleanup], build_mounts))
         if deploy_cmd:
             steps.append(_run([deploy_cmd], mounts, install_prefix, comment=_deploy_comment(pm, ws, root)))
         stages.append(_stage("build", install_from, f"Build {pkg.label} and the workspace packages it uses, in dependency order", steps))
@@ -261,10 +276,16 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
                 decisions["start_command"] = Decision(start_argv, decisions["start_command"].source)
                 notes.append(f"{pm.name} hoists the app's dependencies to the root node_modules: the command runs {hoisted}")
         env_pairs = [("NODE_ENV", "production"), ("PORT", str(port))]
-        for key, value in sorted(_start_env(app_facts).items()):
+        for key, value in sorted({**(bundle.env if bundle is not None else {}), **_start_env(app_facts)}.items()):
             if key not in ("NODE_ENV", "PORT"):
                 env_pairs.append((key, value))
-        if use_deploy:
+        writable: list[str] = []
+        if bundle is not None:
+            assert bundle.copies is not None
+            copies = _bundle_copies(root, app_project, app_path, bundle.copies, app_facts)
+            workdir = f"/app/{app_path}"
+            writable = list(bundle.writable)
+        elif use_deploy:
             copies = [_copy([f"{DEPLOY_DIR}/"], "./", from_="build")]
             workdir = None  # the deployed folder is the app itself
         else:
@@ -284,6 +305,8 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
             "healthcheck": json.dumps([runtime_name, "-e", _healthcheck_script()]) if decisions["healthcheck"].value else None,
             "cmd": json.dumps(start_argv),
         }
+        if writable:  # only framework servers that write a cache (Next.js) have the key
+            runtime["writable_dirs"] = " ".join(writable)
 
     dockerfile = {
         "node_version": major,
@@ -379,6 +402,44 @@ def _static_site(app_project: Project, facts: NodeFacts, pm: PackageManager, ans
         f"{pkg.path}/package.json: looks like a static site ({pkg.kind_reason}), but {why}",
         hint="pass --start to run it as a server, or add the build tool to its devDependencies",
     )
+
+
+def _self_contained(app_project: Project, facts: NodeFacts, pm: PackageManager, answers: dict[str, Any], pkg: WorkspacePackage) -> RuntimeShape | None:
+    """The single-app framework rule, when its build output carries its own node_modules.
+
+    Next.js standalone and Nuxt's .output trace every file the server needs,
+    workspace packages included, so the image needs neither an install nor the
+    packages' folders. Rules that run with production dependencies (next start,
+    SvelteKit, Remix…) keep the generic monorepo runtime, which already ships
+    the app's closure and its production dependencies.
+    """
+    if answers.get("start") or "build" in answers or not facts.framework or "build" not in pkg.scripts:
+        return None
+    shape = plan_framework(app_project, facts, pm, answers)
+    if shape is None or shape.kind != "node" or shape.prod_deps or shape.copies is None or shape.start is None:
+        return None
+    return shape
+
+
+def _bundle_copies(root: Project, app_project: Project, app_path: str, copies: list[dict[str, str]], facts: NodeFacts) -> list[dict[str, Any]]:
+    """The framework's runtime copies, moved under the app's folder in /app.
+
+    Next.js traces a monorepo from its root (the folder of the lockfile; Next 14 and 15 do),
+    so .next/standalone mirrors the repository with server.js in standalone/<app>/:
+    the standalone folder is copied to /app itself, and the app's folder is the workdir.
+    """
+    out = []
+    for entry in copies:
+        rel = entry["src"].removeprefix("/app/")
+        dest = entry["dest"].removeprefix("./")
+        target = f"./{app_path}/{dest}" if dest else f"./{app_path}/"
+        if rel.endswith("/standalone"):
+            target = "./"
+        is_dir = app_project.has_dir(rel) or "output" in entry
+        src = f"/app/{app_path}/{rel}" + ("/" if is_dir else "")
+        target = target if target.endswith("/") or not is_dir else target + "/"
+        out.append(_copy([src], target, from_="build"))
+    return out
 
 
 def _rooted(decision: Decision, app_path: str) -> Decision:
