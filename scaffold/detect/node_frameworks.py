@@ -178,6 +178,8 @@ def _angular_settings(data: dict[str, Any], config: str) -> dict[str, Found]:
         out["outputPath"] = Found(path["base"].removeprefix("./").rstrip("/"), f"{prefix} > options > outputPath > base")
         if isinstance(path.get("browser"), str):
             out["browserDir"] = Found(path["browser"], f"{prefix} > options > outputPath > browser")
+    if isinstance(options.get("baseHref"), str):
+        out["baseHref"] = Found(options["baseHref"], f"{prefix} > options > baseHref")
     ssr = options.get("ssr")
     if ssr:
         out["ssr"] = Found(True, f"{prefix} > options > ssr")
