@@ -559,3 +559,30 @@ def test_relative_or_external_base_is_served_from_the_root(tmp_path, base):
     text = render_plan(_plan(tmp_path, {**VITE_APP, "vite.config.ts": f"export default {{ base: '{base}' }}\n"}))["Dockerfile"]
     assert "COPY --from=build /app/dist /usr/share/nginx/html\n" in text
     assert "location /assets/ {" in text and "try_files $uri $uri/ /index.html;" in text
+
+
+NEST_MONOREPO_CLI = json.dumps({
+    "sourceRoot": "apps/api/src", "monorepo": True, "root": "apps/api",
+    "compilerOptions": {"webpack": True, "tsConfigPath": "apps/api/tsconfig.app.json"},
+    "projects": {"api": {"type": "application", "root": "apps/api", "entryFile": "main", "sourceRoot": "apps/api/src"}},
+})
+
+
+@pytest.mark.parametrize("start_prod", [None, "node dist/apps/api/main"])
+def test_nestjs_monorepo_output_is_relative_to_the_app_tsconfig(tmp_path, start_prod):
+    """`nest generate app` writes apps/api/tsconfig.app.json with "outDir": "../../dist/apps/api" and
+    bundles with webpack: the image copied /app/../../dist/apps/api and ran dist/apps/api/apps/api/src/main.js."""
+    scripts = {"build": "nest build", "start": "nest start"}
+    if start_prod:
+        scripts["start:prod"] = start_prod
+    plan = _plan(tmp_path, {
+        "package.json": _pkg({"@nestjs/core": "^11.0.0"}, {"@nestjs/cli": "^11.0.0"}, scripts=scripts),
+        "nest-cli.json": NEST_MONOREPO_CLI,
+        "tsconfig.json": '{"compilerOptions": {"outDir": "./dist", "rootDir": "."}}',
+        "apps/api/tsconfig.app.json": '{"extends": "../../tsconfig.json", "compilerOptions": {"outDir": "../../dist/apps/api"}}',
+        "apps/api/src/main.ts": "app.listen(process.env.PORT ?? 3000);\n",
+    })
+    assert plan.value("build_output") == "dist/apps/api"
+    assert plan.value("start_command") == ["node", "dist/apps/api/main.js"]
+    text = render_plan(plan)["Dockerfile"]
+    assert "COPY --from=build /app/dist/apps/api ./dist/apps/api" in text and "/.." not in text

@@ -492,6 +492,10 @@ def _nestjs(ctx: _Context) -> RuntimeShape:
     root = root_found.value if root_found else source_root
     entry = f"{source_root}/{ctx.setting('entryFile') or ctx.rule['entry_file']}.js"
     rel = entry[len(root) + 1 :] if root not in ("", ".") and entry.startswith(root + "/") else entry
+    if ctx.setting("builder") == "webpack":
+        # webpack bundles the app into one <outDir>/<entryFile>.js, whatever the source layout
+        # (the default of a Nest monorepo: dist/apps/api/main.js)
+        rel = f"{ctx.setting('entryFile') or ctx.rule['entry_file']}.js"
     source = ctx.source(ctx.setting_source("entryFile") or f"entryFile {ctx.rule['entry_file']}", out.source)
     return _nest_shape(ctx, out, ["node", f"{out.value}/{rel}"], source)
 
