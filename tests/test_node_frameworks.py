@@ -586,3 +586,22 @@ def test_nestjs_monorepo_output_is_relative_to_the_app_tsconfig(tmp_path, start_
     assert plan.value("start_command") == ["node", "dist/apps/api/main.js"]
     text = render_plan(plan)["Dockerfile"]
     assert "COPY --from=build /app/dist/apps/api ./dist/apps/api" in text and "/.." not in text
+
+
+@pytest.mark.parametrize(("mode", "framework", "served"), [
+    ("server", "angular (SSR)", "node dist/shop/server/server.mjs"),
+    ("static", "angular (prerendered)", "try_files $uri $uri/ /index.csr.html;"),
+])
+def test_angular_output_mode(tmp_path, mode, framework, served):
+    """Angular 19+ `outputMode: "static"` prerenders with the SSR setup but builds no server.mjs to run."""
+    angular = {"projects": {"shop": {"projectType": "application", "architect": {"build": {
+        "builder": "@angular/build:application",
+        "options": {"browser": "src/main.ts", "server": "src/main.server.ts", "outputMode": mode, "ssr": {"entry": "src/server.ts"}},
+    }}}}}
+    plan = _plan(tmp_path, {
+        "package.json": _pkg({"@angular/core": "^20.0.0", "@angular/ssr": "^20.0.0", "express": "^5.0.0"}, scripts={"build": "ng build", "start": "ng serve"}),
+        "angular.json": json.dumps(angular),
+    })
+    assert plan.value("framework") == framework
+    text = render_plan(plan)["Dockerfile"]
+    assert served in text or served == " ".join(plan.value("start_command"))

@@ -186,6 +186,8 @@ def _angular_settings(data: dict[str, Any], config: str) -> dict[str, Found]:
             out["browserDir"] = Found(path["browser"], f"{prefix} > options > outputPath > browser")
     if isinstance(options.get("baseHref"), str):
         out["baseHref"] = Found(options["baseHref"], f"{prefix} > options > baseHref")
+    if isinstance(options.get("outputMode"), str):
+        out["outputMode"] = Found(options["outputMode"], f"{prefix} > options > outputMode")
     ssr = options.get("ssr")
     if ssr:
         out["ssr"] = Found(True, f"{prefix} > options > ssr")

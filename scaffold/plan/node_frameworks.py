@@ -522,7 +522,9 @@ def _angular(ctx: _Context) -> RuntimeShape:
     builder = ctx.setting("builder") or ""
     application = builder in ctx.rule["application_builders"] or builder.endswith(":application")
     out_source = ctx.setting_source("outputPath") or "Angular's default outputPath (dist/<project>)"
-    if ctx.setting("ssr") and ctx.rule["ssr_package"] in ctx.facts.dependencies:
+    # outputMode: 'static' (Angular 19+) prerenders every route at build time and writes no server
+    server = ctx.setting("outputMode") != "static"
+    if server and ctx.setting("ssr") and ctx.rule["ssr_package"] in ctx.facts.dependencies:
         entry = f"{base}/server/server.mjs"
         return _node(
             ctx, "SSR", start=["node", entry], start_source=ctx.source(ctx.setting_source("ssr")),
@@ -535,6 +537,9 @@ def _angular(ctx: _Context) -> RuntimeShape:
         root = f"{base}/{browser}" if browser else f"{base}/browser"
         if browser == "":
             root = base
+    if not server and ctx.setting("ssr"):
+        # prerendered pages for known routes, the client-side shell for the rest
+        return _static(ctx, "prerendered", Decision(root, out_source), ctx.rule["prerender_fallback"], ctx.setting_source("outputMode"))
     return _static(ctx, "single-page app", Decision(root, out_source), ctx.rule["spa_fallback"], ctx.fw.config_file or "")
 
 
