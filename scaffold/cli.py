@@ -217,6 +217,8 @@ def _init_apps(project: Any, apps: list[str | None], args: argparse.Namespace, *
     from scaffold.ship import ShipOptions, render_ship_files, ship_next_steps
 
     state = write.load_state(project.root)
+    if not (args.dry_run or args.diff or args.check or args.force):
+        write.refuse_newer_state(project.root, state, __version__)
     flags = _answers(args)
     mono = apps != [None]
     source = team_template.choose_source(state, getattr(args, "template", None), dict(getattr(args, "data", [])))

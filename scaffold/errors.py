@@ -145,3 +145,24 @@ class DockerCommandError(ScaffoldError):
     def __init__(self, *, command: str, code: int, detail: str = "") -> None:
         reason = f": {detail}" if detail else " (its output is above)"
         super().__init__(f"{command} failed with exit code {code}{reason}")
+
+
+class WriteFailedError(ScaffoldError):
+    """A file could not be written (read-only folder, full disk); nothing was changed."""
+
+    def __init__(self, *, path: Path | str, detail: str, replaced: list[str] | None = None) -> None:
+        done = f"already replaced: {', '.join(replaced)}" if replaced else "nothing was changed"
+        super().__init__(
+            f"{_rel(path)}: cannot write: {detail}",
+            hint=f"{done}; make the folder writable or free some space, then run scaffold again",
+        )
+
+
+class NewerStateError(ScaffoldError):
+    """.scaffold.json was written by a newer scaffold than the one running."""
+
+    def __init__(self, *, path: Path | str, recorded: str, running: str) -> None:
+        super().__init__(
+            f"{_rel(path)}: written by scaffold {recorded}, newer than this scaffold {running}",
+            hint="upgrade scaffold, or pass --force to rewrite the files with this version",
+        )

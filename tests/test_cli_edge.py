@@ -1,0 +1,129 @@
+"""The CLI at its edges: bad flag values, bad paths, a broken or newer record, failing writes.
+
+Each case is a user mistake or an environment failure: it must end in one
+line on stderr naming what and where, a non-zero exit code, no traceback,
+and no half-written project.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+
+import pytest
+
+from conftest import EXAMPLES
+from scaffold import write
+from scaffold.cli import main
+
+
+@pytest.fixture
+def app(tmp_path):
+    target = tmp_path / "app"
+    shutil.copytree(EXAMPLES / "node-express-npm-v1", target)
+    return target
+
+
+def _names(folder):
+    return sorted(p.name for p in folder.iterdir())
+
+
+# -- .scaffold.json ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ['{"answers": {"port": 3000}, broken', "[1, 2]"])
+def test_malformed_record_is_an_error_and_is_never_replaced(app, capsys, text):
+    """Ignoring it would silently drop the saved answers and then overwrite the file that held them."""
+    assert main(["init", str(app), "--yes", "--port", "3000"]) == 0
+    (app / ".scaffold.json").write_text(text)
+    capsys.readouterr()
+    for argv in (["init", "--yes"], ["init", "--yes", "--force"], ["init", "--check"], ["build"]):
+        assert main([argv[0], str(app), *argv[1:]]) == 2, argv
+        err = capsys.readouterr().err
+        assert ".scaffold.json: cannot parse" in err and "delete it to start over" in err
+        assert "Traceback" not in err
+    assert (app / ".scaffold.json").read_text() == text
+
+
+def test_record_from_a_newer_scaffold_is_not_rewritten_without_force(app, capsys):
+    assert main(["init", str(app), "--yes"]) == 0
+    state = json.loads((app / ".scaffold.json").read_text())
+    state["scaffold_version"] = "99.0.0"
+    (app / ".scaffold.json").write_text(json.dumps(state))
+    before = (app / ".scaffold.json").read_text()
+    capsys.readouterr()
+    assert main(["init", str(app), "--yes", "--port", "3000"]) == 2
+    assert "written by scaffold 99.0.0, newer than this scaffold" in capsys.readouterr().err
+    assert (app / ".scaffold.json").read_text() == before
+    assert main(["init", str(app), "--check"]) == 0  # previews still work
+    assert main(["init", str(app), "--yes", "--force"]) == 0
+    assert json.loads((app / ".scaffold.json").read_text())["scaffold_version"] != "99.0.0"
+
+
+# -- failing writes -----------------------------------------------------------------------
+
+
+def test_unwritable_folder_is_one_line_and_writes_nothing(app, capsys, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(write.tempfile, "mkstemp", refuse)
+    before = _names(app)
+    assert main(["init", str(app), "--yes"]) == 2
+    err = capsys.readouterr().err
+    assert "Dockerfile: cannot write: Permission denied (nothing was changed;" in err
+    assert "Traceback" not in err
+    assert _names(app) == before
+
+
+def test_disk_full_while_writing_leaves_the_project_as_it_was(app, capsys, monkeypatch):
+    """The third file (.scaffold.json) fails: the Dockerfile written before it must not appear without its record."""
+    real_fsync = os.fsync
+    calls = {"n": 0}
+
+    def fsync(fd):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_fsync(fd)
+
+    monkeypatch.setattr(write.os, "fsync", fsync)
+    before = _names(app)
+    assert main(["init", str(app), "--yes"]) == 2
+    err = capsys.readouterr().err
+    assert ".scaffold.json: cannot write: No space left on device (nothing was changed;" in err
+    assert _names(app) == before  # no Dockerfile, no .dockerignore, no temporary files
+
+
+def test_disk_full_on_rerun_keeps_old_files_and_record(app, capsys, monkeypatch):
+    assert main(["init", str(app), "--yes"]) == 0
+    snapshot = {p.name: p.read_bytes() for p in app.iterdir() if p.is_file()}
+    monkeypatch.setattr(write.os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space left on device")))
+    assert main(["init", str(app), "--yes", "--port", "3000"]) == 2
+    assert {p.name: p.read_bytes() for p in app.iterdir() if p.is_file()} == snapshot
+
+
+def test_force_backup_is_part_of_the_same_all_or_nothing_write(app, capsys, monkeypatch):
+    (app / "Dockerfile").write_text("FROM scratch\n")
+    real_fsync = os.fsync
+    calls = {"n": 0}
+
+    def fsync(fd):
+        calls["n"] += 1
+        if calls["n"] == 2:  # the backup is staged, then the new Dockerfile fails
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_fsync(fd)
+
+    monkeypatch.setattr(write.os, "fsync", fsync)
+    assert main(["init", str(app), "--yes", "--force"]) == 2
+    assert (app / "Dockerfile").read_text() == "FROM scratch\n"
+    assert not (app / "Dockerfile.scaffold-backup").exists()
+
+
+def test_unreadable_dockerfile_is_named(app, capsys):
+    (app / "Dockerfile").write_bytes(b"FROM node\n\xff\xfe\n")
+    assert main(["init", str(app), "--yes"]) == 2
+    err = capsys.readouterr().err
+    assert "Dockerfile: cannot read:" in err and "Traceback" not in err
