@@ -15,6 +15,7 @@ from typing import Any
 
 from scaffold import __version__
 from scaffold.errors import EXIT_DRIFT, EXIT_INTERRUPTED, EXIT_OK, ScaffoldError, UsageError
+from scaffold.flag_values import image_name, image_reference, nonempty
 
 
 def _add_detection_overrides(parser: argparse.ArgumentParser) -> None:
@@ -23,10 +24,10 @@ def _add_detection_overrides(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--python-version", metavar="VER", help="Python release line (e.g. 3.12)")
     group.add_argument("--package-manager", choices=["npm", "pnpm", "yarn", "bun", "pip", "uv", "poetry", "pipenv", "pdm"])
     group.add_argument("--port", type=_port, metavar="N", help="port the app listens on")
-    group.add_argument("--start", metavar="CMD", help="production start command")
+    group.add_argument("--start", type=nonempty, metavar="CMD", help="production start command")
     group.add_argument("--build", metavar="CMD", help="build command ('' for none)")
-    group.add_argument("--base-image", metavar="REF", help="runtime base image")
-    group.add_argument("--name", dest="image_name", metavar="NAME", help="image name used in the printed commands")
+    group.add_argument("--base-image", type=image_reference, metavar="REF", help="runtime base image")
+    group.add_argument("--name", dest="image_name", type=image_name, metavar="NAME", help="image name used in the printed commands")
     group.add_argument("--no-healthcheck", dest="healthcheck", action="store_false", default=None, help="leave out HEALTHCHECK")
     mono = parser.add_argument_group("monorepos (pnpm, npm, Yarn or Bun workspaces)")
     mono.add_argument("--app", metavar="PATH", help="the app to containerise: its folder (apps/api) or package name")
@@ -76,12 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", help="docker build the image from the generated Dockerfile")
     build.add_argument("path", nargs="?", default=".", help="project folder (default: .)")
-    build.add_argument("--name", dest="image_name", metavar="NAME", help="image name (default: the one scaffold init used)")
+    build.add_argument("--name", dest="image_name", type=image_name, metavar="NAME", help="image name (default: the one scaffold init used)")
     build.add_argument("--app", metavar="PATH", help="in a monorepo: the app to build (its folder or package name)")
 
     run = sub.add_parser("run", help="docker run the built image in the background and print its URL")
     run.add_argument("path", nargs="?", default=".", help="project folder (default: .)")
-    run.add_argument("--name", dest="image_name", metavar="NAME", help="image name (default: the one scaffold init used)")
+    run.add_argument("--name", dest="image_name", type=image_name, metavar="NAME", help="image name (default: the one scaffold init used)")
     run.add_argument("--app", metavar="PATH", help="in a monorepo: the app to run (its folder or package name)")
     run.add_argument("--host-port", type=_port, metavar="N", help="host port to publish (default: the app's port)")
     return parser
@@ -119,8 +120,10 @@ def _project(path: str):
     from scaffold.project import Project
 
     root = Path(path)
+    if not root.exists():
+        raise UsageError(f"{path}: no such folder", hint="pass the project's folder, or run scaffold inside it")
     if not root.is_dir():
-        raise UsageError(f"{path}: not a folder")
+        raise UsageError(f"{path}: is a file, not a folder", hint="pass the folder that holds it")
     return Project(root)
 
 

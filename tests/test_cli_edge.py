@@ -30,6 +30,50 @@ def _names(folder):
     return sorted(p.name for p in folder.iterdir())
 
 
+# -- flag values ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--start", ""], "argument --start: must not be empty"),
+        (["--base-image", ""], "argument --base-image: must not be empty"),
+        (["--base-image", "node 24"], "is not an image reference"),
+        (["--name", ""], "argument --name: must not be empty"),
+        (["--name", "My App"], "is not an image name"),
+        (["--name", "ghcr.io/me/app"], "is not an image name"),
+    ],
+)
+def test_bad_flag_values_are_refused_before_anything_runs(app, capsys, flags, message):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["init", str(app), "--yes", *flags])
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+    assert not (app / "Dockerfile").exists()
+
+
+@pytest.mark.parametrize("ref", ["node:24-trixie-slim", "registry.local:5000/base/node:24", "node@sha256:" + "a" * 64])
+def test_valid_base_images_are_accepted(app, capsys, ref):
+    assert main(["plan", str(app), "--base-image", ref]) == 0
+    assert f"base_image       {ref}  <- --base-image" in capsys.readouterr().out
+
+
+def test_node_version_override_outside_known_lines_warns(app, capsys):
+    assert main(["plan", str(app), "--node-version", "99"]) == 0
+    assert "warning: Node 99 is not a supported release line" in capsys.readouterr().out
+
+
+# -- paths ------------------------------------------------------------------------------
+
+
+def test_missing_path_and_file_path_say_which(tmp_path, capsys):
+    (tmp_path / "file.txt").write_text("x")
+    assert main(["plan", str(tmp_path / "nope")]) == 2
+    assert "nope: no such folder" in capsys.readouterr().err
+    assert main(["init", "--yes", str(tmp_path / "file.txt")]) == 2
+    assert "file.txt: is a file, not a folder" in capsys.readouterr().err
+
+
 # -- .scaffold.json ---------------------------------------------------------------------
 
 
