@@ -128,12 +128,8 @@ def _project(path: str):
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from scaffold.plan import plan_project
-
-    answers = _answers(args)
-    if args.app:
-        answers["app"] = args.app
-    plan = plan_project(_project(args.path), answers)
+    """The plan `scaffold init` would write from: saved answers in .scaffold.json, then flags."""
+    _, plan, saved = _saved_plan(args)
     if args.json:
         print(json.dumps(plan.to_dict(), indent=2, sort_keys=True))
         return EXIT_OK
@@ -142,6 +138,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
         decision = plan.decisions[key]
         value = " ".join(decision.value) if isinstance(decision.value, list) else decision.value
         print(f"{key:<{width}}  {value}  <- {decision.source}")
+    if saved:
+        listed = ", ".join(f"{k}={saved[k]!r}" for k in sorted(saved))
+        print(f"note: answers saved in .scaffold.json (shown as their flags above): {listed}")
     for note in plan.notes:
         print(f"note: {note}")
     for warning in plan.warnings:
@@ -338,7 +337,11 @@ def cmd_update(args: argparse.Namespace) -> int:
 
 
 def _saved_plan(args: argparse.Namespace):
-    """The plan `scaffold init` wrote files from: saved answers, then this command's flags."""
+    """The plan `scaffold init` wrote files from: saved answers, then this command's flags.
+
+    Returns the project (the repository root for a monorepo app), the plan, and
+    the saved answers it used that no flag replaced.
+    """
     from scaffold import write
     from scaffold.plan import plan_project
 
@@ -353,16 +356,21 @@ def _saved_plan(args: argparse.Namespace):
         if app is not None:
             project = root
     state = write.load_state(project.root)
-    answers = {**write.saved_answers(state, app), **_answers(args)}
+    flags = _answers(args)
+    saved = write.saved_answers(state, app)
+    answers = {**saved, **flags}
     if app is not None:
         answers = {**{k: v for k, v in write.saved_answers(state).items() if k in SHIP_KEYS}, **answers, "app": app}
-    return project, plan_project(project, answers)
+    elif getattr(args, "app", None):  # not a monorepo: plan_project explains why --app does not apply
+        answers["app"] = args.app
+    plan_keys = {k: v for k, v in saved.items() if k not in flags and k not in SHIP_KEYS}
+    return project, plan_project(project, answers), plan_keys
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     from scaffold import docker_cli
 
-    project, plan = _saved_plan(args)
+    project, plan, _ = _saved_plan(args)
     docker_cli.build(project.root, plan)
     name_flag = f" --name {args.image_name}" if args.image_name else ""
     print(f"built {plan.image_name}; start it with: scaffold run {args.path}{name_flag}")
@@ -372,7 +380,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from scaffold import docker_cli
 
-    project, plan = _saved_plan(args)
+    project, plan, _ = _saved_plan(args)
     started = docker_cli.run(project.root, plan, args.host_port)
     print(started.container_id)
     print(f"{plan.image_name} is starting on {started.url}")

@@ -83,7 +83,7 @@ def test_malformed_record_is_an_error_and_is_never_replaced(app, capsys, text):
     assert main(["init", str(app), "--yes", "--port", "3000"]) == 0
     (app / ".scaffold.json").write_text(text)
     capsys.readouterr()
-    for argv in (["init", "--yes"], ["init", "--yes", "--force"], ["init", "--check"], ["build"]):
+    for argv in (["init", "--yes"], ["init", "--yes", "--force"], ["init", "--check"], ["build"], ["plan"]):
         assert main([argv[0], str(app), *argv[1:]]) == 2, argv
         err = capsys.readouterr().err
         assert ".scaffold.json: cannot parse" in err and "delete it to start over" in err
@@ -171,3 +171,20 @@ def test_unreadable_dockerfile_is_named(app, capsys):
     assert main(["init", str(app), "--yes"]) == 2
     err = capsys.readouterr().err
     assert "Dockerfile: cannot read:" in err and "Traceback" not in err
+
+
+# -- plan explains what init writes ----------------------------------------------------------
+
+
+def test_plan_uses_saved_answers_like_init_does(app, capsys):
+    assert main(["init", str(app), "--yes", "--port", "3000"]) == 0
+    capsys.readouterr()
+    assert main(["plan", str(app)]) == 0
+    out = capsys.readouterr().out
+    assert "port             3000  <- --port" in out
+    assert "note: answers saved in .scaffold.json (shown as their flags above): port=3000" in out
+    assert main(["plan", str(app), "--port", "4000"]) == 0  # a flag still wins, and is not listed as saved
+    out = capsys.readouterr().out
+    assert "port             4000  <- --port" in out and "saved in .scaffold.json" not in out
+    assert main(["plan", str(app), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["decisions"]["port"]["value"] == 3000
