@@ -15,15 +15,15 @@ from typing import Any
 
 from scaffold import __version__
 from scaffold.errors import EXIT_DRIFT, EXIT_INTERRUPTED, EXIT_OK, ScaffoldError, UsageError
-from scaffold.flag_values import image_name, image_reference, nonempty
+from scaffold.flag_values import CI_CHOICES, PACKAGE_MANAGERS, image_name, image_reference, nonempty, port
 
 
 def _add_detection_overrides(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("overrides (each replaces one detected value)")
     group.add_argument("--node-version", metavar="VER", help="Node version or major (e.g. 24, lts)")
     group.add_argument("--python-version", metavar="VER", help="Python release line (e.g. 3.12)")
-    group.add_argument("--package-manager", choices=["npm", "pnpm", "yarn", "bun", "pip", "uv", "poetry", "pipenv", "pdm"])
-    group.add_argument("--port", type=_port, metavar="N", help="port the app listens on")
+    group.add_argument("--package-manager", choices=PACKAGE_MANAGERS)
+    group.add_argument("--port", type=port, metavar="N", help="port the app listens on")
     group.add_argument("--start", type=nonempty, metavar="CMD", help="production start command")
     group.add_argument("--build", metavar="CMD", help="build command ('' for none)")
     group.add_argument("--base-image", type=image_reference, metavar="REF", help="runtime base image")
@@ -35,16 +35,6 @@ def _add_detection_overrides(parser: argparse.ArgumentParser) -> None:
         "--turbo", dest="turbo", action=argparse.BooleanOptionalAction, default=None,
         help="use `turbo prune --docker` (default when turbo.json is present and usable)",
     )
-
-
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{value} is not a port (1-65535)")
-    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("path", nargs="?", default=".", help="project folder (default: .)")
     run.add_argument("--name", dest="image_name", type=image_name, metavar="NAME", help="image name (default: the one scaffold init used)")
     run.add_argument("--app", metavar="PATH", help="in a monorepo: the app to run (its folder or package name)")
-    run.add_argument("--host-port", type=_port, metavar="N", help="host port to publish (default: the app's port)")
+    run.add_argument("--host-port", type=port, metavar="N", help="host port to publish (default: the app's port)")
     return parser
 
 
@@ -104,7 +94,7 @@ def _data_pair(text: str) -> tuple[str, str]:
 def _add_ship_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("shipping (remembered for later runs)")
     group.add_argument("--compose", action=argparse.BooleanOptionalAction, default=None, help="also write compose.yaml")
-    group.add_argument("--ci", choices=["github", "none"], help="also write a CI workflow that builds and pushes the image")
+    group.add_argument("--ci", choices=CI_CHOICES, help="also write a CI workflow that builds and pushes the image")
     group.add_argument("--registry", metavar="REG", help="where CI pushes: ghcr (default), dockerhub, or a host[/namespace]")
 
 

@@ -166,3 +166,13 @@ class NewerStateError(ScaffoldError):
             f"{_rel(path)}: written by scaffold {recorded}, newer than this scaffold {running}",
             hint="upgrade scaffold, or pass --force to rewrite the files with this version",
         )
+
+
+class SavedAnswerError(ScaffoldError):
+    """An answer kept in .scaffold.json that its flag would refuse (a hand edit, a bad merge)."""
+
+    def __init__(self, *, path: Path | str, where: str, detail: str) -> None:
+        super().__init__(
+            f"{_rel(path)}: {where}: {detail}",
+            hint="fix or remove that answer (its flag, e.g. --port, gives it for one run), or delete the file to start over",
+        )

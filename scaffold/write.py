@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scaffold.errors import MalformedFileError, NewerStateError, UnreadableFileError, WriteFailedError
+from scaffold.errors import MalformedFileError, NewerStateError, SavedAnswerError, UnreadableFileError, WriteFailedError
 
 STATE_FILE = ".scaffold.json"
 
@@ -239,12 +239,26 @@ def backup(path: Path) -> Path:
 
 def saved_answers(state: dict[str, Any], app: str | None = None) -> dict[str, Any]:
     """The answers saved for the project, or for one app of a monorepo (kept apart per app)."""
+    import argparse
+
+    from scaffold.flag_values import saved_answer
+
     if app is None:
-        answers = state.get("answers")
+        answers, where = state.get("answers"), "answers"
     else:
         apps = state.get("apps")
-        answers = apps.get(app) if isinstance(apps, dict) else None
-    return dict(answers) if isinstance(answers, dict) else {}
+        answers, where = (apps.get(app) if isinstance(apps, dict) else None), f"apps > {app}"
+    if answers is None:
+        return {}
+    if not isinstance(answers, dict):
+        raise SavedAnswerError(path=STATE_FILE, where=where, detail="expected an object of answers")
+    checked = {}
+    for key, value in answers.items():
+        try:
+            checked[key] = saved_answer(key, value)
+        except argparse.ArgumentTypeError as exc:
+            raise SavedAnswerError(path=STATE_FILE, where=f"{where} > {key}", detail=str(exc)) from None
+    return checked
 
 
 def save_state(

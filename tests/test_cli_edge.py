@@ -188,3 +188,36 @@ def test_plan_uses_saved_answers_like_init_does(app, capsys):
     assert "port             4000  <- --port" in out and "saved in .scaffold.json" not in out
     assert main(["plan", str(app), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["decisions"]["port"]["value"] == 3000
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        ({"port": "abc"}, "answers > port: 'abc' is not a number"),
+        ({"port": 0}, "answers > port: 0 is not a port"),
+        ({"healthcheck": "no"}, "answers > healthcheck: 'no' is not true or false"),
+        ({"ci": "gitlab"}, "answers > ci: 'gitlab' is not one of github, none"),
+        ({"base_image": "a b"}, "answers > base_image: 'a b' is not an image reference"),
+        ({"start": ""}, "answers > start: must not be empty"),
+    ],
+)
+def test_hand_edited_saved_answers_are_checked_like_flags(app, capsys, answers, message):
+    """A wrong type in .scaffold.json used to end in a traceback from deep inside planning."""
+    (app / ".scaffold.json").write_text(json.dumps({"answers": answers}))
+    for argv in (["init", "--yes", "--dry-run"], ["plan"]):
+        assert main([argv[0], str(app), *argv[1:]]) == 2
+        err = capsys.readouterr().err
+        assert f".scaffold.json: {message}" in err and "Traceback" not in err
+
+
+def test_saved_answers_written_loosely_still_work(app, capsys):
+    (app / ".scaffold.json").write_text(json.dumps({"answers": {"port": "3000", "node_version": 24, "later_key": 1}}))
+    assert main(["plan", str(app)]) == 0
+    out = capsys.readouterr().out
+    assert "port             3000  <- --port" in out and "node_version     24  <- --node-version" in out
+
+
+def test_no_input_variable_is_named_when_it_stops_the_questions(app, capsys, monkeypatch):
+    monkeypatch.setenv("SCAFFOLD_NO_INPUT", "1")
+    assert main(["init", str(app)]) == 0
+    assert "scaffold: SCAFFOLD_NO_INPUT=1 is set: using the detected values" in capsys.readouterr().err
