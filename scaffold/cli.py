@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from scaffold import __version__
-from scaffold.errors import EXIT_DRIFT, EXIT_INTERRUPTED, EXIT_OK, ScaffoldError, UsageError
+from scaffold.errors import EXIT_BROKEN_PIPE, EXIT_DRIFT, EXIT_INTERRUPTED, EXIT_OK, ScaffoldError, UsageError
 from scaffold.flag_values import CI_CHOICES, PACKAGE_MANAGERS, image_name, image_reference, nonempty, port
 
 
@@ -388,6 +388,13 @@ def main(argv: list[str] | None = None) -> int:
     except ScaffoldError as exc:
         print(f"scaffold: error: {exc.render()}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:
+        # `scaffold plan --json | head -1`: the reader left, which is not an error worth a traceback.
+        # Point stdout at /dev/null so the interpreter's final flush does not fail again.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except (KeyboardInterrupt, EOFError):
         # Questions are all asked before the first write, so stopping here leaves the project as it was.
         print("\nscaffold: interrupted; nothing written", file=sys.stderr)

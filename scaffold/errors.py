@@ -15,6 +15,7 @@ EXIT_DRIFT = 1  # --check found differences, or a merge left conflicts
 EXIT_COMMAND_FAILED = 1  # a docker command run by `scaffold build`/`run` failed
 EXIT_BAD_INPUT = 2  # malformed project files, nothing detected, bad usage
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a process killed by it would report
 
 
 class ScaffoldError(Exception):

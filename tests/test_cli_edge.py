@@ -221,3 +221,23 @@ def test_no_input_variable_is_named_when_it_stops_the_questions(app, capsys, mon
     monkeypatch.setenv("SCAFFOLD_NO_INPUT", "1")
     assert main(["init", str(app)]) == 0
     assert "scaffold: SCAFFOLD_NO_INPUT=1 is set: using the detected values" in capsys.readouterr().err
+
+
+def test_closed_stdout_is_not_a_traceback(app):
+    """`scaffold plan --json | head -1`: the reader is gone before scaffold writes."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "scaffold", "plan", "--json", str(app)],
+            stdout=write_end, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 141
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
