@@ -33,7 +33,8 @@ def resolve_node_major(hints: tuple, override: str | None) -> NodeVersion:
         major = _major_from_pin(override, "--node-version", data)
         if major is None:
             raise UsageError(f"--node-version: cannot read {override!r} as a Node version (use e.g. 24, 22.11 or lts)")
-        return NodeVersion(Decision(major, "--node-version"), ())
+        _warn_if_eol(major, data, warnings)
+        return NodeVersion(Decision(major, "--node-version"), tuple(warnings))
     pins = [h for h in hints if "engines" not in h.source]
     engines = next((h for h in hints if "engines" in h.source), None)
     for pin in pins:
