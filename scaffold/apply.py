@@ -99,20 +99,32 @@ def apply_changes(
             result = merge3(change.base, change.old, change.new)
             pending.append((change, result.text, "merged" if result.clean else "conflict"))
 
+    # Every byte goes to temporary files first (backups, files, the record); only then is
+    # anything renamed into place, so a full disk or a read-only folder changes nothing.
+    batch = write.Batch()
+    announcements: list[tuple[str, str]] = []
     for change, text, label in pending:
         target = root / change.path
         if label == "overwrite" and change.old is not None:
-            saved_to = write.backup(target)
-            write.announce("backup", saved_to.relative_to(root).as_posix())
+            saved_to, needed = write.backup_path(target, change.old)
+            if needed:
+                batch.add(saved_to, change.old)
+            announcements.append(("backup", saved_to.relative_to(root).as_posix()))
         if change.old != text:
-            write.atomic_write(target, text)
+            batch.add(target, text)
             report.written.append(change.path)
-        write.announce(label, change.path)
+        announcements.append((label, change.path))
         if label == "conflict":
             report.conflicted.append(change.path)
 
     rendered = {c.path: c.new for c in changes}
-    report.state_changed = write.save_state(root, answers, rendered, version, app_answers=app_answers, template=template)
+    state = write.state_text(root, answers, rendered, version, app_answers=app_answers, template=template)
+    if state is not None:
+        batch.add(root / write.STATE_FILE, state)
+    batch.commit()
+    report.state_changed = state is not None
+    for label, path in announcements:
+        write.announce(label, path)
     return report
 
 

@@ -14,19 +14,20 @@ from pathlib import Path
 from typing import Any
 
 from scaffold import __version__
-from scaffold.errors import EXIT_DRIFT, EXIT_INTERRUPTED, EXIT_OK, ScaffoldError, UsageError
+from scaffold.errors import EXIT_BROKEN_PIPE, EXIT_DRIFT, EXIT_INTERRUPTED, EXIT_OK, ScaffoldError, UsageError
+from scaffold.flag_values import CI_CHOICES, PACKAGE_MANAGERS, image_name, image_reference, nonempty, port
 
 
 def _add_detection_overrides(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("overrides (each replaces one detected value)")
     group.add_argument("--node-version", metavar="VER", help="Node version or major (e.g. 24, lts)")
     group.add_argument("--python-version", metavar="VER", help="Python release line (e.g. 3.12)")
-    group.add_argument("--package-manager", choices=["npm", "pnpm", "yarn", "bun", "pip", "uv", "poetry", "pipenv", "pdm"])
-    group.add_argument("--port", type=_port, metavar="N", help="port the app listens on")
-    group.add_argument("--start", metavar="CMD", help="production start command")
+    group.add_argument("--package-manager", choices=PACKAGE_MANAGERS)
+    group.add_argument("--port", type=port, metavar="N", help="port the app listens on")
+    group.add_argument("--start", type=nonempty, metavar="CMD", help="production start command")
     group.add_argument("--build", metavar="CMD", help="build command ('' for none)")
-    group.add_argument("--base-image", metavar="REF", help="runtime base image")
-    group.add_argument("--name", dest="image_name", metavar="NAME", help="image name used in the printed commands")
+    group.add_argument("--base-image", type=image_reference, metavar="REF", help="runtime base image")
+    group.add_argument("--name", dest="image_name", type=image_name, metavar="NAME", help="image name used in the printed commands")
     group.add_argument("--no-healthcheck", dest="healthcheck", action="store_false", default=None, help="leave out HEALTHCHECK")
     mono = parser.add_argument_group("monorepos (pnpm, npm, Yarn or Bun workspaces)")
     mono.add_argument("--app", metavar="PATH", help="the app to containerise: its folder (apps/api) or package name")
@@ -34,16 +35,6 @@ def _add_detection_overrides(parser: argparse.ArgumentParser) -> None:
         "--turbo", dest="turbo", action=argparse.BooleanOptionalAction, default=None,
         help="use `turbo prune --docker` (default when turbo.json is present and usable)",
     )
-
-
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{value} is not a port (1-65535)")
-    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,14 +67,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", help="docker build the image from the generated Dockerfile")
     build.add_argument("path", nargs="?", default=".", help="project folder (default: .)")
-    build.add_argument("--name", dest="image_name", metavar="NAME", help="image name (default: the one scaffold init used)")
+    build.add_argument("--name", dest="image_name", type=image_name, metavar="NAME", help="image name (default: the one scaffold init used)")
     build.add_argument("--app", metavar="PATH", help="in a monorepo: the app to build (its folder or package name)")
 
     run = sub.add_parser("run", help="docker run the built image in the background and print its URL")
     run.add_argument("path", nargs="?", default=".", help="project folder (default: .)")
-    run.add_argument("--name", dest="image_name", metavar="NAME", help="image name (default: the one scaffold init used)")
+    run.add_argument("--name", dest="image_name", type=image_name, metavar="NAME", help="image name (default: the one scaffold init used)")
     run.add_argument("--app", metavar="PATH", help="in a monorepo: the app to run (its folder or package name)")
-    run.add_argument("--host-port", type=_port, metavar="N", help="host port to publish (default: the app's port)")
+    run.add_argument("--host-port", type=port, metavar="N", help="host port to publish (default: the app's port)")
     return parser
 
 
@@ -103,7 +94,7 @@ def _data_pair(text: str) -> tuple[str, str]:
 def _add_ship_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("shipping (remembered for later runs)")
     group.add_argument("--compose", action=argparse.BooleanOptionalAction, default=None, help="also write compose.yaml")
-    group.add_argument("--ci", choices=["github", "none"], help="also write a CI workflow that builds and pushes the image")
+    group.add_argument("--ci", choices=CI_CHOICES, help="also write a CI workflow that builds and pushes the image")
     group.add_argument("--registry", metavar="REG", help="where CI pushes: ghcr (default), dockerhub, or a host[/namespace]")
 
 
@@ -119,18 +110,16 @@ def _project(path: str):
     from scaffold.project import Project
 
     root = Path(path)
+    if not root.exists():
+        raise UsageError(f"{path}: no such folder", hint="pass the project's folder, or run scaffold inside it")
     if not root.is_dir():
-        raise UsageError(f"{path}: not a folder")
+        raise UsageError(f"{path}: is a file, not a folder", hint="pass the folder that holds it")
     return Project(root)
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from scaffold.plan import plan_project
-
-    answers = _answers(args)
-    if args.app:
-        answers["app"] = args.app
-    plan = plan_project(_project(args.path), answers)
+    """The plan `scaffold init` would write from: saved answers in .scaffold.json, then flags."""
+    _, plan, saved = _saved_plan(args)
     if args.json:
         print(json.dumps(plan.to_dict(), indent=2, sort_keys=True))
         return EXIT_OK
@@ -139,6 +128,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
         decision = plan.decisions[key]
         value = " ".join(decision.value) if isinstance(decision.value, list) else decision.value
         print(f"{key:<{width}}  {value}  <- {decision.source}")
+    if saved:
+        listed = ", ".join(f"{k}={saved[k]!r}" for k in sorted(saved))
+        print(f"note: answers saved in .scaffold.json (shown as their flags above): {listed}")
     for note in plan.notes:
         print(f"note: {note}")
     for warning in plan.warnings:
@@ -217,6 +209,8 @@ def _init_apps(project: Any, apps: list[str | None], args: argparse.Namespace, *
     from scaffold.ship import ShipOptions, render_ship_files, ship_next_steps
 
     state = write.load_state(project.root)
+    if not (args.dry_run or args.diff or args.check or args.force):
+        write.refuse_newer_state(project.root, state, __version__)
     flags = _answers(args)
     mono = apps != [None]
     source = team_template.choose_source(state, getattr(args, "template", None), dict(getattr(args, "data", [])))
@@ -333,7 +327,11 @@ def cmd_update(args: argparse.Namespace) -> int:
 
 
 def _saved_plan(args: argparse.Namespace):
-    """The plan `scaffold init` wrote files from: saved answers, then this command's flags."""
+    """The plan `scaffold init` wrote files from: saved answers, then this command's flags.
+
+    Returns the project (the repository root for a monorepo app), the plan, and
+    the saved answers it used that no flag replaced.
+    """
     from scaffold import write
     from scaffold.plan import plan_project
 
@@ -348,16 +346,21 @@ def _saved_plan(args: argparse.Namespace):
         if app is not None:
             project = root
     state = write.load_state(project.root)
-    answers = {**write.saved_answers(state, app), **_answers(args)}
+    flags = _answers(args)
+    saved = write.saved_answers(state, app)
+    answers = {**saved, **flags}
     if app is not None:
         answers = {**{k: v for k, v in write.saved_answers(state).items() if k in SHIP_KEYS}, **answers, "app": app}
-    return project, plan_project(project, answers)
+    elif getattr(args, "app", None):  # not a monorepo: plan_project explains why --app does not apply
+        answers["app"] = args.app
+    plan_keys = {k: v for k, v in saved.items() if k not in flags and k not in SHIP_KEYS}
+    return project, plan_project(project, answers), plan_keys
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     from scaffold import docker_cli
 
-    project, plan = _saved_plan(args)
+    project, plan, _ = _saved_plan(args)
     docker_cli.build(project.root, plan)
     name_flag = f" --name {args.image_name}" if args.image_name else ""
     print(f"built {plan.image_name}; start it with: scaffold run {args.path}{name_flag}")
@@ -367,7 +370,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from scaffold import docker_cli
 
-    project, plan = _saved_plan(args)
+    project, plan, _ = _saved_plan(args)
     started = docker_cli.run(project.root, plan, args.host_port)
     print(started.container_id)
     print(f"{plan.image_name} is starting on {started.url}")
@@ -385,6 +388,13 @@ def main(argv: list[str] | None = None) -> int:
     except ScaffoldError as exc:
         print(f"scaffold: error: {exc.render()}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:
+        # `scaffold plan --json | head -1`: the reader left, which is not an error worth a traceback.
+        # Point stdout at /dev/null so the interpreter's final flush does not fail again.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except (KeyboardInterrupt, EOFError):
         # Questions are all asked before the first write, so stopping here leaves the project as it was.
         print("\nscaffold: interrupted; nothing written", file=sys.stderr)

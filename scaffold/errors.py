@@ -15,6 +15,7 @@ EXIT_DRIFT = 1  # --check found differences, or a merge left conflicts
 EXIT_COMMAND_FAILED = 1  # a docker command run by `scaffold build`/`run` failed
 EXIT_BAD_INPUT = 2  # malformed project files, nothing detected, bad usage
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a process killed by it would report
 
 
 class ScaffoldError(Exception):
@@ -145,3 +146,34 @@ class DockerCommandError(ScaffoldError):
     def __init__(self, *, command: str, code: int, detail: str = "") -> None:
         reason = f": {detail}" if detail else " (its output is above)"
         super().__init__(f"{command} failed with exit code {code}{reason}")
+
+
+class WriteFailedError(ScaffoldError):
+    """A file could not be written (read-only folder, full disk); nothing was changed."""
+
+    def __init__(self, *, path: Path | str, detail: str, replaced: list[str] | None = None) -> None:
+        done = f"already replaced: {', '.join(replaced)}" if replaced else "nothing was changed"
+        super().__init__(
+            f"{_rel(path)}: cannot write: {detail}",
+            hint=f"{done}; make the folder writable or free some space, then run scaffold again",
+        )
+
+
+class NewerStateError(ScaffoldError):
+    """.scaffold.json was written by a newer scaffold than the one running."""
+
+    def __init__(self, *, path: Path | str, recorded: str, running: str) -> None:
+        super().__init__(
+            f"{_rel(path)}: written by scaffold {recorded}, newer than this scaffold {running}",
+            hint="upgrade scaffold, or pass --force to rewrite the files with this version",
+        )
+
+
+class SavedAnswerError(ScaffoldError):
+    """An answer kept in .scaffold.json that its flag would refuse (a hand edit, a bad merge)."""
+
+    def __init__(self, *, path: Path | str, where: str, detail: str) -> None:
+        super().__init__(
+            f"{_rel(path)}: {where}: {detail}",
+            hint="fix or remove that answer (its flag, e.g. --port, gives it for one run), or delete the file to start over",
+        )

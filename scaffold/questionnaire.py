@@ -57,7 +57,10 @@ def prompter_for(*, yes: bool) -> Prompter | None:
     if yes:
         return None
     if not terminal_available():
-        print("scaffold: no terminal to ask on: using the detected values and saved answers (pass --yes to say so)", file=sys.stderr)
+        import os
+
+        why = "SCAFFOLD_NO_INPUT=1 is set" if os.environ.get("SCAFFOLD_NO_INPUT") == "1" else "no terminal to ask on"
+        print(f"scaffold: {why}: using the detected values and saved answers (pass --yes to say so)", file=sys.stderr)
         return None
     return Prompter()
 

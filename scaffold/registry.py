@@ -42,19 +42,18 @@ class Registry:
 
     def local_image(self, name: str, owner: str | None) -> str:
         """Image reference for commands run by hand; ``owner`` is the GitHub owner when known."""
-        if self.namespace:
-            return f"{self.host}/{self.namespace}/{name}"
-        if self.kind == "dockerhub":
-            return f"docker.io/YOUR_DOCKERHUB_USER/{name}"
-        return f"{self.host}/{owner.lower() if owner else 'YOUR_GITHUB_USER'}/{name}"
+        return self._image(name, owner, dockerhub_user="YOUR_DOCKERHUB_USER", github_owner="YOUR_GITHUB_USER")
 
     def described_ci_image(self, name: str, owner: str | None) -> str:
         """What ``ci_image`` becomes at run time, for people: the owner when known, else a description."""
+        return self._image(name, owner, dockerhub_user="<DOCKERHUB_USERNAME>", github_owner="<repository owner>")
+
+    def _image(self, name: str, owner: str | None, *, dockerhub_user: str, github_owner: str) -> str:
         if self.namespace:
             return f"{self.host}/{self.namespace}/{name}"
         if self.kind == "dockerhub":
-            return f"docker.io/<DOCKERHUB_USERNAME>/{name}"
-        return f"{self.host}/{owner.lower() if owner else '<repository owner>'}/{name}"
+            return f"docker.io/{dockerhub_user}/{name}"
+        return f"{self.host}/{owner.lower() if owner else github_owner}/{name}"
 
 
 def parse_registry(text: str | None) -> Registry:

@@ -14,7 +14,9 @@ Each write is classified first:
 
 Edits are never overwritten silently: they are merged, asked about, or replaced
 with ``--force`` after a backup. Files are replaced atomically, and only after
-every file has rendered, so a failure leaves nothing half-written.
+every file has rendered and been written to a temporary file beside its target
+(a :class:`Batch`), so a full disk or a read-only folder leaves nothing
+half-written: no new Dockerfile without its ``.scaffold.json`` record.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from scaffold.errors import MalformedFileError, NewerStateError, SavedAnswerError, UnreadableFileError, WriteFailedError
 
 STATE_FILE = ".scaffold.json"
 
@@ -50,16 +54,69 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+_STATE_HINT = (
+    "fix it (`git checkout -- .scaffold.json` restores the committed one), or delete it to start over: "
+    "scaffold then treats the files it wrote as not its own and leaves them alone unless --force"
+)
+
+
 def load_state(root: Path) -> dict[str, Any]:
-    """The saved answers and the digests of the files scaffold last wrote."""
+    """The saved answers and the digests of the files scaffold last wrote.
+
+    A ``.scaffold.json`` that cannot be read is an error, not an empty record:
+    treating it as empty would drop the saved answers silently and, on the next
+    write, replace the file that held them.
+    """
     path = root / STATE_FILE
     if not path.is_file():
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UnreadableFileError(path=path, detail=_reason(exc), hint=_STATE_HINT) from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise MalformedFileError(path=path, detail=str(exc), hint=_STATE_HINT) from None
+    if not isinstance(data, dict):
+        raise MalformedFileError(path=path, detail=f"expected a JSON object, found {type(data).__name__}", hint=_STATE_HINT)
+    return data
+
+
+def newer_writer(state: dict[str, Any], version: str) -> str | None:
+    """The scaffold version that wrote ``state`` when it is newer than ``version``, else None."""
+    from packaging.version import InvalidVersion, Version  # lazy: only runs that write read it
+
+    recorded = state.get("scaffold_version")
+    if not isinstance(recorded, str):
+        return None
+    try:
+        return recorded if Version(recorded) > Version(version) else None
+    except InvalidVersion:
+        return None
+
+
+def refuse_newer_state(root: Path, state: dict[str, Any], version: str) -> None:
+    """An older scaffold must not rewrite what a newer one wrote: its templates and record format may be older."""
+    newer = newer_writer(state, version)
+    if newer is not None:
+        raise NewerStateError(path=root / STATE_FILE, recorded=newer, running=version)
+
+
+def _reason(exc: BaseException) -> str:
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+
+
+def read_existing(path: Path) -> str | None:
+    """The text of a file scaffold may replace, or None when there is none; unreadable is an error."""
+    if not path.is_file():
+        return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UnreadableFileError(
+            path=path, detail=_reason(exc), hint="scaffold needs to read it to know whether you edited it; fix its permissions or encoding, or move it away"
+        ) from None
 
 
 def last_render(state: dict[str, Any], rel: str) -> str | None:
@@ -79,7 +136,7 @@ def classify(root: Path, files: dict[str, str], state: dict[str, Any]) -> list[F
     changes = []
     for rel, text in files.items():
         target = root / rel
-        old = target.read_text(encoding="utf-8") if target.is_file() else None
+        old = read_existing(target)
         base = last_render(state, rel)
         base_digest = digest(base) if base is not None else written.get(rel)
         if old is None:
@@ -100,45 +157,108 @@ def classify(root: Path, files: dict[str, str], state: dict[str, Any]) -> list[F
     return changes
 
 
+class Batch:
+    """Files written together: each goes to a temporary file beside its target first, then all are renamed.
+
+    Writing the bytes is what fails on a full disk or a read-only folder, so
+    doing all of it before the first rename means such a failure changes no
+    file. A failure is a :class:`WriteFailedError` naming the file.
+    """
+
+    def __init__(self) -> None:
+        self._staged: list[tuple[str, Path]] = []
+
+    def add(self, path: Path, text: str) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        except OSError as exc:
+            raise self._failed(path, exc) from None
+        self._staged.append((tmp, path))
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        except OSError as exc:
+            raise self._failed(path, exc) from None
+
+    def commit(self) -> None:
+        """Rename every staged file over its target (a rename within a folder needs no new space)."""
+        replaced: list[str] = []
+        try:
+            while self._staged:
+                tmp, path = self._staged[0]
+                try:
+                    os.replace(tmp, path)
+                except OSError as exc:
+                    raise WriteFailedError(path=path, detail=_reason(exc), replaced=replaced) from None
+                replaced.append(path.name)
+                self._staged.pop(0)
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        for tmp, _ in self._staged:
+            Path(tmp).unlink(missing_ok=True)
+        self._staged.clear()
+
+    def _failed(self, path: Path, exc: OSError) -> WriteFailedError:
+        self.discard()
+        return WriteFailedError(path=path, detail=_reason(exc))
+
+
 def atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    batch = Batch()
+    batch.add(path, text)
+    batch.commit()
 
 
-def backup(path: Path) -> Path:
-    """Copy ``path`` aside before it is overwritten; an earlier backup with other content is never replaced."""
-    text = path.read_text(encoding="utf-8")
+def backup_path(path: Path, text: str) -> tuple[Path, bool]:
+    """Where to copy ``path`` (holding ``text``) before it is overwritten, and whether that copy is still needed.
+
+    An earlier backup with other content is never replaced: the next one is numbered.
+    """
     target = path.with_name(f"{path.name}.scaffold-backup")
     number = 1
     while target.exists() and target.read_text(encoding="utf-8", errors="replace") != text:
         number += 1
         target = path.with_name(f"{path.name}.scaffold-backup-{number}")
-    if not target.exists():
+    return target, not target.exists()
+
+
+def backup(path: Path) -> Path:
+    """Copy ``path`` aside before it is overwritten."""
+    text = path.read_text(encoding="utf-8")
+    target, needed = backup_path(path, text)
+    if needed:
         atomic_write(target, text)
     return target
 
 
 def saved_answers(state: dict[str, Any], app: str | None = None) -> dict[str, Any]:
     """The answers saved for the project, or for one app of a monorepo (kept apart per app)."""
+    import argparse
+
+    from scaffold.flag_values import saved_answer
+
     if app is None:
-        answers = state.get("answers")
+        answers, where = state.get("answers"), "answers"
     else:
         apps = state.get("apps")
-        answers = apps.get(app) if isinstance(apps, dict) else None
-    return dict(answers) if isinstance(answers, dict) else {}
+        answers, where = (apps.get(app) if isinstance(apps, dict) else None), f"apps > {app}"
+    if answers is None:
+        return {}
+    if not isinstance(answers, dict):
+        raise SavedAnswerError(path=STATE_FILE, where=where, detail="expected an object of answers")
+    checked = {}
+    for key, value in answers.items():
+        try:
+            checked[key] = saved_answer(key, value)
+        except argparse.ArgumentTypeError as exc:
+            raise SavedAnswerError(path=STATE_FILE, where=f"{where} > {key}", detail=str(exc)) from None
+    return checked
 
 
 def save_state(
@@ -150,7 +270,24 @@ def save_state(
     app_answers: dict[str, dict[str, Any]] | None = None,
     template: dict[str, Any] | None = None,
 ) -> bool:
-    """Record the answers and what was rendered; return whether the file changed.
+    """Record the answers and what was rendered; return whether the file changed."""
+    text = state_text(root, answers, files, version, app_answers=app_answers, template=template)
+    if text is None:
+        return False
+    atomic_write(root / STATE_FILE, text)
+    return True
+
+
+def state_text(
+    root: Path,
+    answers: dict[str, Any],
+    files: dict[str, str],
+    version: str,
+    *,
+    app_answers: dict[str, dict[str, Any]] | None = None,
+    template: dict[str, Any] | None = None,
+) -> str | None:
+    """The new ``.scaffold.json``, or None when it would not change.
 
     Answers are the repository's, and each monorepo app's apart. The last render
     of each file is kept as a list of lines (readable, and it diffs line by line
@@ -177,9 +314,8 @@ def save_state(
         new_state["template"] = template
     text = json.dumps(new_state, indent=2, sort_keys=True) + "\n"
     if (root / STATE_FILE).is_file() and (root / STATE_FILE).read_text(encoding="utf-8") == text:
-        return False
-    atomic_write(root / STATE_FILE, text)
-    return True
+        return None
+    return text
 
 
 def announce(action: str, rel: str) -> None:

@@ -55,7 +55,7 @@ CASES = {
     ),
     "engines-invalid": (
         {"package.json": json.dumps({"name": "demo", "main": "server.js", "engines": {"node": "banana"}}), "server.js": SERVER},
-        "package.json: no release satisfies 'banana'",
+        "package.json: cannot parse: engines.node 'banana' is not a semver range",
     ),
     "not-utf8": ({"package.json": b'{"name": "\xff\xfe"}', "server.js": SERVER}, "package.json: cannot parse: not UTF-8 text"),
     "nothing-detected": ({"README.md": "hello"}, "no supported project found"),

@@ -43,6 +43,8 @@ SERVER = "require('http').createServer((q, s) => s.end('ok')).listen(process.env
         ({"package.json": _pkg(engines={"node": "22.x"}, main="server.js")}, 22, "package.json > engines > node"),
         ({"package.json": _pkg(engines={"node": ">=18 <23"}, main="server.js")}, 22, "package.json > engines > node"),
         ({"package.json": _pkg(engines={"node": "~24.3"}, main="server.js")}, 24, "package.json > engines > node"),
+        ({"package.json": _pkg(engines={"node": "latest"}, main="server.js")}, 26, "package.json > engines > node"),
+        ({"package.json": _pkg(engines={"node": "lts/*"}, main="server.js")}, 26, "package.json > engines > node"),
         # an exact pin beats the engines range, which is reported when it disagrees
         ({".nvmrc": "22", "package.json": _pkg(engines={"node": ">=24"}, main="server.js")}, 22, ".nvmrc"),
     ],

@@ -498,3 +498,110 @@ def test_next_cache_folder_is_writable_by_the_app_user():
     dockerfile = render_plan(plan)["Dockerfile"]
     assert "RUN mkdir -p .next/cache \\\n    && chown 1000:1000 .next/cache\n" in dockerfile
     assert dockerfile.index("chown 1000:1000 .next/cache") < dockerfile.index("USER 1000:1000")
+
+
+# -- found on real scaffolder output -------------------------------------------------------
+
+SV_CREATE_PKG = _pkg(dev={"@sveltejs/kit": "^2.63.0", "@sveltejs/adapter-static": "^3.0.11", "vite": "^8.0.0"},
+                     scripts={"build": "vite build", "dev": "vite dev", "prepare": "svelte-kit sync || echo ''"})
+SV_CREATE_VITE_CONFIG = (
+    "import adapter from '{adapter}';\nimport {{ sveltekit }} from '@sveltejs/kit/vite';\nimport {{ defineConfig }} from 'vite';\n\n"
+    "export default defineConfig({{\n\tplugins: [\n\t\tsveltekit({{\n\t\t\t// adapter-auto only supports some environments\n"
+    "\t\t\tadapter: adapter({options})\n\t\t}})\n\t]\n}});\n"
+)
+
+
+def test_sveltekit_adapter_in_vite_config(tmp_path):
+    """`sv create` (SvelteKit 2.5x+) writes no svelte.config.js: the adapter goes to sveltekit() in vite.config.ts."""
+    plan = _plan(tmp_path, {
+        "package.json": SV_CREATE_PKG,
+        "vite.config.ts": SV_CREATE_VITE_CONFIG.format(adapter="@sveltejs/adapter-static", options="{ fallback: 'index.html' }"),
+    })
+    assert plan.value("framework") == "sveltekit (static)"
+    assert "vite.config.ts imports @sveltejs/adapter-static" in plan.decisions["framework"].source
+    assert "try_files $uri $uri/ /index.html;" in render_plan(plan)["Dockerfile"]
+
+
+def test_sveltekit_adapter_auto_in_vite_config_is_refused_with_the_fix(tmp_path):
+    files = {"package.json": SV_CREATE_PKG, "vite.config.ts": SV_CREATE_VITE_CONFIG.format(adapter="@sveltejs/adapter-auto", options="")}
+    with pytest.raises(ScaffoldError) as err:
+        _plan(tmp_path, files)
+    assert "vite.config.ts: @sveltejs/adapter-auto builds for a specific host" in str(err.value)
+    assert "npm install -D @sveltejs/adapter-node" in str(err.value)
+
+
+VITE_APP = {"package.json": _pkg({"react": "^19.0.0"}, {"vite": "^8.0.0"}, scripts={"build": "tsc -b && vite build"}), "index.html": ""}
+
+
+@pytest.mark.parametrize(
+    ("files", "dest", "assets", "fallback"),
+    [
+        pytest.param({**VITE_APP, "vite.config.ts": "export default defineConfig({\n  base: '/app/',\n  build: { outDir: 'build/web' },\n})\n"},
+                     "COPY --from=build /app/build/web /usr/share/nginx/html/app", "location /app/assets/ {", "/app/index.html;", id="vite-base"),
+        pytest.param({**VITE_APP, "package.json": _pkg(dev={"vite": "^8.0.0"}, scripts={"build": "vite build --base=/console"})},
+                     "/usr/share/nginx/html/console", "location /console/assets/ {", "/console/index.html;", id="vite-base-flag"),
+        pytest.param({"package.json": _pkg({"react-scripts": "5.0.1"}, scripts={"build": "react-scripts build"}, homepage="https://acme.github.io/shop")},
+                     "COPY --from=build /app/build /usr/share/nginx/html/shop", "location /shop/static/ {", "/shop/index.html;", id="cra-homepage"),
+        pytest.param({"package.json": _pkg({"astro": "^5.0.0"}, scripts={"build": "astro build"}), "astro.config.mjs": "export default { base: '/docs' };\n"},
+                     "COPY --from=build /app/dist /usr/share/nginx/html/docs", "location /docs/_astro/ {", "return 302 /docs/;", id="astro-base"),
+    ],
+)
+def test_static_site_built_for_a_sub_path_is_served_there(tmp_path, files, dest, assets, fallback):
+    """Vite's base: '/app/' makes index.html load /app/assets/x.js: served from the root, every asset
+    request fell through to index.html (a blank page answered with 200)."""
+    text = render_plan(_plan(tmp_path, files))["Dockerfile"]
+    assert dest in text and assets in text and fallback in text
+    assert not _hadolint(text, tmp_path)
+
+
+@pytest.mark.parametrize("base", ["./", "", "/", "https://cdn.example.com/app/"])
+def test_relative_or_external_base_is_served_from_the_root(tmp_path, base):
+    text = render_plan(_plan(tmp_path, {**VITE_APP, "vite.config.ts": f"export default {{ base: '{base}' }}\n"}))["Dockerfile"]
+    assert "COPY --from=build /app/dist /usr/share/nginx/html\n" in text
+    assert "location /assets/ {" in text and "try_files $uri $uri/ /index.html;" in text
+
+
+NEST_MONOREPO_CLI = json.dumps({
+    "sourceRoot": "apps/api/src", "monorepo": True, "root": "apps/api",
+    "compilerOptions": {"webpack": True, "tsConfigPath": "apps/api/tsconfig.app.json"},
+    "projects": {"api": {"type": "application", "root": "apps/api", "entryFile": "main", "sourceRoot": "apps/api/src"}},
+})
+
+
+@pytest.mark.parametrize("start_prod", [None, "node dist/apps/api/main"])
+def test_nestjs_monorepo_output_is_relative_to_the_app_tsconfig(tmp_path, start_prod):
+    """`nest generate app` writes apps/api/tsconfig.app.json with "outDir": "../../dist/apps/api" and
+    bundles with webpack: the image copied /app/../../dist/apps/api and ran dist/apps/api/apps/api/src/main.js."""
+    scripts = {"build": "nest build", "start": "nest start"}
+    if start_prod:
+        scripts["start:prod"] = start_prod
+    plan = _plan(tmp_path, {
+        "package.json": _pkg({"@nestjs/core": "^11.0.0"}, {"@nestjs/cli": "^11.0.0"}, scripts=scripts),
+        "nest-cli.json": NEST_MONOREPO_CLI,
+        "tsconfig.json": '{"compilerOptions": {"outDir": "./dist", "rootDir": "."}}',
+        "apps/api/tsconfig.app.json": '{"extends": "../../tsconfig.json", "compilerOptions": {"outDir": "../../dist/apps/api"}}',
+        "apps/api/src/main.ts": "app.listen(process.env.PORT ?? 3000);\n",
+    })
+    assert plan.value("build_output") == "dist/apps/api"
+    assert plan.value("start_command") == ["node", "dist/apps/api/main.js"]
+    text = render_plan(plan)["Dockerfile"]
+    assert "COPY --from=build /app/dist/apps/api ./dist/apps/api" in text and "/.." not in text
+
+
+@pytest.mark.parametrize(("mode", "framework", "served"), [
+    ("server", "angular (SSR)", "node dist/shop/server/server.mjs"),
+    ("static", "angular (prerendered)", "try_files $uri $uri/ /index.csr.html;"),
+])
+def test_angular_output_mode(tmp_path, mode, framework, served):
+    """Angular 19+ `outputMode: "static"` prerenders with the SSR setup but builds no server.mjs to run."""
+    angular = {"projects": {"shop": {"projectType": "application", "architect": {"build": {
+        "builder": "@angular/build:application",
+        "options": {"browser": "src/main.ts", "server": "src/main.server.ts", "outputMode": mode, "ssr": {"entry": "src/server.ts"}},
+    }}}}}
+    plan = _plan(tmp_path, {
+        "package.json": _pkg({"@angular/core": "^20.0.0", "@angular/ssr": "^20.0.0", "express": "^5.0.0"}, scripts={"build": "ng build", "start": "ng serve"}),
+        "angular.json": json.dumps(angular),
+    })
+    assert plan.value("framework") == framework
+    text = render_plan(plan)["Dockerfile"]
+    assert served in text or served == " ".join(plan.value("start_command"))

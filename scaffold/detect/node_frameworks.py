@@ -12,6 +12,7 @@ not found, and the planner falls back to the choice that works either way.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -145,7 +146,12 @@ def _json_settings(project: Project, fid: str, config: str) -> dict[str, Found]:
             for key in ("outDir", "rootDir"):
                 match = re.search(rf'"{key}"\s*:\s*"([^"]+)"', text)
                 if match and match.group(1).strip():
-                    value = match.group(1).strip().removeprefix("./").rstrip("/") or "."
+                    # relative to the tsconfig's folder: a Nest monorepo's apps/api/tsconfig.app.json
+                    # says "outDir": "../../dist/apps/api", which is dist/apps/api in the project
+                    here = posixpath.dirname(ts_config.removeprefix("./"))
+                    value = posixpath.normpath(posixpath.join(here, match.group(1).strip()))
+                    if value == ".." or value.startswith("../") or value.startswith("/"):
+                        continue  # outside the project: the build context cannot hold it
                     out[key] = Found(value, f"{ts_config} > compilerOptions > {key}")
         return out
     return {}
@@ -178,6 +184,10 @@ def _angular_settings(data: dict[str, Any], config: str) -> dict[str, Found]:
         out["outputPath"] = Found(path["base"].removeprefix("./").rstrip("/"), f"{prefix} > options > outputPath > base")
         if isinstance(path.get("browser"), str):
             out["browserDir"] = Found(path["browser"], f"{prefix} > options > outputPath > browser")
+    if isinstance(options.get("baseHref"), str):
+        out["baseHref"] = Found(options["baseHref"], f"{prefix} > options > baseHref")
+    if isinstance(options.get("outputMode"), str):
+        out["outputMode"] = Found(options["outputMode"], f"{prefix} > options > outputMode")
     ssr = options.get("ssr")
     if ssr:
         out["ssr"] = Found(True, f"{prefix} > options > ssr")

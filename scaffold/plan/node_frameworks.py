@@ -31,7 +31,7 @@ from scaffold.errors import ScaffoldError
 from scaffold.plan.model import Decision
 from scaffold.plan.package_manager import PackageManager
 from scaffold.plan.start_command import ParsedScript, dev_command_match, follow_run
-from scaffold.plan.static_site import StaticSite, static_port
+from scaffold.plan.static_site import StaticSite, static_port, url_base
 from scaffold.project import Project
 
 START_SCRIPTS = ("start", "start:prod", "start:production", "serve:prod", "prod")
@@ -186,19 +186,44 @@ def _replaced(ctx: _Context, command: list[str]) -> list[str]:
     return [f"package.json > scripts > {name} ({' '.join(parsed.argv)}) is not used: the image runs `{' '.join(command)}`"]
 
 
+def _static_base(ctx: _Context) -> tuple[str, str]:
+    """The URL path the static build was made for, and where that was read."""
+    flag = ctx.rule.get("base_flag")
+    if flag:
+        match = re.search(re.escape(flag) + r"[ =]['\"]?([^\s'\"]+)", ctx.facts.scripts.get("build", ""))
+        if match:
+            return url_base(match.group(1)), f"package.json > scripts > build ({flag})"
+    key = ctx.rule.get("base_key")
+    if key == "homepage":
+        manifest = ctx.project.read_json("package.json")
+        homepage = manifest.get("homepage") if isinstance(manifest, dict) else None
+        if isinstance(homepage, str):
+            path = re.sub(r"^[a-z][a-z0-9+.-]*://[^/]*", "", homepage.strip(), flags=re.I) or "/"
+            return url_base(path if path.startswith("/") else "/"), "package.json > homepage"
+        return "/", ""
+    if key and key in ctx.fw.settings:
+        return url_base(ctx.setting(key)), ctx.setting_source(key)
+    return "/", ""
+
+
 def _static(ctx: _Context, variant: str, root: Decision, fallback: str | None, extra_source: str = "") -> RuntimeShape:
+    base, base_source = _static_base(ctx)
     site = StaticSite(
         root=root.value,
         fallback=fallback,
         immutable=ctx.rule.get("immutable"),
         why=f"{ctx.fw.name} {variant} site",
+        base=base,
     )
     port = Decision(int(ctx.answers["port"]), "--port") if ctx.answers.get("port") else Decision(static_port(), "versions.toml > static.port (nginx-unprivileged)")
     notes = [
         f"{ctx.fw.name} builds a static site ({root.value}/): nginx serves it as uid 101, with no Node runtime or node_modules in the image",
     ]
+    if base != "/":
+        notes.append(f"{base_source}: the site is built for {base}, so nginx serves it under {base}")
     if fallback:
-        notes.append(f"unknown paths are answered with {fallback} (single-page app routing)")
+        shown = fallback if base == "/" else f"{base}{fallback}"
+        notes.append(f"unknown paths are answered with {shown} (single-page app routing)")
     if ctx.start_script is not None:
         name, parsed = ctx.start_script
         notes.append(f"package.json > scripts > {name} ({' '.join(parsed.argv)}) is not used: nginx serves the built files")
@@ -352,9 +377,11 @@ def _sveltekit(ctx: _Context) -> RuntimeShape:
         root = Decision(pages, ctx.setting_source("pages") or f"{adapter} default")
         return _static(ctx, "static", root, fallback if isinstance(fallback, str) else None, via)
     if kind != "node":
+        add = "npm install -D" if ctx.pm.name == "npm" else f"{ctx.pm.name} add -D"
         raise ScaffoldError(
             f"{config}: {adapter} builds for a specific host, not for a container",
-            hint="use @sveltejs/adapter-node (server) or @sveltejs/adapter-static (static site)",
+            hint=f"`{add} @sveltejs/adapter-node` and import it instead of {adapter} in {config}"
+            " (a server), or use @sveltejs/adapter-static (a static site)",
         )
     custom = _custom_server(ctx, (ctx.setting("out") or ctx.rule["out"],))
     if custom:
@@ -465,6 +492,10 @@ def _nestjs(ctx: _Context) -> RuntimeShape:
     root = root_found.value if root_found else source_root
     entry = f"{source_root}/{ctx.setting('entryFile') or ctx.rule['entry_file']}.js"
     rel = entry[len(root) + 1 :] if root not in ("", ".") and entry.startswith(root + "/") else entry
+    if ctx.setting("builder") == "webpack":
+        # webpack bundles the app into one <outDir>/<entryFile>.js, whatever the source layout
+        # (the default of a Nest monorepo: dist/apps/api/main.js)
+        rel = f"{ctx.setting('entryFile') or ctx.rule['entry_file']}.js"
     source = ctx.source(ctx.setting_source("entryFile") or f"entryFile {ctx.rule['entry_file']}", out.source)
     return _nest_shape(ctx, out, ["node", f"{out.value}/{rel}"], source)
 
@@ -491,7 +522,9 @@ def _angular(ctx: _Context) -> RuntimeShape:
     builder = ctx.setting("builder") or ""
     application = builder in ctx.rule["application_builders"] or builder.endswith(":application")
     out_source = ctx.setting_source("outputPath") or "Angular's default outputPath (dist/<project>)"
-    if ctx.setting("ssr") and ctx.rule["ssr_package"] in ctx.facts.dependencies:
+    # outputMode: 'static' (Angular 19+) prerenders every route at build time and writes no server
+    server = ctx.setting("outputMode") != "static"
+    if server and ctx.setting("ssr") and ctx.rule["ssr_package"] in ctx.facts.dependencies:
         entry = f"{base}/server/server.mjs"
         return _node(
             ctx, "SSR", start=["node", entry], start_source=ctx.source(ctx.setting_source("ssr")),
@@ -504,6 +537,9 @@ def _angular(ctx: _Context) -> RuntimeShape:
         root = f"{base}/{browser}" if browser else f"{base}/browser"
         if browser == "":
             root = base
+    if not server and ctx.setting("ssr"):
+        # prerendered pages for known routes, the client-side shell for the rest
+        return _static(ctx, "prerendered", Decision(root, out_source), ctx.rule["prerender_fallback"], ctx.setting_source("outputMode"))
     return _static(ctx, "single-page app", Decision(root, out_source), ctx.rule["spa_fallback"], ctx.fw.config_file or "")
 
 

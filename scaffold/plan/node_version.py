@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from scaffold.data import versions
-from scaffold.errors import UnsatisfiableVersionError, UsageError
+from scaffold.errors import MalformedFileError, UnsatisfiableVersionError, UsageError
 from scaffold.plan.model import Decision
 
 _ALIASES_LATEST = {"node", "latest", "current", "stable"}
@@ -33,7 +33,8 @@ def resolve_node_major(hints: tuple, override: str | None) -> NodeVersion:
         major = _major_from_pin(override, "--node-version", data)
         if major is None:
             raise UsageError(f"--node-version: cannot read {override!r} as a Node version (use e.g. 24, 22.11 or lts)")
-        return NodeVersion(Decision(major, "--node-version"), ())
+        _warn_if_eol(major, data, warnings)
+        return NodeVersion(Decision(major, "--node-version"), tuple(warnings))
     pins = [h for h in hints if "engines" not in h.source]
     engines = next((h for h in hints if "engines" in h.source), None)
     for pin in pins:
@@ -51,7 +52,10 @@ def resolve_node_major(hints: tuple, override: str | None) -> NodeVersion:
         _warn_if_eol(major, data, warnings)
         return NodeVersion(Decision(major, pin.source), tuple(warnings))
     if engines is not None:
-        major = _newest_line_for_range(engines.value, engines.source, data, warnings)
+        # "latest", "lts/*", "22" in engines are pins in all but name
+        named = engines.value.strip().lower().startswith("lts") or not _looks_like_range(engines.value)
+        alias = _major_from_pin(engines.value, engines.source, data) if named else None
+        major = alias if alias is not None else _newest_line_for_range(engines.value, engines.source, data, warnings)
         return NodeVersion(Decision(major, engines.source), tuple(warnings))
     return NodeVersion(Decision(int(data["lts"]), "versions.toml > node.lts (current LTS)"), ())
 
@@ -112,7 +116,11 @@ def _newest_line_for_range(spec: str, source: str, data: dict, warnings: list[st
     import nodesemver
 
     if nodesemver.valid_range(spec, True) is None:
-        raise UnsatisfiableVersionError(path=source.split(" > ")[0], spec=spec, known="not a valid semver range")
+        raise MalformedFileError(
+            path=source.split(" > ")[0],
+            detail=f"{source.split(' > ', 1)[-1].replace(' > ', '.')} {spec!r} is not a semver range (like \">=22\" or \"^24.3\")",
+            hint="fix it, or pass --node-version",
+        )
     supported = sorted((int(v) for v in data["supported"]), reverse=True)
     for major in supported:
         if _line_satisfies(major, spec, data):

@@ -37,7 +37,8 @@ def resolve_python_line(pins: tuple, requires: object | None, override: str | No
         line = line_from_pin(str(override), data)
         if line is None:
             raise UsageError(f"--python-version: cannot read {override!r} as a Python version (use e.g. 3.13)")
-        return PythonVersion(Decision(line, "--python-version"), ())
+        _warn_if_unsupported(line, data, warnings)
+        return PythonVersion(Decision(line, "--python-version"), tuple(warnings))
     spec = _specifier(requires) if requires is not None else None
     for pin in pins:
         line = line_from_pin(pin.value, data)

@@ -43,6 +43,21 @@ class StaticSite:
     fallback: str | None  # file served for unknown paths (SPA), e.g. "index.html"
     immutable: str | None  # URL prefix of content-hashed assets
     why: str  # for the Dockerfile comment and plan notes
+    # URL path the app was built for ("/app/" from Vite's base: '/app/'): its pages and assets
+    # reference /app/..., so the files are served under that path, not at the root.
+    base: str = "/"
+
+
+def url_base(value: object) -> str:
+    """The URL path a site is built for: "/app" and "/app/" -> "/app/"; "./", "" and full URLs -> "/".
+
+    A relative base works from any path and a full URL puts the assets on another host, so
+    only an absolute path moves where nginx serves the files.
+    """
+    if not isinstance(value, str) or not value.startswith("/") or value.startswith("//"):
+        return "/"
+    path = "/" + value.strip("/")
+    return path if path == "/" else path + "/"
 
 
 def static_image() -> str:
@@ -64,7 +79,7 @@ def static_fields(site: StaticSite, port: int) -> dict[str, Any]:
         "why": site.why,
         "conf": nginx_conf(site, port),
         "src": f"/app/{site.root}",
-        "dest": DOC_ROOT,
+        "dest": DOC_ROOT + site.base.rstrip("/"),
         "fallback": site.fallback,
     }
 
@@ -87,9 +102,26 @@ def nginx_conf(site: StaticSite, port: int) -> list[str]:
     if site.immutable:
         lines += [
             "    # Content-hashed files never change: browsers may keep them for a year",
-            f"    location {site.immutable} {{",
+            f"    location {site.base}{site.immutable.lstrip('/')} {{",
             '        add_header Cache-Control "public, max-age=31536000, immutable";',
             "        try_files $uri =404;",
+            "    }",
+            "",
+        ]
+    if site.base != "/" and site.fallback:
+        lines += [
+            f"    # Built for {site.base}: the app also answers at the site root, like any unknown path",
+            "    location = / {",
+            '        add_header Cache-Control "no-cache";',
+            f"        try_files {site.base}{site.fallback} =404;",
+            "    }",
+            "",
+        ]
+    elif site.base != "/":
+        lines += [
+            f"    # Built for {site.base}: the site root sends browsers there",
+            "    location = / {",
+            f"        return 302 {site.base};",
             "    }",
             "",
         ]
@@ -97,14 +129,14 @@ def nginx_conf(site: StaticSite, port: int) -> list[str]:
     if site.fallback:
         lines += [
             "        # Single-page app: routes that are not files are handled by the app",
-            f"        try_files $uri $uri/ /{site.fallback};",
+            f"        try_files $uri $uri/ {site.base}{site.fallback};",
             "    }",
         ]
     else:
         lines += [
             "        try_files $uri $uri.html $uri/ =404;",
             "    }",
-            "    error_page 404 /404.html;",
+            f"    error_page 404 {site.base}404.html;",
         ]
     lines.append("}")
     return lines
