@@ -177,3 +177,13 @@ class SavedAnswerError(ScaffoldError):
             f"{_rel(path)}: {where}: {detail}",
             hint="fix or remove that answer (its flag, e.g. --port, gives it for one run), or delete the file to start over",
         )
+
+
+class CommittedCredentialError(ScaffoldError):
+    """A file the image has to contain (a manifest or lockfile) carries a written-out credential."""
+
+    def __init__(self, *, where: str, hint: str) -> None:
+        super().__init__(
+            f"{where}: a URL carries a written-out credential, and this file is copied into the image (the install and the app need it)",
+            hint=hint,
+        )

@@ -406,3 +406,80 @@ def test_uv_workspace_members_are_packages() -> None:
     assert copied == ["pyproject.toml", "uv.lock", "packages/api/pyproject.toml", "packages/core/pyproject.toml"]
     assert plan.dockerfile["install_run"][-1].endswith("uv sync --frozen --no-dev --no-install-workspace")
     assert plan.dockerfile["project_run"][-1].endswith("uv sync --frozen --no-dev --no-editable --inexact")
+
+
+_PIPFILE_LOCK = json.dumps({
+    "_meta": {"hash": {"sha256": "0"}, "pipfile-spec": 6, "requires": {},
+              "sources": [{"name": "private", "url": "https://${PIP_INDEX_USER}:${PIP_INDEX_TOKEN}@pypi.example.com/simple", "verify_ssl": True}]},
+    "default": {"flask": {"hashes": ["sha256:00"], "version": "==3.1.2"}, "gunicorn": {"hashes": ["sha256:00"], "version": "==23.0.0"}},
+    "develop": {},
+})
+
+
+def test_pipfile_source_variables_are_env_build_secrets(tmp_path: Path) -> None:
+    """pipenv keeps ${VAR} of a [[source]] url unexpanded in the lock and in `pipenv requirements`;
+    pip expands it, so the variables are env secrets on that pip command and reach every secrets list."""
+    plan = plan_project(_write(tmp_path, {**_FLASK, "Pipfile.lock": _PIPFILE_LOCK, "Pipfile": (
+        '[[source]]\nname = "private"\nurl = "https://${PIP_INDEX_USER}:${PIP_INDEX_TOKEN}@pypi.example.com/simple"\nverify_ssl = true\n\n'
+        '[packages]\nflask = "*"\ngunicorn = "*"\n'
+    )}))
+    assert plan.dockerfile["build_secrets"] == ["id=pip_index_user,env=PIP_INDEX_USER", "id=pip_index_token,env=PIP_INDEX_TOKEN"]
+    run = plan.dockerfile["install_run"]
+    assert "--mount=type=secret,id=pip_index_user,required=true" in run
+    assert any(line.removeprefix("&& ").startswith('PIP_INDEX_USER="$(cat /run/secrets/pip_index_user)" PIP_INDEX_TOKEN="$(cat /run/secrets/pip_index_token)" '
+                               "pip install --require-hashes") for line in run)
+    assert sorted(f for g in plan.dockerfile["install_copy"] for f in g["src"]) == ["Pipfile", "Pipfile.lock"]
+    assert any("Pipfile [[source]] url read ${PIP_INDEX_TOKEN}" in n for n in plan.notes)
+    assert "--secret id=pip_index_user,env=PIP_INDEX_USER --secret id=pip_index_token,env=PIP_INDEX_TOKEN" in plan.next_steps()[0]
+    from scaffold.compose import build_secrets
+    assert [s["id"] for s in build_secrets(plan)] == ["pip_index_user", "pip_index_token"]
+
+
+@pytest.mark.parametrize(("files", "where"), [
+    ({"Pipfile": '[[source]]\nname = "p"\nurl = "https://deploy:t0k3n@pypi.example.com/simple"\n[packages]\nflask = "*"\n',
+      "Pipfile.lock": _PIPFILE_LOCK}, "Pipfile:3"),
+    ({"Pipfile": '[[source]]\nname = "p"\nurl = "https://pypi.org/simple"\n[packages]\nflask = "*"\n',
+      "Pipfile.lock": _PIPFILE_LOCK.replace("${PIP_INDEX_USER}:${PIP_INDEX_TOKEN}", "deploy:t0k3n")}, "Pipfile.lock:"),
+    ({"pyproject.toml": '[project]\nname = "svc"\nversion = "0"\ndependencies = ["flask"]\n\n[[tool.uv.index]]\nname = "corp"\n'
+                        'url = "https://ghp_abc123@pypi.example.com/simple"\n', "uv.lock": 'version = 1\n'}, "pyproject.toml:8"),
+    ({"pyproject.toml": '[tool.poetry]\nname = "svc"\nversion = "0"\n[tool.poetry.dependencies]\npython = "^3.11"\nflask = "*"\n'
+                        '[[tool.poetry.source]]\nname = "corp"\nurl = "https://me:pw@pypi.example.com/simple"\n', "poetry.lock": ""}, "pyproject.toml:9"),
+    ({"pyproject.toml": '[project]\nname = "svc"\nversion = "0"\ndependencies = ["flask"]\n[[tool.pdm.source]]\nname = "corp"\n'
+                        'url = "https://me:pw@pypi.example.com/simple"\n', "pdm.lock": ""}, "pyproject.toml:7"),
+])
+def test_a_credential_written_in_a_manifest_is_refused(tmp_path: Path, files: dict[str, str], where: str) -> None:
+    """The install and the app need these files, so no Dockerfile could keep the credential out of a layer."""
+    with pytest.raises(ScaffoldError) as error:
+        plan_project(_write(tmp_path, {**_FLASK, **files}))
+    assert error.value.exit_code == EXIT_BAD_INPUT
+    message = error.value.render()
+    assert message.startswith(where) and "written-out credential" in message and "\n" not in message
+    assert "${VAR}" in message or "UV_INDEX_<NAME>" in message
+
+
+def test_a_commented_credential_or_an_ssh_user_is_not_refused(tmp_path: Path) -> None:
+    plan = plan_project(_write(tmp_path, {**_FLASK, "requirements.txt": "flask\ngunicorn\n", "pyproject.toml": (
+        '# url = "https://me:pw@pypi.example.com/simple"\n[project]\nname = "svc"\nversion = "0"\n'
+        'dependencies = ["lib @ git+ssh://git@github.com/acme/lib.git"]\n'
+    )}))
+    assert plan.ecosystem == "python"
+
+
+@pytest.mark.parametrize(("tool", "files", "names"), [
+    ("uv", {"pyproject.toml": '[project]\nname = "svc"\nversion = "0"\nrequires-python = ">=3.11"\ndependencies = []\n[tool.uv]\npackage = false\n'
+                              '[[tool.uv.index]]\nname = "corp-internal"\nurl = "https://pypi.corp.example/simple"\n'
+                              '[[tool.uv.index]]\nname = "pypi"\nurl = "https://pypi.org/simple"\n',
+            "uv.lock": 'version = 1\nrequires-python = ">=3.11"\n[[package]]\nname = "svc"\nversion = "0"\nsource = { virtual = "." }\n'},
+     ("UV_INDEX_CORP_INTERNAL_USERNAME", "UV_INDEX_CORP_INTERNAL_PASSWORD")),
+    ("poetry", {"pyproject.toml": '[tool.poetry]\nname = "svc"\nversion = "0"\npackage-mode = false\n[tool.poetry.dependencies]\npython = "^3.11"\n'
+                                  '[[tool.poetry.source]]\nname = "corp.internal"\nurl = "https://pypi.corp.example/simple"\npriority = "supplemental"\n',
+                "poetry.lock": '[metadata]\nlock-version = "2.1"\npython-versions = "^3.11"\ncontent-hash = "0"\n'},
+     ("POETRY_HTTP_BASIC_CORP_INTERNAL_USERNAME", "POETRY_HTTP_BASIC_CORP_INTERNAL_PASSWORD")),
+])
+def test_a_private_index_note_names_the_credential_variables(tmp_path: Path, tool: str, files: dict[str, str], names: tuple[str, str]) -> None:
+    plan = plan_project(_write(tmp_path, {"main.py": "from fastapi import FastAPI\napp = FastAPI()\n", **files}))
+    assert plan.dockerfile["tool"] == tool
+    index_notes = [n for n in plan.notes if "https://pypi.corp.example/simple" in n]
+    assert len(index_notes) == 1 and all(name in index_notes[0] for name in names)
+    assert not any("pypi.org" in n for n in plan.notes)  # PyPI itself needs no credentials
+    assert "build_secrets" not in plan.dockerfile

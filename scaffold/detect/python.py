@@ -17,7 +17,7 @@ from scaffold.detect.found import Found, tool_versions_pin, version_file_pin
 from scaffold.detect.procfile import procfile_web
 from scaffold.detect.python_app import AppObject, find_apps, module_name
 from scaffold.detect.python_django import DjangoFacts, detect_django
-from scaffold.detect.python_secrets import CredentialFile, credential_files
+from scaffold.detect.python_secrets import CredentialFile, PackageIndex, credential_files, package_indexes
 from scaffold.detect.python_requirements import Requirements, canonical, extra_provides, read_requirements, requirement_name
 from scaffold.errors import MalformedFileError
 from scaffold.project import MAX_LOCKFILE_BYTES, Project
@@ -66,6 +66,7 @@ class PythonFacts:
     frameworks: tuple[str, ...]  # frameworks among the production dependencies
     uv_workspace_members: tuple[str, ...] = ()  # "packages/api": folders of a uv workspace, each a package
     credentials: tuple[CredentialFile, ...] = ()  # requirements/pip/uv/poetry config that may carry a token
+    indexes: tuple[PackageIndex, ...] = ()  # [[tool.uv.index]], [[tool.poetry.source]], Pipfile [[source]] …
     files: frozenset[str] = field(default_factory=frozenset)  # top-level names
 
     def has(self, name: str) -> bool:
@@ -121,7 +122,8 @@ def detect(project: Project) -> PythonFacts | None:
         django=detect_django(project),
         procfile_web=procfile_web(project),
         frameworks=frameworks,
-        credentials=credential_files(project, requirements),
+        credentials=credential_files(project, requirements, pipfile),
+        indexes=package_indexes(pyproject, pipfile),
         files=frozenset(project.list_dir(".")),
     )
 

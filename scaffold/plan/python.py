@@ -69,9 +69,9 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
     install = install_plan(facts, str(tool.value), server_packages)
     notes.extend(install.notes)
     warnings.extend(install.warnings)
-    secrets = secret_plan(facts.credentials, install.tool)
+    secrets = secret_plan(facts.credentials, install.tool, facts.indexes)
     install.mounts = [*install.mounts, *secrets.install_mounts]
-    install.install[0] = secrets.env_prefix + install.install[0]
+    install.install[install.index_step] = secrets.env_prefix + install.install[install.index_step]
     install.copy = [*(f for f in install.copy if f not in secrets.hidden), *secrets.copy]
     notes.extend(secrets.notes)
     warnings.extend(secrets.warnings)

@@ -40,6 +40,7 @@ class InstallPlan:
     install: list[str]  # commands of the dependency install RUN (joined with &&)
     project: list[str] = field(default_factory=list)  # after COPY . .: install the project itself
     needs_source: bool = False  # the dependency install reads the sources (pip "-e .")
+    index_step: int = 0  # the install command where pip reads index URLs (and expands ${VAR} in them)
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     lint_ignore: list[str] = field(default_factory=list)  # hadolint rules the install RUN knowingly breaks
@@ -199,7 +200,11 @@ def _pipenv(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
         *_pip_server(server_packages),
     ]
     env = [*_venv_env(), "PIPENV_VERBOSITY=-1"]
-    return InstallPlan("pipenv", label, [*setup, f"python -m venv {VENV}"], env, ["Pipfile", "Pipfile.lock"], [PIP_CACHE], install)
+    # `pipenv requirements` writes the lock's source URLs as they are (${VAR} unexpanded,
+    # so no value lands in the layer); pip expands them when it reads the file.
+    plan = InstallPlan("pipenv", label, [*setup, f"python -m venv {VENV}"], env, ["Pipfile", "Pipfile.lock"], [PIP_CACHE], install)
+    plan.index_step = 2
+    return plan
 
 
 def _pdm(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
