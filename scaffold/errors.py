@@ -184,6 +184,6 @@ class CommittedCredentialError(ScaffoldError):
 
     def __init__(self, *, where: str, hint: str) -> None:
         super().__init__(
-            f"{where}: a URL carries a written-out credential, and this file is copied into the image (the install and the app need it)",
+            f"{where}: a URL carries a written-out credential, and the image must contain this file, so it would stay in a layer",
             hint=hint,
         )
