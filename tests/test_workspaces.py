@@ -668,3 +668,54 @@ def test_next_standalone_app_in_a_pnpm_monorepo_uses_the_framework_rule(tmp_path
     (tmp_path / "apps/web/next.config.mjs").write_text("export default { transpilePackages: ['@r/ui'] };\n")
     plan, dockerfile, _ = render(tmp_path, "apps/web")
     assert "deploy --prod" in dockerfile and plan.value("start_command")[-1] == "start"
+
+
+def test_framework_servers_in_a_pnpm_monorepo_use_the_framework_rule(tmp_path):
+    """NestJS and SvelteKit adapter-node apps in a pnpm workspace get the single-app rule's start
+    command and runtime files (relative to the app), with node_modules from pnpm deploy: never
+    `nest start`, and no sources or configs beyond what the server reads."""
+    lock = (
+        "lockfileVersion: '9.0'\nimporters:\n  .: {}\n"
+        "  apps/api:\n    dependencies:\n      '@r/lib': {specifier: 'workspace:*', version: link:../../packages/lib}\n"
+        "      '@nestjs/core': {specifier: 10.4.15, version: 10.4.15}\n"
+        "  apps/web:\n    dependencies:\n      '@r/lib': {specifier: 'workspace:*', version: link:../../packages/lib}\n"
+        "    devDependencies:\n      '@sveltejs/kit': {specifier: 2.15.0, version: 2.15.0}\n"
+        "      '@sveltejs/adapter-node': {specifier: 5.2.11, version: 5.2.11}\n"
+        "  packages/lib: {}\n"
+    )
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "r", "private": True, "packageManager": "pnpm@9.15.0"}),
+        "pnpm-workspace.yaml": "packages: ['apps/*', 'packages/*']\n",
+        "pnpm-lock.yaml": lock,
+        "packages/lib/package.json": pkg("@r/lib", main="dist/index.js", scripts={"build": "tsc"}),
+        "packages/lib/tsconfig.json": json.dumps({"compilerOptions": {"outDir": "dist"}}),
+        "apps/api/package.json": pkg("@r/api", scripts={"build": "nest build", "start": "nest start", "start:prod": "node dist/main"},
+                                     dependencies={"@r/lib": "workspace:*", "@nestjs/core": "10.4.15"}),
+        "apps/api/nest-cli.json": json.dumps({"sourceRoot": "src"}),
+        "apps/api/tsconfig.json": json.dumps({"compilerOptions": {"outDir": "./dist"}}),
+        "apps/api/src/main.ts": "",
+        "apps/web/package.json": pkg("@r/web", type="module", scripts={"build": "vite build", "start": "node build"},
+                                     dependencies={"@r/lib": "workspace:*"},
+                                     devDependencies={"@sveltejs/kit": "2.15.0", "@sveltejs/adapter-node": "5.2.11"}),
+        "apps/web/svelte.config.js": "import adapter from '@sveltejs/adapter-node';\nexport default { kit: { adapter: adapter() } };\n",
+        "apps/web/src/app.html": "",
+    })
+    plan, dockerfile, _ = render(tmp_path, "apps/api")
+    assert plan.value("framework") == "nestjs"
+    assert plan.value("start_command") == ["node", "dist/main.js"]
+    assert "nest start" not in dockerfile.split("FROM base AS runtime")[1]
+    assert "deploy --prod /deploy" in dockerfile
+    runtime = dockerfile.split("FROM base AS runtime")[1]
+    assert "COPY --from=build /deploy/node_modules/ ./node_modules/\n" in runtime
+    assert "COPY --from=build /app/apps/api/dist/ ./dist/\n" in runtime
+    assert "COPY --from=build /app/apps/api/package.json ./\n" in runtime
+    assert "/deploy/ ./" not in runtime and "src" not in runtime  # not the whole app folder
+
+    plan, dockerfile, _ = render(tmp_path, "apps/web")
+    assert plan.value("framework") == "sveltekit (adapter-node)"
+    assert plan.value("start_command") == ["node", "build"]
+    assert plan.value("build_output") == "build"
+    runtime = dockerfile.split("FROM base AS runtime")[1]
+    assert "COPY --from=build /app/apps/web/build/ ./build/\n" in runtime
+    assert "COPY --from=build /app/apps/web/package.json ./\n" in runtime
+    assert "svelte.config.js" not in runtime and "WORKDIR" not in runtime

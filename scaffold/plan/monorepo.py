@@ -21,7 +21,10 @@ The runtime holds production dependencies only: ``pnpm deploy --prod`` for
 pnpm, a workspace-filtered production install for the others. A static app
 (a Vite build with an index.html) is planned by the same framework rule and
 static_site.py code as a single app, so it gets the same nginx config: SPA
-fallback route and long-lived caching of content-hashed assets.
+fallback route and long-lived caching of content-hashed assets. Framework
+servers (next start, SvelteKit adapter-node, NestJS…) take the single app's
+start command, port, environment and runtime files too, with node_modules from
+the monorepo's production install.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ from scaffold.plan.node import (
     _on_runtime,
     _output_dir,
     _port,
+    _runtime_copies,
     _secrets,
     _start_command,
     _start_env,
@@ -135,6 +139,12 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
         decisions["framework"] = _rooted(bundle.framework, app_path)
         notes.extend(bundle.notes)
         warnings.extend(bundle.warnings)
+    server = None if (static or bundle is not None) else _framework_server(app_project, app_facts, pm, answers, pkg)
+    if server is not None:
+        decisions["framework"] = _rooted(server.framework, app_path)
+        notes.extend(server.notes)
+        warnings.extend(server.warnings)
+    framework = bundle if bundle is not None else server  # the single-app rule that shapes the node runtime
 
     turbo = _turbo_choice(ws, pm, pkg, answers, notes)
     decisions["strategy"] = turbo[0]
@@ -150,7 +160,11 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
     out_dir = None
     if has_app_build:
         build_decision = Decision("build", f"{app_path}/package.json > scripts > build") if not answers.get("build") else Decision(answers["build"], "--build")
-        own_output = site.output if site is not None else bundle.output if bundle is not None else _output_dir(app_facts, build_decision)
+        own_output = (
+            site.output if site is not None
+            else framework.output if framework is not None and framework.output is not None
+            else _output_dir(app_facts, build_decision)
+        )
         out_dir = _rooted_opt(own_output, app_path)
         if out_dir is not None:
             decisions["build_output"] = out_dir
@@ -168,6 +182,10 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
         assert bundle.start is not None and bundle.port is not None
         decisions["start_command"] = _on_runtime(_rooted(bundle.start, app_path), "bun" if is_bun_runtime else "node", notes)
         decisions["port"] = _rooted(bundle.port, app_path)
+    elif server is not None:
+        assert server.start is not None
+        decisions["start_command"] = _on_runtime(_rooted(server.start, app_path), "bun" if is_bun_runtime else "node", notes)
+        decisions["port"] = _rooted(server.port if server.port is not None else _port(app_facts, answers), app_path)
     else:
         start = _start_command(app_project, app_facts, pm, answers, has_app_build, out_dir, warnings, notes, is_bun_runtime)
         decisions["start_command"] = _on_runtime(_rooted(start, app_path), "bun" if is_bun_runtime else "node", notes)
@@ -240,13 +258,13 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
         steps += source_copies
         cleanup = [] if (static or use_deploy or bundle is not None) else _nested_modules_cleanup(root, ws, runtime_closure, builders, app_path, out_dir)
         if build_steps:
-            framework_env = site.build_env if site is not None else bundle.build_env if bundle is not None else {}
+            framework_env = site.build_env if site is not None else framework.build_env if framework is not None else {}
             build_env = sorted(framework_env.items())
             steps.append(_env(["NODE_ENV=production", *(f"{k}={_env_quote(v)}" for k, v in build_env)]))
             build_mounts = []
-            if bundle is not None and bundle.build_cache:
-                cache_id = f"{decisions['image_name'].value}-{bundle.build_cache.replace('/', '-').strip('.-')}"
-                build_mounts.append(f"--mount=type=cache,id={cache_id},target=/app/{app_path}/{bundle.build_cache}")
+            if framework is not None and framework.build_cache:
+                cache_id = f"{decisions['image_name'].value}-{framework.build_cache.replace('/', '-').strip('.-')}"
+                build_mounts.append(f"--mount=type=cache,id={cache_id},target=/app/{app_path}/{framework.build_cache}")
             steps.append(_run([*build_steps, *cleanup], build_mounts))
         if deploy_cmd:
             steps.append(_run([deploy_cmd], mounts, install_prefix, comment=_deploy_comment(pm, ws, root)))
@@ -276,21 +294,30 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
                 decisions["start_command"] = Decision(start_argv, decisions["start_command"].source)
                 notes.append(f"{pm.name} hoists the app's dependencies to the root node_modules: the command runs {hoisted}")
         env_pairs = [("NODE_ENV", "production"), ("PORT", str(port))]
-        for key, value in sorted({**(bundle.env if bundle is not None else {}), **_start_env(app_facts)}.items()):
+        for key, value in sorted({**(framework.env if framework is not None else {}), **_start_env(app_facts)}.items()):
             if key not in ("NODE_ENV", "PORT"):
                 env_pairs.append((key, value))
-        writable: list[str] = []
+        writable: list[str] = list(framework.writable) if framework is not None else []
+        app_copies = _server_copies(app_project, app_facts, server, out_dir, start_argv) if server is not None else None
         if bundle is not None:
             assert bundle.copies is not None
             copies = _bundle_copies(root, app_project, app_path, bundle.copies, app_facts)
             workdir = f"/app/{app_path}"
-            writable = list(bundle.writable)
+        elif use_deploy and app_copies is not None:
+            # pnpm deploy's node_modules (workspace packages included), then only the files the framework's server reads
+            copies = [_copy([f"{DEPLOY_DIR}/node_modules/"], "./node_modules/", from_="build")]
+            copies += [
+                {**c, "dest": c["dest"].replace(f"./{app_path}/", "./", 1)}
+                for c in _bundle_copies(root, app_project, app_path, app_copies, app_facts)
+            ]
+            workdir = None  # /app is the deployed app folder
         elif use_deploy:
             copies = [_copy([f"{DEPLOY_DIR}/"], "./", from_="build")]
             workdir = None  # the deployed folder is the app itself
         else:
             copies = [_copy(["/app/"], "./", from_="deps")]
-            copies += _runtime_package_copies(root, ws, runtime_closure, builders, app_path, out_dir, use_turbo)
+            app_only = _bundle_copies(root, app_project, app_path, app_copies, app_facts) if app_copies is not None else None
+            copies += _runtime_package_copies(root, ws, runtime_closure, builders, app_path, out_dir, use_turbo, app_only)
             workdir = f"/app/{app_path}"
         runtime_name = "bun" if is_bun_runtime else "node"
         runtime = {
@@ -410,8 +437,7 @@ def _self_contained(app_project: Project, facts: NodeFacts, pm: PackageManager, 
     Next.js standalone and Nuxt's .output trace every file the server needs,
     workspace packages included, so the image needs neither an install nor the
     packages' folders. Rules that run with production dependencies (next start,
-    SvelteKit, Remix…) keep the generic monorepo runtime, which already ships
-    the app's closure and its production dependencies.
+    SvelteKit, Remix…) are _framework_server's.
     """
     if answers.get("start") or "build" in answers or not facts.framework or "build" not in pkg.scripts:
         return None
@@ -419,6 +445,33 @@ def _self_contained(app_project: Project, facts: NodeFacts, pm: PackageManager, 
     if shape is None or shape.kind != "node" or shape.prod_deps or shape.copies is None or shape.start is None:
         return None
     return shape
+
+
+def _framework_server(app_project: Project, facts: NodeFacts, pm: PackageManager, answers: dict[str, Any], pkg: WorkspacePackage) -> RuntimeShape | None:
+    """The single-app framework rule for a server that runs with production dependencies.
+
+    next start, SvelteKit adapter-node, Astro's standalone server, React Router / Remix
+    serve and NestJS get the start command, port, environment, build cache and
+    runtime files a single app would; node_modules still come from the monorepo's
+    production install (pnpm deploy or the filtered install), which holds the
+    workspace packages the server imports.
+    """
+    if answers.get("start") or "build" in answers or not facts.framework or "build" not in pkg.scripts:
+        return None
+    shape = plan_framework(app_project, facts, pm, answers)
+    if shape is None or shape.kind != "node" or not shape.prod_deps or shape.start is None:
+        return None
+    return shape
+
+
+def _server_copies(
+    app_project: Project, facts: NodeFacts, server: RuntimeShape, out_dir: Decision | None, start_argv: list[str]
+) -> list[dict[str, str]] | None:
+    """The framework's runtime files for the app, relative to it; None keeps the generic copies (output folder unknown)."""
+    if server.copies is not None:
+        return list(server.copies)
+    copies, whole = _runtime_copies(app_project, facts, True, out_dir, start_argv)
+    return None if whole else copies
 
 
 def _bundle_copies(root: Project, app_project: Project, app_path: str, copies: list[dict[str, str]], facts: NodeFacts) -> list[dict[str, Any]]:
@@ -805,13 +858,20 @@ def _tsconfig_extends(root: Project, rel: str) -> list[str]:
 
 
 def _runtime_package_copies(
-    root: Project, ws: WorkspaceFacts, closure: list[str], builders: list[str], app_path: str, out_dir: Decision | None, pruned: bool
+    root: Project, ws: WorkspaceFacts, closure: list[str], builders: list[str], app_path: str, out_dir: Decision | None, pruned: bool,
+    app_copies: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """What the runtime copies besides node_modules: each package's run-time files, dependencies first."""
+    """What the runtime copies besides node_modules: each package's run-time files, dependencies first.
+
+    ``app_copies`` (the framework rule's files for the app) replace the app's generic copies.
+    """
     copies: list[dict[str, Any]] = []
     assets = load("node")["runtime_asset_dirs"]
     for path in closure:
         pkg = ws.package(path)
+        if path == app_path and app_copies is not None:
+            copies.extend(app_copies)
+            continue
         if path not in builders:
             copies.append(_copy([f"{path}/"], f"./{path}/"))
             continue
