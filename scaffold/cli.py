@@ -119,7 +119,12 @@ def _project(path: str):
 
 def cmd_plan(args: argparse.Namespace) -> int:
     """The plan `scaffold init` would write from: saved answers in .scaffold.json, then flags."""
-    _, plan, saved = _saved_plan(args)
+    from scaffold.plan.monorepo_select import AppRequiredError
+
+    try:
+        _, plan, saved = _saved_plan(args)
+    except AppRequiredError as exc:
+        raise exc.for_single_app_command() from None
     if args.json:
         print(json.dumps(plan.to_dict(), indent=2, sort_keys=True))
         return EXIT_OK

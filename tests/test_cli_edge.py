@@ -241,3 +241,14 @@ def test_closed_stdout_is_not_a_traceback(app):
         os.close(write_end)
     assert done.returncode == 141
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+
+
+def test_plan_at_a_monorepo_root_does_not_offer_all(capsys):
+    """`plan` takes one app; its hint must not suggest a flag it does not have."""
+    from conftest import EXAMPLES
+    from scaffold.cli import main
+
+    assert main(["plan", str(EXAMPLES / "monorepo-pnpm-turbo")]) == 2
+    err = capsys.readouterr().err
+    assert "choose an app (deployable apps: apps/api, apps/web)" in err
+    assert "pass --app apps/api for one app" in err and "--all" not in err

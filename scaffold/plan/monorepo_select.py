@@ -17,14 +17,19 @@ from scaffold.project import Project
 class AppRequiredError(UsageError):
     """Run at a monorepo root without --app: the message lists the apps."""
 
-    def __init__(self, *, root: str, apps: list[str]) -> None:
+    def __init__(self, *, root: str, apps: list[str], offer_all: bool = True) -> None:
         shown = ", ".join(apps) if apps else "none found"
         example = apps[0] if apps else "apps/NAME"
         super().__init__(
             f"{root} is a monorepo: choose an app (deployable apps: {shown})",
-            hint=f"pass --app {example} for one app or --all for every app",
+            hint=f"pass --app {example} for one app" + (" or --all for every app" if offer_all else ""),
         )
+        self.root = root
         self.apps = apps
+
+    def for_single_app_command(self) -> AppRequiredError:
+        """The same error for commands that take one app (plan, build, run): no --all to offer."""
+        return AppRequiredError(root=self.root, apps=self.apps, offer_all=False)
 
 
 def monorepo_of(project: Project) -> tuple[Project, WorkspaceFacts, str] | None:
