@@ -53,21 +53,14 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.delenv("SCAFFOLD_NO_INPUT", raising=False)
 
 
-class DockerfileSnapshot(SingleFileSnapshotExtension):
-    """Stored as <test>.Dockerfile: reviewed like a real Dockerfile (and linted by hadolint)."""
-
-    _write_mode = WriteMode.TEXT
-    file_extension = "Dockerfile"
+def text_snapshot_extension(suffix: str, doc: str = "") -> type[SingleFileSnapshotExtension]:
+    """A syrupy extension storing one readable text file per snapshot, named <test>.<suffix>."""
+    return type(f"{suffix.title()}Snapshot", (SingleFileSnapshotExtension,), {"_write_mode": WriteMode.TEXT, "file_extension": suffix, "__doc__": doc})
 
 
-class DockerignoreSnapshot(SingleFileSnapshotExtension):
-    _write_mode = WriteMode.TEXT
-    file_extension = "dockerignore"
-
-
-class TextSnapshot(SingleFileSnapshotExtension):
-    _write_mode = WriteMode.TEXT
-    file_extension = "txt"
+# Stored as <test>.Dockerfile: reviewed like a real Dockerfile (and linted by hadolint).
+DockerfileSnapshot = text_snapshot_extension("Dockerfile")
+DockerignoreSnapshot = text_snapshot_extension("dockerignore")
 
 
 @pytest.fixture

@@ -20,9 +20,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from conftest import EXAMPLES, ROOT, docker_required, example_targets
+from conftest import EXAMPLES, ROOT, docker_required, example_targets, text_snapshot_extension
 from scaffold.ci import WORKFLOW, workflow_context
 from scaffold.cli import main
 from scaffold.compose import render_compose
@@ -37,14 +36,8 @@ SNAPSHOT_EXAMPLES = ["node-fastify-pnpm", "node-typescript-npm"]
 REGISTRIES = ["ghcr", "dockerhub", "registry.example.com:5000/team", "quay.io"]
 
 
-class YamlSnapshot(SingleFileSnapshotExtension):
-    _write_mode = WriteMode.TEXT
-    file_extension = "yaml"
-
-
-class MarkdownSnapshot(SingleFileSnapshotExtension):
-    _write_mode = WriteMode.TEXT
-    file_extension = "md"
+YamlSnapshot = text_snapshot_extension("yaml")
+MarkdownSnapshot = text_snapshot_extension("md")
 
 
 # -- helpers ----------------------------------------------------------------------------
