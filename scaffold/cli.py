@@ -29,6 +29,9 @@ def _add_detection_overrides(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--base-image", type=image_reference, metavar="REF", help="runtime base image")
     group.add_argument("--name", dest="image_name", type=image_name, metavar="NAME", help="image name used in the printed commands")
     group.add_argument("--no-healthcheck", dest="healthcheck", action="store_false", default=None, help="leave out HEALTHCHECK")
+    stacks = parser.add_argument_group("Go and Rust")
+    for option in _provider_options():
+        stacks.add_argument(option.flag, dest=option.key, type=option.check, metavar=option.metavar, help=option.help)
     mono = parser.add_argument_group("monorepos (pnpm, npm, Yarn or Bun workspaces)")
     mono.add_argument("--app", metavar="PATH", help="the app to containerise: its folder (apps/api) or package name")
     mono.add_argument(
@@ -98,10 +101,16 @@ def _add_ship_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--registry", metavar="REG", help="where CI pushes: ghcr (default), dockerhub, or a host[/namespace]")
 
 
+def _provider_options() -> list[Any]:
+    from scaffold.providers import options
+
+    return options()
+
+
 def _answers(args: argparse.Namespace) -> dict[str, Any]:
     keys = (
         "node_version", "python_version", "package_manager", "port", "start", "build", "base_image", "image_name",
-        "healthcheck", "turbo", "compose", "ci", "registry",
+        "healthcheck", "turbo", "compose", "ci", "registry", *(o.key for o in _provider_options()),
     )
     return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
 

@@ -77,11 +77,14 @@ class UnsatisfiableVersionError(ScaffoldError):
 class NothingDetectedError(ScaffoldError):
     """No supported ecosystem was found in the folder."""
 
-    def __init__(self, *, path: Path | str) -> None:
-        super().__init__(
-            f"{_rel(path)}: no supported project found (looked for package.json, pyproject.toml, requirements.txt, Pipfile)",
-            hint="run scaffold in the project's folder, or pass its path",
-        )
+    def __init__(self, *, path: Path | str, found: list[str] | None = None, supported: str = "") -> None:
+        if found:
+            message = f"{_rel(path)}: found {', '.join(found)}, but no provider can build it"
+            hint = f"scaffold supports {supported}" if supported else None
+        else:
+            message = f"{_rel(path)}: no supported project found (looked for package.json, pyproject.toml, requirements.txt, Pipfile, go.mod, Cargo.toml)"
+            hint = "pass the project's folder (scaffold looks in the folder given, default: the current one)"
+        super().__init__(message, hint=hint)
 
 
 class UsageError(ScaffoldError):

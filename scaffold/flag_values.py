@@ -102,4 +102,8 @@ _SAVED = {
 def saved_answer(key: str, value: object) -> object:
     """A saved answer, checked like its flag; ArgumentTypeError says why not. Unknown keys pass as they are."""
     check = _SAVED.get(key)
+    if check is None:
+        from scaffold.providers import options
+
+        check = next((o.check for o in options() if o.key == key), None)
     return value if check is None else check(value)

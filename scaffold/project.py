@@ -78,20 +78,23 @@ class Project:
         except OSError:
             return []
 
-    def walk_files(self, rel: str = ".", *, suffixes: tuple[str, ...] = (), limit: int = 500) -> Iterator[str]:
-        """Source files under ``rel`` in a stable order, skipping dependency and build folders.
+    def walk_files(
+        self, rel: str = ".", *, suffixes: tuple[str, ...] = (), limit: int = 500, skip: frozenset[str] = frozenset()
+    ) -> Iterator[str]:
+        """Source files under ``rel`` in a stable order, skipping dependency and build folders (and ``skip``).
 
         Symlinked folders are not followed, so a link loop cannot hang the walk.
+        Only regular files are returned: a FIFO or device would block the reader.
         """
         count = 0
         start = self.root / rel
         for dirpath, dirnames, filenames in os.walk(start, followlinks=False):
-            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and d not in skip and not d.startswith("."))
             for name in sorted(filenames):
                 if suffixes and not name.endswith(suffixes):
                     continue
                 full = Path(dirpath) / name
-                if full.is_symlink():
+                if full.is_symlink() or not full.is_file():
                     continue
                 yield full.relative_to(self.root).as_posix()
                 count += 1

@@ -18,6 +18,15 @@ def plan_project(project: Project, answers: dict[str, Any] | None = None) -> Bui
     (``plan.dockerfile_path == "apps/api/Dockerfile"``), whichever folder was given.
     """
     answers = answers or {}
+    if not answers.get("app"):
+        from scaffold.providers import match
+
+        matched = match(project)
+        if matched is not None:
+            provider, facts, why = matched
+            built = provider.plan(facts, answers)
+            built.decisions["provider"] = Decision(provider.name, "; ".join(why) + " (scaffold/providers: first match wins)")
+            return built
     from scaffold.plan.monorepo_select import locate
 
     located = locate(project, answers.get("app"))
@@ -32,7 +41,9 @@ def plan_project(project: Project, answers: dict[str, Any] | None = None) -> Bui
 
     found = detect(project)
     if found is None:
-        raise NothingDetectedError(path=project.root)
+        from scaffold.providers import SUPPORTED, markers_found
+
+        raise NothingDetectedError(path=project.root, found=markers_found(project), supported=SUPPORTED)
     ecosystem, facts = found
     if ecosystem == "node":
         from scaffold.plan.node import plan_node
