@@ -1,0 +1,3 @@
+module github.com/scaffold-examples/go-cmd-multi
+
+go 1.26

@@ -1,0 +1,3 @@
+module github.com/scaffold-examples/go-stdlib
+
+go 1.26

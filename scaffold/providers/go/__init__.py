@@ -1,0 +1,5 @@
+"""The Go provider: go.mod / go.work projects with a main package."""
+
+from scaffold.providers.base import PackageProvider
+
+PROVIDER = PackageProvider("go", ("go.mod", "go.work"), __name__)

@@ -1,0 +1,265 @@
+"""GoFacts + answers -> a BuildPlan, reading no files.
+
+Stages: ``build`` on the golang image, running on the build machine's own
+platform and cross-compiling for TARGETOS/TARGETARCH (a cgo build compiles
+under the target platform instead, since it needs the target's C toolchain),
+with modules downloaded in a layer of their own and the build cache in a cache
+mount; then ``runtime``: distroless static for a static binary, distroless base
+when cgo links glibc, Debian slim when a cgo module needs more shared
+libraries. The runtime holds the binary, a health probe and the files the code
+opens at run time, and runs as distroless's nonroot uid.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Any
+
+from scaffold.data import load
+from scaffold.errors import UsageError
+from scaffold.plan.model import BuildPlan, Decision
+from scaffold.plan.steps import Arg, Copy, Entrypoint, Env, Expose, Healthcheck, Mount, Run, Stage, StagedDockerfile, User, Workdir, WriteFile
+from scaffold.providers import shared
+from scaffold.providers.base import Target
+from scaffold.providers.go.facts import GoFacts, Listen, MainPackage
+from scaffold.providers.go.sources import is_loopback
+from scaffold.providers.go.version import go_line
+
+BIN_DIR = "/usr/local/bin"
+MOD_CACHE = Mount("cache", "/go/pkg/mod", id="go-mod")
+BUILD_CACHE = Mount("cache", "/root/.cache/go-build", id="go-build")
+
+
+def targets(facts: GoFacts) -> tuple[Target, ...]:
+    return tuple(Target(m.name, m.dir, "listens for connections" if m.listens else "main package") for m in facts.mains)
+
+
+def plan(facts: GoFacts, answers: dict[str, Any]) -> BuildPlan:
+    data = load("go")
+    warnings: list[str] = []
+    notes = list(facts.dockerignore_notes)
+    decisions: dict[str, Decision] = {}
+    line = go_line(facts, answers, data, warnings)
+    decisions["go_version"] = line
+    main, why = choose_main(facts, answers, data)
+    decisions["target"] = Decision(main.dir if main.dir == "." else f"./{main.dir}", why)
+    others = [m for m in facts.mains if m is not main]
+    if others and not answers.get("target"):
+        notes.append(f"other main packages: {', '.join(m.dir for m in others)}; pass --target NAME to build another")
+    binary = shared.docker_name(main.name)
+    decisions["binary"] = Decision(f"{BIN_DIR}/{binary}", f"{main.source} (func main)")
+    cgo = facts.cgo
+    decisions["cgo"] = Decision(bool(cgo), "; ".join(f"{c.module}: {c.why} ({c.source})" for c in cgo) or "no cgo import found: CGO_ENABLED=0, a static binary")
+    runtime_pkgs = sorted({p for c in cgo for p in c.runtime_packages})
+    build_pkgs = sorted({p for c in cgo for p in c.build_packages})
+    rt = data["runtime"]
+    default_base, base_why = (
+        (rt["debian"], f"cgo needs {', '.join(runtime_pkgs)} at run time") if runtime_pkgs
+        else (rt["glibc"], "cgo links glibc: distroless base") if cgo
+        else (rt["static"], "static binary: distroless static (no libc, no shell)")
+    )
+    decisions["base_image"] = shared.base_image(answers, default_base, f"go.toml > runtime: {base_why}")
+    port, port_env, args = _port(facts, main, answers, data, warnings, notes)
+    decisions["port"] = port
+    decisions["worker"] = Decision(not facts.http_imports and not facts.listens, "no net/http, web framework or listen call found" if not facts.http_imports and not facts.listens else "the code serves HTTP")
+    worker = bool(decisions["worker"].value)
+    health = shared.healthcheck_wanted(answers) if not worker else Decision(False, "no HTTP listener: no health probe")
+    decisions["healthcheck"] = health
+    decisions["runtime_files"] = shared.files_decision(facts.runtime_files)
+    for miss in facts.missing_files:
+        warnings.append(f"{miss.source}: the program opens {miss.value!r}, which is not in the repository; mount it or pass it in at run time")
+    name = shared.image_name(answers, facts.name, f"{facts.modules[0].dir}/go.mod > module".replace("./", ""))
+    decisions["image_name"] = name
+    cross = not cgo
+    decisions["cross_compile"] = Decision(cross, "pure Go cross-compiles from the build machine" if cross else "cgo needs the target's C toolchain: the build runs on the target platform (QEMU for other architectures)")
+
+    build = _build_stage(facts, main, binary, cross, bool(cgo), build_pkgs)
+    probe = (_probe_stage(),) if health.value else ()
+    runtime = _runtime_stage(facts, decisions, binary, port_env, args, runtime_pkgs, bool(health.value), worker)
+    staged = StagedDockerfile(
+        stages=(*probe, build, runtime),
+        global_args=(Arg(name="GO_VERSION", default=str(line.value), comment=(f"Go {line.value} ({line.source})",)),),
+        extra={"runtime": {"kind": "go"}, "healthcheck": _health_argv(decisions, port_env) if health.value else None, "port": port.value, "build_secrets": []},
+    )
+    return BuildPlan(
+        ecosystem="go",
+        template="stages",
+        decisions=decisions,
+        dockerfile=staged.to_dict(),
+        dockerignore=list(facts.dockerignore),
+        warnings=warnings,
+        notes=notes,
+    )
+
+
+def choose_main(facts: GoFacts, answers: dict[str, Any], data: dict) -> tuple[MainPackage, str]:
+    """The main package to build: --target, the only one, or the one that looks like the service."""
+    if not facts.mains:
+        raise UsageError("no main package found (no 'package main' with 'func main()')", hint="scaffold builds Go programs; a module of libraries has nothing to run")
+    wanted = answers.get("target")
+    if wanted:
+        for m in facts.mains:
+            if wanted in (m.name, m.dir, f"./{m.dir}", m.dir.rsplit("/", 1)[-1]):
+                return m, "--target"
+        raise UsageError(f"--target {wanted}: no such main package (found: {', '.join(m.dir for m in facts.mains)})")
+    if len(facts.mains) == 1:
+        return facts.mains[0], f"the only main package ({facts.mains[0].source})"
+    skip = tuple(data["targets"]["skip_dirs"])
+    candidates = [m for m in facts.mains if not any(m.dir == s or m.dir.startswith(s + "/") or f"/{s}/" in f"/{m.dir}/" for s in skip)] or list(facts.mains)
+    preferred = list(data["targets"]["preferred"])
+
+    def rank(m: MainPackage) -> tuple:
+        return (not m.listens, m.dir != ".", m.name != facts.name, preferred.index(m.name) if m.name in preferred else len(preferred), m.dir.count("/"), m.dir)
+
+    chosen = min(candidates, key=rank)
+    reason = "it starts a listener" if chosen.listens else "the root package" if chosen.dir == "." else "its name"
+    return chosen, f"{len(facts.mains)} main packages ({', '.join(m.dir for m in facts.mains)}): {chosen.dir} for {reason}"
+
+
+def _port(facts: GoFacts, main: MainPackage, answers: dict[str, Any], data: dict, warnings: list[str], notes: list[str]) -> tuple[Decision, str | None, tuple[str, ...]]:
+    """The port, the environment variable that sets it (when the code reads one) and extra program arguments."""
+    hints = sorted(facts.listens, key=lambda h: (not _near(h, main), h.port is None, h.source))
+    env = next((h.env for h in hints if h.env), None)
+    with_port = [h for h in hints if h.port is not None]
+    args: tuple[str, ...] = ()
+    if answers.get("port"):
+        return Decision(int(answers["port"]), "--port"), env, args
+    chosen: Listen | None = next((h for h in with_port if h.env and h.env == env), None) or next(iter(with_port), None)
+    if chosen is None and facts.gin_default_run:
+        return Decision(facts.gin_default_run.value, facts.gin_default_run.source), env or "PORT", args
+    if chosen is None:
+        default = int(data["ports"]["default"])
+        if env:
+            return Decision(default, f'{hints[0].source}: os.Getenv("{env}") with no default; scaffold sets {env}={default}'), env, args
+        if facts.http_imports:
+            warnings.append(f"no listen address found in the Go code; assumed port {default} (pass --port N)")
+        return Decision(default, "go.toml > ports.default (no listen address found)"), env, args
+    if is_loopback(chosen.host):
+        if chosen.flag:
+            args = (f"-{chosen.flag}=:{chosen.port}",)
+            notes.append(f"{chosen.source}: -{chosen.flag} defaults to {chosen.host}:{chosen.port}, which a container cannot reach; the image passes -{chosen.flag}=:{chosen.port}")
+        elif chosen.env:
+            notes.append(f"{chosen.source}: {chosen.env} defaults to {chosen.host}:{chosen.port}; the image sets {chosen.env}=:{chosen.port}")
+        else:
+            warnings.append(f"{chosen.source}: the server listens on {chosen.host}:{chosen.port}, loopback only, which nothing outside the container reaches; listen on ':{chosen.port}' instead")
+    others = sorted({h.port for h in with_port if h.port != chosen.port})
+    if others:
+        notes.append(f"other ports in the code: {', '.join(map(str, others))}; the image exposes {chosen.port} (pass --port to change)")
+    source = chosen.source + (f" ({chosen.env} default)" if chosen.env else f" (-{chosen.flag} default)" if chosen.flag else "")
+    return Decision(chosen.port, source), chosen.env or env, args
+
+
+def _near(hint: Listen, main: MainPackage) -> bool:
+    return hint.dir == main.dir
+
+
+def _image() -> str:
+    data = load("go")["go"]
+    return f"{data['image']}:${{GO_VERSION}}-{data['debian_suite']}"
+
+
+def _probe_stage() -> Stage:
+    """The health probe, compiled apart from the app: it never changes, so this stage stays cached."""
+    return Stage(
+        name="healthcheck",
+        base=_image(),
+        platform="$BUILDPLATFORM",
+        comment=("Health probe: a few lines of Go, since the runtime image has no shell or curl",),
+        steps=(
+            Workdir(path="/probe"),
+            WriteFile(dest="healthcheck.go", body=shared.GO_PROBE),
+            Arg(name="TARGETOS"),
+            Arg(name="TARGETARCH"),
+            Run(mounts=(BUILD_CACHE,), commands=('CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -ldflags="-s -w" -o /out/healthcheck healthcheck.go',)),
+        ),
+    )
+
+
+def _build_stage(facts: GoFacts, main: MainPackage, binary: str, cross: bool, cgo: bool, build_pkgs: list[str]) -> Stage:
+    steps: list = [Workdir(path="/src")]
+    if build_pkgs:
+        steps.append(Run(
+            comment=("C libraries the cgo modules compile against. Versions are Debian's (the image tag fixes the release), hence no pins:",),
+            lint_ignore=("DL3008",),
+            mounts=(Mount("cache", "/var/cache/apt", id="apt-cache", sharing="locked"), Mount("cache", "/var/lib/apt/lists", id="apt-lists", sharing="locked")),
+            commands=("rm -f /etc/apt/apt.conf.d/docker-clean", "apt-get update", f"apt-get install -y --no-install-recommends {' '.join(build_pkgs)}"),
+        ))
+    if facts.vendor:
+        steps.append(Copy(sources=(".",), dest=".", comment=("Modules come from vendor/: nothing to download",)))
+    elif facts.workspace:
+        steps.append(Copy(sources=(".",), dest=".", comment=(
+            "A go.work workspace has no download-only layer: `go mod download` loads the full module graph,",
+            "which fails on a requirement that only the workspace provides. The module cache mount below keeps",
+            "downloads across builds instead.",
+        )))
+    else:
+        manifests = _manifest_copies(facts)
+        steps.extend(manifests)
+        steps.append(Run(mounts=(MOD_CACHE,), commands=("go mod download",)))
+        steps.append(Copy(sources=(".",), dest="."))
+    steps += [Arg(name="TARGETOS"), Arg(name="TARGETARCH")]
+    env = f"CGO_ENABLED={1 if cgo else 0} GOOS=$TARGETOS GOARCH=$TARGETARCH"
+    mod = " -mod=vendor" if facts.vendor else ""
+    pkg = "." if main.dir == "." else f"./{main.dir}"
+    steps.append(Run(
+        comment=("-trimpath and -s -w: no build paths or debug symbols in the binary",),
+        mounts=(() if facts.vendor else (MOD_CACHE,)) + (BUILD_CACHE,),
+        commands=(f'{env} go build{mod} -trimpath -ldflags="-s -w" -o /out/{binary} {pkg}',),
+    ))
+    comment = ["Build stage: the Go toolchain stays here; only the binary moves on"]
+    if cross:
+        comment.append("It runs on the build machine's platform and cross-compiles for TARGETARCH (no emulation)")
+    return Stage(
+        name="build",
+        base=_image(),
+        platform="$BUILDPLATFORM" if cross else None,
+        steps=tuple(steps),
+        comment=tuple(comment),
+    )
+
+
+def _manifest_copies(facts: GoFacts) -> list[Copy]:
+    """go.mod and go.sum of the module and of every module a replace directive points at, before any source."""
+    copies: list[Copy] = []
+    for i, module in enumerate(sorted(facts.modules, key=lambda m: m.dir)):
+        files = ["go.mod", "go.sum"] if module.has_sum else ["go.mod"]
+        sources = tuple(posixpath.normpath(posixpath.join(module.dir, f)) for f in files)
+        dest = "./" if module.dir == "." else f"./{module.dir}/"
+        comment = ("Modules first: this layer is rebuilt only when go.mod or go.sum change",) if i == 0 else ()
+        copies.append(Copy(sources=sources, dest=dest, comment=comment))
+    return copies
+
+
+def _runtime_stage(facts: GoFacts, decisions: dict[str, Decision], binary: str, port_env: str | None, args: tuple[str, ...], runtime_pkgs: list[str], probe: bool, worker: bool) -> Stage:
+    uid = int(load("go")["runtime"]["nonroot_uid"])
+    steps: list = []
+    if runtime_pkgs:
+        steps.append(Run(
+            comment=("Shared libraries the cgo modules load. Debian's versions (the tag fixes the release), hence no pins:",),
+            lint_ignore=("DL3008",),
+            commands=("apt-get update", f"apt-get install -y --no-install-recommends {' '.join(runtime_pkgs)}", "rm -rf /var/lib/apt/lists/*"),
+        ))
+    steps.append(Workdir(path="/app", comment=("Relative paths in the code resolve here",)))
+    steps.append(Copy(sources=(f"/out/{binary}",), dest=f"{BIN_DIR}/{binary}", from_stage="build"))
+    if probe:
+        steps.append(Copy(sources=("/out/healthcheck",), dest=f"{BIN_DIR}/healthcheck", from_stage="healthcheck"))
+    steps.extend(shared.runtime_file_copies(facts.runtime_files))
+    port = int(decisions["port"].value)
+    if port_env and not worker:
+        value = f":{port}" if "ADDR" in port_env.upper() else str(port)
+        steps.append(Env(pairs=((port_env, value),)))
+    steps.append(shared.labels(str(decisions["image_name"].value)))
+    steps.append(User(uid=uid, gid=uid, comment=(f"distroless's nonroot user (uid {uid}); the files above stay owned by root",)))
+    if not worker:
+        steps.append(Expose(port=port))
+    if probe:
+        steps.append(Healthcheck(argv=tuple(_health_argv(decisions, port_env))))
+    steps.append(Entrypoint(argv=(decisions["binary"].value, *args)))
+    return Stage(name="runtime", base=str(decisions["base_image"].value), steps=tuple(steps), comment=(f"Runtime: {decisions['base_image'].source.split(': ', 1)[-1]}",))
+
+
+def _health_argv(decisions: dict[str, Decision], port_env: str | None) -> list[str]:
+    argv = [f"{BIN_DIR}/healthcheck", str(decisions["port"].value)]
+    if port_env and "ADDR" not in port_env.upper():
+        argv.append(port_env)
+    return argv

@@ -1,0 +1,182 @@
+"""What the Go sources say about running the program: main packages, listen addresses, files, cgo.
+
+Go is read with regular expressions over each file's lines, not parsed: the
+facts wanted here (a package clause, an import list, a string literal passed to
+a known call) sit on single lines in gofmt'd code, and a parser would need a Go
+toolchain on the machine running scaffold. Every pattern is linear (no nested
+quantifiers), so a hostile file cannot make the scan slow.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+from scaffold.errors import UnreadableFileError
+from scaffold.project import Project
+from scaffold.providers.go.facts import Listen
+
+MAX_SOURCE_BYTES = 1024 * 1024  # generated files (bindata, protobuf) can be larger; they hold no main or listener
+
+_PACKAGE = re.compile(r"^package\s+(\w+)", re.M)
+_BUILD_IGNORE = re.compile(r"^//\s*(?:go:build|\+build)\s+(?:[^\n]*\s)?(?:ignore|tools)\b", re.M)
+_FUNC_MAIN = re.compile(r"^func\s+main\s*\(\s*\)", re.M)
+_IMPORT_ONE = re.compile(r'^import\s+(?:\w+\s+|_\s+|\.\s+)?"([^"\n]+)"', re.M)
+_IMPORT_BLOCK = re.compile(r"^import\s*\(([^)]*)\)", re.M)
+_QUOTED = re.compile(r'"([^"\\\n]{0,300})"')
+_EMBED = re.compile(r"^//go:embed\s+(.+)$", re.M)
+_ADDR = re.compile(r"^(?P<host>[\w.-]{0,253}|\[[0-9a-fA-F:]{0,39}\])?:(?P<port>\d{2,5})$")
+_GETENV = re.compile(r'(?:(\w+)\s*:?=\s*)?os\.(?:Getenv|LookupEnv)\(\s*"(\w{1,64})"\s*\)')
+_ENV_HELPER = re.compile(r'\b\w+\(\s*"(\w{0,60}(?:PORT|ADDR)\w{0,60})"\s*,\s*"(:?\d{2,5}|[\w.]{0,60}:\d{2,5})"\s*\)')
+_CMP_OR = re.compile(r'cmp\.Or\(\s*os\.Getenv\(\s*"(\w{1,64})"\s*\)\s*,\s*"([^"\n]{1,80})"')
+_FLAG = re.compile(
+    r'\bflag\.(?:String|Int|Uint)(?:Var)?\(\s*(?:&?[\w.]{1,80}\s*,\s*)?"([\w.-]{1,64})"\s*,\s*"?([^",)\n]{0,80})"?\s*,'
+)
+_LISTEN_CONTEXT = re.compile(r"ListenAndServe|\.Run(?:TLS)?\(|\.Start(?:TLS)?\(|\.Listen(?:TLS)?\(|net\.Listen\(|Addr\s*[:=]|\.Serve\(|fasthttp\.")
+_GIN = re.compile(r"\bgin\.(?:Default|New)\(\)")
+_BARE_RUN = re.compile(r"\.Run\(\s*\)")
+_VIPER_NAME = re.compile(r'SetConfigName\(\s*"([\w.-]{1,80})"\s*\)')
+_VIPER_PATH = re.compile(r'AddConfigPath\(\s*"([^"\n]{1,200})"\s*\)')
+_LOOPBACK = {"localhost", "127.0.0.1", "[::1]"}
+
+
+@dataclass
+class GoFile:
+    path: str
+    dir: str
+    package: str
+    has_main: bool
+    imports: tuple[str, ...]
+    embeds: tuple[str, ...]  # patterns, relative to the file's folder
+
+
+@dataclass
+class SourceScan:
+    files: list[GoFile] = field(default_factory=list)
+    listens: list[Listen] = field(default_factory=list)
+    file_literals: list[tuple[str, str, str]] = field(default_factory=list)  # (literal, file:line, file's folder)
+    config_names: list[tuple[str, str]] = field(default_factory=list)  # (viper config name, file:line)
+    config_paths: list[str] = field(default_factory=list)
+    gin_bare_run: str | None = None
+    listen_dirs: set[str] = field(default_factory=set)
+
+
+def scan(project: Project, roots: list[str], calls: list[str], constructors: list[str], service_ports: set[int], limit: int) -> SourceScan:
+    """Read every non-test .go file under the module folders (vendor/ and testdata/ are not the project's code)."""
+    result = SourceScan()
+    call_re = _call_pattern(calls, constructors)
+    seen: set[str] = set()
+    for root in roots:
+        for rel in project.walk_files(root, suffixes=(".go",), limit=limit, skip=frozenset({"vendor", "testdata"})):
+            if rel in seen or rel.endswith("_test.go") or "/_" in f"/{rel}":
+                continue
+            seen.add(rel)
+            try:
+                text = project.read_text(rel, limit=MAX_SOURCE_BYTES)
+            except UnreadableFileError:
+                continue
+            _scan_file(rel, text, call_re, service_ports, result)
+    return result
+
+
+def _call_pattern(calls: list[str], constructors: list[str]) -> re.Pattern[str]:
+    names = "|".join(sorted({re.escape(c) for c in calls} | {re.escape(c) for c in constructors}, key=len, reverse=True))
+    return re.compile(rf"(?<![\w])(?:{names})\(([^()\n]{{0,400}})\)")
+
+
+def _scan_file(rel: str, text: str, call_re: re.Pattern[str], service_ports: set[int], out: SourceScan) -> None:
+    head = text.split("\npackage ", 1)[0] if not text.startswith("package ") else ""
+    if _BUILD_IGNORE.search(head):
+        return
+    package = _PACKAGE.search(text)
+    if package is None:
+        return
+    folder = posixpath.dirname(rel) or "."
+    imports = [m.group(1) for m in _IMPORT_ONE.finditer(text)]
+    for block in _IMPORT_BLOCK.finditer(text):
+        imports.extend(q.group(1) for q in _QUOTED.finditer(block.group(1)))
+    embeds = [w.strip('"`') for m in _EMBED.finditer(text) for w in m.group(1).split()]
+    out.files.append(GoFile(rel, folder, package.group(1), bool(_FUNC_MAIN.search(text)), tuple(imports), tuple(embeds)))
+    _scan_lines(rel, folder, text, call_re, service_ports, out)
+
+
+def _scan_lines(rel: str, folder: str, text: str, call_re: re.Pattern[str], service_ports: set[int], out: SourceScan) -> None:
+    port_vars: dict[str, tuple[str, str]] = {}  # Go variable -> (env var, file:line)
+    has_gin = bool(_GIN.search(text))
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("//"):
+            continue
+        where = f"{rel}:{number}"
+        listen_line = bool(_LISTEN_CONTEXT.search(line))
+        if listen_line:
+            out.listen_dirs.add(folder)
+        for m in _GETENV.finditer(line):
+            var, env = m.group(1), m.group(2)
+            if _is_port_env(env):
+                out.listens.append(Listen(None, None, env, None, where, folder))
+                if var:
+                    port_vars[var] = (env, where)
+        for m in _CMP_OR.finditer(line):
+            _add_default(out, m.group(1), m.group(2), None, where, folder)
+        for m in _ENV_HELPER.finditer(line):
+            _add_default(out, m.group(1), m.group(2), None, where, folder)
+        for m in _FLAG.finditer(line):
+            name, default = m.group(1), m.group(2).strip()
+            if re.search(r"port|addr|listen|http|bind|host", name, re.I):
+                _add_default(out, None, default, name, where, folder)
+        if has_gin and _BARE_RUN.search(line) and out.gin_bare_run is None:
+            out.gin_bare_run = where
+        for q in _QUOTED.finditer(line):
+            addr = _ADDR.match(q.group(1))
+            if addr is None or m_is_flag(line):
+                continue
+            port = int(addr.group("port"))
+            host = (addr.group("host") or "").strip("[]") if addr.group("host") else ""
+            if not 1 <= port <= 65535 or (port in service_ports and not listen_line):
+                continue
+            if listen_line or host in ("", "0.0.0.0", "::") or host in _LOOPBACK:
+                out.listens.append(Listen(port, _host_kind(host), None, None, where, folder))
+        for m in call_re.finditer(line):
+            for q in _QUOTED.finditer(m.group(1)):
+                out.file_literals.append((q.group(1), where, folder))
+        for m in _VIPER_NAME.finditer(line):
+            out.config_names.append((m.group(1), where))
+        for m in _VIPER_PATH.finditer(line):
+            out.config_paths.append(m.group(1))
+    # `if port == "" { port = "8080" }` after `port := os.Getenv("PORT")`
+    for var, (env, where) in port_vars.items():
+        fallback = re.search(rf'if\s+{re.escape(var)}\s*==\s*""\s*\{{\s*{re.escape(var)}\s*=\s*"([^"\n]{{1,80}})"', text)
+        if fallback:
+            _add_default(out, env, fallback.group(1), None, where, folder)
+
+
+def m_is_flag(line: str) -> bool:
+    """Flag definitions are read by _FLAG with their name; their literal is not a second hint."""
+    return bool(_FLAG.search(line))
+
+
+def _is_port_env(name: str) -> bool:
+    return "PORT" in name.upper() or name.upper() in ("ADDR", "LISTEN_ADDR", "HTTP_ADDR", "SERVER_ADDR", "BIND_ADDR", "ADDRESS")
+
+
+def _add_default(out: SourceScan, env: str | None, default: str, flag: str | None, where: str, folder: str) -> None:
+    default = default.strip()
+    if default.isdigit():
+        port, host = int(default), None
+    else:
+        addr = _ADDR.match(default)
+        if addr is None:
+            return
+        port, host = int(addr.group("port")), _host_kind((addr.group("host") or "").strip("[]"))
+    if 1 <= port <= 65535:
+        out.listens.append(Listen(port, host, env, flag, where, folder))
+
+
+def _host_kind(host: str) -> str:
+    return "" if host in ("", "0.0.0.0", "::") else host
+
+
+def is_loopback(host: str | None) -> bool:
+    return host in _LOOPBACK or host == "::1"

@@ -1,0 +1,217 @@
+"""The Go provider: detection from small trees, each checked against the rule it exercises."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import write_tree
+from scaffold.cli import main as scaffold_main
+from scaffold.plan import plan_project
+from scaffold.project import Project
+from scaffold.render import render_plan
+
+GO_MOD = "module example.com/shop\n\ngo 1.26\n"
+SERVER = 'package main\n\nimport "net/http"\n\nfunc main() {\n\thttp.ListenAndServe(":8080", nil)\n}\n'
+
+
+def _plan(tmp_path, files, **answers):
+    write_tree(tmp_path, {"go.mod": GO_MOD, **files})
+    return plan_project(Project(tmp_path), answers)
+
+
+def _dockerfile(plan) -> str:
+    return render_plan(plan)[plan.dockerfile_path]
+
+
+def test_port_from_getenv_fallback(tmp_path):
+    code = 'package main\n\nimport (\n\t"net/http"\n\t"os"\n)\n\nfunc main() {\n\tport := os.Getenv("PORT")\n\tif port == "" {\n\t\tport = "4321"\n\t}\n\thttp.ListenAndServe(":"+port, nil)\n}\n'
+    plan = _plan(tmp_path, {"main.go": code})
+    assert plan.port == 4321
+    text = _dockerfile(plan)
+    assert "ENV PORT=4321" in text and "EXPOSE 4321" in text
+    assert '"/usr/local/bin/healthcheck", "4321", "PORT"' in text
+
+
+def test_cmp_or_and_helper_defaults(tmp_path):
+    code = 'package main\n\nimport (\n\t"cmp"\n\t"net/http"\n\t"os"\n)\n\nfunc main() {\n\thttp.ListenAndServe(":"+cmp.Or(os.Getenv("HTTP_PORT"), "5005"), nil)\n}\n'
+    plan = _plan(tmp_path, {"main.go": code})
+    assert plan.port == 5005
+    assert "ENV HTTP_PORT=5005" in _dockerfile(plan)
+
+
+def test_getenv_without_default_sets_the_variable(tmp_path):
+    code = 'package main\n\nimport (\n\t"net/http"\n\t"os"\n)\n\nfunc main() {\n\thttp.ListenAndServe(":"+os.Getenv("PORT"), nil)\n}\n'
+    plan = _plan(tmp_path, {"main.go": code})
+    assert plan.port == 8080
+    assert "no default" in plan.decisions["port"].source
+    assert "ENV PORT=8080" in _dockerfile(plan)
+
+
+def test_loopback_flag_default_is_overridden_in_the_entrypoint(tmp_path):
+    code = 'package main\n\nimport (\n\t"flag"\n\t"net/http"\n)\n\nvar addr = flag.String("addr", "localhost:7070", "listen address")\n\nfunc main() {\n\tflag.Parse()\n\thttp.ListenAndServe(*addr, nil)\n}\n'
+    plan = _plan(tmp_path, {"main.go": code})
+    assert plan.port == 7070
+    assert 'ENTRYPOINT ["/usr/local/bin/shop", "-addr=:7070"]' in _dockerfile(plan)
+
+
+def test_loopback_literal_is_a_warning_naming_the_line(tmp_path):
+    code = 'package main\n\nimport "net/http"\n\nfunc main() {\n\thttp.ListenAndServe("127.0.0.1:9000", nil)\n}\n'
+    plan = _plan(tmp_path, {"main.go": code})
+    assert plan.port == 9000
+    assert any("main.go:6" in w and "loopback" in w for w in plan.warnings)
+
+
+def test_client_address_of_a_service_is_not_the_listen_port(tmp_path):
+    code = 'package main\n\nimport (\n\t"net/http"\n\t"github.com/redis/go-redis/v9"\n)\n\nfunc main() {\n\t_ = redis.NewClient(&redis.Options{Addr: "localhost:6379"})\n\thttp.ListenAndServe(":8088", nil)\n}\n'
+    assert _plan(tmp_path, {"main.go": code}).port == 8088
+
+
+def test_worker_without_http_gets_no_expose_or_healthcheck(tmp_path):
+    code = 'package main\n\nimport "time"\n\nfunc main() {\n\tfor {\n\t\ttime.Sleep(time.Second)\n\t}\n}\n'
+    plan = _plan(tmp_path, {"main.go": code})
+    text = _dockerfile(plan)
+    assert plan.value("worker") is True
+    assert "EXPOSE" not in text and "HEALTHCHECK" not in text and "AS healthcheck" not in text
+
+
+def test_several_mains_pick_the_listener_and_name_the_others(tmp_path):
+    worker = 'package main\n\nfunc main() {}\n'
+    plan = _plan(tmp_path, {"cmd/api/main.go": SERVER, "cmd/worker/main.go": worker, "examples/demo/main.go": SERVER})
+    assert plan.value("target") == "./cmd/api"
+    assert any("cmd/worker" in n and "--target" in n for n in plan.notes)
+    assert "-o /out/api ./cmd/api" in _dockerfile(plan)
+
+
+def test_target_flag_and_unknown_target(tmp_path):
+    worker = 'package main\n\nfunc main() {}\n'
+    plan = _plan(tmp_path, {"cmd/api/main.go": SERVER, "cmd/worker/main.go": worker}, target="worker")
+    assert plan.value("target") == "./cmd/worker"
+    from scaffold.errors import UsageError
+
+    with pytest.raises(UsageError, match="no such main package"):
+        plan_project(Project(tmp_path), {"target": "nope"})
+
+
+def test_build_ignored_main_is_not_a_target(tmp_path):
+    generator = '//go:build ignore\n\npackage main\n\nfunc main() {}\n'
+    plan = _plan(tmp_path, {"main.go": SERVER, "gen/gen.go": generator})
+    assert plan.value("target") == "."
+    assert plan.notes == [] or not any("gen" in n for n in plan.notes)
+
+
+def test_module_of_libraries_is_named_in_the_error(tmp_path, capsys):
+    write_tree(tmp_path, {"go.mod": GO_MOD, "lib.go": "package shop\n\nfunc A() {}\n"})
+    assert scaffold_main(["plan", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "go.mod" in err and "Go (go.mod with a main package)" in err and "Traceback" not in err
+
+
+def test_version_sources(tmp_path):
+    mod = "module example.com/shop\n\ngo 1.24.0\n\ntoolchain go1.25.3\n"
+    write_tree(tmp_path, {"go.mod": mod, "main.go": SERVER})
+    assert plan_project(Project(tmp_path), {}).value("go_version") == "1.25"
+    assert plan_project(Project(tmp_path), {"go_version": "1.26"}).value("go_version") == "1.26"
+
+
+def test_pre_121_go_directive_gets_the_current_line(tmp_path):
+    write_tree(tmp_path, {"go.mod": "module example.com/old\n\ngo 1.16\n", "main.go": SERVER})
+    decision = plan_project(Project(tmp_path), {}).decisions["go_version"]
+    from scaffold.data import load
+
+    assert decision.value == load("go")["go"]["default_line"]
+    assert "before Go 1.21" in decision.source
+
+
+def test_cgo_import_c_uses_a_glibc_runtime(tmp_path):
+    code = 'package main\n\n// int two() { return 2; }\nimport "C"\n\nimport "net/http"\n\nfunc main() {\n\t_ = C.two()\n\thttp.ListenAndServe(":8080", nil)\n}\n'
+    plan = _plan(tmp_path, {"main.go": code})
+    text = _dockerfile(plan)
+    assert "CGO_ENABLED=1" in text and "distroless/base-debian12" in text
+    assert "--platform=$BUILDPLATFORM golang" in text  # the probe stage still cross-compiles
+    assert "FROM golang:${GO_VERSION}-bookworm AS build" in text  # the cgo build does not
+
+
+def test_cgo_module_with_shared_libraries_gets_debian_and_packages(tmp_path):
+    code = 'package main\n\nimport (\n\t"net/http"\n\t_ "github.com/h2non/bimg"\n)\n\nfunc main() { http.ListenAndServe(":8080", nil) }\n'
+    text = _dockerfile(_plan(tmp_path, {"main.go": code}))
+    assert "libvips-dev" in text and "libvips42" in text and "FROM debian:bookworm-slim AS runtime" in text
+
+
+def test_runtime_files_copied_unless_embedded(tmp_path):
+    code = (
+        'package main\n\nimport (\n\t"embed"\n\t"html/template"\n\t"net/http"\n)\n\n//go:embed assets\nvar assets embed.FS\n\n'
+        'func main() {\n\t_ = template.Must(template.ParseGlob("templates/*.html"))\n\thttp.Handle("/a/", http.FileServer(http.FS(assets)))\n'
+        '\thttp.Handle("/s/", http.FileServer(http.Dir("./public")))\n\t_, _ = os.ReadFile("certs/server.key")\n\thttp.ListenAndServe(":8080", nil)\n}\n'
+    )
+    plan = _plan(tmp_path, {"main.go": code, "templates/a.html": "x", "assets/x.js": "x", "public/i.css": "x", "certs/server.key": "k"})
+    assert plan.value("runtime_files") == ["public", "templates"]
+    text = _dockerfile(plan)
+    assert "COPY public ./public" in text and "COPY templates ./templates" in text and "assets" not in text.split("AS runtime")[1]
+
+
+def test_viper_config_file_is_copied(tmp_path):
+    code = 'package main\n\nimport (\n\t"net/http"\n\t"github.com/spf13/viper"\n)\n\nfunc main() {\n\tviper.SetConfigName("config")\n\tviper.AddConfigPath(".")\n\t_ = viper.ReadInConfig()\n\thttp.ListenAndServe(":8080", nil)\n}\n'
+    plan = _plan(tmp_path, {"main.go": code, "config.yaml": "a: 1\n"})
+    assert plan.value("runtime_files") == ["config.yaml"]
+
+
+def test_missing_runtime_file_is_a_warning(tmp_path):
+    code = 'package main\n\nimport (\n\t"net/http"\n\t"os"\n)\n\nfunc main() {\n\t_, _ = os.ReadFile("data/seed.json")\n\thttp.ListenAndServe(":8080", nil)\n}\n'
+    plan = _plan(tmp_path, {"main.go": code})
+    assert any("data/seed.json" in w and "main.go:9" in w for w in plan.warnings)
+
+
+def test_vendor_builds_offline(tmp_path):
+    plan = _plan(tmp_path, {"main.go": SERVER, "vendor/modules.txt": "# none\n"})
+    text = _dockerfile(plan)
+    assert "-mod=vendor" in text and "go mod download" not in text
+
+
+def test_replace_outside_the_project_is_refused(tmp_path, capsys):
+    write_tree(tmp_path, {"go.mod": GO_MOD + "\nreplace example.com/x => ../x\n", "main.go": SERVER})
+    assert scaffold_main(["plan", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "go.mod" in err and "outside the project" in err and len(err.strip().splitlines()) <= 2
+
+
+def test_malformed_go_directive_is_one_line(tmp_path, capsys):
+    write_tree(tmp_path, {"go.mod": "module example.com/x\n\ngo banana\n", "main.go": SERVER})
+    assert scaffold_main(["plan", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "go.mod: cannot parse: line 3" in err and len(err.strip().splitlines()) == 1
+
+
+def test_workspace_builds_from_the_module_cache(tmp_path):
+    write_tree(tmp_path, {
+        "go.work": "go 1.26\n\nuse (\n\t./svc\n\t./lib\n)\n",
+        "svc/go.mod": "module example.com/svc\n\ngo 1.26\n",
+        "svc/main.go": SERVER,
+        "lib/go.mod": "module example.com/lib\n\ngo 1.26\n",
+        "lib/lib.go": "package lib\n",
+    })
+    text = _dockerfile(plan_project(Project(tmp_path), {}))
+    # `go mod download` loads the full graph, which fails on requirements only go.work provides
+    assert "RUN --mount=type=cache,id=go-mod,target=/go/pkg/mod \\\n    go mod download" not in text
+    assert "id=go-mod,target=/go/pkg/mod" in text
+    assert "-o /out/svc ./svc" in text
+
+
+def test_local_replace_target_manifest_is_copied_before_download(tmp_path):
+    write_tree(tmp_path, {
+        "go.mod": GO_MOD + "\nrequire example.com/lib v0.0.0\n\nreplace example.com/lib => ./libs/lib\n",
+        "main.go": SERVER,
+        "libs/lib/go.mod": "module example.com/lib\n\ngo 1.26\n",
+    })
+    text = _dockerfile(plan_project(Project(tmp_path), {}))
+    assert text.index("COPY libs/lib/go.mod ./libs/lib/") < text.index("go mod download")
+
+
+def test_unsafe_folder_names_never_reach_a_run_line(tmp_path):
+    plan = _plan(tmp_path, {"main.go": SERVER, "cmd/a;touch x/main.go": SERVER})
+    assert "touch" not in _dockerfile(plan)
+
+
+def test_go_beats_a_frontend_package_json(tmp_path):
+    plan = _plan(tmp_path, {"main.go": SERVER, "package.json": '{"name": "web", "scripts": {"build": "vite build"}}'})
+    assert plan.ecosystem == "go"
+    assert plan.value("provider") == "go"
