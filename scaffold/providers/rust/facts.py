@@ -1,0 +1,58 @@
+"""Frozen facts about a Cargo project, read once by the Rust detector."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scaffold.detect.found import Found
+
+
+@dataclass(frozen=True)
+class Binary:
+    name: str
+    package: str
+    package_dir: str  # "." or "crates/server"
+    source: str  # where the binary was declared or found
+    web: bool  # its package depends on a web framework
+
+
+@dataclass(frozen=True)
+class NativeLib:
+    crate: str
+    build_packages: tuple[str, ...]
+    runtime_packages: tuple[str, ...]
+    why: str
+
+
+@dataclass(frozen=True)
+class Listen:
+    port: int | None
+    host: str | None  # "" all interfaces, a loopback name, "::" for IPv6-any, None unknown
+    env: str | None
+    source: str
+    package_dir: str
+
+
+@dataclass(frozen=True)
+class RustFacts:
+    binaries: tuple[Binary, ...]
+    default_run: str | None
+    workspace: bool
+    members: tuple[str, ...]  # package folders
+    lockfile: bool
+    toolchain: Found | None
+    rust_version: Found | None
+    native: tuple[NativeLib, ...]
+    build_tools: tuple[NativeLib, ...]
+    frameworks: tuple[str, ...]
+    listens: tuple[Listen, ...]
+    host_envs: tuple[Found, ...]  # env vars the code reads for its bind host (value: name)
+    runtime_files: tuple[Found, ...]
+    missing_files: tuple[Found, ...]
+    rocket_config: Found | None  # Rocket.toml's port, when it sets one
+    sqlx_offline: bool  # .sqlx/ holds prepared queries: build with SQLX_OFFLINE=true
+    name: str
+    description: str | None
+    license: str | None
+    dockerignore: tuple[str, ...] = ()
+    dockerignore_notes: tuple[str, ...] = ()

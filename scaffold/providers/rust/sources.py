@@ -1,0 +1,105 @@
+"""What the Rust sources say about running the binary: listen addresses, bind-host variables, files.
+
+Like the Go scanner, line-based and linear: the idioms wanted here
+(``TcpListener::bind("0.0.0.0:3000")``, ``env::var("PORT")`` with its
+fallback, ``ServeDir::new("static")``) sit on one line or a few in rustfmt'd
+code.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+from scaffold.errors import UnreadableFileError
+from scaffold.project import Project
+from scaffold.providers.rust.facts import Listen
+
+MAX_SOURCE_BYTES = 1024 * 1024
+
+_ADDR = re.compile(r'"(?P<host>0\.0\.0\.0|127\.0\.0\.1|localhost|\[::\]|\[::1\]|::)?:(?P<port>\d{2,5})"')
+_TUPLE4 = re.compile(r"\[\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*\]\s*,\s*(\d{2,5})\s*\)")
+_HOST_TUPLE = re.compile(r'\(\s*"(0\.0\.0\.0|127\.0\.0\.1|localhost|::|::1|\[::\])"\s*,\s*(\d{2,5})\s*\)')
+_IPV4_CONST = re.compile(r"Ipv4Addr::(UNSPECIFIED|LOCALHOST)\b[^;\n]{0,80}?\b(\d{2,5})\b")
+_ENV_VAR = re.compile(r'(?:env::var|var|env_or|get_env)\(\s*"(\w{1,64})"')
+_FALLBACK = re.compile(r'unwrap_or(?:_else)?\(\s*(?:\|[^|]{0,10}\|\s*)?(?:String::from\(\s*)?"?([\w.:\[\]]{1,60}?)"?\s*(?:\.(?:to_string|to_owned|into)\(\)\s*)?\)')
+_BIND_CONTEXT = re.compile(r"\bbind\(|\bserve\(|\.run\(|\.listen\(|TcpListener|SocketAddr|Server::")
+_EMBED_FOLDER = re.compile(r'#\[folder\s*=\s*"([^"\n]{1,200})"\]')
+_QUOTED = re.compile(r'"([^"\\\n]{0,300})"')
+_LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+_HOST_ENV = re.compile(r"^(HOST|BIND|BIND_ADDR|BIND_ADDRESS|LISTEN_ADDR|SERVER_HOST|APP_HOST|HTTP_HOST|ADDRESS|HOSTNAME_BIND)$")
+
+
+@dataclass
+class RustScan:
+    listens: list[Listen] = field(default_factory=list)
+    host_envs: list[tuple[str, str, str | None]] = field(default_factory=list)  # (env, file:line, default)
+    file_literals: list[tuple[str, str, str]] = field(default_factory=list)  # (literal, file:line, package dir)
+    embedded: set[str] = field(default_factory=set)
+
+
+def scan(project: Project, package_dirs: list[str], calls: list[str], service_ports: set[int], limit: int) -> RustScan:
+    out = RustScan()
+    call_re = re.compile(r"(?:" + "|".join(re.escape(c) for c in sorted(calls, key=len, reverse=True)) + r")\s*\(([^()\n]{0,400})\)")
+    seen: set[str] = set()
+    for pkg in package_dirs:
+        src = posixpath.normpath(posixpath.join(pkg, "src"))
+        if not project.has_dir(src):
+            continue
+        for rel in project.walk_files(src, suffixes=(".rs",), limit=limit, skip=frozenset({"tests", "benches", "examples"})):
+            if rel in seen:
+                continue
+            seen.add(rel)
+            try:
+                text = project.read_text(rel, limit=MAX_SOURCE_BYTES)
+            except UnreadableFileError:
+                continue
+            _scan_file(rel, pkg, text, call_re, service_ports, out)
+    return out
+
+
+def _scan_file(rel: str, pkg: str, text: str, call_re: re.Pattern[str], service_ports: set[int], out: RustScan) -> None:
+    lines = text.splitlines()
+    for m in _EMBED_FOLDER.finditer(text):
+        out.embedded.add(posixpath.normpath(posixpath.join(pkg, m.group(1).rstrip("/"))))
+    for i, line in enumerate(lines):
+        if line.strip().startswith("//"):
+            continue
+        where = f"{rel}:{i + 1}"
+        bind = bool(_BIND_CONTEXT.search(line))
+        for m in _ADDR.finditer(line):
+            port = int(m.group("port"))
+            if port in service_ports and not bind:
+                continue
+            out.listens.append(Listen(port, _host(m.group("host")), None, where, pkg))
+        for m in _TUPLE4.finditer(line):
+            octets = ".".join(m.group(k) for k in range(1, 5))
+            out.listens.append(Listen(int(m.group(5)), _host(octets), None, where, pkg))
+        for m in _HOST_TUPLE.finditer(line):
+            out.listens.append(Listen(int(m.group(2)), _host(m.group(1)), None, where, pkg))
+        for m in _IPV4_CONST.finditer(line):
+            out.listens.append(Listen(int(m.group(2)), "" if m.group(1) == "UNSPECIFIED" else "127.0.0.1", None, where, pkg))
+        for m in _ENV_VAR.finditer(line):
+            name = m.group(1)
+            window = " ".join(lines[i : i + 4])
+            fallback = _FALLBACK.search(window)
+            default = fallback.group(1) if fallback else None
+            if "PORT" in name.upper():
+                port = int(default) if default and default.isdigit() and 1 <= int(default) <= 65535 else None
+                out.listens.append(Listen(port, None, name, where, pkg))
+            elif _HOST_ENV.match(name.upper()):
+                out.host_envs.append((name, where, default))
+        for m in call_re.finditer(line):
+            for q in _QUOTED.finditer(m.group(1)):
+                out.file_literals.append((q.group(1), where, pkg))
+
+
+def _host(text: str | None) -> str:
+    if not text or text in ("0.0.0.0", "::", "[::]"):
+        return "::" if text in ("::", "[::]") else ""
+    return text
+
+
+def is_loopback(host: str | None) -> bool:
+    return host in _LOOPBACK

@@ -1,0 +1,191 @@
+"""The Rust provider: detection from small Cargo trees, each checked against the rule it exercises."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import write_tree
+from scaffold.cli import main as scaffold_main
+from scaffold.errors import UsageError
+from scaffold.plan import plan_project
+from scaffold.project import Project
+from scaffold.render import render_plan
+
+MANIFEST = '[package]\nname = "svc"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\naxum = "0.8"\n'
+LOCK = 'version = 4\n\n[[package]]\nname = "axum"\nversion = "0.8.4"\n'
+MAIN = 'fn main() {\n    let l = std::net::TcpListener::bind("0.0.0.0:3000").unwrap();\n}\n'
+
+
+def _plan(tmp_path, files, manifest=MANIFEST, lock=LOCK, **answers):
+    tree = {"Cargo.toml": manifest, **files}
+    if lock is not None:
+        tree["Cargo.lock"] = lock
+    write_tree(tmp_path, tree)
+    return plan_project(Project(tmp_path), answers)
+
+
+def _dockerfile(plan) -> str:
+    return render_plan(plan)[plan.dockerfile_path]
+
+
+def _lock(*names: str) -> str:
+    return "version = 4\n" + "".join(f'\n[[package]]\nname = "{n}"\nversion = "1.0.0"\n' for n in names)
+
+
+def test_port_from_env_fallback(tmp_path):
+    code = 'fn main() {\n    let port = std::env::var("PORT")\n        .unwrap_or_else(|_| "4100".to_string());\n    let addr = format!("0.0.0.0:{port}");\n}\n'
+    plan = _plan(tmp_path, {"src/main.rs": code})
+    assert plan.port == 4100
+    text = _dockerfile(plan)
+    assert "ENV PORT=4100" in text and '"/usr/local/bin/healthcheck", "4100", "PORT"' in text
+
+
+def test_socketaddr_tuple(tmp_path):
+    code = "fn main() {\n    let addr = SocketAddr::from(([0, 0, 0, 0], 3456));\n}\n"
+    assert _plan(tmp_path, {"src/main.rs": code}).port == 3456
+
+
+def test_loopback_bind_is_a_warning_with_file_and_line(tmp_path):
+    code = 'fn main() {\n    HttpServer::new(app).bind(("127.0.0.1", 8080))?.run();\n}\n'
+    plan = _plan(tmp_path, {"src/main.rs": code})
+    assert plan.port == 8080
+    assert any("src/main.rs:2" in w and "loopback" in w for w in plan.warnings)
+
+
+def test_host_variable_is_set_to_every_interface(tmp_path):
+    code = 'fn main() {\n    let host = std::env::var("HOST").unwrap_or("127.0.0.1".into());\n    let l = TcpListener::bind(format!("{host}:8080"));\n}\n'
+    plan = _plan(tmp_path, {"src/main.rs": code})
+    assert "HOST=0.0.0.0" in _dockerfile(plan)
+    assert not any("loopback" in w for w in plan.warnings)
+
+
+def test_rocket_gets_address_and_port_and_its_config_file(tmp_path):
+    manifest = MANIFEST.replace('axum = "0.8"', 'rocket = "0.5"')
+    plan = _plan(tmp_path, {"src/main.rs": "fn main() {}\n", "Rocket.toml": "[release]\nport = 9100\n"}, manifest=manifest, lock=_lock("rocket"))
+    text = _dockerfile(plan)
+    assert plan.port == 9100
+    assert "ROCKET_ADDRESS=0.0.0.0" in text and "ROCKET_PORT=9100" in text and "COPY Rocket.toml ./Rocket.toml" in text
+
+
+def test_rocket_default_port(tmp_path):
+    manifest = MANIFEST.replace('axum = "0.8"', 'rocket = "0.5"')
+    assert _plan(tmp_path, {"src/main.rs": "fn main() {}\n"}, manifest=manifest, lock=_lock("rocket")).port == 8000
+
+
+def test_workspace_binary_and_package_flag(tmp_path):
+    root = '[workspace]\nmembers = ["crates/*"]\n'
+    plan = _plan(tmp_path, {
+        "crates/api/Cargo.toml": MANIFEST.replace('"svc"', '"api"'),
+        "crates/api/src/main.rs": MAIN,
+        "crates/core/Cargo.toml": '[package]\nname = "core"\nversion = "0.1.0"\n',
+        "crates/core/src/lib.rs": "",
+    }, manifest=root)
+    assert plan.value("target") == "api"
+    assert "cargo build --release --locked -p api --bin api" in _dockerfile(plan)
+
+
+def test_several_binaries_default_run_then_web_framework(tmp_path):
+    manifest = MANIFEST.replace('edition = "2021"', 'edition = "2021"\ndefault-run = "tool"')
+    plan = _plan(tmp_path, {"src/main.rs": MAIN, "src/bin/tool.rs": "fn main() {}\n"}, manifest=manifest)
+    assert plan.value("target") == "tool"
+    plan = _plan(tmp_path, {"src/main.rs": MAIN, "src/bin/tool.rs": "fn main() {}\n"})
+    assert plan.value("target") == "svc" and any("tool" in n for n in plan.notes)
+    with pytest.raises(UsageError, match="no such binary"):
+        plan_project(Project(tmp_path), {"target": "nope"})
+
+
+def test_library_only_crate_is_named_in_the_error(tmp_path, capsys):
+    write_tree(tmp_path, {"Cargo.toml": '[package]\nname = "lib"\nversion = "0.1.0"\n', "src/lib.rs": ""})
+    assert scaffold_main(["plan", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "Cargo.toml" in err and "Rust (Cargo.toml with a binary)" in err
+
+
+def test_no_lockfile_builds_unlocked_with_a_warning(tmp_path):
+    plan = _plan(tmp_path, {"src/main.rs": MAIN}, lock=None)
+    assert "--locked" not in _dockerfile(plan)
+    assert any("Cargo.lock" in w for w in plan.warnings)
+
+
+def test_openssl_gets_headers_and_no_cross_compile(tmp_path):
+    plan = _plan(tmp_path, {"src/main.rs": MAIN}, lock=_lock("axum", "openssl-sys"))
+    text = _dockerfile(plan)
+    assert "install -y --no-install-recommends libssl-dev pkg-config" in text
+    assert "distroless/cc-debian12" in text  # distroless cc ships libssl3
+    assert "FROM rust:${RUST_VERSION}-slim-bookworm AS build" in text
+
+
+def test_vendored_openssl_needs_no_runtime_library(tmp_path):
+    plan = _plan(tmp_path, {"src/main.rs": MAIN}, lock=_lock("axum", "openssl-sys", "openssl-src"))
+    text = _dockerfile(plan)
+    assert "libssl-dev" not in text and "--no-install-recommends make perl" in text and "--platform=$BUILDPLATFORM" in text
+
+
+def test_libpq_needs_debian_runtime_with_the_library(tmp_path):
+    text = _dockerfile(_plan(tmp_path, {"src/main.rs": MAIN}, lock=_lock("axum", "pq-sys")))
+    assert "FROM debian:bookworm-slim AS runtime" in text and "libpq5" in text and "libpq-dev" in text
+
+
+def test_bundled_sqlite_is_compiled_in(tmp_path):
+    manifest = MANIFEST + 'rusqlite = { version = "0.32", features = ["bundled"] }\n'
+    text = _dockerfile(_plan(tmp_path, {"src/main.rs": MAIN}, manifest=manifest, lock=_lock("axum", "libsqlite3-sys", "rusqlite")))
+    assert "libsqlite3" not in text and "distroless/cc" in text
+
+
+def test_prost_build_gets_protoc(tmp_path):
+    assert "protobuf-compiler" in _dockerfile(_plan(tmp_path, {"src/main.rs": MAIN}, lock=_lock("axum", "prost-build")))
+
+
+def test_toolchain_file_picks_the_line(tmp_path):
+    plan = _plan(tmp_path, {"src/main.rs": MAIN, "rust-toolchain.toml": '[toolchain]\nchannel = "1.91.1"\n'})
+    assert plan.value("rust_version") == "1.91"
+    assert "rust-toolchain.toml" in plan.dockerignore
+
+
+def test_nightly_toolchain_warns(tmp_path):
+    plan = _plan(tmp_path, {"src/main.rs": MAIN, "rust-toolchain": "nightly-2025-01-01\n"})
+    assert any("nightly" in w for w in plan.warnings)
+
+
+def test_runtime_folder_copied_unless_embedded(tmp_path):
+    code = 'fn main() {\n    let s = ServeDir::new("static");\n    let t = Tera::new("templates/**/*");\n}\n#[derive(RustEmbed)]\n#[folder = "assets/"]\nstruct Assets;\n'
+    plan = _plan(tmp_path, {"src/main.rs": code + MAIN, "static/a.css": "x", "templates/i.html": "x", "assets/x.js": "x"})
+    assert plan.value("runtime_files") == ["static", "templates"]
+
+
+def test_config_file_named_without_extension(tmp_path):
+    code = 'fn main() {\n    let c = Config::builder().add_source(File::with_name("config/default"));\n}\n'
+    plan = _plan(tmp_path, {"src/main.rs": code + MAIN, "config/default.toml": "a = 1\n"})
+    assert plan.value("runtime_files") == ["config/default.toml"]
+
+
+def test_worker_without_listener(tmp_path):
+    manifest = '[package]\nname = "jobs"\nversion = "0.1.0"\n'
+    plan = _plan(tmp_path, {"src/main.rs": "fn main() { loop {} }\n"}, manifest=manifest, lock=_lock("jobs"))
+    text = _dockerfile(plan)
+    assert "EXPOSE" not in text and "HEALTHCHECK" not in text
+
+
+def test_bad_bin_name_is_refused_not_interpolated(tmp_path, capsys):
+    manifest = MANIFEST + '\n[[bin]]\nname = "x; curl evil"\npath = "src/main.rs"\n'
+    write_tree(tmp_path, {"Cargo.toml": manifest, "src/main.rs": MAIN})
+    assert scaffold_main(["plan", str(tmp_path)]) == 2
+    assert "not a Cargo name" in capsys.readouterr().err
+
+
+def test_malformed_manifest_is_one_line(tmp_path, capsys):
+    write_tree(tmp_path, {"Cargo.toml": "[package\nname = 1\n", "src/main.rs": MAIN})
+    assert scaffold_main(["plan", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("scaffold: error: Cargo.toml") and len(err.strip().splitlines()) == 1
+
+
+def test_sqlx_offline(tmp_path):
+    assert "SQLX_OFFLINE=true" in _dockerfile(_plan(tmp_path, {"src/main.rs": MAIN, ".sqlx/query-1.json": "{}"}))
+
+
+def test_unsupported_stack_is_named(tmp_path, capsys):
+    write_tree(tmp_path, {"pom.xml": "<project/>"})
+    assert scaffold_main(["plan", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "pom.xml (Java (Maven))" in err and "scaffold supports" in err
