@@ -89,6 +89,50 @@ def _dev_probes(folder: Path, app: str | None) -> list[list[str]]:
     return probes
 
 
+def _process_uid(container: str) -> str:
+    """The uid the app's process runs as, read from the host's /proc: distroless images have no `id`."""
+    pid = _run(["docker", "inspect", "-f", "{{.State.Pid}}", container]).stdout.strip()
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:  # the engine runs elsewhere (rootless, a VM): ask the container instead
+        return _run(["docker", "exec", container, "id", "-u"]).stdout.strip()
+    return next((line.split()[1] for line in status.splitlines() if line.startswith("Uid:")), "")
+
+
+def _assert_healthcheck_passes(container: str, tag: str) -> None:
+    """The image's own HEALTHCHECK command, run once now, succeeds: without a shell or curl where there is none."""
+    test = json.loads(_run(["docker", "inspect", "-f", "{{json .Config.Healthcheck}}", tag]).stdout or "null")
+    if not test or not test.get("Test") or test["Test"][0] == "NONE":
+        return
+    kind, *argv = test["Test"]
+    command = argv if kind == "CMD" else ["sh", "-c", argv[0]]
+    result = _run(["docker", "exec", container, *command], timeout=30)
+    assert result.returncode == 0, f"HEALTHCHECK {test['Test']} failed: {result.stdout[-500:]}{result.stderr[-500:]}"
+
+
+# Paths that mean a compiler, a package manager's cache or the sources were left in a compiled
+# stack's runtime image: the final stage should hold the binary and the files it reads.
+_COMPILED_LEFTOVERS = {
+    "go.mod": ("usr/local/go/", "go/pkg/mod/", "root/.cache/go-build/", ".go"),
+    "go.work": ("usr/local/go/", "go/pkg/mod/", "root/.cache/go-build/", ".go"),
+    "Cargo.toml": ("usr/local/cargo/", "usr/local/rustup/", ".rs", "Cargo.toml", "app/target/"),
+}
+
+
+def _toolchain_left(container: str, folder: Path, app: str | None) -> list[str]:
+    base = folder / app if app else folder
+    marks = next((v for k, v in _COMPILED_LEFTOVERS.items() if (base / k).is_file()), None)
+    if marks is None:
+        return []
+    import io
+    import tarfile
+
+    exported = subprocess.run(["docker", "export", container], capture_output=True, check=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(exported)) as tar:
+        names = tar.getnames()
+    return [n for n in names if any(n.startswith(m) if m.endswith("/") else n.endswith(m) for m in marks)]
+
+
 def _req_name(req: str) -> str:
     return re.split(r"[\s<>=!~\[;]", req.strip(), maxsplit=1)[0]
 
@@ -129,8 +173,9 @@ def test_example_builds_runs_and_answers(name, folder, app, tmp_path, docker_eng
         status, body = _probe(f"http://{mapped}/", time.monotonic() + PROBE_SECONDS)
         logs = _run(["docker", "logs", container])
         assert status == 200, f"no HTTP 200 on / within {PROBE_SECONDS}s ({body}); logs:\n{logs.stdout[-1500:]}{logs.stderr[-1500:]}"
-        uid = _run(["docker", "exec", container, "id", "-u"]).stdout.strip()
+        uid = _process_uid(container)
         assert uid.isdigit() and int(uid) != 0, f"container runs as uid {uid!r}"
+        _assert_healthcheck_passes(container, tag)
         user = _run(["docker", "inspect", "-f", "{{.Config.User}}", tag]).stdout.strip()
         assert re.match(r"^[1-9][0-9]*(:[0-9]+)?$", user), f"USER must be numeric and non-root, got {user!r}"
         for folder_name in (plan["dockerfile"].get("writable_dirs") or "").split():
@@ -139,5 +184,7 @@ def test_example_builds_runs_and_answers(name, folder, app, tmp_path, docker_eng
         for probe in _dev_probes(folder, app):
             found = _run(["docker", "exec", container, *probe])
             assert found.returncode != 0, f"dev dependency present in the final image: {probe[-1]}"
+        toolchain = _toolchain_left(container, folder, app)
+        assert not toolchain, f"build tools or sources in the final image: {toolchain[:5]}"
     finally:
         _run(["docker", "rm", "-f", container])

@@ -64,5 +64,5 @@ def test_layer_order(name, folder, app):
     install = next(i for i, line in enumerate(lines) if line.startswith("RUN --mount=type=cache"))
     assert install < first_source_copy
     assert any(line.startswith("USER ") and not line.startswith(("USER root", "USER 0")) for line in lines)
-    cmd = [line for line in lines if line.startswith("CMD ")]
-    assert cmd and cmd[-1].startswith('CMD ["'), "CMD must be exec form"
+    start = [line for line in lines if line.startswith(("CMD ", "ENTRYPOINT "))]
+    assert start and all(line.split(" ", 1)[1].startswith('["') for line in start), "CMD and ENTRYPOINT must be exec form"

@@ -1,0 +1,1 @@
+pub fn run() { println!("{}", ws_core::greeting()); }
