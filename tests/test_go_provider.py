@@ -215,3 +215,40 @@ def test_go_beats_a_frontend_package_json(tmp_path):
     plan = _plan(tmp_path, {"main.go": SERVER, "package.json": '{"name": "web", "scripts": {"build": "vite build"}}'})
     assert plan.ecosystem == "go"
     assert plan.value("provider") == "go"
+
+
+def test_cgo_module_required_through_a_library(tmp_path):
+    mod = GO_MOD + "\nrequire (\n\tgithub.com/jinzhu/gorm v1.9.16\n\tgithub.com/mattn/go-sqlite3 v1.14.0 // indirect\n)\n"
+    write_tree(tmp_path, {"go.mod": mod, "main.go": SERVER})
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("cgo") is True and "go.mod requires github.com/mattn/go-sqlite3" in plan.decisions["cgo"].source
+
+
+def test_project_own_config_reader_file_is_copied(tmp_path):
+    code = 'package main\n\nimport "net/http"\n\nfunc main() {\n\t_ = config.ReadConfig("config.json")\n\t_ = render("index.tmpl")\n\thttp.ListenAndServe(":8080", nil)\n}\n'
+    plan = _plan(tmp_path, {"main.go": code, "config.json": "{}", "api/api.go": "package api\n"})
+    assert plan.value("runtime_files") == ["config.json"]
+    assert not plan.warnings  # index.tmpl is not a path scaffold can judge: no warning
+
+
+def test_relative_sqlite_database_gets_a_writable_folder(tmp_path):
+    code = 'package main\n\nimport (\n\t"database/sql"\n\t"net/http"\n\t_ "github.com/mattn/go-sqlite3"\n)\n\nfunc main() {\n\t_, _ = sql.Open("sqlite3", "./data/app.db")\n\thttp.ListenAndServe(":8080", nil)\n}\n'
+    text = _dockerfile(_plan(tmp_path, {"main.go": code}))
+    assert "mkdir -p /out/rootfs/app/data" in text
+    runtime = text.split("AS runtime", 1)[1]
+    assert runtime.index("COPY --from=build --chown=65532:65532 /out/rootfs/ /") < runtime.index("WORKDIR /app")
+
+
+def test_gopath_project_without_go_mod(tmp_path):
+    code = 'package main\n\nimport (\n\t"net/http"\n\t"github.com/acme/tasks/views"\n)\n\nfunc main() {\n\tviews.Init()\n\thttp.ListenAndServe(":8081", nil)\n}\n'
+    write_tree(tmp_path, {"main.go": code, "views/views.go": "package views\n\nfunc Init() {}\n"})
+    plan = plan_project(Project(tmp_path), {})
+    text = _dockerfile(plan)
+    assert "go mod init github.com/acme/tasks" in text and "go mod tidy" in text
+    assert any("no go.mod" in w for w in plan.warnings)
+
+
+def test_path_kept_in_a_variable_is_copied(tmp_path):
+    code = 'package main\n\nimport (\n\t"net/http"\n\t"os"\n)\n\nfunc main() {\n\ttemplatesDir := "./templates/"\n\t_, _ = os.ReadDir(templatesDir)\n\thttp.ListenAndServe(":8080", nil)\n}\n'
+    plan = _plan(tmp_path, {"main.go": code, "templates/a.html": "x"})
+    assert plan.value("runtime_files") == ["templates"]

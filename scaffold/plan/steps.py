@@ -92,10 +92,11 @@ class Copy(Step):
     dest: str = "./"
     from_stage: str | None = None
     link: bool = False
+    chown: str | None = None  # "uid:gid": only for what the app must write; code stays root's
     kind = "copy"
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.base_dict(), "sources": list(self.sources), "dest": self.dest, "from": self.from_stage, "link": self.link}
+        return {**self.base_dict(), "sources": list(self.sources), "dest": self.dest, "from": self.from_stage, "link": self.link, "chown": self.chown}
 
 
 @dataclass(frozen=True)

@@ -63,7 +63,7 @@ def match(project: Project) -> tuple[Provider, Any, list[str]] | None:
         if facts is None:
             why.append(f"{name}: {', '.join(present)} found, but nothing to run in it")
             continue
-        why.append(f"{name}: {', '.join(present)}")
+        why.append(f"{name}: {present[0]}")
         return candidate, facts, why
     return None
 

@@ -7,12 +7,13 @@ stack does too, so an override behaves the same whichever stack it meets.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from typing import Any
 
 from scaffold.detect.found import Found
 from scaffold.plan.model import Decision
-from scaffold.plan.steps import Copy, Label
+from scaffold.plan.steps import Copy, Label, Run
 
 _NAME = re.compile(r"[^a-z0-9._-]+")
 
@@ -58,6 +59,26 @@ def runtime_file_copies(files: tuple[Found, ...], workdir_prefix: str = "") -> t
         comment = ("Files the program opens at run time by a relative path (scaffold plan lists where):",) if i == 0 else ()
         copies.append(Copy(sources=(path,), dest=dest, comment=comment))
     return tuple(copies)
+
+
+WRITABLE_ROOT = "/out/rootfs"
+
+
+def writable_dirs_step(dirs: tuple[Found, ...]) -> Run:
+    """Empty folders, made in the build stage, that the runtime copies with the app user as owner."""
+    paths = " ".join(posixpath.normpath(f"{WRITABLE_ROOT}/app/{d.value}") for d in dirs)
+    return Run(commands=(f"mkdir -p {paths}",), comment=("Folders the program creates files in (its SQLite database): owned by the app user at run time",))
+
+
+def writable_dirs_copy(dirs: tuple[Found, ...], uid: int) -> Copy:
+    """The runtime has no shell to chown with, so the folders arrive by COPY --chown; the code copied later stays root's."""
+    return Copy(
+        sources=(f"{WRITABLE_ROOT}/",),
+        dest="/",
+        from_stage="build",
+        chown=f"{uid}:{uid}",
+        comment=(f"Writable by uid {uid}: {', '.join(str(d.value) for d in dirs)} ({'; '.join(d.source for d in dirs)})",),
+    )
 
 
 def files_decision(files: tuple[Found, ...]) -> Decision:

@@ -2,4 +2,4 @@
 
 from scaffold.providers.base import PackageProvider
 
-PROVIDER = PackageProvider("go", ("go.mod", "go.work"), __name__)
+PROVIDER = PackageProvider("go", ("go.mod", "go.work", "main.go"), __name__)

@@ -11,22 +11,28 @@ import re
 from scaffold.data import load
 from scaffold.detect.found import Found
 from scaffold.dockerignore import compose_dockerignore
+from scaffold.errors import UnreadableFileError
 from scaffold.project import Project
 from scaffold.providers.go import gomod, sources
 from scaffold.providers.paths import is_secret_path, literal_path
 from scaffold.providers.go.facts import CgoUse, GoFacts, GoModule, MainPackage
 
 MAX_GO_FILES = 4000
+MAX_RUNTIME_PATHS = 20  # a program reads a few folders at run time; more means the rule has misfired
 # A main package's folder ends up in `go build ./<folder>` and its name in file paths: only these characters.
 _SAFE_DIR = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,200}$")
 
 
 def detect(project: Project) -> GoFacts | None:
     workspace = "go.work" if project.has_file("go.work") else None
-    if workspace is None and not project.has_file("go.mod"):
+    legacy = workspace is None and not project.has_file("go.mod")
+    if legacy and not project.has_file("main.go"):
         return None
     data = load("go")
-    if workspace:
+    if legacy:  # a GOPATH-era project: no go.mod; the build makes one
+        work_go = None
+        modules = [GoModule(".", _legacy_module_path(project), None, None, (), (), False)]
+    elif workspace:
         uses, work_go = gomod.read_workspace(project)
         modules = [gomod.read_module(project, use) for use in uses if project.has_file(posixpath.join(use, "go.mod"))]
     else:
@@ -48,6 +54,7 @@ def detect(project: Project) -> GoFacts | None:
         imp == "net/http" or imp.startswith(("github.com/gin-gonic/", "github.com/labstack/echo", "github.com/gofiber/", "github.com/go-chi/", "github.com/gorilla/mux", "github.com/valyala/fasthttp", "google.golang.org/grpc"))
         for f in scan.files for imp in f.imports
     )
+    writable = _sqlite_dirs(scan)
     gin = Found(8080, f"{scan.gin_bare_run}: gin's Run() with no address listens on $PORT, else 8080") if scan.gin_bare_run else None
     keep = ["go.mod", "go.sum", "go.work", *(posixpath.join(m.dir, "go.mod") for m in modules), *(str(f.value) for f in runtime_files)]
     if project.has_file("vendor/modules.txt"):
@@ -55,14 +62,16 @@ def detect(project: Project) -> GoFacts | None:
     ignore, ignore_notes = compose_dockerignore(project, list(data["dockerignore"]["lines"]), must_keep=sorted(set(keep)), secret_files=[])
     return GoFacts(
         modules=tuple(modules),
+        legacy_gopath=legacy,
         workspace=workspace,
         workspace_go=work_go,
         vendor=project.has_file("vendor/modules.txt"),
         mains=tuple(mains),
         listens=tuple(scan.listens),
-        cgo=tuple(_cgo(scan, data)),
+        cgo=tuple(_cgo(scan, data, modules)),
         runtime_files=tuple(runtime_files),
         missing_files=tuple(missing),
+        writable=tuple(writable),
         gin_default_run=gin,
         http_imports=http_imports,
         name=root.path.rstrip("/").rsplit("/", 1)[-1],
@@ -99,9 +108,21 @@ def _module_of(folder: str, modules: list[GoModule]) -> GoModule | None:
     return max(holding, key=lambda m: 0 if m.dir == "." else len(m.dir), default=None)
 
 
-def _cgo(scan: sources.SourceScan, data: dict) -> list[CgoUse]:
+def _cgo(scan: sources.SourceScan, data: dict, modules: list[GoModule]) -> list[CgoUse]:
+    """cgo from the code's own imports, and from a cgo module in go.mod's requirements.
+
+    A requirement reaches a build through a library (gorm's sqlite dialect imports
+    go-sqlite3), so the code's imports alone miss it. Turning cgo on for a
+    requirement that is not linked costs only the static binary: it then links
+    glibc, which the runtime chosen for cgo has.
+    """
     table = data["cgo"]
     uses: dict[str, CgoUse] = {}
+    for module in modules:
+        for req in module.requires:
+            for name, row in table.items():
+                if (req == name or req.startswith(name + "/")) and name not in uses:
+                    uses[name] = CgoUse(name, row["why"], f"{posixpath.join(module.dir, 'go.mod').removeprefix('./')} requires {req}", tuple(row["build"]), tuple(row["runtime"]))
     for f in scan.files:
         for imp in f.imports:
             if imp == "C" and "C" not in uses:
@@ -120,15 +141,18 @@ def _runtime_files(project: Project, scan: sources.SourceScan, extensions: list[
     }
     found: dict[str, Found] = {}
     missing: dict[str, Found] = {}
-    for literal, where, _folder in scan.file_literals:
+    known = {(lit, where) for lit, where, _ in scan.file_literals}
+    created = {raw.removeprefix("file:").split("?", 1)[0] for raw, _ in scan.sqlite_paths}
+    for literal, where, _folder in [*scan.file_literals, *scan.call_literals]:
         path = literal_path(literal)
-        if path is None or is_secret_path(path) or path.endswith(".go"):
+        if path is None or is_secret_path(path) or path.endswith(".go") or path in found:
             continue
         if path in embedded or any(path.startswith(e + "/") for e in embedded):
             continue
-        if project.has_dir(path) or project.has_file(path):
-            found.setdefault(path, Found(path, where))
-        elif "/" in path or "." in posixpath.basename(path):
+        if project.has_file(path) or (project.has_dir(path) and _holds_data(project, path)):
+            if len(found) < MAX_RUNTIME_PATHS:
+                found[path] = Found(path, where)
+        elif (literal, where) in known and literal not in created and not project.has_dir(path) and ("/" in path or "." in posixpath.basename(path)):
             missing.setdefault(path, Found(path, where))
     config_dirs = ["."] + [p for p in (literal_path(c) for c in scan.config_paths) if p]
     for name, where in scan.config_names:
@@ -139,3 +163,51 @@ def _runtime_files(project: Project, scan: sources.SourceScan, extensions: list[
                     found.setdefault(rel, Found(rel, f"{where} (viper config {name!r})"))
     kept = {p: f for p, f in found.items() if not any(p.startswith(o + "/") for o in found if o != p)}
     return [kept[p] for p in sorted(kept)], [missing[p] for p in sorted(missing) if p not in kept]
+
+
+def _holds_data(project: Project, folder: str) -> bool:
+    """A folder with something besides Go sources: a Go package's folder named in a string is not a data folder."""
+    return any(not name.endswith(".go") for name in project.list_dir(folder))
+
+
+def _sqlite_dirs(scan: sources.SourceScan) -> list[Found]:
+    """Folders a SQLite database file is created in, when the code opens it by a relative path."""
+    dirs: dict[str, Found] = {}
+    for raw, where in scan.sqlite_paths:
+        path = raw.removeprefix("file:").split("?", 1)[0]
+        if not path or path.startswith((":memory:", "/", "$")) or "%" in path or ".." in path.split("/"):
+            continue
+        folder = posixpath.dirname(posixpath.normpath(path)) or "."
+        dirs.setdefault(folder, Found(folder, f"{where} (SQLite database {path})"))
+    return [dirs[k] for k in sorted(dirs)]
+
+
+def _legacy_module_path(project: Project) -> str:
+    """The import path a go.mod-less project uses for its own packages, so `go mod init` names it right.
+
+    Such code imports its folders by their full path (github.com/u/app/config for
+    ./config); the part before a local folder's name is the module path.
+    """
+    folders = {d for d in project.list_dir(".") if project.has_dir(d) and not d.startswith(".")}
+    counts: dict[str, int] = {}
+    for rel in project.walk_files(".", suffixes=(".go",), limit=400, skip=frozenset({"vendor", "testdata"})):
+        try:
+            text = project.read_text(rel, limit=sources.MAX_SOURCE_BYTES)
+        except UnreadableFileError:
+            continue
+        for imp in re.findall(r'"([\w.~-]+\.[a-z]{2,}/[^"\s]{1,200})"', text):
+            parts = imp.split("/")
+            for i in range(1, len(parts)):
+                if parts[i] in folders:
+                    prefix = "/".join(parts[:i])
+                    counts[prefix] = counts.get(prefix, 0) + 1
+                    break
+    valid = {k: v for k, v in counts.items() if gomod.MODULE_PATH.match(k)}
+    if valid:
+        return max(sorted(valid), key=lambda k: valid[k])
+    return shared_name(project.root.name)
+
+
+def shared_name(raw: str) -> str:
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", raw).strip("-._")
+    return name or "app"

@@ -55,6 +55,7 @@ class CgoUse:
 @dataclass(frozen=True)
 class GoFacts:
     modules: tuple[GoModule, ...]
+    legacy_gopath: bool  # no go.mod: the build runs `go mod init` and `go mod tidy`
     workspace: str | None  # "go.work" when the root holds one
     workspace_go: Found | None
     vendor: bool
@@ -63,6 +64,7 @@ class GoFacts:
     cgo: tuple[CgoUse, ...]
     runtime_files: tuple[Found, ...]  # value: path relative to the root; source: file:line
     missing_files: tuple[Found, ...]  # read at run time but not in the repository
+    writable: tuple[Found, ...]  # folders (relative to the working directory) the program creates files in
     gin_default_run: Found | None  # gin's Run() with no address: $PORT, else 8080
     http_imports: bool  # net/http or a web framework is imported anywhere
     name: str  # the root module's last path element

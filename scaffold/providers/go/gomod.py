@@ -17,7 +17,7 @@ from scaffold.project import Project
 from scaffold.providers.go.facts import GoModule
 
 _VERSION = re.compile(r"^1(\.\d+){0,2}((rc|beta)\d+)?$")
-_MODULE_PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~/+-]*$")
+MODULE_PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~/+-]{0,300}$")
 
 
 def directives(text: str) -> list[tuple[str, list[str], int]]:
@@ -71,7 +71,7 @@ def read_module(project: Project, folder: str) -> GoModule:
             target = args[args.index("=>") + 1 :]
             if target and target[0].startswith((".", "/")):
                 replaces.append(_local_dir(rel, folder, target[0], number))
-    if not path or not _MODULE_PATH.match(path):
+    if not path or not MODULE_PATH.match(path):
         raise MalformedFileError(path=rel, detail="no valid 'module' line", hint="go.mod must start with 'module <path>'")
     has_sum = project.has_file(posixpath.normpath(posixpath.join(folder, "go.sum")))
     return GoModule(folder, path, go, toolchain, tuple(requires), tuple(replaces), has_sum)

@@ -40,6 +40,8 @@ def plan(facts: GoFacts, answers: dict[str, Any]) -> BuildPlan:
     notes = list(facts.dockerignore_notes)
     decisions: dict[str, Decision] = {}
     line = go_line(facts, answers, data, warnings)
+    if facts.legacy_gopath:
+        warnings.append("no go.mod: the build runs `go mod init` and `go mod tidy`, which take the newest version of every dependency; commit a go.mod (go mod init && go mod tidy) for repeatable builds")
     decisions["go_version"] = line
     main, why = choose_main(facts, answers, data)
     decisions["target"] = Decision(main.dir if main.dir == "." else f"./{main.dir}", why)
@@ -66,6 +68,8 @@ def plan(facts: GoFacts, answers: dict[str, Any]) -> BuildPlan:
     health = shared.healthcheck_wanted(answers) if not worker else Decision(False, "no HTTP listener: no health probe")
     decisions["healthcheck"] = health
     decisions["runtime_files"] = shared.files_decision(facts.runtime_files)
+    if facts.writable:
+        decisions["writable_dirs"] = shared.files_decision(facts.writable)
     for miss in facts.missing_files:
         warnings.append(f"{miss.source}: the program opens {miss.value!r}, which is not in the repository; mount it or pass it in at run time")
     name = shared.image_name(answers, facts.name, f"{facts.modules[0].dir}/go.mod > module".replace("./", ""))
@@ -184,7 +188,15 @@ def _build_stage(facts: GoFacts, main: MainPackage, binary: str, cross: bool, cg
             mounts=(Mount("cache", "/var/cache/apt", id="apt-cache", sharing="locked"), Mount("cache", "/var/lib/apt/lists", id="apt-lists", sharing="locked")),
             commands=("rm -f /etc/apt/apt.conf.d/docker-clean", "apt-get update", f"apt-get install -y --no-install-recommends {' '.join(build_pkgs)}"),
         ))
-    if facts.vendor:
+    if facts.legacy_gopath:
+        module = facts.modules[0].path
+        steps.append(Copy(sources=(".",), dest="."))
+        steps.append(Run(
+            comment=("No go.mod: make one, naming the module as the code imports its own packages, and resolve the newest dependencies",),
+            mounts=(MOD_CACHE,),
+            commands=(f"go mod init {module}", "go mod tidy"),
+        ))
+    elif facts.vendor:
         steps.append(Copy(sources=(".",), dest=".", comment=("Modules come from vendor/: nothing to download",)))
     elif facts.workspace:
         steps.append(Copy(sources=(".",), dest=".", comment=(
@@ -206,6 +218,8 @@ def _build_stage(facts: GoFacts, main: MainPackage, binary: str, cross: bool, cg
         mounts=(() if facts.vendor else (MOD_CACHE,)) + (BUILD_CACHE,),
         commands=(f'{env} go build{mod} -trimpath -ldflags="-s -w" -o /out/{binary} {pkg}',),
     ))
+    if facts.writable:
+        steps.append(shared.writable_dirs_step(facts.writable))
     comment = ["Build stage: the Go toolchain stays here; only the binary moves on"]
     if cross:
         comment.append("It runs on the build machine's platform and cross-compiles for TARGETARCH (no emulation)")
@@ -239,6 +253,8 @@ def _runtime_stage(facts: GoFacts, decisions: dict[str, Decision], binary: str, 
             lint_ignore=("DL3008",),
             commands=("apt-get update", f"apt-get install -y --no-install-recommends {' '.join(runtime_pkgs)}", "rm -rf /var/lib/apt/lists/*"),
         ))
+    if facts.writable:
+        steps.append(shared.writable_dirs_copy(facts.writable, uid))
     steps.append(Workdir(path="/app", comment=("Relative paths in the code resolve here",)))
     steps.append(Copy(sources=(f"/out/{binary}",), dest=f"{BIN_DIR}/{binary}", from_stage="build"))
     if probe:

@@ -39,6 +39,10 @@ _BARE_RUN = re.compile(r"\.Run\(\s*\)")
 _VIPER_NAME = re.compile(r'SetConfigName\(\s*"([\w.-]{1,80})"\s*\)')
 _VIPER_PATH = re.compile(r'AddConfigPath\(\s*"([^"\n]{1,200})"\s*\)')
 _LOOPBACK = {"localhost", "127.0.0.1", "[::1]"}
+_ANY_CALL = re.compile(r"\w\(([^()\n]{0,400})\)")
+# templatesDir := "./templates/", const staticPath = "public", Root: "web": a path kept in a variable or field.
+_PATH_NAMED = re.compile(r'\b\w{0,40}(?:[dD]ir|[pP]ath|[fF]ile|[tT]emplates?|[sS]tatic|[fF]older|[rR]oot|[vV]iews|[aA]ssets|DIR|PATH|FILE)\w{0,20}\s*(?::?=|:)\s*"([^"\n]{1,200})"')
+_SQLITE_OPEN = re.compile(r'(?:sql[x]?\.Open|sqlx\.Connect)\(\s*"sqlite3?"\s*,\s*"([^"\n]{1,200})"|sqlite\.Open\(\s*"([^"\n]{1,200})"')
 
 
 @dataclass
@@ -56,6 +60,10 @@ class SourceScan:
     files: list[GoFile] = field(default_factory=list)
     listens: list[Listen] = field(default_factory=list)
     file_literals: list[tuple[str, str, str]] = field(default_factory=list)  # (literal, file:line, file's folder)
+    # Literals passed to any call (a project's own ReadConfig("config.json")): copied when they name a
+    # repository file, never reported when they do not, since most are not paths at all.
+    call_literals: list[tuple[str, str, str]] = field(default_factory=list)
+    sqlite_paths: list[tuple[str, str]] = field(default_factory=list)  # (database file, file:line)
     config_names: list[tuple[str, str]] = field(default_factory=list)  # (viper config name, file:line)
     config_paths: list[str] = field(default_factory=list)
     gin_bare_run: str | None = None
@@ -141,6 +149,14 @@ def _scan_lines(rel: str, folder: str, text: str, call_re: re.Pattern[str], serv
         for m in call_re.finditer(line):
             for q in _QUOTED.finditer(m.group(1)):
                 out.file_literals.append((q.group(1), where, folder))
+        if '"' in line:
+            for m in _ANY_CALL.finditer(line):
+                for q in _QUOTED.finditer(m.group(1)):
+                    out.call_literals.append((q.group(1), where, folder))
+            for m in _PATH_NAMED.finditer(line):
+                out.call_literals.append((m.group(1), where, folder))
+        for m in _SQLITE_OPEN.finditer(line):
+            out.sqlite_paths.append((m.group(1) or m.group(2), where))
         for m in _VIPER_NAME.finditer(line):
             out.config_names.append((m.group(1), where))
         for m in _VIPER_PATH.finditer(line):

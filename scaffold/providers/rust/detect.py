@@ -21,7 +21,7 @@ from scaffold.providers.rust.facts import Binary, NativeLib, RustFacts
 
 MAX_RS_FILES = 4000
 # Cargo's own rule for package and target names; they reach `cargo build -p NAME --bin NAME`.
-_CARGO_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_CARGO_NAME = re.compile(r"^[A-Za-z0-9_-]{1,200}$")
 
 
 def detect(project: Project) -> RustFacts | None:
