@@ -188,3 +188,27 @@ def test_example_builds_runs_and_answers(name, folder, app, tmp_path, docker_eng
         assert not toolchain, f"build tools or sources in the final image: {toolchain[:5]}"
     finally:
         _run(["docker", "rm", "-f", container])
+
+
+def test_go_cross_compiles_for_arm64_without_emulation(tmp_path, docker_engine):
+    """`--platform linux/arm64` compiles on the build machine's own Go: the binary is aarch64, no QEMU ran.
+
+    Only the build stage is built: the stand-in runtime images exist for amd64 alone.
+    (Rust's cross build needs `rustup target add`, which downloads from a host this
+    machine cannot reach, so only Go is checked here.)
+    """
+    folder = ROOT / "examples" / "go-stdlib"
+    work, _plan = _prepare(tmp_path, folder, None)
+    base = _run(["bash", str(SANDBOX), "base", "--for", str(work / "Dockerfile")], timeout=900)
+    assert base.returncode == 0, base.stderr[-2000:]
+    tag = "scaffold-test/go-stdlib-arm64-build:latest"
+    build = _run(["docker", "build", "--platform", "linux/arm64", "--target", "build", "-t", tag, str(work)], timeout=1200)
+    assert build.returncode == 0, build.stderr[-3000:]
+    container = _run(["docker", "create", tag, "true"]).stdout.strip()
+    try:
+        copied = _run(["docker", "cp", f"{container}:/out/go-stdlib", str(tmp_path / "bin")])
+        assert copied.returncode == 0, copied.stderr
+    finally:
+        _run(["docker", "rm", "-f", container])
+    header = (tmp_path / "bin").read_bytes()[:20]
+    assert header[:4] == b"\x7fELF" and int.from_bytes(header[18:20], "little") == 0xB7, "not an aarch64 ELF binary"
