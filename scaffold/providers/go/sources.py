@@ -33,6 +33,8 @@ _CMP_OR = re.compile(r'cmp\.Or\(\s*os\.Getenv\(\s*"(\w{1,64})"\s*\)\s*,\s*"([^"\
 _FLAG = re.compile(
     r'\bflag\.(?:String|Int|Uint)(?:Var)?\(\s*(?:&?[\w.]{1,80}\s*,\s*)?"([\w.-]{1,64})"\s*,\s*"?([^",)\n]{0,80})"?\s*,'
 )
+# port := "8080", const port = 8080, var httpPort = "3000": a port kept in a variable.
+_PORT_VAR = re.compile(r'\b(?:const\s+|var\s+)?\w{0,20}[pP]ort\w{0,10}\s*(?::=|=)\s*"?(\d{2,5})"?\s*$')
 _LISTEN_CONTEXT = re.compile(r"ListenAndServe|\.Run(?:TLS)?\(|\.Start(?:TLS)?\(|\.Listen(?:TLS)?\(|net\.Listen\(|Addr\s*[:=]|\.Serve\(|fasthttp\.")
 _GIN = re.compile(r"\bgin\.(?:Default|New)\(\)")
 _BARE_RUN = re.compile(r"\.Run\(\s*\)")
@@ -126,6 +128,9 @@ def _scan_lines(rel: str, folder: str, text: str, call_re: re.Pattern[str], serv
                 out.listens.append(Listen(None, None, env, None, where, folder))
                 if var:
                     port_vars[var] = (env, where)
+        port_var = _PORT_VAR.search(stripped)
+        if port_var and 1 <= int(port_var.group(1)) <= 65535 and int(port_var.group(1)) not in service_ports:
+            out.listens.append(Listen(int(port_var.group(1)), None, None, None, where, folder))
         for m in _CMP_OR.finditer(line):
             _add_default(out, m.group(1), m.group(2), None, where, folder)
         for m in _ENV_HELPER.finditer(line):

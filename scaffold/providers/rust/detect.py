@@ -59,6 +59,13 @@ def detect(project: Project) -> RustFacts | None:
                 break
         if not any(f.value == "Rocket.toml" for f in runtime_files):
             runtime_files.append(Found("Rocket.toml", "Rocket reads Rocket.toml from its working directory"))
+        for profile, table in sorted(rocket_cfg.items()):
+            folder = table.get("template_dir") if isinstance(table, dict) else None
+            path = literal_path(folder) if isinstance(folder, str) else None
+            if path and project.has_dir(path) and not any(str(f.value) == path for f in runtime_files):
+                runtime_files.append(Found(path, f"Rocket.toml > {profile} > template_dir"))
+    elif "rocket" in frameworks and project.has_dir("templates") and ("rocket_dyn_templates" in lock_names or "rocket_contrib" in lock_names):
+        runtime_files.append(Found("templates", "rocket_dyn_templates reads templates/ by default"))
     keep = ["Cargo.toml", "Cargo.lock", *(posixpath.join(d, "Cargo.toml") for d in package_dirs), *(str(f.value) for f in runtime_files)]
     ignore, notes = compose_dockerignore(project, list(data["dockerignore"]["lines"]), must_keep=sorted(set(keep)), secret_files=[])
     return RustFacts(

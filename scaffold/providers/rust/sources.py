@@ -25,6 +25,9 @@ _IPV4_CONST = re.compile(r"Ipv4Addr::(UNSPECIFIED|LOCALHOST)\b[^;\n]{0,80}?\b(\d
 _ENV_VAR = re.compile(r'(?:env::var|var|env_or|get_env)\(\s*"(\w{1,64})"')
 _FALLBACK = re.compile(r'unwrap_or(?:_else)?\(\s*(?:\|[^|]{0,10}\|\s*)?(?:String::from\(\s*)?"?([\w.:\[\]]{1,60}?)"?\s*(?:\.(?:to_string|to_owned|into)\(\)\s*)?\)')
 _BIND_CONTEXT = re.compile(r"\bbind\(|\bserve\(|\.run\(|\.listen\(|TcpListener|SocketAddr|Server::")
+# let port = 3000; const PORT: u16 = 8080; let host = [127, 0, 0, 1];
+_PORT_BINDING = re.compile(r"\b(?:let|const|static)\s+(?:mut\s+)?(?:port|PORT|\w*_PORT)\s*(?::\s*u16\s*)?=\s*(\d{2,5})\b")
+_HOST_ARRAY = re.compile(r"\b(?:let|const|static)\s+(?:mut\s+)?(?:host|HOST|addr|ip|IP)\w*\s*(?::[^=]{1,40})?=\s*\[\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*\]")
 _EMBED_FOLDER = re.compile(r'#\[folder\s*=\s*"([^"\n]{1,200})"\]')
 _QUOTED = re.compile(r'"([^"\\\n]{0,300})"')
 _LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
@@ -78,6 +81,9 @@ def _scan_file(rel: str, pkg: str, text: str, call_re: re.Pattern[str], service_
             out.listens.append(Listen(int(m.group(5)), _host(octets), None, where, pkg))
         for m in _HOST_TUPLE.finditer(line):
             out.listens.append(Listen(int(m.group(2)), _host(m.group(1)), None, where, pkg))
+        for m in _PORT_BINDING.finditer(line):
+            host = next((h for h in (_HOST_ARRAY.search(x) for x in lines[max(0, i - 3) : i + 4]) if h), None)
+            out.listens.append(Listen(int(m.group(1)), _host(".".join(host.group(k) for k in range(1, 5))) if host else None, None, where, pkg))
         for m in _IPV4_CONST.finditer(line):
             out.listens.append(Listen(int(m.group(2)), "" if m.group(1) == "UNSPECIFIED" else "127.0.0.1", None, where, pkg))
         for m in _ENV_VAR.finditer(line):
