@@ -275,3 +275,11 @@ def test_go_private_flag_refuses_shell_text(tmp_path, capsys):
 def test_port_kept_in_a_variable(tmp_path):
     code = 'package main\n\nimport "net/http"\n\nfunc main() {\n\tport := "8765"\n\thttp.ListenAndServe(":"+port, nil)\n}\n'
     assert _plan(tmp_path, {"main.go": code}).port == 8765
+
+
+def test_port_from_env_example_when_the_code_reads_it_indirectly(tmp_path):
+    code = 'package main\n\nimport (\n\t"net/http"\n\t"os"\n)\n\nfunc cfg(k string) string { return os.Getenv(k) }\n\nfunc main() {\n\thttp.ListenAndServe(cfg("PORT"), nil)\n}\n'
+    plan = _plan(tmp_path, {"main.go": code, ".env": 'PORT=":8090"\nSECRET=hunter2\n'})
+    text = _dockerfile(plan)
+    assert plan.port == 8090 and "ENV PORT=:8090" in text
+    assert "hunter2" not in text and "**/.env" in plan.dockerignore

@@ -13,6 +13,7 @@ from scaffold.detect.found import Found
 from scaffold.dockerignore import compose_dockerignore
 from scaffold.errors import UnreadableFileError
 from scaffold.project import Project
+from scaffold.providers.envfiles import port_settings
 from scaffold.providers.go import gomod, sources
 from scaffold.providers.paths import is_secret_path, literal_path
 from scaffold.providers.go.facts import CgoUse, GoFacts, GoModule, MainPackage
@@ -73,6 +74,7 @@ def detect(project: Project) -> GoFacts | None:
         missing_files=tuple(missing),
         writable=tuple(writable),
         private=_goprivate(project),
+        env_ports=tuple(port_settings(project)),
         gin_default_run=gin,
         http_imports=http_imports,
         name=root.path.rstrip("/").rsplit("/", 1)[-1],

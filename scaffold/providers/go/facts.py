@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scaffold.detect.found import Found
+from scaffold.providers.envfiles import EnvPort
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class GoFacts:
     runtime_files: tuple[Found, ...]  # value: path relative to the root; source: file:line
     missing_files: tuple[Found, ...]  # read at run time but not in the repository
     writable: tuple[Found, ...]  # folders (relative to the working directory) the program creates files in
+    env_ports: tuple[EnvPort, ...]  # PORT-like settings in .env.example/.env (read for the port only)
     private: Found | None  # GOPRIVATE as the repository's CI or Makefile sets it
     gin_default_run: Found | None  # gin's Run() with no address: $PORT, else 8080
     http_imports: bool  # net/http or a web framework is imported anywhere

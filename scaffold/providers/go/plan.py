@@ -29,6 +29,8 @@ BIN_DIR = "/usr/local/bin"
 MOD_CACHE = Mount("cache", "/go/pkg/mod", id="go-mod")
 BUILD_CACHE = Mount("cache", "/root/.cache/go-build", id="go-build")
 NETRC_ID = "netrc"
+# Marks a port variable whose value is a listen address (":8080"): the image sets it in that form.
+ADDRESS_FORM = "@address"
 NETRC = Mount("secret", "/root/.netrc", id=NETRC_ID)
 
 
@@ -139,6 +141,10 @@ def _port(facts: GoFacts, main: MainPackage, answers: dict[str, Any], data: dict
     if answers.get("port"):
         return Decision(int(answers["port"]), "--port"), env, args
     chosen: Listen | None = next((h for h in with_port if h.env and h.env == env), None) or next(iter(with_port), None)
+    if chosen is None and facts.env_ports:
+        setting = next((e for e in facts.env_ports if e.name == env), facts.env_ports[0])
+        notes.append(f"{setting.source}: {setting.name}={':' if setting.address_form else ''}{setting.port}; the image sets it (the .env file itself stays out of the image)")
+        return Decision(setting.port, f"{setting.source} ({setting.name})"), setting.name + (ADDRESS_FORM if setting.address_form else ""), args
     if chosen is None and facts.gin_default_run:
         return Decision(facts.gin_default_run.value, facts.gin_default_run.source), env or "PORT", args
     if chosen is None:
@@ -276,8 +282,9 @@ def _runtime_stage(facts: GoFacts, decisions: dict[str, Decision], binary: str, 
     steps.extend(shared.runtime_file_copies(facts.runtime_files))
     port = int(decisions["port"].value)
     if port_env and not worker:
-        value = f":{port}" if "ADDR" in port_env.upper() else str(port)
-        steps.append(Env(pairs=((port_env, value),)))
+        name = port_env.removesuffix(ADDRESS_FORM)
+        value = f":{port}" if "ADDR" in name.upper() or port_env.endswith(ADDRESS_FORM) else str(port)
+        steps.append(Env(pairs=((name, value),)))
     steps.append(shared.labels(str(decisions["image_name"].value)))
     steps.append(User(uid=uid, gid=uid, comment=(f"distroless's nonroot user (uid {uid}); the files above stay owned by root",)))
     if not worker:
@@ -290,6 +297,6 @@ def _runtime_stage(facts: GoFacts, decisions: dict[str, Decision], binary: str, 
 
 def _health_argv(decisions: dict[str, Decision], port_env: str | None) -> list[str]:
     argv = [f"{BIN_DIR}/healthcheck", str(decisions["port"].value)]
-    if port_env and "ADDR" not in port_env.upper():
+    if port_env and "ADDR" not in port_env.upper() and not port_env.endswith(ADDRESS_FORM):
         argv.append(port_env)
     return argv
