@@ -283,3 +283,9 @@ def test_port_from_env_example_when_the_code_reads_it_indirectly(tmp_path):
     text = _dockerfile(plan)
     assert plan.port == 8090 and "ENV PORT=:8090" in text
     assert "hunter2" not in text and "**/.env" in plan.dockerignore
+
+
+def test_side_server_in_a_goroutine_is_not_the_port(tmp_path):
+    code = 'package main\n\nimport "net/http"\n\nfunc main() {\n\tgo func() {\n\t\thttp.ListenAndServe(":9090", nil)\n\t}()\n\thttp.ListenAndServe(":8000", nil)\n}\n'
+    plan = _plan(tmp_path, {"main.go": code})
+    assert plan.port == 8000 and any("9090" in n for n in plan.notes)

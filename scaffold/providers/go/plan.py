@@ -140,7 +140,7 @@ def _port(facts: GoFacts, main: MainPackage, answers: dict[str, Any], data: dict
     args: tuple[str, ...] = ()
     if answers.get("port"):
         return Decision(int(answers["port"]), "--port"), env, args
-    chosen: Listen | None = next((h for h in with_port if h.env and h.env == env), None) or next(iter(with_port), None)
+    chosen: Listen | None = next((h for h in with_port if h.env and h.env == env), None) or _blocking_listen(with_port, main)
     if chosen is None and facts.env_ports:
         setting = next((e for e in facts.env_ports if e.name == env), facts.env_ports[0])
         notes.append(f"{setting.source}: {setting.name}={':' if setting.address_form else ''}{setting.port}; the image sets it (the .env file itself stays out of the image)")
@@ -167,6 +167,14 @@ def _port(facts: GoFacts, main: MainPackage, answers: dict[str, Any], data: dict
         notes.append(f"other ports in the code: {', '.join(map(str, others))}; the image exposes {chosen.port} (pass --port to change)")
     source = chosen.source + (f" ({chosen.env} default)" if chosen.env else f" (-{chosen.flag} default)" if chosen.flag else "")
     return Decision(chosen.port, source), chosen.env or env, args
+
+
+def _blocking_listen(hints: list[Listen], main: MainPackage) -> Listen | None:
+    """The listener main itself blocks on: the last one in main's file (side servers start first, in goroutines)."""
+    in_main = [h for h in hints if h.source.rsplit(":", 1)[0] == main.source]
+    if in_main:
+        return max(in_main, key=lambda h: int(h.source.rsplit(":", 1)[1]))
+    return next(iter(hints), None)
 
 
 def _near(hint: Listen, main: MainPackage) -> bool:
