@@ -98,6 +98,8 @@ def _read(project: Project, path: str, state: _State, parent: str | None) -> Non
     state.files.append(path)
     base = posixpath.dirname(path)
     for number, line in logical_lines(project.read_text(path)):
+        if len(line) > MAX_LINE_CHARS:
+            raise MalformedFileError(path=path, detail=f"line {number} is {len(line)} characters long; no requirement is")
         try:
             words = shlex.split(line, posix=True)
         except ValueError as exc:
@@ -120,16 +122,20 @@ def _read(project: Project, path: str, state: _State, parent: str | None) -> Non
         if head.startswith("-") and head not in _EDITABLE:  # --pre, --no-binary x, --prefer-binary …
             continue
         editable = head in _EDITABLE
-        spec_words = words[1:] if editable else words
-        spec = next((w for w in spec_words if not w.startswith("-")), "")
+        if editable:
+            spec = next((w for w in words[1:] if not w.startswith("-")), "")
+        else:
+            # The requirement is the line up to its first option (--hash=…): a PEP 508 marker
+            # (`anyio==3.4.0; python_version >= "3.7"`) holds spaces and quotes, so words would split it.
+            spec = _OPTION_START.split(line, maxsplit=1)[0].strip()
         hashes = [w for w in words if w.startswith("--hash")]
         state.total += 1
         if hashes:
             state.hashed += 1
         if not spec:
             raise MalformedFileError(path=path, detail=f"line {number}: no requirement after {head!r}")
-        if _is_local_path(spec):
-            state.local_paths.append(_resolve(base, spec.split("[", 1)[0], path, number) or ".")
+        if _is_local_path(spec.split(";", 1)[0].strip()):
+            state.local_paths.append(_resolve(base, spec.split(";", 1)[0].strip().split("[", 1)[0], path, number) or ".")
             continue
         name = requirement_name(spec)
         if name is not None:
@@ -142,6 +148,10 @@ def _read(project: Project, path: str, state: _State, parent: str | None) -> Non
                 continue
             raise MalformedFileError(path=path, detail=f"line {number}: not a requirement: {spec!r}")
         state.names.add(name)
+
+
+MAX_LINE_CHARS = 50_000  # a line of hashes for one package reaches ~15k; shlex is quadratic on a huge token
+_OPTION_START = re.compile(r"\s+(?=--?[A-Za-z])")
 
 
 def _include_target(words: list[str]) -> tuple[str, str] | None:
@@ -170,7 +180,13 @@ def _resolve(base: str, target: str, path: str, number: int) -> str:
 
 
 def _is_local_path(spec: str) -> bool:
+    """A path pip installs from the project (./pkg, a wheel file), not a PEP 508 `name @ url` or a remote archive."""
+    if _DIRECT_REFERENCE.match(spec) or ("://" in spec and not spec.startswith("file:")):
+        return False
     return spec in (".", "..") or spec.startswith(("./", "../", "/", "file:")) or spec.endswith(("/", ".whl", ".tar.gz", ".zip"))
+
+
+_DIRECT_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@")
 
 
 def canonical(name: str) -> str:

@@ -399,7 +399,8 @@ def _start_command(
     if answers.get("start"):
         parsed = parse_script(answers["start"])
         if parsed.complex:
-            return Decision(["sh", "-c", answers["start"]], "--start")
+            script = answers["start"].strip()
+            return Decision(["sh", "-c", f"exec {script}" if parsed.expands_only else script], "--start")
         return Decision(parsed.argv, "--start")
     procfile = _procfile_start(facts, pm, notes)
     if procfile is not None:
@@ -422,6 +423,10 @@ def _start_command(
                 inner_name, after = follow_run(real_name, {**facts.scripts, real_name: rest}) or (real_name, parse_script(rest))
                 parsed = ParsedScript(after.argv, {**parsed.env, **after.env}, after.complex)
                 where = f"package.json > scripts > {inner_name}" + (" (without the build step)" if inner_name == real_name else "")
+        if parsed.complex and parsed.expands_only:
+            script = facts.scripts[real_name].strip()
+            notes.append(f"{where} expands variables: run as `sh -c 'exec …'` so the app gets the signals")
+            return Decision(["sh", "-c", f"exec {script}"], where)
         if parsed.complex:
             notes.append(f"{where} needs a shell; started through {pm.name} run, so prefer `docker run --init` for clean shutdowns")
             return Decision(pm.run_argv(name) if pm.name != "bun" else ["bun", "run", name], where)
@@ -508,7 +513,7 @@ def _procfile_start(facts: NodeFacts, pm: PackageManager, notes: list[str]) -> D
         notes.append(f"{web.source} runs a dev server or watcher ({dev}): not used in production")
         return None
     if parsed.complex or "$" in web.value:
-        return Decision(["sh", "-c", f"exec {web.value}" if not parsed.complex else web.value], web.source)
+        return Decision(["sh", "-c", f"exec {web.value}" if not parsed.complex or parsed.expands_only else web.value], web.source)
     if argv[0] in facts.dependencies or argv[0] in facts.dev_dependencies:
         argv = [f"node_modules/.bin/{argv[0]}", *argv[1:]]
     return Decision(argv, web.source)

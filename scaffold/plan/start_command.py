@@ -22,17 +22,26 @@ _RUNNERS = {"npm": ("run",), "pnpm": ("run",), "yarn": ("run",), "bun": ("run",)
 class ParsedScript:
     argv: list[str]  # the command, env assignments removed
     env: dict[str, str]
-    complex: bool  # needs a shell (&&, pipes, substitutions)
+    complex: bool  # needs a shell (&&, pipes, substitutions, $VAR)
+    # One command whose only shell feature is $VAR expansion: `sh -c 'exec …'` runs it with the app as PID 1.
+    expands_only: bool = False
+
+
+# Scripts longer than this are not one start command; shlex also slows down on huge tokens.
+MAX_SCRIPT_CHARS = 4000
 
 
 def parse_script(script: str) -> ParsedScript:
-    if any(marker in script for marker in ("$(", "`", "${")):
+    """Split a script into words with a shell lexer that knows operators (`node a.js;` is `node`, `a.js`, `;`)."""
+    if len(script) > MAX_SCRIPT_CHARS or any(marker in script for marker in ("$(", "`")) or "\n" in script.strip():
         return ParsedScript([], {}, True)
+    lexer = shlex.shlex(script, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
     try:
-        words = shlex.split(script)
+        words = list(lexer)
     except ValueError:
         return ParsedScript([], {}, True)
-    if any(w in _SHELL_OPERATORS for w in words) or not words:
+    if any(w in _SHELL_OPERATORS or (w and set(w) <= set("();<>|&")) for w in words) or not words:
         return ParsedScript(words, {}, True)
     env: dict[str, str] = {}
     while words and (words[0] == "cross-env" or _is_assignment(words[0])):
@@ -40,6 +49,8 @@ def parse_script(script: str) -> ParsedScript:
         if word != "cross-env":
             key, _, value = word.partition("=")
             env[key] = value
+    if "$" in script:
+        return ParsedScript(words, env, True, expands_only=bool(words) and not env)
     return ParsedScript(words, env, not words)
 
 

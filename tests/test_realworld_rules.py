@@ -1,0 +1,78 @@
+"""Rules that real public apps broke (issue: real apps on the first try), one small tree each."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import write_tree
+from scaffold.detect.python_requirements import read_requirements
+from scaffold.errors import MalformedFileError
+from scaffold.plan import plan_project
+from scaffold.plan.start_command import parse_script
+from scaffold.project import Project
+
+NPM_LOCK = json.dumps({"name": "demo", "lockfileVersion": 3, "packages": {"": {"name": "demo"}}})
+SERVER = "require('http').createServer((q, s) => s.end('ok')).listen(process.env.PORT || 3000)\n"
+
+
+def _node(tmp_path, scripts):
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "scripts": scripts}),
+        "package-lock.json": NPM_LOCK,
+        "server.js": SERVER,
+    })
+    return plan_project(Project(tmp_path), {})
+
+
+@pytest.mark.parametrize(
+    ("script", "shell"),
+    [
+        ("node server.js; echo done", True),  # `server.js;` must not become a file name
+        ("node server.js&&echo done", True),
+        ("node server.js | tee log", True),
+        ("node server.js > out.log", True),
+        ('node "server.js"', False),
+        ("NODE_ENV=production node server.js", False),
+    ],
+)
+def test_start_scripts_are_split_by_a_shell_lexer(script, shell):
+    parsed = parse_script(script)
+    assert parsed.complex is shell
+    assert "server.js;" not in parsed.argv
+
+
+def test_start_script_with_operators_runs_through_the_package_manager(tmp_path):
+    plan = _node(tmp_path, {"start": "node server.js; echo stopped"})
+    assert plan.value("start_command") == ["npm", "run", "start"]
+
+
+def test_start_script_with_unbraced_variable_runs_under_sh_exec(tmp_path):
+    plan = _node(tmp_path, {"start": "node server.js --port $PORT"})
+    assert plan.value("start_command") == ["sh", "-c", "exec node server.js --port $PORT"]
+
+
+def test_huge_script_is_not_lexed():
+    assert parse_script("node " + "a" * 100_000).complex
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ('anyio==3.4.0; python_full_version >= "3.6.2"', "anyio"),
+        ('flask[async]==3.0.0 ; python_version>="3.8" --hash=sha256:' + "a" * 64, "flask"),
+        ("requests @ https://example.com/requests-2.0.tar.gz", "requests"),
+        ("uvicorn[standard]>=0.20,<1", "uvicorn"),
+    ],
+)
+def test_requirement_lines_with_markers_extras_and_urls(tmp_path, line, name):
+    write_tree(tmp_path, {"requirements.txt": f"{line}\n"})
+    reqs = read_requirements(Project(tmp_path), "requirements.txt")
+    assert name in reqs.names
+
+
+def test_overlong_requirement_line_is_one_error(tmp_path):
+    write_tree(tmp_path, {"requirements.txt": "a" * 60_000 + "\n"})
+    with pytest.raises(MalformedFileError, match="line 1 is 60000 characters long"):
+        read_requirements(Project(tmp_path), "requirements.txt")
