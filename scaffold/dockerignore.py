@@ -162,7 +162,46 @@ def translate_gitignore_line(raw: str) -> str | None:
         body = f"**/{body}"
     # .dockerignore has no "directory only" marker; "dir/" and "dir" mean the same there.
     del directory_only
+    body = docker_character_classes(body)
+    if body is None:
+        return None
     return ("!" if negate else "") + body
+
+
+def docker_character_classes(pattern: str) -> str | None:
+    """The pattern with its [...] classes in the syntax Docker's matcher (Go's filepath.Match) accepts.
+
+    git reads `[-_.]` as a class holding "-"; Go refuses a "-" that starts or ends a
+    class, and BuildKit then rejects the whole .dockerignore ("invalid
+    excludepatterns"), failing the build. Such a "-" is escaped; a class that is
+    never closed makes the line unusable, and None drops it.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if c != "[":
+            out.append(c)
+            i += 1
+            continue
+        end = pattern.find("]", i + 2)
+        if end == -1:
+            return None
+        body = pattern[i + 1 : end]
+        negate = body[:1] in ("!", "^")
+        if negate:
+            body = body[1:]
+        if body.startswith("-"):
+            body = "\\-" + body[1:]
+        if body.endswith("-") and not body.endswith("\\-"):
+            body = body[:-1] + "\\-"
+        out.append("[" + ("^" if negate else "") + body + "]")
+        i = end + 1
+    return "".join(out)
 
 
 def _keep_required(lines: list[str], must_keep: list[str], secret_files: list[str]) -> tuple[list[str], list[tuple[str, str]]]:

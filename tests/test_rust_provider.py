@@ -203,3 +203,19 @@ def test_port_and_loopback_host_kept_in_variables(tmp_path):
     plan = _plan(tmp_path, {"src/main.rs": code})
     assert plan.port == 3100
     assert any("loopback" in w and "src/main.rs:3" in w for w in plan.warnings)
+
+
+def test_folder_joined_to_cargo_manifest_dir_is_copied(tmp_path):
+    code = 'fn main() {\n    let d = Path::new(env!("CARGO_MANIFEST_DIR"))\n        .join("www")\n        .join("files");\n}\n'
+    plan = _plan(tmp_path, {"src/main.rs": code + MAIN, "www/files/a.txt": "x"})
+    assert plan.value("runtime_files") == ["www/files"]
+
+
+def test_rocket_sqlite_database_folder_is_writable_and_secret_key_is_warned(tmp_path):
+    manifest = MANIFEST.replace('axum = "0.8"', 'rocket = { version = "0.5", features = ["secrets"] }')
+    rocket_toml = '[default.databases.main]\nurl = "db/app.sqlite"\n'
+    plan = _plan(tmp_path, {"src/main.rs": "fn main() {}\n", "Rocket.toml": rocket_toml, "db/app.sqlite": ""}, manifest=manifest, lock=_lock("rocket"))
+    text = render_plan(plan)[plan.dockerfile_path]
+    assert "if [ -d db ]; then cp -a db/. /out/rootfs/app/db/; fi" in text
+    assert "COPY --from=build --chown=65532:65532 /out/rootfs/ /" in text
+    assert any("ROCKET_SECRET_KEY" in w for w in plan.warnings)

@@ -65,9 +65,20 @@ WRITABLE_ROOT = "/out/rootfs"
 
 
 def writable_dirs_step(dirs: tuple[Found, ...]) -> Run:
-    """Empty folders, made in the build stage, that the runtime copies with the app user as owner."""
-    paths = " ".join(posixpath.normpath(f"{WRITABLE_ROOT}/app/{d.value}") for d in dirs)
-    return Run(commands=(f"mkdir -p {paths}",), comment=("Folders the program creates files in (its SQLite database): owned by the app user at run time",))
+    """The folders the app writes in, made in the build stage (with what the repository holds in them).
+
+    The runtime copies them with the app user as owner; a database file the
+    repository ships must be writable too, since SQLite writes its journal beside it.
+    """
+    commands = []
+    for d in dirs:
+        target = posixpath.normpath(f"{WRITABLE_ROOT}/app/{d.value}")
+        if d.value == ".":
+            commands.append(f"mkdir -p {target}")
+        else:
+            commands.append(f"mkdir -p {target}")
+            commands.append(f"if [ -d {d.value} ]; then cp -a {d.value}/. {target}/; fi")
+    return Run(commands=tuple(commands), comment=("Folders the program creates files in (its SQLite database): owned by the app user at run time",))
 
 
 def writable_dirs_copy(dirs: tuple[Found, ...], uid: int) -> Copy:

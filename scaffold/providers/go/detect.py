@@ -15,7 +15,7 @@ from scaffold.errors import UnreadableFileError
 from scaffold.project import Project
 from scaffold.providers.envfiles import port_settings
 from scaffold.providers.go import gomod, sources
-from scaffold.providers.paths import is_secret_path, literal_path
+from scaffold.providers.paths import is_secret_path, literal_path, sqlite_dirs
 from scaffold.providers.go.facts import CgoUse, GoFacts, GoModule, MainPackage
 
 MAX_GO_FILES = 4000
@@ -55,7 +55,7 @@ def detect(project: Project) -> GoFacts | None:
         imp == "net/http" or imp.startswith(("github.com/gin-gonic/", "github.com/labstack/echo", "github.com/gofiber/", "github.com/go-chi/", "github.com/gorilla/mux", "github.com/valyala/fasthttp", "google.golang.org/grpc"))
         for f in scan.files for imp in f.imports
     )
-    writable = _sqlite_dirs(scan)
+    writable = sqlite_dirs(scan.sqlite_paths)
     gin = Found(8080, f"{scan.gin_bare_run}: gin's Run() with no address listens on $PORT, else 8080") if scan.gin_bare_run else None
     keep = ["go.mod", "go.sum", "go.work", *(posixpath.join(m.dir, "go.mod") for m in modules), *(str(f.value) for f in runtime_files)]
     if project.has_file("vendor/modules.txt"):
@@ -171,18 +171,6 @@ def _runtime_files(project: Project, scan: sources.SourceScan, extensions: list[
 def _holds_data(project: Project, folder: str) -> bool:
     """A folder with something besides Go sources: a Go package's folder named in a string is not a data folder."""
     return any(not name.endswith(".go") for name in project.list_dir(folder))
-
-
-def _sqlite_dirs(scan: sources.SourceScan) -> list[Found]:
-    """Folders a SQLite database file is created in, when the code opens it by a relative path."""
-    dirs: dict[str, Found] = {}
-    for raw, where in scan.sqlite_paths:
-        path = raw.removeprefix("file:").split("?", 1)[0]
-        if not path or path.startswith((":memory:", "/", "$")) or "%" in path or ".." in path.split("/"):
-            continue
-        folder = posixpath.dirname(posixpath.normpath(path)) or "."
-        dirs.setdefault(folder, Found(folder, f"{where} (SQLite database {path})"))
-    return [dirs[k] for k in sorted(dirs)]
 
 
 def _legacy_module_path(project: Project) -> str:

@@ -15,7 +15,7 @@ from scaffold.detect.found import Found
 from scaffold.dockerignore import compose_dockerignore
 from scaffold.errors import MalformedFileError
 from scaffold.project import Project
-from scaffold.providers.paths import is_secret_path, literal_path
+from scaffold.providers.paths import is_secret_path, literal_path, sqlite_dirs
 from scaffold.providers.rust import sources
 from scaffold.providers.rust.facts import Binary, NativeLib, RustFacts
 
@@ -66,6 +66,11 @@ def detect(project: Project) -> RustFacts | None:
                 runtime_files.append(Found(path, f"Rocket.toml > {profile} > template_dir"))
     elif "rocket" in frameworks and project.has_dir("templates") and ("rocket_dyn_templates" in lock_names or "rocket_contrib" in lock_names):
         runtime_files.append(Found("templates", "rocket_dyn_templates reads templates/ by default"))
+    sqlite = list(scan.sqlite_paths)
+    if "rocket" in frameworks and project.has_file("Rocket.toml"):
+        sqlite += _rocket_databases(project.read_toml("Rocket.toml"))
+    writable = sqlite_dirs(sqlite)
+    runtime_files = [f for f in runtime_files if not any(str(f.value) == str(w.value) or str(f.value).startswith(f"{w.value}/") for w in writable if w.value != ".")]
     keep = ["Cargo.toml", "Cargo.lock", *(posixpath.join(d, "Cargo.toml") for d in package_dirs), *(str(f.value) for f in runtime_files)]
     ignore, notes = compose_dockerignore(project, list(data["dockerignore"]["lines"]), must_keep=sorted(set(keep)), secret_files=[])
     return RustFacts(
@@ -84,6 +89,8 @@ def detect(project: Project) -> RustFacts | None:
         runtime_files=tuple(sorted(runtime_files, key=lambda f: str(f.value))),
         missing_files=tuple(missing),
         rocket_config=rocket,
+        rocket_needs_secret=_rocket_needs_secret(project, deps_all, frameworks),
+        writable=tuple(writable),
         sqlx_offline=project.has_dir(".sqlx"),
         name=str(root_package.get("name") or project.root.name),
         description=root_package.get("description") if isinstance(root_package.get("description"), str) else None,
@@ -255,3 +262,24 @@ def _runtime_files(project: Project, scan: sources.RustScan, extensions: list[st
         found.setdefault(hit, Found(hit, where))
     kept = [f for p, f in found.items() if not any(p.startswith(o + "/") for o in found if o != p)]
     return kept, [missing[p] for p in sorted(missing) if p not in found]
+
+
+def _rocket_databases(config: dict) -> list[tuple[str, str]]:
+    """SQLite files named in Rocket.toml's [<profile>.databases.<name>] url."""
+    found = []
+    for profile, table in sorted(config.items()):
+        dbs = table.get("databases") if isinstance(table, dict) else None
+        for name, db in sorted(dbs.items()) if isinstance(dbs, dict) else []:
+            url = db.get("url") if isinstance(db, dict) else None
+            if isinstance(url, str) and (url.startswith("sqlite:") or url.endswith((".db", ".sqlite", ".sqlite3"))):
+                found.append((url.removeprefix("sqlite://").removeprefix("sqlite:"), f"Rocket.toml > {profile} > databases > {name}"))
+    return found
+
+
+def _rocket_needs_secret(project: Project, deps: dict[str, Any], frameworks: tuple[str, ...]) -> bool:
+    spec = deps.get("rocket")
+    features = spec.get("features", []) if isinstance(spec, dict) else []
+    if "rocket" not in frameworks or "secrets" not in features:
+        return False
+    config = project.read_toml("Rocket.toml") if project.has_file("Rocket.toml") else {}
+    return not any(isinstance(t, dict) and "secret_key" in t for t in config.values())

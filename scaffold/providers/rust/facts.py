@@ -49,6 +49,8 @@ class RustFacts:
     host_envs: tuple[Found, ...]  # env vars the code reads for its bind host (value: name)
     runtime_files: tuple[Found, ...]
     missing_files: tuple[Found, ...]
+    writable: tuple[Found, ...]  # folders the binary creates files in (a SQLite database opened by a relative path)
+    rocket_needs_secret: bool  # the secrets feature is on and Rocket.toml sets no secret_key: release refuses to start
     rocket_config: Found | None  # Rocket.toml's port, when it sets one
     sqlx_offline: bool  # .sqlx/ holds prepared queries: build with SQLX_OFFLINE=true
     name: str

@@ -69,6 +69,8 @@ def plan(facts: RustFacts, answers: dict[str, Any]) -> BuildPlan:
     health = shared.healthcheck_wanted(answers) if not worker else Decision(False, "no HTTP listener: no health probe")
     decisions["healthcheck"] = health
     decisions["runtime_files"] = shared.files_decision(facts.runtime_files)
+    if facts.writable:
+        decisions["writable_dirs"] = shared.files_decision(facts.writable)
     for miss in facts.missing_files:
         warnings.append(f"{miss.source}: the program opens {miss.value!r}, which is not in the repository; mount it or pass it in at run time")
     decisions["image_name"] = shared.image_name(answers, facts.name, "Cargo.toml > package > name" if facts.name else "folder name")
@@ -149,6 +151,8 @@ def _port(facts: RustFacts, binary: Binary, answers: dict[str, Any], data: dict,
         source = "--port" if answers.get("port") else (found.source if found else "Rocket's default port (rust.toml > frameworks.rocket)")
         env.extend([(rocket["env_address"], "0.0.0.0"), (rocket["env_port"], str(value))])
         notes.append("Rocket listens on 127.0.0.1 by default: the image sets ROCKET_ADDRESS=0.0.0.0")
+        if facts.rocket_needs_secret:
+            warnings.append("Cargo.toml: rocket's secrets feature is on and Rocket.toml sets no secret_key, so a release build refuses to start without one: docker run -e ROCKET_SECRET_KEY=\"$(openssl rand -base64 32)\" (never bake it into the image)")
         return Decision(value, source)
     chosen: Listen | None = None
     if answers.get("port"):
@@ -232,6 +236,8 @@ def _build_stage(facts: RustFacts, binary: Binary, build_pkgs: list[str], cross:
         ),
         commands=(f"cargo build --release{locked}{package} --bin {binary.name}{target_flag}", "mkdir -p /out", f"cp {out} /out/{binary.name}"),
     ))
+    if facts.writable:
+        steps.append(shared.writable_dirs_step(facts.writable))
     comment = ["Build stage: the Rust toolchain stays here; only the binary moves on"]
     if cross:
         comment.append("It runs on the build machine's platform and cross-compiles for TARGETARCH (no emulation)")
@@ -247,6 +253,8 @@ def _runtime_stage(facts: RustFacts, decisions: dict[str, Decision], binary: Bin
             lint_ignore=("DL3008",),
             commands=("apt-get update", f"apt-get install -y --no-install-recommends {' '.join(extra)}", "rm -rf /var/lib/apt/lists/*"),
         ))
+    if facts.writable:
+        steps.append(shared.writable_dirs_copy(facts.writable, uid))
     steps.append(Workdir(path="/app", comment=("Relative paths in the code resolve here",)))
     steps.append(Copy(sources=(f"/out/{binary.name}",), dest=f"{BIN_DIR}/{binary.name}", from_stage="build"))
     if probe:

@@ -28,6 +28,8 @@ _BIND_CONTEXT = re.compile(r"\bbind\(|\bserve\(|\.run\(|\.listen\(|TcpListener|S
 # let port = 3000; const PORT: u16 = 8080; let host = [127, 0, 0, 1];
 _PORT_BINDING = re.compile(r"\b(?:let|const|static)\s+(?:mut\s+)?(?:port|PORT|\w*_PORT)\s*(?::\s*u16\s*)?=\s*(\d{2,5})\b")
 _HOST_ARRAY = re.compile(r"\b(?:let|const|static)\s+(?:mut\s+)?(?:host|HOST|addr|ip|IP)\w*\s*(?::[^=]{1,40})?=\s*\[\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*\]")
+_SQLITE_URL = re.compile(r'"sqlite:(?://)?([^"?\n]{1,200})(?:\?[^"\n]*)?"|Connection::open\(\s*"([^"\n]{1,200})"')
+_JOIN = re.compile(r'\.join\(\s*"([^"\n]{1,200})"\s*\)')
 _EMBED_FOLDER = re.compile(r'#\[folder\s*=\s*"([^"\n]{1,200})"\]')
 _QUOTED = re.compile(r'"([^"\\\n]{0,300})"')
 _LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
@@ -40,6 +42,7 @@ class RustScan:
     host_envs: list[tuple[str, str, str | None]] = field(default_factory=list)  # (env, file:line, default)
     file_literals: list[tuple[str, str, str]] = field(default_factory=list)  # (literal, file:line, package dir)
     embedded: set[str] = field(default_factory=set)
+    sqlite_paths: list[tuple[str, str]] = field(default_factory=list)  # (database file, file:line)
 
 
 def scan(project: Project, package_dirs: list[str], calls: list[str], service_ports: set[int], limit: int) -> RustScan:
@@ -99,6 +102,13 @@ def _scan_file(rel: str, pkg: str, text: str, call_re: re.Pattern[str], service_
         for m in call_re.finditer(line):
             for q in _QUOTED.finditer(m.group(1)):
                 out.file_literals.append((q.group(1), where, pkg))
+        for m in _SQLITE_URL.finditer(line):
+            out.sqlite_paths.append((m.group(1) or m.group(2), where))
+        if "CARGO_MANIFEST_DIR" in line:
+            # Path::new(env!("CARGO_MANIFEST_DIR")).join("www").join("static"): compiled in as /app/<crate>/www/...
+            joined = [m.group(1).strip("/") for m in _JOIN.finditer(" ".join(lines[i : i + 5]))]
+            if joined:
+                out.file_literals.append(("/".join(joined), where, pkg))
 
 
 def _host(text: str | None) -> str:
