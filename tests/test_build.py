@@ -212,3 +212,32 @@ def test_go_cross_compiles_for_arm64_without_emulation(tmp_path, docker_engine):
         _run(["docker", "rm", "-f", container])
     header = (tmp_path / "bin").read_bytes()[:20]
     assert header[:4] == b"\x7fELF" and int.from_bytes(header[18:20], "little") == 0xB7, "not an aarch64 ELF binary"
+
+
+def test_loopback_only_server_answers_through_the_bridge(tmp_path, docker_engine):
+    """A Go server bound to localhost:PORT in its code still answers from outside, and stops on SIGTERM."""
+    from conftest import write_tree
+
+    code = 'package main\n\nimport (\n\t"fmt"\n\t"net/http"\n)\n\nfunc main() {\n\thttp.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "hi") })\n\thttp.ListenAndServe("localhost:8099", nil)\n}\n'
+    work = write_tree(tmp_path / "loopback", {"go.mod": "module example.com/loopback\n\ngo 1.26\n", "main.go": code})
+    assert scaffold_main(["init", str(work), "--yes"]) == 0
+    assert "loopback-bridge" in (work / "Dockerfile").read_text()
+    base = _run(["bash", str(SANDBOX), "base", "--for", str(work / "Dockerfile")], timeout=900)
+    assert base.returncode == 0, base.stderr[-2000:]
+    tag = "scaffold-test/loopback-bridge:latest"
+    build = _run(["docker", "build", "-t", tag, str(work)], timeout=1200)
+    assert build.returncode == 0, build.stderr[-3000:]
+    container = "scaffold-test-loopback-bridge"
+    _run(["docker", "rm", "-f", container])
+    assert _run(["docker", "run", "-d", "--name", container, "-p", "127.0.0.1::8099", tag]).returncode == 0
+    try:
+        mapped = _run(["docker", "port", container, "8099/tcp"]).stdout.strip().splitlines()[0]
+        status, _ = _probe(f"http://{mapped}/", time.monotonic() + PROBE_SECONDS)
+        assert status == 200
+        _assert_healthcheck_passes(container, tag)
+        stopped = _run(["docker", "stop", "-t", "5", container])
+        assert stopped.returncode == 0
+        code = _run(["docker", "inspect", "-f", "{{.State.ExitCode}}", container]).stdout.strip()
+        assert code == "143", f"SIGTERM reached the app through the bridge: exit {code}"
+    finally:
+        _run(["docker", "rm", "-f", container])

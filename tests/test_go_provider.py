@@ -59,6 +59,7 @@ def test_loopback_literal_is_a_warning_naming_the_line(tmp_path):
     plan = _plan(tmp_path, {"main.go": code})
     assert plan.port == 9000
     assert any("main.go:6" in w and "loopback" in w for w in plan.warnings)
+    assert 'ENTRYPOINT ["/usr/local/bin/loopback-bridge", "9000", "--", "/usr/local/bin/shop"]' in _dockerfile(plan)
 
 
 def test_client_address_of_a_service_is_not_the_listen_port(tmp_path):

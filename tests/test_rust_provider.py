@@ -50,6 +50,7 @@ def test_loopback_bind_is_a_warning_with_file_and_line(tmp_path):
     plan = _plan(tmp_path, {"src/main.rs": code})
     assert plan.port == 8080
     assert any("src/main.rs:2" in w and "loopback" in w for w in plan.warnings)
+    assert "rustc --edition 2021" in render_plan(plan)[plan.dockerfile_path] and plan.value("loopback_bridge") is True
 
 
 def test_host_variable_is_set_to_every_interface(tmp_path):

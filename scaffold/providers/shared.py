@@ -155,3 +155,166 @@ fn main() {
     std::process::exit(if ok.unwrap_or(false) { 0 } else { 1 });
 }
 """
+
+
+# The loopback bridge: for a server that binds 127.0.0.1 in its code, which nothing outside the
+# container can reach. It starts the app as its child (passing signals on and exiting with the
+# app's status) and forwards the port on the container's own addresses to 127.0.0.1. Binding those
+# addresses, not 0.0.0.0, leaves the app's loopback bind free. Usage: loopback-bridge PORT -- APP ARGS...
+GO_BRIDGE = """\
+// Loopback bridge written by scaffold: the app listens on 127.0.0.1 only. This runs the app and
+// forwards PORT on the container's own addresses to it. Usage: loopback-bridge PORT -- APP [ARGS...]
+package main
+
+import (
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	port := os.Args[1]
+	cmd := exec.Command(os.Args[3], os.Args[4:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	if err := cmd.Start(); err != nil {
+		os.Stderr.WriteString(err.Error() + "\\n")
+		os.Exit(127)
+	}
+	signals := make(chan os.Signal, 4)
+	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT)
+	go func() {
+		for s := range signals {
+			_ = cmd.Process.Signal(s)
+		}
+	}()
+	addrs, _ := net.InterfaceAddrs()
+	for _, a := range addrs {
+		ipnet, ok := a.(*net.IPNet)
+		if !ok || ipnet.IP.IsLoopback() || ipnet.IP.IsLinkLocalUnicast() {
+			continue
+		}
+		if ln, err := net.Listen("tcp", net.JoinHostPort(ipnet.IP.String(), port)); err == nil {
+			go serve(ln, port)
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		if exit, ok := err.(*exec.ExitError); ok {
+			if status, ok := exit.Sys().(syscall.WaitStatus); ok && status.Signaled() {
+				os.Exit(128 + int(status.Signal()))
+			}
+			os.Exit(exit.ExitCode())
+		}
+		os.Exit(1)
+	}
+}
+
+func serve(ln net.Listener, port string) {
+	for {
+		client, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		go func() {
+			defer client.Close()
+			app, err := net.Dial("tcp", net.JoinHostPort("127.0.0.1", port))
+			if err != nil {
+				return
+			}
+			defer app.Close()
+			go func() {
+				_, _ = io.Copy(app, client)
+				_ = app.(*net.TCPConn).CloseWrite()
+			}()
+			_, _ = io.Copy(client, app)
+		}()
+	}
+}
+"""
+
+RUST_BRIDGE = """\
+// Loopback bridge written by scaffold: the app listens on 127.0.0.1 only. This runs the app and
+// forwards PORT on the container's own addresses to it. Usage: loopback-bridge PORT -- APP [ARGS...]
+use std::io::copy;
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::os::unix::process::ExitStatusExt;
+use std::process::Command;
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::thread;
+
+static CHILD: AtomicI32 = AtomicI32::new(0);
+
+extern "C" {
+    fn signal(sig: i32, handler: extern "C" fn(i32)) -> usize;
+    fn kill(pid: i32, sig: i32) -> i32;
+}
+
+extern "C" fn forward(sig: i32) {
+    let pid = CHILD.load(Ordering::SeqCst);
+    if pid > 0 {
+        unsafe { kill(pid, sig) };
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let port = args[1].clone();
+    let mut child = Command::new(&args[3]).args(&args[4..]).spawn().unwrap_or_else(|e| {
+        eprintln!("{}: {e}", args[3]);
+        std::process::exit(127)
+    });
+    CHILD.store(child.id() as i32, Ordering::SeqCst);
+    for sig in [1, 2, 3, 15] {
+        unsafe { signal(sig, forward) };
+    }
+    for ip in own_addresses() {
+        if let Ok(listener) = TcpListener::bind(format!("{ip}:{port}")) {
+            let port = port.clone();
+            thread::spawn(move || {
+                for conn in listener.incoming().flatten() {
+                    let port = port.clone();
+                    thread::spawn(move || bridge(conn, &port));
+                }
+            });
+        }
+    }
+    let status = child.wait().ok();
+    std::process::exit(status.and_then(|s| s.code().or_else(|| s.signal().map(|n| 128 + n))).unwrap_or(1));
+}
+
+fn bridge(client: TcpStream, port: &str) {
+    let Ok(app) = TcpStream::connect(format!("127.0.0.1:{port}")) else { return };
+    let (Ok(mut client_in), Ok(mut app_out)) = (client.try_clone(), app.try_clone()) else { return };
+    let upload = thread::spawn(move || {
+        let _ = copy(&mut client_in, &mut app_out);
+        let _ = app_out.shutdown(Shutdown::Write);
+    });
+    let (mut client, mut app) = (client, app);
+    let _ = copy(&mut app, &mut client);
+    let _ = client.shutdown(Shutdown::Write);
+    let _ = upload.join();
+}
+
+// Docker writes the container's own addresses for its hostname into /etc/hosts.
+fn own_addresses() -> Vec<String> {
+    let name = std::fs::read_to_string("/etc/hostname").unwrap_or_default().trim().to_string();
+    let hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
+    hosts
+        .lines()
+        .filter_map(|line| {
+            let mut words = line.split_whitespace();
+            let ip = words.next()?;
+            (words.any(|w| w == name) && !ip.starts_with("127.") && !ip.contains(':')).then(|| ip.to_string())
+        })
+        .collect()
+}
+"""
+
+BRIDGE_PATH = "/usr/local/bin/loopback-bridge"
+
+
+def bridged(argv: tuple[str, ...], port: int) -> tuple[str, ...]:
+    """The ENTRYPOINT that runs the app behind the loopback bridge."""
+    return (BRIDGE_PATH, str(port), "--", *argv)

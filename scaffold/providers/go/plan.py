@@ -31,6 +31,7 @@ BUILD_CACHE = Mount("cache", "/root/.cache/go-build", id="go-build")
 NETRC_ID = "netrc"
 # Marks a port variable whose value is a listen address (":8080"): the image sets it in that form.
 ADDRESS_FORM = "@address"
+BRIDGE_ARG = "@loopback-bridge"  # _port's word for "no argument fixes the bind: bridge it"
 NETRC = Mount("secret", "/root/.netrc", id=NETRC_ID)
 
 
@@ -66,6 +67,9 @@ def plan(facts: GoFacts, answers: dict[str, Any]) -> BuildPlan:
     )
     decisions["base_image"] = shared.base_image(answers, default_base, f"go.toml > runtime: {base_why}")
     port, port_env, args = _port(facts, main, answers, data, warnings, notes)
+    bridge = BRIDGE_ARG in args
+    args = tuple(a for a in args if a != BRIDGE_ARG)
+    decisions["loopback_bridge"] = Decision(bridge, "the code binds 127.0.0.1 with no flag or variable to change it" if bridge else "the server listens on every interface")
     decisions["port"] = port
     decisions["worker"] = Decision(not facts.http_imports and not facts.listens, "no net/http, web framework or listen call found" if not facts.http_imports and not facts.listens else "the code serves HTTP")
     worker = bool(decisions["worker"].value)
@@ -91,6 +95,8 @@ def plan(facts: GoFacts, answers: dict[str, Any]) -> BuildPlan:
         notes.append(f"private modules ({private.value}): the download reads a .netrc passed as a build secret, never stored in a layer: docker build --secret id={NETRC_ID},src=$HOME/.netrc")
     build = _build_stage(facts, main, binary, cross, bool(cgo), build_pkgs, str(private.value) if private else None)
     probe = (_probe_stage(),) if health.value else ()
+    if bridge:
+        probe = (*probe, _bridge_stage())
     runtime = _runtime_stage(facts, decisions, binary, port_env, args, runtime_pkgs, bool(health.value), worker)
     staged = StagedDockerfile(
         stages=(*probe, build, runtime),
@@ -161,7 +167,8 @@ def _port(facts: GoFacts, main: MainPackage, answers: dict[str, Any], data: dict
         elif chosen.env:
             notes.append(f"{chosen.source}: {chosen.env} defaults to {chosen.host}:{chosen.port}; the image sets {chosen.env}=:{chosen.port}")
         else:
-            warnings.append(f"{chosen.source}: the server listens on {chosen.host}:{chosen.port}, loopback only, which nothing outside the container reaches; listen on ':{chosen.port}' instead")
+            args = (BRIDGE_ARG,)
+            warnings.append(f"{chosen.source}: the server listens on {chosen.host}:{chosen.port}, loopback only; the image runs it behind scaffold's loopback bridge, which forwards the container's own addresses to it. Listening on ':{chosen.port}' instead needs no bridge")
     others = sorted({h.port for h in with_port if h.port != chosen.port})
     if others:
         notes.append(f"other ports in the code: {', '.join(map(str, others))}; the image exposes {chosen.port} (pass --port to change)")
@@ -199,6 +206,23 @@ def _probe_stage() -> Stage:
             Arg(name="TARGETOS"),
             Arg(name="TARGETARCH"),
             Run(mounts=(BUILD_CACHE,), commands=('CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -ldflags="-s -w" -o /out/healthcheck healthcheck.go',)),
+        ),
+    )
+
+
+def _bridge_stage() -> Stage:
+    """The loopback bridge, compiled apart from the app like the probe (see shared.GO_BRIDGE)."""
+    return Stage(
+        name="loopback-bridge",
+        base=_image(),
+        platform="$BUILDPLATFORM",
+        comment=("Loopback bridge: the server binds 127.0.0.1, so this forwards the container's addresses to it",),
+        steps=(
+            Workdir(path="/bridge"),
+            WriteFile(dest="bridge.go", body=shared.GO_BRIDGE),
+            Arg(name="TARGETOS"),
+            Arg(name="TARGETARCH"),
+            Run(mounts=(BUILD_CACHE,), commands=('CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -ldflags="-s -w" -o /out/loopback-bridge bridge.go',)),
         ),
     )
 
@@ -287,6 +311,8 @@ def _runtime_stage(facts: GoFacts, decisions: dict[str, Decision], binary: str, 
     steps.append(Copy(sources=(f"/out/{binary}",), dest=f"{BIN_DIR}/{binary}", from_stage="build"))
     if probe:
         steps.append(Copy(sources=("/out/healthcheck",), dest=f"{BIN_DIR}/healthcheck", from_stage="healthcheck"))
+    if decisions["loopback_bridge"].value:
+        steps.append(Copy(sources=("/out/loopback-bridge",), dest=shared.BRIDGE_PATH, from_stage="loopback-bridge"))
     steps.extend(shared.runtime_file_copies(facts.runtime_files))
     port = int(decisions["port"].value)
     if port_env and not worker:
@@ -299,7 +325,8 @@ def _runtime_stage(facts: GoFacts, decisions: dict[str, Decision], binary: str, 
         steps.append(Expose(port=port))
     if probe:
         steps.append(Healthcheck(argv=tuple(_health_argv(decisions, port_env))))
-    steps.append(Entrypoint(argv=(decisions["binary"].value, *args)))
+    argv = (str(decisions["binary"].value), *args)
+    steps.append(Entrypoint(argv=shared.bridged(argv, port) if decisions["loopback_bridge"].value else argv))
     return Stage(name="runtime", base=str(decisions["base_image"].value), steps=tuple(steps), comment=(f"Runtime: {decisions['base_image'].source.split(': ', 1)[-1]}",))
 
 

@@ -29,6 +29,7 @@ from scaffold.providers.rust.sources import is_loopback
 
 BIN_DIR = "/usr/local/bin"
 CARGO_HOME = "/usr/local/cargo"
+BRIDGE_MARK = "@loopback-bridge"  # _port's word for "no variable fixes the bind: bridge it"
 APT_MOUNTS = (Mount("cache", "/var/cache/apt", id="apt-cache", sharing="locked"), Mount("cache", "/var/lib/apt/lists", id="apt-lists", sharing="locked"))
 
 
@@ -64,6 +65,9 @@ def plan(facts: RustFacts, answers: dict[str, Any]) -> BuildPlan:
     env: list[tuple[str, str]] = []
     port = _port(facts, binary, answers, data, warnings, notes, env)
     decisions["port"] = port
+    bridge = (BRIDGE_MARK, "1") in env
+    env = [pair for pair in env if pair[0] != BRIDGE_MARK]
+    decisions["loopback_bridge"] = Decision(bridge, "the code binds 127.0.0.1 with no variable to change it" if bridge else "the server listens on every interface")
     worker = not binary.web and not facts.listens and not facts.frameworks
     decisions["worker"] = Decision(worker, "no web framework or listener found" if worker else "the binary serves HTTP")
     health = shared.healthcheck_wanted(answers) if not worker else Decision(False, "no HTTP listener: no health probe")
@@ -76,7 +80,7 @@ def plan(facts: RustFacts, answers: dict[str, Any]) -> BuildPlan:
     decisions["image_name"] = shared.image_name(answers, facts.name, "Cargo.toml > package > name" if facts.name else "folder name")
     decisions["binary"] = Decision(f"{BIN_DIR}/{binary.name}", binary.source)
 
-    build = _build_stage(facts, binary, build_pkgs, cross, bool(health.value))
+    build = _build_stage(facts, binary, build_pkgs, cross, bool(health.value), bridge)
     runtime = _runtime_stage(facts, decisions, binary, extra, env, bool(health.value), worker)
     health_argv = _health_argv(decisions, env) if health.value else None
     staged = StagedDockerfile(
@@ -176,13 +180,14 @@ def _port(facts: RustFacts, binary: Binary, answers: dict[str, Any], data: dict,
         notes.append(f"{host.source}: the bind host comes from {host.value}; the image sets {host.value}=0.0.0.0")
     if chosen is not None and chosen.env is None and not facts.host_envs:
         if is_loopback(chosen.host):
-            warnings.append(f"{chosen.source}: the server binds {chosen.host}:{chosen.port}, loopback only, which nothing outside the container reaches; bind 0.0.0.0 instead")
+            env.append((BRIDGE_MARK, "1"))
+            warnings.append(f"{chosen.source}: the server binds {chosen.host}:{chosen.port}, loopback only; the image runs it behind scaffold's loopback bridge, which forwards the container's own addresses to it. Binding 0.0.0.0 instead needs no bridge")
         elif chosen.host == "::":
             notes.append(f"{chosen.source}: the server binds [::]; it answers on IPv4 too unless the container disables IPv6 (docker run --sysctl net.ipv6.conf.all.disable_ipv6=0 if it fails to bind)")
     return decision
 
 
-def _build_stage(facts: RustFacts, binary: Binary, build_pkgs: list[str], cross: bool, probe: bool) -> Stage:
+def _build_stage(facts: RustFacts, binary: Binary, build_pkgs: list[str], cross: bool, probe: bool, bridge: bool) -> Stage:
     data = load("rust")
     image = f"{data['rust']['image']}:${{RUST_VERSION}}-{data['rust']['image_suffix']}"
     steps: list = [Workdir(path="/app", comment=("Built in /app, as it runs: paths compiled in from CARGO_MANIFEST_DIR (Rocket's relative!) still resolve",))]
@@ -222,6 +227,10 @@ def _build_stage(facts: RustFacts, binary: Binary, build_pkgs: list[str], cross:
         steps.append(WriteFile(dest="/probe/healthcheck.rs", body=shared.RUST_PROBE, comment=("The health probe: a few lines of Rust, since the runtime image has no shell or curl",)))
         cross_flags = ' --target "$(cat /rust-target)" -C linker="$(cut -d- -f1 /rust-target)-linux-gnu-gcc"' if cross else ""
         steps.append(Run(commands=("mkdir -p /out", f"rustc -C opt-level=s -C strip=symbols{cross_flags} -o /out/healthcheck /probe/healthcheck.rs")))
+    if bridge:
+        cross_flags = ' --target "$(cat /rust-target)" -C linker="$(cut -d- -f1 /rust-target)-linux-gnu-gcc"' if cross else ""
+        steps.append(WriteFile(dest="/bridge/loopback-bridge.rs", body=shared.RUST_BRIDGE, comment=("The loopback bridge: the server binds 127.0.0.1, so this forwards the container's addresses to it",)))
+        steps.append(Run(commands=("mkdir -p /out", f"rustc --edition 2021 -C opt-level=s -C strip=symbols{cross_flags} -o /out/loopback-bridge /bridge/loopback-bridge.rs")))
     steps.append(Copy(sources=(".",), dest="."))
     if facts.sqlx_offline:
         steps.append(Env(pairs=(("SQLX_OFFLINE", "true"),), comment=("sqlx checks its queries against .sqlx/ instead of a live database",)))
@@ -259,6 +268,8 @@ def _runtime_stage(facts: RustFacts, decisions: dict[str, Decision], binary: Bin
     steps.append(Copy(sources=(f"/out/{binary.name}",), dest=f"{BIN_DIR}/{binary.name}", from_stage="build"))
     if probe:
         steps.append(Copy(sources=("/out/healthcheck",), dest=f"{BIN_DIR}/healthcheck", from_stage="build"))
+    if decisions["loopback_bridge"].value:
+        steps.append(Copy(sources=("/out/loopback-bridge",), dest=shared.BRIDGE_PATH, from_stage="build"))
     steps.extend(shared.runtime_file_copies(facts.runtime_files))
     if env and not worker:
         steps.append(Env(pairs=tuple(dict(env).items())))
@@ -268,7 +279,8 @@ def _runtime_stage(facts: RustFacts, decisions: dict[str, Decision], binary: Bin
         steps.append(Expose(port=int(decisions["port"].value)))
     if probe:
         steps.append(Healthcheck(argv=tuple(_health_argv(decisions, env))))
-    steps.append(Entrypoint(argv=(str(decisions["binary"].value),)))
+    argv = (str(decisions["binary"].value),)
+    steps.append(Entrypoint(argv=shared.bridged(argv, int(decisions["port"].value)) if decisions["loopback_bridge"].value else argv))
     return Stage(name="runtime", base=str(decisions["base_image"].value), steps=tuple(steps), comment=(f"Runtime: {decisions['base_image'].source.split(': ', 1)[-1]}",))
 
 
