@@ -14,6 +14,10 @@ from scaffold.plan.start_command import parse_script
 from scaffold.project import Project
 
 NPM_LOCK = json.dumps({"name": "demo", "lockfileVersion": 3, "packages": {"": {"name": "demo"}}})
+FASTIFY_LOCK = json.dumps({
+    "name": "demo", "lockfileVersion": 3,
+    "packages": {"": {"name": "demo", "dependencies": {"fastify": "^5"}}, "node_modules/fastify": {"version": "5.0.0"}},
+})
 SERVER = "require('http').createServer((q, s) => s.end('ok')).listen(process.env.PORT || 3000)\n"
 
 
@@ -76,3 +80,55 @@ def test_overlong_requirement_line_is_one_error(tmp_path):
     write_tree(tmp_path, {"requirements.txt": "a" * 60_000 + "\n"})
     with pytest.raises(MalformedFileError, match="line 1 is 60000 characters long"):
         read_requirements(Project(tmp_path), "requirements.txt")
+
+
+def _node_server(tmp_path, code, extra=None):
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "scripts": {"start": "node server.js"}, "dependencies": {"fastify": "^5"}}),
+        "package-lock.json": FASTIFY_LOCK,
+        "server.js": code,
+        **(extra or {}),
+    })
+    plan = plan_project(Project(tmp_path), {})
+    from scaffold.render import render_plan
+
+    return plan, render_plan(plan)[plan.dockerfile_path]
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "process.env.API_PORT || 5000",
+        "Number(process.env.SERVER_PORT) ?? 5000",
+        "parseInt(process.env.HTTP_PORT, 10) || 5000",
+        'process.env["APP_PORT"] || "5000"',
+    ],
+)
+def test_port_variables_other_than_port(tmp_path, expr):
+    plan, text = _node_server(tmp_path, f"const port = {expr};\nrequire('http').createServer().listen(port);\n")
+    name = plan.decisions["port"].source.split("process.env.", 1)[1].split(" ", 1)[0]
+    assert plan.port == 5000
+    assert f"{name}=5000" in text and name != "PORT"
+
+
+def test_port_from_env_example(tmp_path):
+    plan, text = _node_server(tmp_path, "require('http').createServer().listen(process.env.PORT);\n", {".env.example": "PORT=4567\nDB_URL=postgres://x\n"})
+    assert plan.port == 4567 and "PORT=4567" in text and "postgres" not in text
+
+
+def test_host_ternary_on_a_variable_sets_it(tmp_path):
+    code = "const app = require('fastify')();\napp.listen({ port: 3000, host: process.env.LISTEN_ALL ? '0.0.0.0' : 'localhost' });\n"
+    plan, text = _node_server(tmp_path, code)
+    assert "LISTEN_ALL=true" in text
+
+
+def test_host_ternary_on_node_env_sets_production(tmp_path):
+    code = "const app = require('express')();\napp.listen(3000, process.env.NODE_ENV === 'production' ? '0.0.0.0' : 'localhost');\n"
+    plan, text = _node_server(tmp_path, code)
+    assert "NODE_ENV=production" in text and not any("unreachable" in w for w in plan.warnings)
+
+
+def test_fastify_host_from_an_unset_variable_gets_every_interface(tmp_path):
+    code = "const app = require('fastify')();\napp.listen({ port: 3000, host: process.env.HOST });\n"
+    plan, text = _node_server(tmp_path, code)
+    assert "HOST=0.0.0.0" in text

@@ -31,7 +31,8 @@ LOCK_TO_PM = {
 class PortHint:
     port: int
     source: str  # "src/server.js:12"
-    kind: str  # "env-fallback" (process.env.PORT || N) or "literal" (listen(N))
+    kind: str  # "env-fallback" (process.env.PORT || N), "literal" (listen(N)) or "env-file" (.env.example)
+    env: str = "PORT"  # the variable the code reads the port from
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class HostHint:
     host: str  # "localhost", "127.0.0.1"
     source: str  # "src/server.js:12"
     env: str | None  # the variable it reads first (process.env.HOST || 'localhost'), if any
+    value: str = "0.0.0.0"  # what the image sets that variable to (a ternary's condition may want "true")
 
 
 @dataclass(frozen=True)
@@ -501,10 +503,12 @@ def _entry_candidates(manifest: dict[str, Any], scripts: dict[str, str], existin
     return out
 
 
+# process.env.PORT || 3000, Number(process.env.API_PORT) ?? 5000, parseInt(process.env["HTTP_PORT"], 10) || 8080
 _ENV_FALLBACK = re.compile(
-    r"process\.env\.PORT(?:\s*,\s*10)?\)?\s*(?:\|\||\?\?)\s*['\"`]?(\d{2,5})"
-    r"|(?:Bun|import\.meta)\.env\.PORT\)?\s*(?:\|\||\?\?)\s*['\"`]?(\d{2,5})"
+    r"(?:process|Bun|import\.meta)\.env(?:\.(\w{0,40}PORT\w{0,20})|\[\s*['\"](\w{0,40}PORT\w{0,20})['\"]\s*\])"
+    r"(?:\s*,\s*10)?\s*\)?\s*(?:\|\||\?\?)\s*['\"`]?(\d{2,5})"
 )
+_READS_PORT_ENV = re.compile(r"\benv(?:\.\w{0,40}PORT|\[\s*['\"]\w{0,40}PORT)")
 _LITERALS = (
     re.compile(r"\.listen\(\s*(\d{2,5})\b"),
     re.compile(r"\.listen\(\s*\{[^}]*?\bport\s*:\s*(\d{2,5})\b", re.S),
@@ -513,6 +517,12 @@ _LITERALS = (
 )
 _LOOPBACK = r"['\"`](localhost|127\.0\.0\.1|::1)['\"`]"
 _HOST_ENV_FALLBACK = re.compile(r"process\.env\.([A-Z_]*HOST[A-Z_]*)\)?\s*(?:\|\||\?\?)\s*" + _LOOPBACK)
+# host: process.env.LISTEN_ALL ? '0.0.0.0' : 'localhost', or process.env.NODE_ENV === 'production' ? ...
+_HOST_TERNARY = re.compile(
+    r"process\.env\.(\w{1,60})\s*(?:===?\s*['\"]([\w.-]{1,40})['\"]\s*)?\?\s*['\"`](?:0\.0\.0\.0|::)['\"`]\s*:\s*" + _LOOPBACK
+)
+# host: process.env.HOST with nothing after it: Fastify then listens on localhost
+_HOST_ENV_ONLY = re.compile(r"\bhost(?:name)?\s*:\s*process\.env\.(\w{1,60})\s*[,}\n]")
 _HOST_LITERALS = (
     re.compile(r"\.listen\(\s*[^,(){}]+,\s*" + _LOOPBACK),  # listen(port, 'localhost')
     re.compile(r"(?:\.listen|serve)\(\s*\{[^}]*?\bhost(?:name)?\s*:\s*" + _LOOPBACK, re.S),  # listen({ host: '127.0.0.1' })
@@ -552,11 +562,11 @@ def _scan_ports(project: Project, entries: list[str]) -> tuple[tuple[PortHint, .
             text = project.read_text(rel)
         except Exception:  # an unreadable source file is not a reason to stop
             continue
-        if "env.PORT" in text:
+        if _READS_PORT_ENV.search(text):
             reads_env = True
         for match in _ENV_FALLBACK.finditer(text):
-            port = int(match.group(1) or match.group(2))
-            hints.append(PortHint(port, f"{rel}:{_line_of(text, match.start())}", "env-fallback"))
+            port = int(match.group(3))
+            hints.append(PortHint(port, f"{rel}:{_line_of(text, match.start())}", "env-fallback", match.group(1) or match.group(2)))
         for pattern in _LITERALS:
             for match in pattern.finditer(text):
                 hints.append(PortHint(int(match.group(1)), f"{rel}:{_line_of(text, match.start())}", "literal"))
@@ -564,6 +574,10 @@ def _scan_ports(project: Project, entries: list[str]) -> tuple[tuple[PortHint, .
             loopback = _loopback_host(rel, text)
         if hints:
             break  # the first file that names a port is the server
+    if not hints:
+        from scaffold.providers.envfiles import port_settings
+
+        hints = [PortHint(e.port, e.source, "env-file", e.name) for e in port_settings(project) if not e.address_form]
     return tuple(h for h in hints if 1 <= h.port <= 65535), reads_env, loopback
 
 
@@ -571,6 +585,12 @@ def _loopback_host(rel: str, text: str) -> HostHint | None:
     match = _HOST_ENV_FALLBACK.search(text)
     if match:
         return HostHint(match.group(2), f"{rel}:{_line_of(text, match.start())}", match.group(1))
+    match = _HOST_TERNARY.search(text)
+    if match:
+        return HostHint(match.group(3), f"{rel}:{_line_of(text, match.start())}", match.group(1), match.group(2) or "true")
+    match = _HOST_ENV_ONLY.search(text)
+    if match and _FASTIFY_IMPORT.search(text):
+        return HostHint("localhost", f"{rel}:{_line_of(text, match.start())} (Fastify's default when {match.group(1)} is unset)", match.group(1))
     for pattern in _HOST_LITERALS:
         match = pattern.search(text)
         if match:

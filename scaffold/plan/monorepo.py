@@ -43,6 +43,7 @@ from scaffold.detect.workspaces import WorkspaceFacts, WorkspacePackage
 from scaffold.errors import InconsistentProjectError, UsageError
 from scaffold.plan.model import BuildPlan, Decision
 from scaffold.plan.node import (
+    port_env,
     APP_UID,
     _base_image,
     _base_image_arg,
@@ -294,7 +295,7 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
                 decisions["start_command"] = Decision(start_argv, decisions["start_command"].source)
                 notes.append(f"{pm.name} hoists the app's dependencies to the root node_modules: the command runs {hoisted}")
         env_pairs = [("NODE_ENV", "production"), ("PORT", str(port))]
-        for key, value in sorted({**(framework.env if framework is not None else {}), **_start_env(app_facts)}.items()):
+        for key, value in sorted({**(framework.env if framework is not None else {}), **_start_env(app_facts), **port_env(app_facts, Decision(port, ""))}.items()):
             if key not in ("NODE_ENV", "PORT"):
                 env_pairs.append((key, value))
         writable: list[str] = list(framework.writable) if framework is not None else []

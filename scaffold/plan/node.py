@@ -156,7 +156,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     env_pairs: list[tuple[str, str]] = []
     if not static:
         env_pairs = [("NODE_ENV", "production"), ("PORT", str(port.value))]
-        extra_env = {**(shape.env if shape is not None and shape.kind == "node" else {}), **_start_env(facts), **_host_env(facts, notes, warnings)}
+        extra_env = {**(shape.env if shape is not None and shape.kind == "node" else {}), **_start_env(facts), **_host_env(facts, notes, warnings), **port_env(facts, port)}
         for key, value in sorted(extra_env.items()):
             if key not in ("NODE_ENV", "PORT"):
                 env_pairs.append((key, value))
@@ -579,12 +579,18 @@ def _check_entry(project: Project, argv: list[str], has_build: bool, where: str,
 def _port(facts: NodeFacts, answers: dict[str, Any]) -> Decision:
     if answers.get("port"):
         return Decision(int(answers["port"]), "--port")
-    for kind in ("env-fallback", "literal"):
+    for kind in ("env-fallback", "literal", "env-file"):
         for hint in facts.port_hints:
             if hint.kind == kind:
-                label = "process.env.PORT fallback" if kind == "env-fallback" else "listen()"
+                label = {"env-fallback": f"process.env.{hint.env} fallback", "literal": "listen()", "env-file": f"{hint.env} in an env file"}[kind]
                 return Decision(hint.port, f"{hint.source} ({label})")
     return Decision(int(versions()["frameworks"]["node"]["default_port"]), "versions.toml > frameworks.node.default_port")
+
+
+def port_env(facts: NodeFacts, port: Decision) -> dict[str, str]:
+    """The variable the code reads its port from, when it is not PORT (API_PORT, SERVER_PORT…), set to the port."""
+    hint = next((h for h in facts.port_hints if h.port == port.value and h.env != "PORT"), None)
+    return {hint.env: str(port.value)} if hint is not None else {}
 
 
 def _host_env(facts: NodeFacts, notes: list[str], warnings: list[str]) -> dict[str, str]:
@@ -593,8 +599,8 @@ def _host_env(facts: NodeFacts, notes: list[str], warnings: list[str]) -> dict[s
     if hint is None:
         return {}
     if hint.env:
-        notes.append(f"{hint.source} binds to {hint.env} or {hint.host!r}: the image sets {hint.env}=0.0.0.0 so the server is reachable from outside the container")
-        return {hint.env: "0.0.0.0"}
+        notes.append(f"{hint.source} binds to {hint.host!r} unless {hint.env} says otherwise: the image sets {hint.env}={hint.value} so the server is reachable from outside the container")
+        return {hint.env: hint.value}
     warnings.append(
         f"{hint.source} binds to {hint.host!r}, which is unreachable from outside the container: "
         "listen on '0.0.0.0' (or read process.env.HOST) instead"
