@@ -132,3 +132,26 @@ def test_fastify_host_from_an_unset_variable_gets_every_interface(tmp_path):
     code = "const app = require('fastify')();\napp.listen({ port: 3000, host: process.env.HOST });\n"
     plan, text = _node_server(tmp_path, code)
     assert "HOST=0.0.0.0" in text
+
+
+def test_browser_downloads_are_skipped_and_bring_no_compiler(tmp_path):
+    lock = json.dumps({
+        "name": "demo", "lockfileVersion": 3,
+        "packages": {
+            "": {"name": "demo", "devDependencies": {"puppeteer": "^23", "cypress": "^13"}},
+            "node_modules/puppeteer": {"version": "23.0.0", "dev": True, "hasInstallScript": True},
+            "node_modules/cypress": {"version": "13.0.0", "dev": True, "hasInstallScript": True},
+        },
+    })
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "scripts": {"start": "node server.js", "build": "echo ok"}, "devDependencies": {"puppeteer": "^23", "cypress": "^13"}}),
+        "package-lock.json": lock,
+        "server.js": SERVER,
+    })
+    plan = plan_project(Project(tmp_path), {})
+    from scaffold.render import render_plan
+
+    text = render_plan(plan)[plan.dockerfile_path]
+    assert "PUPPETEER_SKIP_DOWNLOAD=true" in text and "CYPRESS_INSTALL_BINARY=0" in text
+    assert "g++" not in text and "build-base" not in text
+    assert not plan.warnings  # dev-only: nothing drives a browser in production

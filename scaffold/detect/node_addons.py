@@ -24,6 +24,7 @@ class NativeFacts:
     install_scripts: tuple[Found, ...]  # lockfile says it has an install script, not known to be compiler-free
     root_gyp: bool  # the project itself has a binding.gyp
     pnpm_allowed: tuple[str, ...] | None = None  # pnpm's onlyBuiltDependencies, if the project sets it
+    downloads: tuple[Found, ...] = ()  # install scripts that download a browser or binary (skipped by env)
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,11 @@ class PrismaFacts:
 def detect_native(project: Project, lock_details: dict[str, dict[str, Any]], deps: dict[str, str], dev: dict[str, str]) -> NativeFacts:
     data = load("node_native")
     compile_list = set(data["compile"])
-    harmless = set(data["no_compiler"])
+    downloading = {k for k, v in data["downloads"].items() if isinstance(v, list)}
+    harmless = set(data["no_compiler"]) | downloading
     known: list[Found] = []
     scripts: list[Found] = []
+    downloads: list[Found] = []
     for lockfile, info in lock_details.items():
         names = set(info.get("all_names") or ()) | set(info.get("root_names") or ())
         for name in sorted(names & compile_list):
@@ -52,11 +55,18 @@ def detect_native(project: Project, lock_details: dict[str, dict[str, Any]], dep
         for name in info.get("install_script_packages") or ():
             if name not in compile_list and name not in harmless and all(f.value != name for f in scripts):
                 scripts.append(Found(name, f"{lockfile} (has an install script)"))
+        for name in sorted(names & downloading):
+            if all(f.value != name for f in downloads):
+                downloads.append(Found(name, lockfile))
     for section, declared in (("dependencies", deps), ("devDependencies", dev)):
         for name in sorted(set(declared) & compile_list):
             if all(f.value != name for f in known):
                 known.append(Found(name, f"package.json > {section}"))
-    return NativeFacts(tuple(known), tuple(scripts), project.has_file("binding.gyp"), _pnpm_allowed(project))
+        for name in sorted(set(declared) & downloading):
+            if all(f.value != name for f in downloads):
+                downloads.append(Found(name, f"package.json > {section}"))
+    return NativeFacts(tuple(known), tuple(scripts), project.has_file("binding.gyp"), _pnpm_allowed(project), tuple(downloads))
+
 
 
 def _pnpm_allowed(project: Project) -> tuple[str, ...] | None:

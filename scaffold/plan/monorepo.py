@@ -60,6 +60,7 @@ from scaffold.plan.node import (
     _start_env,
     _uses_bun_runtime,
 )
+from scaffold.plan.node_addons import download_skips
 from scaffold.plan.node_frameworks import RuntimeShape, plan_framework
 from scaffold.plan.node_version import resolve_node_major
 from scaffold.plan.package_manager import PackageManager, choose_package_manager, setup_commands
@@ -713,7 +714,7 @@ def _has_deps(manifest: dict[str, Any]) -> bool:
 
 
 def _install_env(pm: PackageManager, facts: NodeFacts, notes: list[str]) -> list[str]:
-    env: list[str] = []
+    env: list[str] = download_skips(facts.native, set(facts.dependencies), notes, [])
     if pm.name == "yarn" and pm.berry:
         # `workspaces focus` has no --immutable flag; the setting makes it fail on a stale lockfile too.
         env.append("YARN_ENABLE_IMMUTABLE_INSTALLS=true")

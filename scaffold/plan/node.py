@@ -24,7 +24,7 @@ from scaffold.data import load, versions
 from scaffold.detect.node import NodeFacts
 from scaffold.errors import MissingEntryError, ScaffoldError
 from scaffold.plan.model import BuildPlan, Decision
-from scaffold.plan.node_addons import NODE_HEADERS_ENV, PrismaSteps, native_node_limit, prisma_steps, system_packages
+from scaffold.plan.node_addons import NODE_HEADERS_ENV, download_skips, PrismaSteps, native_node_limit, prisma_steps, system_packages
 from scaffold.plan.node_frameworks import RuntimeShape, plan_framework
 from scaffold.plan.node_version import resolve_node_major
 from scaffold.plan.package_manager import PackageManager, choose_package_manager, setup_commands
@@ -142,7 +142,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
             "npm keeps devDependencies that a production package names as optional peers (devOptional in the lockfile); "
             "the image removes them and what only they pull in"
         )
-    env_install: list[str] = []
+    env_install: list[str] = download_skips(facts.native, set(facts.dependencies), notes, warnings)
     if pm.name == "yarn" and pm.berry and (facts.yarnrc or {}).get("nodeLinker") != "node-modules":
         env_install.append("YARN_NODE_LINKER=node-modules")
         notes.append(".yarnrc.yml uses Plug'n'Play: the image installs with nodeLinker node-modules, which runs the same code without the PnP loader")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
+from typing import Any
 
 from scaffold.data import load
 from scaffold.detect.node import NodeFacts
@@ -207,3 +208,24 @@ def _line_ok(major: int, spec: str) -> bool:
         return any(nodesemver.satisfies(v, spec, True) for v in (f"{major}.0.0", f"{major}.99.99"))
     except (ValueError, TypeError):
         return True
+
+
+def download_skips(native: Any, production: set[str], notes: list[str], warnings: list[str]) -> list[str]:
+    """The install's environment that skips browser and binary downloads, and what the plan says about it."""
+    if native is None or not native.downloads:
+        return []
+    data = load("node_native")["downloads"]
+    env: list[str] = []
+    for found in native.downloads:
+        for setting in data[found.value]:
+            if setting not in env:
+                env.append(setting)
+    names = ", ".join(str(f.value) for f in native.downloads)
+    notes.append(f"{names} download a browser or binary while installing: skipped with {' '.join(env)}")
+    for found in native.downloads:
+        if found.value in data["runtime_browsers"] and found.value in production:
+            warnings.append(
+                f"package.json > dependencies > {found.value}: a production dependency that drives a browser, and the image has none; "
+                "install one in the runtime stage (Debian's chromium) and point the library at it, or move it to devDependencies"
+            )
+    return env
