@@ -350,9 +350,12 @@ def test_typescript_runners_are_compiled_where_possible(tmp_path, files, start, 
     assert any(note_part in n for n in plan.notes), plan.notes
 
 
-def test_typescript_runner_from_dev_dependencies_is_warned_about(tmp_path):
+def test_typescript_runner_from_dev_dependencies_stays_installed(tmp_path):
+    """The CMD names tsx, so the image must have it: devDependencies are installed, with a warning saying how to avoid it."""
     plan = _plan(tmp_path, {"package.json": _pkg(dev={"tsx": "^4.0.0"}, scripts={"start": "tsx src/index.ts"}), "src/index.ts": ""})
-    assert any("tsx" in w and "devDependency" in w for w in plan.warnings)
+    assert any("tsx" in w and "devDependencies" in w for w in plan.warnings)
+    assert plan.value("kept_dev_dependencies") == ["tsx"]
+    assert "--omit=dev" not in plan.dockerfile["prod_install"]
 
 
 # -- native addons -------------------------------------------------------------------------

@@ -155,3 +155,16 @@ def test_browser_downloads_are_skipped_and_bring_no_compiler(tmp_path):
     assert "PUPPETEER_SKIP_DOWNLOAD=true" in text and "CYPRESS_INSTALL_BINARY=0" in text
     assert "g++" not in text and "build-base" not in text
     assert not plan.warnings  # dev-only: nothing drives a browser in production
+
+
+def test_preloaded_dev_module_stays_installed(tmp_path):
+    lock = json.dumps({"name": "demo", "lockfileVersion": 3, "packages": {
+        "": {"name": "demo", "devDependencies": {"dotenv": "^16"}}, "node_modules/dotenv": {"version": "16.4.5", "dev": True}}})
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "scripts": {"start": "node -r dotenv/config server.js"}, "devDependencies": {"dotenv": "^16"}}),
+        "package-lock.json": lock,
+        "server.js": SERVER,
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("kept_dev_dependencies") == ["dotenv"]
+    assert "--omit=dev" not in plan.dockerfile["prod_install"]

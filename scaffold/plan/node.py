@@ -122,6 +122,14 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
 
     prod_install = pm.install(production=True)
     full_install = pm.install(production=False)
+    needed_dev = dev_packages_started(list(start.value), facts)
+    if needed_dev and not static:
+        prod_install = full_install
+        decisions["kept_dev_dependencies"] = Decision(needed_dev, f"{start.source}: the start command needs them at run time")
+        warnings.append(
+            f"{start.source}: the start command needs {', '.join(needed_dev)}, declared in devDependencies: the image installs "
+            f"devDependencies too, so it starts; move {', '.join(needed_dev)} to dependencies and the image keeps production dependencies only"
+        )
     ignore_scripts = _lifecycle_needs_dev_tools(facts)
     if ignore_scripts:
         prod_install = _with_ignore_scripts(prod_install, pm)
@@ -484,11 +492,36 @@ def _exec_argv(parsed: ParsedScript, facts: NodeFacts, runtime: str, warnings: l
     if tool in facts.dependencies or _bin_of_dependency(tool, facts.dependencies):
         return [f"node_modules/.bin/{tool}", *argv[1:]]
     if tool in facts.dev_dependencies or _bin_of_dependency(tool, facts.dev_dependencies):
-        warnings.append(
-            f"the start command runs {tool}, which comes from a devDependency and is not installed in the production image; move it to dependencies"
-        )
-        return [f"node_modules/.bin/{tool}", *argv[1:]]
+        return [f"node_modules/.bin/{tool}", *argv[1:]]  # dev_packages_started keeps it installed
     return argv
+
+
+_PRELOAD_FLAGS = ("-r", "--require", "--import", "--loader", "--experimental-loader")
+
+
+def dev_packages_started(argv: list[str], facts: NodeFacts) -> list[str]:
+    """devDependencies the start command runs or preloads (tsx, ts-node, `node -r dotenv/config`).
+
+    A production install leaves them out, and the container would die at its first
+    line; the invariant is that everything CMD names is in the final image.
+    """
+    dev = {name for name in facts.dev_dependencies if name not in facts.dependencies}
+    needed: list[str] = []
+    if argv and argv[0].startswith("node_modules/.bin/"):
+        tool = argv[0].rsplit("/", 1)[-1]
+        owner = tool if tool in dev else _bin_of_dependency(tool, {k: facts.dev_dependencies[k] for k in dev})
+        if owner:
+            needed.append(owner if isinstance(owner, str) else tool)
+    words = argv[1:]
+    for i, word in enumerate(words):
+        flag, eq, value = word.partition("=")
+        if flag in _PRELOAD_FLAGS:
+            module = value if eq else (words[i + 1] if i + 1 < len(words) else "")
+            parts = module.split("/")
+            name = "/".join(parts[:2]) if module.startswith("@") else parts[0]
+            if name in dev and name not in needed:
+                needed.append(name)
+    return needed
 
 
 def _procfile_start(facts: NodeFacts, pm: PackageManager, notes: list[str]) -> Decision | None:
