@@ -39,9 +39,19 @@ class Project:
 
     root: Path
     _cache: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
+    # Files a tool treats as present when absent (pnpm: a workspace root without package.json
+    # behaves as if it held "{}"). Readers see them; nothing copies them into an image.
+    virtual: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.root = Path(self.root).resolve()
+
+    def with_virtual(self, rel: str, text: str) -> Project:
+        """The same folder, with ``rel`` read as ``text`` when the folder has no such file."""
+        return Project(self.root, virtual={**self.virtual, rel: text}) if not self.has_file(rel) else self
+
+    def is_real_file(self, rel: str) -> bool:
+        return rel not in self.virtual and self.has_file(rel)
 
     # -- plain queries -------------------------------------------------------
     def path(self, rel: str) -> Path:
@@ -49,6 +59,8 @@ class Project:
 
     def has_file(self, rel: str) -> bool:
         """True for a regular file (or a link to one); a link loop is an error, not an absence."""
+        if rel in self.virtual:
+            return True
         path = self.root / rel
         try:
             path.stat()
@@ -106,6 +118,8 @@ class Project:
         key = ("text", rel)
         if key in self._cache:
             return self._cache[key]
+        if rel in self.virtual:
+            return self.virtual[rel]
         full = self.root / rel
         try:
             size = full.stat().st_size

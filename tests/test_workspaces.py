@@ -719,3 +719,22 @@ def test_framework_servers_in_a_pnpm_monorepo_use_the_framework_rule(tmp_path):
     assert "COPY --from=build /app/apps/web/build/ ./build/\n" in runtime
     assert "COPY --from=build /app/apps/web/package.json ./\n" in runtime
     assert "svelte.config.js" not in runtime and "WORKDIR" not in runtime
+
+
+def test_pnpm_workspace_without_root_package_json(tmp_path):
+    """pnpm accepts a workspace root that has only pnpm-workspace.yaml; so does scaffold."""
+    from conftest import write_tree
+    from scaffold.plan import plan_project
+    from scaffold.project import Project
+    from scaffold.render import render_plan
+
+    write_tree(tmp_path, {
+        "pnpm-workspace.yaml": 'packages:\n  - "apps/*"\n',
+        "pnpm-lock.yaml": "lockfileVersion: '9.0'\n\nimporters:\n\n  apps/api: {}\n",
+        "apps/api/package.json": '{"name": "api", "scripts": {"start": "node index.js"}}',
+        "apps/api/index.js": "require('http').createServer().listen(3000)\n",
+    })
+    plan = plan_project(Project(tmp_path / "apps" / "api"), {})
+    text = render_plan(plan)[plan.dockerfile_path]
+    assert "COPY pnpm-lock.yaml pnpm-workspace.yaml ./" in text
+    assert "COPY package.json" not in text

@@ -84,8 +84,12 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
     decisions: dict[str, Decision] = {}
     app_project = Project(root.root / app_path)
     root_facts = detect_node(root)
-    if root_facts is None:  # pnpm-workspace.yaml without a root package.json
-        raise UsageError(f"{root.root}: a pnpm workspace needs a root package.json", hint="add one (pnpm init)")
+    if root_facts is None and root.has_file("pnpm-workspace.yaml"):
+        # pnpm runs a workspace whose root has no package.json as if it held "{}"
+        root_facts = detect_node(root.with_virtual("package.json", "{}"))
+        notes.append("the workspace root has no package.json, which pnpm accepts: the image copies pnpm-workspace.yaml and the lockfile alone")
+    if root_facts is None:
+        raise UsageError(f"{root.root}: a workspace needs a root package.json", hint="add one (npm init -y)")
     app_facts = _app_facts(app_project, app_path, root_facts)
     own_locks = _pnpm_lockfile_per_package(root)
     if own_locks:
@@ -798,7 +802,7 @@ def _in_package(pm: PackageManager, pkg: WorkspacePackage, command: str) -> str:
 
 def _root_install_files(root: Project, facts: NodeFacts, pm: PackageManager) -> list[str]:
     """Root files every install reads: manifest, lockfile, workspace file, package-manager config, patches."""
-    files = ["package.json"]
+    files = ["package.json"] if root.is_real_file("package.json") else []
     if pm.lockfile:
         files.append(pm.lockfile)
     for rel in ("pnpm-workspace.yaml", ".npmrc", ".yarnrc.yml", ".yarnrc", "bunfig.toml", ".pnpmfile.cjs"):
