@@ -168,3 +168,38 @@ def test_preloaded_dev_module_stays_installed(tmp_path):
     plan = plan_project(Project(tmp_path), {})
     assert plan.value("kept_dev_dependencies") == ["dotenv"]
     assert "--omit=dev" not in plan.dockerfile["prod_install"]
+
+
+FLASK_APP = "from flask import Flask\napp = Flask(__name__)\n"
+
+
+def _python(tmp_path, files):
+    write_tree(tmp_path, {"app.py": FLASK_APP, **files})
+    return plan_project(Project(tmp_path), {})
+
+
+def test_old_gunicorn_keeps_python_below_312(tmp_path):
+    plan = _python(tmp_path, {"requirements.txt": "flask==2.0.3\ngunicorn==20.1.0\n"})
+    decision = plan.decisions["python_version"]
+    assert decision.value == "3.11"
+    assert "gunicorn 20.1.0" in decision.source and "pkg_resources" in decision.source and "requirements.txt:2" in decision.source
+
+
+def test_uv_lock_wheels_pick_the_line(tmp_path):
+    wheels = ", ".join(f'{{ url = "https://files.example/httptools-0.6.1-cp3{m}-cp3{m}-manylinux_2_17_x86_64.whl" }}' for m in (10, 11, 12))
+    lock = (
+        'version = 1\nrequires-python = ">=3.10"\n\n'
+        '[[package]]\nname = "demo"\nversion = "0.1.0"\nsource = { virtual = "." }\ndependencies = [{ name = "flask" }, { name = "httptools" }]\n\n'
+        '[[package]]\nname = "flask"\nversion = "3.0.0"\nsource = { registry = "https://pypi.org/simple" }\n'
+        'wheels = [{ url = "https://files.example/flask-3.0.0-py3-none-any.whl" }]\n\n'
+        f'[[package]]\nname = "httptools"\nversion = "0.6.1"\nsource = {{ registry = "https://pypi.org/simple" }}\nwheels = [{wheels}]\n'
+    )
+    pyproject = '[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = ["flask", "httptools"]\n'
+    plan = _python(tmp_path, {"pyproject.toml": pyproject, "uv.lock": lock})
+    decision = plan.decisions["python_version"]
+    assert decision.value == "3.12" and "httptools 0.6.1 has wheels up to Python 3.12 (uv.lock)" in decision.source
+
+
+def test_exact_pin_is_not_lowered(tmp_path):
+    plan = _python(tmp_path, {"requirements.txt": "flask==2.0.3\ngunicorn==20.1.0\n", ".python-version": "3.13\n"})
+    assert plan.decisions["python_version"].value == "3.13"

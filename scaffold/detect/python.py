@@ -18,6 +18,7 @@ from scaffold.detect.procfile import procfile_web
 from scaffold.detect.python_app import AppObject, find_apps, module_name
 from scaffold.detect.python_django import DjangoFacts, detect_django
 from scaffold.detect.python_secrets import CredentialFile, PackageIndex, credential_files, package_indexes
+from scaffold.detect.python_locked import LockedPackage, locked_packages
 from scaffold.detect.python_requirements import Requirements, canonical, extra_provides, read_requirements, requirement_name
 from scaffold.errors import MalformedFileError
 from scaffold.project import MAX_LOCKFILE_BYTES, Project
@@ -68,6 +69,7 @@ class PythonFacts:
     credentials: tuple[CredentialFile, ...] = ()  # requirements/pip/uv/poetry config that may carry a token
     indexes: tuple[PackageIndex, ...] = ()  # [[tool.uv.index]], [[tool.poetry.source]], Pipfile [[source]] …
     files: frozenset[str] = field(default_factory=frozenset)  # top-level names
+    locked: tuple[LockedPackage, ...] = ()  # production packages with their versions and wheel lines
 
     def has(self, name: str) -> bool:
         return name in self.files
@@ -97,6 +99,8 @@ def detect(project: Project) -> PythonFacts | None:
     files = [*_search_order(project, data, roots)]
     apps = tuple(find_apps(project, files, data["app_constructors"], roots))
     frameworks = tuple(fw for fw, dist in data["frameworks"].items() if dist in deps)
+    pins = {name: (version, where) for name, version, where in (requirements.pins if requirements else ())}
+    locked = tuple(p for p in locked_packages(project, dep_source if dep_source in LOCKFILES else None, pins) if p.name in deps)
     return PythonFacts(
         name=name if isinstance(name, str) else None,
         description=_str(project_table.get("description") or poetry_table.get("description")),
@@ -125,6 +129,7 @@ def detect(project: Project) -> PythonFacts | None:
         credentials=credential_files(project, requirements, pipfile),
         indexes=package_indexes(pyproject, pipfile),
         files=frozenset(project.list_dir(".")),
+        locked=locked,
     )
 
 

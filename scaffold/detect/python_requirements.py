@@ -33,6 +33,7 @@ class Requirements:
     total: int  # requirement lines (includes and options not counted)
     local_paths: tuple[str, ...]  # "." or "./libs/x": folders installed from the sources
     index_options: tuple[str, ...]  # --index-url and friends, as written
+    pins: tuple[tuple[str, str, str], ...] = ()  # (name, version, file:line) for each ==pinned requirement
 
     @property
     def fully_hashed(self) -> bool:
@@ -55,6 +56,7 @@ def read_requirements(project: Project, path: str) -> Requirements:
         total=state.total,
         local_paths=tuple(state.local_paths),
         index_options=tuple(state.index_options),
+        pins=tuple(state.pins),
     )
 
 
@@ -66,6 +68,7 @@ class _State:
         self.total = 0
         self.local_paths: list[str] = []
         self.index_options: list[str] = []
+        self.pins: list[tuple[str, str, str]] = []
 
 
 def logical_lines(text: str) -> list[tuple[int, str]]:
@@ -148,6 +151,21 @@ def _read(project: Project, path: str, state: _State, parent: str | None) -> Non
                 continue
             raise MalformedFileError(path=path, detail=f"line {number}: not a requirement: {spec!r}")
         state.names.add(name)
+        pinned = pinned_version(spec)
+        if pinned is not None:
+            state.pins.append((name, pinned, f"{path}:{number}"))
+
+
+def pinned_version(spec: str) -> str | None:
+    """The version of a `name==X` requirement (markers and extras allowed), else None."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        specifiers = list(Requirement(spec).specifier)
+    except InvalidRequirement:
+        return None
+    exact = [s.version for s in specifiers if s.operator in ("==", "===") and "*" not in s.version]
+    return exact[0] if len(exact) == 1 else None
 
 
 MAX_LINE_CHARS = 50_000  # a line of hashes for one package reaches ~15k; shlex is quadratic on a huge token

@@ -38,7 +38,7 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
     notes: list[str] = []
     decisions: dict[str, Decision] = {}
 
-    version = resolve_python_line(facts.python_pins, facts.requires_python, answers.get("python_version"))
+    version = resolve_python_line(facts.python_pins, facts.requires_python, answers.get("python_version"), facts.locked)
     warnings.extend(version.warnings)
     line = str(version.decision.value)
     decisions["python_version"] = version.decision

@@ -29,8 +29,13 @@ class PythonVersion:
     warnings: tuple[str, ...] = ()
 
 
-def resolve_python_line(pins: tuple, requires: object | None, override: str | None) -> PythonVersion:
-    """The Python line to use, from a CLI override, the project's pins or range, or the default."""
+def resolve_python_line(pins: tuple, requires: object | None, override: str | None, locked: tuple = ()) -> PythonVersion:
+    """The Python line to use, from a CLI override, the project's pins or range, or the default.
+
+    Without an exact pin, the line must also suit the locked dependencies
+    (``fit_locked``): the newest line the range allows is no use when a locked
+    package has no wheel for it.
+    """
     data = versions()["python"]
     warnings: list[str] = []
     if override:
@@ -54,8 +59,79 @@ def resolve_python_line(pins: tuple, requires: object | None, override: str | No
         return PythonVersion(Decision(line, pin.source), tuple(warnings))
     if spec is not None:
         line = _newest_line(spec, requires, data, warnings)
-        return PythonVersion(Decision(line, f"{requires.source} ({requires.value})"), tuple(warnings))
-    return PythonVersion(Decision(str(data["default"]), "versions.toml > python.default"), tuple(warnings))
+        candidates = [c for c in reversed(_sorted_lines(data["supported"])) if line_satisfies(c, spec) and _key(c) <= _key(line)] or [line]
+        return fit_locked(Decision(line, f"{requires.source} ({requires.value})"), candidates, locked, warnings)
+    default = str(data["default"])
+    candidates = [c for c in reversed(_sorted_lines(data["supported"])) if _key(c) <= _key(default)]
+    return fit_locked(Decision(default, "versions.toml > python.default"), candidates, locked, warnings)
+
+
+def _key(line: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in line.split("."))
+
+
+def fit_locked(chosen: Decision, candidates: list[str], locked: tuple, warnings: list[str]) -> PythonVersion:
+    """The newest candidate line every locked package installs on, with why when it is not the first choice.
+
+    A package's limit is hard when it has wheels only for other lines and no
+    sdist, or when python.toml's table says the release breaks on newer lines
+    (gunicorn 20 imports pkg_resources); wheels missing beside an sdist are soft
+    (a source build may work, but needs a compiler and headers).
+    """
+    if not locked or not candidates:
+        return PythonVersion(chosen, tuple(warnings))
+    from scaffold.data import load
+
+    limits = load("python").get("python_limits", [])
+    best: tuple[int, str, list[str]] | None = None
+    for line in candidates:
+        hard, soft = _misfits(line, locked, limits)
+        if not hard and not soft:
+            if line == chosen.value:
+                return PythonVersion(chosen, tuple(warnings))
+            why = _why_not(candidates[0], locked, limits)
+            return PythonVersion(Decision(line, f"{chosen.source}, lowered to {line}: {why}"), tuple(warnings))
+        if not hard and best is None:
+            best = (len(soft), line, soft)
+    if best is not None:
+        _, line, soft = best
+        warnings.append(f"no Python line has wheels for every locked package ({'; '.join(soft[:3])}); using {line}, where those build from source")
+        if line != chosen.value:
+            return PythonVersion(Decision(line, f"{chosen.source}, lowered to {line}: {_why_not(candidates[0], locked, limits)}"), tuple(warnings))
+        return PythonVersion(chosen, tuple(warnings))
+    hard, _ = _misfits(str(chosen.value), locked, limits)
+    warnings.append(f"no supported Python line suits the locked packages ({'; '.join(hard[:3])}); using {chosen.value}: upgrade them, or pass --python-version")
+    return PythonVersion(chosen, tuple(warnings))
+
+
+def _misfits(line: str, locked: tuple, limits: list[dict]) -> tuple[list[str], list[str]]:
+    from packaging.version import InvalidVersion, Version
+
+    hard: list[str] = []
+    soft: list[str] = []
+    for package in locked:
+        for limit in limits:
+            if limit.get("package") != package.name:
+                continue
+            try:
+                below = Version(package.version) < Version(str(limit["below"]))
+            except InvalidVersion:
+                continue
+            if below and _key(line) > _key(str(limit["max_line"])):
+                hard.append(f"{package.name} {package.version} {limit['why']} ({package.source}; Python {limit['max_line']} at most)")
+                break
+        lines = package.wheel_lines
+        if lines is None or line in lines or (package.abi3_from and _key(line) >= _key(package.abi3_from)):
+            continue
+        top = max(lines, key=_key) if lines else "none"
+        message = f"{package.name} {package.version} has wheels up to Python {top} ({package.source})"
+        (soft if package.has_sdist else hard).append(message)
+    return hard, soft
+
+
+def _why_not(line: str, locked: tuple, limits: list[dict]) -> str:
+    hard, soft = _misfits(line, locked, limits)
+    return "; ".join((hard or soft)[:2]) or "the locked packages"
 
 
 def line_from_pin(text: str, data: dict) -> str | None:
