@@ -140,8 +140,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     width = max(len(k) for k in plan.decisions)
     for key in sorted(plan.decisions):
         decision = plan.decisions[key]
-        value = " ".join(decision.value) if isinstance(decision.value, list) else decision.value
-        print(f"{key:<{width}}  {value}  <- {decision.source}")
+        print(f"{key:<{width}}  {_shown(decision.value)}  <- {decision.source}")
     if saved:
         listed = ", ".join(f"{k}={saved[k]!r}" for k in sorted(saved))
         print(f"note: answers saved in .scaffold.json (shown as their flags above): {listed}")
@@ -150,6 +149,19 @@ def cmd_plan(args: argparse.Namespace) -> int:
     for warning in plan.warnings:
         print(f"warning: {warning}")
     return EXIT_OK
+
+
+def _shown(value: Any) -> str:
+    """A decision's value as a person reads it: yes/no/none, lists space-separated, not Python's repr."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return " ".join(_shown(v) for v in value) if value else "none"
+    if isinstance(value, dict):
+        return json.dumps(value, sort_keys=True)
+    return str(value)
 
 
 def cmd_init(args: argparse.Namespace) -> int:

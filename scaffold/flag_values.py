@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import re
 
+from scaffold.errors import UsageError
+
 # One path component of an image name, as the Docker registry spec allows it.
 _COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
 _HOST = r"(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)?"
@@ -33,6 +35,17 @@ def image_reference(text: str) -> str:
     if not IMAGE_REFERENCE.fullmatch(value):
         raise argparse.ArgumentTypeError(f"{text!r} is not an image reference (e.g. node:24-trixie-slim, registry.example.com/base/node:24)")
     return value
+
+
+def debian_base(image: str, flag: str = "--base-image") -> str:
+    """A base image the Node and Python Dockerfiles can use: they run apt-get and useradd, which Alpine lacks."""
+    tag = image.rsplit("/", 1)[-1]
+    if re.search(r"(^|[:-])alpine|(^|[:-])musl", tag) or tag.startswith("busybox"):
+        raise UsageError(
+            f"{flag} {image}: an Alpine (musl) image cannot run this Dockerfile, which installs with apt-get and adds users with useradd",
+            hint="pass a Debian-based image, e.g. node:24-trixie-slim or python:3.13-slim-trixie",
+        )
+    return image
 
 
 def image_name(text: str) -> str:

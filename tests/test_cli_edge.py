@@ -58,9 +58,28 @@ def test_valid_base_images_are_accepted(app, capsys, ref):
     assert f"base_image       {ref}  <- --base-image" in capsys.readouterr().out
 
 
-def test_node_version_override_outside_known_lines_warns(app, capsys):
-    assert main(["plan", str(app), "--node-version", "99"]) == 0
-    assert "warning: Node 99 is not a supported release line" in capsys.readouterr().out
+@pytest.mark.parametrize("version", ["99", "7"])
+def test_node_version_override_without_an_image_is_refused(app, capsys, version):
+    """A line with no node:<N>-*-slim image would only fail in docker build: refused up front, with the lines."""
+    assert main(["plan", str(app), "--node-version", version]) == 2
+    err = capsys.readouterr().err
+    assert f"Node {version} has no Debian slim image" in err and "supported lines: 22, 24, 26" in err
+
+
+def test_end_of_life_node_line_is_a_warning(app, capsys):
+    assert main(["plan", str(app), "--node-version", "18"]) == 0
+    assert "warning: Node 18 is not a supported release line" in capsys.readouterr().out
+
+
+def test_alpine_base_image_is_refused(app, capsys):
+    assert main(["plan", str(app), "--base-image", "node:24-alpine"]) == 2
+    assert "Alpine (musl) image cannot run this Dockerfile" in capsys.readouterr().err
+
+
+def test_plan_prints_yes_no_none(app, capsys):
+    assert main(["plan", str(app)]) == 0
+    out = capsys.readouterr().out
+    assert "True" not in out and "None" not in out
 
 
 # -- paths ------------------------------------------------------------------------------

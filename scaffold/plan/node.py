@@ -21,6 +21,7 @@ import shlex
 from typing import Any
 
 from scaffold.data import load, versions
+from scaffold.flag_values import debian_base
 from scaffold.detect.node import NodeFacts
 from scaffold.errors import MissingEntryError, ScaffoldError
 from scaffold.plan.model import BuildPlan, Decision
@@ -357,7 +358,7 @@ def _docker_name(raw: str) -> str:
 
 def _base_image(major: int, pm: PackageManager, bun: bool, answers: dict[str, Any]) -> Decision:
     if answers.get("base_image"):
-        return Decision(answers["base_image"], "--base-image")
+        return Decision(debian_base(answers["base_image"]), "--base-image")
     data = versions()
     if bun:
         return Decision(f"{data['bun']['image']}:{pm.version}-slim", "versions.toml > bun.image + bun version")

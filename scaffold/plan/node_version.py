@@ -33,6 +33,12 @@ def resolve_node_major(hints: tuple, override: str | None) -> NodeVersion:
         major = _major_from_pin(override, "--node-version", data)
         if major is None:
             raise UsageError(f"--node-version: cannot read {override!r} as a Node version (use e.g. 24, 22.11 or lts)")
+        lines = sorted({int(v) for v in (*data["supported"], *data["known"])})
+        if major not in lines:
+            raise UsageError(
+                f"--node-version {override}: Node {major} has no Debian slim image scaffold can build on",
+                hint=f"supported lines: {', '.join(str(int(v)) for v in data['supported'])} (also usable: {', '.join(str(v) for v in lines if v not in data['supported'])})",
+            )
         _warn_if_eol(major, data, warnings)
         return NodeVersion(Decision(major, "--node-version"), tuple(warnings))
     pins = [h for h in hints if "engines" not in h.source]

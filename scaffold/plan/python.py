@@ -18,6 +18,7 @@ import shlex
 from typing import Any
 
 from scaffold.data import load, versions
+from scaffold.flag_values import debian_base
 from scaffold.detect.python import PythonFacts
 from scaffold.detect.python_app import AppObject
 from scaffold.errors import MissingEntryError, UsageError
@@ -200,7 +201,7 @@ def _docker_name(raw: str) -> str:
 
 def _base_image(line: str, answers: dict[str, Any]) -> Decision:
     if answers.get("base_image"):
-        return Decision(answers["base_image"], "--base-image")
+        return Decision(debian_base(answers["base_image"]), "--base-image")
     data = versions()["python"]
     return Decision(f"{data['image']}:{line}-slim-{data['debian_suite']}", "versions.toml > python.image, Debian slim")
 

@@ -42,6 +42,8 @@ def resolve_python_line(pins: tuple, requires: object | None, override: str | No
         line = line_from_pin(str(override), data)
         if line is None:
             raise UsageError(f"--python-version: cannot read {override!r} as a Python version (use e.g. 3.13)")
+        if line not in {str(v) for v in (*data["supported"], *data["known"])}:
+            raise UsageError(f"--python-version {override}: Python {line} has no slim image scaffold can build on", hint=f"supported lines: {', '.join(_sorted_lines(data['supported']))}")
         _warn_if_unsupported(line, data, warnings)
         return PythonVersion(Decision(line, "--python-version"), tuple(warnings))
     spec = _specifier(requires) if requires is not None else None
