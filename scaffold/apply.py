@@ -138,15 +138,19 @@ def _report_edited(change: write.FileChange, report: ApplyReport) -> None:
 
 
 def drift_reasons(changes: list[write.FileChange]) -> dict[str, str]:
-    """Why each file differs from the new render, for --check."""
+    """Why each file would change, for --check.
+
+    A file edited by hand whose render has not changed since is what `init` keeps
+    ("up to date (kept your edits)"), so it is not drift: a team that keeps an edit
+    gets a green check until scaffold would bring in something new.
+    """
     reasons = {
         "create": "missing",
         "update": "out of date",
-        "edited": "edited by hand since scaffold wrote it",
         "merge": "edited by hand, and scaffold now writes something different",
         "conflict": "differs, and was not written by scaffold",
     }
-    return {c.path: reasons[c.action] for c in changes if c.action != "identical"}
+    return {c.path: reasons[c.action] for c in changes if c.action in reasons}
 
 
 def preview(changes: list[write.FileChange], *, diff: bool, check: bool) -> int:
