@@ -203,3 +203,17 @@ def test_uv_lock_wheels_pick_the_line(tmp_path):
 def test_exact_pin_is_not_lowered(tmp_path):
     plan = _python(tmp_path, {"requirements.txt": "flask==2.0.3\ngunicorn==20.1.0\n", ".python-version": "3.13\n"})
     assert plan.decisions["python_version"].value == "3.13"
+
+
+@pytest.mark.parametrize(("yarn", "plugin", "focus"), [("4.5.0", False, True), ("3.6.4", False, False), ("3.6.4", True, True), ("2.4.3", False, False)])
+def test_yarn_berry_production_install_per_major(tmp_path, yarn, plugin, focus):
+    yarnrc = "nodeLinker: node-modules\n" + ("plugins:\n  - path: .yarn/plugins/@yarnpkg/plugin-workspace-tools.cjs\n    spec: \"@yarnpkg/plugin-workspace-tools\"\n" if plugin else "")
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "packageManager": f"yarn@{yarn}", "scripts": {"start": "node server.js"}, "dependencies": {"ms": "^2"}}),
+        "yarn.lock": '__metadata:\n  version: 6\n\n"ms@npm:^2":\n  version: 2.1.3\n',
+        ".yarnrc.yml": yarnrc,
+        "server.js": SERVER,
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert ("workspaces focus" in plan.dockerfile["prod_install"]) is focus
+    assert any("workspace-tools" in w for w in plan.warnings) is (not focus)

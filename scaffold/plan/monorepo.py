@@ -705,7 +705,7 @@ def _install_command(pm: PackageManager, ws: WorkspaceFacts, app: WorkspacePacka
         focus = [p.name for p in names if p.name] if not production else [app.name] if app.name else []
         if not production and ws.root_manifest.get("name") and _has_deps(ws.root_manifest):
             focus.insert(0, ws.root_manifest["name"])
-        if not focus:
+        if not focus or not pm.can_focus:
             return f"yarn install{' --immutable' if frozen else ''}"
         return f"yarn workspaces focus {' '.join(focus)}{' --production' if production else ''}"
     if pm.name == "yarn":

@@ -219,7 +219,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         "build_env": build_env,
         "pre_build": pre_build,
         # One RUN: generate, build and prune are one step (and hadolint's DL3059 agrees)
-        "build_run": " \\\n    ".join([*build_mounts, " \\\n    && ".join([*pre_build, build_decision.value or "", *([_prune_command(pm)] if layout.prune else []), *([strip_dev] if layout.prune and strip_dev else [])])]),
+        "build_run": " \\\n    ".join([*build_mounts, " \\\n    && ".join([*pre_build, build_decision.value or "", *([_prune_command(pm)] if layout.prune and _prune_command(pm) else []), *([strip_dev] if layout.prune and strip_dev else [])])]),
         "prune": layout.prune,
         "prune_command": _prune_command(pm) if layout.prune else None,
         "node_modules_from": layout.node_modules_from,
@@ -790,13 +790,13 @@ def _with_ignore_scripts(command: str, pm: PackageManager) -> str:
     return f"{command} --ignore-scripts"
 
 
-def _prune_command(pm: PackageManager) -> str:
+def _prune_command(pm: PackageManager) -> str | None:
     if pm.name == "npm":
         return "npm prune --omit=dev --no-audit --no-fund"
     if pm.name == "pnpm":
         return "pnpm prune --prod"
     if pm.name == "yarn" and pm.berry:
-        return "yarn workspaces focus --all --production"
+        return "yarn workspaces focus --all --production" if pm.can_focus else None
     if pm.name == "yarn":
         return "yarn install --frozen-lockfile --production --non-interactive --ignore-scripts"
     return "bun install --frozen-lockfile --production"

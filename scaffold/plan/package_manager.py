@@ -26,6 +26,9 @@ class PackageManager:
     lockfile: str | None
     cache_target: str
     cache_id: str
+    # Yarn Berry can install production dependencies only through `workspaces focus`, which ships
+    # with Yarn 4 and is a plugin (workspace-tools) on Yarn 2 and 3.
+    can_focus: bool = True
 
     @property
     def cache_mount(self) -> str:
@@ -52,7 +55,7 @@ class PackageManager:
         if self.name == "pnpm":
             return f"pnpm install{' --frozen-lockfile' if frozen else ''}{' --prod' if production else ''}"
         if self.name == "yarn" and self.berry:
-            if production:
+            if production and self.can_focus:
                 return "yarn workspaces focus --all --production"
             return f"yarn install{' --immutable' if frozen else ''}"
         if self.name == "yarn":
@@ -116,8 +119,23 @@ def choose_package_manager(facts: NodeFacts, override: str | None, node_major: i
     elif name == "bun" and version is None:
         version = pm_data["bun"]
     cache_target, cache_id = _cache_for(name, berry)
-    pm = PackageManager(name, version, berry, lockfile, cache_target, cache_id)
+    can_focus = not berry or _yarn_can_focus(facts, version)
+    pm = PackageManager(name, version, berry, lockfile, cache_target, cache_id, can_focus)
+    if not can_focus:
+        warnings.append(
+            f"{source}: Yarn {version} has no `workspaces focus` without the workspace-tools plugin, so the image installs "
+            "devDependencies too; `yarn plugin import workspace-tools` (committed under .yarn/plugins) or Yarn 4 lets it install production dependencies only"
+        )
     return Decision(pm.label, source), pm, warnings
+
+
+def _yarn_can_focus(facts: NodeFacts, version: str | None) -> bool:
+    major = int(version.split(".", 1)[0]) if version and version.split(".", 1)[0].isdigit() else 4
+    if major >= 4:
+        return True
+    plugins = (facts.yarnrc or {}).get("plugins") or []
+    named = [p.get("spec") or p.get("path") if isinstance(p, dict) else p for p in plugins if isinstance(p, (dict, str))]
+    return any("workspace-tools" in str(p) for p in named)
 
 
 def _cache_for(name: str, berry: bool) -> tuple[str, str]:
