@@ -318,3 +318,42 @@ BRIDGE_PATH = "/usr/local/bin/loopback-bridge"
 def bridged(argv: tuple[str, ...], port: int) -> tuple[str, ...]:
     """The ENTRYPOINT that runs the app behind the loopback bridge."""
     return (BRIDGE_PATH, str(port), "--", *argv)
+
+
+def compiled_runtime_steps(
+    *,
+    binary: str,
+    uid: int,
+    libraries: list[str],
+    why_libraries: str,
+    writable: tuple[Found, ...],
+    files: tuple[Found, ...],
+    probe_from: str | None,
+    bridge_from: str | None,
+) -> list:
+    """The start of a compiled stack's runtime stage: shared libraries, writable folders, the binary, its helpers, files.
+
+    Go and Rust images differ only in where the helpers were built (``*_from``
+    stages) and why libraries are needed; the order here keeps the layers that
+    change least first.
+    """
+    from scaffold.plan.steps import Workdir
+
+    steps: list = []
+    if libraries:
+        steps.append(Run(
+            comment=(f"Shared libraries {why_libraries}. Debian's versions (the tag fixes the release), hence no pins:",),
+            lint_ignore=("DL3008",),
+            commands=("apt-get update", f"apt-get install -y --no-install-recommends {' '.join(libraries)}", "rm -rf /var/lib/apt/lists/*"),
+        ))
+    if writable:
+        steps.append(writable_dirs_copy(writable, uid))
+    steps.append(Workdir(path="/app", comment=("Relative paths in the code resolve here",)))
+    name = binary.rsplit("/", 1)[-1]
+    steps.append(Copy(sources=(f"/out/{name}",), dest=binary, from_stage="build"))
+    if probe_from:
+        steps.append(Copy(sources=("/out/healthcheck",), dest="/usr/local/bin/healthcheck", from_stage=probe_from))
+    if bridge_from:
+        steps.append(Copy(sources=("/out/loopback-bridge",), dest=BRIDGE_PATH, from_stage=bridge_from))
+    steps.extend(runtime_file_copies(files))
+    return steps

@@ -298,22 +298,11 @@ def _manifest_copies(facts: GoFacts) -> list[Copy]:
 
 def _runtime_stage(facts: GoFacts, decisions: dict[str, Decision], binary: str, port_env: str | None, args: tuple[str, ...], runtime_pkgs: list[str], probe: bool, worker: bool) -> Stage:
     uid = int(load("go")["runtime"]["nonroot_uid"])
-    steps: list = []
-    if runtime_pkgs:
-        steps.append(Run(
-            comment=("Shared libraries the cgo modules load. Debian's versions (the tag fixes the release), hence no pins:",),
-            lint_ignore=("DL3008",),
-            commands=("apt-get update", f"apt-get install -y --no-install-recommends {' '.join(runtime_pkgs)}", "rm -rf /var/lib/apt/lists/*"),
-        ))
-    if facts.writable:
-        steps.append(shared.writable_dirs_copy(facts.writable, uid))
-    steps.append(Workdir(path="/app", comment=("Relative paths in the code resolve here",)))
-    steps.append(Copy(sources=(f"/out/{binary}",), dest=f"{BIN_DIR}/{binary}", from_stage="build"))
-    if probe:
-        steps.append(Copy(sources=("/out/healthcheck",), dest=f"{BIN_DIR}/healthcheck", from_stage="healthcheck"))
-    if decisions["loopback_bridge"].value:
-        steps.append(Copy(sources=("/out/loopback-bridge",), dest=shared.BRIDGE_PATH, from_stage="loopback-bridge"))
-    steps.extend(shared.runtime_file_copies(facts.runtime_files))
+    steps = shared.compiled_runtime_steps(
+        binary=str(decisions["binary"].value), uid=uid, libraries=runtime_pkgs, why_libraries="the cgo modules load",
+        writable=facts.writable, files=facts.runtime_files,
+        probe_from="healthcheck" if probe else None, bridge_from="loopback-bridge" if decisions["loopback_bridge"].value else None,
+    )
     port = int(decisions["port"].value)
     if port_env and not worker:
         name = port_env.removesuffix(ADDRESS_FORM)

@@ -255,22 +255,11 @@ def _build_stage(facts: RustFacts, binary: Binary, build_pkgs: list[str], cross:
 
 def _runtime_stage(facts: RustFacts, decisions: dict[str, Decision], binary: Binary, extra: list[str], env: list[tuple[str, str]], probe: bool, worker: bool) -> Stage:
     uid = int(load("rust")["runtime"]["nonroot_uid"])
-    steps: list = []
-    if extra:
-        steps.append(Run(
-            comment=("Shared libraries the crates load. Debian's versions (the tag fixes the release), hence no pins:",),
-            lint_ignore=("DL3008",),
-            commands=("apt-get update", f"apt-get install -y --no-install-recommends {' '.join(extra)}", "rm -rf /var/lib/apt/lists/*"),
-        ))
-    if facts.writable:
-        steps.append(shared.writable_dirs_copy(facts.writable, uid))
-    steps.append(Workdir(path="/app", comment=("Relative paths in the code resolve here",)))
-    steps.append(Copy(sources=(f"/out/{binary.name}",), dest=f"{BIN_DIR}/{binary.name}", from_stage="build"))
-    if probe:
-        steps.append(Copy(sources=("/out/healthcheck",), dest=f"{BIN_DIR}/healthcheck", from_stage="build"))
-    if decisions["loopback_bridge"].value:
-        steps.append(Copy(sources=("/out/loopback-bridge",), dest=shared.BRIDGE_PATH, from_stage="build"))
-    steps.extend(shared.runtime_file_copies(facts.runtime_files))
+    steps = shared.compiled_runtime_steps(
+        binary=str(decisions["binary"].value), uid=uid, libraries=extra, why_libraries="the crates load",
+        writable=facts.writable, files=facts.runtime_files,
+        probe_from="build" if probe else None, bridge_from="build" if decisions["loopback_bridge"].value else None,
+    )
     if env and not worker:
         steps.append(Env(pairs=tuple(dict(env).items())))
     steps.append(shared.labels(str(decisions["image_name"].value), facts.description, facts.license))
