@@ -290,3 +290,10 @@ def test_side_server_in_a_goroutine_is_not_the_port(tmp_path):
     code = 'package main\n\nimport "net/http"\n\nfunc main() {\n\tgo func() {\n\t\thttp.ListenAndServe(":9090", nil)\n\t}()\n\thttp.ListenAndServe(":8000", nil)\n}\n'
     plan = _plan(tmp_path, {"main.go": code})
     assert plan.port == 8000 and any("9090" in n for n in plan.notes)
+
+
+def test_embedded_folder_survives_a_gitignore_line(tmp_path):
+    code = 'package main\n\nimport (\n\t"embed"\n\t"net/http"\n)\n\n//go:embed public\nvar public embed.FS\n\nfunc main() {\n\thttp.Handle("/", http.FileServer(http.FS(public)))\n\thttp.ListenAndServe(":8080", nil)\n}\n'
+    plan = _plan(tmp_path, {"main.go": code, "public/index.html": "x", ".gitignore": "public/\n"})
+    assert "**/public" not in plan.dockerignore
+    assert any("public" in n and "left out" in n for n in plan.notes)

@@ -60,6 +60,8 @@ def detect(project: Project) -> GoFacts | None:
     keep = ["go.mod", "go.sum", "go.work", *(posixpath.join(m.dir, "go.mod") for m in modules), *(str(f.value) for f in runtime_files)]
     if project.has_file("vendor/modules.txt"):
         keep.append("vendor/modules.txt")
+    # //go:embed'ed files are compiled in: a .gitignore line that hid them would fail `go build`
+    keep += [p for p in embedded_paths(scan) if project.has_file(p) or project.has_dir(p)]
     ignore, ignore_notes = compose_dockerignore(project, list(data["dockerignore"]["lines"]), must_keep=sorted(set(keep)), secret_files=[])
     return GoFacts(
         modules=tuple(modules),
@@ -139,9 +141,7 @@ def _cgo(scan: sources.SourceScan, data: dict, modules: list[GoModule]) -> list[
 
 def _runtime_files(project: Project, scan: sources.SourceScan, extensions: list[str]) -> tuple[list[Found], list[Found]]:
     """Repository paths the program opens by a relative name, minus what //go:embed compiles in."""
-    embedded = {
-        posixpath.normpath(posixpath.join(f.dir, p)) for f in scan.files for pattern in f.embeds if (p := literal_path(pattern))
-    }
+    embedded = set(embedded_paths(scan))
     found: dict[str, Found] = {}
     missing: dict[str, Found] = {}
     known = {(lit, where) for lit, where, _ in scan.file_literals}
@@ -166,6 +166,11 @@ def _runtime_files(project: Project, scan: sources.SourceScan, extensions: list[
                     found.setdefault(rel, Found(rel, f"{where} (viper config {name!r})"))
     kept = {p: f for p, f in found.items() if not any(p.startswith(o + "/") for o in found if o != p)}
     return [kept[p] for p in sorted(kept)], [missing[p] for p in sorted(missing) if p not in kept]
+
+
+def embedded_paths(scan: sources.SourceScan) -> list[str]:
+    """Repository paths //go:embed patterns name (the part before any glob)."""
+    return sorted({posixpath.normpath(posixpath.join(f.dir, p)) for f in scan.files for pattern in f.embeds if (p := literal_path(pattern))})
 
 
 def _holds_data(project: Project, folder: str) -> bool:
