@@ -297,3 +297,13 @@ def test_embedded_folder_survives_a_gitignore_line(tmp_path):
     plan = _plan(tmp_path, {"main.go": code, "public/index.html": "x", ".gitignore": "public/\n"})
     assert "**/public" not in plan.dockerignore
     assert any("public" in n and "left out" in n for n in plan.notes)
+
+
+def test_embedded_front_end_is_built_in_a_node_stage(tmp_path):
+    code = 'package main\n\nimport (\n\t"embed"\n\t"net/http"\n)\n\n//go:embed web/dist\nvar dist embed.FS\n\nfunc main() {\n\thttp.Handle("/", http.FileServer(http.FS(dist)))\n\thttp.ListenAndServe(":8080", nil)\n}\n'
+    lock = '{"name": "web", "lockfileVersion": 3, "packages": {"": {"name": "web"}}}'
+    plan = _plan(tmp_path, {"main.go": code, "web/package.json": '{"name": "web", "scripts": {"build": "vite build"}}', "web/package-lock.json": lock})
+    text = _dockerfile(plan)
+    assert "AS frontend" in text and "npm ci" in text and "RUN npm run build" in text
+    build = text.split("AS build", 1)[1]
+    assert build.index("COPY . .") < build.index("COPY --from=frontend /web/dist ./web/dist") < build.index("go build")

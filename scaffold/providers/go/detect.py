@@ -16,7 +16,7 @@ from scaffold.project import Project
 from scaffold.providers.envfiles import port_settings
 from scaffold.providers.go import gomod, sources
 from scaffold.providers.paths import is_secret_path, literal_path, sqlite_dirs
-from scaffold.providers.go.facts import CgoUse, GoFacts, GoModule, MainPackage
+from scaffold.providers.go.facts import CgoUse, Frontend, GoFacts, GoModule, MainPackage
 
 MAX_GO_FILES = 4000
 MAX_RUNTIME_PATHS = 20  # a program reads a few folders at run time; more means the rule has misfired
@@ -76,6 +76,7 @@ def detect(project: Project) -> GoFacts | None:
         missing_files=tuple(missing),
         writable=tuple(writable),
         private=_goprivate(project),
+        frontends=tuple(_frontends(project, scan)),
         env_ports=tuple(port_settings(project)),
         gin_default_run=gin,
         http_imports=http_imports,
@@ -228,3 +229,34 @@ def _goprivate(project: Project) -> Found | None:
             if m and not m.group(1).startswith("$"):
                 return Found(m.group(1).strip(","), f"{rel}:{number}")
     return None
+
+
+def _frontends(project: Project, scan: sources.SourceScan) -> list[Frontend]:
+    """Embedded folders a front-end build makes (`//go:embed web/dist` with web/package.json building it).
+
+    `go build` fails on an embed pattern that matches nothing, and such folders are
+    build output, so not in the repository: the image builds them first.
+    """
+    from scaffold.detect.node import detect as detect_node
+
+    found: dict[str, Frontend] = {}
+    for f in scan.files:
+        for pattern in f.embeds:
+            path = literal_path(pattern.removeprefix("all:"))
+            if path is None:
+                continue
+            path = posixpath.normpath(posixpath.join(f.dir, path))
+            if path in found or project.has_dir(path) or project.has_file(path):
+                continue
+            folder = posixpath.dirname(path)
+            while folder not in ("", "."):
+                if project.has_file(posixpath.join(folder, "package.json")):
+                    break
+                folder = posixpath.dirname(folder)
+            folder = folder or "."
+            if not project.has_file(posixpath.join(folder, "package.json")):
+                continue
+            node = detect_node(Project(project.root / folder) if folder != "." else project)
+            if node is not None and "build" in node.scripts:
+                found[path] = Frontend(path, folder, f.path, node)
+    return [found[k] for k in sorted(found)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from scaffold.detect.found import Found
 from scaffold.providers.envfiles import EnvPort
@@ -54,6 +55,16 @@ class CgoUse:
 
 
 @dataclass(frozen=True)
+class Frontend:
+    """A folder //go:embed names that the repository lacks, built by a package.json above it."""
+
+    embed: str  # the missing path, relative to the root ("web/dist")
+    folder: str  # the package.json's folder ("web")
+    source: str  # where the embed is ("web/embed.go")
+    node: Any  # NodeFacts of that folder
+
+
+@dataclass(frozen=True)
 class GoFacts:
     modules: tuple[GoModule, ...]
     legacy_gopath: bool  # no go.mod: the build runs `go mod init` and `go mod tidy`
@@ -67,6 +78,7 @@ class GoFacts:
     missing_files: tuple[Found, ...]  # read at run time but not in the repository
     writable: tuple[Found, ...]  # folders (relative to the working directory) the program creates files in
     env_ports: tuple[EnvPort, ...]  # PORT-like settings in .env.example/.env (read for the port only)
+    frontends: tuple[Frontend, ...]  # npm builds that must run before go build
     private: Found | None  # GOPRIVATE as the repository's CI or Makefile sets it
     gin_default_run: Found | None  # gin's Run() with no address: $PORT, else 8080
     http_imports: bool  # net/http or a web framework is imported anywhere

@@ -95,6 +95,8 @@ def plan(facts: GoFacts, answers: dict[str, Any]) -> BuildPlan:
         notes.append(f"private modules ({private.value}): the download reads a .netrc passed as a build secret, never stored in a layer: docker build --secret id={NETRC_ID},src=$HOME/.netrc")
     build = _build_stage(facts, main, binary, cross, bool(cgo), build_pkgs, str(private.value) if private else None)
     probe = (_probe_stage(),) if health.value else ()
+    for i, frontend in enumerate(facts.frontends):
+        probe = (*probe, _frontend_stage(frontend, i, decisions, notes))
     if bridge:
         probe = (*probe, _bridge_stage())
     runtime = _runtime_stage(facts, decisions, binary, port_env, args, runtime_pkgs, bool(health.value), worker)
@@ -210,6 +212,41 @@ def _probe_stage() -> Stage:
     )
 
 
+def _frontend_name(i: int) -> str:
+    return "frontend" if i == 0 else f"frontend-{i + 1}"
+
+
+def _frontend_stage(frontend: Any, i: int, decisions: dict[str, Decision], notes: list[str]) -> Stage:
+    """The npm build of a folder the Go code embeds, on Node's slim image, with the pinned package manager."""
+    from scaffold.data import versions
+    from scaffold.plan.node_version import resolve_node_major
+    from scaffold.plan.package_manager import choose_package_manager, setup_commands
+
+    node = frontend.node
+    major = resolve_node_major(node.node_version_hints, None).decision.value
+    _, pm, _ = choose_package_manager(node, None, int(major))
+    data = versions()["node"]
+    prefix = "" if frontend.folder == "." else f"{frontend.folder}/"
+    files = [f"{prefix}package.json", *([f"{prefix}{pm.lockfile}"] if pm.lockfile else [])]
+    steps: list = [Workdir(path="/web")]
+    setup = setup_commands(pm, int(major), node.package_manager_field is not None)
+    if setup:
+        steps.append(Run(commands=tuple(setup)))
+    steps.append(Copy(sources=tuple(files), dest="./"))
+    steps.append(Run(mounts=(Mount("cache", pm.cache_target, id=pm.cache_id),), commands=(pm.install(production=False),)))
+    steps.append(Copy(sources=(f"{prefix}." if prefix else ".",), dest="."))
+    steps.append(Run(commands=(pm.run("build"),)))
+    decisions[f"frontend{'' if i == 0 else i + 1}"] = Decision(frontend.embed, f"{frontend.source} embeds it; {prefix}package.json > scripts > build makes it")
+    notes.append(f"{frontend.source} embeds {frontend.embed}, which {prefix}package.json's build script makes: the image builds it in a Node stage first")
+    return Stage(
+        name=_frontend_name(i),
+        base=f"{data['image']}:{major}-{data['debian_suite']}-slim",
+        platform="$BUILDPLATFORM",
+        comment=(f"Front end: {pm.label} builds {frontend.embed} for //go:embed; only that folder moves on",),
+        steps=tuple(steps),
+    )
+
+
 def _bridge_stage() -> Stage:
     """The loopback bridge, compiled apart from the app like the probe (see shared.GO_BRIDGE)."""
     return Stage(
@@ -263,6 +300,9 @@ def _build_stage(facts: GoFacts, main: MainPackage, binary: str, cross: bool, cg
         steps.append(Copy(sources=(".",), dest="."))
     steps += [Arg(name="TARGETOS"), Arg(name="TARGETARCH")]
     env = f"CGO_ENABLED={1 if cgo else 0} GOOS=$TARGETOS GOARCH=$TARGETARCH"
+    for i, frontend in enumerate(facts.frontends):
+        rel = posixpath.relpath(frontend.embed, frontend.folder)
+        steps.append(Copy(sources=(f"/web/{rel}",), dest=f"./{frontend.embed}", from_stage=_frontend_name(i), comment=(f"The front end //go:embed compiles in ({frontend.source})",)))
     mod = " -mod=vendor" if facts.vendor else ""
     pkg = "." if main.dir == "." else f"./{main.dir}"
     steps.append(Run(
