@@ -217,3 +217,34 @@ def test_yarn_berry_production_install_per_major(tmp_path, yarn, plugin, focus):
     plan = plan_project(Project(tmp_path), {})
     assert ("workspaces focus" in plan.dockerfile["prod_install"]) is focus
     assert any("workspace-tools" in w for w in plan.warnings) is (not focus)
+
+
+def _static_app(tmp_path, manifest, lock_packages, files):
+    lock = json.dumps({"name": "demo", "lockfileVersion": 3, "packages": {"": {"name": "demo", **{k: v for k, v in manifest.items() if k.endswith("ependencies")}}, **lock_packages}})
+    write_tree(tmp_path, {"package.json": json.dumps({"name": "demo", **manifest}), "package-lock.json": lock, **files})
+    return plan_project(Project(tmp_path), {})
+
+
+def test_vite_out_dir_is_relative_to_its_root(tmp_path):
+    manifest = {"scripts": {"build": "vite build"}, "devDependencies": {"vite": "^5"}}
+    plan = _static_app(tmp_path, manifest, {"node_modules/vite": {"version": "5.4.0", "dev": True}}, {
+        "vite.config.js": "export default { root: 'src', build: { outDir: '../public-build' } }\n",
+        "src/index.html": "<h1>x</h1>",
+    })
+    assert plan.value("build_output") == "public-build"
+
+
+def test_vite_default_out_dir_under_a_root(tmp_path):
+    manifest = {"scripts": {"build": "vite build"}, "devDependencies": {"vite": "^5"}}
+    plan = _static_app(tmp_path, manifest, {"node_modules/vite": {"version": "5.4.0", "dev": True}}, {
+        "vite.config.js": "export default { root: 'client' }\n",
+        "client/index.html": "<h1>x</h1>",
+    })
+    assert plan.value("build_output") == "client/dist"
+
+
+def test_next_export_writes_to_dist_dir(tmp_path):
+    manifest = {"scripts": {"build": "next build"}, "dependencies": {"next": "^15", "react": "^19", "react-dom": "^19"}}
+    lock = {f"node_modules/{n}": {"version": v} for n, v in (("next", "15.0.0"), ("react", "19.0.0"), ("react-dom", "19.0.0"))}
+    plan = _static_app(tmp_path, manifest, lock, {"next.config.js": "module.exports = { output: 'export', distDir: 'build' }\n", "app/page.js": ""})
+    assert plan.value("build_output") == "build"

@@ -20,6 +20,7 @@ package names) live in scaffold/data/node_frameworks.toml.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -303,7 +304,14 @@ def _next(ctx: _Context) -> RuntimeShape:
     if custom and output != "export":
         return _generic(ctx, custom)
     if output == "export":
-        return _static(ctx, "static export", Decision(ctx.rule["export_out"], ctx.setting_source("output")), None, ctx.setting_source("output"))
+        # With output: 'export', next build writes the site to distDir when one is set ("the
+        # user-configured distDir is actually the outDir", next/dist/export/utils.js), else to out/.
+        custom_dist = ctx.setting("distDir")
+        if isinstance(custom_dist, str) and custom_dist.strip("./") and custom_dist.strip("/") != ".next":
+            out = Decision(custom_dist.removeprefix("./").rstrip("/"), f"{ctx.setting_source('distDir')} with output: 'export'")
+        else:
+            out = Decision(ctx.rule["export_out"], ctx.setting_source("output"))
+        return _static(ctx, "static export", out, None, ctx.setting_source("output"))
     if output == "standalone":
         copies = [
             _copy(f"{dist}/standalone", "./"),
@@ -557,6 +565,16 @@ def _spa(ctx: _Context) -> RuntimeShape:
             hint="add a start script that runs your server, or pass --start",
         )
     out, source = _spa_out(ctx)
+    root = ctx.setting("root") if ctx.fw.id == "vite" else None
+    if isinstance(root, str) and root.strip("./"):
+        # Vite resolves build.outDir (and its default, dist) against `root`
+        resolved = posixpath.normpath(posixpath.join(root.removeprefix("./"), out))
+        if resolved == ".." or resolved.startswith("../"):
+            raise ScaffoldError(
+                f"{ctx.fw.config_file or 'vite.config'}: the build writes to {resolved}, outside the project, which a Docker build cannot copy from",
+                hint="set build.outDir inside the project",
+            )
+        out, source = resolved, f"{source} (relative to root: {root})"
     return _static(ctx, "single-page app", Decision(out, source), ctx.rule["spa_fallback"], ctx.fw.config_file or "")
 
 
