@@ -41,7 +41,8 @@ def _source_file(app_dir: Path) -> Path | None:
             continue
         if path.is_file() and path.suffix in SOURCE_SUFFIXES and "config" not in path.name:
             candidates.append(path)
-    preferred = [p for p in candidates if p.parent.name in ("src", "app", "routes", "pages") or p.stem in ("server", "index", "app", "main")]
+    mains = [p for p in candidates if p.name in ("main.rs", "main.go")]  # the binary's own source, not a library beside it
+    preferred = mains or [p for p in candidates if p.parent.name in ("src", "app", "routes", "pages") or p.stem in ("server", "index", "app", "main")]
     return (preferred or candidates or [None])[0]
 
 
