@@ -11,7 +11,7 @@ from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
-_MANIFESTS = ("package.json", "pyproject.toml", "requirements.txt", "Pipfile", "go.mod", "go.work", "Cargo.toml")
+_MANIFESTS = ("package.json", "pyproject.toml", "requirements.txt", "Pipfile", "go.mod", "go.work", "Cargo.toml", "index.html", "Staticfile")
 
 
 def example_targets() -> list[tuple[str, Path, str | None]]:

@@ -248,3 +248,24 @@ def test_next_export_writes_to_dist_dir(tmp_path):
     lock = {f"node_modules/{n}": {"version": v} for n, v in (("next", "15.0.0"), ("react", "19.0.0"), ("react-dom", "19.0.0"))}
     plan = _static_app(tmp_path, manifest, lock, {"next.config.js": "module.exports = { output: 'export', distDir: 'build' }\n", "app/page.js": ""})
     assert plan.value("build_output") == "build"
+
+
+def test_static_site_from_a_staticfile_root(tmp_path):
+    write_tree(tmp_path, {"Staticfile": "root: site\n", "site/index.html": "<h1>x</h1>", "site/about.html": "x"})
+    plan = plan_project(Project(tmp_path), {})
+    from scaffold.render import render_plan
+
+    text = render_plan(plan)[plan.dockerfile_path]
+    assert plan.ecosystem == "static" and "COPY site/ /usr/share/nginx/html/" in text and "try_files $uri $uri.html" in text
+
+
+def test_index_html_beside_package_json_is_not_a_static_site(tmp_path):
+    write_tree(tmp_path, {"index.html": "<h1>x</h1>", "package.json": json.dumps({"name": "d", "scripts": {"start": "node server.js"}}), "package-lock.json": NPM_LOCK, "server.js": SERVER})
+    assert plan_project(Project(tmp_path), {}).ecosystem == "node"
+
+
+def test_staticfile_root_outside_the_project_is_refused(tmp_path):
+    write_tree(tmp_path, {"Staticfile": "root: ../elsewhere\n", "index.html": "x"})
+    from scaffold.cli import main
+
+    assert main(["plan", str(tmp_path)]) == 2

@@ -109,8 +109,7 @@ class WriteFile(Step):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if "$" in self.body:
-            raise ValueError("a heredoc body cannot hold '$': the Dockerfile would expand it")
+        # The template quotes the delimiter (<<'EOF'), so "$uri" and backslashes reach the file as written.
         if any(line.strip() == HEREDOC_END for line in self.body.splitlines()):
             raise ValueError(f"a heredoc body cannot hold a line {HEREDOC_END!r}")
 

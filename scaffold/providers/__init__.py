@@ -9,6 +9,9 @@ at its root. A provider that matches its marker file but finds nothing to run
 (a Go module of libraries, a Cargo library built as a Node addon) returns
 nothing and the next one is tried; the plan names every provider that matched.
 
+The static provider comes last of these and matches only a folder with no other
+stack's manifest, so an index.html beside a package.json stays the Node app's.
+
 A new stack is one more sub-package exposing ``PROVIDER`` and one more name here.
 """
 
@@ -21,7 +24,7 @@ if TYPE_CHECKING:
     from scaffold.providers.base import Option, Provider
     from scaffold.project import Project
 
-ORDER: tuple[str, ...] = ("go", "rust")
+ORDER: tuple[str, ...] = ("go", "rust", "static")
 
 # Files that mean a stack scaffold has no provider for yet, named in the error when nothing matched.
 UNSUPPORTED_MARKERS: tuple[tuple[str, str], ...] = (
@@ -35,7 +38,7 @@ UNSUPPORTED_MARKERS: tuple[tuple[str, str], ...] = (
     ("mix.exs", "Elixir"),
 )
 UNSUPPORTED_SUFFIXES: tuple[tuple[str, str], ...] = ((".csproj", ".NET"), (".sln", ".NET"), (".fsproj", ".NET"))
-SUPPORTED = "Node (package.json), Python (pyproject.toml, requirements.txt, Pipfile), Go (go.mod with a main package), Rust (Cargo.toml with a binary)"
+SUPPORTED = "Node (package.json), Python (pyproject.toml, requirements.txt, Pipfile), Go (go.mod with a main package), Rust (Cargo.toml with a binary), static sites (index.html, a Staticfile, public/index.html)"
 
 
 def provider(name: str) -> Provider:
