@@ -29,6 +29,7 @@ def _add_detection_overrides(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--base-image", type=image_reference, metavar="REF", help="runtime base image")
     group.add_argument("--name", dest="image_name", type=image_name, metavar="NAME", help="image name used in the printed commands")
     group.add_argument("--no-healthcheck", dest="healthcheck", action="store_false", default=None, help="leave out HEALTHCHECK")
+    group.add_argument("--worker", action="store_true", default=None, help="the app serves no HTTP (a queue consumer, a bot): no EXPOSE, no HTTP health check")
     stacks = parser.add_argument_group("Go and Rust")
     for option in _provider_options():
         stacks.add_argument(option.flag, dest=option.key, type=option.check, metavar=option.metavar, help=option.help)
@@ -110,7 +111,7 @@ def _provider_options() -> list[Any]:
 def _answers(args: argparse.Namespace) -> dict[str, Any]:
     keys = (
         "node_version", "python_version", "package_manager", "port", "start", "build", "base_image", "image_name",
-        "healthcheck", "turbo", "compose", "ci", "registry", *(o.key for o in _provider_options()),
+        "healthcheck", "worker", "turbo", "compose", "ci", "registry", *(o.key for o in _provider_options()),
     )
     return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
 

@@ -39,7 +39,7 @@ def compose_context(root: Path, plans: list[BuildPlan]) -> dict[str, Any]:
     for plan in plans:
         paths = AppPaths(plan, root)
         name = _unique(service_name(plan.image_name), names)
-        host_port = _free_port(plan.port, host_ports)
+        host_port = _free_port(plan.port, host_ports) if plan.serves_http else None
         dockerfile = rel(paths.dockerfile, paths.context)
         service_secrets = []
         for secret in build_secrets(plan):
@@ -50,8 +50,8 @@ def compose_context(root: Path, plans: list[BuildPlan]) -> dict[str, Any]:
             "image_name": plan.image_name,
             "context": scalar(rel(paths.context, root.resolve())),
             "dockerfile": None if dockerfile == "Dockerfile" else scalar(dockerfile),
-            "ports": [json.dumps(f"{host_port}:{plan.port}")],
-            "url": f"http://localhost:{host_port}/",
+            "ports": [json.dumps(f"{host_port}:{plan.port}")] if host_port else [],
+            "url": f"http://localhost:{host_port}/" if host_port else "a worker: no port published",
             "healthcheck": healthcheck_test(plan),
             "secrets": service_secrets,
         })

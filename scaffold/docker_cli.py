@@ -59,6 +59,8 @@ def run_command(plan: BuildPlan, host_port: int | None = None) -> list[str]:
 
 
 def _container_args(plan: BuildPlan, host_port: int | None) -> list[str]:
+    if not plan.serves_http:
+        return [plan.image_name]
     return ["-p", f"{host_port or plan.port}:{plan.port}", plan.image_name]
 
 

@@ -105,6 +105,7 @@ _SAVED = {
     "base_image": lambda v: image_reference(_text(v)),
     "image_name": lambda v: image_name(_text(v)),
     "healthcheck": _flag,
+    "worker": _flag,
     "turbo": _flag,
     "compose": _flag,
     "ci": _one_of(CI_CHOICES),

@@ -269,3 +269,47 @@ def test_staticfile_root_outside_the_project_is_refused(tmp_path):
     from scaffold.cli import main
 
     assert main(["plan", str(tmp_path)]) == 2
+
+
+def _worker_app(tmp_path, files):
+    write_tree(tmp_path, files)
+    plan = plan_project(Project(tmp_path), {})
+    from scaffold.render import render_plan
+
+    return plan, render_plan(plan)[plan.dockerfile_path]
+
+
+def test_queue_worker_gets_no_expose_and_no_http_healthcheck(tmp_path):
+    lock = json.dumps({"name": "wk", "lockfileVersion": 3, "packages": {"": {"name": "wk", "dependencies": {"bullmq": "^5"}}, "node_modules/bullmq": {"version": "5.0.0"}}})
+    plan, text = _worker_app(tmp_path, {
+        "package.json": json.dumps({"name": "wk", "scripts": {"start": "node worker.js"}, "dependencies": {"bullmq": "^5"}}),
+        "package-lock.json": lock,
+        "worker.js": "const { Worker } = require('bullmq');\nnew Worker('q', async () => {});\n",
+    })
+    assert plan.value("worker") is True and not plan.serves_http
+    assert "EXPOSE" not in text and "HEALTHCHECK" not in text
+    assert plan.next_steps()[1] == "docker run -d --name wk wk"
+    from scaffold.compose import compose_context
+
+    assert compose_context(tmp_path, [plan])["services"][0]["ports"] == []
+
+
+def test_procfile_worker_without_web_is_the_command(tmp_path):
+    plan, text = _worker_app(tmp_path, {
+        "package.json": json.dumps({"name": "bot"}),
+        "package-lock.json": json.dumps({"name": "bot", "lockfileVersion": 3, "packages": {"": {"name": "bot"}}}),
+        "Procfile": "worker: node bot.js\n",
+        "bot.js": "setInterval(() => {}, 1000);\n",
+    })
+    assert plan.value("start_command") == ["node", "bot.js"] and plan.value("worker") is True
+    assert "EXPOSE" not in text
+
+
+def test_server_with_a_queue_library_is_not_a_worker(tmp_path):
+    lock = json.dumps({"name": "api", "lockfileVersion": 3, "packages": {"": {"name": "api", "dependencies": {"bullmq": "^5"}}, "node_modules/bullmq": {"version": "5.0.0"}}})
+    plan, text = _worker_app(tmp_path, {
+        "package.json": json.dumps({"name": "api", "scripts": {"start": "node server.js"}, "dependencies": {"bullmq": "^5"}}),
+        "package-lock.json": lock,
+        "server.js": SERVER,
+    })
+    assert plan.value("worker") is None and "EXPOSE 3000" in text

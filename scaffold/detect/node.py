@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scaffold.detect.found import Found, tool_versions_pin, version_file_pin
-from scaffold.detect.procfile import procfile_web
+from scaffold.detect.procfile import procfile_web, procfile_worker
 from scaffold.errors import InconsistentProjectError, MalformedFileError
 from scaffold.project import MAX_LOCKFILE_BYTES, Project
 
@@ -85,6 +85,7 @@ class NodeFacts:
     loopback_host: HostHint | None = None
     git_dependencies: tuple[Found, ...] = ()  # installed from a git repository
     procfile_web: Found | None = None  # the Procfile's web: command
+    procfile_worker: Found | None = None  # the Procfile's worker: command
 
     def has(self, name: str) -> bool:
         return name in self.files
@@ -148,6 +149,7 @@ def detect(project: Project) -> NodeFacts | None:
         loopback_host=loopback,
         git_dependencies=_git_dependencies(deps, dev, lock_details),
         procfile_web=procfile_web(project),
+        procfile_worker=procfile_worker(project),
     )
 
 

@@ -16,3 +16,14 @@ def procfile_web(project: Project) -> Found | None:
         if sep and name.strip() == "web" and command.strip():
             return Found(command.strip(), f"Procfile:{number}")
     return None
+
+
+def procfile_worker(project: Project) -> Found | None:
+    """The Procfile's worker: command, for a project with no web: process."""
+    if not project.has_file("Procfile"):
+        return None
+    for number, line in enumerate(project.read_text("Procfile").splitlines(), 1):
+        name, sep, command = line.partition(":")
+        if sep and name.strip() in ("worker", "bot", "queue") and command.strip():
+            return Found(command.strip(), f"Procfile:{number} (worker)")
+    return None

@@ -60,6 +60,11 @@ class BuildPlan:
     def port(self) -> int:
         return int(self.value("port"))
 
+    @property
+    def serves_http(self) -> bool:
+        """False for a worker (a queue consumer, a bot): no published port, no HTTP health check."""
+        return not bool(self.value("worker"))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "schema_version": SCHEMA_VERSION,
@@ -78,8 +83,11 @@ class BuildPlan:
         port = self.port
         file_flag = "" if self.dockerfile_path == "Dockerfile" else f" -f {self.dockerfile_path}"
         secrets = "".join(f" --secret {s}" for s in self.dockerfile.get("build_secrets", []))
+        build = f"docker build{file_flag}{secrets} -t {name} {self.build_context}"
+        if not self.serves_http:
+            return [build, f"docker run -d --name {name} {name}", f"docker logs -f {name}"]
         return [
-            f"docker build{file_flag}{secrets} -t {name} {self.build_context}",
+            build,
             f"docker run -d --name {name} -p {port}:{port} {name}",
             f"docker logs -f {name}",
             f"curl http://localhost:{port}/",

@@ -107,8 +107,13 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
 
     port = shape.port if shape is not None and shape.port is not None else _port(facts, answers)
     decisions["port"] = port
+    worker = _worker(facts, shape, answers)
+    if worker is not None:
+        decisions["worker"] = worker
+        notes.append(f"a worker ({worker.source}): no EXPOSE and no HTTP health check; pass --port if it does serve HTTP")
     decisions["healthcheck"] = Decision(
-        bool(answers.get("healthcheck", True)), "--no-healthcheck" if answers.get("healthcheck") is False else "default"
+        bool(answers.get("healthcheck", True)) and worker is None,
+        "--no-healthcheck" if answers.get("healthcheck") is False else "a worker has no HTTP to check" if worker else "default",
     )
 
     system = system_packages(facts, pm)
@@ -448,6 +453,11 @@ def _start_command(
         argv = _without_env_files(project, _exec_argv(parsed, facts, runtime, warnings), where, notes)
         _check_entry(project, argv, has_build, where, out_dir)
         return Decision(argv, where)
+    if facts.procfile_worker and not facts.procfile_web and not facts.scripts.get("start"):
+        parsed = parse_script(facts.procfile_worker.value)
+        if not parsed.complex:
+            return Decision(_exec_argv(parsed, facts, runtime, warnings), facts.procfile_worker.source)
+        return Decision(["sh", "-c", f"exec {facts.procfile_worker.value}" if parsed.expands_only else facts.procfile_worker.value], facts.procfile_worker.source)
     if facts.main:
         main = facts.main.removeprefix("./").rstrip("/")
         resolved = _resolve_main(project, main)
@@ -619,6 +629,25 @@ def _port(facts: NodeFacts, answers: dict[str, Any]) -> Decision:
                 label = {"env-fallback": f"process.env.{hint.env} fallback", "literal": "listen()", "env-file": f"{hint.env} in an env file"}[kind]
                 return Decision(hint.port, f"{hint.source} ({label})")
     return Decision(int(versions()["frameworks"]["node"]["default_port"]), "versions.toml > frameworks.node.default_port")
+
+
+def _worker(facts: NodeFacts, shape: RuntimeShape | None, answers: dict[str, Any]) -> Decision | None:
+    """A process with no HTTP listener: a queue consumer, a bot, a scheduler.
+
+    It needs both signs, so a server whose listen call scaffold cannot read is
+    not mistaken for one: no port or listen anywhere in the code, and a worker
+    library among the dependencies or a Procfile worker: line without a web: line.
+    """
+    if answers.get("worker"):
+        return Decision(True, "--worker")
+    if answers.get("port") or shape is not None or facts.port_hints or facts.reads_port_env or facts.procfile_web:
+        return None
+    libraries = sorted(set(load("node")["worker_packages"]) & set(facts.dependencies))
+    if libraries:
+        return Decision(True, f"package.json > dependencies > {libraries[0]}, and no listen call in the code")
+    if facts.procfile_worker:
+        return Decision(True, f"{facts.procfile_worker.source}, and no web: line or listen call")
+    return None
 
 
 def port_env(facts: NodeFacts, port: Decision) -> dict[str, str]:
