@@ -94,6 +94,16 @@ def probe(url: str, seconds: float) -> tuple[int | None, str]:
     return None, last
 
 
+def _standin_mismatch(plan: dict, dockerfile: Path) -> bool:
+    """The stand-in base serves another Python line than the tag names (3.12 tags get 3.13 here)."""
+    line = (plan["decisions"].get("python_version") or {}).get("value")
+    image = (plan["decisions"].get("base_image") or {}).get("value")
+    if not line or not image:
+        return False
+    out = run(["docker", "run", "--rm", "--entrypoint", "python", str(image), "--version"], timeout=60).stdout
+    return bool(out) and f"Python {line}." not in out
+
+
 def check(app: App, checkouts: Path, keep: bool) -> tuple[str, str]:
     """("pass" | "fail" | "sandbox", one-line reason)."""
     source = checkouts / app.repo.replace("/", "+")
@@ -120,7 +130,7 @@ def check(app: App, checkouts: Path, keep: bool) -> tuple[str, str]:
     if build.returncode != 0:
         tail = build.stderr.strip().splitlines()[-12:]
         text = "\n".join(tail)
-        kind = "sandbox" if any(s in text for s in SANDBOX_SIGNS) else "fail"
+        kind = "sandbox" if any(s in text for s in SANDBOX_SIGNS) or _standin_mismatch(plan, dockerfile) else "fail"
         return kind, "build: " + next((line for line in reversed(tail) if "ERROR" in line or "error" in line), tail[-1])[:240]
     port = str(plan["decisions"]["port"]["value"])
     name = f"rw-{abs(hash(app.key)) % 10**8}"

@@ -313,3 +313,9 @@ def test_server_with_a_queue_library_is_not_a_worker(tmp_path):
         "server.js": SERVER,
     })
     assert plan.value("worker") is None and "EXPOSE 3000" in text
+
+
+def test_old_django_gets_a_line_it_runs_on(tmp_path):
+    plan = _python(tmp_path, {"requirements.txt": "Django==3.2.13\n"})
+    decision = plan.decisions["python_version"]
+    assert decision.value == "3.11" and "django 3.2.13 predates Python 3.12" in decision.source

@@ -86,13 +86,15 @@ def fit_locked(chosen: Decision, candidates: list[str], locked: tuple, warnings:
 
     limits = load("python").get("python_limits", [])
     best: tuple[int, str, list[str]] | None = None
+    above = candidates[0]
     for line in candidates:
         hard, soft = _misfits(line, locked, limits)
         if not hard and not soft:
             if line == chosen.value:
                 return PythonVersion(chosen, tuple(warnings))
-            why = _why_not(candidates[0], locked, limits)
+            why = _why_not(above, locked, limits)  # what rules out the line just above the one taken
             return PythonVersion(Decision(line, f"{chosen.source}, lowered to {line}: {why}"), tuple(warnings))
+        above = line
         if not hard and best is None:
             best = (len(soft), line, soft)
     if best is not None:
