@@ -709,7 +709,7 @@ def _install_command(pm: PackageManager, ws: WorkspaceFacts, app: WorkspacePacka
             return f"yarn install{' --immutable' if frozen else ''}"
         return f"yarn workspaces focus {' '.join(focus)}{' --production' if production else ''}"
     if pm.name == "yarn":
-        return f"yarn install{' --frozen-lockfile' if frozen else ''}{' --production' if production else ''} --non-interactive"
+        return f"yarn install{' --frozen-lockfile' if frozen else ''}{' --production' if production else ''} --non-interactive --ignore-engines"
     return f"bun install{' --frozen-lockfile' if frozen else ''}{' --production' if production else ''}"
 
 

@@ -827,7 +827,7 @@ def _prune_command(pm: PackageManager) -> str | None:
     if pm.name == "yarn" and pm.berry:
         return "yarn workspaces focus --all --production" if pm.can_focus else None
     if pm.name == "yarn":
-        return "yarn install --frozen-lockfile --production --non-interactive --ignore-scripts"
+        return "yarn install --frozen-lockfile --production --non-interactive --ignore-engines --ignore-scripts"
     return "bun install --frozen-lockfile --production"
 
 

@@ -47,7 +47,13 @@ class PackageManager:
         return f"{self.name}@{self.version}" if self.version else self.name
 
     def install(self, *, production: bool) -> str:
-        """A frozen install (or a plain one without a lockfile)."""
+        """A frozen install (or a plain one without a lockfile).
+
+        Yarn 1 refuses a dependency whose `engines` range excludes the running Node
+        (a 2021 lockfile's `node-ipc` wants Node <= 17), where npm, pnpm and Berry
+        only warn: --ignore-engines gives it npm's behaviour. The project's own
+        engines range still picks the Node line.
+        """
         frozen = self.lockfile is not None
         if self.name == "npm":
             verb = "ci" if frozen else "install"
@@ -59,7 +65,7 @@ class PackageManager:
                 return "yarn workspaces focus --all --production"
             return f"yarn install{' --immutable' if frozen else ''}"
         if self.name == "yarn":
-            return f"yarn install{' --frozen-lockfile' if frozen else ''}{' --production' if production else ''} --non-interactive"
+            return f"yarn install{' --frozen-lockfile' if frozen else ''}{' --production' if production else ''} --non-interactive --ignore-engines"
         return f"bun install{' --frozen-lockfile' if frozen else ''}{' --production' if production else ''}"
 
     def run(self, script: str) -> str:

@@ -19,7 +19,7 @@ RUN --mount=type=cache,id=npm,target=/root/.npm \
 FROM pm AS deps
 COPY package.json yarn.lock ./
 RUN --mount=type=cache,id=yarn,target=/usr/local/share/.cache/yarn,sharing=locked \
-    yarn install --frozen-lockfile --production --non-interactive
+    yarn install --frozen-lockfile --production --non-interactive --ignore-engines
 
 FROM base AS runtime
 ENV NODE_ENV=production \
