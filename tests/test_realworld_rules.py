@@ -319,3 +319,18 @@ def test_old_django_gets_a_line_it_runs_on(tmp_path):
     plan = _python(tmp_path, {"requirements.txt": "Django==3.2.13\n"})
     decision = plan.decisions["python_version"]
     assert decision.value == "3.11" and "django 3.2.13 predates Python 3.12" in decision.source
+
+
+def test_procfile_with_setup_steps_binds_the_server_and_execs_it(tmp_path):
+    write_tree(tmp_path, {
+        "requirements.txt": "flask==3.0.0\ngunicorn==23.0.0\n",
+        "app.py": FLASK_APP,
+        "Procfile": "web: flask db upgrade; gunicorn app:app\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    command = plan.value("start_command")  # Python plans record the shell text; CMD runs it with sh -c
+    assert "upgrade;" not in command
+    assert command.startswith("flask db upgrade ; exec gunicorn app:app --bind")
+    from scaffold.render import render_plan
+
+    assert 'CMD ["sh", "-c", "flask db upgrade ; exec gunicorn' in render_plan(plan)[plan.dockerfile_path]

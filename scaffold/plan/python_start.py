@@ -17,6 +17,7 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
+from scaffold import shell_words
 from scaffold.data import load
 from scaffold.detect.python_app import AppObject, module_attribute_line, module_path, parse
 from scaffold.project import Project
@@ -88,7 +89,7 @@ def from_command(text: str, source: str, project: Project, import_root: str) -> 
     """A production start command from a Procfile line or --start; (None, warnings) when unusable."""
     warnings: list[str] = []
     try:
-        words = shlex.split(text)
+        words = shell_words.split(text)
     except ValueError as exc:
         return None, [f"{source}: cannot read the command ({exc}); ignored"]
     if not words:
@@ -98,15 +99,20 @@ def from_command(text: str, source: str, project: Project, import_root: str) -> 
         reason = dev_server_reason(segment, project)
         if reason:
             return None, [f"{source} runs a development server ({reason}): not used in the image"]
-    complex_ = len(segments) > 1 or any(w in _SHELL_OPERATORS for w in words)
+    complex_ = len(segments) > 1 or any(shell_words.is_operator(w) for w in words)
     main = segments[-1]
     server = _server_of(main)
     notes: list[str] = []
-    if server and not complex_:
+    if server:
         main, added = _ensure_binds(server, main)
         if added:
             notes.append(f"{source}: added {' '.join(added)} so {server} listens on the container's interface and $PORT")
-        words = main
+        last_op = max((i for i, w in enumerate(words) if shell_words.is_operator(w)), default=None)
+        if last_op is None:
+            words = main
+        elif words[last_op] in (";", "&&"):
+            # `flask db upgrade; gunicorn app:app`: set-up steps, then the server, which exec makes PID 1
+            words = [*words[: last_op + 1], "exec", *main]
     app = None
     target = next((w for w in main[1:] if _TARGET.match(w)), None)
     if server and target:
@@ -120,7 +126,7 @@ def from_command(text: str, source: str, project: Project, import_root: str) -> 
 def _segments(words: list[str]) -> list[list[str]]:
     out: list[list[str]] = [[]]
     for word in words:
-        if word in _SHELL_OPERATORS:
+        if shell_words.is_operator(word):
             out.append([])
         else:
             out[-1].append(word)
@@ -176,8 +182,8 @@ def _literal_port(text: str) -> int | None:
 
 
 def _quote(word: str) -> str:
-    """Shell-quote a word, leaving $PORT expandable."""
-    if re.fullmatch(r"[\w@%+=:,./-]+", word):
+    """Shell-quote a word, leaving $PORT expandable and operators (;, &&) as operators."""
+    if shell_words.is_operator(word) or re.fullmatch(r"[\w@%+=:,./-]+", word):
         return word
     if "$" in word and re.fullmatch(r"[\w@%+=:,./${}-]+", word):
         return f'"{word}"'

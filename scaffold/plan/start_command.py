@@ -12,6 +12,7 @@ import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from scaffold import shell_words
 from scaffold.data import load
 
 _SHELL_OPERATORS = {"&&", "||", ";", "|", "&", ">", ">>", "<", "2>&1"}
@@ -35,13 +36,11 @@ def parse_script(script: str) -> ParsedScript:
     """Split a script into words with a shell lexer that knows operators (`node a.js;` is `node`, `a.js`, `;`)."""
     if len(script) > MAX_SCRIPT_CHARS or any(marker in script for marker in ("$(", "`")) or "\n" in script.strip():
         return ParsedScript([], {}, True)
-    lexer = shlex.shlex(script, posix=True, punctuation_chars=True)
-    lexer.whitespace_split = True
     try:
-        words = list(lexer)
+        words = shell_words.split(script)
     except ValueError:
         return ParsedScript([], {}, True)
-    if any(w in _SHELL_OPERATORS or (w and set(w) <= set("();<>|&")) for w in words) or not words:
+    if any(shell_words.is_operator(w) for w in words) or not words:
         return ParsedScript(words, {}, True)
     env: dict[str, str] = {}
     while words and (words[0] == "cross-env" or _is_assignment(words[0])):
