@@ -357,3 +357,31 @@ def compiled_runtime_steps(
         steps.append(Copy(sources=("/out/loopback-bridge",), dest=BRIDGE_PATH, from_stage=bridge_from))
     steps.extend(runtime_file_copies(files))
     return steps
+
+
+def serving_decisions(
+    decisions: dict[str, Decision],
+    warnings: list[str],
+    answers: dict[str, Any],
+    *,
+    worker: bool,
+    why: str,
+    files: tuple[Found, ...],
+    writable: tuple[Found, ...],
+    missing: tuple[Found, ...],
+) -> bool:
+    """Worker or server, the health check, and the files a compiled program reads or writes; returns "is a worker".
+
+    --worker marks a program scaffold took for a server; a listener found in the
+    code always wins over the absence of one elsewhere.
+    """
+    if answers.get("worker"):
+        worker, why = True, "--worker"
+    decisions["worker"] = Decision(worker, why)
+    decisions["healthcheck"] = healthcheck_wanted(answers) if not worker else Decision(False, "no HTTP listener: no health probe")
+    decisions["runtime_files"] = files_decision(files)
+    if writable:
+        decisions["writable_dirs"] = files_decision(writable)
+    for miss in missing:
+        warnings.append(f"{miss.source}: the program opens {miss.value!r}, which is not in the repository; mount it or pass it in at run time")
+    return worker

@@ -71,15 +71,12 @@ def plan(facts: GoFacts, answers: dict[str, Any]) -> BuildPlan:
     args = tuple(a for a in args if a != BRIDGE_ARG)
     decisions["loopback_bridge"] = Decision(bridge, "the code binds 127.0.0.1 with no flag or variable to change it" if bridge else "the server listens on every interface")
     decisions["port"] = port
-    decisions["worker"] = Decision(not facts.http_imports and not facts.listens, "no net/http, web framework or listen call found" if not facts.http_imports and not facts.listens else "the code serves HTTP")
-    worker = bool(decisions["worker"].value)
-    health = shared.healthcheck_wanted(answers) if not worker else Decision(False, "no HTTP listener: no health probe")
-    decisions["healthcheck"] = health
-    decisions["runtime_files"] = shared.files_decision(facts.runtime_files)
-    if facts.writable:
-        decisions["writable_dirs"] = shared.files_decision(facts.writable)
-    for miss in facts.missing_files:
-        warnings.append(f"{miss.source}: the program opens {miss.value!r}, which is not in the repository; mount it or pass it in at run time")
+    serves = facts.http_imports or bool(facts.listens)
+    worker = shared.serving_decisions(
+        decisions, warnings, answers, worker=not serves, why="the code serves HTTP" if serves else "no net/http, web framework or listen call found",
+        files=facts.runtime_files, writable=facts.writable, missing=facts.missing_files,
+    )
+    health = decisions["healthcheck"]
     name = shared.image_name(answers, facts.name, f"{facts.modules[0].dir}/go.mod > module".replace("./", ""))
     decisions["image_name"] = name
     cross = not cgo

@@ -68,15 +68,12 @@ def plan(facts: RustFacts, answers: dict[str, Any]) -> BuildPlan:
     bridge = (BRIDGE_MARK, "1") in env
     env = [pair for pair in env if pair[0] != BRIDGE_MARK]
     decisions["loopback_bridge"] = Decision(bridge, "the code binds 127.0.0.1 with no variable to change it" if bridge else "the server listens on every interface")
-    worker = not binary.web and not facts.listens and not facts.frameworks
-    decisions["worker"] = Decision(worker, "no web framework or listener found" if worker else "the binary serves HTTP")
-    health = shared.healthcheck_wanted(answers) if not worker else Decision(False, "no HTTP listener: no health probe")
-    decisions["healthcheck"] = health
-    decisions["runtime_files"] = shared.files_decision(facts.runtime_files)
-    if facts.writable:
-        decisions["writable_dirs"] = shared.files_decision(facts.writable)
-    for miss in facts.missing_files:
-        warnings.append(f"{miss.source}: the program opens {miss.value!r}, which is not in the repository; mount it or pass it in at run time")
+    serves = binary.web or bool(facts.listens) or bool(facts.frameworks)
+    worker = shared.serving_decisions(
+        decisions, warnings, answers, worker=not serves, why="the binary serves HTTP" if serves else "no web framework or listener found",
+        files=facts.runtime_files, writable=facts.writable, missing=facts.missing_files,
+    )
+    health = decisions["healthcheck"]
     decisions["image_name"] = shared.image_name(answers, facts.name, "Cargo.toml > package > name" if facts.name else "folder name")
     decisions["binary"] = Decision(f"{BIN_DIR}/{binary.name}", binary.source)
 
