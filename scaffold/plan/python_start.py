@@ -22,7 +22,6 @@ from scaffold.data import load
 from scaffold.detect.python_app import AppObject, module_attribute_line, module_path, parse
 from scaffold.project import Project
 
-_SHELL_OPERATORS = {"&&", "||", ";", "|", "&", ">", ">>", "<"}
 _TARGET = re.compile(r"^([A-Za-z_][\w.]*):([A-Za-z_]\w*(?:\(\))?)$")
 _PORT = re.compile(r"(?:--bind[= ]|-b ?|--port[= ]|-p ?|--listen=|--http-socket[= ])(?:[\w.\[\]]*:)?(\d{2,5})\b")
 

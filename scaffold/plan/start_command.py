@@ -8,14 +8,12 @@ manager that does not forward it.
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from scaffold import shell_words
 from scaffold.data import load
 
-_SHELL_OPERATORS = {"&&", "||", ";", "|", "&", ">", ">>", "<", "2>&1"}
 _RUNNERS = {"npm": ("run",), "pnpm": ("run",), "yarn": ("run",), "bun": ("run",)}
 
 

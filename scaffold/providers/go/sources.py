@@ -143,7 +143,7 @@ def _scan_lines(rel: str, folder: str, text: str, call_re: re.Pattern[str], serv
             out.gin_bare_run = where
         for q in _QUOTED.finditer(line):
             addr = _ADDR.match(q.group(1))
-            if addr is None or m_is_flag(line):
+            if addr is None or _defines_flag(line):
                 continue
             port = int(addr.group("port"))
             host = (addr.group("host") or "").strip("[]") if addr.group("host") else ""
@@ -173,7 +173,7 @@ def _scan_lines(rel: str, folder: str, text: str, call_re: re.Pattern[str], serv
             _add_default(out, env, fallback.group(1), None, where, folder)
 
 
-def m_is_flag(line: str) -> bool:
+def _defines_flag(line: str) -> bool:
     """Flag definitions are read by _FLAG with their name; their literal is not a second hint."""
     return bool(_FLAG.search(line))
 
