@@ -121,6 +121,7 @@ class Project:
         if rel in self.virtual:
             return self.virtual[rel]
         full = self.root / rel
+        self._refuse_outside(rel, full)
         try:
             size = full.stat().st_size
         except OSError as exc:
@@ -141,6 +142,23 @@ class Project:
             raise MalformedFileError(path=rel, detail=f"not UTF-8 text (byte {exc.start})") from None
         self._cache[key] = text
         return text
+
+    def _refuse_outside(self, rel: str, full: Path) -> None:
+        """A link that leads out of the project (requirements.txt -> /proc/self/environ) is never read.
+
+        Its content would reach error messages and the build plan: the host's
+        environment, tokens included, or any file the user can read.
+        """
+        try:
+            real = full.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return  # missing or a loop: the read below reports it
+        if real != self.root and self.root not in real.parents:
+            raise UnreadableFileError(
+                path=rel,
+                detail="is a symbolic link to a file outside the project",
+                hint="scaffold reads only the project's own files: replace the link with the file",
+            )
 
     def read_json(self, rel: str, *, limit: int = MAX_CONFIG_BYTES) -> Any:
         key = ("json", rel)

@@ -135,3 +135,17 @@ def test_bad_node_version_flag(tmp_path, capsys):
     code = main(["init", str(tmp_path), "--yes", "--node-version", "banana"])
     assert code == 2
     assert "--node-version: cannot read 'banana'" in capsys.readouterr().err
+
+
+def test_link_out_of_the_project_is_not_read_or_echoed(tmp_path, capsys, monkeypatch):
+    """requirements.txt -> /proc/self/environ once printed the environment, tokens included, in the error."""
+    import os
+
+    from scaffold.cli import main
+
+    monkeypatch.setenv("SCAFFOLD_TEST_SECRET", "hunter2-do-not-print")
+    (tmp_path / "app.py").write_text("from flask import Flask\napp = Flask(__name__)\n")
+    os.symlink("/proc/self/environ", tmp_path / "requirements.txt")
+    assert main(["plan", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "outside the project" in err and "hunter2" not in err and len(err.strip().splitlines()) == 1

@@ -149,7 +149,7 @@ def _read(project: Project, path: str, state: _State, parent: str | None) -> Non
                 if egg:
                     state.names.add(canonical(egg.group(1)))
                 continue
-            raise MalformedFileError(path=path, detail=f"line {number}: not a requirement: {spec!r}")
+            raise MalformedFileError(path=path, detail=f"line {number}: not a requirement: {spec[:80]!r}{'…' if len(spec) > 80 else ''}")
         state.names.add(name)
         pinned = pinned_version(spec)
         if pinned is not None:
