@@ -334,3 +334,13 @@ def test_procfile_with_setup_steps_binds_the_server_and_execs_it(tmp_path):
     from scaffold.render import render_plan
 
     assert 'CMD ["sh", "-c", "flask db upgrade ; exec gunicorn' in render_plan(plan)[plan.dockerfile_path]
+
+
+def test_python_procfile_worker_without_an_app(tmp_path):
+    write_tree(tmp_path, {"requirements.txt": "rq==1.16.2\n", "Procfile": "worker: rq worker default\n", "tasks.py": "import rq\n"})
+    plan = plan_project(Project(tmp_path), {})
+    from scaffold.render import render_plan
+
+    text = render_plan(plan)[plan.dockerfile_path]
+    assert plan.value("worker") is True and not plan.serves_http
+    assert 'CMD ["rq", "worker", "default"]' in text and "EXPOSE" not in text and "HEALTHCHECK" not in text

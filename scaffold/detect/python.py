@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scaffold.detect.found import Found, tool_versions_pin, version_file_pin
-from scaffold.detect.procfile import procfile_web
+from scaffold.detect.procfile import procfile_web, procfile_worker
 from scaffold.detect.python_app import AppObject, find_apps, module_name
 from scaffold.detect.python_django import DjangoFacts, detect_django
 from scaffold.detect.python_secrets import CredentialFile, PackageIndex, credential_files, package_indexes
@@ -70,6 +70,7 @@ class PythonFacts:
     indexes: tuple[PackageIndex, ...] = ()  # [[tool.uv.index]], [[tool.poetry.source]], Pipfile [[source]] …
     files: frozenset[str] = field(default_factory=frozenset)  # top-level names
     locked: tuple[LockedPackage, ...] = ()  # production packages with their versions and wheel lines
+    procfile_worker: Found | None = None  # the Procfile's worker: command
 
     def has(self, name: str) -> bool:
         return name in self.files
@@ -125,6 +126,7 @@ def detect(project: Project) -> PythonFacts | None:
         uv_workspace_members=members,
         django=detect_django(project),
         procfile_web=procfile_web(project),
+        procfile_worker=procfile_worker(project),
         frameworks=frameworks,
         credentials=credential_files(project, requirements, pipfile),
         indexes=package_indexes(pyproject, pipfile),

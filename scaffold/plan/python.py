@@ -63,8 +63,13 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
         decisions["server"] = Decision(start.server, _server_source(start, facts, server_packages))
     port = _port(start, answers)
     decisions["port"] = port
+    worker = bool(answers.get("worker")) or start.worker
+    if worker:
+        decisions["worker"] = Decision(True, "--worker" if answers.get("worker") else f"{start.source}: a worker process with no web: line and no app object")
+        notes.append("a worker: no EXPOSE and no HTTP health check; pass --port if it does serve HTTP")
     decisions["healthcheck"] = Decision(
-        bool(answers.get("healthcheck", True)), "--no-healthcheck" if answers.get("healthcheck") is False else "default"
+        bool(answers.get("healthcheck", True)) and not worker,
+        "--no-healthcheck" if answers.get("healthcheck") is False else "a worker has no HTTP to check" if worker else "default",
     )
 
     install = install_plan(facts, str(tool.value), server_packages)
@@ -242,6 +247,13 @@ def _start(
         others = [a for a in facts.apps[1:] if not a.factory]
         if others:
             notes.append(f"also found {', '.join(a.target for a in others[:3])}; using {app.target} (pass --start to choose another)")
+    if app is None and facts.procfile_worker is not None and facts.procfile_web is None:
+        # A queue consumer or a bot: its Procfile worker: line is the process, and it serves no HTTP
+        command, problems = from_command(facts.procfile_worker.value, facts.procfile_worker.source, project, facts.import_root)
+        if command is not None:
+            command.worker = True
+            return command, []
+        notes.extend(problems)
     if app is None:
         raise _no_app_error(facts)
     server, server_packages = _server_for(app, facts, notes)

@@ -35,6 +35,7 @@ class StartCommand:
     port: int | None = None  # a literal port the command names
     complex: bool = False  # needs a shell beyond `exec` (&&, pipes)
     notes: list[str] = field(default_factory=list)
+    worker: bool = False  # a Procfile worker: process, which serves no HTTP
 
     def shell(self) -> str:
         return " ".join(_quote(w) for w in self.argv)
