@@ -5,7 +5,14 @@ from __future__ import annotations
 import posixpath
 import re
 
+from collections.abc import Iterator
+
 from scaffold.detect.found import Found
+from scaffold.errors import UnreadableFileError
+from scaffold.project import Project
+
+# Generated sources (bindata, protobuf) can be larger; they hold no entry point, listener or path.
+MAX_SOURCE_BYTES = 1024 * 1024
 
 _SECRET_NAMES = re.compile(r"(^|/)(\.env[^/]*|[^/]*\.(pem|key|p12|pfx|crt))$")
 
@@ -44,3 +51,21 @@ def sqlite_dirs(paths: list[tuple[str, str]]) -> list[Found]:
         folder = posixpath.dirname(posixpath.normpath(path)) or "."
         dirs.setdefault(folder, Found(folder, f"{where} (SQLite database {path})"))
     return [dirs[k] for k in sorted(dirs)]
+
+
+def source_texts(project: Project, roots: list[str], suffix: str, *, skip: frozenset[str], limit: int) -> Iterator[tuple[str, str]]:
+    """(path, text) of each source file under the roots, once each; files too big or unreadable are passed over.
+
+    A scan for idioms must not stop on one odd file, so a read error here is a
+    skip, not the one-line error a manifest gets.
+    """
+    seen: set[str] = set()
+    for root in roots:
+        for rel in project.walk_files(root, suffixes=(suffix,), limit=limit, skip=skip):
+            if rel in seen:
+                continue
+            seen.add(rel)
+            try:
+                yield rel, project.read_text(rel, limit=MAX_SOURCE_BYTES)
+            except UnreadableFileError:
+                continue

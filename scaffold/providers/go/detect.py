@@ -15,7 +15,7 @@ from scaffold.errors import UnreadableFileError
 from scaffold.project import Project
 from scaffold.providers.envfiles import port_settings
 from scaffold.providers.go import gomod, sources
-from scaffold.providers.paths import is_secret_path, literal_path, sqlite_dirs
+from scaffold.providers.paths import MAX_SOURCE_BYTES, is_secret_path, literal_path, sqlite_dirs
 from scaffold.providers.go.facts import CgoUse, Frontend, GoFacts, GoModule, MainPackage
 
 MAX_GO_FILES = 4000
@@ -189,7 +189,7 @@ def _legacy_module_path(project: Project) -> str:
     counts: dict[str, int] = {}
     for rel in project.walk_files(".", suffixes=(".go",), limit=400, skip=frozenset({"vendor", "testdata"})):
         try:
-            text = project.read_text(rel, limit=sources.MAX_SOURCE_BYTES)
+            text = project.read_text(rel, limit=MAX_SOURCE_BYTES)
         except UnreadableFileError:
             continue
         for imp in re.findall(r'"([\w.~-]+\.[a-z]{2,}/[^"\s]{1,200})"', text):
@@ -221,7 +221,7 @@ def _goprivate(project: Project) -> Found | None:
         if not project.has_file(rel):
             continue
         try:
-            text = project.read_text(rel, limit=sources.MAX_SOURCE_BYTES)
+            text = project.read_text(rel, limit=MAX_SOURCE_BYTES)
         except UnreadableFileError:
             continue
         for number, line in enumerate(text.splitlines(), 1):

@@ -192,21 +192,28 @@ def _image() -> str:
     return f"{data['image']}:${{GO_VERSION}}-{data['debian_suite']}"
 
 
-def _probe_stage() -> Stage:
-    """The health probe, compiled apart from the app: it never changes, so this stage stays cached."""
+def _helper_stage(name: str, folder: str, source: str, body: str, comment: str) -> Stage:
+    """A small Go program of scaffold's (the health probe, the loopback bridge) built as /out/<name>, apart from the app.
+
+    It never changes, so its stage stays cached, and it cross-compiles like the app.
+    """
     return Stage(
-        name="healthcheck",
+        name=name,
         base=_image(),
         platform="$BUILDPLATFORM",
-        comment=("Health probe: a few lines of Go, since the runtime image has no shell or curl",),
+        comment=(comment,),
         steps=(
-            Workdir(path="/probe"),
-            WriteFile(dest="healthcheck.go", body=shared.GO_PROBE),
+            Workdir(path=folder),
+            WriteFile(dest=source, body=body),
             Arg(name="TARGETOS"),
             Arg(name="TARGETARCH"),
-            Run(mounts=(BUILD_CACHE,), commands=('CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -ldflags="-s -w" -o /out/healthcheck healthcheck.go',)),
+            Run(mounts=(BUILD_CACHE,), commands=(f'CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -ldflags="-s -w" -o /out/{name} {source}',)),
         ),
     )
+
+
+def _probe_stage() -> Stage:
+    return _helper_stage("healthcheck", "/probe", "healthcheck.go", shared.GO_PROBE, "Health probe: a few lines of Go, since the runtime image has no shell or curl")
 
 
 def _frontend_name(i: int) -> str:
@@ -245,20 +252,7 @@ def _frontend_stage(frontend: Any, i: int, decisions: dict[str, Decision], notes
 
 
 def _bridge_stage() -> Stage:
-    """The loopback bridge, compiled apart from the app like the probe (see shared.GO_BRIDGE)."""
-    return Stage(
-        name="loopback-bridge",
-        base=_image(),
-        platform="$BUILDPLATFORM",
-        comment=("Loopback bridge: the server binds 127.0.0.1, so this forwards the container's addresses to it",),
-        steps=(
-            Workdir(path="/bridge"),
-            WriteFile(dest="bridge.go", body=shared.GO_BRIDGE),
-            Arg(name="TARGETOS"),
-            Arg(name="TARGETARCH"),
-            Run(mounts=(BUILD_CACHE,), commands=('CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -ldflags="-s -w" -o /out/loopback-bridge bridge.go',)),
-        ),
-    )
+    return _helper_stage("loopback-bridge", "/bridge", "bridge.go", shared.GO_BRIDGE, "Loopback bridge: the server binds 127.0.0.1, so this forwards the container's addresses to it")
 
 
 def _build_stage(facts: GoFacts, main: MainPackage, binary: str, cross: bool, cgo: bool, build_pkgs: list[str], private: str | None) -> Stage:

@@ -13,11 +13,10 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from scaffold.errors import UnreadableFileError
 from scaffold.project import Project
 from scaffold.providers.go.facts import Listen
+from scaffold.providers.paths import source_texts
 
-MAX_SOURCE_BYTES = 1024 * 1024  # generated files (bindata, protobuf) can be larger; they hold no main or listener
 
 _PACKAGE = re.compile(r"^package\s+(\w+)", re.M)
 _BUILD_IGNORE = re.compile(r"^//\s*(?:go:build|\+build)\s+(?:[^\n]*\s)?(?:ignore|tools)\b", re.M)
@@ -76,16 +75,8 @@ def scan(project: Project, roots: list[str], calls: list[str], constructors: lis
     """Read every non-test .go file under the module folders (vendor/ and testdata/ are not the project's code)."""
     result = SourceScan()
     call_re = _call_pattern(calls, constructors)
-    seen: set[str] = set()
-    for root in roots:
-        for rel in project.walk_files(root, suffixes=(".go",), limit=limit, skip=frozenset({"vendor", "testdata"})):
-            if rel in seen or rel.endswith("_test.go") or "/_" in f"/{rel}":
-                continue
-            seen.add(rel)
-            try:
-                text = project.read_text(rel, limit=MAX_SOURCE_BYTES)
-            except UnreadableFileError:
-                continue
+    for rel, text in source_texts(project, roots, ".go", skip=frozenset({"vendor", "testdata"}), limit=limit):
+        if not rel.endswith("_test.go") and "/_" not in f"/{rel}":
             _scan_file(rel, text, call_re, service_ports, result)
     return result
 

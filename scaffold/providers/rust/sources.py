@@ -12,11 +12,10 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from scaffold.errors import UnreadableFileError
 from scaffold.project import Project
+from scaffold.providers.paths import source_texts
 from scaffold.providers.rust.facts import Listen
 
-MAX_SOURCE_BYTES = 1024 * 1024
 
 _ADDR = re.compile(r'"(?P<host>0\.0\.0\.0|127\.0\.0\.1|localhost|\[::\]|\[::1\]|::)?:(?P<port>\d{2,5})"')
 _TUPLE4 = re.compile(r"\[\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*\]\s*,\s*(\d{2,5})\s*\)")
@@ -48,19 +47,11 @@ class RustScan:
 def scan(project: Project, package_dirs: list[str], calls: list[str], service_ports: set[int], limit: int) -> RustScan:
     out = RustScan()
     call_re = re.compile(r"(?:" + "|".join(re.escape(c) for c in sorted(calls, key=len, reverse=True)) + r")\s*\(([^()\n]{0,400})\)")
-    seen: set[str] = set()
     for pkg in package_dirs:
         src = posixpath.normpath(posixpath.join(pkg, "src"))
         if not project.has_dir(src):
             continue
-        for rel in project.walk_files(src, suffixes=(".rs",), limit=limit, skip=frozenset({"tests", "benches", "examples"})):
-            if rel in seen:
-                continue
-            seen.add(rel)
-            try:
-                text = project.read_text(rel, limit=MAX_SOURCE_BYTES)
-            except UnreadableFileError:
-                continue
+        for rel, text in source_texts(project, [src], ".rs", skip=frozenset({"tests", "benches", "examples"}), limit=limit):
             _scan_file(rel, pkg, text, call_re, service_ports, out)
     return out
 
