@@ -161,10 +161,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--checkouts", type=Path, required=True, help="folder of exported checkouts (<owner>+<name>)")
     parser.add_argument("--export-from", type=Path, help="fetched git mirrors to export the pinned commits from")
-    parser.add_argument("--only", help="run only apps whose repo or folder contains this")
+    parser.add_argument("--only", action="append", help="run only apps whose repo or folder contains this (repeatable: any of them)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch copies")
     args = parser.parse_args()
-    apps = [a for a in load_apps() if not args.only or args.only in f"{a.repo}/{a.folder}"]
+    apps = [a for a in load_apps() if not args.only or any(o in f"{a.repo}/{a.folder}" for o in args.only)]
     if args.export_from:
         export(apps, args.export_from, args.checkouts)
     counts: dict[str, int] = {}
