@@ -344,3 +344,111 @@ def test_python_procfile_worker_without_an_app(tmp_path):
     text = render_plan(plan)[plan.dockerfile_path]
     assert plan.value("worker") is True and not plan.serves_http
     assert 'CMD ["rq", "worker", "default"]' in text and "EXPOSE" not in text and "HEALTHCHECK" not in text
+
+
+# -- second QA round: rules from the 47 added apps ---------------------------------
+
+def test_next_export_into_dist_dir_has_no_cache_mount_inside_it(tmp_path):
+    # next build empties distDir before it exports there: a cache mounted inside it fails with EBUSY
+    manifest = {"scripts": {"build": "next build"}, "dependencies": {"next": "^14", "react": "^18", "react-dom": "^18"}}
+    lock = {f"node_modules/{n}": {"version": v} for n, v in (("next", "14.0.4"), ("react", "18.2.0"), ("react-dom", "18.2.0"))}
+    plan = _static_app(tmp_path, manifest, lock, {"next.config.js": "module.exports = { output: 'export', distDir: '_static' }\n", "pages/index.js": ""})
+    from scaffold.render import render_plan
+
+    text = render_plan(plan)[plan.dockerfile_path]
+    assert plan.value("build_output") == "_static"
+    assert "target=/app/_static/cache" not in text
+
+
+def test_a_start_script_serving_a_folder_names_the_build_output(tmp_path):
+    # DigitalOcean's CRA sample: the build moves build/ to _static, and the start script serves _static
+    manifest = {
+        "scripts": {"build": "react-scripts build && mv build _static", "start": "node banner.js; serve -s _static -l tcp://0.0.0.0:$PORT -n"},
+        "dependencies": {"react-scripts": "5.0.1", "serve": "^14"},
+    }
+    plan = _static_app(tmp_path, manifest, {"node_modules/react-scripts": {"version": "5.0.1"}, "node_modules/serve": {"version": "14.2.0"}}, {"src/index.js": "", "public/index.html": ""})
+    assert plan.value("build_output") == "_static"
+    assert plan.decisions["build_output"].source == "package.json > scripts > start serves _static"
+
+
+@pytest.mark.parametrize(
+    ("package", "config", "out"),
+    [("gatsby", "gatsby-config.js", "public"), ("@docusaurus/core", "docusaurus.config.js", "build"), ("@11ty/eleventy", ".eleventy.js", "_site")],
+)
+def test_static_site_generators_are_served_by_nginx(tmp_path, package, config, out):
+    manifest = {"scripts": {"build": "build-site", "develop": "dev-site", "start": "npm run develop"}, "dependencies": {package: "^3"}}
+    plan = _static_app(tmp_path, manifest, {f"node_modules/{package}": {"version": "3.0.0"}}, {config: "module.exports = {}\n", "src/pages/index.js": ""})
+    assert plan.value("build_output") == out
+    assert plan.value("start_command")[0] == "nginx"
+
+
+def test_bun_project_without_lockfile_starts_from_its_module_field(tmp_path):
+    # `bun init`: "module": "index.ts", @types/bun (or bun-types) as the only hint
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "module": "http.ts", "type": "module", "devDependencies": {"bun-types": "latest"}}),
+        "http.ts": "Bun.serve({ port: 3000, fetch() { return new Response('ok') } })\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("package_manager").startswith("bun@")
+    assert plan.value("start_command") == ["bun", "http.ts"]
+    assert plan.value("base_image").startswith("oven/bun:")
+
+
+def test_typescript_entry_files_are_for_bun_only(tmp_path):
+    write_tree(tmp_path, {"package.json": json.dumps({"name": "demo"}), "package-lock.json": NPM_LOCK, "index.ts": "", "server.js": SERVER})
+    assert plan_project(Project(tmp_path), {}).value("start_command") == ["node", "server.js"]
+
+
+def test_host_chosen_by_a_variable_being_set(tmp_path):
+    code = "const host = ('RENDER' in process.env) ? `0.0.0.0` : `localhost`;\nrequire('fastify')().listen({ host, port: 3000 });\n"
+    plan, text = _node_server(tmp_path, code)
+    assert "RENDER=1" in text
+
+
+def test_postinstall_running_a_dev_only_binary_skips_scripts_in_the_production_install(tmp_path):
+    # `remix` is a dependency, but the `remix` command comes from @remix-run/dev, a devDependency
+    lock = json.dumps({"name": "demo", "lockfileVersion": 3, "packages": {
+        "": {"name": "demo", "dependencies": {"remix": "^1"}, "devDependencies": {"@remix-run/dev": "^1"}},
+        "node_modules/remix": {"version": "1.1.3"},
+        "node_modules/@remix-run/dev": {"version": "1.1.3", "dev": True, "bin": {"remix": "dist/cli.js"}},
+    }})
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "scripts": {"postinstall": "remix setup node", "start": "node server.js"}, "dependencies": {"remix": "^1"}, "devDependencies": {"@remix-run/dev": "^1"}}),
+        "package-lock.json": lock,
+        "server.js": SERVER,
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.dockerfile["prod_install"].endswith("--ignore-scripts")
+    assert any("postinstall script calls remix" in n for n in plan.notes)
+
+
+def test_locked_packages_older_than_every_supported_line_get_an_end_of_life_line(tmp_path):
+    # psycopg2-binary 2.9.3 has wheels up to CPython 3.10 only
+    plan = _python(tmp_path, {"requirements.txt": "flask==2.0.3\npsycopg2-binary==2.9.3\n"})
+    assert plan.value("python_version") == "3.10"
+    assert "end-of-life" in plan.decisions["python_version"].source
+    assert any("3.10 is end of life" in w for w in plan.warnings)
+
+
+@pytest.mark.parametrize(
+    ("tool", "code", "argv", "port", "env"),
+    [
+        ("streamlit", "import streamlit as st\nst.title('hi')\n", ["sh", "-c", 'exec streamlit run app.py "--server.port=$PORT" --server.address=0.0.0.0 --server.headless=true'], 8501, "STREAMLIT_BROWSER_GATHER_USAGE_STATS=false"),
+        ("gradio", "import gradio as gr\ndemo = gr.Interface(fn=str, inputs='text', outputs='text')\ndemo.launch()\n", ["python", "app.py"], 7860, "GRADIO_SERVER_NAME=0.0.0.0"),
+    ],
+)
+def test_launcher_run_scripts_start_with_their_launcher(tmp_path, tool, code, argv, port, env):
+    write_tree(tmp_path, {"requirements.txt": f"{tool}==1.0\n", "app.py": code, "helpers.py": "x = 1\n"})
+    plan = plan_project(Project(tmp_path), {})
+    from scaffold.render import render_plan
+
+    text = render_plan(plan)[plan.dockerfile_path]
+    assert json.loads(plan.dockerfile["cmd"]) == argv
+    assert plan.port == port and plan.value("framework") == tool
+    assert env in text
+
+
+def test_gradio_module_without_launch_is_not_an_app(tmp_path):
+    write_tree(tmp_path, {"requirements.txt": "gradio==4.0\n", "ui.py": "import gradio as gr\n"})
+    with pytest.raises(Exception, match="application object"):
+        plan_project(Project(tmp_path), {})

@@ -86,6 +86,8 @@ class NodeFacts:
     git_dependencies: tuple[Found, ...] = ()  # installed from a git repository
     procfile_web: Found | None = None  # the Procfile's web: command
     procfile_worker: Found | None = None  # the Procfile's worker: command
+    module: str | None = None  # package.json "module": the entry `bun init` writes
+    has_bunfig: bool = False
 
     def has(self, name: str) -> bool:
         return name in self.files
@@ -116,7 +118,7 @@ def detect(project: Project) -> NodeFacts | None:
     files = frozenset(project.list_dir("."))
     lock_details = {name: _lock_details(project, name) for name in lockfiles}
     _check_lock_matches_manifest(project, lock_details, deps, dev, _str_dict(manifest.get("optionalDependencies"), "package.json", "optionalDependencies"))
-    existing = tuple(rel for rel in node_data["entry_files"] if project.has_file(rel))
+    existing = tuple(rel for rel in (*node_data["entry_files"], *node_data["bun_entry_files"]) if project.has_file(rel))
     entry_candidates = _entry_candidates(manifest, scripts, existing)
     port_hints, reads_env, loopback = _scan_ports(project, entry_candidates)
     return NodeFacts(
@@ -124,6 +126,8 @@ def detect(project: Project) -> NodeFacts | None:
         name=manifest.get("name") if isinstance(manifest.get("name"), str) else None,
         scripts=scripts,
         main=manifest.get("main") if isinstance(manifest.get("main"), str) else None,
+        module=manifest.get("module") if isinstance(manifest.get("module"), str) and len(manifest["module"]) < 300 else None,
+        has_bunfig=project.has_file("bunfig.toml"),
         dependencies=deps,
         dev_dependencies=dev,
         lockfiles=lockfiles,
@@ -290,6 +294,17 @@ def _strip_json_comments(text: str) -> str:
     return re.sub(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*.*?\*/', lambda m: m.group(1) or "", text, flags=re.S)
 
 
+def _dev_only_bins(packages: dict[str, Any]) -> list[str]:
+    """Commands that only devDependencies provide (`remix` from @remix-run/dev): gone after a production install."""
+    dev: set[str] = set()
+    prod: set[str] = set()
+    for key, meta in packages.items():
+        if key.count("node_modules/") != 1 or not isinstance(meta, dict) or not isinstance(meta.get("bin"), dict):
+            continue
+        (dev if meta.get("dev") else prod).update(b for b in meta["bin"] if isinstance(b, str))
+    return sorted(dev - prod)
+
+
 # -- lockfiles -------------------------------------------------------------------
 
 def _lock_details(project: Project, name: str) -> dict[str, Any]:
@@ -325,6 +340,7 @@ def _lock_details(project: Project, name: str) -> dict[str, Any]:
             "install_script_packages": sorted(installs),
             "all_names": all_names,
             "dev_optional_peers": _dev_optional_peers(packages),
+            "dev_only_bins": _dev_only_bins(packages),
             "locked": {
                 key.rsplit("node_modules/", 1)[-1]: (str(meta.get("version", "")), (meta.get("engines") or {}).get("node") if isinstance(meta.get("engines"), dict) else None)
                 for key, meta in packages.items()
@@ -524,6 +540,8 @@ _HOST_TERNARY = re.compile(
     r"process\.env\.(\w{1,60})\s*(?:===?\s*['\"]([\w.-]{1,40})['\"]\s*)?\?\s*['\"`](?:0\.0\.0\.0|::)['\"`]\s*:\s*" + _LOOPBACK
 )
 # host: process.env.HOST with nothing after it: Fastify then listens on localhost
+# ("RENDER" in process.env) ? '0.0.0.0' : 'localhost': any value of the variable will do
+_HOST_IN_ENV = re.compile(r"""\(?\s*['"](\w{1,60})['"]\s+in\s+process\.env\s*\)?\s*\?\s*['"`](?:0\.0\.0\.0|::)['"`]\s*:\s*""" + _LOOPBACK)
 _HOST_ENV_ONLY = re.compile(r"\bhost(?:name)?\s*:\s*process\.env\.(\w{1,60})\s*[,}\n]")
 _HOST_LITERALS = (
     re.compile(r"\.listen\(\s*[^,(){}]+,\s*" + _LOOPBACK),  # listen(port, 'localhost')
@@ -590,6 +608,9 @@ def _loopback_host(rel: str, text: str) -> HostHint | None:
     match = _HOST_TERNARY.search(text)
     if match:
         return HostHint(match.group(3), f"{rel}:{_line_of(text, match.start())}", match.group(1), match.group(2) or "true")
+    match = _HOST_IN_ENV.search(text)
+    if match:
+        return HostHint(match.group(2), f"{rel}:{_line_of(text, match.start())}", match.group(1), "1")
     match = _HOST_ENV_ONLY.search(text)
     if match and _FASTIFY_IMPORT.search(text):
         return HostHint("localhost", f"{rel}:{_line_of(text, match.start())} (Fastify's default when {match.group(1)} is unset)", match.group(1))

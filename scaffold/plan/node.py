@@ -28,7 +28,7 @@ from scaffold.plan.model import BuildPlan, Decision
 from scaffold.plan.node_addons import NODE_HEADERS_ENV, download_skips, PrismaSteps, native_node_limit, prisma_steps, system_packages
 from scaffold.plan.node_frameworks import RuntimeShape, plan_framework
 from scaffold.plan.node_version import resolve_node_major
-from scaffold.plan.package_manager import PackageManager, choose_package_manager, setup_commands
+from scaffold.plan.package_manager import PackageManager, bun_marker, choose_package_manager, setup_commands
 from scaffold.plan.start_command import (
     ParsedScript,
     dev_command_match,
@@ -345,7 +345,7 @@ def _uses_bun_runtime(facts: NodeFacts, answers: dict[str, Any]) -> bool:
     if pm:
         return pm == "bun"
     field = facts.package_manager_field.value if facts.package_manager_field else ""
-    return str(field).startswith("bun@") or (not field and facts.lockfiles[:1] in (("bun.lock",), ("bun.lockb",)))
+    return str(field).startswith("bun@") or (not field and facts.lockfiles[:1] in (("bun.lock",), ("bun.lockb",))) or bun_marker(facts) is not None
 
 
 def _image_name(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Decision:
@@ -466,13 +466,18 @@ def _start_command(
         if has_build:
             return Decision([runtime, main], "package.json > main")
         warnings.append(f"package.json > main names {main}, which does not exist; ignored")
+    if bun and facts.module:
+        module = facts.module.removeprefix("./")
+        if project.has_file(module):
+            return Decision([runtime, module], "package.json > module (Bun's entry)")
     if has_build and out_dir is not None:
         for name in load("node")["built_entry_files"]:
             stem = name.rsplit(".", 1)[0]
             if any(project.has_file(f"src/{stem}{ext}") for ext in (".ts", ".mts", ".js", ".mjs")):
                 return Decision([runtime, f"{out_dir.value}/{name}"], f"{out_dir.source} + src/{stem}")
-    if facts.existing_entries:
-        return Decision([runtime, facts.existing_entries[0]], "conventional entry file")
+    entries = [e for e in facts.existing_entries if bun or not e.endswith((".ts", ".tsx"))]
+    if entries:
+        return Decision([runtime, entries[0]], "conventional entry file")
     raise ScaffoldError(
         "package.json: no start command: no usable scripts.start, no main and no server.js/index.js/app.js",
         hint="add a start script or pass --start 'node path/to/server.js'",
@@ -748,12 +753,15 @@ def _secrets(facts: NodeFacts) -> tuple[list[dict[str, str]], list[str]]:
 
 def _lifecycle_needs_dev_tools(facts: NodeFacts) -> tuple[str, str] | None:
     """A root install script (husky's prepare, say) that calls a devDependency breaks a production install."""
+    dev_bins = {b for details in facts.lock_details.values() for b in details.get("dev_only_bins", ())}
     for name in load("node")["install_lifecycle_scripts"]:
         script = facts.scripts.get(name)
         if not script:
             continue
         for word in re.split(r"[\s;&|()]+", script):
             if word in facts.dev_dependencies and word not in facts.dependencies:
+                return name, word
+            if word in dev_bins and "||" not in script:  # `svelte-kit sync || echo ''` tolerates its absence
                 return name, word
             if word == "prisma" and "prisma" in facts.dev_dependencies:
                 return name, word

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from scaffold import shell_words
 from scaffold.data import load
 from scaffold.detect.node import NodeFacts
 from scaffold.detect.node_frameworks import FrameworkFacts
@@ -137,15 +138,48 @@ def _bin(argv: list[str]) -> str:
     return tool
 
 
+_FOLDER = re.compile(r"[\w.@+-]+(/[\w.@+-]+)*")
+
+
+def _commands(argv: list[str]) -> list[list[str]]:
+    """A script's words cut at shell operators: `node a.js; serve -s out` is two commands."""
+    commands: list[list[str]] = [[]]
+    for word in argv:
+        if shell_words.is_operator(word):
+            commands.append([])
+        else:
+            commands[-1].append(word)
+    return [c for c in commands if c]
+
+
+def _static_server(argv: list[str]) -> list[str] | None:
+    """The command of a script that serves built files (serve, http-server, ...), if one does."""
+    patterns = [p.split() for p in load("node_frameworks")["static_servers"]]
+    for command in _commands(argv):
+        words = [_bin(command), *command[1:2]]
+        if any(words[: len(p)] == p for p in patterns):
+            return command
+    return None
+
+
 def _serves_static_files(argv: list[str]) -> bool:
-    if not argv:
-        return False
-    words = [_bin(argv), *argv[1:2]]
-    for pattern in load("node_frameworks")["static_servers"]:
-        wanted = pattern.split()
-        if words[: len(wanted)] == wanted:
-            return True
-    return False
+    return _static_server(argv) is not None
+
+
+def _served_folder(command: list[str]) -> str | None:
+    """The folder a static-server command names (`serve -s _static` -> _static), if it names one."""
+    value_flags = set(load("node_frameworks")["static_server_value_flags"])
+    words = command[2:] if command[0].rsplit("/", 1)[-1] == "npx" else command[1:]
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word in value_flags:
+            skip = True
+        elif not word.startswith("-") and word != "preview" and ":" not in word and "$" not in word and not word.isdigit():
+            folder = word.removeprefix("./").rstrip("/")
+            return folder if folder and folder != "." and not folder.startswith("../") and _FOLDER.fullmatch(folder) else None
+    return None
 
 
 def _custom_server(ctx: _Context, outputs: tuple[str, ...]) -> str | None:
@@ -264,6 +298,10 @@ def _node(ctx: _Context, variant: str, *, start: list[str], start_source: str, e
 def _build_cache(ctx: _Context) -> str | None:
     """The framework's build cache folder (under a custom distDir, if set)."""
     cache = ctx.rule.get("build_cache")
+    if cache and ctx.fw.id == "next" and ctx.setting("distDir") and ctx.setting("output") == "export":
+        # the export is written to distDir, which next build empties first: a cache mounted
+        # inside it cannot be removed (EBUSY), so this build keeps no cache
+        return None
     if cache and ctx.fw.id == "next" and ctx.setting("distDir"):
         cache = f"{ctx.setting('distDir')}/cache"
     return cache
@@ -565,7 +603,12 @@ def _spa(ctx: _Context) -> RuntimeShape:
             hint="add a start script that runs your server, or pass --start",
         )
     out, source = _spa_out(ctx)
-    root = ctx.setting("root") if ctx.fw.id == "vite" else None
+    served = _static_server(ctx.start_script[1].argv) if ctx.start_script is not None else None
+    folder = _served_folder(served) if served else None
+    if folder:
+        # the start script serves what the build leaves there (a build script may move build/ to it)
+        out, source = folder, f"package.json > scripts > {ctx.start_script[0]} serves {folder}"
+    root = ctx.setting("root") if ctx.fw.id == "vite" and not folder else None
     if isinstance(root, str) and root.strip("./"):
         # Vite resolves build.outDir (and its default, dist) against `root`
         resolved = posixpath.normpath(posixpath.join(root.removeprefix("./"), out))
@@ -578,9 +621,19 @@ def _spa(ctx: _Context) -> RuntimeShape:
     return _static(ctx, "single-page app", Decision(out, source), ctx.rule["spa_fallback"], ctx.fw.config_file or "")
 
 
+def _generator(ctx: _Context) -> RuntimeShape:
+    """Static site generators (Gatsby, Docusaurus, Eleventy): pages for every route, built once, served by nginx.
+
+    Their start scripts run the development server, and `gatsby serve`-style
+    commands only serve the same files nginx serves better.
+    """
+    out, source = _spa_out(ctx)
+    return _static(ctx, "static", Decision(out, source), ctx.rule.get("spa_fallback"), ctx.fw.config_file or "")
+
+
 def _spa_out(ctx: _Context) -> tuple[str, str]:
     script = ctx.facts.scripts.get("build", "")
-    match = re.search(r"(?:--outDir|--out-dir|--dest)[ =]([\w./-]+)", script)
+    match = re.search(r"(?:--outDir|--out-dir|--dest|--output)[ =]([\w./-]+)", script)
     if match:
         return match.group(1).removeprefix("./").rstrip("/"), "package.json > scripts > build"
     match = re.search(r"\bBUILD_PATH=([\w./-]+)", script)
@@ -602,6 +655,9 @@ _RULES = {
     "remix": _remix,
     "nestjs": _nestjs,
     "angular": _angular,
+    "gatsby": _generator,
+    "docusaurus": _generator,
+    "eleventy": _generator,
     "cra": _spa,
     "vue-cli": _spa,
     "vite": _spa,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scaffold.data import versions
+from scaffold.data import load, versions
 from scaffold.detect.node import LOCK_TO_PM, NodeFacts
 from scaffold.errors import UsageError
 from scaffold.plan.model import Decision
@@ -77,6 +77,17 @@ class PackageManager:
         return ["npm", "run", script] if self.name == "npm" else [self.name, "run", script]
 
 
+def bun_marker(facts: NodeFacts) -> str | None:
+    """Why a project with no lockfile and no packageManager is a Bun project, if it is one."""
+    if facts.lockfiles or facts.package_manager_field:
+        return None
+    for package in load("node")["bun_marker_packages"]:
+        for where, deps in (("dependencies", facts.dependencies), ("devDependencies", facts.dev_dependencies)):
+            if package in deps:
+                return f"package.json > {where} > {package} (a Bun project)"
+    return "bunfig.toml (a Bun project)" if facts.has_bunfig else None
+
+
 def choose_package_manager(facts: NodeFacts, override: str | None, node_major: int) -> tuple[Decision, PackageManager, list[str]]:
     warnings: list[str] = []
     pm_data = versions()["node"]["package_managers"]
@@ -102,6 +113,8 @@ def choose_package_manager(facts: NodeFacts, override: str | None, node_major: i
         name, source = lock_pms[0], facts.lockfiles[0]
         if len(set(lock_pms)) > 1:
             warnings.append(f"several lockfiles ({', '.join(facts.lockfiles)}); using {facts.lockfiles[0]}; delete the others")
+    elif bun_marker(facts):
+        name, source = "bun", bun_marker(facts)
     else:
         name, source = "npm", "default (no lockfile)"
 

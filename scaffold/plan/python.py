@@ -21,6 +21,7 @@ from scaffold.data import load, versions
 from scaffold.flag_values import debian_base
 from scaffold.detect.python import PythonFacts
 from scaffold.detect.python_app import AppObject
+from scaffold.detect.python_scripts import SAFE_SCRIPT, ScriptApp
 from scaffold.errors import MissingEntryError, UsageError
 from scaffold.plan.model import BuildPlan, Decision
 from scaffold.plan.python_install import VENV, install_plan
@@ -59,6 +60,8 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
         decisions["app"] = Decision(start.app.target, start.app.source)
         if start.app.framework:
             decisions["framework"] = Decision(start.app.framework, start.app.source)
+    elif start.framework:
+        decisions["framework"] = Decision(start.framework, start.source)
     if start.server:
         decisions["server"] = Decision(start.server, _server_source(start, facts, server_packages))
     port = _port(start, answers)
@@ -97,6 +100,7 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
     src_path = _src_path(facts, start.app)
 
     env = [f"VIRTUAL_ENV={VENV}", f'PATH="{VENV}/bin:$PATH"', f"PORT={port.value}"]
+    env.extend(f"{k}={str(v).replace('$PORT', str(port.value))}" for k, v in start.env.items())
     if facts.django and facts.django.run_settings and facts.django.run_settings != facts.django.settings_module:
         env.append(f"DJANGO_SETTINGS_MODULE={facts.django.run_settings}")
         decisions["django_settings"] = Decision(facts.django.run_settings, facts.django.run_settings_source)
@@ -254,11 +258,28 @@ def _start(
             command.worker = True
             return command, []
         notes.extend(problems)
+    if app is None and facts.script_apps:
+        return _script_start(facts.script_apps[0], facts, notes), []
     if app is None:
         raise _no_app_error(facts)
     server, server_packages = _server_for(app, facts, notes)
     argv = server_command(server, app)
     return StartCommand(argv, f"{app.source} + {server}", server, app), server_packages
+
+
+def _script_start(script: ScriptApp, facts: PythonFacts, notes: list[str]) -> StartCommand:
+    """`streamlit run app.py` or `python app.py`: the framework's own launcher is its server."""
+    rule = load("python")["script_servers"][script.tool]
+    if not SAFE_SCRIPT.fullmatch(script.path):
+        raise MissingEntryError(path=script.path, detail=f"the {script.tool} script's name has characters a start command cannot carry", hint="rename it, or pass --start")
+    argv = [w.replace("{file}", script.path) for w in rule["argv"]]
+    others = [s.path for s in facts.script_apps[1:] if s.tool == script.tool]
+    if others:
+        notes.append(f"also found {', '.join(others[:3])}; running {script.path} (pass --start to choose another)")
+    notes.append(f"{script.tool} apps run with their own launcher (`{' '.join(argv)}`), bound to 0.0.0.0 and $PORT")
+    port = int(rule["port"])
+    env = {k: str(v).replace("{port}", "$PORT") for k, v in rule.get("env", {}).items()}
+    return StartCommand(argv, f"{script.source} + {script.tool}", None, None, None, False, [], env=env, default_port=port, framework=script.tool)
 
 
 def _enrich(app: AppObject, facts: PythonFacts) -> AppObject:
@@ -329,6 +350,8 @@ def _port(start: StartCommand, answers: dict[str, Any]) -> Decision:
         return Decision(int(answers["port"]), "--port")
     if start.port is not None:
         return Decision(start.port, start.source)
+    if start.default_port is not None:
+        return Decision(start.default_port, f"python.toml > script_servers > {start.framework} (its launcher's default port)")
     return Decision(int(versions()["frameworks"]["python"]["default_port"]), "versions.toml > frameworks.python.default_port")
 
 

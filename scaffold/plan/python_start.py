@@ -36,6 +36,9 @@ class StartCommand:
     complex: bool = False  # needs a shell beyond `exec` (&&, pipes)
     notes: list[str] = field(default_factory=list)
     worker: bool = False  # a Procfile worker: process, which serves no HTTP
+    env: dict[str, str] = field(default_factory=dict)  # what the launcher needs to listen on 0.0.0.0:$PORT
+    default_port: int | None = None  # the launcher's own default, when the command names none
+    framework: str | None = None  # for launcher-run scripts, which have no app object
 
     def shell(self) -> str:
         return " ".join(_quote(w) for w in self.argv)

@@ -62,17 +62,24 @@ def resolve_python_line(pins: tuple, requires: object | None, override: str | No
     if spec is not None:
         line = _newest_line(spec, requires, data, warnings)
         candidates = [c for c in reversed(_sorted_lines(data["supported"])) if line_satisfies(c, spec) and _key(c) <= _key(line)] or [line]
-        return fit_locked(Decision(line, f"{requires.source} ({requires.value})"), candidates, locked, warnings)
+        older = [c for c in _end_of_life_lines(data) if line_satisfies(c, spec)]
+        return fit_locked(Decision(line, f"{requires.source} ({requires.value})"), candidates, locked, warnings, older)
     default = str(data["default"])
     candidates = [c for c in reversed(_sorted_lines(data["supported"])) if _key(c) <= _key(default)]
-    return fit_locked(Decision(default, "versions.toml > python.default"), candidates, locked, warnings)
+    return fit_locked(Decision(default, "versions.toml > python.default"), candidates, locked, warnings, _end_of_life_lines(data))
+
+
+def _end_of_life_lines(data: dict) -> list[str]:
+    """Known lines older than every supported one, newest first: the last resort for old lockfiles."""
+    oldest = min(_key(str(v)) for v in data["supported"])
+    return [c for c in reversed(_sorted_lines(data["known"])) if _key(c) < oldest]
 
 
 def _key(line: str) -> tuple[int, ...]:
     return tuple(int(p) for p in line.split("."))
 
 
-def fit_locked(chosen: Decision, candidates: list[str], locked: tuple, warnings: list[str]) -> PythonVersion:
+def fit_locked(chosen: Decision, candidates: list[str], locked: tuple, warnings: list[str], older: list[str] | tuple = ()) -> PythonVersion:
     """The newest candidate line every locked package installs on, with why when it is not the first choice.
 
     A package's limit is hard when it has wheels only for other lines and no
@@ -103,6 +110,13 @@ def fit_locked(chosen: Decision, candidates: list[str], locked: tuple, warnings:
         if line != chosen.value:
             return PythonVersion(Decision(line, f"{chosen.source}, lowered to {line}: {_why_not(candidates[0], locked, limits)}"), tuple(warnings))
         return PythonVersion(chosen, tuple(warnings))
+    # Pinned before wheels existed for any supported line (psycopg2-binary 2.9.3 stops at
+    # 3.10): an end-of-life line that installs beats a supported one that cannot.
+    for line in older:
+        hard, soft = _misfits(line, locked, limits)
+        if not hard and not soft:
+            warnings.append(f"Python {line} is end of life, but no supported line suits the locked packages ({_why_not(above, locked, limits)}); upgrade them to move to a supported line")
+            return PythonVersion(Decision(line, f"{chosen.source}, lowered to end-of-life {line}: {_why_not(above, locked, limits)}"), tuple(warnings))
     hard, _ = _misfits(str(chosen.value), locked, limits)
     warnings.append(f"no supported Python line suits the locked packages ({'; '.join(hard[:3])}); using {chosen.value}: upgrade them, or pass --python-version")
     return PythonVersion(chosen, tuple(warnings))

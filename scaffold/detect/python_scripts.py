@@ -1,0 +1,67 @@
+"""Apps that are a script run by their framework's own launcher (Streamlit, Gradio).
+
+These have no WSGI or ASGI object for a server to import: `streamlit run app.py`
+or `python app.py` (which calls `demo.launch()`) is the production server, the way
+their hosting guides run them. The rules (package, import, how to run, port) are
+in python.toml > script_servers.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from scaffold.detect.python_app import parse
+from scaffold.project import Project
+
+
+@dataclass(frozen=True)
+class ScriptApp:
+    tool: str  # "streamlit"
+    path: str  # "app.py"
+    source: str  # "app.py:3 (import streamlit)"
+
+
+def find_script_apps(project: Project, files: list[str], rules: dict[str, dict], dependencies: frozenset[str] | set[str]) -> tuple[ScriptApp, ...]:
+    """The scripts that import a launcher-run framework the project depends on, preferred names first."""
+    found: list[tuple[int, int, ScriptApp]] = []
+    for tool, rule in rules.items():
+        if rule["package"] not in dependencies:
+            continue
+        preferred = rule.get("entry_names", [])
+        for path in files:
+            if path.count("/") > 1 or not path.endswith(".py"):
+                continue  # launchers run a script at or near the top, not a library module
+            line = _imports(project, path, rule["module"], rule.get("needs_call"))
+            if line is None:
+                continue
+            name = path.rsplit("/", 1)[-1]
+            rank = preferred.index(name) if name in preferred else len(preferred)
+            found.append((rank, path.count("/"), ScriptApp(tool, path, f"{path}:{line} (import {rule['module']})")))
+    found.sort(key=lambda item: (item[0], item[1], item[2].path))
+    return tuple(app for _, _, app in found)
+
+
+def _imports(project: Project, path: str, module: str, needs_call: str | None) -> int | None:
+    tree = parse(project, path)
+    if tree is None:
+        return None
+    line = None
+    for node in tree.body:
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+        if any(n == module or n.startswith(module + ".") for n in names):
+            line = node.lineno
+            break
+    if line is None:
+        return None
+    if needs_call and not any(isinstance(n, ast.Attribute) and n.attr == needs_call and _called(n, tree) for n in ast.walk(tree)):
+        return None
+    return line
+
+
+def _called(attr: ast.Attribute, tree: ast.Module) -> bool:
+    return any(isinstance(n, ast.Call) and n.func is attr for n in ast.walk(tree))
+
+
+SAFE_SCRIPT = re.compile(r"[\w./-]+\.py")
