@@ -10,9 +10,19 @@ dropped and reported, since a build that cannot see its lockfile fails.
 
 from __future__ import annotations
 
+import re
+
 from scaffold.project import Project
 
-COMMON_BASE = [
+def secret_patterns() -> list[str]:
+    """The key and credential patterns (data/secret_files.toml), then the templates they must not hide."""
+    from scaffold.data import load
+
+    data = load("secret_files")
+    return [*data["patterns"], *(f"!{p}" for p in data["allowed"])]
+
+
+COMMON_HEAD = [
     "# Version control and editors",
     ".git",
     ".gitignore",
@@ -23,16 +33,9 @@ COMMON_BASE = [
     ".idea",
     "**/.DS_Store",
     "**/*.swp",
-    "# Secrets: never part of an image",
-    "**/.env",
-    "**/.env.*",
-    "!**/.env.example",
-    "**/*.pem",
-    "**/*.key",
-    "**/id_rsa*",
-    "**/id_ed25519*",
-    "**/.aws",
-    "**/.ssh",
+]
+SECRETS_HEADER = "# Secrets: never part of an image (scaffold/data/secret_files.toml)"
+COMMON_TAIL = [
     "# Container files themselves",
     "**/Dockerfile*",
     "**/*.dockerignore",
@@ -122,7 +125,8 @@ def compose_dockerignore(
 ) -> tuple[list[str], list[str]]:
     """The .dockerignore lines and notes about what was dropped to keep the build working."""
     notes: list[str] = []
-    lines = list(COMMON_BASE) + list(ecosystem_base)
+    secrets = secret_patterns()
+    lines = [*COMMON_HEAD, SECRETS_HEADER, *secrets, *COMMON_TAIL, *ecosystem_base]
     if secret_files:
         lines.append("# Credentials: mounted as build secrets instead (see the Dockerfile)")
         lines.extend(secret_files)
@@ -137,9 +141,16 @@ def compose_dockerignore(
     if translated:
         lines.append(f"# From {gitignore}")
         lines.extend(translated)
-    kept, dropped = _keep_required(lines, must_keep, secret_files)
+    if any(line.startswith("!") for line in translated):
+        # the last matching line wins: a negation such as !.env.production would re-include a secret
+        lines.append("# Secrets again: no line above may re-include them")
+        lines.extend([*secrets, *secret_files])
+    protected = {line for line in secrets if not line.startswith("!")} | set(secret_files)
+    kept, dropped, excepted = _keep_required(lines, must_keep, protected)
     for pattern, path in dropped:
         notes.append(f".dockerignore: left out {pattern!r}: it would hide {path}, which the Dockerfile copies")
+    for pattern, path in excepted:
+        notes.append(f".dockerignore: {path} matches the secret pattern {pattern!r} but the Dockerfile copies it, so only that file is let through: make sure it holds no secret")
     return kept, notes
 
 
@@ -162,10 +173,23 @@ def translate_gitignore_line(raw: str) -> str | None:
         body = f"**/{body}"
     # .dockerignore has no "directory only" marker; "dir/" and "dir" mean the same there.
     del directory_only
+    if line.endswith("\\") and not line.endswith("\\\\"):
+        return None  # a trailing lone backslash escapes nothing: git ignores the line
     body = docker_character_classes(body)
-    if body is None:
+    if body is None or not _valid_pattern(body):
         return None
     return ("!" if negate else "") + body
+
+
+def _valid_pattern(pattern: str) -> bool:
+    """Whether a pattern compiles (git drops `a[b-a]c`, a reversed range, and so does scaffold)."""
+    import pathspec
+
+    try:
+        pathspec.PathSpec.from_lines("gitignore", [pattern])
+    except (ValueError, re.error):
+        return False
+    return True
 
 
 def docker_character_classes(pattern: str) -> str | None:
@@ -204,24 +228,35 @@ def docker_character_classes(pattern: str) -> str | None:
     return "".join(out)
 
 
-def _keep_required(lines: list[str], must_keep: list[str], secret_files: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
-    """Drop exclusion lines that would hide files the build needs (never the secret files)."""
+def _keep_required(lines: list[str], must_keep: list[str], protected: set[str]) -> tuple[list[str], list[tuple[str, str]], list[tuple[str, str]]]:
+    """Drop exclusion lines that would hide files the build needs.
+
+    A secret pattern is never dropped (a start script's `-r ./.env.js` must not let
+    every .env file through): the one needed file gets its own `!` exception instead.
+    """
     import pathspec
 
-    required = [p for p in must_keep if p and p not in secret_files]
+    required = [p for p in must_keep if p and p not in protected]
     kept: list[str] = []
     dropped: list[tuple[str, str]] = []
+    excepted: list[tuple[str, str]] = []
     for line in lines:
-        if line.startswith(("#", "!")) or line in secret_files:
+        if line.startswith(("#", "!")):
             kept.append(line)
             continue
         spec = pathspec.PathSpec.from_lines("gitignore", ["/" + line.lstrip("/")])
-        hit = next((path for path in required if spec.match_file(path) or spec.match_file(path + "/x")), None)
-        if hit is not None and line not in _NEVER_DROP:
-            dropped.append((line, hit))
+        hits = [path for path in required if spec.match_file(path) or spec.match_file(path + "/x")]
+        if hits and line in protected:
+            kept.append(line)
+            for path in hits:
+                kept.append(f"!{path}")
+                excepted.append((line, path))
+            continue
+        if hits and line not in _NEVER_DROP:
+            dropped.append((line, hits[0]))
             continue
         kept.append(line)
-    return kept, dropped
+    return kept, dropped, excepted
 
 
 # Lines that stay even when a copied path matches them: the Dockerfile copies these

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scaffold import file_shapes
 from scaffold.errors import MalformedFileError, UnreadableFileError
 
 # A manifest or config bigger than this is not a real one; refuse it rather than
@@ -165,9 +167,15 @@ class Project:
         if key not in self._cache:
             text = self.read_text(rel, limit=limit)
             try:
-                self._cache[key] = json.loads(text)
+                data = json.loads(text)
             except json.JSONDecodeError as exc:
                 raise MalformedFileError(path=rel, detail=f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+            except (RecursionError, ValueError) as exc:
+                raise MalformedFileError(path=rel, detail=_parse_limit(exc)) from None
+            if _SURROGATE_ESCAPE.search(text):
+                _refuse_lone_surrogates(data, rel)
+            file_shapes.check(data, rel)
+            self._cache[key] = data
         return self._cache[key]
 
     def read_toml(self, rel: str) -> dict[str, Any]:
@@ -175,9 +183,13 @@ class Project:
         if key not in self._cache:
             text = self.read_text(rel)
             try:
-                self._cache[key] = tomllib.loads(text)
+                data = tomllib.loads(text)
             except tomllib.TOMLDecodeError as exc:
                 raise MalformedFileError(path=rel, detail=f"invalid TOML: {exc}") from None
+            except (RecursionError, ValueError) as exc:
+                raise MalformedFileError(path=rel, detail=_parse_limit(exc)) from None
+            file_shapes.check(data, rel)
+            self._cache[key] = data
         return self._cache[key]
 
     def read_yaml(self, rel: str, *, limit: int = MAX_CONFIG_BYTES) -> Any:
@@ -187,13 +199,47 @@ class Project:
             import yaml  # lazy: only YAML projects pay for it
 
             try:
-                self._cache[key] = yaml.safe_load(text)
+                data = yaml.safe_load(text)
+            except (RecursionError, ValueError, TypeError) as exc:
+                raise MalformedFileError(path=rel, detail=_parse_limit(exc)) from None
             except yaml.YAMLError as exc:
                 mark = getattr(exc, "problem_mark", None)
                 where = f" at line {mark.line + 1}" if mark is not None else ""
                 problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
                 raise MalformedFileError(path=rel, detail=f"invalid YAML{where}: {problem}") from None
+            file_shapes.check(data, rel)
+            self._cache[key] = data
         return self._cache[key]
+
+
+# A \\uD800-\\uDFFF escape: JSON allows a lone one, but it cannot be written back as UTF-8.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _refuse_lone_surrogates(data: Any, rel: str) -> None:
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise MalformedFileError(path=rel, detail="a string holds a lone surrogate escape (\\uD800-\\uDFFF), which is not text") from None
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+
+
+def _parse_limit(exc: BaseException) -> str:
+    """The parsers' own limits, said as a property of the file."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply to be a real manifest"
+    text = str(exc)
+    if "digits" in text:
+        return "holds a number with thousands of digits"
+    return text.splitlines()[0][:120] if text else exc.__class__.__name__
 
 
 def _os_reason(exc: OSError) -> str:

@@ -26,7 +26,7 @@ CASES = {
         {"package.json": '{"name": "demo",, }', "server.js": SERVER},
         "package.json: cannot parse: invalid JSON at line 1",
     ),
-    "package-json-not-object": ({"package.json": "[1, 2]", "server.js": SERVER}, "package.json: cannot parse: the top level is not a JSON object"),
+    "package-json-not-object": ({"package.json": "[1, 2]", "server.js": SERVER}, "package.json: cannot parse: the top level is a list, not a JSON object"),
     "scripts-not-strings": ({"package.json": '{"scripts": {"start": 1}}', "server.js": SERVER}, 'package.json: cannot parse: "scripts" must be an object of strings'),
     "lock-disagrees": (
         {

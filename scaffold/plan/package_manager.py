@@ -8,6 +8,8 @@ never "latest", so the image does not change under the project.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from scaffold.data import load, versions
@@ -77,6 +79,14 @@ class PackageManager:
         return ["npm", "run", script] if self.name == "npm" else [self.name, "run", script]
 
 
+_EXACT_VERSION = re.compile(r"\d{1,6}\.\d{1,6}\.\d{1,6}(?:-[0-9A-Za-z.-]{1,40})?")
+
+
+def _shown(value: str) -> str:
+    """A repository value quoted in a message: one line, cut short."""
+    return repr(value[:40] + ("..." if len(value) > 40 else ""))  # repr shows a newline as \\n
+
+
 def bun_marker(facts: NodeFacts) -> str | None:
     """Why a project with no lockfile and no packageManager is a Bun project, if it is one."""
     if facts.lockfiles or facts.package_manager_field:
@@ -96,10 +106,15 @@ def choose_package_manager(facts: NodeFacts, override: str | None, node_major: i
         raw = str(facts.package_manager_field.value)
         name, _, ver = raw.partition("@")
         ver = ver.split("+", 1)[0]
-        if name in KNOWN:
-            pinned_name, pinned_version = name, ver or None
+        if name in KNOWN and _EXACT_VERSION.fullmatch(ver):
+            pinned_name, pinned_version = name, ver
+        elif name in KNOWN:
+            # Corepack accepts only name@x.y.z: "pnpm@latest", "yarn@abc" or a value carrying
+            # a newline never reaches a RUN line
+            pinned_name = name
+            warnings.append(f"package.json > packageManager {_shown(raw)} is not {name}@x.y.z, the form Corepack accepts; ignoring its version (the plan's package_manager decision says which is used)")
         else:
-            warnings.append(f"package.json > packageManager names {name!r}, which scaffold does not know; ignored")
+            warnings.append(f"package.json > packageManager names {_shown(name)}, which scaffold does not know; ignored")
     lock_pms = [LOCK_TO_PM[name] for name in facts.lockfiles]
     if override:
         if override not in KNOWN:

@@ -235,7 +235,11 @@ def _start(
             import shlex
 
             warnings.extend(problems)
-            command = StartCommand(shlex.split(str(answers["start"])), "--start")
+            try:
+                words = shlex.split(str(answers["start"]))
+            except ValueError as exc:
+                raise UsageError(f"--start: cannot split {str(answers['start'])[:80]!r} into words ({exc})", hint="balance its quotes") from None
+            command = StartCommand(words, "--start")
         return command, _missing_server(command.server, facts, notes)
     if facts.procfile_web is not None:
         command, problems = from_command(facts.procfile_web.value, facts.procfile_web.source, project, facts.import_root)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import posixpath
 import re
 
@@ -14,7 +16,7 @@ from scaffold.project import Project
 # Generated sources (bindata, protobuf) can be larger; they hold no entry point, listener or path.
 MAX_SOURCE_BYTES = 1024 * 1024
 
-_SECRET_NAMES = re.compile(r"(^|/)(\.env[^/]*|[^/]*\.(pem|key|p12|pfx|crt))$")
+_CERTIFICATE = re.compile(r"\.(crt|cer)$")
 
 
 def literal_path(literal: str) -> str | None:
@@ -38,7 +40,17 @@ def literal_path(literal: str) -> str | None:
 
 def is_secret_path(path: str) -> bool:
     """Keys, certificates and .env files: never copied into an image, even when the code reads them."""
-    return bool(_SECRET_NAMES.search(path))
+    return bool(_secret_spec().match_file(path) or _CERTIFICATE.search(path))
+
+
+@functools.cache
+def _secret_spec():
+    """data/secret_files.toml as a matcher (its templates, like .env.example, are not secrets)."""
+    import pathspec
+
+    from scaffold.dockerignore import secret_patterns
+
+    return pathspec.PathSpec.from_lines("gitignore", [p.replace("**/", "", 1) if p.startswith("**/") else p for p in secret_patterns()])
 
 
 def sqlite_dirs(paths: list[tuple[str, str]]) -> list[Found]:
