@@ -15,17 +15,17 @@ from typing import Any
 
 from scaffold import __version__
 from scaffold.errors import EXIT_BROKEN_PIPE, EXIT_DRIFT, EXIT_INTERRUPTED, EXIT_OK, ScaffoldError, UsageError
-from scaffold.flag_values import CI_CHOICES, PACKAGE_MANAGERS, image_name, image_reference, nonempty, port
+from scaffold.flag_values import CI_CHOICES, PACKAGE_MANAGERS, command, image_name, image_reference, one_line, port, version_text
 
 
 def _add_detection_overrides(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("overrides (each replaces one detected value)")
-    group.add_argument("--node-version", metavar="VER", help="Node version or major (e.g. 24, lts)")
-    group.add_argument("--python-version", metavar="VER", help="Python release line (e.g. 3.12)")
+    group.add_argument("--node-version", type=version_text, metavar="VER", help="Node version or major (e.g. 24, lts)")
+    group.add_argument("--python-version", type=version_text, metavar="VER", help="Python release line (e.g. 3.12)")
     group.add_argument("--package-manager", choices=PACKAGE_MANAGERS)
     group.add_argument("--port", type=port, metavar="N", help="port the app listens on")
-    group.add_argument("--start", type=nonempty, metavar="CMD", help="production start command")
-    group.add_argument("--build", metavar="CMD", help="build command ('' for none)")
+    group.add_argument("--start", type=command, metavar="CMD", help="production start command")
+    group.add_argument("--build", type=one_line, metavar="CMD", help="build command ('' for none)")
     group.add_argument("--base-image", type=image_reference, metavar="REF", help="runtime base image")
     group.add_argument("--name", dest="image_name", type=image_name, metavar="NAME", help="image name used in the printed commands")
     group.add_argument("--no-healthcheck", dest="healthcheck", action="store_false", default=None, help="leave out HEALTHCHECK")
@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     update.add_argument("path", nargs="?", default=".", help="project folder (default: .)")
     update.add_argument("--yes", "-y", action="store_true", help="ask nothing: merge edited files, report conflicts")
     update.add_argument("--force", action="store_true", help="overwrite edited files (a .scaffold-backup copy is kept)")
+    update.add_argument("--trust", action="store_true", help="with --yes, render the team template .scaffold.json names")
     _add_detection_overrides(update)
 
     plan = sub.add_parser("plan", help="print every decision and where it came from; writes nothing")
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_template_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("team templates (Copier)")
     group.add_argument("--template", metavar="SRC", help="render this Copier template (folder or git URL) instead of the built-in one")
+    group.add_argument("--trust", action="store_true", help="with --yes, render the template .scaffold.json names (a committed file may name any template)")
     group.add_argument("--data", metavar="NAME=VALUE", action="append", default=[], type=_data_pair, help="answer one of the template's own questions (repeatable)")
 
 
@@ -99,7 +101,7 @@ def _add_ship_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("shipping (remembered for later runs)")
     group.add_argument("--compose", action=argparse.BooleanOptionalAction, default=None, help="also write compose.yaml")
     group.add_argument("--ci", choices=CI_CHOICES, help="also write a CI workflow that builds and pushes the image")
-    group.add_argument("--registry", metavar="REG", help="where CI pushes: ghcr (default), dockerhub, or a host[/namespace]")
+    group.add_argument("--registry", type=one_line, metavar="REG", help="where CI pushes: ghcr (default), dockerhub, or a host[/namespace]")
 
 
 def _provider_options() -> list[Any]:
@@ -241,6 +243,15 @@ def _init_apps(project: Any, apps: list[str | None], args: argparse.Namespace, *
     flags = _answers(args)
     mono = apps != [None]
     source = team_template.choose_source(state, getattr(args, "template", None), dict(getattr(args, "data", [])))
+    if source is not None and getattr(args, "template", None) is None:
+        # The template came from a committed file, which a pull request can change: say so,
+        # and never run it unattended without being told to.
+        if args.yes and not getattr(args, "trust", False):
+            raise UsageError(
+                f".scaffold.json names the team template {str(source.src)[:120]!r}, and --yes would render it without asking",
+                hint=f"pass --template {str(source.src)[:120]} (or --trust) if you trust it",
+            )
+        print(f"note: rendering the team template {str(source.src)[:120]!r} named in .scaffold.json", file=sys.stderr)
     if source is not None and len(apps) > 1:
         raise UsageError("--template renders one Dockerfile at a time: pass --app instead of --all")
     root_answers = write.saved_answers(state)

@@ -44,6 +44,7 @@ COMMON_TAIL = [
     "**/docker-compose*.y*ml",
     ".scaffold.json",
     "**/*.scaffold-backup*",
+    "**/.*.scaffold-tmp",
     "**/README.Docker.md",
     "# Logs and CI",
     "**/*.log",

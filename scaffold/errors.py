@@ -154,11 +154,11 @@ class DockerCommandError(ScaffoldError):
 class WriteFailedError(ScaffoldError):
     """A file could not be written (read-only folder, full disk); nothing was changed."""
 
-    def __init__(self, *, path: Path | str, detail: str, replaced: list[str] | None = None) -> None:
+    def __init__(self, *, path: Path | str, detail: str, replaced: list[str] | None = None, hint: str | None = None) -> None:
         done = f"already replaced: {', '.join(replaced)}" if replaced else "nothing was changed"
         super().__init__(
             f"{_rel(path)}: cannot write: {detail}",
-            hint=f"{done}; make the folder writable or free some space, then run scaffold again",
+            hint=f"{done}; {hint or 'make the folder writable or free some space, then run scaffold again'}",
         )
 
 

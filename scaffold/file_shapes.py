@@ -160,7 +160,7 @@ def _fail(rel: str, where: tuple[str, ...], value: Any, want: Shape) -> None:
 
 
 def _table(rel: str) -> str:
-    return "a JSON object" if rel.endswith(".json") else "a YAML mapping" if rel.endswith((".yaml", ".yml")) else "a table"
+    return "a JSON object" if rel.endswith((".json", "bun.lock")) else "a YAML mapping" if rel.endswith((".yaml", ".yml")) else "a table"
 
 
 def _show_key(key: str) -> str:

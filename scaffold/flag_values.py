@@ -29,6 +29,29 @@ def nonempty(text: str) -> str:
     return text
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def one_line(text: str) -> str:
+    """A command or value that is written into the Dockerfile: a newline would start a new instruction."""
+    if _CONTROL.search(text):
+        raise argparse.ArgumentTypeError(f"{text[:60]!r} holds a newline or another control character; give it on one line")
+    return text
+
+
+def command(text: str) -> str:
+    """--start: one line, not empty."""
+    return one_line(nonempty(text))
+
+
+def version_text(text: str) -> str:
+    """--node-version/--python-version: a short version word (24, lts, 3.12), never empty."""
+    value = nonempty(text).strip()
+    if len(value) > 40 or not re.fullmatch(r"[\w.*/^~<>=+-]+", value):
+        raise argparse.ArgumentTypeError(f"{text[:60]!r} is not a version (e.g. 24, lts, 3.12)")
+    return value
+
+
 def image_reference(text: str) -> str:
     """--base-image: a reference FROM accepts (name[:tag][@digest], optionally with a registry host)."""
     value = nonempty(text).strip()
@@ -97,11 +120,11 @@ def _one_of(choices: tuple[str, ...]):
 # hand edit there would otherwise surface as a traceback deep in planning.
 _SAVED = {
     "port": lambda v: port(str(v)) if isinstance(v, (int, str)) and not isinstance(v, bool) else port(repr(v)),
-    "node_version": lambda v: nonempty(_text(v)),
-    "python_version": lambda v: nonempty(_text(v)),
+    "node_version": lambda v: version_text(_text(v)),
+    "python_version": lambda v: version_text(_text(v)),
     "package_manager": _one_of(PACKAGE_MANAGERS),
-    "start": lambda v: nonempty(_text(v)),
-    "build": lambda v: "" if v is None else _text(v),
+    "start": lambda v: command(_text(v)),
+    "build": lambda v: "" if v is None else one_line(_text(v)),
     "base_image": lambda v: image_reference(_text(v)),
     "image_name": lambda v: image_name(_text(v)),
     "healthcheck": _flag,
@@ -109,7 +132,7 @@ _SAVED = {
     "turbo": _flag,
     "compose": _flag,
     "ci": _one_of(CI_CHOICES),
-    "registry": lambda v: nonempty(_text(v)),
+    "registry": lambda v: one_line(nonempty(_text(v))),
 }
 
 

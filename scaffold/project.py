@@ -25,6 +25,9 @@ from scaffold.errors import MalformedFileError, UnreadableFileError
 MAX_CONFIG_BYTES = 4 * 1024 * 1024
 MAX_LOCKFILE_BYTES = 256 * 1024 * 1024
 
+# Deeper folders than this are not searched for sources (no project nests its code so deep).
+MAX_WALK_DEPTH = 32
+
 # Folders that are never part of the app's sources and can be huge.
 SKIP_DIRS = frozenset(
     {
@@ -101,19 +104,33 @@ class Project:
         Only regular files are returned: a FIFO or device would block the reader.
         """
         count = 0
-        start = self.root / rel
-        for dirpath, dirnames, filenames in os.walk(start, followlinks=False):
-            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and d not in skip and not d.startswith("."))
-            for name in sorted(filenames):
-                if suffixes and not name.endswith(suffixes):
+        # An explicit stack, not os.walk: os.walk recurses once per level, and a tree
+        # 1,000 folders deep would overflow Python's stack.
+        stack: list[tuple[Path, int]] = [(self.root / rel, 0)]
+        while stack:
+            folder, depth = stack.pop()
+            try:
+                entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            except OSError:
+                continue
+            subdirs: list[Path] = []
+            for entry in entries:
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        if entry.name not in SKIP_DIRS and entry.name not in skip and not entry.name.startswith(".") and depth < MAX_WALK_DEPTH:
+                            subdirs.append(Path(entry.path))
+                        continue
+                    if suffixes and not entry.name.endswith(suffixes):
+                        continue
+                    if not entry.is_file(follow_symlinks=False):
+                        continue  # symlinks, FIFOs and devices are never read
+                except OSError:
                     continue
-                full = Path(dirpath) / name
-                if full.is_symlink() or not full.is_file():
-                    continue
-                yield full.relative_to(self.root).as_posix()
+                yield Path(entry.path).relative_to(self.root).as_posix()
                 count += 1
                 if count >= limit:
                     return
+            stack.extend((d, depth + 1) for d in reversed(subdirs))
 
     # -- reading -------------------------------------------------------------
     def read_text(self, rel: str, *, limit: int = MAX_CONFIG_BYTES) -> str:

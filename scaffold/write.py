@@ -25,9 +25,11 @@ import difflib
 import hashlib
 import json
 import os
+import re
 import sys
 import tempfile
 from dataclasses import dataclass
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any
 
@@ -76,10 +78,13 @@ def load_state(root: Path) -> dict[str, Any]:
         raise UnreadableFileError(path=path, detail=_reason(exc), hint=_STATE_HINT) from None
     try:
         data = json.loads(text)
-    except ValueError as exc:
-        raise MalformedFileError(path=path, detail=str(exc), hint=_STATE_HINT) from None
+    except (ValueError, RecursionError) as exc:
+        raise MalformedFileError(path=path, detail=str(exc).splitlines()[0][:160] if not isinstance(exc, RecursionError) else "nested too deeply", hint=_STATE_HINT) from None
     if not isinstance(data, dict):
         raise MalformedFileError(path=path, detail=f"expected a JSON object, found {type(data).__name__}", hint=_STATE_HINT)
+    from scaffold import file_shapes
+
+    file_shapes.check(data, STATE_FILE)
     return data
 
 
@@ -157,6 +162,22 @@ def classify(root: Path, files: dict[str, str], state: dict[str, Any]) -> list[F
     return changes
 
 
+# Temporary files scaffold writes beside their targets; .dockerignore excludes them.
+TEMP_SUFFIX = ".scaffold-tmp"
+
+
+def _remove_stale_temps(path: Path, keep: set[str]) -> None:
+    """Temporary files an earlier, killed run left beside ``path`` (they would reach the build context).
+
+    Only names mkstemp gives for this very target (``.Dockerfile.<8 chars>.scaffold-tmp``)
+    are removed, never one this run has staged (a backup's temp looks alike).
+    """
+    stale_name = re.compile(rf"\.{re.escape(path.name)}\.[a-z0-9_]{{8}}{re.escape(TEMP_SUFFIX)}")
+    for stale in path.parent.glob(f".{glob_escape(path.name)}.*{TEMP_SUFFIX}"):
+        if stale_name.fullmatch(stale.name) and str(stale) not in keep and stale.is_file() and not stale.is_symlink():
+            stale.unlink(missing_ok=True)
+
+
 class Batch:
     """Files written together: each goes to a temporary file beside its target first, then all are renamed.
 
@@ -169,9 +190,20 @@ class Batch:
         self._staged: list[tuple[str, Path]] = []
 
     def add(self, path: Path, text: str) -> None:
+        # Every obstacle is found before the first rename: a folder named .dockerignore
+        # must not leave the Dockerfile already replaced.
+        if path.is_dir() or (path.exists() and not path.is_file()):
+            self.discard()
+            raise WriteFailedError(path=path, detail="a folder or special file is in the way", hint="move it aside and run scaffold again")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            self.discard()
+            raise WriteFailedError(path=path, detail="the content holds characters that are not text (a lone surrogate)") from None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            _remove_stale_temps(path, {tmp for tmp, _ in self._staged})
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
         except OSError as exc:
             raise self._failed(path, exc) from None
         self._staged.append((tmp, path))

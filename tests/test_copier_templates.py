@@ -139,8 +139,12 @@ def test_team_template_reruns_are_up_to_date_and_keep_its_own_answers(tmp_path, 
     assert (root / "Dockerfile").read_text().startswith("FROM mirror.internal/node:24-slim\n")
     before = {p.name: p.stat().st_mtime_ns for p in root.iterdir() if p.is_file()}
     capsys.readouterr()
-    assert main(["init", "--yes", str(root)]) == 0  # the template and --data come from .scaffold.json
-    assert "up to date" in capsys.readouterr().err
+    # a template named only by the committed .scaffold.json is never rendered unattended without --trust
+    assert main(["init", "--yes", str(root)]) == 2
+    assert "names the team template" in capsys.readouterr().err
+    assert main(["init", "--yes", "--trust", str(root)]) == 0  # the template and --data come from .scaffold.json
+    err = capsys.readouterr().err
+    assert "up to date" in err and "rendering the team template" in err
     assert {p.name: p.stat().st_mtime_ns for p in root.iterdir() if p.is_file()} == before
     assert main(["init", "--check", str(root)]) == 0
 
@@ -152,7 +156,7 @@ def test_team_template_output_merges_hand_edits(tmp_path):
     dockerfile = root / "Dockerfile"
     dockerfile.write_text(dockerfile.read_text().replace("COPY . .\n", "COPY . .\nRUN echo hand-edit\n"))
     (root / ".node-version").write_text("22\n")
-    assert main(["init", "--yes", str(root)]) == 0
+    assert main(["init", "--yes", "--trust", str(root)]) == 0
     text = dockerfile.read_text()
     assert "RUN echo hand-edit" in text and "node:22-slim" in text
 
@@ -181,7 +185,7 @@ def test_update_of_a_folder_template_uses_scaffolds_merge(tmp_path, capsys):
     dockerfile = root / "Dockerfile"
     dockerfile.write_text(dockerfile.read_text() + "LABEL team=payments\n")
     capsys.readouterr()
-    assert main(["update", "--yes", str(root)]) == 0
+    assert main(["update", "--yes", "--trust", str(root)]) == 0
     assert "Copier's update cannot run" in capsys.readouterr().err
     text = dockerfile.read_text()
     assert "ENV NODE_ENV=production" in text and "LABEL team=payments" in text
@@ -234,7 +238,7 @@ def test_update_from_a_git_template_keeps_hand_edits(tmp_path, git_identity, cap
     commit_all(template, "v2", tag="v2.0.0")
 
     capsys.readouterr()
-    assert main(["update", "--yes", str(root)]) == 0
+    assert main(["update", "--yes", "--trust", str(root)]) == 0
     assert "updated to template version v2.0.0" in capsys.readouterr().err
     text = dockerfile.read_text()
     assert "RUN echo hand-edit" in text and "STOPSIGNAL SIGTERM" in text
@@ -242,7 +246,7 @@ def test_update_from_a_git_template_keeps_hand_edits(tmp_path, git_identity, cap
     # The new version is now the base: a plain re-run changes nothing.
     commit_all(root, "update")
     assert main(["init", "--check", str(root)]) == 0  # the kept hand edit is not drift...
-    assert main(["init", "--yes", str(root)]) == 0
+    assert main(["init", "--yes", "--trust", str(root)]) == 0
     assert git(root, "status", "--porcelain") == ""  # ...and init keeps it untouched
 
 
@@ -256,7 +260,7 @@ def test_update_from_a_git_template_reports_conflicts(tmp_path, git_identity, ca
     commit_all(template, "v2", tag="v2.0.0")
 
     capsys.readouterr()
-    assert main(["update", "--yes", str(root)]) == 1
+    assert main(["update", "--yes", "--trust", str(root)]) == 1
     assert "merge conflicts in Dockerfile" in capsys.readouterr().err
     text = dockerfile.read_text()
     assert "<<<<<<<" in text and "USER 1001:1001" in text and "USER node" in text
@@ -269,7 +273,7 @@ def test_update_needs_a_clean_work_tree_for_copier(tmp_path, git_identity, capsy
     (template / "Dockerfile.jinja").write_text(TEAM_DOCKERFILE + "# v2\n")
     commit_all(template, "v2", tag="v2.0.0")
     capsys.readouterr()
-    assert main(["update", "--yes", str(root)]) == 0
+    assert main(["update", "--yes", "--trust", str(root)]) == 0
     err = capsys.readouterr().err
     assert "uncommitted changes" in err
     assert (root / "Dockerfile").read_text().endswith("# v2\n")

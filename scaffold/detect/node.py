@@ -198,7 +198,7 @@ def _read_yarnrc(project: Project) -> dict[str, Any] | None:
 
 
 _SECRET_KEYS = re.compile(r"(_authToken|_auth|_password|npmAuthToken|npmAuthIdent|password|token)\s*[=:]\s*(\S+)", re.I)
-_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}")
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)[^}]{0,200}\}")
 
 
 def _rc_files(project: Project) -> tuple[RcFile, ...]:
@@ -389,6 +389,11 @@ def _lock_details(project: Project, name: str) -> dict[str, Any]:
             data = json.loads(re.sub(r",(\s*[}\]])", r"\1", text))
         except json.JSONDecodeError as exc:
             raise MalformedFileError(path=name, detail=f"invalid JSON at line {exc.lineno}: {exc.msg}") from None
+        except (RecursionError, ValueError):
+            raise MalformedFileError(path=name, detail="nested too deeply, or a number too long, to be a lockfile") from None
+        from scaffold import file_shapes
+
+        file_shapes.check(data, name)
         root = ((data.get("workspaces") or {}).get("")) or {}
         names = set()
         for key in ("dependencies", "devDependencies", "optionalDependencies"):
@@ -529,8 +534,8 @@ _ENV_FALLBACK = re.compile(
 _READS_PORT_ENV = re.compile(r"\benv(?:\.\w{0,40}PORT|\[\s*['\"]\w{0,40}PORT)")
 _LITERALS = (
     re.compile(r"\.listen\(\s*(\d{2,5})\b"),
-    re.compile(r"\.listen\(\s*\{[^}]*?\bport\s*:\s*(\d{2,5})\b", re.S),
-    re.compile(r"serve\(\s*\{[^}]*?\bport\s*:\s*(\d{2,5})\b", re.S),
+    re.compile(r"\.listen\(\s*\{[^}]{0,500}?\bport\s*:\s*(\d{2,5})\b", re.S),
+    re.compile(r"serve\(\s*\{[^}]{0,500}?\bport\s*:\s*(\d{2,5})\b", re.S),
     re.compile(r"\bconst\s+PORT\s*=\s*(\d{2,5})\b", re.I),
 )
 _LOOPBACK = r"['\"`](localhost|127\.0\.0\.1|::1)['\"`]"
@@ -545,7 +550,7 @@ _HOST_IN_ENV = re.compile(r"""\(?\s*['"](\w{1,60})['"]\s+in\s+process\.env\s*\)?
 _HOST_ENV_ONLY = re.compile(r"\bhost(?:name)?\s*:\s*process\.env\.(\w{1,60})\s*[,}\n]")
 _HOST_LITERALS = (
     re.compile(r"\.listen\(\s*[^,(){}]+,\s*" + _LOOPBACK),  # listen(port, 'localhost')
-    re.compile(r"(?:\.listen|serve)\(\s*\{[^}]*?\bhost(?:name)?\s*:\s*" + _LOOPBACK, re.S),  # listen({ host: '127.0.0.1' })
+    re.compile(r"(?:\.listen|serve)\(\s*\{[^}]{0,500}?\bhost(?:name)?\s*:\s*" + _LOOPBACK, re.S),  # listen({ host: '127.0.0.1' })
 )
 _SCAN_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts")
 _MAX_SCAN_BYTES = 256 * 1024

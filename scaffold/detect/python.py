@@ -233,9 +233,15 @@ def _load_lock_toml(project: Project, path: str) -> dict[str, Any]:
 
     text = project.read_text(path, limit=MAX_LOCKFILE_BYTES)
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise MalformedFileError(path=path, detail=f"invalid TOML: {exc}", hint=_relock_hint(path)) from None
+    except (RecursionError, ValueError):
+        raise MalformedFileError(path=path, detail="nested too deeply, or a number too long, to be a lockfile", hint=_relock_hint(path)) from None
+    from scaffold import file_shapes
+
+    file_shapes.check(data, path)
+    return data
 
 
 def _relock_hint(path: str) -> str:

@@ -92,9 +92,20 @@ def logical_lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def _read(project: Project, path: str, state: _State, parent: str | None) -> None:
+# Includes deeper than this, or more files than that, are not a real project's requirements.
+MAX_INCLUDE_DEPTH = 16
+MAX_INCLUDED_FILES = 200
+
+
+def _read(project: Project, path: str, state: _State, parent: str | None, depth: int = 0) -> None:
     if path in state.files:
         return  # pip tolerates include cycles; so do we
+    if depth > MAX_INCLUDE_DEPTH or len(state.files) >= MAX_INCLUDED_FILES:
+        raise MalformedFileError(
+            path=parent.rsplit(":", 1)[0] if parent else path,
+            detail=f"-r includes go more than {MAX_INCLUDE_DEPTH} files deep or name more than {MAX_INCLUDED_FILES} files",
+            hint="flatten the requirements files",
+        )
     if not project.has_file(path):
         where = f"{parent} includes it" if parent else "named as the requirements file"
         raise MissingEntryError(path=path, detail=f"does not exist ({where})", hint="fix the -r line or add the file")
@@ -115,7 +126,7 @@ def _read(project: Project, path: str, state: _State, parent: str | None) -> Non
             kind, target = include
             resolved = _resolve(base, target, path, number)
             if kind == "requirement":
-                _read(project, resolved, state, parent=f"{path}:{number}")
+                _read(project, resolved, state, parent=f"{path}:{number}", depth=depth + 1)
             elif resolved not in state.files and project.has_file(resolved):
                 state.files.append(resolved)  # constraints limit versions; they add no names
             continue

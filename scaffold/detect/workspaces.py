@@ -281,6 +281,11 @@ def _matches(rel: str, pattern: str) -> bool:
     return re.fullmatch(regex, rel) is not None or rel.startswith(pattern.rstrip("/") + "/")
 
 
+# npm's rule for package names (validate-npm-package-name), with the capitals old names may have.
+NPM_NAME = re.compile(r"(?:@[A-Za-z0-9~-][\w.~-]{0,213}/)?[A-Za-z0-9~-][\w.~-]{0,213}")
+SAFE_FOLDER = re.compile(r"[\w.@+-]{1,255}(?:/[\w.@+-]{1,255}){0,31}")
+
+
 # -- packages ------------------------------------------------------------------------
 
 def _read_package(project: Project, rel: str) -> WorkspacePackage:
@@ -289,9 +294,16 @@ def _read_package(project: Project, rel: str) -> WorkspacePackage:
     if not isinstance(manifest, dict):
         raise MalformedFileError(path=manifest_path, detail="the top level is not a JSON object")
     files = manifest.get("files")
+    name = manifest["name"] if isinstance(manifest.get("name"), str) and manifest["name"] else None
+    # Both reach RUN lines (--workspace=NAME, --filter=./FOLDER, turbo prune NAME): each is
+    # held to its grammar, so a crafted name cannot add a command or an instruction.
+    if name is not None and not NPM_NAME.fullmatch(name):
+        raise MalformedFileError(path=manifest_path, detail=f"name {name[:60]!r} is not an npm package name (lowercase letters, digits, - . _ ~, an optional @scope/)")
+    if not SAFE_FOLDER.fullmatch(rel):
+        raise MalformedFileError(path=manifest_path, detail=f"the folder name {rel[:60]!r} holds characters a build command cannot carry safely", hint="rename the folder to letters, digits and - . _ @ +")
     return WorkspacePackage(
         path=rel,
-        name=manifest["name"] if isinstance(manifest.get("name"), str) and manifest["name"] else None,
+        name=name,
         version=manifest["version"] if isinstance(manifest.get("version"), str) else None,
         scripts=_str_dict(manifest, "scripts", manifest_path),
         dependencies=_str_dict(manifest, "dependencies", manifest_path),

@@ -20,6 +20,7 @@ import re
 import shlex
 from typing import Any
 
+from scaffold.dockerfile_text import label_value
 from scaffold.data import load, versions
 from scaffold.flag_values import debian_base
 from scaffold.detect.node import NodeFacts
@@ -898,7 +899,7 @@ def _labels(facts: NodeFacts, name: str) -> list[str]:
         labels.append(("org.opencontainers.image.source", url.removeprefix("git+").removesuffix(".git")))
     if isinstance(manifest.get("license"), str):
         labels.append(("org.opencontainers.image.licenses", manifest["license"]))
-    return [f"{key}={json.dumps(value)}" for key, value in labels]
+    return [f"{key}={label_value(value)}" for key, value in labels]
 
 
 def _env_quote(value: str) -> str:

@@ -17,6 +17,7 @@ import re
 import shlex
 from typing import Any
 
+from scaffold.dockerfile_text import label_value
 from scaffold.data import load, versions
 from scaffold.flag_values import debian_base
 from scaffold.detect.python import PythonFacts
@@ -446,7 +447,7 @@ def _labels(facts: PythonFacts, name: str) -> list[str]:
         labels.append(("org.opencontainers.image.description", facts.description))
     if facts.license:
         labels.append(("org.opencontainers.image.licenses", facts.license))
-    return [f"{key}={json.dumps(value)}" for key, value in labels]
+    return [f"{key}={label_value(value)}" for key, value in labels]
 
 
 def _healthcheck_script() -> str:

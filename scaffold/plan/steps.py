@@ -154,9 +154,9 @@ class Label(Step):
     kind = "label"
 
     def to_dict(self) -> dict[str, Any]:
-        import json
+        from scaffold.dockerfile_text import label_value
 
-        return {**self.base_dict(), "pairs": [f"{k}={json.dumps(v)}" for k, v in self.pairs]}
+        return {**self.base_dict(), "pairs": [f"{k}={label_value(v)}" for k, v in self.pairs]}
 
 
 @dataclass(frozen=True)

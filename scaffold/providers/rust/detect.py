@@ -196,7 +196,7 @@ def _toolchain(project: Project) -> Found | None:
 
             try:
                 channel = (tomllib.loads(text).get("toolchain") or {}).get("channel")
-            except tomllib.TOMLDecodeError as exc:
+            except (tomllib.TOMLDecodeError, AttributeError, RecursionError, ValueError) as exc:
                 raise MalformedFileError(path="rust-toolchain", detail=f"invalid TOML: {exc}") from None
             return Found(str(channel), "rust-toolchain > toolchain > channel") if channel else None
         first = text.splitlines()[0].strip() if text else ""
