@@ -452,3 +452,19 @@ def test_gradio_module_without_launch_is_not_an_app(tmp_path):
     write_tree(tmp_path, {"requirements.txt": "gradio==4.0\n", "ui.py": "import gradio as gr\n"})
     with pytest.raises(Exception, match="application object"):
         plan_project(Project(tmp_path), {})
+
+
+def test_sqlite_folders_the_app_creates_are_given_to_the_app_user(tmp_path):
+    # Docker's getting-started app: mkdir /etc/todos fails with EACCES as uid 1000
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "scripts": {"start": "node src/index.js"}}),
+        "package-lock.json": NPM_LOCK,
+        "src/index.js": "require('http').createServer().listen(3000)\n",
+        "src/persistence/sqlite.js": "const location = process.env.SQLITE_DB_LOCATION || '/etc/todos/todo.db';\nconst other = './data/cache.sqlite';\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    from scaffold.render import render_plan
+
+    text = render_plan(plan)[plan.dockerfile_path]
+    assert "RUN mkdir -p /app/data /etc/todos \\\n    && chown 1000:1000 /app/data /etc/todos" in text
+    assert "chown 1000:1000 /app\n" not in text

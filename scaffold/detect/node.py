@@ -7,6 +7,7 @@ file it came from, so ``scaffold plan`` can show it.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -87,6 +88,7 @@ class NodeFacts:
     procfile_web: Found | None = None  # the Procfile's web: command
     procfile_worker: Found | None = None  # the Procfile's worker: command
     module: str | None = None  # package.json "module": the entry `bun init` writes
+    data_dirs: tuple[Found, ...] = ()  # folders a SQLite database is created in (absolute, or under /app)
     has_bunfig: bool = False
 
     def has(self, name: str) -> bool:
@@ -121,6 +123,7 @@ def detect(project: Project) -> NodeFacts | None:
     existing = tuple(rel for rel in (*node_data["entry_files"], *node_data["bun_entry_files"]) if project.has_file(rel))
     entry_candidates = _entry_candidates(manifest, scripts, existing)
     port_hints, reads_env, loopback = _scan_ports(project, entry_candidates)
+    data_dirs = _sqlite_data_dirs(project)
     return NodeFacts(
         manifest=manifest,
         name=manifest.get("name") if isinstance(manifest.get("name"), str) else None,
@@ -151,6 +154,7 @@ def detect(project: Project) -> NodeFacts | None:
         native=detect_native(project, lock_details, deps, dev),
         prisma=detect_prisma(project, manifest, deps, dev),
         loopback_host=loopback,
+        data_dirs=data_dirs,
         git_dependencies=_git_dependencies(deps, dev, lock_details),
         procfile_web=procfile_web(project),
         procfile_worker=procfile_worker(project),
@@ -604,6 +608,44 @@ def _scan_ports(project: Project, entries: list[str]) -> tuple[tuple[PortHint, .
 
         hints = [PortHint(e.port, e.source, "env-file", e.name) for e in port_settings(project) if not e.address_form]
     return tuple(h for h in hints if 1 <= h.port <= 65535), reads_env, loopback
+
+
+# A SQLite database file named by a string literal: "/etc/todos/todo.db", "./data/app.sqlite"
+_SQLITE_LITERAL = re.compile(r"""['"`]((?:file:)?[\w./-]{1,200}\.(?:db|sqlite|sqlite3))['"`]""")
+# System folders a database is never meant to be created in by the app itself.
+_NOT_DATA_ROOTS = ("/tmp/", "/dev/", "/proc/", "/sys/", "/usr/", "/bin/", "/lib/")
+
+
+def _sqlite_data_dirs(project: Project) -> tuple[Found, ...]:
+    """Folders the app creates a SQLite database in. The image's code is root-owned, so each is made and given to the app user.
+
+    Docker's own tutorial app writes /etc/todos/todo.db: as root that works, as uid 1000
+    mkdir fails with EACCES and the app never starts.
+    """
+    from scaffold.providers.paths import sqlite_dirs
+
+    relative: list[tuple[str, str]] = []
+    absolute: dict[str, Found] = {}
+    for rel in project.walk_files(".", suffixes=_SCAN_SUFFIXES, limit=300):
+        try:
+            if project.path(rel).stat().st_size > _MAX_SCAN_BYTES:
+                continue
+            text = project.read_text(rel)
+        except Exception:  # a source file that cannot be read is not a reason to stop
+            continue
+        for match in _SQLITE_LITERAL.finditer(text):
+            path = match.group(1).removeprefix("file:")
+            where = f"{rel}:{_line_of(text, match.start())}"
+            if path.startswith("/"):
+                folder = posixpath.dirname(posixpath.normpath(path))
+                if folder not in ("/", "") and not (folder + "/").startswith(_NOT_DATA_ROOTS) and ".." not in folder:
+                    absolute.setdefault(folder, Found(folder, f"{where} (SQLite database {path})"))
+            else:
+                relative.append((path, where))
+    # A database beside the code (./dev.db) would need /app itself writable, which would let
+    # the app replace its own files: only subfolders are handed over.
+    found = [Found(f"/app/{d.value}", d.source) for d in sqlite_dirs(relative) if d.value != "."]
+    return tuple([*found, *(absolute[k] for k in sorted(absolute))])
 
 
 def _loopback_host(rel: str, text: str) -> HostHint | None:

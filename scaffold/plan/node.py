@@ -232,12 +232,14 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         # "output" marks build results for the .dockerignore check only; templates never see it
         "runtime_copies": [{k: v for k, v in c.items() if k != "output"} for c in layout.copies],
         "static": static_fields(shape.static, port.value) if static else None,
-        "writable_dirs": " ".join(shape.writable) if shape is not None and shape.writable else "",
+        "writable_dirs": " ".join([*(shape.writable if shape is not None else []), *(str(d.value) for d in facts.data_dirs if not static)]),
+
         "env": [f"{k}={_env_quote(v)}" for k, v in env_pairs],
         "port": port.value,
         "user": f"{NGINX_UID}:{NGINX_UID}" if static else f"{APP_UID}:{APP_UID}",
         "cmd": json.dumps(start_argv),
         "healthcheck": healthcheck,
+        **_writable_why(facts, shape, static),
         "labels": _labels(facts, decisions["image_name"].value),
     }
     from scaffold.dockerignore import node_dockerignore
@@ -886,6 +888,14 @@ def _argv_files(argv: list[str]) -> list[str]:
         if not value.startswith("-") and re.search(r"\.(c|m)?(j|t)sx?$", value):
             files.append(value.removeprefix("./"))
     return files
+
+
+def _writable_why(facts: NodeFacts, shape: RuntimeShape | None, static: bool) -> dict[str, str]:
+    """The comment over the writable folders, present only when there are any."""
+    if static or not (facts.data_dirs or (shape is not None and shape.writable)):
+        return {}
+    what = "its SQLite database" if facts.data_dirs else "its cache"
+    return {"writable_why": f"The server writes {what} here; everything else stays read-only to the app user"}
 
 
 def _labels(facts: NodeFacts, name: str) -> list[str]:
