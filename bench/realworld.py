@@ -145,8 +145,11 @@ def check(app: App, checkouts: Path, keep: bool) -> tuple[str, str]:
         status, why = probe(f"http://{mapped[0]}{app.path}", 40) if mapped else (None, "no port mapping")
         logs = run(["docker", "logs", name])
         if status != 200:
-            last = (logs.stdout + logs.stderr).strip().splitlines()[-1:] or [why]
-            return "fail", f"probe {port}{app.path}: {status or 'no answer'} ({last[0][:160]})"
+            text = logs.stdout + logs.stderr
+            last = text.strip().splitlines()[-1:] or [why]
+            # the app is up but calls a host this sandbox cannot reach (a public API in its loader)
+            kind = "sandbox" if any(s in text for s in ("getaddrinfo ENOTFOUND", "Temporary failure in name resolution", "Name or service not known")) else "fail"
+            return kind, f"probe {port}{app.path}: {status or 'no answer'} ({last[0][:160]})"
         pid = run(["docker", "inspect", "-f", "{{.State.Pid}}", name]).stdout.strip()
         uid = next((line.split()[1] for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("Uid:")), "?")
         if uid in ("0", "?"):
