@@ -142,17 +142,46 @@ def compose_dockerignore(
     if translated:
         lines.append(f"# From {gitignore}")
         lines.extend(translated)
+    credential_files = _credential_files(project, must_keep, secret_files)
+    if credential_files:
+        lines.append("# Config files holding a credential (scaffold plan says which line)")
+        lines.extend(credential_files)
     if any(line.startswith("!") for line in translated):
         # the last matching line wins: a negation such as !.env.production would re-include a secret
         lines.append("# Secrets again: no line above may re-include them")
-        lines.extend([*secrets, *secret_files])
-    protected = {line for line in secrets if not line.startswith("!")} | set(secret_files)
+        lines.extend([*secrets, *secret_files, *credential_files])
+    protected = {line for line in secrets if not line.startswith("!")} | set(secret_files) | set(credential_files)
     kept, dropped, excepted = _keep_required(lines, must_keep, protected)
     for pattern, path in dropped:
         notes.append(f".dockerignore: left out {pattern!r}: it would hide {path}, which the Dockerfile copies")
     for pattern, path in excepted:
         notes.append(f".dockerignore: {path} matches the secret pattern {pattern!r} but the Dockerfile copies it, so only that file is let through: make sure it holds no secret")
     return kept, notes
+
+
+def _credential_files(project: Project, must_keep: list[str], secret_files: list[str]) -> list[str]:
+    """Config files anywhere in the project with a literal credential: kept out of the context.
+
+    One the build copies (and its stack does not mount as a build secret) is an
+    error: scaffold never puts a credential into an image.
+    """
+    from scaffold.credentials import credential_lines
+    from scaffold.errors import InconsistentProjectError
+
+    mounted = {s.lstrip("/") for s in secret_files}
+    keep = {k.lstrip("./") for k in must_keep}
+    out: list[str] = []
+    for hit in credential_lines(project):
+        if hit.path in mounted:
+            continue
+        if hit.path in keep:
+            raise InconsistentProjectError(
+                path=hit.source,
+                detail=f"holds a credential ({hit.why}), and the image build copies this file",
+                hint="replace the value with an environment reference such as ${NPM_TOKEN} and pass it with docker build --secret",
+            )
+        out.append(hit.path)
+    return out
 
 
 def translate_gitignore_line(raw: str) -> str | None:

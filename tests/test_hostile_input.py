@@ -211,3 +211,73 @@ def test_package_json_description_ending_in_a_backslash_stays_a_label(tmp_path, 
     assert hadolint, "hadolint is a test dependency"
     result = subprocess.run([hadolint, "--no-color", "--failure-threshold", "style", str(tmp_path / "Dockerfile")], capture_output=True, text=True)
     assert result.returncode == 0 and not result.stdout.strip(), result.stdout
+
+
+# -- credentials never reach the build context ------------------------------------
+
+NODE = {"package.json": _pkg(), "package-lock.json": LOCK, "server.js": SERVER}
+FLASK_APP = {"app.py": FLASK, "requirements.txt": "flask\n"}
+
+
+def _context_includes(root, rel):
+    import pathspec
+
+    ignore = next(iter(sorted(root.rglob("*dockerignore"))))
+    lines = [line for line in ignore.read_text().splitlines() if line and not line.startswith("#")]
+    return not pathspec.PathSpec.from_lines("gitignore", lines).match_file(rel)
+
+
+@pytest.mark.parametrize(
+    ("files", "secret_file"),
+    [
+        ({**NODE, ".yarnrc": '"//registry.example.com/:_authToken" "tok3n"\n'}, ".yarnrc"),
+        ({**NODE, ".yarnrc": "//registry.example.com/:_authToken tok3n\n"}, ".yarnrc"),
+        ({**NODE, ".npmrc": "registry=https://user:pa55@registry.example.com/\n"}, ".npmrc"),
+        ({**NODE, "bunfig.toml": '[install]\nregistry = "https://user:pa55@registry.example.com/"\n'}, "bunfig.toml"),
+        ({**NODE, ".npmrc": "//registry.example.com/:_authToken=${NPM_TOKEN-tok3n}\n"}, ".npmrc"),
+        ({**NODE, ".npmrc": "keyfile=./certs/client-key.txt\n", "certs/client-key.txt": "key"}, "certs/client-key.txt"),
+        ({**NODE, ".netrc": "machine example.com login u password pa55\n"}, ".netrc"),
+        ({**FLASK_APP, "requirements-dev.txt": "--extra-index-url https://u:pa55@pypi.example.com/simple\npytest\n"}, "requirements-dev.txt"),
+        ({**FLASK_APP, "requirements.in": "--index-url https://u:pa55@pypi.example.com/simple\nflask\n"}, "requirements.in"),
+        ({**NODE, "apps/legacy/.npmrc": "//registry.example.com/:_authToken=tok3n\n"}, "apps/legacy/.npmrc"),
+        ({**NODE, "settings.xml": "<settings><servers><server><password>pa55</password></server></servers></settings>\n"}, "settings.xml"),
+        *(({**NODE, name: "secret"}, name) for name in (
+            "id_ecdsa", "id_dsa", "a.p12", "a.jks", "a.ppk", "a.kdbx", "credentials.json", "service-account-prod.json", ".git-credentials",
+            ".docker/config.json", ".kube/config", ".streamlit/secrets.toml", "terraform.tfstate", ".htpasswd", ".envrc",
+        )),
+        ({**NODE, ".gitignore": "!.env.production\n", ".env.production": "TOKEN=x\n"}, ".env.production"),
+    ],
+)
+def test_credential_files_and_lines_stay_out_of_the_context(tmp_path, capsys, files, secret_file):
+    write_tree(tmp_path, files)
+    code, err, _ = _run(tmp_path, capsys)
+    assert code == 0, err
+    assert not _context_includes(tmp_path, secret_file)
+
+
+def test_a_start_preload_matching_a_secret_pattern_lets_only_that_file_through(tmp_path, capsys):
+    write_tree(tmp_path, {**NODE, "package.json": _pkg(scripts={"start": "node -r ./.env.js server.js"}), ".env.js": "module.exports = {}\n", ".env": "TOKEN=x\n"})
+    code, err, _ = _run(tmp_path, capsys)
+    assert code == 0, err
+    assert _context_includes(tmp_path, ".env.js") and not _context_includes(tmp_path, ".env")
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        {"dependencies": {"x": "git+https://user:tok3n@example.com/a/b.git"}},
+        {"config": {"npm_token": "tok3n"}},
+    ],
+)
+def test_credentials_in_package_json_are_refused(tmp_path, capsys, manifest):
+    write_tree(tmp_path, {**NODE, "package.json": _pkg(**manifest)})
+    code, err, before = _run(tmp_path, capsys)
+    assert code == 2 and "package.json" in err and ("credential" in err or "password" in err)
+    assert _tree(tmp_path) == before
+
+
+def test_a_package_named_token_is_not_a_credential(tmp_path, capsys):
+    write_tree(tmp_path, {"app.py": FLASK, "requirements.txt": "flask\ntoken==1.0\n"})
+    code, err, _ = _run(tmp_path, capsys)
+    assert code == 0, err
+    assert _context_includes(tmp_path, "requirements.txt")

@@ -111,6 +111,15 @@ def detect(project: Project) -> NodeFacts | None:
     if not isinstance(manifest, dict):
         raise MalformedFileError(path="package.json", detail="the top level is not a JSON object")
     node_data = load("node")
+    from scaffold.credentials import manifest_credentials
+
+    leaked = manifest_credentials(manifest, "package.json")
+    if leaked:
+        raise InconsistentProjectError(
+            path="package.json",
+            detail=f"{leaked}; package.json is copied into the image, so scaffold will not write a Dockerfile for it",
+            hint="move the credential to an environment variable (.npmrc: //host/:_authToken=${NPM_TOKEN}) or a git credential helper",
+        )
     scripts = _str_dict(manifest.get("scripts"), "package.json", "scripts")
     deps = _str_dict(manifest.get("dependencies"), "package.json", "dependencies")
     dev = _str_dict(manifest.get("devDependencies"), "package.json", "devDependencies")
@@ -210,9 +219,12 @@ def _rc_files(project: Project) -> tuple[RcFile, ...]:
     for rel in (".npmrc", ".yarnrc.yml", ".yarnrc", "bunfig.toml"):
         if not project.has_file(rel):
             continue
-        literal = False
+        from scaffold.credentials import credential_in
+
+        text = project.read_text(rel)
+        literal = credential_in(text, rel) is not None
         env_tokens: list[str] = []
-        for line in project.read_text(rel).splitlines():
+        for line in text.splitlines():
             stripped = line.strip()
             if stripped.startswith(("#", ";")):
                 continue

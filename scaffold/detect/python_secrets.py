@@ -120,12 +120,15 @@ def _scan_lines(project: Project, path: str, *, limit: int | None = None) -> tup
     """(first "file:line" holding a literal credential, ${VAR} names used in URLs or values)."""
     literal: str | None = None
     refs: list[str] = []
+    base = path.rsplit("/", 1)[-1]
+    requirement_file = base.startswith(("requirements", "constraints")) or base.endswith((".txt", ".in"))
     text = project.read_text(path, limit=limit) if limit else project.read_text(path)
     for number, line in logical_lines(text):
         for var in _ENV_REF.findall(line):
             if var not in refs:
                 refs.append(var)
-        if literal is None and (_literal_userinfo(line) or _literal_key(line)):
+        # `token==1.0` in a requirements file is a package, not a key: only URLs carry credentials there
+        if literal is None and (_literal_userinfo(line) or (not requirement_file and _literal_key(line))):
             literal = f"{path}:{number}"
     return literal, tuple(refs)
 
