@@ -281,3 +281,33 @@ def test_a_package_named_token_is_not_a_credential(tmp_path, capsys):
     code, err, _ = _run(tmp_path, capsys)
     assert code == 0, err
     assert _context_includes(tmp_path, "requirements.txt")
+
+
+# -- accepted garbage: a clear error, or a warning naming the file -----------------
+
+@pytest.mark.parametrize("text", ["abc", "system", "lts/garbage"])
+def test_unreadable_nvmrc_is_a_warning_naming_it(tmp_path, capsys, text):
+    write_tree(tmp_path, {**NODE, ".nvmrc": f"{text}\n"})
+    code, err, _ = _run(tmp_path, capsys)
+    assert code == 0 and "warning: .nvmrc:" in err and "ignored" in err
+
+
+@pytest.mark.parametrize(("files", "where"), [({**NODE, ".nvmrc": "99\n"}, ".nvmrc"), ({**FLASK_APP, ".python-version": "3.99\n"}, ".python-version")])
+def test_versions_past_every_known_line_are_refused(tmp_path, capsys, files, where):
+    write_tree(tmp_path, files)
+    code, err, before = _run(tmp_path, capsys)
+    assert code == 2 and f"{where}: no release satisfies" in err
+    assert _tree(tmp_path) == before
+
+
+@pytest.mark.parametrize("spec", ["pnpm@", "yarn@abc", "bun@99", "pnpm@latest"])
+def test_package_manager_without_an_exact_version_is_a_warning(tmp_path, capsys, spec):
+    write_tree(tmp_path, {"package.json": _pkg(packageManager=spec), "server.js": SERVER})
+    code, err, _ = _run(tmp_path, capsys)
+    assert code == 0 and "package.json > packageManager" in err and "x.y.z" in err
+
+
+def test_empty_node_version_flag_is_refused(tmp_path, capsys):
+    write_tree(tmp_path, NODE)
+    code, err, before = _run(tmp_path, capsys, "--node-version", "")
+    assert code == 2 and "--node-version" in err

@@ -49,8 +49,12 @@ def resolve_node_major(hints: tuple, override: str | None) -> NodeVersion:
             if _looks_like_range(pin.value):
                 major = _newest_line_for_range(pin.value, pin.source, data, warnings)
             else:
-                warnings.append(f"{pin.source}: cannot read {pin.value!r} as a Node version; ignored")
+                what = "nvm's `system` means the host's own Node, which an image does not have" if pin.value.strip().lower() == "system" else f"cannot read {str(pin.value)[:40]!r} as a Node version"
+                warnings.append(f"{pin.source}: {what}; ignored, so the next hint or the LTS line is used (the node_version decision says which)")
                 continue
+        newest = max(int(v) for v in (*data["supported"], *data["known"]))
+        if major > newest:
+            raise UnsatisfiableVersionError(path=pin.source.split(" > ")[0], spec=str(pin.value).strip(), known=", ".join(str(v) for v in sorted({int(v) for v in (*data["supported"], *data["known"])})), hint="name an existing Node line, e.g. 24")
         if engines is not None and not _line_satisfies(major, engines.value, data):
             warnings.append(
                 f"{pin.source} asks for Node {major}, which {engines.source} ({engines.value!r}) does not allow; using {major}"
@@ -63,7 +67,7 @@ def resolve_node_major(hints: tuple, override: str | None) -> NodeVersion:
         alias = _major_from_pin(engines.value, engines.source, data) if named else None
         major = alias if alias is not None else _newest_line_for_range(engines.value, engines.source, data, warnings)
         return NodeVersion(Decision(major, engines.source), tuple(warnings))
-    return NodeVersion(Decision(int(data["lts"]), "versions.toml > node.lts (current LTS)"), ())
+    return NodeVersion(Decision(int(data["lts"]), "versions.toml > node.lts (current LTS)"), tuple(warnings))
 
 
 def _major_from_pin(text: str, source: str, data: dict) -> int | None:

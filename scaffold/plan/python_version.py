@@ -50,8 +50,12 @@ def resolve_python_line(pins: tuple, requires: object | None, override: str | No
     for pin in pins:
         line = line_from_pin(pin.value, data)
         if line is None:
-            warnings.append(f"{pin.source}: cannot read {pin.value!r} as a CPython version; ignored")
+            warnings.append(f"{pin.source}: cannot read {str(pin.value)[:40]!r} as a CPython version; ignored, so the next hint or the default line is used (the python_version decision says which)")
             continue
+        known = _sorted_lines([*data["supported"], *data["known"]])
+        if _key(line) > _key(known[-1]):
+            # 3.99 is a typo or a guess: no such image exists, and docker build would fail on FROM
+            raise UnsatisfiableVersionError(path=pin.source.split(" > ")[0].split(":")[0], spec=str(pin.value).strip(), known=", ".join(known), hint="name an existing Python line, e.g. 3.13")
         if spec is not None and not line_satisfies(line, spec):
             warnings.append(
                 f"{pin.source} asks for Python {line}, which {requires.source} ({requires.value!r}) does not allow; "
