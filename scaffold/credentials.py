@@ -48,9 +48,13 @@ def _rules() -> tuple[tuple[str, ...], re.Pattern[str]]:
 
 
 def is_credential_file_name(path: str) -> bool:
+    return _name_pattern().fullmatch(path.rsplit("/", 1)[-1]) is not None
+
+
+@functools.cache
+def _name_pattern() -> re.Pattern[str]:
     names, _ = _rules()
-    base = path.rsplit("/", 1)[-1]
-    return any(fnmatch.fnmatchcase(base, pattern) for pattern in names)
+    return re.compile("|".join(f"(?:{fnmatch.translate(n)})" for n in names))
 
 
 def credential_in(text: str, path: str) -> CredentialLine | None:
@@ -77,7 +81,11 @@ def credential_in(text: str, path: str) -> CredentialLine | None:
 
 
 def credential_lines(project: Project) -> tuple[CredentialLine, ...]:
-    """Every credential-bearing config file in the project (one line each), in path order."""
+    """Every credential-bearing config file in the project (one line each), in path order; scanned once per Project."""
+    return project.memo("credential_lines", lambda: _scan(project))
+
+
+def _scan(project: Project) -> tuple[CredentialLine, ...]:
     found: list[CredentialLine] = []
     for rel in project.walk_files(".", limit=MAX_FILES):
         if not is_credential_file_name(rel):

@@ -10,6 +10,7 @@ dropped and reported, since a build that cannot see its lockfile fails.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from scaffold.project import Project
@@ -211,6 +212,14 @@ def translate_gitignore_line(raw: str) -> str | None:
     return ("!" if negate else "") + body
 
 
+@functools.lru_cache(maxsize=4096)
+def _line_spec(line: str):
+    """One .dockerignore line as a matcher, compiled once (every app of a monorepo checks the same lines)."""
+    import pathspec
+
+    return pathspec.PathSpec.from_lines("gitignore", ["/" + line.lstrip("/")])
+
+
 def _valid_pattern(pattern: str) -> bool:
     """Whether a pattern compiles (git drops `a[b-a]c`, a reversed range, and so does scaffold)."""
     import pathspec
@@ -264,8 +273,6 @@ def _keep_required(lines: list[str], must_keep: list[str], protected: set[str]) 
     A secret pattern is never dropped (a start script's `-r ./.env.js` must not let
     every .env file through): the one needed file gets its own `!` exception instead.
     """
-    import pathspec
-
     required = [p for p in must_keep if p and p not in protected]
     kept: list[str] = []
     dropped: list[tuple[str, str]] = []
@@ -274,7 +281,7 @@ def _keep_required(lines: list[str], must_keep: list[str], protected: set[str]) 
         if line.startswith(("#", "!")):
             kept.append(line)
             continue
-        spec = pathspec.PathSpec.from_lines("gitignore", ["/" + line.lstrip("/")])
+        spec = _line_spec(line)
         hits = [path for path in required if spec.match_file(path) or spec.match_file(path + "/x")]
         if hits and line in protected:
             kept.append(line)

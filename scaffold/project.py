@@ -12,7 +12,7 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,15 @@ class Project:
 
     def is_real_file(self, rel: str) -> bool:
         return rel not in self.virtual and self.has_file(rel)
+
+    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per Project: a monorepo run plans every app from one root
+        Project, so the workspace, its credential scan and the root facts are found once,
+        not once per app (3,000 packages with 300 apps would otherwise mean 900,000 reads)."""
+        slot = ("memo", key)
+        if slot not in self._cache:
+            self._cache[slot] = compute()
+        return self._cache[slot]
 
     # -- plain queries -------------------------------------------------------
     def path(self, rel: str) -> Path:

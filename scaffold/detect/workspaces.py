@@ -122,7 +122,11 @@ class WorkspaceFacts:
 # -- public entry points --------------------------------------------------------------
 
 def detect(project: Project) -> WorkspaceFacts | None:
-    """Facts about the monorepo rooted at ``project.root``, or None when it declares no workspaces."""
+    """Facts about the monorepo rooted at ``project.root``, or None when it declares no workspaces (found once per Project)."""
+    return project.memo("workspaces", lambda: _detect(project))
+
+
+def _detect(project: Project) -> WorkspaceFacts | None:
     declared = _declared_patterns(project)
     if declared is None:
         return None

@@ -83,7 +83,7 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
     notes: list[str] = []
     decisions: dict[str, Decision] = {}
     app_project = Project(root.root / app_path)
-    root_facts = detect_node(root)
+    root_facts = root.memo("node_facts", lambda: detect_node(root))
     if root_facts is None and root.has_file("pnpm-workspace.yaml"):
         # pnpm runs a workspace whose root has no package.json as if it held "{}"
         root_facts = detect_node(root.with_virtual("package.json", "{}"))
@@ -899,7 +899,7 @@ def _runtime_package_copies(
 
 
 def _library_output(root: Project, pkg: WorkspacePackage) -> str | None:
-    facts = detect_node(Project(root.root / pkg.path))
+    facts = root.memo(f"node_facts:{pkg.path}", lambda: detect_node(Project(root.root / pkg.path)))
     if facts is None:
         return None
     decision = _output_dir(facts, Decision("build", "package.json > scripts > build"))
