@@ -311,3 +311,39 @@ def test_empty_node_version_flag_is_refused(tmp_path, capsys):
     write_tree(tmp_path, NODE)
     code, err, before = _run(tmp_path, capsys, "--node-version", "")
     assert code == 2 and "--node-version" in err
+
+
+def test_a_nameless_pnpm_workspace_package_is_hadolint_clean(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "root", "private": True}),
+        "pnpm-workspace.yaml": "packages:\n  - apps/*\n",
+        "pnpm-lock.yaml": "lockfileVersion: '9.0'\nimporters:\n  .: {}\n  apps/api: {}\n",
+        "apps/api/package.json": json.dumps({"scripts": {"start": "node s.js"}}),
+        "apps/api/s.js": SERVER,
+    })
+    code = main(["init", "--yes", "--all", str(tmp_path)])
+    capsys.readouterr()
+    assert code == 0
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    text = (tmp_path / "apps/api/Dockerfile").read_text()
+    assert "--filter='{./apps/api}'..." in text
+    hadolint = shutil.which("hadolint") or shutil.which("hadolint", path=str(Path(sys.executable).parent))
+    result = subprocess.run([hadolint, "--no-color", "--failure-threshold", "style", str(tmp_path / "apps/api/Dockerfile")], capture_output=True, text=True)
+    assert result.returncode == 0 and not result.stdout.strip(), result.stdout
+
+
+def test_a_non_utf8_workspace_folder_is_one_line_and_leaves_nothing(tmp_path, capsys):
+    write_tree(tmp_path, {"package.json": json.dumps({"name": "root", "private": True, "workspaces": ["apps/*"]})})
+    bad = os.path.join(os.fsencode(tmp_path), b"apps", b"\xff\xfe")
+    os.makedirs(bad)
+    with open(os.path.join(bad, b"package.json"), "w") as fh:
+        fh.write(json.dumps({"name": "bad", "scripts": {"start": "node s.js"}}))
+    before = _tree(tmp_path)
+    code = main(["init", "--yes", "--all", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err and "folder name" in err
+    assert _tree(tmp_path) == before

@@ -669,8 +669,12 @@ def _deploy_comment(pm: PackageManager, ws: WorkspaceFacts, root: Project) -> st
 # -- commands -------------------------------------------------------------------------
 
 def _pnpm_selector(pkg: WorkspacePackage) -> str:
-    """The package name, or its folder in braces (pnpm's form that can take a "..." suffix)."""
-    return pkg.name or f"{{./{pkg.path}}}"
+    """The package name, or its folder in braces (pnpm's form that can take a "..." suffix).
+
+    The braces are single-quoted: unquoted, a shell may expand them and ShellCheck
+    (hadolint SC1083) flags them. The folder holds no quote (workspaces.SAFE_FOLDER).
+    """
+    return pkg.name or f"'{{./{pkg.path}}}'"
 
 
 def _install(
