@@ -33,7 +33,8 @@ class ScaffoldError(Exception):
 
 
 def _rel(path: Path | str) -> str:
-    return str(path)
+    """The path as printable text: a folder name that is not UTF-8 shows as \\xff escapes."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 class MalformedFileError(ScaffoldError):
