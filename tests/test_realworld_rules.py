@@ -468,3 +468,34 @@ def test_sqlite_folders_the_app_creates_are_given_to_the_app_user(tmp_path):
     text = render_plan(plan)[plan.dockerfile_path]
     assert "RUN mkdir -p /app/data /etc/todos \\\n    && chown 1000:1000 /app/data /etc/todos" in text
     assert "chown 1000:1000 /app\n" not in text
+
+
+def test_a_devdependency_the_server_code_requires_stays_installed(tmp_path):
+    # Docker's bulletin-board sample: server.js requires body-parser, declared in devDependencies
+    lock = json.dumps({"name": "demo", "lockfileVersion": 3, "packages": {
+        "": {"name": "demo", "dependencies": {"express": "^4"}, "devDependencies": {"body-parser": "^1", "jest": "^29"}},
+        "node_modules/express": {"version": "4.21.0"},
+        "node_modules/body-parser": {"version": "1.20.3", "dev": True},
+        "node_modules/jest": {"version": "29.7.0", "dev": True},
+    }})
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "main": "server.js", "dependencies": {"express": "^4"}, "devDependencies": {"body-parser": "^1", "jest": "^29"}}),
+        "package-lock.json": lock,
+        "server.js": "const express = require('express');\nconst routes = require('./app/routes');\nexpress().listen(8080);\n",
+        "app/routes.js": "// require('jest') in a comment is not an import\nconst bodyParser = require('body-parser');\nmodule.exports = bodyParser;\n",
+        "test/app.test.js": "require('jest');\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("kept_dev_dependencies") == ["body-parser"]
+    assert "app/routes.js:2" in plan.decisions["kept_dev_dependencies"].source
+    assert "--omit=dev" not in plan.dockerfile["prod_install"]
+
+
+def test_an_unclosed_comment_does_not_slow_the_scan():
+    import time
+
+    from scaffold.detect.node_frameworks import strip_js_comments
+
+    started = time.monotonic()
+    strip_js_comments("/* x " * 50_000)
+    assert time.monotonic() - started < 1

@@ -89,6 +89,7 @@ class NodeFacts:
     procfile_worker: Found | None = None  # the Procfile's worker: command
     module: str | None = None  # package.json "module": the entry `bun init` writes
     data_dirs: tuple[Found, ...] = ()  # folders a SQLite database is created in (absolute, or under /app)
+    runtime_imports: tuple[Found, ...] = ()  # packages the entry file and the files it loads import (where: file:line)
     has_bunfig: bool = False
 
     def has(self, name: str) -> bool:
@@ -133,6 +134,7 @@ def detect(project: Project) -> NodeFacts | None:
     entry_candidates = _entry_candidates(manifest, scripts, existing)
     port_hints, reads_env, loopback = _scan_ports(project, entry_candidates)
     data_dirs = _sqlite_data_dirs(project)
+    runtime_imports = _runtime_imports(project, entry_candidates)
     return NodeFacts(
         manifest=manifest,
         name=manifest.get("name") if isinstance(manifest.get("name"), str) else None,
@@ -164,6 +166,7 @@ def detect(project: Project) -> NodeFacts | None:
         prisma=detect_prisma(project, manifest, deps, dev),
         loopback_host=loopback,
         data_dirs=data_dirs,
+        runtime_imports=runtime_imports,
         git_dependencies=_git_dependencies(deps, dev, lock_details),
         procfile_web=procfile_web(project),
         procfile_worker=procfile_worker(project),
@@ -522,6 +525,47 @@ def _check_lock_matches_manifest(
 
 
 # -- entry points and ports ----------------------------------------------------
+
+_IMPORT = re.compile(r"""(?:\brequire\(\s*|\bimport\(\s*|\bfrom\s+|^\s*import\s+)['"]([^'"\n]{1,214})['"]""", re.M)
+_MAX_IMPORT_FILES = 60
+
+
+def _runtime_imports(project: Project, entries: list[str]) -> tuple[Found, ...]:
+    """Packages the server's own code loads: its entry files and the local files they import, transitively (bounded).
+
+    A package required by server.js but declared in devDependencies is gone after a
+    production install, and the app dies with MODULE_NOT_FOUND (Docker's bulletin-board
+    sample requires body-parser, a devDependency).
+    """
+    from scaffold.detect.node_frameworks import strip_js_comments
+
+    seen: set[str] = set()
+    queue = [e for e in entries if e.endswith((".js", ".cjs", ".mjs"))]
+    found: dict[str, Found] = {}
+    while queue and len(seen) < _MAX_IMPORT_FILES:
+        rel = posixpath.normpath(queue.pop(0))
+        if rel in seen or rel.startswith("../") or not project.has_file(rel):
+            continue
+        seen.add(rel)
+        try:
+            if project.path(rel).stat().st_size > _MAX_SCAN_BYTES:
+                continue
+            text = strip_js_comments(project.read_text(rel))
+        except Exception:  # an unreadable source file is not a reason to stop
+            continue
+        for match in _IMPORT.finditer(text):
+            spec = match.group(1)
+            if spec.startswith("."):
+                base = posixpath.normpath(posixpath.join(posixpath.dirname(rel), spec))
+                queue.extend(c for c in (base, f"{base}.js", f"{base}.cjs", f"{base}.mjs", f"{base}/index.js") if c not in seen)
+                continue
+            if spec.startswith(("node:", "/", "#")):
+                continue
+            parts = spec.split("/")
+            name = "/".join(parts[:2]) if spec.startswith("@") else parts[0]
+            found.setdefault(name, Found(name, f"{rel}:{_line_of(text, match.start())}"))
+    return tuple(found[k] for k in sorted(found))
+
 
 def _entry_candidates(manifest: dict[str, Any], scripts: dict[str, str], existing: tuple[str, ...]) -> list[str]:
     """Files likely to hold the server code, for the port scan."""

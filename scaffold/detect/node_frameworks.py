@@ -78,7 +78,9 @@ def detect_framework(project: Project, deps: dict[str, str], dev_deps: dict[str,
 
 # -- JavaScript / TypeScript config files ------------------------------------------
 
-_JS_TOKENS = re.compile(r"""('(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\])*`)|//[^\n]*|/\*.*?\*/""", re.S)
+# An unclosed `/*` runs to the end of the text (as in JavaScript), in one scan: retrying the
+# lazy match at each of thousands of `/*` would take seconds on a hostile file.
+_JS_TOKENS = re.compile(r"""('(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\])*`)|//[^\n]*|/\*(?:.*?\*/|.*\Z)""", re.S)
 
 
 def strip_js_comments(text: str) -> str:

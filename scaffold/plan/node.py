@@ -130,11 +130,17 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     prod_install = pm.install(production=True)
     full_install = pm.install(production=False)
     needed_dev = dev_packages_started(list(start.value), facts)
+    needed_by = f"{start.source}: the start command needs them at run time"
+    # Unbuilt code that imports a devDependency: a production install would leave it out
+    imported_dev = [] if has_build or shape is not None else [f for f in facts.runtime_imports if f.value in facts.dev_dependencies and f.value not in facts.dependencies and f.value not in needed_dev]
+    if imported_dev and not static:
+        needed_dev = [*needed_dev, *(f.value for f in imported_dev)]
+        needed_by = f"{start.source} + the code imports them ({', '.join(f'{f.value} at {f.source}' for f in imported_dev[:3])})"
     if needed_dev and not static:
         prod_install = full_install
-        decisions["kept_dev_dependencies"] = Decision(needed_dev, f"{start.source}: the start command needs them at run time")
+        decisions["kept_dev_dependencies"] = Decision(needed_dev, needed_by)
         warnings.append(
-            f"{start.source}: the start command needs {', '.join(needed_dev)}, declared in devDependencies: the image installs "
+            f"{needed_by.split(': the start')[0]}: the app needs {', '.join(needed_dev)} at run time, declared in devDependencies: the image installs "
             f"devDependencies too, so it starts; move {', '.join(needed_dev)} to dependencies and the image keeps production dependencies only"
         )
     ignore_scripts = _lifecycle_needs_dev_tools(facts)
