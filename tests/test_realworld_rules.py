@@ -499,3 +499,17 @@ def test_an_unclosed_comment_does_not_slow_the_scan():
     started = time.monotonic()
     strip_js_comments("/* x " * 50_000)
     assert time.monotonic() - started < 1
+
+
+def test_a_standard_library_http_server_script_is_run_as_is(tmp_path):
+    # dockersamples/helloworld-demo-python: HTTPServer(('', 8080)) under a __main__ guard
+    code = (
+        "from http.server import BaseHTTPRequestHandler, HTTPServer\n"
+        "class H(BaseHTTPRequestHandler):\n    def do_GET(self):\n        self.send_response(200)\n"
+        "def run():\n    HTTPServer(('', 8080), H).serve_forever()\n"
+        "if __name__ == '__main__':\n    run()\n"
+    )
+    write_tree(tmp_path, {"requirements.txt": "requests==2.32.3\n", "app.py": code})
+    plan = plan_project(Project(tmp_path), {})
+    assert json.loads(plan.dockerfile["cmd"]) == ["python", "app.py"]
+    assert plan.port == 8080

@@ -21,24 +21,30 @@ class ScriptApp:
     tool: str  # "streamlit"
     path: str  # "app.py"
     source: str  # "app.py:3 (import streamlit)"
+    port: int | None = None  # a literal port the script binds (stdlib servers hard-code theirs)
 
 
 def find_script_apps(project: Project, files: list[str], rules: dict[str, dict], dependencies: frozenset[str] | set[str]) -> tuple[ScriptApp, ...]:
     """The scripts that import a launcher-run framework the project depends on, preferred names first."""
     found: list[tuple[int, int, ScriptApp]] = []
     for tool, rule in rules.items():
-        if rule["package"] not in dependencies:
+        if rule["package"] and rule["package"] not in dependencies:
             continue
         preferred = rule.get("entry_names", [])
         for path in files:
             if path.count("/") > 1 or not path.endswith(".py"):
                 continue  # launchers run a script at or near the top, not a library module
-            line = _imports(project, path, rule["module"], rule.get("needs_call"))
+            line, module = None, rule["module"]
+            for module in (rule["module"], *rule.get("also_modules", [])):
+                line = _imports(project, path, module, rule.get("needs_call"))
+                if line is not None:
+                    break
             if line is None:
                 continue
             name = path.rsplit("/", 1)[-1]
             rank = preferred.index(name) if name in preferred else len(preferred)
-            found.append((rank, path.count("/"), ScriptApp(tool, path, f"{path}:{line} (import {rule['module']})")))
+            port = _literal_port(project, path, rule.get("port_regex"))
+            found.append((rank, path.count("/"), ScriptApp(tool, path, f"{path}:{line} (import {module})", port)))
     found.sort(key=lambda item: (item[0], item[1], item[2].path))
     return tuple(app for _, _, app in found)
 
@@ -58,6 +64,14 @@ def _imports(project: Project, path: str, module: str, needs_call: str | None) -
     if needs_call and not any(isinstance(n, ast.Attribute) and n.attr == needs_call and _called(n, tree) for n in ast.walk(tree)):
         return None
     return line
+
+
+def _literal_port(project: Project, path: str, pattern: str | None) -> int | None:
+    if not pattern:
+        return None
+    match = re.search(pattern, project.read_text(path))
+    port = int(match.group(1)) if match else None
+    return port if port and 1 <= port <= 65535 else None
 
 
 def _called(attr: ast.Attribute, tree: ast.Module) -> bool:

@@ -281,10 +281,16 @@ def _script_start(script: ScriptApp, facts: PythonFacts, notes: list[str]) -> St
     others = [s.path for s in facts.script_apps[1:] if s.tool == script.tool]
     if others:
         notes.append(f"also found {', '.join(others[:3])}; running {script.path} (pass --start to choose another)")
-    notes.append(f"{script.tool} apps run with their own launcher (`{' '.join(argv)}`), bound to 0.0.0.0 and $PORT")
-    port = int(rule["port"])
+    if script.tool == "stdlib":
+        notes.append(f"{script.path} starts the standard library's HTTP server itself: the image runs `{' '.join(argv)}`")
+    else:
+        notes.append(f"{script.tool} apps run with their own launcher (`{' '.join(argv)}`), bound to 0.0.0.0 and $PORT")
     env = {k: str(v).replace("{port}", "$PORT") for k, v in rule.get("env", {}).items()}
-    return StartCommand(argv, f"{script.source} + {script.tool}", None, None, None, False, [], env=env, default_port=port, framework=script.tool)
+    framework = None if script.tool == "stdlib" else script.tool
+    if script.port is not None:
+        # the script binds this port itself, whatever PORT says
+        return StartCommand(argv, f"{script.source} + {script.tool}", None, None, script.port, False, [], env=env, framework=framework)
+    return StartCommand(argv, f"{script.source} + {script.tool}", None, None, None, False, [], env=env, default_port=int(rule["port"]), framework=framework)
 
 
 def _enrich(app: AppObject, facts: PythonFacts) -> AppObject:
@@ -356,7 +362,7 @@ def _port(start: StartCommand, answers: dict[str, Any]) -> Decision:
     if start.port is not None:
         return Decision(start.port, start.source)
     if start.default_port is not None:
-        return Decision(start.default_port, f"python.toml > script_servers > {start.framework} (its launcher's default port)")
+        return Decision(start.default_port, f"python.toml > script_servers > {start.framework or 'stdlib'} (its launcher's default port)")
     return Decision(int(versions()["frameworks"]["python"]["default_port"]), "versions.toml > frameworks.python.default_port")
 
 
