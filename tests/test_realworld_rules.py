@@ -10,7 +10,7 @@ from conftest import write_tree
 from scaffold.detect.python_requirements import read_requirements
 from scaffold.errors import MalformedFileError
 from scaffold.plan import plan_project
-from scaffold.plan.start_command import parse_script
+from scaffold.detect.npm_scripts import parse_script
 from scaffold.project import Project
 
 NPM_LOCK = json.dumps({"name": "demo", "lockfileVersion": 3, "packages": {"": {"name": "demo"}}})

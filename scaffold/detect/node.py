@@ -262,7 +262,7 @@ def _tsconfig_option(project: Project, key: str) -> Found | None:
         return None
     text = project.read_text("tsconfig.json")
     # tsconfig is JSONC (comments, trailing commas); a regex is enough for one key.
-    match = re.search(rf'"{key}"\s*:\s*"([^"]+)"', _strip_json_comments(text))
+    match = re.search(rf'"{key}"\s*:\s*"([^"]+)"', strip_json_comments(text))
     if not match:
         return None
     out = match.group(1).strip().removeprefix("./").rstrip("/")
@@ -281,7 +281,7 @@ def _ts_common_root(project: Project) -> str | None:
     """
     if not project.has_file("tsconfig.json"):
         return None
-    text = _strip_json_comments(project.read_text("tsconfig.json"))
+    text = strip_json_comments(project.read_text("tsconfig.json"))
     match = re.search(r'"include"\s*:\s*\[([^\]]*)\]', text)
     prefixes: list[str] = []
     if match:
@@ -306,10 +306,10 @@ def _ts_common_root(project: Project) -> str | None:
 def _tsconfig_no_emit(project: Project) -> bool:
     if not project.has_file("tsconfig.json"):
         return False
-    return bool(re.search(r'"noEmit"\s*:\s*true', _strip_json_comments(project.read_text("tsconfig.json"))))
+    return bool(re.search(r'"noEmit"\s*:\s*true', strip_json_comments(project.read_text("tsconfig.json"))))
 
 
-def _strip_json_comments(text: str) -> str:
+def strip_json_comments(text: str) -> str:
     return re.sub(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*.*?\*/', lambda m: m.group(1) or "", text, flags=re.S)
 
 

@@ -45,20 +45,20 @@ from scaffold.plan.model import BuildPlan, Decision
 from scaffold.plan.node import (
     port_env,
     APP_UID,
-    _base_image,
-    _base_image_arg,
-    _env_quote,
-    _healthcheck_script,
-    _image_name,
-    _labels,
-    _on_runtime,
-    _output_dir,
-    _port,
-    _runtime_copies,
-    _secrets,
-    _start_command,
-    _start_env,
-    _uses_bun_runtime,
+    node_base_image,
+    node_base_image_arg,
+    env_quote,
+    node_healthcheck_script,
+    node_image_name,
+    node_labels,
+    on_runtime,
+    output_dir_decision,
+    node_port,
+    runtime_layout_copies,
+    secret_mounts,
+    node_start_command,
+    start_env,
+    uses_bun_runtime,
 )
 from scaffold.plan.node_addons import download_skips
 from scaffold.plan.node_frameworks import RuntimeShape, plan_framework
@@ -113,9 +113,9 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
     decisions["package_manager"] = pm_decision
     if pm.lockfile:
         decisions["lockfile"] = Decision(pm.lockfile, "found in the monorepo root")
-    is_bun_runtime = _uses_bun_runtime(app_facts, answers)
-    decisions["image_name"] = _rooted(_image_name(app_project, app_facts, answers), app_path)
-    decisions["base_image"] = _base_image(major, pm, is_bun_runtime, answers)
+    is_bun_runtime = uses_bun_runtime(app_facts, answers)
+    decisions["image_name"] = _rooted(node_image_name(app_project, app_facts, answers), app_path)
+    decisions["base_image"] = node_base_image(major, pm, is_bun_runtime, answers)
 
     build_closure = ws.build_closure(app_path)
     runtime_closure = ws.runtime_closure(app_path)
@@ -169,7 +169,7 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
         own_output = (
             site.output if site is not None
             else framework.output if framework is not None and framework.output is not None
-            else _output_dir(app_facts, build_decision)
+            else output_dir_decision(app_facts, build_decision)
         )
         out_dir = _rooted_opt(own_output, app_path)
         if out_dir is not None:
@@ -186,22 +186,22 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
         decisions["start_command"] = static_start(site.static)
     elif bundle is not None:
         assert bundle.start is not None and bundle.port is not None
-        decisions["start_command"] = _on_runtime(_rooted(bundle.start, app_path), "bun" if is_bun_runtime else "node", notes)
+        decisions["start_command"] = on_runtime(_rooted(bundle.start, app_path), "bun" if is_bun_runtime else "node", notes)
         decisions["port"] = _rooted(bundle.port, app_path)
     elif server is not None:
         assert server.start is not None
-        decisions["start_command"] = _on_runtime(_rooted(server.start, app_path), "bun" if is_bun_runtime else "node", notes)
-        decisions["port"] = _rooted(server.port if server.port is not None else _port(app_facts, answers), app_path)
+        decisions["start_command"] = on_runtime(_rooted(server.start, app_path), "bun" if is_bun_runtime else "node", notes)
+        decisions["port"] = _rooted(server.port if server.port is not None else node_port(app_facts, answers), app_path)
     else:
-        start = _start_command(app_project, app_facts, pm, answers, has_app_build, out_dir, warnings, notes, is_bun_runtime)
-        decisions["start_command"] = _on_runtime(_rooted(start, app_path), "bun" if is_bun_runtime else "node", notes)
-        decisions["port"] = _rooted(_port(app_facts, answers), app_path)
+        start = node_start_command(app_project, app_facts, pm, answers, has_app_build, out_dir, warnings, notes, is_bun_runtime)
+        decisions["start_command"] = on_runtime(_rooted(start, app_path), "bun" if is_bun_runtime else "node", notes)
+        decisions["port"] = _rooted(node_port(app_facts, answers), app_path)
     decisions["healthcheck"] = Decision(
         bool(answers.get("healthcheck", True)), "--no-healthcheck" if answers.get("healthcheck") is False else "default"
     )
 
     # -- files the install reads ------------------------------------------------------
-    secrets, secret_notes = _secrets(app_facts)
+    secrets, secret_notes = secret_mounts(app_facts)
     notes.extend(secret_notes)
     secret_files = {s["file"] for s in secrets if s["file"]}
     root_install = [f for f in _root_install_files(root, root_facts, pm) if f not in secret_files]
@@ -266,7 +266,7 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
         if build_steps:
             framework_env = site.build_env if site is not None else framework.build_env if framework is not None else {}
             build_env = sorted(framework_env.items())
-            steps.append(_env(["NODE_ENV=production", *(f"{k}={_env_quote(v)}" for k, v in build_env)]))
+            steps.append(_env(["NODE_ENV=production", *(f"{k}={env_quote(v)}" for k, v in build_env)]))
             build_mounts = []
             if framework is not None and framework.build_cache:
                 cache_id = f"{decisions['image_name'].value}-{framework.build_cache.replace('/', '-').strip('.-')}"
@@ -278,7 +278,7 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
 
 
     port = decisions["port"].value
-    labels = _labels(app_facts, decisions["image_name"].value)
+    labels = node_labels(app_facts, decisions["image_name"].value)
     if site is not None:
         assert site.static is not None and out_dir is not None
         runtime = {
@@ -300,7 +300,7 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
                 decisions["start_command"] = Decision(start_argv, decisions["start_command"].source)
                 notes.append(f"{pm.name} hoists the app's dependencies to the root node_modules: the command runs {hoisted}")
         env_pairs = [("NODE_ENV", "production"), ("PORT", str(port))]
-        for key, value in sorted({**(framework.env if framework is not None else {}), **_start_env(app_facts), **port_env(app_facts, Decision(port, ""))}.items()):
+        for key, value in sorted({**(framework.env if framework is not None else {}), **start_env(app_facts), **port_env(app_facts, Decision(port, ""))}.items()):
             if key not in ("NODE_ENV", "PORT"):
                 env_pairs.append((key, value))
         writable: list[str] = list(framework.writable) if framework is not None else []
@@ -329,13 +329,13 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
         runtime = {
             "kind": "node",
             "from": "pm" if start_argv and start_argv[0] in ("pnpm", "yarn") and pm_setup else "base",
-            "env": [f"{k}={_env_quote(v)}" for k, v in env_pairs],
+            "env": [f"{k}={env_quote(v)}" for k, v in env_pairs],
             "copies": copies,
             "workdir": workdir,
             "user": f"{APP_UID}:{APP_UID}",
             "port": port,
             "labels": labels,
-            "healthcheck": json.dumps([runtime_name, "-e", _healthcheck_script()]) if decisions["healthcheck"].value else None,
+            "healthcheck": json.dumps([runtime_name, "-e", node_healthcheck_script()]) if decisions["healthcheck"].value else None,
             "cmd": json.dumps(start_argv),
         }
         if writable:  # only framework servers that write a cache (Next.js) have the key
@@ -344,7 +344,7 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
     dockerfile = {
         "node_version": major,
         "base_image": decisions["base_image"].value,
-        "base_image_arg": _base_image_arg(decisions["base_image"].value, major, is_bun_runtime),
+        "base_image_arg": node_base_image_arg(decisions["base_image"].value, major, is_bun_runtime),
         "pm_label": pm.label,
         "pm_setup": pm_setup,
         "pm_cache": {"id": "npm", "target": "/root/.npm"},
@@ -476,7 +476,7 @@ def _server_copies(
     """The framework's runtime files for the app, relative to it; None keeps the generic copies (output folder unknown)."""
     if server.copies is not None:
         return list(server.copies)
-    copies, whole = _runtime_copies(app_project, facts, True, out_dir, start_argv)
+    copies, whole = runtime_layout_copies(app_project, facts, True, out_dir, start_argv)
     return None if whole else copies
 
 
@@ -857,9 +857,9 @@ def _root_build_config(root: Project, ws: WorkspaceFacts, closure: list[str]) ->
 
 
 def _tsconfig_extends(root: Project, rel: str) -> list[str]:
-    from scaffold.detect.node import _strip_json_comments
+    from scaffold.detect.node import strip_json_comments
 
-    text = _strip_json_comments(root.read_text(rel))
+    text = strip_json_comments(root.read_text(rel))
     match = re.search(r'"extends"\s*:\s*(\[[^\]]*\]|"[^"]*")', text)
     if not match:
         return []
@@ -906,7 +906,7 @@ def _library_output(root: Project, pkg: WorkspacePackage) -> str | None:
     facts = root.memo(f"node_facts:{pkg.path}", lambda: detect_node(Project(root.root / pkg.path)))
     if facts is None:
         return None
-    decision = _output_dir(facts, Decision("build", "package.json > scripts > build"))
+    decision = output_dir_decision(facts, Decision("build", "package.json > scripts > build"))
     return decision.value if decision else None
 
 

@@ -30,7 +30,7 @@ from scaffold.plan.node_addons import NODE_HEADERS_ENV, download_skips, PrismaSt
 from scaffold.plan.node_frameworks import RuntimeShape, plan_framework
 from scaffold.plan.node_version import resolve_node_major
 from scaffold.plan.package_manager import PackageManager, bun_marker, choose_package_manager, setup_commands
-from scaffold.plan.start_command import (
+from scaffold.detect.npm_scripts import (
     ParsedScript,
     dev_command_match,
     drop_build_steps,
@@ -50,7 +50,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     notes: list[str] = []
     decisions: dict[str, Decision] = {}
 
-    is_bun_runtime = _uses_bun_runtime(facts, answers)
+    is_bun_runtime = uses_bun_runtime(facts, answers)
     version = resolve_node_major(facts.node_version_hints, answers.get("node_version"))
     warnings.extend(version.warnings)
     major = int(version.decision.value)
@@ -69,8 +69,8 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     if pm.lockfile:
         decisions["lockfile"] = Decision(pm.lockfile, "found in the project")
 
-    decisions["image_name"] = _image_name(project, facts, answers)
-    decisions["base_image"] = _base_image(major, pm, is_bun_runtime, answers)
+    decisions["image_name"] = node_image_name(project, facts, answers)
+    decisions["base_image"] = node_base_image(major, pm, is_bun_runtime, answers)
 
     shape = _framework_shape(project, facts, pm, answers)
     if shape is not None:
@@ -93,7 +93,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     if shape is not None and shape.output is not None and shape.kind != "generic":
         out_dir: Decision | None = shape.output
     else:
-        out_dir = _output_dir(facts, build_decision) if has_build else None
+        out_dir = output_dir_decision(facts, build_decision) if has_build else None
     if out_dir is not None:
         decisions["build_output"] = out_dir
 
@@ -101,12 +101,12 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     if static:
         start = static_start(shape.static)
     elif shape is not None and shape.kind == "node" and shape.start is not None:
-        start = _on_runtime(shape.start, runtime_name, notes)
+        start = on_runtime(shape.start, runtime_name, notes)
     else:
-        start = _on_runtime(_start_command(project, facts, pm, answers, has_build, out_dir, warnings, notes, is_bun_runtime), runtime_name, notes)
+        start = on_runtime(node_start_command(project, facts, pm, answers, has_build, out_dir, warnings, notes, is_bun_runtime), runtime_name, notes)
     decisions["start_command"] = start
 
-    port = shape.port if shape is not None and shape.port is not None else _port(facts, answers)
+    port = shape.port if shape is not None and shape.port is not None else node_port(facts, answers)
     decisions["port"] = port
     worker = _worker(facts, shape, answers)
     if worker is not None:
@@ -123,7 +123,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     warnings.extend(system.warnings)
 
     install_files = _install_files(facts, pm, prisma)
-    secrets, secret_notes = _secrets(facts)
+    secrets, secret_notes = secret_mounts(facts)
     notes.extend(secret_notes)
     install_files = [f for f in install_files if f not in {s["file"] for s in secrets if s["file"]}]
 
@@ -177,14 +177,14 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     env_pairs: list[tuple[str, str]] = []
     if not static:
         env_pairs = [("NODE_ENV", "production"), ("PORT", str(port.value))]
-        extra_env = {**(shape.env if shape is not None and shape.kind == "node" else {}), **_start_env(facts), **_host_env(facts, notes, warnings), **port_env(facts, port)}
+        extra_env = {**(shape.env if shape is not None and shape.kind == "node" else {}), **start_env(facts), **_host_env(facts, notes, warnings), **port_env(facts, port)}
         for key, value in sorted(extra_env.items()):
             if key not in ("NODE_ENV", "PORT"):
                 env_pairs.append((key, value))
 
     build_env = ["NODE_ENV=production"]
     if shape is not None:
-        build_env += [f"{k}={_env_quote(v)}" for k, v in sorted(shape.build_env.items())]
+        build_env += [f"{k}={env_quote(v)}" for k, v in sorted(shape.build_env.items())]
     build_mounts = []
     if shape is not None and shape.build_cache and shape.kind != "generic":
         cache_id = f"{decisions['image_name'].value}-{shape.build_cache.replace('/', '-').strip('.-')}"
@@ -203,13 +203,13 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
 
     healthcheck = None
     if decisions["healthcheck"].value:
-        healthcheck = nginx_healthcheck(port.value) if static else json.dumps([runtime_name, "-e", _healthcheck_script()])
+        healthcheck = nginx_healthcheck(port.value) if static else json.dumps([runtime_name, "-e", node_healthcheck_script()])
     dockerfile = {
         "runtime": runtime_name,
         "runtime_kind": "static" if static else "node",
         "node_version": major,
         "base_image": decisions["base_image"].value,
-        "base_image_arg": _base_image_arg(decisions["base_image"].value, major, is_bun_runtime),
+        "base_image_arg": node_base_image_arg(decisions["base_image"].value, major, is_bun_runtime),
         "package_manager": pm.name,
         "pm_label": pm.label,
         "pm_setup": pm_setup,
@@ -240,13 +240,13 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         "static": static_fields(shape.static, port.value) if static else None,
         "writable_dirs": " ".join([*(shape.writable if shape is not None else []), *(str(d.value) for d in facts.data_dirs if not static)]),
 
-        "env": [f"{k}={_env_quote(v)}" for k, v in env_pairs],
+        "env": [f"{k}={env_quote(v)}" for k, v in env_pairs],
         "port": port.value,
         "user": f"{NGINX_UID}:{NGINX_UID}" if static else f"{APP_UID}:{APP_UID}",
         "cmd": json.dumps(start_argv),
         "healthcheck": healthcheck,
         **_writable_why(facts, shape, static),
-        "labels": _labels(facts, decisions["image_name"].value),
+        "labels": node_labels(facts, decisions["image_name"].value),
     }
     from scaffold.dockerignore import node_dockerignore
 
@@ -276,7 +276,7 @@ def _framework_shape(project: Project, facts: NodeFacts, pm: PackageManager, ans
     )
 
 
-def _on_runtime(start: Decision, runtime: str, notes: list[str]) -> Decision:
+def on_runtime(start: Decision, runtime: str, notes: list[str]) -> Decision:
     """A `node …` start command on the Bun image runs with bun: oven/bun has no node binary.
 
     Bun runs Node entry files itself, so ``node server.js`` becomes ``bun server.js``
@@ -310,7 +310,7 @@ def _runtime_layout(
     if shape is not None and shape.kind == "node" and shape.copies is not None:
         copies, prune = list(shape.copies), False
     else:
-        copies, prune = _runtime_copies(project, facts, has_build, out_dir, start_argv)
+        copies, prune = runtime_layout_copies(project, facts, has_build, out_dir, start_argv)
         if prune:
             notes.append("the build output folder is unknown: the runtime copies the whole built app, with dev dependencies pruned")
     if prune:
@@ -349,7 +349,7 @@ def _lockfile_for_limits(facts: NodeFacts, answers: dict[str, Any]) -> str | Non
     return next((lf for lf in facts.lockfiles if lf in ("package-lock.json", "npm-shrinkwrap.json")), None)
 
 
-def _uses_bun_runtime(facts: NodeFacts, answers: dict[str, Any]) -> bool:
+def uses_bun_runtime(facts: NodeFacts, answers: dict[str, Any]) -> bool:
     pm = answers.get("package_manager")
     if pm:
         return pm == "bun"
@@ -357,7 +357,7 @@ def _uses_bun_runtime(facts: NodeFacts, answers: dict[str, Any]) -> bool:
     return str(field).startswith("bun@") or (not field and facts.lockfiles[:1] in (("bun.lock",), ("bun.lockb",))) or bun_marker(facts) is not None
 
 
-def _image_name(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Decision:
+def node_image_name(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Decision:
     if answers.get("image_name"):
         return Decision(answers["image_name"], "--name")
     if facts.name:
@@ -370,7 +370,7 @@ def _docker_name(raw: str) -> str:
     return name or "app"
 
 
-def _base_image(major: int, pm: PackageManager, bun: bool, answers: dict[str, Any]) -> Decision:
+def node_base_image(major: int, pm: PackageManager, bun: bool, answers: dict[str, Any]) -> Decision:
     if answers.get("base_image"):
         return Decision(debian_base(answers["base_image"]), "--base-image")
     data = versions()
@@ -380,7 +380,7 @@ def _base_image(major: int, pm: PackageManager, bun: bool, answers: dict[str, An
     return Decision(f"{data['node']['image']}:{major}-{suite}-slim", "versions.toml > node.image, Debian slim")
 
 
-def _base_image_arg(image: str, major: int, bun: bool) -> dict[str, str] | None:
+def node_base_image_arg(image: str, major: int, bun: bool) -> dict[str, str] | None:
     """Expose the Node major as a build arg when the image tag is the standard one."""
     prefix = f"node:{major}-"
     if not bun and image.startswith(prefix):
@@ -397,7 +397,7 @@ def _build_command(facts: NodeFacts, pm: PackageManager, answers: dict[str, Any]
     return Decision(None, "no build script")
 
 
-def _output_dir(facts: NodeFacts, build: Decision) -> Decision | None:
+def output_dir_decision(facts: NodeFacts, build: Decision) -> Decision | None:
     script = facts.scripts.get("build", "")
     match = re.search(r"(?:--outDir|--out-dir|--outdir|-d|-o)[ =]([\w./-]+)", script)
     if match:
@@ -407,7 +407,7 @@ def _output_dir(facts: NodeFacts, build: Decision) -> Decision | None:
     return None
 
 
-def _start_command(
+def node_start_command(
     project: Project,
     facts: NodeFacts,
     pm: PackageManager,
@@ -634,7 +634,7 @@ def _check_entry(project: Project, argv: list[str], has_build: bool, where: str,
     )
 
 
-def _port(facts: NodeFacts, answers: dict[str, Any]) -> Decision:
+def node_port(facts: NodeFacts, answers: dict[str, Any]) -> Decision:
     if answers.get("port"):
         return Decision(int(answers["port"]), "--port")
     for kind in ("env-fallback", "literal", "env-file"):
@@ -685,7 +685,7 @@ def _host_env(facts: NodeFacts, notes: list[str], warnings: list[str]) -> dict[s
     return {}
 
 
-def _start_env(facts: NodeFacts) -> dict[str, str]:
+def start_env(facts: NodeFacts) -> dict[str, str]:
     followed = follow_run("start", facts.scripts)
     if followed is None:
         return {}
@@ -730,7 +730,7 @@ def _is_dir_like(path: str) -> bool:
     return path in ("patches", ".yarn/releases", ".yarn/patches", ".yarn/plugins", "prisma")
 
 
-def _secrets(facts: NodeFacts) -> tuple[list[dict[str, str]], list[str]]:
+def secret_mounts(facts: NodeFacts) -> tuple[list[dict[str, str]], list[str]]:
     """Config files with credentials are mounted as build secrets, never copied."""
     secrets: list[dict[str, str]] = []
     notes: list[str] = []
@@ -848,7 +848,7 @@ def _prune_command(pm: PackageManager) -> str | None:
     return "bun install --frozen-lockfile --production"
 
 
-def _runtime_copies(
+def runtime_layout_copies(
     project: Project, facts: NodeFacts, has_build: bool, out_dir: Decision | None, start_argv: list[str]
 ) -> tuple[list[dict[str, str]], bool]:
     """What the runtime stage copies after the production node_modules."""
@@ -904,7 +904,7 @@ def _writable_why(facts: NodeFacts, shape: RuntimeShape | None, static: bool) ->
     return {"writable_why": f"The server writes {what} here; everything else stays read-only to the app user"}
 
 
-def _labels(facts: NodeFacts, name: str) -> list[str]:
+def node_labels(facts: NodeFacts, name: str) -> list[str]:
     labels = [("org.opencontainers.image.title", name)]
     manifest = facts.manifest
     if isinstance(manifest.get("description"), str) and manifest["description"].strip():
@@ -918,11 +918,11 @@ def _labels(facts: NodeFacts, name: str) -> list[str]:
     return [f"{key}={label_value(value)}" for key, value in labels]
 
 
-def _env_quote(value: str) -> str:
+def env_quote(value: str) -> str:
     return value if re.fullmatch(r"[\w./:@-]*", value) else json.dumps(value)
 
 
-def _healthcheck_script() -> str:
+def node_healthcheck_script() -> str:
     """Asks the app over HTTP with the runtime's own fetch: slim images have no curl or wget.
 
     Any answer below 500 counts as healthy: an API may 404 on "/" and still be up.

@@ -32,7 +32,7 @@ from scaffold.detect.node_frameworks import FrameworkFacts
 from scaffold.errors import ScaffoldError
 from scaffold.plan.model import Decision
 from scaffold.plan.package_manager import PackageManager
-from scaffold.plan.start_command import ParsedScript, dev_command_match, follow_run
+from scaffold.detect.npm_scripts import ParsedScript, dev_command_match, follow_run
 from scaffold.plan.static_site import StaticSite, static_port, url_base
 from scaffold.project import Project
 
