@@ -513,3 +513,27 @@ def test_a_standard_library_http_server_script_is_run_as_is(tmp_path):
     plan = plan_project(Project(tmp_path), {})
     assert json.loads(plan.dockerfile["cmd"]) == ["python", "app.py"]
     assert plan.port == 8080
+
+
+@pytest.mark.parametrize(
+    ("requirement", "code", "argv"),
+    [
+        ("celery==5.4.0", "from celery import Celery\napp = Celery('tasks', broker='redis://redis')\n", ["celery", "-A", "tasks:app", "worker", "--loglevel=INFO"]),
+        ("dramatiq==1.17.0", "import dramatiq\nfrom dramatiq.brokers.redis import RedisBroker\nbroker = RedisBroker(host='redis')\n", ["dramatiq", "tasks"]),
+    ],
+)
+def test_a_task_queue_app_without_a_web_app_is_a_worker(tmp_path, requirement, code, argv):
+    write_tree(tmp_path, {"requirements.txt": f"{requirement}\n", "tasks.py": code})
+    plan = plan_project(Project(tmp_path), {})
+    from scaffold.render import render_plan
+
+    text = render_plan(plan)[plan.dockerfile_path]
+    assert json.loads(plan.dockerfile["cmd"]) == argv
+    assert plan.value("worker") is True
+    assert "EXPOSE" not in text and "HEALTHCHECK" not in text
+
+
+def test_celery_beside_a_flask_app_is_not_the_command(tmp_path):
+    write_tree(tmp_path, {"requirements.txt": "flask==3.0.0\ncelery==5.4.0\n", "app.py": FLASK_APP, "tasks.py": "from celery import Celery\napp = Celery('t')\n"})
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("start_command").startswith("gunicorn")

@@ -16,7 +16,7 @@ from typing import Any
 from scaffold.detect.found import Found, tool_versions_pin, version_file_pin
 from scaffold.detect.procfile import procfile_web, procfile_worker
 from scaffold.detect.python_app import AppObject, find_apps, module_name
-from scaffold.detect.python_scripts import ScriptApp, find_script_apps
+from scaffold.detect.python_scripts import QueueWorker, ScriptApp, find_queue_workers, find_script_apps
 from scaffold.detect.python_django import DjangoFacts, detect_django
 from scaffold.detect.python_secrets import CredentialFile, PackageIndex, credential_files, package_indexes
 from scaffold.detect.python_locked import LockedPackage, locked_packages
@@ -67,6 +67,7 @@ class PythonFacts:
     procfile_web: Found | None  # the Procfile's web: command
     frameworks: tuple[str, ...]  # frameworks among the production dependencies
     script_apps: tuple[ScriptApp, ...] = ()  # Streamlit/Gradio scripts, when there is no app object
+    queue_workers: tuple[QueueWorker, ...] = ()  # Celery/Dramatiq/Huey apps, when there is neither
     uv_workspace_members: tuple[str, ...] = ()  # "packages/api": folders of a uv workspace, each a package
     credentials: tuple[CredentialFile, ...] = ()  # requirements/pip/uv/poetry config that may carry a token
     indexes: tuple[PackageIndex, ...] = ()  # [[tool.uv.index]], [[tool.poetry.source]], Pipfile [[source]] …
@@ -102,6 +103,7 @@ def detect(project: Project) -> PythonFacts | None:
     files = [*_search_order(project, data, roots)]
     apps = tuple(find_apps(project, files, data["app_constructors"], roots))
     script_apps = () if apps else find_script_apps(project, files, data.get("script_servers", {}), set(deps))
+    queue_workers = () if apps or script_apps else find_queue_workers(project, files, data.get("queue_workers", {}), set(deps), roots)
     frameworks = tuple(fw for fw, dist in data["frameworks"].items() if dist in deps)
     pins = {name: (version, where) for name, version, where in (requirements.pins if requirements else ())}
     locked = tuple(p for p in locked_packages(project, dep_source if dep_source in LOCKFILES else None, pins) if p.name in deps)
@@ -126,6 +128,7 @@ def detect(project: Project) -> PythonFacts | None:
         uv_default_groups="default-groups" in _table(pyproject, "tool", "uv"),
         apps=apps,
         script_apps=script_apps,
+        queue_workers=queue_workers,
         import_root=import_root,
         uv_workspace_members=members,
         django=detect_django(project),

@@ -79,3 +79,35 @@ def _called(attr: ast.Attribute, tree: ast.Module) -> bool:
 
 
 SAFE_SCRIPT = re.compile(r"[\w./-]+\.py")
+
+
+@dataclass(frozen=True)
+class QueueWorker:
+    tool: str  # "celery"
+    module: str  # "tasks"
+    attribute: str  # "app"
+    source: str  # "tasks.py:3 (Celery())"
+
+
+def find_queue_workers(project: Project, files: list[str], rules: dict[str, dict], dependencies: frozenset[str] | set[str], root_prefix: str | tuple[str, ...] = "") -> tuple[QueueWorker, ...]:
+    """Module-level task-queue apps (``app = Celery(...)``) of the libraries the project depends on."""
+    from scaffold.detect.python_app import module_name
+
+    found: list[QueueWorker] = []
+    for tool, rule in rules.items():
+        if rule["package"] not in dependencies:
+            continue
+        pattern = re.compile(rf"^([A-Za-z_]\w*)\s*=\s*(?:[\w.]+\.)?(?:{rule['constructor']})\(", re.M)
+        for path in files:
+            if not path.endswith(".py") or path.count("/") > 2:
+                continue
+            try:
+                text = project.read_text(path)
+            except Exception:  # a module that cannot be read is passed over
+                continue
+            match = pattern.search(text)
+            module = module_name(path, root_prefix) if match else None
+            if match and module:
+                line = text.count("\n", 0, match.start()) + 1
+                found.append(QueueWorker(tool, module, match.group(1), f"{path}:{line} ({rule['constructor'].split('|')[0]}())"))
+    return tuple(sorted(found, key=lambda w: (w.module.count("."), w.module)))

@@ -22,7 +22,7 @@ from scaffold.data import load, versions
 from scaffold.flag_values import debian_base
 from scaffold.detect.python import PythonFacts
 from scaffold.detect.python_app import AppObject
-from scaffold.detect.python_scripts import SAFE_SCRIPT, ScriptApp
+from scaffold.detect.python_scripts import SAFE_SCRIPT, QueueWorker, ScriptApp
 from scaffold.errors import MissingEntryError, UsageError
 from scaffold.plan.model import BuildPlan, Decision
 from scaffold.plan.python_install import VENV, install_plan
@@ -69,7 +69,7 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
     decisions["port"] = port
     worker = bool(answers.get("worker")) or start.worker
     if worker:
-        decisions["worker"] = Decision(True, "--worker" if answers.get("worker") else f"{start.source}: a worker process with no web: line and no app object")
+        decisions["worker"] = Decision(True, "--worker" if answers.get("worker") else f"{start.source}: a worker process with no web app")
         notes.append("a worker: no EXPOSE and no HTTP health check; pass --port if it does serve HTTP")
     decisions["healthcheck"] = Decision(
         bool(answers.get("healthcheck", True)) and not worker,
@@ -265,6 +265,8 @@ def _start(
         notes.extend(problems)
     if app is None and facts.script_apps:
         return _script_start(facts.script_apps[0], facts, notes), []
+    if app is None and facts.queue_workers and facts.procfile_web is None:
+        return _queue_worker_start(facts.queue_workers[0], notes), []
     if app is None:
         raise _no_app_error(facts)
     server, server_packages = _server_for(app, facts, notes)
@@ -291,6 +293,15 @@ def _script_start(script: ScriptApp, facts: PythonFacts, notes: list[str]) -> St
         # the script binds this port itself, whatever PORT says
         return StartCommand(argv, f"{script.source} + {script.tool}", None, None, script.port, False, [], env=env, framework=framework)
     return StartCommand(argv, f"{script.source} + {script.tool}", None, None, None, False, [], env=env, default_port=int(rule["port"]), framework=framework)
+
+
+def _queue_worker_start(worker: QueueWorker, notes: list[str]) -> StartCommand:
+    """`celery -A tasks:app worker`: a task-queue consumer, which serves no HTTP."""
+    rule = load("python")["queue_workers"][worker.tool]
+    target = f"{worker.module}:{worker.attribute}"
+    argv = [w.replace("{target}", target).replace("{module}", worker.module) for w in rule["argv"]]
+    notes.append(f"{worker.source}: a {worker.tool} app and no web app, so the image runs the worker (`{' '.join(argv)}`)")
+    return StartCommand(argv, f"{worker.source} + {worker.tool}", None, None, None, False, [], worker=True, framework=worker.tool)
 
 
 def _enrich(app: AppObject, facts: PythonFacts) -> AppObject:
