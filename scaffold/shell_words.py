@@ -21,3 +21,14 @@ def split(text: str) -> list[str]:
 
 def is_operator(word: str) -> bool:
     return word in OPERATORS or (bool(word) and set(word) <= set("();<>|&"))
+
+
+def commands(words: list[str]) -> list[list[str]]:
+    """Words cut at operators: `node a.js ; serve -s out` is two commands (empty ones dropped)."""
+    out: list[list[str]] = [[]]
+    for word in words:
+        if is_operator(word):
+            out.append([])
+        else:
+            out[-1].append(word)
+    return [c for c in out if c]

@@ -141,21 +141,10 @@ def _bin(argv: list[str]) -> str:
 _FOLDER = re.compile(r"[\w.@+-]+(/[\w.@+-]+)*")
 
 
-def _commands(argv: list[str]) -> list[list[str]]:
-    """A script's words cut at shell operators: `node a.js; serve -s out` is two commands."""
-    commands: list[list[str]] = [[]]
-    for word in argv:
-        if shell_words.is_operator(word):
-            commands.append([])
-        else:
-            commands[-1].append(word)
-    return [c for c in commands if c]
-
-
 def _static_server(argv: list[str]) -> list[str] | None:
     """The command of a script that serves built files (serve, http-server, ...), if one does."""
     patterns = [p.split() for p in load("node_frameworks")["static_servers"]]
-    for command in _commands(argv):
+    for command in shell_words.commands(argv):
         words = [_bin(command), *command[1:2]]
         if any(words[: len(p)] == p for p in patterns):
             return command

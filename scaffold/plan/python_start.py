@@ -97,7 +97,7 @@ def from_command(text: str, source: str, project: Project, import_root: str) -> 
         return None, [f"{source}: cannot read the command ({exc}); ignored"]
     if not words:
         return None, warnings
-    segments = _segments(words)
+    segments = shell_words.commands(words)
     for segment in segments:
         reason = dev_server_reason(segment, project)
         if reason:
@@ -124,16 +124,6 @@ def from_command(text: str, source: str, project: Project, import_root: str) -> 
             return None, [f"{source} serves {target}, but {problem}; ignored"]
     port = _literal_port(" ".join(main))
     return StartCommand(words, source, server, app, port, complex_, notes), warnings
-
-
-def _segments(words: list[str]) -> list[list[str]]:
-    out: list[list[str]] = [[]]
-    for word in words:
-        if shell_words.is_operator(word):
-            out.append([])
-        else:
-            out[-1].append(word)
-    return [s for s in out if s]
 
 
 def _server_of(argv: list[str]) -> str | None:
