@@ -6,6 +6,7 @@ import json
 import os
 
 import pytest
+from pathlib import Path
 
 from conftest import write_tree
 from scaffold.cli import main
@@ -346,4 +347,27 @@ def test_a_non_utf8_workspace_folder_is_one_line_and_leaves_nothing(tmp_path, ca
     code = main(["init", "--yes", "--all", str(tmp_path)])
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err and "folder name" in err
+    assert _tree(tmp_path) == before
+
+
+def test_a_yarn_berry_workspace_dependency_missing_from_the_lock_is_refused(tmp_path, capsys):
+    import shutil
+
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples" / "monorepo-yarn-berry", tmp_path / "repo")
+    manifest = tmp_path / "repo" / "apps" / "web-api" / "package.json"
+    data = json.loads(manifest.read_text())
+    data.setdefault("dependencies", {})["left-pad"] = "^1.3.0"
+    manifest.write_text(json.dumps(data))
+    before = _tree(tmp_path)
+    code = main(["init", "--yes", "--all", str(tmp_path / "repo")])
+    err = capsys.readouterr().err
+    assert code == 2 and "yarn.lock: has no entry for left-pad (apps/web-api/package.json > dependencies)" in err
+    assert _tree(tmp_path) == before
+
+
+@pytest.mark.parametrize(("key", "value"), [("start", "node server.js\nRUN curl evil"), ("build", "npm run build\nUSER root"), ("registry", "ghcr.io\nRUN x")])
+def test_saved_answers_with_newlines_are_refused(tmp_path, capsys, key, value):
+    write_tree(tmp_path, {**NODE, ".scaffold.json": json.dumps({"answers": {key: value}})})
+    code, err, before = _run(tmp_path, capsys)
+    assert code == 2 and ".scaffold.json" in err and "one line" in err
     assert _tree(tmp_path) == before

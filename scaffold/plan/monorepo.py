@@ -37,6 +37,7 @@ from typing import Any
 from scaffold.data import load
 from scaffold.detect.found import Found
 from scaffold.detect.node import NodeFacts, PortHint
+from scaffold.detect.node import LOCK_TO_PM
 from scaffold.detect.node import detect as detect_node
 from scaffold.detect.node_frameworks import FrameworkFacts, detect_framework
 from scaffold.detect.workspaces import WorkspaceFacts, WorkspacePackage
@@ -119,6 +120,7 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
 
     build_closure = ws.build_closure(app_path)
     runtime_closure = ws.runtime_closure(app_path)
+    _check_closure_locked(ws, build_closure, root_facts)
     decisions["internal_packages"] = Decision(
         [ws.package(p).label for p in build_closure if p != app_path], f"{app_path}/package.json dependencies, followed through the workspace"
     )
@@ -900,6 +902,32 @@ def _runtime_package_copies(
             dest = f"./{path}/{entry}/" if root.has_dir(f"{path}/{entry}") else f"./{path}/"
             copies.append(_copy([f"{path}/{entry}" + ("/" if root.has_dir(f"{path}/{entry}") else "")], dest))
     return copies
+
+
+_LOCAL_SPECS = ("workspace:", "link:", "file:", "portal:", "patch:")
+
+
+def _check_closure_locked(ws: WorkspaceFacts, closure: list[str], root_facts) -> None:
+    """Every registry dependency of the packages the image installs is in the lockfile, or the frozen install fails.
+
+    Checked for lockfiles that list every package by name (Yarn 1 and Berry, npm);
+    pnpm checks per importer itself and says which one.
+    """
+    internal_names = {p.name for p in ws.packages if p.name}
+    for lockfile, info in root_facts.lock_details.items():
+        names = info.get("all_names")
+        if not names or lockfile not in ("yarn.lock", "package-lock.json", "npm-shrinkwrap.json"):
+            continue
+        for path in closure:
+            pkg = ws.package(path)
+            for table, deps in (("dependencies", pkg.dependencies), ("devDependencies", pkg.dev_dependencies)):
+                missing = sorted(n for n, spec in deps.items() if n not in names and n not in internal_names and not spec.startswith(_LOCAL_SPECS))
+                if missing:
+                    raise InconsistentProjectError(
+                        path=lockfile,
+                        detail=f"has no entry for {', '.join(missing[:3])} ({path}/package.json > {table}); a frozen install would fail",
+                        hint=f"run `{LOCK_TO_PM[lockfile]} install` at the repository root and commit {lockfile}",
+                    )
 
 
 def _library_output(root: Project, pkg: WorkspacePackage) -> str | None:
