@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
-from pathlib import Path
 
 from conftest import write_tree
 from scaffold.cli import main
