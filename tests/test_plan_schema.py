@@ -1,0 +1,44 @@
+"""`scaffold plan --json` matches docs/plan.schema.json for every example, and the schema knows every step kind."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from conftest import example_targets
+from scaffold.cli import main
+
+SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "docs" / "plan.schema.json").read_text())
+
+
+@pytest.mark.parametrize(("name", "folder", "app"), example_targets(), ids=[t[0] for t in example_targets()])
+def test_plan_json_matches_the_schema(name, folder, app, capsys):
+    assert main(["plan", "--json", *(["--app", app] if app else []), str(folder)]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    jsonschema.validate(plan, SCHEMA)
+
+
+def test_the_schema_names_every_step_kind():
+    from scaffold.plan import steps
+
+    kinds = {cls.kind for cls in vars(steps).values() if isinstance(cls, type) and issubclass(cls, steps.Step) and cls is not steps.Step}
+    assert kinds == set(SCHEMA["$defs"]["step"]["properties"]["kind"]["enum"])
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        lambda p: p["decisions"]["port"].pop("source"),
+        lambda p: p.update(schema_version=2),
+        lambda p: p["dockerfile"].update(user="root"),
+    ],
+)
+def test_the_schema_rejects_a_broken_plan(broken, capsys):
+    assert main(["plan", "--json", str(Path(__file__).resolve().parent.parent / "examples" / "node-express-npm-v1")]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    broken(plan)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(plan, SCHEMA)
