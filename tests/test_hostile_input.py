@@ -242,6 +242,9 @@ def _context_includes(root, rel):
         ({**FLASK_APP, "requirements.in": "--index-url https://u:pa55@pypi.example.com/simple\nflask\n"}, "requirements.in"),
         ({**NODE, "apps/legacy/.npmrc": "//registry.example.com/:_authToken=tok3n\n"}, "apps/legacy/.npmrc"),
         ({**NODE, "settings.xml": "<settings><servers><server><password>pa55</password></server></servers></settings>\n"}, "settings.xml"),
+        ({**NODE, "nuget.config": '<configuration><packageSourceCredentials><feed><add key="ClearTextPassword" value="pa55" /></feed></packageSourceCredentials></configuration>\n'}, "nuget.config"),
+        ({**NODE, "auth.json": '{"http-basic": {"repo.example.com": {"username": "u", "password": "pa55"}}}\n'}, "auth.json"),
+        ({**NODE, ".bundle/config": 'BUNDLE_GEMS__EXAMPLE__COM: "u:pa55"\n'}, ".bundle/config"),
         *(({**NODE, name: "secret"}, name) for name in (
             "id_ecdsa", "id_dsa", "a.p12", "a.jks", "a.ppk", "a.kdbx", "credentials.json", "service-account-prod.json", ".git-credentials",
             ".docker/config.json", ".kube/config", ".streamlit/secrets.toml", "terraform.tfstate", ".htpasswd", ".envrc",
