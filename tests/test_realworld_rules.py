@@ -537,3 +537,17 @@ def test_celery_beside_a_flask_app_is_not_the_command(tmp_path):
     write_tree(tmp_path, {"requirements.txt": "flask==3.0.0\ncelery==5.4.0\n", "app.py": FLASK_APP, "tasks.py": "from celery import Celery\napp = Celery('t')\n"})
     plan = plan_project(Project(tmp_path), {})
     assert plan.value("start_command").startswith("gunicorn")
+
+
+@pytest.mark.parametrize(("files", "source"), [
+    ({"package.json": json.dumps({"name": "demo", "scripts": {"start": "node server.js"}, "engines": {"node": "4.0.0"}})}, "engines"),
+    ({"package.json": json.dumps({"name": "demo", "scripts": {"start": "node server.js"}}), ".nvmrc": "8\n"}, ".nvmrc"),
+])
+def test_a_node_line_with_no_image_gets_the_lts(tmp_path, files, source):
+    # heroku/node-js-sample: engines "4.0.0"; node:4-bookworm-slim does not exist
+    write_tree(tmp_path, {**files, "package-lock.json": NPM_LOCK, "server.js": SERVER})
+    plan = plan_project(Project(tmp_path), {})
+    from scaffold.data import versions
+
+    assert plan.value("node_version") == int(versions()["node"]["lts"])
+    assert any("has no Debian slim image" in w for w in plan.warnings)

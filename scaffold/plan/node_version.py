@@ -52,7 +52,12 @@ def resolve_node_major(hints: tuple, override: str | None) -> NodeVersion:
                 what = "nvm's `system` means the host's own Node, which an image does not have" if pin.value.strip().lower() == "system" else f"cannot read {str(pin.value)[:40]!r} as a Node version"
                 warnings.append(f"{pin.source}: {what}; ignored, so the next hint or the LTS line is used (the node_version decision says which)")
                 continue
-        newest = max(int(v) for v in (*data["supported"], *data["known"]))
+        lines = {int(v) for v in (*data["supported"], *data["known"])}
+        newest = max(lines)
+        if major < min(lines):
+            # node:4 has no Debian slim image of the suite scaffold builds on: FROM would fail
+            warnings.append(f"{pin.source} asks for Node {major}, which has no Debian slim image (the oldest line scaffold knows is {min(lines)}); ignored, so the next hint or the LTS line is used")
+            continue
         if major > newest:
             raise UnsatisfiableVersionError(path=pin.source.split(" > ")[0], spec=str(pin.value).strip(), known=", ".join(str(v) for v in sorted({int(v) for v in (*data["supported"], *data["known"])})), hint="name an existing Node line, e.g. 24")
         if engines is not None and not _line_satisfies(major, engines.value, data):
@@ -65,6 +70,11 @@ def resolve_node_major(hints: tuple, override: str | None) -> NodeVersion:
         # "latest", "lts/*", "22" in engines are pins in all but name
         named = engines.value.strip().lower().startswith("lts") or not _looks_like_range(engines.value)
         alias = _major_from_pin(engines.value, engines.source, data) if named else None
+        oldest = min(int(v) for v in (*data["supported"], *data["known"]))
+        if alias is not None and alias < oldest:
+            # engines "4.0.0" (Heroku-era apps): no image exists for that line; the LTS runs such apps
+            warnings.append(f"{engines.source} ({engines.value!r}) names Node {alias}, which has no Debian slim image (the oldest line scaffold knows is {oldest}); using the LTS line, Node {int(data['lts'])}")
+            return NodeVersion(Decision(int(data["lts"]), f"versions.toml > node.lts ({engines.source} names Node {alias}, which has no image)"), tuple(warnings))
         major = alias if alias is not None else _newest_line_for_range(engines.value, engines.source, data, warnings)
         return NodeVersion(Decision(major, engines.source), tuple(warnings))
     return NodeVersion(Decision(int(data["lts"]), "versions.toml > node.lts (current LTS)"), tuple(warnings))
