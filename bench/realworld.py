@@ -37,7 +37,9 @@ SANDBOX = ROOT.parent / "shared" / "tools" / "docker-sandbox"
 SCAFFOLD = [sys.executable, "-m", "scaffold"]
 OWN_FILES = ("Dockerfile", "dockerfile", "Containerfile", ".dockerignore", "compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
 # Build output that means the network outside the registries was needed: not scaffold's fault.
-SANDBOX_SIGNS = ("This module version is not available", "no such host", "Could not resolve host", "cannot stand in", "Temporary failure in name resolution", "github.com/.*: i/o timeout", "ENOTFOUND github.com", "from Google Fonts", "getaddrinfo EAI_AGAIN github.com")
+# (sharp before 0.33 downloads libvips from GitHub in an optional install script; npm drops
+# it silently, and the build then fails to resolve "sharp".)
+SANDBOX_SIGNS = ("This module version is not available", "no such host", "Could not resolve host", "cannot stand in", "Temporary failure in name resolution", "github.com/.*: i/o timeout", "ENOTFOUND github.com", "failed to resolve import \"sharp\"", "from Google Fonts", "getaddrinfo EAI_AGAIN github.com")
 
 
 @dataclass(frozen=True)
