@@ -551,3 +551,18 @@ def test_a_node_line_with_no_image_gets_the_lts(tmp_path, files, source):
 
     assert plan.value("node_version") == int(versions()["node"]["lts"])
     assert any("has no Debian slim image" in w for w in plan.warnings)
+
+
+def test_a_dash_app_is_served_by_its_flask_server(tmp_path):
+    write_tree(tmp_path, {"requirements.txt": "dash==2.17.1\n", "app.py": "from dash import Dash, html\napp = Dash(__name__)\nserver = app.server\napp.layout = html.Div('hi')\n"})
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("app") == "app:server" and plan.value("framework") == "dash"
+    assert plan.value("start_command").startswith("gunicorn")
+
+
+def test_a_dash_app_without_a_server_name_says_how_to_add_one(tmp_path):
+    from scaffold.errors import ScaffoldError
+
+    write_tree(tmp_path, {"requirements.txt": "dash==2.17.1\n", "app.py": "from dash import Dash\napp = Dash(__name__)\n"})
+    with pytest.raises(ScaffoldError, match="server = app.server"):
+        plan_project(Project(tmp_path), {})

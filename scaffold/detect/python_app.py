@@ -110,6 +110,14 @@ def find_apps(project: Project, files: list[str], constructors: dict[str, dict[s
             info = _constructor(origin, constructors)
             if info is not None:
                 label = _short(call.func)
+                served = info.get("served_by")
+                if served:
+                    # Dash: the WSGI app is its Flask `server`; gunicorn imports a module-level name only
+                    alias = _alias_of(mod.tree, f"{target}.{served}")
+                    if alias is None:
+                        continue
+                    found.append(AppObject(mod.name, alias, info["kind"], info["framework"], mod.path, node.lineno, f"{label}().{served}"))
+                    continue
                 found.append(AppObject(mod.name, target, info["kind"], info["framework"], mod.path, node.lineno, f"{label}()"))
                 continue
             factory_key = origin if origin in factories else f"{mod.name}.{origin}" if origin and "." not in origin else None
@@ -129,6 +137,14 @@ def find_apps(project: Project, files: list[str], constructors: dict[str, dict[s
     order = {m.path: i for i, m in enumerate(modules)}
     found.sort(key=lambda a: (a.factory, order.get(a.path, 0), a.line))
     return found
+
+
+def _alias_of(tree: ast.Module, dotted: str) -> str | None:
+    """The module-level name bound to ``dotted`` (``server = app.server`` for "app.server"), if any."""
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and _dotted(node.value) == dotted:
+            return node.targets[0].id
+    return None
 
 
 def module_attribute_line(tree: ast.Module, attribute: str) -> int | None:

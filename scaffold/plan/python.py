@@ -363,7 +363,11 @@ def _no_app_error(facts: PythonFacts) -> MissingEntryError:
     return MissingEntryError(
         path=facts.dependency_source,
         detail=f"{what} found at module level in the project's .py files{framework}",
-        hint="define e.g. `app = Flask(__name__)` in a module, or pass --start 'gunicorn module:app'",
+        hint=(
+            "Dash serves through its Flask server: add `server = app.server` below `app = Dash(__name__)`, or pass --start 'gunicorn module:server'"
+            if "dash" in facts.frameworks
+            else "define e.g. `app = Flask(__name__)` in a module, or pass --start 'gunicorn module:app'"
+        ),
     )
 
 
