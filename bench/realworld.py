@@ -122,7 +122,8 @@ def check(app: App, checkouts: Path, keep: bool) -> tuple[str, str]:
     if init.returncode != 0:
         return "fail", "init: " + (init.stderr.strip().splitlines() or ["?"])[-1][:200]
     plan = json.loads(run([*SCAFFOLD, "plan", "--json", str(target)], cwd=ROOT).stdout)
-    context = target if plan["files"]["context"] == "." else work
+    # a monorepo app's paths are relative to the repository root, where its build context is
+    context = target if plan["files"]["context"] == "." and (target / plan["files"]["dockerfile"]).is_file() else work
     dockerfile = context / plan["files"]["dockerfile"]
     base = run(["bash", str(SANDBOX), "base", "--for", str(dockerfile)])
     if base.returncode != 0:
