@@ -566,3 +566,19 @@ def test_a_dash_app_without_a_server_name_says_how_to_add_one(tmp_path):
     write_tree(tmp_path, {"requirements.txt": "dash==2.17.1\n", "app.py": "from dash import Dash\napp = Dash(__name__)\n"})
     with pytest.raises(ScaffoldError, match="server = app.server"):
         plan_project(Project(tmp_path), {})
+
+
+@pytest.mark.parametrize(
+    ("requirement", "code", "argv", "port"),
+    [
+        ("aiohttp==3.10.5", "from aiohttp import web\napp = web.Application()\nif __name__ == '__main__':\n    web.run_app(app, port=8081)\n", ["python", "app.py"], 8081),
+        ("aiohttp==3.10.5", "from aiohttp.web import Application, run_app\napp = Application()\nrun_app(app)\n", ["python", "app.py"], 8080),
+        ("tornado==6.4.1", "import tornado.ioloop, tornado.web\napp = tornado.web.Application([])\napp.listen(8899)\ntornado.ioloop.IOLoop.current().start()\n", ["python", "app.py"], 8899),
+        ("chainlit==1.1.0", "import chainlit as cl\n@cl.on_message\nasync def main(m):\n    pass\n", ["sh", "-c", 'exec chainlit run app.py --host 0.0.0.0 --port "$PORT" --headless'], 8000),
+    ],
+)
+def test_script_servers_run_their_script(tmp_path, requirement, code, argv, port):
+    write_tree(tmp_path, {"requirements.txt": f"{requirement}\n", "app.py": code})
+    plan = plan_project(Project(tmp_path), {})
+    assert json.loads(plan.dockerfile["cmd"]) == argv
+    assert plan.port == port

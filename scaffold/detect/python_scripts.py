@@ -61,7 +61,7 @@ def _imports(project: Project, path: str, module: str, needs_call: str | None) -
             break
     if line is None:
         return None
-    if needs_call and not any(isinstance(n, ast.Attribute) and n.attr == needs_call and _called(n, tree) for n in ast.walk(tree)):
+    if needs_call and not any(_calls(n, needs_call) for n in ast.walk(tree)):
         return None
     return line
 
@@ -74,8 +74,12 @@ def _literal_port(project: Project, path: str, pattern: str | None) -> int | Non
     return port if port and 1 <= port <= 65535 else None
 
 
-def _called(attr: ast.Attribute, tree: ast.Module) -> bool:
-    return any(isinstance(n, ast.Call) and n.func is attr for n in ast.walk(tree))
+def _calls(node: ast.AST, name: str) -> bool:
+    """``x.name(...)`` or ``name(...)`` (a runner imported by name, as in ``from aiohttp.web import run_app``)."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    return (isinstance(func, ast.Attribute) and func.attr == name) or (isinstance(func, ast.Name) and func.id == name)
 
 
 SAFE_SCRIPT = re.compile(r"[\w./-]+\.py")

@@ -283,7 +283,9 @@ def _script_start(script: ScriptApp, facts: PythonFacts, notes: list[str]) -> St
     others = [s.path for s in facts.script_apps[1:] if s.tool == script.tool]
     if others:
         notes.append(f"also found {', '.join(others[:3])}; running {script.path} (pass --start to choose another)")
-    if script.tool == "stdlib":
+    if script.port is not None:
+        notes.append(f"{script.path} starts its {script.tool if script.tool != 'stdlib' else 'standard library'} server itself, on port {script.port}: the image runs `{' '.join(argv)}`")
+    elif script.tool == "stdlib":
         notes.append(f"{script.path} starts the standard library's HTTP server itself: the image runs `{' '.join(argv)}`")
     else:
         notes.append(f"{script.tool} apps run with their own launcher (`{' '.join(argv)}`), bound to 0.0.0.0 and $PORT")
