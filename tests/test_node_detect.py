@@ -342,7 +342,7 @@ def test_main_resolves_like_require(tmp_path, main, files, expected):
 
 
 @pytest.mark.parametrize(
-    ("code", "env", "warned"),
+    ("code", "env", "shimmed"),
     [
         ("const HOST = process.env.HOST || 'localhost';\napp.listen(process.env.PORT || 3000, HOST);", "HOST=0.0.0.0", False),
         ("server.listen(PORT, process.env.BIND_HOST ?? '127.0.0.1');", "BIND_HOST=0.0.0.0", False),
@@ -354,13 +354,16 @@ def test_main_resolves_like_require(tmp_path, main, files, expected):
     ],
     ids=["host-env", "custom-env", "listen-literal", "listen-object", "fastify-default", "fastify-all", "db-host"],
 )
-def test_loopback_binding_is_made_reachable_or_reported(tmp_path, code, env, warned):
-    # a server on 127.0.0.1 inside a container cannot be reached through a published port
+def test_loopback_binding_is_made_reachable_or_reported(tmp_path, code, env, shimmed):
+    # a server on 127.0.0.1 inside a container cannot be reached through a published port: a variable
+    # that decides the host is set; a literal loopback gets the listen() preload shim
     plan = _plan(tmp_path, {"package.json": _pkg(main="server.js"), "server.js": code + "\n", "package-lock.json": NPM_LOCK})
     if env:
         assert env in plan.dockerfile["env"]
         assert any(env.split("=")[0] in n and "reachable" in n for n in plan.notes)
-    assert warned == any("unreachable from outside the container" in w for w in plan.warnings)
+    assert shimmed == any(e.startswith("NODE_OPTIONS=") and "listen-all.cjs" in e for e in plan.dockerfile["env"])
+    assert shimmed == any("listen on every interface" in n for n in plan.notes)
+    assert not any("unreachable from outside the container" in w for w in plan.warnings)
 
 
 @pytest.mark.parametrize(

@@ -582,3 +582,19 @@ def test_script_servers_run_their_script(tmp_path, requirement, code, argv, port
     plan = plan_project(Project(tmp_path), {})
     assert json.loads(plan.dockerfile["cmd"]) == argv
     assert plan.port == port
+
+
+@pytest.mark.parametrize("code", [
+    "require('http').createServer().listen(3000, '127.0.0.1')\n",
+    "require('http').createServer().listen({ port: 3000, host: 'localhost' })\n",
+])
+def test_a_literal_loopback_listen_gets_the_preload_shim(tmp_path, code):
+    plan, text = _node_server(tmp_path, code)
+    assert 'NODE_OPTIONS="--require /usr/local/lib/scaffold/listen-all.cjs"' in text
+    assert "COPY <<'EOF' /usr/local/lib/scaffold/listen-all.cjs" in text
+    assert not any("unreachable from outside the container: listen on" in w for w in plan.warnings)
+
+
+def test_a_loopback_host_from_a_variable_needs_no_shim(tmp_path):
+    plan, text = _node_server(tmp_path, "require('http').createServer().listen(3000, process.env.HOST || 'localhost')\n")
+    assert "listen-all.cjs" not in text and "HOST=0.0.0.0" in text

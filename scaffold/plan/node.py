@@ -177,7 +177,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     env_pairs: list[tuple[str, str]] = []
     if not static:
         env_pairs = [("NODE_ENV", "production"), ("PORT", str(port.value))]
-        extra_env = {**(shape.env if shape is not None and shape.kind == "node" else {}), **start_env(facts), **_host_env(facts, notes, warnings), **port_env(facts, port)}
+        extra_env = {**(shape.env if shape is not None and shape.kind == "node" else {}), **start_env(facts), **_host_env(facts, notes, warnings, shim=listen_shim(facts, runtime_name, static) is not None), **port_env(facts, port)}
         for key, value in sorted(extra_env.items()):
             if key not in ("NODE_ENV", "PORT"):
                 env_pairs.append((key, value))
@@ -246,6 +246,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         "cmd": json.dumps(start_argv),
         "healthcheck": healthcheck,
         **_writable_why(facts, shape, static),
+        **({"listen_shim": listen_shim(facts, runtime_name, static)} if listen_shim(facts, runtime_name, static) else {}),
         "labels": node_labels(facts, decisions["image_name"].value),
     }
     from scaffold.dockerignore import node_dockerignore
@@ -670,7 +671,7 @@ def port_env(facts: NodeFacts, port: Decision) -> dict[str, str]:
     return {hint.env: str(port.value)} if hint is not None else {}
 
 
-def _host_env(facts: NodeFacts, notes: list[str], warnings: list[str]) -> dict[str, str]:
+def _host_env(facts: NodeFacts, notes: list[str], warnings: list[str], shim: bool = False) -> dict[str, str]:
     """Make a server that binds to loopback reachable: Docker publishes ports on the container's interface."""
     hint = facts.loopback_host
     if hint is None:
@@ -678,11 +679,27 @@ def _host_env(facts: NodeFacts, notes: list[str], warnings: list[str]) -> dict[s
     if hint.env:
         notes.append(f"{hint.source} binds to {hint.host!r} unless {hint.env} says otherwise: the image sets {hint.env}={hint.value} so the server is reachable from outside the container")
         return {hint.env: hint.value}
+    if shim:
+        shim_path = load("node")["listen_shim"]["path"]
+        notes.append(
+            f"{hint.source} binds to {hint.host!r}, unreachable from outside the container: the image preloads {shim_path} "
+            "(NODE_OPTIONS=--require), which makes a listen() on a loopback address listen on every interface; listen on '0.0.0.0' to drop it"
+        )
+        return {"NODE_OPTIONS": f"--require {shim_path}"}
     warnings.append(
         f"{hint.source} binds to {hint.host!r}, which is unreachable from outside the container: "
         "listen on '0.0.0.0' (or read process.env.HOST) instead"
     )
     return {}
+
+
+def listen_shim(facts: NodeFacts, runtime_name: str, static: bool) -> dict[str, Any] | None:
+    """The preload that reroutes a literal loopback listen() (Node only: Bun ignores NODE_OPTIONS)."""
+    hint = facts.loopback_host
+    if hint is None or hint.env or static or runtime_name != "node":
+        return None
+    data = load("node")["listen_shim"]
+    return {"path": data["path"], "lines": data["source"].strip("\n").splitlines()}
 
 
 def start_env(facts: NodeFacts) -> dict[str, str]:
