@@ -283,7 +283,7 @@ def test_port_from_env_example_when_the_code_reads_it_indirectly(tmp_path):
     plan = _plan(tmp_path, {"main.go": code, ".env": 'PORT=":8090"\nSECRET=hunter2\n'})
     text = _dockerfile(plan)
     assert plan.port == 8090 and "ENV PORT=:8090" in text
-    assert "hunter2" not in text and "**/.env" in plan.dockerignore
+    assert "hunter2" not in text and "**/.[eE][nN][vV]" in plan.dockerignore
 
 
 def test_side_server_in_a_goroutine_is_not_the_port(tmp_path):

@@ -250,6 +250,8 @@ def _context_includes(root, rel):
             ".docker/config.json", ".kube/config", ".streamlit/secrets.toml", "terraform.tfstate", ".htpasswd", ".envrc",
         )),
         ({**NODE, ".gitignore": "!.env.production\n", ".env.production": "TOKEN=x\n"}, ".env.production"),
+        ({**NODE, ".ENV": "MONGO_URI=mongodb://u:pa55@db.example.com/x\n"}, ".ENV"),
+        ({**NODE, "config/.Env.local": "TOKEN=x\n"}, "config/.Env.local"),
     ],
 )
 def test_credential_files_and_lines_stay_out_of_the_context(tmp_path, capsys, files, secret_file):
