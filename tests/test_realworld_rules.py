@@ -598,3 +598,30 @@ def test_a_literal_loopback_listen_gets_the_preload_shim(tmp_path, code):
 def test_a_loopback_host_from_a_variable_needs_no_shim(tmp_path):
     plan, text = _node_server(tmp_path, "require('http').createServer().listen(3000, process.env.HOST || 'localhost')\n")
     assert "listen-all.cjs" not in text and "HOST=0.0.0.0" in text
+
+
+def test_listen_on_a_name_bound_to_an_env_alias_with_a_fallback(tmp_path):
+    # la3rence/node-express-example: const TCP_PORT = env.TCP_PORT; const PORT = TCP_PORT || 8080; app.listen(PORT)
+    code = "import { env } from 'node:process';\nconst TCP_PORT = env.TCP_PORT;\nconst PORT = TCP_PORT || 8080;\nrequire('http').createServer().listen(PORT);\n"
+    plan, text = _node_server(tmp_path, code)
+    assert plan.port == 8080 and "TCP_PORT=8080" in text
+
+
+def test_an_engines_range_older_than_every_image_gets_the_lts(tmp_path):
+    write_tree(tmp_path, {"package.json": json.dumps({"name": "demo", "scripts": {"start": "node server.js"}, "engines": {"node": "0.8.x"}}), "package-lock.json": NPM_LOCK, "server.js": SERVER})
+    plan = plan_project(Project(tmp_path), {})
+    from scaffold.data import versions
+
+    assert plan.value("node_version") == int(versions()["node"]["lts"])
+
+
+def test_poetry_lock_extras_named_password_are_not_a_credential(tmp_path):
+    lock = '[[package]]\nname = "flask"\nversion = "3.0.0"\n\n[package.extras]\npassword = ["passlib (>=1.6,<2.0)"]\n\n[metadata]\nlock-version = "2.0"\n'
+    pyproject = '[tool.poetry]\nname = "x"\nversion = "0"\n[tool.poetry.dependencies]\npython = "^3.11"\nflask = "*"\n'
+    write_tree(tmp_path, {"pyproject.toml": pyproject, "poetry.lock": lock, "app.py": FLASK_APP})
+    assert plan_project(Project(tmp_path), {}).value("start_command").startswith("gunicorn")
+
+
+def test_httptools_without_newer_wheels_lowers_the_line(tmp_path):
+    plan = _python(tmp_path, {"requirements.txt": "fastapi==0.110.0\nhttptools==0.6.1\nuvicorn==0.29.0\n", "app.py": "from fastapi import FastAPI\napp = FastAPI()\n"})
+    assert plan.value("python_version") == "3.12"

@@ -655,6 +655,8 @@ def _scan_ports(project: Project, entries: list[str]) -> tuple[tuple[PortHint, .
         for pattern in _LITERALS:
             for match in pattern.finditer(text):
                 hints.append(PortHint(int(match.group(1)), f"{rel}:{_line_of(text, match.start())}", "literal"))
+        if not hints:
+            hints.extend(_named_port(rel, text))
         if loopback is None:
             loopback = _loopback_host(rel, text)
         if hints:
@@ -702,6 +704,43 @@ def _sqlite_data_dirs(project: Project) -> tuple[Found, ...]:
     # the app replace its own files: only subfolders are handed over.
     found = [Found(f"/app/{d.value}", d.source) for d in sqlite_dirs(relative) if d.value != "."]
     return tuple([*found, *(absolute[k] for k in sorted(absolute))])
+
+
+_LISTEN_NAME = re.compile(r"\.listen\(\s*([A-Za-z_$][\w$]{0,60})\s*[,)]")
+_BINDING = r"(?:const|let|var)\s+{name}\s*=\s*([^;\n]{{1,200}})"
+_FALLBACK_NUMBER = re.compile(r"(?:\|\||\?\?)\s*['\"`]?(\d{2,5})\b")
+_ENV_NAME = re.compile(r"\benv(?:\.(\w{1,60})|\[\s*['\"](\w{1,60})['\"]\s*\])")
+
+
+def _named_port(rel: str, text: str) -> list[PortHint]:
+    """listen(PORT) where `const PORT = TCP_PORT || 8080` and `const TCP_PORT = env.TCP_PORT`: two hops at most.
+
+    The port is the fallback number; the variable is the environment name the chain
+    reads (any alias of process.env), so the image sets that variable, not only PORT.
+    """
+    listen = _LISTEN_NAME.search(text)
+    if listen is None:
+        return []
+    name, env_name, port = listen.group(1), None, None
+    for _ in range(3):
+        binding = re.search(_BINDING.format(name=re.escape(name)), text)
+        if binding is None:
+            break
+        rhs = binding.group(1)
+        number = _FALLBACK_NUMBER.search(rhs)
+        port = port or (int(number.group(1)) if number else None)
+        env = _ENV_NAME.search(rhs)
+        if env:
+            env_name = env.group(1) or env.group(2)
+            break
+        nxt = re.match(r"\s*(?:Number\(|parseInt\()?\s*([A-Za-z_$][\w$]{0,60})", rhs)
+        if nxt is None or nxt.group(1) == name:
+            break
+        name = nxt.group(1)
+    if port is None or not 1 <= port <= 65535:
+        return []
+    where = f"{rel}:{_line_of(text, listen.start())}"
+    return [PortHint(port, where, "env-fallback", env_name) if env_name else PortHint(port, where, "literal")]
 
 
 def _loopback_host(rel: str, text: str) -> HostHint | None:

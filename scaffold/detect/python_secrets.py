@@ -121,7 +121,8 @@ def _scan_lines(project: Project, path: str, *, limit: int | None = None) -> tup
     literal: str | None = None
     refs: list[str] = []
     base = path.rsplit("/", 1)[-1]
-    requirement_file = base.startswith(("requirements", "constraints")) or base.endswith((".txt", ".in"))
+    # manifests and lockfiles hold `password = ["passlib …"]` extras: there only URLs carry credentials
+    requirement_file = base.startswith(("requirements", "constraints")) or base.endswith((".txt", ".in")) or base in MANIFESTS
     text = project.read_text(path, limit=limit) if limit else project.read_text(path)
     for number, line in logical_lines(text):
         for var in _ENV_REF.findall(line):

@@ -151,6 +151,11 @@ def _newest_line_for_range(spec: str, source: str, data: dict, warnings: list[st
             warnings.append(f"{source} ({spec!r}) allows no supported Node line; using end-of-life Node {major}")
             return major
     known = ", ".join(str(v) for v in sorted(set(supported) | set(others)))
+    oldest = min(set(supported) | set(others))
+    if any(nodesemver.satisfies(f"{m}.{minor}.0", spec, True) for m in range(0, oldest) for minor in (0, 8, 12)):
+        # "0.8.x", "~4.2": only lines older than any image; such apps are run on the LTS today
+        warnings.append(f"{source} ({spec!r}) allows only Node lines older than any with a Debian slim image (the oldest is {oldest}); using the LTS line, Node {int(data['lts'])}")
+        return int(data["lts"])
     raise UnsatisfiableVersionError(path=source.split(" > ")[0], spec=spec, known=known)
 
 
