@@ -625,3 +625,23 @@ def test_poetry_lock_extras_named_password_are_not_a_credential(tmp_path):
 def test_httptools_without_newer_wheels_lowers_the_line(tmp_path):
     plan = _python(tmp_path, {"requirements.txt": "fastapi==0.110.0\nhttptools==0.6.1\nuvicorn==0.29.0\n", "app.py": "from fastapi import FastAPI\napp = FastAPI()\n"})
     assert plan.value("python_version") == "3.12"
+
+
+@pytest.mark.parametrize("bind", ["HTTPServer(('localhost', 8000), H)", "HTTPServer(('127.0.0.1', 8000), H)"])
+def test_a_script_server_on_loopback_gets_the_sitecustomize_shim(tmp_path, bind):
+    code = f"from http.server import BaseHTTPRequestHandler, HTTPServer\nclass H(BaseHTTPRequestHandler):\n    pass\nif __name__ == '__main__':\n    {bind}.serve_forever()\n"
+    write_tree(tmp_path, {"requirements.txt": "requests==2.32.3\n", "app.py": code})
+    plan = plan_project(Project(tmp_path), {})
+    from scaffold.render import render_plan
+
+    text = render_plan(plan)[plan.dockerfile_path]
+    assert "PYTHONPATH=/usr/local/lib/scaffold-python" in text
+    assert "COPY <<'EOF' /usr/local/lib/scaffold-python/sitecustomize.py" in text
+    assert plan.port == 8000
+
+
+def test_a_script_server_on_every_interface_needs_no_shim(tmp_path):
+    code = "from http.server import BaseHTTPRequestHandler, HTTPServer\nHTTPServer(('', 8080), BaseHTTPRequestHandler).serve_forever()\n"
+    write_tree(tmp_path, {"requirements.txt": "requests==2.32.3\n", "app.py": code})
+    plan = plan_project(Project(tmp_path), {})
+    assert "listen_shim" not in plan.dockerfile

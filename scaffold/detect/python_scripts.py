@@ -22,6 +22,7 @@ class ScriptApp:
     path: str  # "app.py"
     source: str  # "app.py:3 (import streamlit)"
     port: int | None = None  # a literal port the script binds (stdlib servers hard-code theirs)
+    loopback: str | None = None  # "app.py:9 ('localhost')" when it binds a loopback address
 
 
 def find_script_apps(project: Project, files: list[str], rules: dict[str, dict], dependencies: frozenset[str] | set[str]) -> tuple[ScriptApp, ...]:
@@ -44,7 +45,8 @@ def find_script_apps(project: Project, files: list[str], rules: dict[str, dict],
             name = path.rsplit("/", 1)[-1]
             rank = preferred.index(name) if name in preferred else len(preferred)
             port = _literal_port(project, path, rule.get("port_regex"))
-            found.append((rank, path.count("/"), ScriptApp(tool, path, f"{path}:{line} (import {module})", port)))
+            loopback = _loopback_bind(project, path)
+            found.append((rank, path.count("/"), ScriptApp(tool, path, f"{path}:{line} (import {module})", port, loopback)))
     found.sort(key=lambda item: (item[0], item[1], item[2].path))
     return tuple(app for _, _, app in found)
 
@@ -64,6 +66,18 @@ def _imports(project: Project, path: str, module: str, needs_call: str | None) -
     if needs_call and not any(_calls(n, needs_call) for n in ast.walk(tree)):
         return None
     return line
+
+
+# (host, port) tuples and host=/address= keywords naming a loopback address
+_LOOPBACK_BIND = re.compile(r"""\(\s*['"](localhost|127\.0\.0\.1|::1)['"]\s*,\s*\w|\b(?:host|address)\s*=\s*['"](localhost|127\.0\.0\.1|::1)['"]""")
+
+
+def _loopback_bind(project: Project, path: str) -> str | None:
+    text = project.read_text(path)
+    match = _LOOPBACK_BIND.search(text)
+    if match is None:
+        return None
+    return f"{path}:{text.count(chr(10), 0, match.start()) + 1} ({(match.group(1) or match.group(2))!r})"
 
 
 def _literal_port(project: Project, path: str, pattern: str | None) -> int | None:

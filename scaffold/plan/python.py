@@ -105,7 +105,7 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
     if facts.django and facts.django.run_settings and facts.django.run_settings != facts.django.settings_module:
         env.append(f"DJANGO_SETTINGS_MODULE={facts.django.run_settings}")
         decisions["django_settings"] = Decision(facts.django.run_settings, facts.django.run_settings_source)
-    if src_path:
+    if src_path and "PYTHONPATH" not in start.env:
         env.append(f"PYTHONPATH=/app/{src_path}")
         notes.append(f"the app lives in a src layout: PYTHONPATH=/app/{src_path} lets the server import {start.app.module if start.app else 'it'}")
     healthcheck = json.dumps(["python", "-c", _healthcheck_script()]) if decisions["healthcheck"].value else None
@@ -133,6 +133,7 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
         "uid": APP_UID,
         "cmd": json.dumps(start.cmd()),
         "healthcheck": healthcheck,
+        **({"listen_shim": {"folder": load("python")["listen_shim"]["folder"], "lines": load("python")["listen_shim"]["source"].strip("\n").splitlines()}} if "PYTHONPATH" in start.env else {}),
         "labels": _labels(facts, decisions["image_name"].value),
     }
     if secrets.flags:
@@ -290,6 +291,13 @@ def _script_start(script: ScriptApp, facts: PythonFacts, notes: list[str]) -> St
     else:
         notes.append(f"{script.tool} apps run with their own launcher (`{' '.join(argv)}`), bound to 0.0.0.0 and $PORT")
     env = {k: str(v).replace("{port}", "$PORT") for k, v in rule.get("env", {}).items()}
+    if script.loopback:
+        shim = load("python")["listen_shim"]["folder"]
+        notes.append(
+            f"{script.loopback} binds a loopback address, unreachable from outside the container: the image puts a sitecustomize.py on "
+            f"PYTHONPATH ({shim}) that makes such a bind() use every interface; bind '0.0.0.0' to drop it"
+        )
+        env["PYTHONPATH"] = shim
     framework = None if script.tool == "stdlib" else script.tool
     if script.port is not None:
         # the script binds this port itself, whatever PORT says
