@@ -645,3 +645,14 @@ def test_a_script_server_on_every_interface_needs_no_shim(tmp_path):
     write_tree(tmp_path, {"requirements.txt": "requests==2.32.3\n", "app.py": code})
     plan = plan_project(Project(tmp_path), {})
     assert "listen_shim" not in plan.dockerfile
+
+
+def test_of_several_apps_the_one_serving_the_root_is_started(tmp_path):
+    # a course repo: app.py serves /posts only, example.py serves /
+    write_tree(tmp_path, {
+        "requirements.txt": "flask==3.0.0\n",
+        "app.py": "from flask import Flask\napp = Flask(__name__)\n@app.route('/posts')\ndef posts():\n    return 'p'\n",
+        "example.py": "from flask import Flask\napp = Flask(__name__)\n@app.route('/')\ndef index():\n    return 'i'\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("app") == "example:app"

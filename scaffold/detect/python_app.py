@@ -13,7 +13,8 @@ imported from another module of the project, is an application object too.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from scaffold.errors import ScaffoldError
 from scaffold.project import Project
@@ -31,6 +32,7 @@ class AppObject:
     line: int
     how: str  # "FastAPI()", "create_app() from hello"
     factory: bool = False  # the server must call attribute (gunicorn "m:f()", uvicorn --factory)
+    serves_root: bool = False  # its module registers a handler for "/" (a tie-break between several apps)
 
     @property
     def target(self) -> str:
@@ -135,8 +137,15 @@ def find_apps(project: Project, files: list[str], constructors: dict[str, dict[s
             AppObject(fmod.name, f"{fnode.name}()", info["kind"], info["framework"], fmod.path, fnode.lineno, f"factory {fnode.name}()", factory=True)
         )
     order = {m.path: i for i, m in enumerate(modules)}
-    found.sort(key=lambda a: (a.factory, order.get(a.path, 0), a.line))
+    if sum(1 for a in found if not a.factory) > 1:
+        # several apps (course repos, examples beside the app): the one that answers "/" first
+        roots = {m.path for m in modules if _ROOT_ROUTE.search(project.read_text(m.path))}
+        found = [replace(a, serves_root=a.path in roots) for a in found]
+    found.sort(key=lambda a: (a.factory, not a.serves_root, order.get(a.path, 0), a.line))
     return found
+
+
+_ROOT_ROUTE = re.compile(r"""\.(?:route|get|api_route|add_url_rule)\(\s*['"]/['"]""")
 
 
 def _alias_of(tree: ast.Module, dotted: str) -> str | None:
