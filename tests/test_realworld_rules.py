@@ -656,3 +656,13 @@ def test_of_several_apps_the_one_serving_the_root_is_started(tmp_path):
     })
     plan = plan_project(Project(tmp_path), {})
     assert plan.value("app") == "example:app"
+
+
+def test_a_top_level_module_with_relative_imports_is_not_an_app(tmp_path):
+    write_tree(tmp_path, {
+        "requirements.txt": "flask==3.0.0\n",
+        "app.py": "from flask import Flask\napp = Flask(__name__)\n@app.route('/posts')\ndef posts():\n    return 'p'\n",
+        "example.py": "from flask import Flask\nfrom .repo import Repo\napp = Flask(__name__)\n@app.route('/')\ndef index():\n    return 'i'\n",
+        "repo.py": "class Repo: ...\n",
+    })
+    assert plan_project(Project(tmp_path), {}).value("app") == "app:app"
