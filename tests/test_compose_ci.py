@@ -415,6 +415,8 @@ def test_compose_up_serves_and_turns_healthy(example, tmp_path, docker_engine):
     )
     project = f"ship-test-{example}"
     compose = ["docker", "compose", "-p", project, "-f", "compose.yaml", "-f", "compose.test.yaml"]
+    # a run killed half-way leaves its containers, whose names the next `up` would collide with
+    subprocess.run(["docker", "compose", "-p", project, "down", "-v", "--remove-orphans"], capture_output=True, timeout=300)
     try:
         # --wait returns once the container is healthy: the image's health check really passes.
         up = subprocess.run([*compose, "up", "-d", "--build", "--wait", "--wait-timeout", "180"], cwd=root, capture_output=True, text=True, timeout=1500)
