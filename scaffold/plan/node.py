@@ -175,9 +175,10 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     start_argv: list[str] = list(start.value)
     runtime_needs_pm = not static and bool(start_argv) and start_argv[0] in ("pnpm", "yarn") and bool(pm_setup)
     env_pairs: list[tuple[str, str]] = []
+    shim = listen_shim(facts, runtime_name, static)
     if not static:
         env_pairs = [("NODE_ENV", "production"), ("PORT", str(port.value))]
-        extra_env = {**(shape.env if shape is not None and shape.kind == "node" else {}), **start_env(facts), **_host_env(facts, notes, warnings, shim=listen_shim(facts, runtime_name, static) is not None), **port_env(facts, port)}
+        extra_env = {**(shape.env if shape is not None and shape.kind == "node" else {}), **start_env(facts), **_host_env(facts, notes, warnings, shim=shim is not None), **port_env(facts, port)}
         for key, value in sorted(extra_env.items()):
             if key not in ("NODE_ENV", "PORT"):
                 env_pairs.append((key, value))
@@ -246,7 +247,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         "cmd": json.dumps(start_argv),
         "healthcheck": healthcheck,
         **_writable_why(facts, shape, static),
-        **({"listen_shim": listen_shim(facts, runtime_name, static)} if listen_shim(facts, runtime_name, static) else {}),
+        **({"listen_shim": shim} if shim else {}),
         "labels": node_labels(facts, decisions["image_name"].value),
     }
     from scaffold.dockerignore import node_dockerignore

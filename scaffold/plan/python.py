@@ -133,7 +133,7 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
         "uid": APP_UID,
         "cmd": json.dumps(start.cmd()),
         "healthcheck": healthcheck,
-        **({"listen_shim": {"folder": load("python")["listen_shim"]["folder"], "lines": load("python")["listen_shim"]["source"].strip("\n").splitlines()}} if "PYTHONPATH" in start.env else {}),
+        **({"listen_shim": _listen_shim()} if "PYTHONPATH" in start.env else {}),
         "labels": _labels(facts, decisions["image_name"].value),
     }
     if secrets.flags:
@@ -299,10 +299,15 @@ def _script_start(script: ScriptApp, facts: PythonFacts, notes: list[str]) -> St
         )
         env["PYTHONPATH"] = shim
     framework = None if script.tool == "stdlib" else script.tool
-    if script.port is not None:
-        # the script binds this port itself, whatever PORT says
-        return StartCommand(argv, f"{script.source} + {script.tool}", None, None, script.port, False, [], env=env, framework=framework)
-    return StartCommand(argv, f"{script.source} + {script.tool}", None, None, None, False, [], env=env, default_port=int(rule["port"]), framework=framework)
+    # a port the script binds itself wins over the launcher's default, whatever PORT says
+    default_port = None if script.port is not None else int(rule["port"])
+    return StartCommand(argv, f"{script.source} + {script.tool}", None, None, script.port, False, [], env=env, default_port=default_port, framework=framework)
+
+
+def _listen_shim() -> dict[str, Any]:
+    """The sitecustomize.py that makes a loopback bind() use every interface, for the template to write."""
+    data = load("python")["listen_shim"]
+    return {"folder": data["folder"], "lines": data["source"].strip("\n").splitlines()}
 
 
 def _queue_worker_start(worker: QueueWorker, notes: list[str]) -> StartCommand:
