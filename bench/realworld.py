@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -33,7 +34,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TSV = ROOT / "bench" / "realworld.tsv"
-SANDBOX = ROOT.parent / "shared" / "tools" / "docker-sandbox"
+# the tool scripts/test found, else the one beside this checkout
+SANDBOX = Path(os.environ.get("SCAFFOLD_DOCKER_SANDBOX") or ROOT.parent / "shared" / "tools" / "docker-sandbox")
 SCAFFOLD = [sys.executable, "-m", "scaffold"]
 OWN_FILES = ("Dockerfile", "dockerfile", "Containerfile", ".dockerignore", "compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
 # Build output that means the network outside the registries was needed: not scaffold's fault.

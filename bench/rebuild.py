@@ -27,9 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import example_targets  # noqa: E402
+from conftest import SANDBOX, example_targets  # noqa: E402
 
-SANDBOX = ROOT.parent / "shared" / "tools" / "docker-sandbox"
 SOURCE_SUFFIXES = (".ts", ".js", ".mjs", ".py", ".tsx", ".jsx", ".vue", ".svelte", ".astro", ".go", ".rs")
 SKIP = {"node_modules", ".git", "dist", "build", ".venv", "__pycache__", "tests", "test", "target", "vendor"}
 

@@ -10,6 +10,15 @@ from syrupy.extensions.json import JSONSnapshotExtension
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _sandbox_tool() -> Path:
+    """The Docker sandbox tool scripts/test found ($SCAFFOLD_DOCKER_SANDBOX), else the one beside this checkout."""
+    found = os.environ.get("SCAFFOLD_DOCKER_SANDBOX")
+    return Path(found) if found else ROOT.parent / "shared" / "tools" / "docker-sandbox"
+
+
+SANDBOX = _sandbox_tool()
 EXAMPLES = ROOT / "examples"
 _MANIFESTS = ("package.json", "pyproject.toml", "requirements.txt", "Pipfile", "go.mod", "go.work", "Cargo.toml", "index.html", "Staticfile")
 

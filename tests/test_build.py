@@ -20,11 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, docker_required, example_targets
+from conftest import ROOT, SANDBOX, docker_required, example_targets
 from scaffold.cli import main as scaffold_main
 
 pytestmark = pytest.mark.docker
-SANDBOX = ROOT.parent / "shared" / "tools" / "docker-sandbox"
 TARGETS = example_targets()
 PROBE_SECONDS = 30
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import EXAMPLES, ROOT, docker_required, example_targets, text_snapshot_extension
+from conftest import EXAMPLES, ROOT, SANDBOX, docker_required, example_targets, text_snapshot_extension
 from scaffold.ci import WORKFLOW, workflow_context
 from scaffold.cli import main
 from scaffold.compose import render_compose
@@ -31,7 +31,6 @@ from scaffold.project import Project
 from scaffold.registry import parse_registry
 from scaffold.render import render_template
 
-SANDBOX = ROOT.parent / "shared" / "tools" / "docker-sandbox"
 SNAPSHOT_EXAMPLES = ["node-fastify-pnpm", "node-typescript-npm"]
 REGISTRIES = ["ghcr", "dockerhub", "registry.example.com:5000/team", "quay.io"]
 

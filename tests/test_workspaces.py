@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, ROOT, docker_required, write_tree
+from conftest import EXAMPLES, ROOT, SANDBOX, docker_required, write_tree
 from scaffold.cli import main as scaffold_main
 from scaffold.detect.workspaces import deployable_apps, detect, find_root, resolve_patterns
 from scaffold.errors import MalformedFileError, UsageError
@@ -432,7 +432,7 @@ def test_unrelated_package_edit_keeps_the_install_cached(tmp_path, turbo):
         pytest.skip("no Docker engine reachable")
     work = shutil.copytree(PNPM, tmp_path / "repo", ignore=shutil.ignore_patterns("node_modules"))
     assert scaffold_main(["init", str(work), "--app", "apps/api", "--yes", turbo]) == 0
-    sandbox = ROOT.parent / "shared" / "tools" / "docker-sandbox"
+    sandbox = SANDBOX
     subprocess.run(["bash", str(sandbox), "base", "--for", str(work / "apps/api/Dockerfile")], capture_output=True, timeout=900)
     tag = f"monorepo-cache-test{turbo.replace('--', '-')}"
 
