@@ -233,7 +233,9 @@ def _init_apps(project: Any, apps: list[str | None], args: argparse.Namespace, *
     every other answer per app. The questions are asked when one Dockerfile is
     written (not for --all); ``latest`` moves a team template to its newest version.
     """
-    from scaffold import apply, questionnaire, team_template, write
+    # Each module is imported only when this run needs it: a dry run asks nothing and
+    # writes nothing, and most projects have no team template (start-up is budgeted).
+    from scaffold import write
     from scaffold.plan import plan_project
     from scaffold.ship import ShipOptions, render_ship_files, ship_next_steps
 
@@ -242,7 +244,11 @@ def _init_apps(project: Any, apps: list[str | None], args: argparse.Namespace, *
         write.refuse_newer_state(project.root, state, __version__)
     flags = _answers(args)
     mono = apps != [None]
-    source = team_template.choose_source(state, getattr(args, "template", None), dict(getattr(args, "data", [])))
+    source = None
+    if state.get("template") is not None or getattr(args, "template", None) is not None or getattr(args, "data", None):
+        from scaffold import team_template
+
+        source = team_template.choose_source(state, getattr(args, "template", None), dict(getattr(args, "data", [])))
     if source is not None and getattr(args, "template", None) is None:
         # The template came from a committed file, which a pull request can change: say so,
         # and never run it unattended without being told to.
@@ -259,7 +265,11 @@ def _init_apps(project: Any, apps: list[str | None], args: argparse.Namespace, *
         root_answers = {**root_answers, **{k: v for k, v in flags.items() if k in SHIP_KEYS}}
         flags = {k: v for k, v in flags.items() if k not in SHIP_KEYS}
     preview = args.dry_run or args.diff or args.check
-    prompter = None if preview else questionnaire.prompter_for(yes=args.yes)
+    prompter = None
+    if not (preview or args.yes):
+        from scaffold import questionnaire
+
+        prompter = questionnaire.prompter_for(yes=args.yes)
     ask = ask and prompter is not None and len(apps) == 1
     plans = []
     app_answers: dict[str, dict[str, Any]] = {}
@@ -278,7 +288,14 @@ def _init_apps(project: Any, apps: list[str | None], args: argparse.Namespace, *
             answers = {**answers, "app": app}
         plan = plan_project(project, answers)
         plans.append(plan)
-        rendered, source = team_template.render_files(project.root, plan, source, latest=latest)
+        if source is None:
+            from scaffold.render import render_plan
+
+            rendered = render_plan(plan)
+        else:
+            from scaffold import team_template
+
+            rendered, source = team_template.render_files(project.root, plan, source, latest=latest)
         files.update(rendered)
     ship = ShipOptions.from_answers(root_answers)
     ship_plans = list(plans)
@@ -299,6 +316,8 @@ def _init_apps(project: Any, apps: list[str | None], args: argparse.Namespace, *
             print(f"# ---- {rel}")
             print(text, end="")
         return EXIT_OK
+    from scaffold import apply
+
     changes = write.classify(project.root, files, state)
     if args.diff or args.check:
         return apply.preview(changes, diff=args.diff, check=args.check)

@@ -44,12 +44,12 @@ class ShipOptions:
 
 def render_ship_files(root: Path, plans: list[BuildPlan], options: ShipOptions) -> dict[str, str]:
     """Relative path (from the project root) -> text, for each file the options ask for."""
-    from scaffold.compose import COMPOSE_FILE, render_compose
-    from scaffold.guide import GUIDE_FILE, render_guide
-
     files: dict[str, str] = {}
     if not options.wanted:
         return files
+    from scaffold.compose import COMPOSE_FILE, render_compose
+    from scaffold.guide import GUIDE_FILE, render_guide
+
     if options.compose:
         files[COMPOSE_FILE] = render_compose(root, plans)
     workflow_shown = None

@@ -21,13 +21,10 @@ half-written: no new Dockerfile without its ``.scaffold.json`` record.
 
 from __future__ import annotations
 
-import difflib
-import hashlib
 import json
 import os
 import re
 import sys
-import tempfile
 from dataclasses import dataclass
 from glob import escape as glob_escape
 from pathlib import Path
@@ -49,10 +46,14 @@ class FileChange:
     def diff(self) -> str:
         old = (self.old or "").splitlines(keepends=True)
         new = self.new.splitlines(keepends=True)
+        import difflib  # lazy: only --diff and the questions show a diff
+
         return "".join(difflib.unified_diff(old, new, f"a/{self.path}", f"b/{self.path}"))
 
 
 def digest(text: str) -> str:
+    import hashlib  # lazy: a dry run hashes nothing
+
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -203,6 +204,8 @@ class Batch:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             _remove_stale_temps(path, {tmp for tmp, _ in self._staged})
+            import tempfile  # lazy: only a run that writes needs it
+
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
         except OSError as exc:
             raise self._failed(path, exc) from None

@@ -132,7 +132,7 @@ def test_unwritable_folder_is_one_line_and_writes_nothing(app, capsys, monkeypat
     def refuse(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(write.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr("tempfile.mkstemp", refuse)
     before = _names(app)
     assert main(["init", str(app), "--yes"]) == 2
     err = capsys.readouterr().err

@@ -167,14 +167,14 @@ def native_node_limit(facts: NodeFacts, major: int, lockfile: str | None) -> tup
     Evidence: the addon's own engines range in the lockfile, or node_native.toml's
     node_limits for releases that declare none. Returns (major, why) or None.
     """
-    import nodesemver
-
-    from scaffold.data import versions
-
     native = facts.native
     locked = facts.lock_details.get(lockfile or "", {}).get("locked") or {}
     if native is None or not locked:
         return None
+    import nodesemver  # lazy: most projects have no native addon, and it costs 10 ms to import
+
+    from scaffold.data import versions
+
     names = {f.value for f in (*native.known, *native.install_scripts)}
     lines = sorted({int(v) for v in (*versions()["node"]["supported"], *versions()["node"]["known"])}, reverse=True)
     allowed = [m for m in lines if m <= major]
