@@ -27,6 +27,9 @@ from scaffold.plan.python_version import line_from_pin, resolve_python_line
 from scaffold.project import Project
 from scaffold.render import render_plan
 
+from plan_queries import copied as copied_files
+from plan_queries import role_lines
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 EXAMPLES = ROOT / "examples"
@@ -339,7 +342,7 @@ def test_django_sibling_production_settings_beat_a_local_default(tmp_path: Path)
     django = detect_python(project).django
     assert django.run_settings == "site_cfg.settings.prod"
     assert dict(django.required_env) == {"SECRET_KEY": "str", "DEBUG": "bool", "DATABASE_URL": "db"}
-    static = plan_project(project).dockerfile["project_run"][0]
+    static = role_lines(plan_project(project), "project")[0]
     assert static.startswith("DJANGO_SETTINGS_MODULE=site_cfg.settings.prod DATABASE_URL=sqlite://:memory: DEBUG=False SECRET_KEY=")
 
 
@@ -362,10 +365,9 @@ def test_django_sibling_production_settings_beat_a_local_default(tmp_path: Path)
 ])
 def test_install_credentials_are_build_secrets(tmp_path: Path, files, mounts, flags, hidden, copied) -> None:
     plan = plan_project(_write(tmp_path, {**_FLASK, **files}))
-    dockerfile = plan.dockerfile
-    assert [m for m in dockerfile["install_run"] if "type=secret" in m] == mounts
-    assert dockerfile.get("build_secrets", []) == flags
-    assert sorted(f for g in dockerfile["install_copy"] for f in g["src"]) == sorted(copied)
+    assert [m for m in role_lines(plan, "install") if "type=secret" in m] == mounts
+    assert plan.dockerfile["build_secrets"] == flags
+    assert sorted(copied_files(plan)) == sorted(copied)
     for path in hidden:
         assert path in plan.dockerignore or f"**/{path}" in plan.dockerignore
     rendered = render_plan(plan)["Dockerfile"]
@@ -381,9 +383,9 @@ def test_uv_toml_with_a_token_is_mounted_and_without_one_is_copied(tmp_path: Pat
         "main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
     }
     plain = plan_project(_write(tmp_path / "a", {**base, "uv.toml": "[[index]]\nurl = \"https://pypi.example.com/simple\"\n"}))
-    assert sorted(f for g in plain.dockerfile["install_copy"] for f in g["src"]) == ["pyproject.toml", "uv.lock", "uv.toml"]
+    assert sorted(copied_files(plain)) == ["pyproject.toml", "uv.lock", "uv.toml"]
     secret = plan_project(_write(tmp_path / "b", {**base, "uv.toml": "[[index]]\nurl = \"https://me:tok@pypi.example.com/simple\"\n"}))
-    assert "--mount=type=secret,id=uv_toml,target=/app/uv.toml,required=true" in secret.dockerfile["install_run"]
+    assert "--mount=type=secret,id=uv_toml,target=/app/uv.toml,required=true" in role_lines(secret, "install")
     assert "uv.toml" in secret.dockerignore
 
 
@@ -402,10 +404,10 @@ def test_uv_workspace_members_are_packages() -> None:
     assert facts.uv_workspace_members == ("packages/api", "packages/core")
     plan = plan_project(_project("python-uv-workspace"))
     assert plan.value("app") == "api.main:app"
-    copied = [f for g in plan.dockerfile["install_copy"] for f in g["src"]]
+    copied = copied_files(plan)
     assert copied == ["pyproject.toml", "uv.lock", "packages/api/pyproject.toml", "packages/core/pyproject.toml"]
-    assert plan.dockerfile["install_run"][-1].endswith("uv sync --frozen --no-dev --no-install-workspace")
-    assert plan.dockerfile["project_run"][-1].endswith("uv sync --frozen --no-dev --no-editable --inexact")
+    assert role_lines(plan, "install")[-1].endswith("uv sync --frozen --no-dev --no-install-workspace")
+    assert role_lines(plan, "project")[-1].endswith("uv sync --frozen --no-dev --no-editable --inexact")
 
 
 _PIPFILE_LOCK = json.dumps({
@@ -424,11 +426,11 @@ def test_pipfile_source_variables_are_env_build_secrets(tmp_path: Path) -> None:
         '[packages]\nflask = "*"\ngunicorn = "*"\n'
     )}))
     assert plan.dockerfile["build_secrets"] == ["id=pip_index_user,env=PIP_INDEX_USER", "id=pip_index_token,env=PIP_INDEX_TOKEN"]
-    run = plan.dockerfile["install_run"]
+    run = role_lines(plan, "install")
     assert "--mount=type=secret,id=pip_index_user,required=true" in run
     assert any(line.removeprefix("&& ").startswith('PIP_INDEX_USER="$(cat /run/secrets/pip_index_user)" PIP_INDEX_TOKEN="$(cat /run/secrets/pip_index_token)" '
                                "pip install --require-hashes") for line in run)
-    assert sorted(f for g in plan.dockerfile["install_copy"] for f in g["src"]) == ["Pipfile", "Pipfile.lock"]
+    assert sorted(copied_files(plan)) == ["Pipfile", "Pipfile.lock"]
     assert any("Pipfile [[source]] url read ${PIP_INDEX_TOKEN}" in n for n in plan.notes)
     assert "--secret id=pip_index_user,env=PIP_INDEX_USER --secret id=pip_index_token,env=PIP_INDEX_TOKEN" in plan.next_steps()[0]
     from scaffold.compose import build_secrets
@@ -478,8 +480,8 @@ def test_a_commented_credential_or_an_ssh_user_is_not_refused(tmp_path: Path) ->
 ])
 def test_a_private_index_note_names_the_credential_variables(tmp_path: Path, tool: str, files: dict[str, str], names: tuple[str, str]) -> None:
     plan = plan_project(_write(tmp_path, {"main.py": "from fastapi import FastAPI\napp = FastAPI()\n", **files}))
-    assert plan.dockerfile["tool"] == tool
+    assert plan.value("package_manager") == tool
     index_notes = [n for n in plan.notes if "https://pypi.corp.example/simple" in n]
     assert len(index_notes) == 1 and all(name in index_notes[0] for name in names)
     assert not any("pypi.org" in n for n in plan.notes)  # PyPI itself needs no credentials
-    assert "build_secrets" not in plan.dockerfile
+    assert plan.dockerfile["build_secrets"] == []

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from plan_queries import cmd as plan_cmd
 from conftest import write_tree
 from scaffold.detect.python_requirements import read_requirements
 from scaffold.errors import MalformedFileError
@@ -443,7 +444,7 @@ def test_launcher_run_scripts_start_with_their_launcher(tmp_path, tool, code, ar
     from scaffold.render import render_plan
 
     text = render_plan(plan)[plan.dockerfile_path]
-    assert json.loads(plan.dockerfile["cmd"]) == argv
+    assert plan_cmd(plan) == argv
     assert plan.port == port and plan.value("framework") == tool
     assert env in text
 
@@ -511,7 +512,7 @@ def test_a_standard_library_http_server_script_is_run_as_is(tmp_path):
     )
     write_tree(tmp_path, {"requirements.txt": "requests==2.32.3\n", "app.py": code})
     plan = plan_project(Project(tmp_path), {})
-    assert json.loads(plan.dockerfile["cmd"]) == ["python", "app.py"]
+    assert plan_cmd(plan) == ["python", "app.py"]
     assert plan.port == 8080
 
 
@@ -528,7 +529,7 @@ def test_a_task_queue_app_without_a_web_app_is_a_worker(tmp_path, requirement, c
     from scaffold.render import render_plan
 
     text = render_plan(plan)[plan.dockerfile_path]
-    assert json.loads(plan.dockerfile["cmd"]) == argv
+    assert plan_cmd(plan) == argv
     assert plan.value("worker") is True
     assert "EXPOSE" not in text and "HEALTHCHECK" not in text
 
@@ -580,7 +581,7 @@ def test_a_dash_app_without_a_server_name_says_how_to_add_one(tmp_path):
 def test_script_servers_run_their_script(tmp_path, requirement, code, argv, port):
     write_tree(tmp_path, {"requirements.txt": f"{requirement}\n", "app.py": code})
     plan = plan_project(Project(tmp_path), {})
-    assert json.loads(plan.dockerfile["cmd"]) == argv
+    assert plan_cmd(plan) == argv
     assert plan.port == port
 
 

@@ -11,13 +11,11 @@ non-root user, the server bound to 0.0.0.0:$PORT). Nothing used only to build
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 import shlex
 from typing import Any
 
-from scaffold.dockerfile_text import label_value
 from scaffold.data import load, versions
 from scaffold.flag_values import debian_base
 from scaffold.detect.python import PythonFacts
@@ -25,6 +23,8 @@ from scaffold.detect.python_app import AppObject
 from scaffold.detect.python_scripts import SAFE_SCRIPT, QueueWorker, ScriptApp
 from scaffold.errors import MissingEntryError, UsageError
 from scaffold.plan.model import BuildPlan, Decision
+from scaffold.plan.steps import Arg
+from scaffold.plan.python_image import PythonImage, python_dockerfile
 from scaffold.plan.python_install import VENV, install_plan
 from scaffold.plan.python_secrets import secret_plan
 from scaffold.plan.python_start import StartCommand, from_command, server_command
@@ -108,36 +108,40 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
     if src_path and "PYTHONPATH" not in start.env:
         env.append(f"PYTHONPATH=/app/{src_path}")
         notes.append(f"the app lives in a src layout: PYTHONPATH=/app/{src_path} lets the server import {start.app.module if start.app else 'it'}")
-    healthcheck = json.dumps(["python", "-c", _healthcheck_script()]) if decisions["healthcheck"].value else None
-    dockerfile = {
-        "python_version": line,
-        "base_image": decisions["base_image"].value,
-        "base_image_arg": _base_image_arg(decisions["base_image"].value, line),
-        "tool": install.tool,
-        "tool_label": install.label,
-        "setup_run": _run_lines(["--mount=type=cache,id=pip,target=/root/.cache/pip"] if install.tool != "pip" else [], install.setup),
-        "build_packages": build_pkgs,
-        "build_env": install.env,
-        "install_copy": [] if install.needs_source else _copy_groups(install.copy),
-        "install_run": _run_lines(install.mounts, install.install),
-        "install_lint_ignore": ",".join(install.lint_ignore),
-        "needs_source": install.needs_source,
-        "build_has_source": build_has_source,
-        "project_run": _run_lines(install.mounts if install.project else [], project_steps) if project_steps else [],
-        "runtime_run": _run_lines([], _runtime_setup(runtime_pkgs)),
-        "runtime_packages": runtime_pkgs,
-        "source_from": "build" if build_has_source else "",
-        "env": env,
-        "port": port.value,
-        "user": f"{APP_UID}:{APP_UID}",
-        "uid": APP_UID,
-        "cmd": json.dumps(start.cmd()),
-        "healthcheck": healthcheck,
-        **({"listen_shim": _listen_shim()} if "PYTHONPATH" in start.env else {}),
-        "labels": _labels(facts, decisions["image_name"].value),
-    }
-    if secrets.flags:
-        dockerfile["build_secrets"] = secrets.flags
+    base_image = decisions["base_image"].value
+    version_arg = _base_image_arg(base_image, line)
+    image = PythonImage(
+        base_image=base_image,
+        base_comment=f"Runtime image: Debian slim, Python {line} ({decisions['python_version'].source})" if version_arg else f"Runtime image ({decisions['base_image'].source})",
+        version_arg=Arg(name=version_arg["name"], default=version_arg["value"]) if version_arg else None,
+        base_from=version_arg["from"] if version_arg else base_image,
+        tool=install.tool,
+        tool_comment=f"{install.label} in its own virtualenv ({tool.source}; version from scaffold's versions.toml)" if install.tool != "pip" else None,
+        setup=tuple(install.setup),
+        build_packages=tuple(build_pkgs),
+        native_packages=tuple(native),
+        build_env=tuple(install.env),
+        install_copy=() if install.needs_source else tuple(_copy_groups(install.copy)),
+        install_mounts=tuple(install.mounts),
+        install=tuple(install.install),
+        install_lint_ignore=tuple(install.lint_ignore),
+        needs_source=install.needs_source,
+        project_mounts=tuple(install.mounts if install.project else ()),
+        project_steps=tuple(project_steps),
+        runtime_setup=tuple(_runtime_setup(runtime_pkgs)),
+        runtime_packages=tuple(runtime_pkgs),
+        source_from_build=build_has_source,
+        listen_shim=_listen_shim() if "PYTHONPATH" in start.env else None,
+        env=tuple(env),
+        labels=_labels(facts, decisions["image_name"].value),
+        uid=APP_UID,
+        port=port.value,
+        serves_http=not worker,
+        healthcheck=("python", "-c", _healthcheck_script()) if decisions["healthcheck"].value else None,
+        cmd=tuple(start.cmd()),
+        build_secrets=tuple(secrets.flags),
+    )
+    dockerfile = python_dockerfile(image)
     from scaffold.dockerignore import python_dockerignore
 
     must_keep = [*install.copy, *([start.app.path] if start.app else []), *([facts.django.manage] if facts.django else [])]
@@ -145,7 +149,7 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
     notes.extend(ignore_notes)
     return BuildPlan(
         ecosystem="python",
-        template="python",
+        template="stages",
         decisions=decisions,
         dockerfile=dockerfile,
         dockerignore=dockerignore,
@@ -477,13 +481,13 @@ def _copy_groups(files: list[str]) -> list[dict[str, Any]]:
     return [{"src": groups[f], "dest": f"./{f}/" if f else "./"} for f in sorted(groups)]
 
 
-def _labels(facts: PythonFacts, name: str) -> list[str]:
+def _labels(facts: PythonFacts, name: str) -> tuple[tuple[str, str], ...]:
     labels = [("org.opencontainers.image.title", name)]
     if facts.description:
         labels.append(("org.opencontainers.image.description", facts.description))
     if facts.license:
         labels.append(("org.opencontainers.image.licenses", facts.license))
-    return [f"{key}={label_value(value)}" for key, value in labels]
+    return tuple(labels)
 
 
 def _healthcheck_script() -> str:

@@ -23,14 +23,33 @@ class Mount:
     """One ``RUN --mount``: a cache, a bind of a context file, or a build secret."""
 
     type: str  # cache | bind | secret
-    target: str
+    target: str | None = None  # a secret without one is read from /run/secrets/<id>
     source: str | None = None
     id: str | None = None
     sharing: str | None = None  # cache only: shared | locked | private
     env: str | None = None  # secret only: expose it as this environment variable
+    required: bool = False  # secret only: fail the build when the secret is not passed
+
+    @classmethod
+    def from_flag(cls, flag: str) -> Mount:
+        """A ``--mount=type=cache,id=npm,target=/root/.npm`` flag as a record.
+
+        The Node and Python install planners describe their mounts as the flags a
+        user would type; the record is what the plan carries and the template prints.
+        """
+        fields = dict(part.split("=", 1) for part in flag.removeprefix("--mount=").split(",") if "=" in part)
+        unknown = set(fields) - {"type", "id", "source", "target", "sharing", "env", "required"}
+        if unknown or "type" not in fields:
+            raise ValueError(f"not a mount scaffold writes: {flag!r}")
+        return cls(
+            fields["type"], fields.get("target"), fields.get("source"), fields.get("id"), fields.get("sharing"), fields.get("env"), fields.get("required") == "true"
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        fields = [("type", self.type), ("id", self.id), ("source", self.source), ("target", self.target), ("sharing", self.sharing), ("env", self.env)]
+        fields = [
+            ("type", self.type), ("id", self.id), ("source", self.source), ("target", self.target), ("sharing", self.sharing), ("env", self.env),
+            ("required", "true" if self.required else None),
+        ]
         return {"text": ",".join(f"{k}={v}" for k, v in fields if v is not None)}
 
 
@@ -44,6 +63,8 @@ class Step:
 
     comment: tuple[str, ...] = ()
     lint_ignore: tuple[str, ...] = ()
+    gap: bool = False  # a blank line above, to set a group of instructions apart within a stage
+    role: str = ""  # the job of the step where a stack has several alike ("install", "build"): for plan --json and tests
 
     kind = "step"
 
@@ -55,7 +76,7 @@ class Step:
                 raise ValueError("a comment line cannot hold a newline")
 
     def base_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "comment": list(self.comment), "lint_ignore": ",".join(self.lint_ignore)}
+        return {"kind": self.kind, "comment": list(self.comment), "lint_ignore": ",".join(self.lint_ignore), "gap": self.gap, "role": self.role}
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ COPY . .
 RUN python manage.py collectstatic --noinput
 
 FROM base AS runtime
+# System libraries the app loads at run time, and the app user; Debian's versions, hence no pins:
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpq5 \

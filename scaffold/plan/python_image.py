@@ -1,0 +1,148 @@
+"""A Python app's Dockerfile as typed stages: base, build (venv and tools), runtime.
+
+The Python planner decides what to install and run; this module only lays
+those decisions out as steps, so the one stage template prints Python the way
+it prints Go and Rust and no decision hides in a template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from scaffold.plan.steps import Arg, Copy, Cmd, Env, Expose, Healthcheck, Label, Mount, Run, Stage, StagedDockerfile, Step, User, Workdir, WriteFile
+
+APT_MOUNTS = (
+    Mount("cache", "/var/cache/apt", id="apt-cache", sharing="locked"),
+    Mount("cache", "/var/lib/apt/lists", id="apt-lists", sharing="locked"),
+)
+TOOL_CACHE = Mount("cache", "/root/.cache/pip", id="pip")
+
+
+@dataclass(frozen=True)
+class PythonImage:
+    """What the Python planner decided, in the shape the stages need (no formatting yet)."""
+
+    base_image: str
+    base_comment: str  # "Runtime image: Debian slim, Python 3.13 (source)"
+    version_arg: Arg | None  # PYTHON_VERSION, when the image tag is the standard one
+    base_from: str  # the FROM of the base stage (the ARG form when there is one)
+    tool: str
+    tool_comment: str | None  # "uv 0.9 in its own virtualenv (...)"; None for pip
+    setup: tuple[str, ...]
+    build_packages: tuple[str, ...]
+    native_packages: tuple[str, ...]
+    build_env: tuple[str, ...]
+    install_copy: tuple[dict[str, Any], ...]  # {"src": [...], "dest": "./"}; empty when the install needs the sources
+    install_mounts: tuple[str, ...]
+    install: tuple[str, ...]
+    install_lint_ignore: tuple[str, ...]
+    needs_source: bool
+    project_mounts: tuple[str, ...]
+    project_steps: tuple[str, ...]
+    runtime_setup: tuple[str, ...]
+    runtime_packages: tuple[str, ...]
+    source_from_build: bool
+    listen_shim: dict[str, Any] | None  # {"folder", "lines"}
+    env: tuple[str, ...]
+    labels: tuple[tuple[str, str], ...]
+    uid: int
+    port: int
+    serves_http: bool
+    healthcheck: tuple[str, ...] | None
+    cmd: tuple[str, ...]
+    build_secrets: tuple[str, ...]
+
+
+def python_dockerfile(image: PythonImage) -> dict[str, Any]:
+    """The plan's ``dockerfile``: typed stages, plus the runtime facts compose and CI read."""
+    staged = StagedDockerfile(
+        stages=(_base(image), _build(image), _runtime(image)),
+        global_args=(image.version_arg,) if image.version_arg else (),
+        extra={
+            "runtime": {"kind": "python", "uid": image.uid, "cmd": list(image.cmd)},
+            "healthcheck": list(image.healthcheck) if image.healthcheck else None,
+            "port": image.port,
+            "build_secrets": list(image.build_secrets),
+        },
+    )
+    return staged.to_dict()
+
+
+def _pairs(items: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple(tuple(item.split("=", 1)) for item in items)  # type: ignore[misc]
+
+
+def _mounts(flags: tuple[str, ...]) -> tuple[Mount, ...]:
+    return tuple(Mount.from_flag(flag) for flag in flags)
+
+
+def _base(image: PythonImage) -> Stage:
+    env = Env(
+        pairs=(("PYTHONDONTWRITEBYTECODE", "1"), ("PYTHONUNBUFFERED", "1")),
+        comment=("No .pyc files written at run time (the code is read-only to the app user), and logs unbuffered",),
+    )
+    return Stage("base", image.base_from, (env, Workdir(path="/app")), comment=(image.base_comment,))
+
+
+def _build(image: PythonImage) -> Stage:
+    steps: list[Step] = []
+    if image.build_packages:
+        steps.append(Run(
+            commands=("rm -f /etc/apt/apt.conf.d/docker-clean", "apt-get update", "apt-get install -y --no-install-recommends " + " ".join(image.build_packages)),
+            mounts=APT_MOUNTS,
+            comment=(
+                f"Headers and a C compiler for {', '.join(image.native_packages)}. Versions are Debian's",
+                "(security updates land without editing this file), hence no pins:",
+            ),
+            lint_ignore=("DL3008",),
+        ))
+    steps.append(Run(
+        commands=image.setup,
+        mounts=(TOOL_CACHE,) if image.tool != "pip" else (),
+        comment=(image.tool_comment,) if image.tool_comment else (),
+        role="setup",
+    ))
+    steps.append(Env(pairs=_pairs(image.build_env)))
+    if image.needs_source:
+        steps.append(Copy(sources=(".",), dest="."))
+    else:
+        for i, group in enumerate(image.install_copy):
+            comment = ("Production dependencies only: rebuilt when the dependency files change, not when the code does",) if i == 0 else ()
+            steps.append(Copy(sources=tuple(group["src"]), dest=group["dest"], comment=comment, gap=i == 0, role="dependency_files"))
+    lint_comment = ("Version ranges as pyproject.toml states them (there is no lockfile to pin from):",) if image.install_lint_ignore else ()
+    steps.append(Run(commands=image.install, mounts=_mounts(image.install_mounts), comment=lint_comment, lint_ignore=image.install_lint_ignore, role="install"))
+    if image.project_steps:
+        if not image.needs_source:
+            steps.append(Copy(sources=(".",), dest="."))
+        steps.append(Run(commands=image.project_steps, mounts=_mounts(image.project_mounts), role="project"))
+    return Stage("build", "base", tuple(steps), comment=("Build stage: compilers and the package manager stay here; only /opt/venv moves on",))
+
+
+def _runtime(image: PythonImage) -> Stage:
+    steps: list[Step] = []
+    if image.runtime_packages:
+        steps.append(Run(
+            commands=image.runtime_setup,
+            comment=("System libraries the app loads at run time, and the app user; Debian's versions, hence no pins:",),
+            lint_ignore=("DL3008",),
+        ))
+    else:
+        steps.append(Run(commands=image.runtime_setup))
+    steps.append(Copy(sources=("/opt/venv",), dest="/opt/venv", from_stage="build"))
+    steps.append(Copy(sources=("/app",), dest="./", from_stage="build") if image.source_from_build else Copy(sources=(".",), dest="."))
+    if image.listen_shim:
+        steps.append(WriteFile(
+            dest=f"{image.listen_shim['folder']}/sitecustomize.py",
+            body="\n".join(image.listen_shim["lines"]) + "\n",
+            comment=("The app binds a loopback address; this sitecustomize (on PYTHONPATH) makes it bind every interface",),
+        ))
+    steps.append(Env(pairs=_pairs(image.env)))
+    steps.append(Label(pairs=image.labels))
+    steps.append(User(uid=image.uid, gid=image.uid, comment=(f"App files stay owned by root, so the app cannot rewrite its own code; it runs as uid {image.uid}.",)))
+    if image.serves_http:
+        steps.append(Expose(port=image.port))
+    if image.healthcheck:
+        steps.append(Healthcheck(argv=image.healthcheck))
+    steps.append(Cmd(argv=image.cmd))
+    return Stage("runtime", "base", tuple(steps))
