@@ -18,6 +18,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from plan_queries import apt_packages, install_groups, install_mounts, pm_setup, production_install, runtime_copies, runtime_env, stage_names
+from plan_queries import cmd as plan_cmd
+from plan_queries import copied as copied_files
 import pytest
 import yaml
 
@@ -162,7 +165,7 @@ def test_compose_healthcheck_is_the_images(tmp_path):
     root = _copy("node-fastify-pnpm", tmp_path)
     plan = _plan(root)
     test = yaml.safe_load(render_compose(root, [plan]))["services"][plan.image_name]["healthcheck"]["test"]
-    assert test == ["CMD", *json.loads(plan.dockerfile["healthcheck"])]
+    assert test == ["CMD", *plan.dockerfile["healthcheck"]]
 
 
 def test_compose_without_healthcheck(tmp_path):

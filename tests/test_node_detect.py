@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import json
 
+from plan_queries import apt_packages, install_groups, install_mounts, pm_setup, production_install, runtime_copies, runtime_env, stage_names
+from plan_queries import cmd as plan_cmd
+from plan_queries import copied as copied_files
 import pytest
 
 from conftest import write_tree
+from scaffold.detect.node import detect as detect_node
 from scaffold.plan import plan_project
+from scaffold.plan.package_manager import choose_package_manager
 from scaffold.project import Project
+
+
+# A production dependency, so the image has a deps stage whose install the tests can read
+EXPRESS = {"express": "^4.21.2"}
 
 
 def _pkg(**fields) -> str:
@@ -21,6 +30,12 @@ def _plan(tmp_path, files, **answers):
 
 
 NPM_LOCK = json.dumps({"name": "demo", "lockfileVersion": 3, "packages": {"": {"name": "demo"}}})
+# With a production dependency the image has a deps stage, whose install the tests read
+EXPRESS = {"express": "^4.21.2"}
+NPM_LOCK_EXPRESS = json.dumps({
+    "name": "demo", "lockfileVersion": 3,
+    "packages": {"": {"name": "demo", "dependencies": EXPRESS}, "node_modules/express": {"version": "4.21.2"}},
+})
 SERVER = "require('http').createServer((q, s) => s.end('ok')).listen(process.env.PORT || 3000)\n"
 
 
@@ -95,7 +110,9 @@ def test_package_manager_from_lockfile(tmp_path, files, pm, source, install):
     plan = _plan(tmp_path, {"package.json": _pkg(main="server.js"), "server.js": SERVER, **files})
     assert plan.decisions["package_manager"].value == pm
     assert plan.decisions["package_manager"].source == source
-    assert plan.dockerfile["prod_install"].startswith(install)
+    # The fixture has no dependencies, so its image installs nothing: ask the package manager itself
+    chosen = choose_package_manager(detect_node(Project(tmp_path)), None, 26)[1]
+    assert chosen.install(production=True).startswith(install)
 
 
 def test_package_manager_field_wins_and_pins_version(tmp_path):
@@ -109,27 +126,27 @@ def test_package_manager_field_wins_and_pins_version(tmp_path):
     )
     assert plan.decisions["package_manager"].value == "pnpm@9.12.3"
     assert plan.decisions["package_manager"].source == "package.json > packageManager"
-    assert plan.dockerfile["pm_setup"] == ["npm install -g pnpm@9.12.3"]
+    assert pm_setup(plan) == ["npm install -g pnpm@9.12.3"]
 
 
 def test_yarn_on_node_without_bundled_yarn_installs_it(tmp_path):
     plan = _plan(tmp_path, {"package.json": _pkg(main="server.js"), "server.js": SERVER, "yarn.lock": "# yarn lockfile v1\n"})
     assert plan.decisions["node_version"].value == 26
-    assert plan.dockerfile["pm_setup"] == ["npm install -g yarn@1.22.22"]
+    assert pm_setup(plan) == ["npm install -g yarn@1.22.22"]
     plan24 = plan_project(Project(tmp_path), {"node_version": "24"})
-    assert plan24.dockerfile["pm_setup"] == []  # node:24 images ship yarn 1.22.22
+    assert pm_setup(plan24) == []  # node:24 images ship yarn 1.22.22
 
 
 def test_no_lockfile_uses_npm_install_and_warns(tmp_path):
-    plan = _plan(tmp_path, {"package.json": _pkg(main="server.js"), "server.js": SERVER})
-    assert plan.dockerfile["prod_install"].startswith("npm install --omit=dev")
+    plan = _plan(tmp_path, {"package.json": _pkg(main="server.js", dependencies=EXPRESS), "server.js": SERVER})
+    assert production_install(plan).startswith("npm install --omit=dev")
     assert any("no lockfile" in w for w in plan.warnings)
 
 
 def test_pnp_berry_installs_with_node_modules_linker(tmp_path):
-    plan = _plan(tmp_path, {"package.json": _pkg(main="server.js"), "server.js": SERVER, "yarn.lock": "__metadata:\n  version: 8\n", ".yarnrc.yml": "yarnPath: .yarn/releases/yarn-4.1.0.cjs\n", ".yarn/releases/yarn-4.1.0.cjs": "//"})
-    assert "YARN_NODE_LINKER=node-modules" in plan.dockerfile["install_prefix"]
-    assert {"src": [".yarn/releases"], "dest": "./.yarn/releases/"} in plan.dockerfile["install_copy"]
+    plan = _plan(tmp_path, {"package.json": _pkg(main="server.js", dependencies=EXPRESS), "server.js": SERVER, "yarn.lock": '__metadata:\n  version: 8\n\n"express@npm:^4.21.2":\n  version: 4.21.2\n', ".yarnrc.yml": "yarnPath: .yarn/releases/yarn-4.1.0.cjs\n", ".yarn/releases/yarn-4.1.0.cjs": "//"})
+    assert "YARN_NODE_LINKER=node-modules" in production_install(plan)
+    assert {"src": [".yarn/releases"], "dest": "./.yarn/releases/"} in install_groups(plan)
 
 
 # -- start command -------------------------------------------------------------------
@@ -169,7 +186,7 @@ def test_node_start_script_runs_with_bun_on_the_bun_image(tmp_path):
     })
     assert plan.decisions["base_image"].value.startswith("oven/bun:")
     assert plan.decisions["start_command"].value == ["bun", "server.js"]
-    assert plan.dockerfile["cmd"] == '["bun", "server.js"]'
+    assert plan_cmd(plan) == ["bun", "server.js"]
     assert any("no node binary" in n and "bun server.js" in n for n in plan.notes)
 
 
@@ -192,10 +209,10 @@ def test_build_script_means_multi_stage_and_output_dir(tmp_path):
             "src/index.ts": "import http from 'node:http';\nhttp.createServer().listen(Number(process.env.PORT) || 4000);\n",
         },
     )
-    assert plan.dockerfile["build"] is True
+    assert "build" in stage_names(plan)
     assert plan.decisions["build_output"].value == "dist"
     assert plan.decisions["port"].value == 4000
-    assert {"from": "build", "src": "/app/dist", "dest": "./dist"} in plan.dockerfile["runtime_copies"]
+    assert {"from": "build", "src": "/app/dist", "dest": "./dist"} in runtime_copies(plan)
 
 
 # -- port ------------------------------------------------------------------------------
@@ -218,7 +235,7 @@ def test_port_from_code(tmp_path, code, port, kind):
     if kind:
         assert plan.decisions["port"].source == f"index.js:1 ({kind})"
     assert plan.dockerfile["port"] == port
-    assert f"PORT={port}" in plan.dockerfile["env"]
+    assert f"PORT={port}" in runtime_env(plan)
 
 
 def test_flags_override_every_detected_value(tmp_path):
@@ -231,7 +248,7 @@ def test_flags_override_every_detected_value(tmp_path):
     assert plan.decisions["port"].value == 9999 and plan.decisions["port"].source == "--port"
     assert plan.decisions["start_command"].value == ["node", "other.js"]
     assert plan.decisions["build_command"].value == "npm run compile"
-    assert plan.dockerfile["base_image"] == "node:22-bookworm-slim"
+    assert plan.value("base_image") == "node:22-bookworm-slim"
 
 
 # -- secrets ---------------------------------------------------------------------------
@@ -240,15 +257,15 @@ def test_npmrc_with_literal_token_is_a_build_secret(tmp_path):
     plan = _plan(
         tmp_path,
         {
-            "package.json": _pkg(main="server.js"),
+            "package.json": _pkg(main="server.js", dependencies=EXPRESS),
             "server.js": SERVER,
-            "package-lock.json": NPM_LOCK,
+            "package-lock.json": NPM_LOCK_EXPRESS,
             ".npmrc": "//registry.npmjs.org/:_authToken=npm_abcdef123456\n",
         },
     )
-    copied = [f for group in plan.dockerfile["install_copy"] for f in group["src"]]
+    copied = [f for group in install_groups(plan) for f in group["src"]]
     assert ".npmrc" not in copied
-    assert any("type=secret" in m and "target=/app/.npmrc" in m for m in plan.dockerfile["install_mounts"])
+    assert any("type=secret" in m and "target=/app/.npmrc" in m for m in install_mounts(plan))
     assert ".npmrc" in plan.dockerignore
     assert any(".npmrc holds a credential" in n for n in plan.notes)
 
@@ -257,15 +274,15 @@ def test_npmrc_with_env_token_is_copied_and_token_mounted(tmp_path):
     plan = _plan(
         tmp_path,
         {
-            "package.json": _pkg(main="server.js"),
+            "package.json": _pkg(main="server.js", dependencies=EXPRESS),
             "server.js": SERVER,
-            "package-lock.json": NPM_LOCK,
+            "package-lock.json": NPM_LOCK_EXPRESS,
             ".npmrc": "//npm.pkg.github.com/:_authToken=${NPM_TOKEN}\n@acme:registry=https://npm.pkg.github.com\n",
         },
     )
-    copied = [f for group in plan.dockerfile["install_copy"] for f in group["src"]]
+    copied = [f for group in install_groups(plan) for f in group["src"]]
     assert ".npmrc" in copied
-    assert 'NPM_TOKEN="$(cat /run/secrets/npm_token)" ' in plan.dockerfile["install_prefix"]
+    assert 'NPM_TOKEN="$(cat /run/secrets/npm_token)" ' in production_install(plan)
     assert ".npmrc" not in plan.dockerignore
 
 
@@ -273,12 +290,12 @@ def test_husky_prepare_does_not_break_production_install(tmp_path):
     plan = _plan(
         tmp_path,
         {
-            "package.json": _pkg(main="server.js", scripts={"prepare": "husky"}, devDependencies={"husky": "9"}),
+            "package.json": _pkg(main="server.js", scripts={"prepare": "husky"}, dependencies=EXPRESS, devDependencies={"husky": "9"}),
             "server.js": SERVER,
-            "package-lock.json": json.dumps({"lockfileVersion": 3, "packages": {"": {"devDependencies": {"husky": "9"}}}}),
+            "package-lock.json": json.dumps({"lockfileVersion": 3, "packages": {"": {"dependencies": EXPRESS, "devDependencies": {"husky": "9"}}, "node_modules/express": {"version": "4.21.2"}}}),
         },
     )
-    assert plan.dockerfile["prod_install"].endswith("--ignore-scripts")
+    assert production_install(plan).endswith("--ignore-scripts")
 
 
 # -- real-world start scripts -------------------------------------------------------------
@@ -316,7 +333,7 @@ def test_build_then_start_runs_only_the_start_in_the_image(tmp_path, start):
         "src/index.ts": SERVER,
     })
     assert plan.decisions["start_command"].value == ["node", "dist/index.js"]
-    assert plan.dockerfile["cmd"] == '["node", "dist/index.js"]'
+    assert plan_cmd(plan) == ["node", "dist/index.js"]
 
 
 def test_build_then_start_with_other_shell_steps_keeps_the_script(tmp_path):
@@ -359,9 +376,9 @@ def test_loopback_binding_is_made_reachable_or_reported(tmp_path, code, env, shi
     # that decides the host is set; a literal loopback gets the listen() preload shim
     plan = _plan(tmp_path, {"package.json": _pkg(main="server.js"), "server.js": code + "\n", "package-lock.json": NPM_LOCK})
     if env:
-        assert env in plan.dockerfile["env"]
+        assert env in runtime_env(plan)
         assert any(env.split("=")[0] in n and "reachable" in n for n in plan.notes)
-    assert shimmed == any(e.startswith("NODE_OPTIONS=") and "listen-all.cjs" in e for e in plan.dockerfile["env"])
+    assert shimmed == any(e.startswith("NODE_OPTIONS=") and "listen-all.cjs" in e for e in runtime_env(plan))
     assert shimmed == any("listen on every interface" in n for n in plan.notes)
     assert not any("unreachable from outside the container" in w for w in plan.warnings)
 
@@ -369,8 +386,8 @@ def test_loopback_binding_is_made_reachable_or_reported(tmp_path, code, env, shi
 @pytest.mark.parametrize(
     ("deps", "dev", "expected"),
     [
-        ({}, {"patch-package": "^8.0.0", "husky": "9"}, "npx --yes 'patch-package@^8.0.0'"),
-        ({"patch-package": "^8.0.0"}, {"husky": "9"}, "node_modules/.bin/patch-package"),
+        ({"express": "^4.21.2"}, {"patch-package": "^8.0.0", "husky": "9"}, "npx --yes 'patch-package@^8.0.0'"),
+        ({"express": "^4.21.2", "patch-package": "^8.0.0"}, {"husky": "9"}, "node_modules/.bin/patch-package"),
     ],
     ids=["dev-tool", "prod-tool"],
 )
@@ -381,19 +398,19 @@ def test_patch_package_still_patches_the_production_install(tmp_path, deps, dev,
         "server.js": SERVER,
         "patches/express+4.21.2.patch": "diff\n",
     })
-    assert "--ignore-scripts" in plan.dockerfile["prod_install"]
-    assert plan.dockerfile["prod_install"].endswith(f"&& {expected}")
-    assert {"src": ["patches"], "dest": "./patches/"} in plan.dockerfile["install_copy"]
+    assert "--ignore-scripts" in production_install(plan)
+    assert production_install(plan).endswith(f"&& {expected}")
+    assert {"src": ["patches"], "dest": "./patches/"} in install_groups(plan)
 
 
 def test_patch_package_uses_the_locked_version(tmp_path):
-    lock = {"lockfileVersion": 3, "packages": {"": {"devDependencies": {"patch-package": "^8.0.0"}}, "node_modules/patch-package": {"version": "8.0.1", "dev": True}}}
+    lock = {"lockfileVersion": 3, "packages": {"": {"dependencies": EXPRESS, "devDependencies": {"patch-package": "^8.0.0"}}, "node_modules/express": {"version": "4.21.2"}, "node_modules/patch-package": {"version": "8.0.1", "dev": True}}}
     plan = _plan(tmp_path, {
-        "package.json": _pkg(main="server.js", scripts={"postinstall": "patch-package"}, devDependencies={"patch-package": "^8.0.0"}),
+        "package.json": _pkg(main="server.js", scripts={"postinstall": "patch-package"}, dependencies=EXPRESS, devDependencies={"patch-package": "^8.0.0"}),
         "package-lock.json": json.dumps(lock),
         "server.js": SERVER,
     })
-    assert plan.dockerfile["prod_install"].endswith("&& npx --yes patch-package@8.0.1")
+    assert production_install(plan).endswith("&& npx --yes patch-package@8.0.1")
 
 
 @pytest.mark.parametrize(
@@ -411,10 +428,10 @@ def test_patch_package_uses_the_locked_version(tmp_path):
 def test_git_dependencies_put_git_in_the_install_stages(tmp_path, files, source):
     # node slim images have no git: npm/yarn/pnpm fail with "spawn git ENOENT"
     plan = _plan(tmp_path, {"server.js": SERVER, **files})
-    assert plan.dockerfile["build_base"] is not None
-    assert "git" in plan.dockerfile["build_base"]["packages"].split()
+    assert apt_packages(plan, "build-base") is not None
+    assert "git" in apt_packages(plan, "build-base")
     assert source in plan.decisions["git"].source
-    assert plan.dockerfile["runtime_packages"] is None
+    assert apt_packages(plan, "runtime") is None
 
 
 def test_registry_dependencies_need_no_git(tmp_path):
@@ -454,5 +471,5 @@ def test_every_preloaded_file_reaches_the_built_runtime(tmp_path):
         "tsconfig.json": '{"compilerOptions": {"outDir": "dist", "rootDir": "src"}}',
         "src/index.ts": SERVER, "env.js": "1\n", "otel.mjs": "1\n",
     })
-    sources = [c["src"] for c in plan.dockerfile["runtime_copies"]]
+    sources = [c["src"] for c in runtime_copies(plan)]
     assert "/app/env.js" in sources and "/app/otel.mjs" in sources

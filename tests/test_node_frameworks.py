@@ -12,6 +12,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from plan_queries import apt_packages, install_groups, install_mounts, pm_setup, production_install, runtime_copies, runtime_env, stage_names
+from plan_queries import cmd as plan_cmd
+from plan_queries import steps as plan_steps
+from plan_queries import copied as copied_files
 import pytest
 
 from conftest import write_tree
@@ -355,7 +359,9 @@ def test_typescript_runner_from_dev_dependencies_stays_installed(tmp_path):
     plan = _plan(tmp_path, {"package.json": _pkg(dev={"tsx": "^4.0.0"}, scripts={"start": "tsx src/index.ts"}), "src/index.ts": ""})
     assert any("tsx" in w and "devDependencies" in w for w in plan.warnings)
     assert plan.value("kept_dev_dependencies") == ["tsx"]
-    assert "--omit=dev" not in plan.dockerfile["prod_install"]
+    assert "--omit=dev" not in production_install(plan)
+    # package.json declares no production dependency, yet the runtime needs the installed tsx
+    assert [s["from"] for s in plan_steps(plan, kind="copy", role="node_modules")] == ["deps"]
 
 
 # -- native addons -------------------------------------------------------------------------

@@ -33,7 +33,8 @@ def test_the_schema_names_every_step_kind():
     [
         lambda p: p["decisions"]["port"].pop("source"),
         lambda p: p.update(schema_version=2),
-        lambda p: p["dockerfile"].update(user="root"),
+        lambda p: next(s for s in p["dockerfile"]["stages"][-1]["steps"] if s["kind"] == "user").update(user="root"),
+        lambda p: p["dockerfile"]["stages"][-1]["steps"].append({"kind": "shell"}),
     ],
 )
 def test_the_schema_rejects_a_broken_plan(broken, capsys):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+from plan_queries import apt_packages, install_groups, install_mounts, pm_setup, production_install, runtime_copies, runtime_env, stage_names
+from plan_queries import cmd as plan_cmd
+from plan_queries import copied as copied_files
 import pytest
 
-from plan_queries import cmd as plan_cmd
 from conftest import write_tree
 from scaffold.detect.python_requirements import read_requirements
 from scaffold.errors import MalformedFileError
@@ -168,7 +170,7 @@ def test_preloaded_dev_module_stays_installed(tmp_path):
     })
     plan = plan_project(Project(tmp_path), {})
     assert plan.value("kept_dev_dependencies") == ["dotenv"]
-    assert "--omit=dev" not in plan.dockerfile["prod_install"]
+    assert "--omit=dev" not in production_install(plan)
 
 
 FLASK_APP = "from flask import Flask\napp = Flask(__name__)\n"
@@ -216,7 +218,7 @@ def test_yarn_berry_production_install_per_major(tmp_path, yarn, plugin, focus):
         "server.js": SERVER,
     })
     plan = plan_project(Project(tmp_path), {})
-    assert ("workspaces focus" in plan.dockerfile["prod_install"]) is focus
+    assert ("workspaces focus" in production_install(plan)) is focus
     assert any("workspace-tools" in w for w in plan.warnings) is (not focus)
 
 
@@ -407,21 +409,21 @@ def test_host_chosen_by_a_variable_being_set(tmp_path):
 
 
 def test_postinstall_running_a_dev_only_binary_skips_scripts_in_the_production_install(tmp_path):
-    # `remix` is a dependency, but the `remix` command comes from @remix-run/dev, a devDependency
+    # `left-pad` is a dependency, but the `acme` command of its postinstall comes from @acme/cli, a devDependency
+    # (Remix 1's `remix setup node` is the real-world case; Remix itself gets a build stage, so a plain server stands in)
     lock = json.dumps({"name": "demo", "lockfileVersion": 3, "packages": {
-        "": {"name": "demo", "dependencies": {"remix": "^1"}, "devDependencies": {"@remix-run/dev": "^1"}},
-        "node_modules/remix": {"version": "1.1.3"},
-        "node_modules/@remix-run/dev": {"version": "1.1.3", "dev": True, "bin": {"remix": "dist/cli.js"}},
+        "": {"name": "demo", "dependencies": {"left-pad": "^1"}, "devDependencies": {"@acme/cli": "^1"}},
+        "node_modules/left-pad": {"version": "1.3.0"},
+        "node_modules/@acme/cli": {"version": "1.1.3", "dev": True, "bin": {"acme": "dist/cli.js"}},
     }})
     write_tree(tmp_path, {
-        "package.json": json.dumps({"name": "demo", "scripts": {"postinstall": "remix setup node", "start": "node server.js"}, "dependencies": {"remix": "^1"}, "devDependencies": {"@remix-run/dev": "^1"}}),
+        "package.json": json.dumps({"name": "demo", "scripts": {"postinstall": "acme setup node", "start": "node server.js"}, "dependencies": {"left-pad": "^1"}, "devDependencies": {"@acme/cli": "^1"}}),
         "package-lock.json": lock,
         "server.js": SERVER,
     })
     plan = plan_project(Project(tmp_path), {})
-    assert plan.dockerfile["prod_install"].endswith("--ignore-scripts")
-    assert any("postinstall script calls remix" in n for n in plan.notes)
-
+    assert production_install(plan).endswith("--ignore-scripts")
+    assert any("postinstall script calls acme" in n for n in plan.notes)
 
 def test_locked_packages_older_than_every_supported_line_get_an_end_of_life_line(tmp_path):
     # psycopg2-binary 2.9.3 has wheels up to CPython 3.10 only
@@ -489,7 +491,7 @@ def test_a_devdependency_the_server_code_requires_stays_installed(tmp_path):
     plan = plan_project(Project(tmp_path), {})
     assert plan.value("kept_dev_dependencies") == ["body-parser"]
     assert "app/routes.js:2" in plan.decisions["kept_dev_dependencies"].source
-    assert "--omit=dev" not in plan.dockerfile["prod_install"]
+    assert "--omit=dev" not in production_install(plan)
 
 
 def test_an_unclosed_comment_does_not_slow_the_scan():

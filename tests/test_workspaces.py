@@ -251,7 +251,7 @@ def test_root_app_with_library_workspaces_is_planned_as_a_single_app(tmp_path):
         "libs/a/package.json": pkg("a"),
     })
     plan = plan_project(Project(tmp_path))
-    assert plan.dockerfile_path == "Dockerfile" and plan.template == "node"
+    assert plan.dockerfile_path == "Dockerfile" and plan.ecosystem == "node" and plan.template == "stages"
 
 
 # -- the generated Dockerfiles ----------------------------------------------------------------

@@ -26,6 +26,8 @@ from scaffold.flag_values import debian_base
 from scaffold.detect.node import NodeFacts
 from scaffold.errors import MissingEntryError, ScaffoldError
 from scaffold.plan.model import BuildPlan, Decision
+from scaffold.plan.node_image import NodeImage, argv_of, node_dockerfile
+from scaffold.plan.steps import Arg
 from scaffold.plan.node_addons import NODE_HEADERS_ENV, download_skips, PrismaSteps, native_node_limit, prisma_steps, system_packages
 from scaffold.plan.node_frameworks import RuntimeShape, plan_framework
 from scaffold.plan.node_version import resolve_node_major
@@ -127,7 +129,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     notes.extend(secret_notes)
     install_files = [f for f in install_files if f not in {s["file"] for s in secrets if s["file"]}]
 
-    prod_install = pm.install(production=True)
+    prod_install = [pm.install(production=True)]
     full_install = pm.install(production=False)
     needed_dev = dev_packages_started(list(start.value), facts)
     needed_by = f"{start.source}: the start command needs them at run time"
@@ -137,7 +139,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         needed_dev = [*needed_dev, *(f.value for f in imported_dev)]
         needed_by = f"{start.source} + the code imports them ({', '.join(f'{f.value} at {f.source}' for f in imported_dev[:3])})"
     if needed_dev and not static:
-        prod_install = full_install
+        prod_install = [full_install]
         decisions["kept_dev_dependencies"] = Decision(needed_dev, needed_by)
         warnings.append(
             f"{needed_by.split(': the start')[0]}: the app needs {', '.join(needed_dev)} at run time, declared in devDependencies: the image installs "
@@ -145,20 +147,20 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         )
     ignore_scripts = _lifecycle_needs_dev_tools(facts)
     if ignore_scripts:
-        prod_install = _with_ignore_scripts(prod_install, pm)
+        prod_install = [_with_ignore_scripts(prod_install[0], pm)]
         notes.append(
             f"the root {ignore_scripts[0]} script calls {ignore_scripts[1]}, a devDependency: the production install runs with --ignore-scripts"
         )
-        rebuild = _rebuild_native(facts, pm) if prod_install.endswith("--ignore-scripts") else None
+        rebuild = _rebuild_native(facts, pm) if prod_install[0].endswith("--ignore-scripts") else None
         if rebuild:
-            prod_install = f"{prod_install} \\\n    && {rebuild}"
+            prod_install.append(rebuild)
             notes.append(f"--ignore-scripts also skips the native addons' own builds: `{rebuild}` runs them")
-        for command in _patch_tools(facts, pm) if prod_install.endswith("--ignore-scripts") else []:
-            prod_install = f"{prod_install} \\\n    && {command}"
+        for command in _patch_tools(facts, pm) if prod_install[0].endswith("--ignore-scripts") else []:
+            prod_install.append(command)
             notes.append(f"--ignore-scripts also skips the install script's patches: `{command}` applies them")
     strip_dev = _strip_dev_optional(facts, pm)
     if strip_dev:
-        prod_install = f"{prod_install} \\\n    && {strip_dev}"
+        prod_install.append(strip_dev)
         notes.append(
             "npm keeps devDependencies that a production package names as optional peers (devOptional in the lockfile); "
             "the image removes them and what only they pull in"
@@ -169,7 +171,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         notes.append(".yarnrc.yml uses Plug'n'Play: the image installs with nodeLinker node-modules, which runs the same code without the PnP loader")
 
     pm_setup = [] if is_bun_runtime else setup_commands(pm, major, facts.package_manager_field is not None)
-    layout = _runtime_layout(project, facts, pm, shape, has_build, out_dir, start.value, prisma)
+    layout = _runtime_layout(project, facts, pm, shape, has_build, out_dir, start.value, prisma, keeps_dev=bool(needed_dev) and not static)
     notes.extend(layout.notes)
 
     start_argv: list[str] = list(start.value)
@@ -204,59 +206,59 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
 
     healthcheck = None
     if decisions["healthcheck"].value:
-        healthcheck = nginx_healthcheck(port.value) if static else json.dumps([runtime_name, "-e", node_healthcheck_script()])
-    dockerfile = {
-        "runtime": runtime_name,
-        "runtime_kind": "static" if static else "node",
-        "node_version": major,
-        "base_image": decisions["base_image"].value,
-        "base_image_arg": node_base_image_arg(decisions["base_image"].value, major, is_bun_runtime),
-        "package_manager": pm.name,
-        "pm_label": pm.label,
-        "pm_setup": pm_setup,
-        "pm_cache": {"id": "npm", "target": "/root/.npm"},
-        "build_base": build_base,
-        "install_from": install_from,
-        "deps_stage": layout.node_modules_from == "deps",
-        "runtime_from": "pm" if runtime_needs_pm else "base",
-        "runtime_packages": {"packages": " ".join(system.runtime), "why": ", ".join(system.runtime_why)} if system.runtime and not static else None,
-        "install_copy": _copy_groups(install_files, project),
-        "install_mounts": [pm.cache_mount, *(s["mount"] for s in secrets)],
-        "install_prefix": "".join(f"{env} " for env in [*env_install, *(s["env"] for s in secrets if s.get("env"))]),
-        "build_secrets": [s["cli"] for s in secrets],
-        "install_env": env_install,
-        "prod_install": prod_install,
-        "full_install": full_install,
-        "build": has_build,
-        "build_command": build_decision.value,
-        "build_env": build_env,
-        "pre_build": pre_build,
+        healthcheck = argv_of(nginx_healthcheck(port.value)) if static else (runtime_name, "-e", node_healthcheck_script())
+    version_arg = node_base_image_arg(decisions["base_image"].value, major, is_bun_runtime)
+    image_kind = "Build image" if static else "Runtime image"
+    uid = NGINX_UID if static else APP_UID
+    image = NodeImage(
+        static=static_fields(shape.static, port.value) if static else None,
+        base_from=version_arg["from"] if version_arg else decisions["base_image"].value,
+        base_comment=(
+            f"{image_kind}: Debian slim, Node {major} ({decisions['node_version'].source})" if version_arg else f"{image_kind} ({decisions['base_image'].source})"
+        ),
+        version_arg=Arg(name=version_arg["name"], default=version_arg["value"]) if version_arg else None,
+        pm_comment=f"{pm.label}, the version the project pins ({decisions['package_manager'].source})",
+        pm_setup=tuple(pm_setup),
+        build_base=build_base,
+        install_from=install_from,
+        deps_stage=layout.node_modules_from == "deps",
+        install_copy=tuple(_copy_groups(install_files, project)),
+        install_mounts=(pm.cache_mount, *(s["mount"] for s in secrets)),
+        install_prefix="".join(f"{env} " for env in [*env_install, *(s["env"] for s in secrets if s.get("env"))]),
+        prod_install=tuple(prod_install),
+        full_install=full_install,
+        build=has_build,
+        build_env=tuple(build_env),
+        build_mounts=tuple(build_mounts),
         # One RUN: generate, build and prune are one step (and hadolint's DL3059 agrees)
-        "build_run": " \\\n    ".join([*build_mounts, " \\\n    && ".join([*pre_build, build_decision.value or "", *([_prune_command(pm)] if layout.prune and _prune_command(pm) else []), *([strip_dev] if layout.prune and strip_dev else [])])]),
-        "prune": layout.prune,
-        "prune_command": _prune_command(pm) if layout.prune else None,
-        "node_modules_from": layout.node_modules_from,
-        # "output" marks build results for the .dockerignore check only; templates never see it
-        "runtime_copies": [{k: v for k, v in c.items() if k != "output"} for c in layout.copies],
-        "static": static_fields(shape.static, port.value) if static else None,
-        "writable_dirs": " ".join([*(shape.writable if shape is not None else []), *(str(d.value) for d in facts.data_dirs if not static)]),
-
-        "env": [f"{k}={env_quote(v)}" for k, v in env_pairs],
-        "port": port.value,
-        "user": f"{NGINX_UID}:{NGINX_UID}" if static else f"{APP_UID}:{APP_UID}",
-        "cmd": json.dumps(start_argv),
-        "healthcheck": healthcheck,
-        **_writable_why(facts, shape, static),
-        **({"listen_shim": shim} if shim else {}),
-        "labels": node_labels(facts, decisions["image_name"].value),
-    }
+        build_commands=(
+            *pre_build, build_decision.value or "", *([_prune_command(pm)] if layout.prune and _prune_command(pm) else []), *([strip_dev] if layout.prune and strip_dev else []),
+        ),
+        runtime_from="pm" if runtime_needs_pm else "base",
+        runtime_packages={"packages": " ".join(system.runtime), "why": ", ".join(system.runtime_why)} if system.runtime and not static else None,
+        env=tuple(f"{k}={env_quote(v)}" for k, v in env_pairs),
+        node_modules_from=layout.node_modules_from,
+        runtime_copies=tuple({k: v for k, v in c.items() if k != "output"} for c in layout.copies),
+        listen_shim=shim,
+        writable_dirs=" ".join([*(shape.writable if shape is not None else []), *(str(d.value) for d in facts.data_dirs if not static)]),
+        writable_why=_writable_why(facts, shape, static).get("writable_why", ""),
+        labels=node_label_pairs(facts, decisions["image_name"].value),
+        uid=uid,
+        port=port.value,
+        serves_http=worker is None,
+        healthcheck=healthcheck,
+        cmd=tuple(start_argv),
+        build_secrets=tuple(s["cli"] for s in secrets),
+        runtime_name=runtime_name,
+    )
+    dockerfile = node_dockerfile(image)
     from scaffold.dockerignore import node_dockerignore
 
     dockerignore, ignore_notes = node_dockerignore(project, must_keep=_must_keep(install_files, layout.copies, start_argv), secret_files=[s["file"] for s in secrets if s["file"]])
     notes.extend(ignore_notes)
     return BuildPlan(
         ecosystem="node",
-        template="node",
+        template="stages",
         decisions=decisions,
         dockerfile=dockerfile,
         dockerignore=dockerignore,
@@ -304,8 +306,14 @@ class _Layout:
 
 def _runtime_layout(
     project: Project, facts: NodeFacts, pm: PackageManager, shape: RuntimeShape | None, has_build: bool,
-    out_dir: Decision | None, start_argv: list[str], prisma: PrismaSteps | None,
+    out_dir: Decision | None, start_argv: list[str], prisma: PrismaSteps | None, *, keeps_dev: bool = False,
 ) -> _Layout:
+    """Where the runtime's files and node_modules come from.
+
+    ``keeps_dev``: the install keeps devDependencies the start command needs
+    (tsx, a -r preload), so node_modules is copied even when package.json
+    declares no production dependency.
+    """
     notes: list[str] = []
     if shape is not None and shape.kind == "static":
         return _Layout([], False, None, notes)
@@ -320,7 +328,7 @@ def _runtime_layout(
     self_contained = shape is not None and shape.kind == "node" and not shape.prod_deps
     node_modules_from: str | None = None if self_contained else "deps"
     workspaces = bool(facts.manifest.get("workspaces")) or facts.has("pnpm-workspace.yaml")
-    if node_modules_from and not (facts.dependencies or facts.manifest.get("optionalDependencies") or workspaces):
+    if node_modules_from and not (facts.dependencies or facts.manifest.get("optionalDependencies") or workspaces or keeps_dev):
         # A production install of nothing writes no node_modules folder, and COPY would fail.
         node_modules_from = None
         notes.append("package.json declares no dependencies: the image gets no node_modules")
@@ -923,6 +931,10 @@ def _writable_why(facts: NodeFacts, shape: RuntimeShape | None, static: bool) ->
 
 
 def node_labels(facts: NodeFacts, name: str) -> list[str]:
+    return [f"{key}={label_value(value)}" for key, value in node_label_pairs(facts, name)]
+
+
+def node_label_pairs(facts: NodeFacts, name: str) -> tuple[tuple[str, str], ...]:
     labels = [("org.opencontainers.image.title", name)]
     manifest = facts.manifest
     if isinstance(manifest.get("description"), str) and manifest["description"].strip():
@@ -933,7 +945,7 @@ def node_labels(facts: NodeFacts, name: str) -> list[str]:
         labels.append(("org.opencontainers.image.source", url.removeprefix("git+").removesuffix(".git")))
     if isinstance(manifest.get("license"), str):
         labels.append(("org.opencontainers.image.licenses", manifest["license"]))
-    return [f"{key}={label_value(value)}" for key, value in labels]
+    return tuple(labels)
 
 
 def env_quote(value: str) -> str:

@@ -1,0 +1,179 @@
+"""A Node app's Dockerfile as typed stages: base, package manager, build base, deps, build, runtime.
+
+The Node planner decides the package manager, the install, the build and what
+the runtime keeps; this module lays those decisions out as steps for the one
+stage template. A static site's final stage (unprivileged nginx) comes from
+``static_runtime_stage``, which the monorepo planner shares.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from scaffold.plan.steps import Arg, Cmd, Copy, Env, Expose, Healthcheck, Label, Mount, Run, Stage, StagedDockerfile, Step, User, Workdir, WriteFile
+
+PM_CACHE = Mount("cache", "/root/.npm", id="npm")
+APT_INSTALL = ("apt-get update", "apt-get install -y --no-install-recommends {packages}", "rm -rf /var/lib/apt/lists/*")
+
+
+@dataclass(frozen=True)
+class NodeImage:
+    """What the Node planner decided, in the shape the stages need (no shell formatting)."""
+
+    static: dict[str, Any] | None  # static_site.static_fields: the nginx runtime of a built site
+    base_from: str  # FROM of the base stage (the ARG form when there is one)
+    base_comment: str
+    version_arg: Arg | None
+    pm_comment: str
+    pm_setup: tuple[str, ...]
+    build_base: dict[str, Any] | None  # {"from", "packages", "why", "env"}
+    install_from: str
+    deps_stage: bool
+    install_copy: tuple[dict[str, Any], ...]  # {"src": [...], "dest": "./"}
+    install_mounts: tuple[str, ...]  # --mount flags
+    install_prefix: str  # VAR=value words before the first install command
+    prod_install: tuple[str, ...]  # commands, joined with &&
+    full_install: str
+    build: bool
+    build_env: tuple[str, ...]
+    build_mounts: tuple[str, ...]
+    build_commands: tuple[str, ...]
+    runtime_from: str
+    runtime_packages: dict[str, str] | None  # {"packages", "why"}
+    env: tuple[str, ...]
+    node_modules_from: str | None
+    runtime_copies: tuple[dict[str, str], ...]  # {"from"?, "src", "dest"}
+    listen_shim: dict[str, Any] | None  # {"path", "lines"}
+    writable_dirs: str
+    writable_why: str
+    labels: tuple[tuple[str, str], ...]
+    uid: int
+    port: int
+    serves_http: bool
+    healthcheck: tuple[str, ...] | None
+    cmd: tuple[str, ...]
+    build_secrets: tuple[str, ...]
+    runtime_name: str  # node | bun (static sites too: what built them)
+
+
+def node_dockerfile(image: NodeImage) -> dict[str, Any]:
+    """The plan's ``dockerfile``: typed stages, plus the runtime facts compose, CI and the questions read."""
+    stages = [_base(image)]
+    if image.pm_setup:
+        stages.append(Stage("pm", "base", tuple(Run(commands=(c,), mounts=(PM_CACHE,)) for c in image.pm_setup), comment=(image.pm_comment,)))
+    if image.build_base:
+        stages.append(_build_base(image.build_base))
+    if image.deps_stage:
+        stages.append(Stage(
+            "deps", image.install_from, (*_install_copies(image), _install(image, image.prod_install, "install")),
+            comment=("Production dependencies only: this layer changes when the manifest or lockfile does, not the code",),
+        ))
+    if image.build:
+        stages.append(Stage(
+            "build", image.install_from,
+            (
+                *_install_copies(image), _install(image, (image.full_install,), "full_install"), Copy(sources=(".",), dest="."),
+                Env(pairs=_pairs(image.build_env)), Run(commands=image.build_commands, mounts=_mounts(image.build_mounts), role="build"),
+            ),
+            comment=("Build with all dependencies, then keep only the output",),
+        ))
+    final = static_runtime_stage(image.static) if image.static else _runtime(image)
+    stages.append(Stage(final.name, final.base, (*final.steps, *_finish(image)), comment=final.comment))
+    extra = {
+        "runtime": {"kind": "static" if image.static else image.runtime_name, "uid": image.uid, "cmd": list(image.cmd), "static": _static_summary(image.static)},
+        "healthcheck": list(image.healthcheck) if image.healthcheck else None,
+        "port": image.port,
+        "build_secrets": list(image.build_secrets),
+        "writable_dirs": image.writable_dirs,
+    }
+    return StagedDockerfile(stages=tuple(stages), global_args=(image.version_arg,) if image.version_arg else (), extra=extra).to_dict()
+
+
+def static_runtime_stage(static: dict[str, Any]) -> Stage:
+    """unprivileged nginx serving the build's output with scaffold's server config (no Node runtime)."""
+    return Stage(
+        "runtime", static["image"],
+        (
+            WriteFile(dest="/etc/nginx/conf.d/default.conf", body="\n".join(static["conf"]) + "\n"),
+            Copy(sources=(static["src"],), dest=static["dest"], from_stage="build"),
+        ),
+        comment=(f"{static['why']}: nginx serves the built files as uid 101, with no Node runtime",),
+    )
+
+
+def _static_summary(static: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if static is None else {"image": static["image"], "src": static["src"], "dest": static["dest"], "fallback": static["fallback"]}
+
+
+def _pairs(items: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple(tuple(item.split("=", 1)) for item in items)  # type: ignore[misc]
+
+
+def _mounts(flags: tuple[str, ...]) -> tuple[Mount, ...]:
+    return tuple(Mount.from_flag(flag) for flag in flags)
+
+
+def _base(image: NodeImage) -> Stage:
+    return Stage("base", image.base_from, (Workdir(path="/app"),), comment=(image.base_comment,))
+
+
+def _build_base(build_base: dict[str, Any]) -> Stage:
+    steps: list[Step] = [Run(
+        commands=tuple(c.format(packages=build_base["packages"]) for c in APT_INSTALL),
+        comment=("Versions are not pinned: Debian drops superseded versions from its mirrors, so a pin", "would break the build; the base image tag already fixes the Debian release."),
+        lint_ignore=("DL3008",),
+    )]
+    if build_base["env"]:
+        steps.append(Env(pairs=_pairs(tuple(build_base["env"]))))
+    return Stage("build-base", build_base["from"], tuple(steps), comment=(f"System packages the install needs ({build_base['why']}); the runtime stage does not get them",))
+
+
+def _install_copies(image: NodeImage) -> tuple[Copy, ...]:
+    return tuple(Copy(sources=tuple(group["src"]), dest=group["dest"], role="dependency_files") for group in image.install_copy)
+
+
+def _install(image: NodeImage, commands: tuple[str, ...], role: str) -> Run:
+    return Run(commands=(image.install_prefix + commands[0], *commands[1:]), mounts=_mounts(image.install_mounts), role=role)
+
+
+def _runtime(image: NodeImage) -> Stage:
+    steps: list[Step] = []
+    if image.runtime_packages:
+        steps.append(Run(
+            commands=tuple(c.format(packages=image.runtime_packages["packages"]) for c in APT_INSTALL),
+            comment=(f"{image.runtime_packages['why']}: unpinned for the reason given in the build-base stage",),
+            lint_ignore=("DL3008",),
+        ))
+    steps.append(Env(pairs=_pairs(image.env)))
+    if image.node_modules_from:
+        steps.append(Copy(sources=("/app/node_modules",), dest="./node_modules", from_stage=image.node_modules_from, role="node_modules"))
+    steps.extend(Copy(sources=(c["src"],), dest=c["dest"], from_stage=c.get("from"), role="runtime_files") for c in image.runtime_copies)
+    if image.listen_shim:
+        steps.append(WriteFile(
+            dest=image.listen_shim["path"], body="\n".join(image.listen_shim["lines"]) + "\n",
+            comment=("The app binds a loopback address; this preload (NODE_OPTIONS) makes it listen on every interface",),
+        ))
+    if image.writable_dirs:
+        user = f"{image.uid}:{image.uid}"
+        steps.append(Run(commands=(f"mkdir -p {image.writable_dirs}", f"chown {user} {image.writable_dirs}"), comment=(image.writable_why,), role="writable_dirs"))
+    return Stage("runtime", image.runtime_from, tuple(steps))
+
+
+def _finish(image: NodeImage) -> tuple[Step, ...]:
+    steps: list[Step] = [
+        Label(pairs=image.labels),
+        User(uid=image.uid, gid=image.uid, comment=(f"App files stay owned by root, so the app cannot rewrite its own code; it runs as uid {image.uid}.",)),
+    ]
+    if image.serves_http:
+        steps.append(Expose(port=image.port))
+    if image.healthcheck:
+        steps.append(Healthcheck(argv=image.healthcheck))
+    steps.append(Cmd(argv=image.cmd))
+    return tuple(steps)
+
+
+def argv_of(exec_form: str) -> tuple[str, ...]:
+    """An exec-form JSON array (the shared health checks are written that way) as argv."""
+    return tuple(json.loads(exec_form))
