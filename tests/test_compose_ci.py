@@ -18,9 +18,6 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from plan_queries import apt_packages, install_groups, install_mounts, pm_setup, production_install, runtime_copies, runtime_env, stage_names
-from plan_queries import cmd as plan_cmd
-from plan_queries import copied as copied_files
 import pytest
 import yaml
 
@@ -123,6 +120,16 @@ def test_readme_snapshot(example, tmp_path, snapshot):
     root = _copy(example, tmp_path)
     text = render_guide(root, [_plan(root)], parse_registry("ghcr"), compose=True, workflow=WORKFLOW)
     assert text == snapshot(extension_class=MarkdownSnapshot)
+
+
+def test_every_monorepo_app_in_compose_keeps_its_image_healthcheck(tmp_path, capsys):
+    """A monorepo app's health check used to sit where compose did not look, so compose.yaml had none."""
+    root = tmp_path / "repo"
+    shutil.copytree(EXAMPLES / "monorepo-pnpm-turbo", root)
+    assert main(["init", str(root), "--yes", "--all", "--compose"]) == 0
+    services = yaml.safe_load((root / "compose.yaml").read_text())["services"]
+    assert len(services) == 2
+    assert sorted(service["healthcheck"]["test"][1] for service in services.values()) == ["bash", "node"]  # nginx's probe and Node's
 
 
 def test_two_apps_snapshot(tmp_path, snapshot):

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-from plan_queries import apt_packages, install_groups, install_mounts, pm_setup, production_install, runtime_copies, runtime_env, stage_names
+from plan_queries import production_install
 from plan_queries import cmd as plan_cmd
-from plan_queries import copied as copied_files
 import pytest
 
 from conftest import write_tree

@@ -14,7 +14,7 @@ Dockerfile frontend supports heredocs; the quoted delimiter keeps ``$uri``
 from being read as a build variable).
 
 One implementation for every static site: a single app and a monorepo app both
-plan through ``static_fields`` and render through templates/static/runtime.j2,
+plan through ``static_fields`` and render through plan/node_image.static_runtime_stage,
 so a single-page app gets its fallback route and cache headers either way.
 
 The health check must work without curl or wget, which the image lacks. bash is
@@ -73,7 +73,7 @@ def static_start(site: StaticSite) -> Decision:
 
 
 def static_fields(site: StaticSite, port: int) -> dict[str, Any]:
-    """What templates/static/runtime.j2 prints: the image, the server config and the COPY of the files."""
+    """What the nginx runtime stage needs: the image, the server config and where the built files go."""
     return {
         "image": static_image(),
         "why": site.why,
