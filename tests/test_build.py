@@ -60,15 +60,22 @@ def _prepare(tmp_path: Path, folder: Path, app: str | None) -> tuple[Path, dict]
     return work, plan.to_dict()
 
 
-def _dev_probes(folder: Path, app: str | None) -> list[list[str]]:
-    """Commands that must FAIL in the final image: each looks for one dev-only dependency."""
+def _node_module_probe(name: str) -> list[str]:
+    return ["sh", "-c", f"find /app -type d -path '*/node_modules/{name}' 2>/dev/null | grep -q ."]
+
+
+def _dev_probes(folder: Path, app: str | None, kept: set[str] = frozenset()) -> list[list[str]]:
+    """Commands that must FAIL in the final image: each looks for one dev-only dependency.
+
+    ``kept``: devDependencies the plan keeps on purpose because the start command needs them.
+    """
     base = folder / app if app else folder
     probes: list[list[str]] = []
     if (base / "package.json").is_file():
         manifest = json.loads((base / "package.json").read_text())
-        dev = set(manifest.get("devDependencies", {})) - set(manifest.get("dependencies", {}))
+        dev = set(manifest.get("devDependencies", {})) - set(manifest.get("dependencies", {})) - kept
         for name in sorted(dev):
-            probes.append(["sh", "-c", f"find /app -type d -path '*/node_modules/{name}' 2>/dev/null | grep -q ."])
+            probes.append(_node_module_probe(name))
     dev_py: set[str] = set()
     if (base / "pyproject.toml").is_file():
         data = tomllib.loads((base / "pyproject.toml").read_text())
@@ -180,9 +187,13 @@ def test_example_builds_runs_and_answers(name, folder, app, tmp_path, docker_eng
         for folder_name in (plan["dockerfile"].get("writable_dirs") or "").split():
             wrote = _run(["docker", "exec", container, "sh", "-c", f"touch {folder_name}/.scaffold-probe"])
             assert wrote.returncode == 0, f"the app user cannot write {folder_name}: {wrote.stderr}"
-        for probe in _dev_probes(folder, app):
+        kept = set((plan["decisions"].get("kept_dev_dependencies") or {}).get("value") or [])
+        for probe in _dev_probes(folder, app, kept):
             found = _run(["docker", "exec", container, *probe])
             assert found.returncode != 0, f"dev dependency present in the final image: {probe[-1]}"
+        for name in sorted(kept):  # the start command needs these: the plan says so, and the image must have them
+            found = _run(["docker", "exec", container, *_node_module_probe(name)])
+            assert found.returncode == 0, f"{name} is kept for the start command, but the image has no node_modules/{name}"
         toolchain = _toolchain_left(container, folder, app)
         assert not toolchain, f"build tools or sources in the final image: {toolchain[:5]}"
     finally:
