@@ -222,6 +222,10 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         build_base=build_base,
         install_from=install_from,
         deps_stage=layout.node_modules_from == "deps",
+        deps_comment=(
+            f"Dependencies, with the devDependencies the start command needs ({', '.join(needed_dev)}): this layer changes when the manifest or lockfile does"
+            if needed_dev and not static else "Production dependencies only: this layer changes when the manifest or lockfile does, not the code"
+        ),
         install_copy=tuple(_copy_groups(install_files, project)),
         install_mounts=(pm.cache_mount, *(s["mount"] for s in secrets)),
         install_prefix="".join(f"{env} " for env in [*env_install, *(s["env"] for s in secrets if s.get("env"))]),

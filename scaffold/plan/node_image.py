@@ -31,6 +31,7 @@ class NodeImage:
     build_base: dict[str, Any] | None  # {"from", "packages", "why", "env"}
     install_from: str
     deps_stage: bool
+    deps_comment: str
     install_copy: tuple[dict[str, Any], ...]  # {"src": [...], "dest": "./"}
     install_mounts: tuple[str, ...]  # --mount flags
     install_prefix: str  # VAR=value words before the first install command
@@ -68,7 +69,7 @@ def node_dockerfile(image: NodeImage) -> dict[str, Any]:
     if image.deps_stage:
         stages.append(Stage(
             "deps", image.install_from, (*_install_copies(image), _install(image, image.prod_install, "install")),
-            comment=("Production dependencies only: this layer changes when the manifest or lockfile does, not the code",),
+            comment=(image.deps_comment,),
         ))
     if image.build:
         stages.append(Stage(

@@ -10,7 +10,7 @@ ARG NODE_VERSION=26
 FROM node:${NODE_VERSION}-trixie-slim AS base
 WORKDIR /app
 
-# Production dependencies only: this layer changes when the manifest or lockfile does, not the code
+# Dependencies, with the devDependencies the start command needs (tsx): this layer changes when the manifest or lockfile does
 FROM base AS deps
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,id=npm,target=/root/.npm \
