@@ -227,17 +227,36 @@ def plain_line_excludes(line: str, path: str) -> bool | None:
     `**` inside, an escape or a negated class goes to pathspec, and a test
     holds the two to the same answers.
     """
-    body = line.lstrip("/")
-    anywhere = body.startswith("**/")
-    segments = (body[3:] if anywhere else body).split("/")
-    parts = path.split("/")
-    if any(not s or s in ("**", ".", "..") or "\\" in s or "[!" in s or "[^" in s for s in segments):
+    shape = _plain_shape(line)
+    if shape is None:
         return None
-    if any(p in ("", ".", "..") for p in parts):
+    anywhere, segments, literal = shape
+    parts = _clean_parts(path)
+    if parts is None:
         return None  # not a clean relative path: pathspec normalises it
+    if literal not in path:
+        return False  # every match holds the line's longest literal piece: most lines are settled here
     last = len(parts) - len(segments)
     starts = range(last + 1) if anywhere else range(min(last + 1, 1))
     return any(all(fnmatchcase(parts[i + j], s) for j, s in enumerate(segments)) for i in starts)
+
+
+@functools.lru_cache(maxsize=8192)
+def _clean_parts(path: str) -> tuple[str, ...] | None:
+    parts = tuple(path.split("/"))
+    return None if any(p in ("", ".", "..") for p in parts) else parts
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_shape(line: str) -> tuple[bool, tuple[str, ...], str] | None:
+    """(anchored anywhere, segments, longest literal piece) of a line plain matching can answer, else None."""
+    body = line.lstrip("/")
+    anywhere = body.startswith("**/")
+    segments = tuple((body[3:] if anywhere else body).split("/"))
+    if any(not s or s in ("**", ".", "..") or "\\" in s or "[!" in s or "[^" in s for s in segments):
+        return None
+    pieces = re.split(r"\[[^\]]*\]|[*?\[\]]", "/".join(segments))
+    return anywhere, segments, max(pieces, key=len)
 
 
 @functools.lru_cache(maxsize=4096)
