@@ -57,7 +57,7 @@ def main() -> int:
     parser.add_argument("--modules-files", type=int, default=40000)
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from scaffold.detect.workspaces import detect
+    from scaffold.providers.node.workspaces import detect
     from scaffold.project import Project
 
     with tempfile.TemporaryDirectory(prefix="scaffold-bench-") as tmp:

@@ -131,7 +131,7 @@ def _project(path: str):
 
 def cmd_plan(args: argparse.Namespace) -> int:
     """The plan `scaffold init` would write from: saved answers in .scaffold.json, then flags."""
-    from scaffold.plan.monorepo_select import AppRequiredError
+    from scaffold.providers.node.monorepo_select import AppRequiredError
 
     try:
         _, plan, saved = _saved_plan(args)
@@ -168,7 +168,7 @@ def _shown(value: Any) -> str:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from scaffold.plan.monorepo_select import monorepo_of, resolve_app
+    from scaffold.providers.node.monorepo_select import monorepo_of, resolve_app
 
     project = _project(args.path)
     mono = monorepo_of(project)
@@ -194,7 +194,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def _choose_apps(root: Any, ws: Any, args: argparse.Namespace) -> list[str] | None:
     """At a monorepo root without --app: ask on a terminal, otherwise explain the flags."""
-    from scaffold.plan.monorepo_select import AppRequiredError, locate
+    from scaffold.providers.node.monorepo_select import AppRequiredError, locate
 
     try:
         locate(root, None)
@@ -359,7 +359,7 @@ def cmd_update(args: argparse.Namespace) -> int:
     """Newest template version, same answers: Copier's own 3-way update when it can run, else scaffold's merge."""
     from scaffold import team_template, write
     from scaffold.plan import plan_project
-    from scaffold.plan.monorepo_select import monorepo_of
+    from scaffold.providers.node.monorepo_select import monorepo_of
 
     project = _project(args.path)
     apps: list[str | None] = [None]
@@ -392,7 +392,7 @@ def _saved_plan(args: argparse.Namespace):
     from scaffold import write
     from scaffold.plan import plan_project
 
-    from scaffold.plan.monorepo_select import monorepo_of, resolve_app
+    from scaffold.providers.node.monorepo_select import monorepo_of, resolve_app
 
     project = _project(args.path)
     app = None

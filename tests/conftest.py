@@ -44,7 +44,7 @@ def example_targets() -> list[tuple[str, Path, str | None]]:
 def _monorepo_apps(folder: Path) -> list[str] | None:
     """Deployable apps of a monorepo example, or None when the folder is a single app."""
     try:
-        from scaffold.detect.workspaces import deployable_apps  # added with monorepo support
+        from scaffold.providers.node.workspaces import deployable_apps  # added with monorepo support
     except ImportError:
         return None if not folder.name.startswith("monorepo-") else []
     from scaffold.project import Project

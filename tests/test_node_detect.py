@@ -9,9 +9,9 @@ from plan_queries import cmd as plan_cmd
 import pytest
 
 from conftest import write_tree
-from scaffold.detect.node import detect as detect_node
+from scaffold.providers.node.detect import detect as detect_node
 from scaffold.plan import plan_project
-from scaffold.plan.package_manager import choose_package_manager
+from scaffold.providers.node.package_manager import choose_package_manager
 from scaffold.project import Project
 
 

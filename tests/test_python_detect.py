@@ -9,6 +9,7 @@ line that names the file (exit code 2), never a traceback.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,14 +17,14 @@ from pathlib import Path
 import pytest
 
 from scaffold.data import versions
-from scaffold.detect import detect
-from scaffold.detect.python import detect as detect_python
-from scaffold.detect.python import poetry_constraint_to_pep440
-from scaffold.detect.python_requirements import read_requirements
+from scaffold.providers import match
+from scaffold.providers.python.detect import detect as detect_python
+from scaffold.providers.python.detect import poetry_constraint_to_pep440
+from scaffold.providers.python.requirements import read_requirements
 from scaffold.errors import EXIT_BAD_INPUT, InconsistentProjectError, MalformedFileError, MissingEntryError, ScaffoldError
 from scaffold.plan import plan_project
-from scaffold.plan.python_start import dev_server_reason
-from scaffold.plan.python_version import line_from_pin, resolve_python_line
+from scaffold.providers.python.start import dev_server_reason
+from scaffold.providers.python.version import line_from_pin, resolve_python_line
 from scaffold.project import Project
 from scaffold.render import render_plan
 
@@ -291,9 +292,13 @@ def test_bad_input_exits_2_with_one_line(folder: str) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_node_still_wins_over_python() -> None:
-    found = detect(Project(EXAMPLES / "node-express-npm-v1"))
-    assert found is not None and found[0] == "node"
+def test_node_still_wins_over_python(tmp_path: Path) -> None:
+    """A package.json that runs a server beside a requirements.txt (Python tooling) is the Node app."""
+    shutil.copytree(EXAMPLES / "node-express-npm-v1", tmp_path / "app")
+    (tmp_path / "app" / "requirements.txt").write_text("flask\n")
+    matched = match(Project(tmp_path / "app"))
+    assert matched is not None and matched[0].name == "node"
+    assert plan_project(Project(tmp_path / "app")).decisions["provider"].value == "node"
 
 
 # -- real-world layouts found in QA ------------------------------------------------------

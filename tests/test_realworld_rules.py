@@ -9,10 +9,10 @@ from plan_queries import cmd as plan_cmd
 import pytest
 
 from conftest import write_tree
-from scaffold.detect.python_requirements import read_requirements
+from scaffold.providers.python.requirements import read_requirements
 from scaffold.errors import MalformedFileError
 from scaffold.plan import plan_project
-from scaffold.detect.npm_scripts import parse_script
+from scaffold.providers.node.npm_scripts import parse_script
 from scaffold.project import Project
 
 NPM_LOCK = json.dumps({"name": "demo", "lockfileVersion": 3, "packages": {"": {"name": "demo"}}})
@@ -496,7 +496,7 @@ def test_a_devdependency_the_server_code_requires_stays_installed(tmp_path):
 def test_an_unclosed_comment_does_not_slow_the_scan():
     import time
 
-    from scaffold.detect.node_frameworks import strip_js_comments
+    from scaffold.providers.node.detect_frameworks import strip_js_comments
 
     started = time.monotonic()
     strip_js_comments("/* x " * 50_000)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scaffold.detect.found import Found
-from scaffold.detect.python_requirements import logical_lines
+from scaffold.providers.python.requirements import logical_lines
 from scaffold.project import Project
 
 

@@ -16,41 +16,22 @@ def plan_project(project: Project, answers: dict[str, Any] | None = None) -> Bui
 
     A monorepo app's plan has paths relative to the monorepo root
     (``plan.dockerfile_path == "apps/api/Dockerfile"``), whichever folder was given.
+    The providers are tried in scaffold/providers' order; the plan records which won and why.
     """
+    from scaffold.providers import SUPPORTED, markers_found, match, provider
+
     answers = answers or {}
-    if not answers.get("app"):
-        from scaffold.providers import match
-
-        matched = match(project)
-        if matched is not None:
-            provider, facts, why = matched
-            built = provider.plan(facts, answers)
-            built.decisions["provider"] = Decision(provider.name, "; ".join(why) + " (scaffold/providers: first match wins)")
-            return built
-    from scaffold.plan.monorepo_select import locate
-
-    located = locate(project, answers.get("app"))
-    if located is not None:
-        from scaffold.plan.monorepo import plan_workspace_app
-
-        root, ws, app, source = located
-        return plan_workspace_app(root, ws, app, {**answers, "app_source": source})
     if answers.get("app"):
-        raise UsageError(f"--app: {project.root} is not in a monorepo (no pnpm-workspace.yaml, no package.json > workspaces)")
-    from scaffold.detect import detect
-
-    found = detect(project)
-    if found is None:
-        from scaffold.providers import SUPPORTED, markers_found
-
+        node = provider("node")
+        found = node.detect(project)
+        if found is None or not found.in_workspace:
+            raise UsageError(f"--app: {project.root} is not in a monorepo (no pnpm-workspace.yaml, no package.json > workspaces)")
+        matched = (node, found, ["node: --app names a workspace app"])
+    else:
+        matched = match(project)
+    if matched is None:
         raise NothingDetectedError(path=project.root, found=markers_found(project), supported=SUPPORTED)
-    ecosystem, facts = found
-    if ecosystem == "node":
-        from scaffold.plan.node import plan_node
-
-        return plan_node(project, facts, answers)
-    if ecosystem == "python":
-        from scaffold.plan.python import plan_python
-
-        return plan_python(project, facts, answers)
-    raise NothingDetectedError(path=project.root)  # pragma: no cover - every detector has a planner
+    chosen, facts, why = matched
+    built = chosen.plan(facts, answers)
+    built.decisions["provider"] = Decision(chosen.name, "; ".join(why) + " (scaffold/providers: first match wins)")
+    return built

@@ -1,7 +1,6 @@
 """The providers on the stage plan, in the order they are tried, and the rule between them.
 
-Precedence: the first provider whose ``detect`` finds something to deploy wins,
-and the Node and Python detectors run after every provider listed here. Go and
+Precedence: the first provider whose ``detect`` finds something to deploy wins. Go and
 Rust come first because a compiled server's repository often holds a
 package.json for its front-end assets (Tailwind, a Vite bundle that is
 embedded), while a Node app rarely has a go.mod or a Cargo.toml with a binary
@@ -9,8 +8,13 @@ at its root. A provider that matches its marker file but finds nothing to run
 (a Go module of libraries, a Cargo library built as a Node addon) returns
 nothing and the next one is tried; the plan names every provider that matched.
 
-The static provider comes last of these and matches only a folder with no other
-stack's manifest, so an index.html beside a package.json stays the Node app's.
+The static provider matches only a folder with no other stack's manifest, so an
+index.html beside a package.json stays the Node app's. Node comes before
+Python: a repository with both a package.json that runs something and a
+requirements.txt is most often a Node app with Python tooling (node-gyp, a
+docs build); a Django app whose package.json only builds assets has no start
+for Node, so Node finds nothing to run and Python is tried. A folder inside a
+declared npm/pnpm/Yarn/Bun workspace is always the Node provider's.
 
 A new stack is one more sub-package exposing ``PROVIDER`` and one more name here.
 """
@@ -24,7 +28,7 @@ if TYPE_CHECKING:
     from scaffold.providers.base import Option, Provider
     from scaffold.project import Project
 
-ORDER: tuple[str, ...] = ("go", "rust", "static")
+ORDER: tuple[str, ...] = ("go", "rust", "static", "node", "python")
 
 # Files that mean a stack scaffold has no provider for yet, named in the error when nothing matched.
 UNSUPPORTED_MARKERS: tuple[tuple[str, str], ...] = (
@@ -59,7 +63,7 @@ def match(project: Project) -> tuple[Provider, Any, list[str]] | None:
     why: list[str] = []
     for name in ORDER:
         candidate = provider(name)
-        present = [m for m in candidate.markers if project.has_file(m)]
+        present = candidate.present(project) if hasattr(candidate, "present") else [m for m in candidate.markers if project.has_file(m)]
         if not present:
             continue
         facts = candidate.detect(project)

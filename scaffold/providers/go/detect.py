@@ -237,7 +237,7 @@ def _frontends(project: Project, scan: sources.SourceScan) -> list[Frontend]:
     `go build` fails on an embed pattern that matches nothing, and such folders are
     build output, so not in the repository: the image builds them first.
     """
-    from scaffold.detect.node import detect as detect_node
+    from scaffold.providers.node.detect import detect as detect_node
 
     found: dict[str, Frontend] = {}
     for f in scan.files:

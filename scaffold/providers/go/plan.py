@@ -223,8 +223,8 @@ def _frontend_name(i: int) -> str:
 def _frontend_stage(frontend: Any, i: int, decisions: dict[str, Decision], notes: list[str]) -> Stage:
     """The npm build of a folder the Go code embeds, on Node's slim image, with the pinned package manager."""
     from scaffold.data import versions
-    from scaffold.plan.node_version import resolve_node_major
-    from scaffold.plan.package_manager import choose_package_manager, setup_commands
+    from scaffold.providers.node.version import resolve_node_major
+    from scaffold.providers.node.package_manager import choose_package_manager, setup_commands
 
     node = frontend.node
     major = resolve_node_major(node.node_version_hints, None).decision.value

@@ -427,7 +427,7 @@ def _satisfies(version: str | None, spec: str) -> bool:
 def _classify(pkg: WorkspacePackage) -> tuple[str, str]:
     """server (a production start script), static (a Vite app build) or library."""
     from scaffold.data import load
-    from scaffold.detect.npm_scripts import dev_command_match, follow_run
+    from scaffold.providers.node.npm_scripts import dev_command_match, follow_run
 
     where = f"{pkg.path}/package.json > scripts"
     for script in ("start", "start:prod", "start:production", "serve:prod", "prod"):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from scaffold.data import load
-from scaffold.detect.node import NodeFacts
+from scaffold.providers.node.detect import NodeFacts
 
 _TS_FILE = re.compile(r"\.(c|m)?tsx?$")
 _HOOK_FLAGS = ("--import", "--loader", "--experimental-loader", "-r", "--require")

@@ -17,7 +17,7 @@ a layer at all. They are scanned the same way; Pipfile ``[[source]]`` URLs may u
 
 Only facts are recorded here: which file, which line, literal or ``${VAR}``,
 which package indexes are declared. How each is mounted, or refused, is the
-planner's job (scaffold/plan/python_secrets.py).
+planner's job (scaffold/providers/python/plan_secrets.py).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from scaffold.detect.python_requirements import Requirements, logical_lines
+from scaffold.providers.python.requirements import Requirements, logical_lines
 from scaffold.project import MAX_LOCKFILE_BYTES, Project
 
 # scheme://userinfo@host: the userinfo part is a credential (a user name alone, as

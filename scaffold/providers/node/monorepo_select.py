@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 
-from scaffold.detect.workspaces import WorkspaceFacts, detect, find_root, root_start_is_delegating
+from scaffold.providers.node.workspaces import WorkspaceFacts, detect, find_root, root_start_is_delegating
 from scaffold.errors import UsageError
 from scaffold.project import Project
 

@@ -12,7 +12,7 @@ import ast
 import re
 from dataclasses import dataclass
 
-from scaffold.detect.python_app import parse
+from scaffold.providers.python.app import parse
 from scaffold.project import Project
 
 
@@ -109,7 +109,7 @@ class QueueWorker:
 
 def find_queue_workers(project: Project, files: list[str], rules: dict[str, dict], dependencies: frozenset[str] | set[str], root_prefix: str | tuple[str, ...] = "") -> tuple[QueueWorker, ...]:
     """Module-level task-queue apps (``app = Celery(...)``) of the libraries the project depends on."""
-    from scaffold.detect.python_app import module_name
+    from scaffold.providers.python.app import module_name
 
     found: list[QueueWorker] = []
     for tool, rule in rules.items():

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from scaffold.data import load, versions
-from scaffold.detect.node import LOCK_TO_PM, NodeFacts
+from scaffold.providers.node.detect import LOCK_TO_PM, NodeFacts
 from scaffold.errors import UsageError
 from scaffold.plan.model import Decision
 

@@ -27,12 +27,12 @@ from typing import Any
 
 from scaffold import shell_words
 from scaffold.data import load
-from scaffold.detect.node import NodeFacts
-from scaffold.detect.node_frameworks import FrameworkFacts
+from scaffold.providers.node.detect import NodeFacts
+from scaffold.providers.node.detect_frameworks import FrameworkFacts
 from scaffold.errors import ScaffoldError
 from scaffold.plan.model import Decision
-from scaffold.plan.package_manager import PackageManager
-from scaffold.detect.npm_scripts import ParsedScript, dev_command_match, follow_run
+from scaffold.providers.node.package_manager import PackageManager
+from scaffold.providers.node.npm_scripts import ParsedScript, dev_command_match, follow_run
 from scaffold.plan.static_site import StaticSite, static_port, url_base
 from scaffold.project import Project
 

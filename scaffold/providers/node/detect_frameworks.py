@@ -2,7 +2,7 @@
 
 Facts only: "next is a dependency", "next.config.mjs says output: 'standalone'",
 "svelte.config.js imports @sveltejs/adapter-node". What that means for the image
-is decided in scaffold/plan/node_frameworks.py.
+is decided in scaffold/providers/node/plan_frameworks.py.
 
 Config files are JavaScript or TypeScript, which scaffold does not run (running
 project code to detect it would be slow and unsafe). Settings are read only when

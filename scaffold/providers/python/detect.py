@@ -2,7 +2,7 @@
 
 Only facts are recorded here, each with the file (and line) it came from;
 choosing the package manager, the server or the Python line is the planner's job
-(scaffold/plan/python.py). Lockfiles are parsed fully so that a malformed one is
+(scaffold/providers/python/plan.py). Lockfiles are parsed fully so that a malformed one is
 reported now, as one line naming the file, instead of failing mid-build, and so
 the production dependency set (what the image will contain) is known exactly.
 """
@@ -15,12 +15,12 @@ from typing import Any
 
 from scaffold.detect.found import Found, tool_versions_pin, version_file_pin
 from scaffold.detect.procfile import procfile_web, procfile_worker
-from scaffold.detect.python_app import AppObject, find_apps, module_name
-from scaffold.detect.python_scripts import QueueWorker, ScriptApp, find_queue_workers, find_script_apps
-from scaffold.detect.python_django import DjangoFacts, detect_django
-from scaffold.detect.python_secrets import CredentialFile, PackageIndex, credential_files, package_indexes
-from scaffold.detect.python_locked import LockedPackage, locked_packages
-from scaffold.detect.python_requirements import Requirements, canonical, extra_provides, read_requirements, requirement_name
+from scaffold.providers.python.app import AppObject, find_apps, module_name
+from scaffold.providers.python.scripts import QueueWorker, ScriptApp, find_queue_workers, find_script_apps
+from scaffold.providers.python.django import DjangoFacts, detect_django
+from scaffold.providers.python.detect_secrets import CredentialFile, PackageIndex, credential_files, package_indexes
+from scaffold.providers.python.locked import LockedPackage, locked_packages
+from scaffold.providers.python.requirements import Requirements, canonical, extra_provides, read_requirements, requirement_name
 from scaffold.errors import MalformedFileError
 from scaffold.project import MAX_LOCKFILE_BYTES, Project
 
@@ -81,7 +81,7 @@ class PythonFacts:
 
 def detect(project: Project) -> PythonFacts | None:
     """Facts about the Python app at the project's root, or None if it is not one."""
-    if not any(project.has_file(marker) for marker in MARKERS) and not _requirements_files(project):
+    if not any(project.has_file(marker) for marker in MARKERS) and not requirements_files(project):
         return None
     from scaffold.data import load
 
@@ -92,7 +92,7 @@ def detect(project: Project) -> PythonFacts | None:
     lockfiles = tuple(name for name in LOCKFILES if project.has_file(name))
     requirements_path = next((p for p in PROD_REQUIREMENTS if project.has_file(p)), None)
     requirements = read_requirements(project, requirements_path) if requirements_path else None
-    dev_files = tuple(p for p in _requirements_files(project) if _DEV_REQUIREMENTS.search(p) and p != requirements_path)
+    dev_files = tuple(p for p in requirements_files(project) if _DEV_REQUIREMENTS.search(p) and p != requirements_path)
 
     pipfile = _read_pipfile(project)
     deps, dev, dep_source = _dependencies(project, lockfiles, pyproject, requirements, pipfile, dev_files)
@@ -175,7 +175,7 @@ def _read_pipfile(project: Project) -> dict[str, Any]:
     return project.read_toml("Pipfile") if project.has_file("Pipfile") else {}
 
 
-def _requirements_files(project: Project) -> list[str]:
+def requirements_files(project: Project) -> list[str]:
     top = [n for n in project.list_dir(".") if n.endswith(".txt") and ("requirements" in n or n.startswith(("dev-", "test-"))) and project.has_file(n)]
     nested = [f"requirements/{n}" for n in project.list_dir("requirements") if n.endswith(".txt")]
     return sorted(top) + sorted(nested)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from scaffold import shell_words
 from scaffold.data import load
-from scaffold.detect.python_app import AppObject, module_attribute_line, module_path, parse
+from scaffold.providers.python.app import AppObject, module_attribute_line, module_path, parse
 from scaffold.project import Project
 
 _TARGET = re.compile(r"^([A-Za-z_][\w.]*):([A-Za-z_]\w*(?:\(\))?)$")

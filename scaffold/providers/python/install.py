@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from scaffold.data import versions
-from scaffold.detect.python import PythonFacts
+from scaffold.providers.python.detect import PythonFacts
 
 VENV = "/opt/venv"
 TOOLS = "/opt/tools"

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scaffold.data import load
-from scaffold.detect.node import NodeFacts
+from scaffold.providers.node.detect import NodeFacts
 from scaffold.plan.model import Decision
-from scaffold.plan.package_manager import PackageManager
+from scaffold.providers.node.package_manager import PackageManager
 
 # node-gyp reads the headers the Node image ships instead of downloading them.
 NODE_HEADERS_ENV = "npm_config_nodedir=/usr/local"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from scaffold.detect.python_app import AppObject, module_attribute_line, module_path, parse
+from scaffold.providers.python.app import AppObject, module_attribute_line, module_path, parse
 from scaffold.project import Project
 
 _MAX_STAR_DEPTH = 3

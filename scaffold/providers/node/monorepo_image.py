@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from scaffold.plan.node_image import PM_CACHE, static_runtime_stage
+from scaffold.providers.node.image import PM_CACHE, static_runtime_stage
 from scaffold.plan.steps import Arg, Cmd, Copy, Env, Expose, Healthcheck, Label, Mount, Run, Stage, StagedDockerfile, Step, User, Workdir
 
 WRITABLE_WHY = "The server writes its cache here; everything else stays read-only to the app user"

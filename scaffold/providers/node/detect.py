@@ -105,8 +105,8 @@ def detect(project: Project) -> NodeFacts | None:
     if not project.has_file("package.json"):
         return None
     from scaffold.data import load
-    from scaffold.detect.node_addons import detect_native, detect_prisma
-    from scaffold.detect.node_frameworks import detect_framework
+    from scaffold.providers.node.detect_addons import detect_native, detect_prisma
+    from scaffold.providers.node.detect_frameworks import detect_framework
 
     manifest = project.read_json("package.json")
     if not isinstance(manifest, dict):
@@ -537,7 +537,7 @@ def _runtime_imports(project: Project, entries: list[str]) -> tuple[Found, ...]:
     production install, and the app dies with MODULE_NOT_FOUND (Docker's bulletin-board
     sample requires body-parser, a devDependency).
     """
-    from scaffold.detect.node_frameworks import strip_js_comments
+    from scaffold.providers.node.detect_frameworks import strip_js_comments
 
     seen: set[str] = set()
     queue = [e for e in entries if e.endswith((".js", ".cjs", ".mjs"))]

@@ -18,17 +18,17 @@ from typing import Any
 
 from scaffold.data import load, versions
 from scaffold.flag_values import debian_base
-from scaffold.detect.python import PythonFacts
-from scaffold.detect.python_app import AppObject
-from scaffold.detect.python_scripts import SAFE_SCRIPT, QueueWorker, ScriptApp
+from scaffold.providers.python.detect import PythonFacts
+from scaffold.providers.python.app import AppObject
+from scaffold.providers.python.scripts import SAFE_SCRIPT, QueueWorker, ScriptApp
 from scaffold.errors import MissingEntryError, UsageError
 from scaffold.plan.model import BuildPlan, Decision
 from scaffold.plan.steps import Arg
-from scaffold.plan.python_image import PythonImage, python_dockerfile
-from scaffold.plan.python_install import VENV, install_plan
-from scaffold.plan.python_secrets import secret_plan
-from scaffold.plan.python_start import StartCommand, from_command, server_command
-from scaffold.plan.python_version import resolve_python_line
+from scaffold.providers.python.image import PythonImage, python_dockerfile
+from scaffold.providers.python.install import VENV, install_plan
+from scaffold.providers.python.plan_secrets import secret_plan
+from scaffold.providers.python.start import StartCommand, from_command, server_command
+from scaffold.providers.python.version import resolve_python_line
 from scaffold.project import Project
 
 APP_UID = 10001  # above every uid a Debian package or a host's first users take

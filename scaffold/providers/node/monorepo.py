@@ -36,15 +36,15 @@ from typing import Any
 
 from scaffold.data import load
 from scaffold.detect.found import Found
-from scaffold.detect.node import NodeFacts, PortHint
-from scaffold.detect.node import LOCK_TO_PM
-from scaffold.detect.node import detect as detect_node
-from scaffold.detect.node_frameworks import FrameworkFacts, detect_framework
-from scaffold.detect.workspaces import WorkspaceFacts, WorkspacePackage
+from scaffold.providers.node.detect import NodeFacts, PortHint
+from scaffold.providers.node.detect import LOCK_TO_PM
+from scaffold.providers.node.detect import detect as detect_node
+from scaffold.providers.node.detect_frameworks import FrameworkFacts, detect_framework
+from scaffold.providers.node.workspaces import WorkspaceFacts, WorkspacePackage
 from scaffold.errors import InconsistentProjectError, UsageError
 from scaffold.plan.model import BuildPlan, Decision
-from scaffold.plan.monorepo_image import MonorepoImage, monorepo_dockerfile
-from scaffold.plan.node import (
+from scaffold.providers.node.monorepo_image import MonorepoImage, monorepo_dockerfile
+from scaffold.providers.node.plan import (
     port_env,
     APP_UID,
     node_base_image,
@@ -62,10 +62,10 @@ from scaffold.plan.node import (
     start_env,
     uses_bun_runtime,
 )
-from scaffold.plan.node_addons import download_skips
-from scaffold.plan.node_frameworks import RuntimeShape, plan_framework
-from scaffold.plan.node_version import resolve_node_major
-from scaffold.plan.package_manager import PackageManager, choose_package_manager, setup_commands
+from scaffold.providers.node.plan_addons import download_skips
+from scaffold.providers.node.plan_frameworks import RuntimeShape, plan_framework
+from scaffold.providers.node.version import resolve_node_major
+from scaffold.providers.node.package_manager import PackageManager, choose_package_manager, setup_commands
 from scaffold.plan.static_site import NGINX_UID, nginx_healthcheck, static_fields, static_start
 from scaffold.project import Project
 
@@ -863,7 +863,7 @@ def _root_build_config(root: Project, ws: WorkspaceFacts, closure: list[str]) ->
 
 
 def _tsconfig_extends(root: Project, rel: str) -> list[str]:
-    from scaffold.detect.node import strip_json_comments
+    from scaffold.providers.node.detect import strip_json_comments
 
     text = strip_json_comments(root.read_text(rel))
     match = re.search(r'"extends"\s*:\s*(\[[^\]]*\]|"[^"]*")', text)

@@ -37,7 +37,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from scaffold.detect.python_secrets import CredentialFile, PackageIndex
+from scaffold.providers.python.detect_secrets import CredentialFile, PackageIndex
 from scaffold.errors import CommittedCredentialError
 
 _PIP_TOOLS = ("pip", "pipenv", "pdm")  # the install ends with pip reading its config

@@ -8,7 +8,7 @@ alone, so source edits never invalidate it), ``build`` (all dependencies +
 sources + the build script, only when there is one) and ``runtime``
 (production dependencies + what runs, as a non-root user).
 
-Framework apps (scaffold/plan/node_frameworks.py) change what the runtime stage
+Framework apps (scaffold/providers/node/plan_frameworks.py) change what the runtime stage
 is made of: a self-contained build output needs no ``deps`` stage, and a static
 site is served by nginx with no Node at all.
 """
@@ -23,16 +23,16 @@ from typing import Any
 from scaffold.dockerfile_text import label_value
 from scaffold.data import load, versions
 from scaffold.flag_values import debian_base
-from scaffold.detect.node import NodeFacts
+from scaffold.providers.node.detect import NodeFacts
 from scaffold.errors import MissingEntryError, ScaffoldError
 from scaffold.plan.model import BuildPlan, Decision
-from scaffold.plan.node_image import NodeImage, argv_of, node_dockerfile
+from scaffold.providers.node.image import NodeImage, argv_of, node_dockerfile
 from scaffold.plan.steps import Arg
-from scaffold.plan.node_addons import NODE_HEADERS_ENV, download_skips, PrismaSteps, native_node_limit, prisma_steps, system_packages
-from scaffold.plan.node_frameworks import RuntimeShape, plan_framework
-from scaffold.plan.node_version import resolve_node_major
-from scaffold.plan.package_manager import PackageManager, bun_marker, choose_package_manager, setup_commands
-from scaffold.detect.npm_scripts import (
+from scaffold.providers.node.plan_addons import NODE_HEADERS_ENV, download_skips, PrismaSteps, native_node_limit, prisma_steps, system_packages
+from scaffold.providers.node.plan_frameworks import RuntimeShape, plan_framework
+from scaffold.providers.node.version import resolve_node_major
+from scaffold.providers.node.package_manager import PackageManager, bun_marker, choose_package_manager, setup_commands
+from scaffold.providers.node.npm_scripts import (
     ParsedScript,
     dev_command_match,
     drop_build_steps,
@@ -41,7 +41,7 @@ from scaffold.detect.npm_scripts import (
     parse_script,
 )
 from scaffold.plan.static_site import NGINX_UID, nginx_healthcheck, static_fields, static_start
-from scaffold.plan.typescript import compiled_start
+from scaffold.providers.node.typescript import compiled_start
 from scaffold.project import Project
 
 APP_UID = 1000  # the "node" and "bun" users of the official images
