@@ -58,11 +58,11 @@ from scaffold.providers.node.plan import (
     node_port,
     runtime_layout_copies,
     secret_mounts,
-    node_start_command,
     start_env,
     uses_bun_runtime,
 )
 from scaffold.providers.node.plan_addons import download_skips
+from scaffold.providers.node.start import node_start_command
 from scaffold.providers.node.plan_frameworks import RuntimeShape, plan_framework
 from scaffold.providers.node.version import resolve_node_major
 from scaffold.providers.node.package_manager import PackageManager, choose_package_manager, setup_commands

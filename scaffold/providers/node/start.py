@@ -1,0 +1,255 @@
+"""The Node start command: from --start, a framework rule, a Procfile, the start script or the entry file.
+
+A script is parsed with a real shell-word parser (npm_scripts): an exec-form CMD when it is plain words,
+sh -c 'exec ...' when it needs a shell; a package-manager wrapper (npm start) is unwrapped so the app itself
+is PID 1 and gets the stop signal. The entry it names must exist (or be built), and the devDependencies it runs
+are reported so the install keeps them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from scaffold.data import load
+from scaffold.providers.node.detect import NodeFacts
+from scaffold.errors import MissingEntryError, ScaffoldError
+from scaffold.plan.model import Decision
+from scaffold.providers.node.package_manager import PackageManager
+from scaffold.providers.node.npm_scripts import (
+    ParsedScript,
+    dev_command_match,
+    drop_build_steps,
+    drop_env_file_flags,
+    follow_run,
+    parse_script,
+)
+from scaffold.providers.node.typescript import compiled_start
+from scaffold.project import Project
+
+
+def node_start_command(
+    project: Project,
+    facts: NodeFacts,
+    pm: PackageManager,
+    answers: dict[str, Any],
+    has_build: bool,
+    out_dir: Decision | None,
+    warnings: list[str],
+    notes: list[str],
+    bun: bool,
+) -> Decision:
+    runtime = "bun" if bun else "node"
+    if answers.get("start"):
+        parsed = parse_script(answers["start"])
+        if parsed.complex:
+            script = answers["start"].strip()
+            return Decision(["sh", "-c", f"exec {script}" if parsed.expands_only else script], "--start")
+        return Decision(parsed.argv, "--start")
+    procfile = _procfile_start(facts, pm, notes)
+    if procfile is not None:
+        _check_entry(project, procfile.value, has_build, procfile.source, out_dir)
+        return procfile
+    for name in ("start", "start:prod", "start:production", "serve:prod", "prod"):
+        followed = follow_run(name, facts.scripts)
+        if followed is None:
+            continue
+        real_name, parsed = followed
+        where = f"package.json > scripts > {real_name}"
+        dev = dev_command_match(parsed.argv)
+        if dev:
+            notes.append(f"{where} runs a dev server or watcher ({dev}): not used in production")
+            continue
+        if parsed.complex and has_build:
+            rest = drop_build_steps(facts.scripts[real_name], facts.scripts)
+            if rest is not None:
+                notes.append(f"{where} builds before it starts; the image builds in its build stage, so it runs `{rest}`")
+                inner_name, after = follow_run(real_name, {**facts.scripts, real_name: rest}) or (real_name, parse_script(rest))
+                parsed = ParsedScript(after.argv, {**parsed.env, **after.env}, after.complex)
+                where = f"package.json > scripts > {inner_name}" + (" (without the build step)" if inner_name == real_name else "")
+        if parsed.complex and parsed.expands_only:
+            script = facts.scripts[real_name].strip()
+            notes.append(f"{where} expands variables: run as `sh -c 'exec …'` so the app gets the signals")
+            return Decision(["sh", "-c", f"exec {script}"], where)
+        if parsed.complex:
+            notes.append(f"{where} needs a shell; started through {pm.name} run, so prefer `docker run --init` for clean shutdowns")
+            return Decision(pm.run_argv(name) if pm.name != "bun" else ["bun", "run", name], where)
+        ts = None if bun else compiled_start(parsed.argv, facts, has_build)
+        if ts is not None:
+            notes.append(ts.note)
+            if ts.source_note:
+                return Decision(ts.argv, f"{where} + {ts.source_note}")
+            _warn_dev_hook(parsed.argv, facts, warnings)
+        argv = _without_env_files(project, _exec_argv(parsed, facts, runtime, warnings), where, notes)
+        _check_entry(project, argv, has_build, where, out_dir)
+        return Decision(argv, where)
+    if facts.procfile_worker and not facts.procfile_web and not facts.scripts.get("start"):
+        parsed = parse_script(facts.procfile_worker.value)
+        if not parsed.complex:
+            return Decision(_exec_argv(parsed, facts, runtime, warnings), facts.procfile_worker.source)
+        return Decision(["sh", "-c", f"exec {facts.procfile_worker.value}" if parsed.expands_only else facts.procfile_worker.value], facts.procfile_worker.source)
+    if facts.main:
+        main = facts.main.removeprefix("./").rstrip("/")
+        resolved = _resolve_main(project, main)
+        if resolved is not None:
+            return Decision([runtime, resolved], "package.json > main" + ("" if resolved == main else f" ({main} -> {resolved})"))
+        if has_build:
+            return Decision([runtime, main], "package.json > main")
+        warnings.append(f"package.json > main names {main}, which does not exist; ignored")
+    if bun and facts.module:
+        module = facts.module.removeprefix("./")
+        if project.has_file(module):
+            return Decision([runtime, module], "package.json > module (Bun's entry)")
+    if has_build and out_dir is not None:
+        for name in load("node")["built_entry_files"]:
+            stem = name.rsplit(".", 1)[0]
+            if any(project.has_file(f"src/{stem}{ext}") for ext in (".ts", ".mts", ".js", ".mjs")):
+                return Decision([runtime, f"{out_dir.value}/{name}"], f"{out_dir.source} + src/{stem}")
+    entries = [e for e in facts.existing_entries if bun or not e.endswith((".ts", ".tsx"))]
+    if entries:
+        return Decision([runtime, entries[0]], "conventional entry file")
+    raise ScaffoldError(
+        "package.json: no start command: no usable scripts.start, no main and no server.js/index.js/app.js",
+        hint="add a start script or pass --start 'node path/to/server.js'",
+    )
+
+
+def _resolve_main(project: Project, main: str) -> str | None:
+    """The file node loads for "main": as written, with a .js/.cjs extension added, or a folder's index.
+
+    ``"main": "lib"`` or ``"main": "server"`` are valid (Node resolves them like require()); the
+    image runs the file itself so the entry check and the port scan see the real file.
+    """
+    for candidate in (main, f"{main}.js", f"{main}.cjs", f"{main}/index.js", f"{main}/index.cjs"):
+        if candidate and project.has_file(candidate):
+            return candidate
+    return None
+
+
+def _exec_argv(parsed: ParsedScript, facts: NodeFacts, runtime: str, warnings: list[str]) -> list[str]:
+    argv = list(parsed.argv)
+    tool = argv[0]
+    if tool in ("node", "bun", "npx", "deno"):
+        if tool == "npx" and len(argv) > 1:
+            argv = argv[1:]
+            tool = argv[0]
+        else:
+            return argv
+    if tool in facts.dependencies or _bin_of_dependency(tool, facts.dependencies):
+        return [f"node_modules/.bin/{tool}", *argv[1:]]
+    if tool in facts.dev_dependencies or _bin_of_dependency(tool, facts.dev_dependencies):
+        return [f"node_modules/.bin/{tool}", *argv[1:]]  # dev_packages_started keeps it installed
+    return argv
+
+
+_PRELOAD_FLAGS = ("-r", "--require", "--import", "--loader", "--experimental-loader")
+
+
+def dev_packages_started(argv: list[str], facts: NodeFacts) -> list[str]:
+    """devDependencies the start command runs or preloads (tsx, ts-node, `node -r dotenv/config`).
+
+    A production install leaves them out, and the container would die at its first
+    line; the invariant is that everything CMD names is in the final image.
+    """
+    dev = {name for name in facts.dev_dependencies if name not in facts.dependencies}
+    needed: list[str] = []
+    if argv and argv[0].startswith("node_modules/.bin/"):
+        tool = argv[0].rsplit("/", 1)[-1]
+        owner = tool if tool in dev else _bin_of_dependency(tool, {k: facts.dev_dependencies[k] for k in dev})
+        if owner:
+            needed.append(owner if isinstance(owner, str) else tool)
+    words = argv[1:]
+    for i, word in enumerate(words):
+        flag, eq, value = word.partition("=")
+        if flag in _PRELOAD_FLAGS:
+            module = value if eq else (words[i + 1] if i + 1 < len(words) else "")
+            parts = module.split("/")
+            name = "/".join(parts[:2]) if module.startswith("@") else parts[0]
+            if name in dev and name not in needed:
+                needed.append(name)
+    return needed
+
+
+def _procfile_start(facts: NodeFacts, pm: PackageManager, notes: list[str]) -> Decision | None:
+    """The Procfile's web command, which Heroku-style platforms run instead of `npm start`.
+
+    ``web: npm start`` (or ``yarn start``) defers to the scripts; a dev server is skipped
+    with a note; a command that needs a shell (``$PORT``, ``&&``) runs under ``sh -c``.
+    """
+    web = facts.procfile_web
+    if web is None:
+        return None
+    parsed = parse_script(web.value)
+    argv = parsed.argv
+    if not parsed.complex and argv and argv[0] in ("npm", "yarn", "pnpm", "bun"):
+        rest = argv[1:]
+        if rest[:1] in (["run"], ["run-script"]):
+            rest = rest[1:]
+        if len(rest) == 1 and rest[0] in (*facts.scripts, "start"):
+            return None  # the scripts decide
+    dev = dev_command_match(argv)
+    if dev:
+        notes.append(f"{web.source} runs a dev server or watcher ({dev}): not used in production")
+        return None
+    if parsed.complex or "$" in web.value:
+        return Decision(["sh", "-c", f"exec {web.value}" if not parsed.complex or parsed.expands_only else web.value], web.source)
+    if argv[0] in facts.dependencies or argv[0] in facts.dev_dependencies:
+        argv = [f"node_modules/.bin/{argv[0]}", *argv[1:]]
+    return Decision(argv, web.source)
+
+
+def _without_env_files(project: Project, argv: list[str], where: str, notes: list[str]) -> list[str]:
+    """Drop ``node --env-file=.env``: the file is not in the image and node would exit at start."""
+    kept, gone = drop_env_file_flags(argv, lambda path: _excluded_env_file(project, path))
+    if not gone:
+        return argv
+    notes.append(
+        f"{where} loads {', '.join(gone)} with --env-file; .env files never enter the image (they hold secrets) and node "
+        "would exit when one is missing, so the image runs without the flag: pass the variables with "
+        "`docker run --env-file` or Compose's env_file"
+    )
+    return kept
+
+
+def _excluded_env_file(project: Project, path: str) -> bool:
+    """.env and .env.* are kept out of every build context (scaffold/dockerignore.py); so is a missing file."""
+    name = path.rsplit("/", 1)[-1]
+    return name == ".env" or (name.startswith(".env.") and name != ".env.example") or not project.has_file(path.removeprefix("./"))
+
+
+def _warn_dev_hook(argv: list[str], facts: NodeFacts, warnings: list[str]) -> None:
+    """`node --import tsx` needs tsx at run time, like a runner would."""
+    if not argv or argv[0] != "node":
+        return
+    for word in argv[1:]:
+        package = word.split("=", 1)[-1].split("/", 1)[0]
+        if package in facts.dev_dependencies and package not in facts.dependencies:
+            warnings.append(
+                f"the start command loads {package}, which is a devDependency and is not installed in the production image; move it to dependencies"
+            )
+            return
+
+
+def _bin_of_dependency(tool: str, deps: dict[str, str]) -> bool:
+    """Common binaries whose package name differs from the command."""
+    owners = {"react-router-serve": "@react-router/serve", "remix-serve": "@remix-run/serve", "nest": "@nestjs/cli"}
+    return owners.get(tool) in deps
+
+
+def _check_entry(project: Project, argv: list[str], has_build: bool, where: str, out_dir: Decision | None) -> None:
+    """`node missing.js` fails at start; catch it now unless a build step may create it."""
+    if not argv or argv[0] not in ("node", "bun"):
+        return
+    target = next((a for a in argv[1:] if not a.startswith("-") and a not in ("run",)), None)
+    if target is None or not re.search(r"\.(c|m)?(j|t)sx?$", target):
+        return
+    rel = target.removeprefix("./")
+    if project.has_file(rel):
+        return
+    if has_build:
+        return
+    raise MissingEntryError(
+        path="package.json",
+        detail=f"{where} runs {rel}, which does not exist and no build script creates it",
+        hint="fix the script or pass --start",
+    )
