@@ -57,11 +57,11 @@ from scaffold.providers.node.plan import (
     output_dir_decision,
     node_port,
     runtime_layout_copies,
-    secret_mounts,
     start_env,
     uses_bun_runtime,
 )
 from scaffold.providers.node.plan_addons import download_skips
+from scaffold.providers.node.install import secret_mounts
 from scaffold.providers.node.start import node_start_command
 from scaffold.providers.node.plan_frameworks import RuntimeShape, plan_framework
 from scaffold.providers.node.version import resolve_node_major

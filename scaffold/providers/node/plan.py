@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
 from typing import Any
 
 from scaffold.dockerfile_text import label_value
@@ -27,6 +26,17 @@ from scaffold.providers.node.detect import NodeFacts
 from scaffold.plan.model import BuildPlan, Decision
 from scaffold.providers.node.image import NodeImage, argv_of, node_dockerfile
 from scaffold.plan.steps import Arg
+from scaffold.providers.node.install import (
+    copy_groups,
+    dependency_files,
+    lifecycle_needs_dev_tools,
+    patch_tools,
+    prune_command,
+    rebuild_native,
+    secret_mounts,
+    strip_dev_optional,
+    with_ignore_scripts,
+)
 from scaffold.providers.node.start import dev_packages_started, node_start_command
 from scaffold.providers.node.plan_addons import NODE_HEADERS_ENV, download_skips, PrismaSteps, native_node_limit, prisma_steps, system_packages
 from scaffold.providers.node.plan_frameworks import RuntimeShape, plan_framework
@@ -116,7 +126,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     notes.extend(system.notes)
     warnings.extend(system.warnings)
 
-    install_files = _install_files(facts, pm, prisma)
+    install_files = dependency_files(facts, pm, prisma)
     secrets, secret_notes = secret_mounts(facts)
     notes.extend(secret_notes)
     install_files = [f for f in install_files if f not in {s["file"] for s in secrets if s["file"]}]
@@ -137,20 +147,20 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
             f"{needed_by.split(': the start')[0]}: the app needs {', '.join(needed_dev)} at run time, declared in devDependencies: the image installs "
             f"devDependencies too, so it starts; move {', '.join(needed_dev)} to dependencies and the image keeps production dependencies only"
         )
-    ignore_scripts = _lifecycle_needs_dev_tools(facts)
+    ignore_scripts = lifecycle_needs_dev_tools(facts)
     if ignore_scripts:
-        prod_install = [_with_ignore_scripts(prod_install[0], pm)]
+        prod_install = [with_ignore_scripts(prod_install[0], pm)]
         notes.append(
             f"the root {ignore_scripts[0]} script calls {ignore_scripts[1]}, a devDependency: the production install runs with --ignore-scripts"
         )
-        rebuild = _rebuild_native(facts, pm) if prod_install[0].endswith("--ignore-scripts") else None
+        rebuild = rebuild_native(facts, pm) if prod_install[0].endswith("--ignore-scripts") else None
         if rebuild:
             prod_install.append(rebuild)
             notes.append(f"--ignore-scripts also skips the native addons' own builds: `{rebuild}` runs them")
-        for command in _patch_tools(facts, pm) if prod_install[0].endswith("--ignore-scripts") else []:
+        for command in patch_tools(facts, pm) if prod_install[0].endswith("--ignore-scripts") else []:
             prod_install.append(command)
             notes.append(f"--ignore-scripts also skips the install script's patches: `{command}` applies them")
-    strip_dev = _strip_dev_optional(facts, pm)
+    strip_dev = strip_dev_optional(facts, pm)
     if strip_dev:
         prod_install.append(strip_dev)
         notes.append(
@@ -218,7 +228,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
             f"Dependencies, with the devDependencies the start command needs ({', '.join(needed_dev)}): this layer changes when the manifest or lockfile does"
             if needed_dev and not static else "Production dependencies only: this layer changes when the manifest or lockfile does, not the code"
         ),
-        install_copy=tuple(_copy_groups(install_files, project)),
+        install_copy=tuple(copy_groups(install_files, project)),
         install_mounts=(pm.cache_mount, *(s["mount"] for s in secrets)),
         install_prefix="".join(f"{env} " for env in [*env_install, *(s["env"] for s in secrets if s.get("env"))]),
         prod_install=tuple(prod_install),
@@ -228,7 +238,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         build_mounts=tuple(build_mounts),
         # One RUN: generate, build and prune are one step (and hadolint's DL3059 agrees)
         build_commands=(
-            *pre_build, build_decision.value or "", *([_prune_command(pm)] if layout.prune and _prune_command(pm) else []), *([strip_dev] if layout.prune and strip_dev else []),
+            *pre_build, build_decision.value or "", *([prune_command(pm)] if layout.prune and prune_command(pm) else []), *([strip_dev] if layout.prune and strip_dev else []),
         ),
         runtime_from="pm" if runtime_needs_pm else "base",
         runtime_packages={"packages": " ".join(system.runtime), "why": ", ".join(system.runtime_why)} if system.runtime and not static else None,
@@ -488,159 +498,6 @@ def start_env(facts: NodeFacts) -> dict[str, str]:
 
 
 # -- files ------------------------------------------------------------------------
-
-def _install_files(facts: NodeFacts, pm: PackageManager, prisma: PrismaSteps | None = None) -> list[str]:
-    files = ["package.json"]
-    if pm.lockfile:
-        files.append(pm.lockfile)
-    for rc in (".npmrc", ".yarnrc.yml", ".yarnrc", "bunfig.toml"):
-        if facts.has(rc):
-            files.append(rc)
-    files.extend(facts.yarn_releases and [".yarn/releases"] or [])
-    files.extend(f for f in facts.extra_install_files if f not in files)
-    if prisma is not None:
-        # @prisma/client's postinstall generates the client from the schema
-        files.extend(f for f in prisma.install_files if f not in files)
-    return files
-
-
-def _copy_groups(files: list[str], project: Project | None = None) -> list[dict[str, Any]]:
-    """Group top-level files into one COPY; folders and nested files each keep their path."""
-    def is_dir(path: str) -> bool:
-        return _is_dir_like(path) or (project is not None and project.has_dir(path))
-
-    plain = [f for f in files if not is_dir(f) and "/" not in f]
-    groups: list[dict[str, Any]] = []
-    if plain:
-        groups.append({"src": plain, "dest": "./"})
-    for f in files:
-        if is_dir(f):
-            groups.append({"src": [f], "dest": f"./{f}/"})
-        elif "/" in f:
-            groups.append({"src": [f], "dest": f"./{f.rsplit('/', 1)[0]}/"})
-    return groups
-
-
-def _is_dir_like(path: str) -> bool:
-    return path in ("patches", ".yarn/releases", ".yarn/patches", ".yarn/plugins", "prisma")
-
-
-def secret_mounts(facts: NodeFacts) -> tuple[list[dict[str, str]], list[str]]:
-    """Config files with credentials are mounted as build secrets, never copied."""
-    secrets: list[dict[str, str]] = []
-    notes: list[str] = []
-    for rc in facts.rc_files:
-        if rc.literal_secret:
-            ident = rc.path.lstrip(".").replace(".", "_")
-            target = f"/app/{rc.path}"
-            secrets.append({
-                "file": rc.path,
-                "mount": f"--mount=type=secret,id={ident},target={target},required=true",
-                "cli": f"id={ident},src={rc.path}",
-            })
-            notes.append(
-                f"{rc.path} holds a credential: it is kept out of the build context and mounted only during the install (docker build --secret id={ident},src={rc.path})"
-            )
-        for var in rc.env_tokens:
-            ident = var.lower()
-            secrets.append({
-                "file": "",
-                "mount": f"--mount=type=secret,id={ident},required=true",
-                "env": f'{var}="$(cat /run/secrets/{ident})"',
-                "cli": f"id={ident},env={var}",
-            })
-            notes.append(
-                f"{rc.path} reads ${{{var}}}: pass it as a build secret (docker build --secret id={ident},env={var}); it never lands in a layer"
-            )
-    return secrets, notes
-
-
-def _lifecycle_needs_dev_tools(facts: NodeFacts) -> tuple[str, str] | None:
-    """A root install script (husky's prepare, say) that calls a devDependency breaks a production install."""
-    dev_bins = {b for details in facts.lock_details.values() for b in details.get("dev_only_bins", ())}
-    for name in load("node")["install_lifecycle_scripts"]:
-        script = facts.scripts.get(name)
-        if not script:
-            continue
-        for word in re.split(r"[\s;&|()]+", script):
-            if word in facts.dev_dependencies and word not in facts.dependencies:
-                return name, word
-            if word in dev_bins and "||" not in script:  # `svelte-kit sync || echo ''` tolerates its absence
-                return name, word
-            if word == "prisma" and "prisma" in facts.dev_dependencies:
-                return name, word
-    return None
-
-
-def _strip_dev_optional(facts: NodeFacts, pm: PackageManager) -> str | None:
-    """`rm -rf` of the devDependencies npm's production install keeps as optional peers."""
-    if pm.name != "npm" or not pm.lockfile:
-        return None
-    paths = facts.lock_details.get(pm.lockfile, {}).get("dev_optional_peers") or []
-    if not paths:
-        return None
-    lines, line = [], "rm -rf"
-    for path in paths:
-        if len(line) + len(path) > 90:
-            lines.append(line)
-            line = "   "
-        line += f" {path}"
-    lines.append(line)
-    return " \\\n       ".join(lines)
-
-
-def _rebuild_native(facts: NodeFacts, pm: PackageManager) -> str | None:
-    """The command that runs the install scripts of native addons after an --ignore-scripts install."""
-    native = facts.native
-    if native is None or pm.name not in ("npm", "pnpm", "yarn"):
-        return None
-    names = [f.value for f in (*native.known, *native.install_scripts) if f.value in facts.dependencies or f.source != "package.json > devDependencies"]
-    if not names:
-        return None
-    tool = "pnpm" if pm.name == "pnpm" else "npm"
-    return f"{tool} rebuild {' '.join(sorted(set(names)))}"
-
-
-def _patch_tools(facts: NodeFacts, pm: PackageManager) -> list[str]:
-    """Commands that re-run patch tools (patch-package) that --ignore-scripts skipped.
-
-    Without them the production image would run unpatched dependencies. A tool that is a
-    devDependency is not installed there, so npx fetches the project's version (the lockfile's
-    exact one when npm's says it) into the cache mount, not into the image.
-    """
-    if pm.name not in ("npm", "yarn") or (pm.name == "yarn" and pm.berry):
-        return []  # pnpm and Yarn 2+ apply patches natively (patchedDependencies, patch: protocol)
-    commands: list[str] = []
-    scripts = " ".join(facts.scripts.get(name, "") for name in load("node")["install_lifecycle_scripts"])
-    words = set(re.split(r"[\s;&|()]+", scripts))
-    for tool in load("node")["install_patch_tools"]:
-        if tool not in words:
-            continue
-        if tool in facts.dependencies:
-            commands.append(f"node_modules/.bin/{tool}")
-        elif tool in facts.dev_dependencies:
-            locked = (facts.lock_details.get(pm.lockfile or "", {}).get("locked") or {}).get(tool)
-            version = locked[0] if locked and locked[0] else facts.dev_dependencies[tool]
-            commands.append(f"npx --yes {shlex.quote(f'{tool}@{version}')}")
-    return commands
-
-
-def _with_ignore_scripts(command: str, pm: PackageManager) -> str:
-    if pm.name == "yarn" and pm.berry:
-        return command  # yarn berry never runs the root's own lifecycle on focus
-    return f"{command} --ignore-scripts"
-
-
-def _prune_command(pm: PackageManager) -> str | None:
-    if pm.name == "npm":
-        return "npm prune --omit=dev --no-audit --no-fund"
-    if pm.name == "pnpm":
-        return "pnpm prune --prod"
-    if pm.name == "yarn" and pm.berry:
-        return "yarn workspaces focus --all --production" if pm.can_focus else None
-    if pm.name == "yarn":
-        return "yarn install --frozen-lockfile --production --non-interactive --ignore-engines --ignore-scripts"
-    return "bun install --frozen-lockfile --production"
 
 
 def runtime_layout_copies(
