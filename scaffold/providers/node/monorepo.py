@@ -45,21 +45,16 @@ from scaffold.errors import InconsistentProjectError, UsageError
 from scaffold.plan.model import BuildPlan, Decision
 from scaffold.providers.node.monorepo_image import MonorepoImage, monorepo_dockerfile
 from scaffold.providers.node.plan import (
-    port_env,
     APP_UID,
     node_base_image,
     node_base_image_arg,
-    env_quote,
-    node_healthcheck_script,
     node_image_name,
-    node_label_pairs,
     on_runtime,
     output_dir_decision,
-    node_port,
     runtime_layout_copies,
-    start_env,
     uses_bun_runtime,
 )
+from scaffold.providers.node.serving import env_quote, node_healthcheck_script, node_label_pairs, node_port, port_env, start_env
 from scaffold.providers.node.plan_addons import download_skips
 from scaffold.providers.node.install import secret_mounts
 from scaffold.providers.node.start import node_start_command

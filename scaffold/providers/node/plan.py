@@ -15,11 +15,9 @@ site is served by nginx with no Node at all.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
-from scaffold.dockerfile_text import label_value
 from scaffold.data import load, versions
 from scaffold.flag_values import debian_base
 from scaffold.providers.node.detect import NodeFacts
@@ -37,12 +35,23 @@ from scaffold.providers.node.install import (
     strip_dev_optional,
     with_ignore_scripts,
 )
+from scaffold.providers.node.serving import (
+    env_quote,
+    host_env,
+    listen_shim,
+    node_healthcheck_script,
+    node_label_pairs,
+    node_port,
+    port_env,
+    start_env,
+    worker_decision,
+    writable_folders_why,
+)
 from scaffold.providers.node.start import dev_packages_started, node_start_command
 from scaffold.providers.node.plan_addons import NODE_HEADERS_ENV, download_skips, PrismaSteps, native_node_limit, prisma_steps, system_packages
 from scaffold.providers.node.plan_frameworks import RuntimeShape, plan_framework
 from scaffold.providers.node.version import resolve_node_major
 from scaffold.providers.node.package_manager import PackageManager, bun_marker, choose_package_manager, setup_commands
-from scaffold.providers.node.npm_scripts import follow_run
 from scaffold.plan.static_site import NGINX_UID, nginx_healthcheck, static_fields, static_start
 from scaffold.project import Project
 
@@ -112,7 +121,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
 
     port = shape.port if shape is not None and shape.port is not None else node_port(facts, answers)
     decisions["port"] = port
-    worker = _worker(facts, shape, answers)
+    worker = worker_decision(facts, shape, answers)
     if worker is not None:
         decisions["worker"] = worker
         notes.append(f"a worker ({worker.source}): no EXPOSE and no HTTP health check; pass --port if it does serve HTTP")
@@ -182,7 +191,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     shim = listen_shim(facts, runtime_name, static)
     if not static:
         env_pairs = [("NODE_ENV", "production"), ("PORT", str(port.value))]
-        extra_env = {**(shape.env if shape is not None and shape.kind == "node" else {}), **start_env(facts), **_host_env(facts, notes, warnings, shim=shim is not None), **port_env(facts, port)}
+        extra_env = {**(shape.env if shape is not None and shape.kind == "node" else {}), **start_env(facts), **host_env(facts, notes, warnings, shim=shim is not None), **port_env(facts, port)}
         for key, value in sorted(extra_env.items()):
             if key not in ("NODE_ENV", "PORT"):
                 env_pairs.append((key, value))
@@ -247,7 +256,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         runtime_copies=tuple({k: v for k, v in c.items() if k != "output"} for c in layout.copies),
         listen_shim=shim,
         writable_dirs=" ".join([*(shape.writable if shape is not None else []), *(str(d.value) for d in facts.data_dirs if not static)]),
-        writable_why=_writable_why(facts, shape, static).get("writable_why", ""),
+        writable_why=writable_folders_why(facts, shape, static).get("writable_why", ""),
         labels=node_label_pairs(facts, decisions["image_name"].value),
         uid=uid,
         port=port.value,
@@ -423,80 +432,6 @@ def output_dir_decision(facts: NodeFacts, build: Decision) -> Decision | None:
     return None
 
 
-def node_port(facts: NodeFacts, answers: dict[str, Any]) -> Decision:
-    if answers.get("port"):
-        return Decision(int(answers["port"]), "--port")
-    for kind in ("env-fallback", "literal", "env-file"):
-        for hint in facts.port_hints:
-            if hint.kind == kind:
-                label = {"env-fallback": f"process.env.{hint.env} fallback", "literal": "listen()", "env-file": f"{hint.env} in an env file"}[kind]
-                return Decision(hint.port, f"{hint.source} ({label})")
-    return Decision(int(versions()["frameworks"]["node"]["default_port"]), "versions.toml > frameworks.node.default_port")
-
-
-def _worker(facts: NodeFacts, shape: RuntimeShape | None, answers: dict[str, Any]) -> Decision | None:
-    """A process with no HTTP listener: a queue consumer, a bot, a scheduler.
-
-    It needs both signs, so a server whose listen call scaffold cannot read is
-    not mistaken for one: no port or listen anywhere in the code, and a worker
-    library among the dependencies or a Procfile worker: line without a web: line.
-    """
-    if answers.get("worker"):
-        return Decision(True, "--worker")
-    if answers.get("port") or shape is not None or facts.port_hints or facts.reads_port_env or facts.procfile_web:
-        return None
-    libraries = sorted(set(load("node")["worker_packages"]) & set(facts.dependencies))
-    if libraries:
-        return Decision(True, f"package.json > dependencies > {libraries[0]}, and no listen call in the code")
-    if facts.procfile_worker:
-        return Decision(True, f"{facts.procfile_worker.source}, and no web: line or listen call")
-    return None
-
-
-def port_env(facts: NodeFacts, port: Decision) -> dict[str, str]:
-    """The variable the code reads its port from, when it is not PORT (API_PORT, SERVER_PORT…), set to the port."""
-    hint = next((h for h in facts.port_hints if h.port == port.value and h.env != "PORT"), None)
-    return {hint.env: str(port.value)} if hint is not None else {}
-
-
-def _host_env(facts: NodeFacts, notes: list[str], warnings: list[str], shim: bool = False) -> dict[str, str]:
-    """Make a server that binds to loopback reachable: Docker publishes ports on the container's interface."""
-    hint = facts.loopback_host
-    if hint is None:
-        return {}
-    if hint.env:
-        notes.append(f"{hint.source} binds to {hint.host!r} unless {hint.env} says otherwise: the image sets {hint.env}={hint.value} so the server is reachable from outside the container")
-        return {hint.env: hint.value}
-    if shim:
-        shim_path = load("node")["listen_shim"]["path"]
-        notes.append(
-            f"{hint.source} binds to {hint.host!r}, unreachable from outside the container: the image preloads {shim_path} "
-            "(NODE_OPTIONS=--require), which makes a listen() on a loopback address listen on every interface; listen on '0.0.0.0' to drop it"
-        )
-        return {"NODE_OPTIONS": f"--require {shim_path}"}
-    warnings.append(
-        f"{hint.source} binds to {hint.host!r}, which is unreachable from outside the container: "
-        "listen on '0.0.0.0' (or read process.env.HOST) instead"
-    )
-    return {}
-
-
-def listen_shim(facts: NodeFacts, runtime_name: str, static: bool) -> dict[str, Any] | None:
-    """The preload that reroutes a literal loopback listen() (Node only: Bun ignores NODE_OPTIONS)."""
-    hint = facts.loopback_host
-    if hint is None or hint.env or static or runtime_name != "node":
-        return None
-    data = load("node")["listen_shim"]
-    return {"path": data["path"], "lines": data["source"].strip("\n").splitlines()}
-
-
-def start_env(facts: NodeFacts) -> dict[str, str]:
-    followed = follow_run("start", facts.scripts)
-    if followed is None:
-        return {}
-    return dict(followed[1].env)
-
-
 # -- files ------------------------------------------------------------------------
 
 
@@ -548,42 +483,3 @@ def _argv_files(argv: list[str]) -> list[str]:
     return files
 
 
-def _writable_why(facts: NodeFacts, shape: RuntimeShape | None, static: bool) -> dict[str, str]:
-    """The comment over the writable folders, present only when there are any."""
-    if static or not (facts.data_dirs or (shape is not None and shape.writable)):
-        return {}
-    what = "its SQLite database" if facts.data_dirs else "its cache"
-    return {"writable_why": f"The server writes {what} here; everything else stays read-only to the app user"}
-
-
-def node_labels(facts: NodeFacts, name: str) -> list[str]:
-    return [f"{key}={label_value(value)}" for key, value in node_label_pairs(facts, name)]
-
-
-def node_label_pairs(facts: NodeFacts, name: str) -> tuple[tuple[str, str], ...]:
-    labels = [("org.opencontainers.image.title", name)]
-    manifest = facts.manifest
-    if isinstance(manifest.get("description"), str) and manifest["description"].strip():
-        labels.append(("org.opencontainers.image.description", manifest["description"].strip()))
-    repo = manifest.get("repository")
-    url = repo.get("url") if isinstance(repo, dict) else repo if isinstance(repo, str) else None
-    if isinstance(url, str) and url.startswith(("https://", "git+https://", "git://")):
-        labels.append(("org.opencontainers.image.source", url.removeprefix("git+").removesuffix(".git")))
-    if isinstance(manifest.get("license"), str):
-        labels.append(("org.opencontainers.image.licenses", manifest["license"]))
-    return tuple(labels)
-
-
-def env_quote(value: str) -> str:
-    return value if re.fullmatch(r"[\w./:@-]*", value) else json.dumps(value)
-
-
-def node_healthcheck_script() -> str:
-    """Asks the app over HTTP with the runtime's own fetch: slim images have no curl or wget.
-
-    Any answer below 500 counts as healthy: an API may 404 on "/" and still be up.
-    """
-    return (
-        "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/')"
-        ".then(r=>process.exit(r.status<500?0:1),()=>process.exit(1))"
-    )
