@@ -51,9 +51,9 @@ from scaffold.providers.node.plan import (
     node_image_name,
     on_runtime,
     output_dir_decision,
-    runtime_layout_copies,
     uses_bun_runtime,
 )
+from scaffold.providers.node.layout import runtime_layout_copies
 from scaffold.providers.node.serving import env_quote, node_healthcheck_script, node_label_pairs, node_port, port_env, start_env
 from scaffold.providers.node.plan_addons import download_skips
 from scaffold.providers.node.install import secret_mounts

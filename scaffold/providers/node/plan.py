@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scaffold.data import load, versions
+from scaffold.data import versions
 from scaffold.flag_values import debian_base
 from scaffold.providers.node.detect import NodeFacts
 from scaffold.plan.model import BuildPlan, Decision
@@ -35,6 +35,7 @@ from scaffold.providers.node.install import (
     strip_dev_optional,
     with_ignore_scripts,
 )
+from scaffold.providers.node.layout import context_files_needed, runtime_layout
 from scaffold.providers.node.serving import (
     env_quote,
     host_env,
@@ -48,7 +49,7 @@ from scaffold.providers.node.serving import (
     writable_folders_why,
 )
 from scaffold.providers.node.start import dev_packages_started, node_start_command
-from scaffold.providers.node.plan_addons import NODE_HEADERS_ENV, download_skips, PrismaSteps, native_node_limit, prisma_steps, system_packages
+from scaffold.providers.node.plan_addons import NODE_HEADERS_ENV, download_skips, native_node_limit, prisma_steps, system_packages
 from scaffold.providers.node.plan_frameworks import RuntimeShape, plan_framework
 from scaffold.providers.node.version import resolve_node_major
 from scaffold.providers.node.package_manager import PackageManager, bun_marker, choose_package_manager, setup_commands
@@ -182,7 +183,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         notes.append(".yarnrc.yml uses Plug'n'Play: the image installs with nodeLinker node-modules, which runs the same code without the PnP loader")
 
     pm_setup = [] if is_bun_runtime else setup_commands(pm, major, facts.package_manager_field is not None)
-    layout = _runtime_layout(project, facts, pm, shape, has_build, out_dir, start.value, prisma, keeps_dev=bool(needed_dev) and not static)
+    layout = runtime_layout(project, facts, pm, shape, has_build, out_dir, start.value, prisma, keeps_dev=bool(needed_dev) and not static)
     notes.extend(layout.notes)
 
     start_argv: list[str] = list(start.value)
@@ -269,7 +270,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     dockerfile = node_dockerfile(image)
     from scaffold.dockerignore import node_dockerignore
 
-    dockerignore, ignore_notes = node_dockerignore(project, must_keep=_must_keep(install_files, layout.copies, start_argv), secret_files=[s["file"] for s in secrets if s["file"]])
+    dockerignore, ignore_notes = node_dockerignore(project, must_keep=context_files_needed(install_files, layout.copies, start_argv), secret_files=[s["file"] for s in secrets if s["file"]])
     notes.extend(ignore_notes)
     return BuildPlan(
         ecosystem="node",
@@ -307,62 +308,6 @@ def on_runtime(start: Decision, runtime: str, notes: list[str]) -> Decision:
     on_bun = ["bun", *argv[1:]]
     notes.append(f"{start.source} runs `{' '.join(argv)}`, but the Bun image has no node binary: the image runs `{' '.join(on_bun)}`")
     return Decision(on_bun, f"{start.source}, run with bun (the image is Bun's)")
-
-
-class _Layout:
-    """Where the final stage's node_modules and files come from."""
-
-    def __init__(self, copies: list[dict[str, str]], prune: bool, node_modules_from: str | None, notes: list[str]) -> None:
-        self.copies = copies
-        self.prune = prune
-        self.node_modules_from = node_modules_from
-        self.notes = notes
-
-
-def _runtime_layout(
-    project: Project, facts: NodeFacts, pm: PackageManager, shape: RuntimeShape | None, has_build: bool,
-    out_dir: Decision | None, start_argv: list[str], prisma: PrismaSteps | None, *, keeps_dev: bool = False,
-) -> _Layout:
-    """Where the runtime's files and node_modules come from.
-
-    ``keeps_dev``: the install keeps devDependencies the start command needs
-    (tsx, a -r preload), so node_modules is copied even when package.json
-    declares no production dependency.
-    """
-    notes: list[str] = []
-    if shape is not None and shape.kind == "static":
-        return _Layout([], False, None, notes)
-    if shape is not None and shape.kind == "node" and shape.copies is not None:
-        copies, prune = list(shape.copies), False
-    else:
-        copies, prune = runtime_layout_copies(project, facts, has_build, out_dir, start_argv)
-        if prune:
-            notes.append("the build output folder is unknown: the runtime copies the whole built app, with dev dependencies pruned")
-    if prune:
-        return _Layout(copies, True, None, notes)
-    self_contained = shape is not None and shape.kind == "node" and not shape.prod_deps
-    node_modules_from: str | None = None if self_contained else "deps"
-    workspaces = bool(facts.manifest.get("workspaces")) or facts.has("pnpm-workspace.yaml")
-    if node_modules_from and not (facts.dependencies or facts.manifest.get("optionalDependencies") or workspaces or keeps_dev):
-        # A production install of nothing writes no node_modules folder, and COPY would fail.
-        node_modules_from = None
-        notes.append("package.json declares no dependencies: the image gets no node_modules")
-    if prisma is not None and has_build and not self_contained:
-        copied = {c["src"].removeprefix("/app/") for c in copies}
-        for path in prisma.generated:
-            if path not in copied and not any(path.startswith(c + "/") for c in copied):
-                copies.append({"from": "build", "src": f"/app/{path}", "dest": f"./{path}", "output": "1"})
-        if prisma.node_modules_client:
-            if pm.name == "pnpm":
-                # pnpm keeps the generated client inside its store folder, whose name the
-                # production install may not share: take the pruned node_modules instead.
-                node_modules_from = "build"
-                prune = True
-                notes.append("Prisma generates its client into node_modules: the runtime takes the build stage's node_modules, pruned of devDependencies")
-            else:
-                copies.insert(0, {"from": "build", "src": "/app/node_modules/.prisma", "dest": "./node_modules/.prisma", "output": "1"})
-                notes.append("Prisma generates its client into node_modules/.prisma in the build stage; the runtime copies it over the production dependencies")
-    return _Layout(copies, prune, node_modules_from, notes)
 
 
 # -- small decisions ---------------------------------------------------------------
@@ -433,53 +378,5 @@ def output_dir_decision(facts: NodeFacts, build: Decision) -> Decision | None:
 
 
 # -- files ------------------------------------------------------------------------
-
-
-def runtime_layout_copies(
-    project: Project, facts: NodeFacts, has_build: bool, out_dir: Decision | None, start_argv: list[str]
-) -> tuple[list[dict[str, str]], bool]:
-    """What the runtime stage copies after the production node_modules."""
-    if not has_build:
-        return [{"from": "", "src": ".", "dest": "."}], False
-    if out_dir is None:
-        return [{"from": "build", "src": "/app", "dest": "."}], True
-    copies = [{"from": "build", "src": f"/app/{out_dir.value}", "dest": f"./{out_dir.value}", "output": "1"}]
-    wanted: list[str] = ["package.json"]
-    for name in load("node")["runtime_asset_dirs"]:
-        if project.has_dir(name):
-            wanted.append(name)
-    for entry in _argv_files(start_argv):
-        top = entry.split("/", 1)[0]
-        if top != out_dir.value and top not in wanted and (project.has_file(top) or project.has_dir(top)):
-            wanted.append(top)
-    for path in wanted:
-        dest = "./" if path == "package.json" else f"./{path}"
-        copies.append({"from": "build", "src": f"/app/{path}", "dest": dest})
-    return copies, False
-
-
-def _must_keep(install_files: list[str], runtime_copies: list[dict[str, str]], start_argv: list[str]) -> list[str]:
-    keep = list(install_files)
-    for copy in runtime_copies:
-        if copy.get("output"):
-            continue  # made by the build stage, never read from the context
-        src = copy["src"].removeprefix("/app").lstrip("/")
-        if src and src != ".":
-            keep.append(src)
-    outputs = [c["src"].removeprefix("/app/") for c in runtime_copies if c.get("output")]
-    for entry in _argv_files(start_argv):
-        if not any(entry == out or entry.startswith(out + "/") for out in outputs):
-            keep.append(entry)
-    return keep
-
-
-def _argv_files(argv: list[str]) -> list[str]:
-    """Every script file a start command names: the entry and preloads (-r ./tracing.js, --import=./otel.mjs)."""
-    files = []
-    for word in argv[1:]:
-        value = word.split("=", 1)[1] if word.startswith("-") and "=" in word else word
-        if not value.startswith("-") and re.search(r"\.(c|m)?(j|t)sx?$", value):
-            files.append(value.removeprefix("./"))
-    return files
 
 
