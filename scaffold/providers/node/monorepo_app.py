@@ -12,7 +12,8 @@ from dataclasses import replace
 from typing import Any
 
 from scaffold.detect.found import Found
-from scaffold.providers.node.detect import NodeFacts, PortHint
+from scaffold.providers.node.detect import NodeFacts
+from scaffold.providers.node.source_scan import PortHint
 from scaffold.providers.node.detect import detect as detect_node
 from scaffold.providers.node.detect_frameworks import FrameworkFacts, detect_framework
 from scaffold.providers.node.workspaces import WorkspacePackage

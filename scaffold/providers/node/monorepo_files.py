@@ -11,7 +11,7 @@ from typing import Any
 
 from scaffold.data import load
 from scaffold.providers.node.detect import NodeFacts
-from scaffold.providers.node.detect import LOCK_TO_PM
+from scaffold.providers.node.lockfiles import LOCK_TO_PM
 from scaffold.providers.node.detect import detect as detect_node
 from scaffold.providers.node.workspaces import WorkspaceFacts, WorkspacePackage
 from scaffold.errors import InconsistentProjectError

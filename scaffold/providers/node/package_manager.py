@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 
 from scaffold.data import load, versions
-from scaffold.providers.node.detect import LOCK_TO_PM, NodeFacts
+from scaffold.providers.node.detect import NodeFacts
+from scaffold.providers.node.lockfiles import LOCK_TO_PM
 from scaffold.errors import UsageError
 from scaffold.plan.model import Decision
 

@@ -1,0 +1,234 @@
+"""What the Node lockfile says: locked versions and engines, git dependencies, dev-only binaries, and whether it matches package.json.
+
+Every lockfile format is read here (package-lock v1-v3, npm-shrinkwrap, pnpm-lock, yarn.lock v1 and Berry,
+bun.lock): a frozen install of a lockfile that lacks a declared dependency fails, so that is an error now
+rather than in the build.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from scaffold.detect.found import Found
+from scaffold.errors import InconsistentProjectError, MalformedFileError
+from scaffold.project import MAX_LOCKFILE_BYTES, Project
+
+LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "yarn.lock", "bun.lock", "bun.lockb")
+LOCK_TO_PM = {
+    "package-lock.json": "npm",
+    "npm-shrinkwrap.json": "npm",
+    "pnpm-lock.yaml": "pnpm",
+    "yarn.lock": "yarn",
+    "bun.lock": "bun",
+    "bun.lockb": "bun",
+}
+
+
+def _dev_only_bins(packages: dict[str, Any]) -> list[str]:
+    """Commands that only devDependencies provide (`remix` from @remix-run/dev): gone after a production install."""
+    dev: set[str] = set()
+    prod: set[str] = set()
+    for key, meta in packages.items():
+        if key.count("node_modules/") != 1 or not isinstance(meta, dict) or not isinstance(meta.get("bin"), dict):
+            continue
+        (dev if meta.get("dev") else prod).update(b for b in meta["bin"] if isinstance(b, str))
+    return sorted(dev - prod)
+
+
+def read_lock_details(project: Project, name: str) -> dict[str, Any]:
+    if name in ("package-lock.json", "npm-shrinkwrap.json"):
+        data = project.read_json(name, limit=MAX_LOCKFILE_BYTES)
+        if not isinstance(data, dict):
+            raise MalformedFileError(path=name, detail="the top level is not a JSON object")
+        version = data.get("lockfileVersion", 1)
+        root = (data.get("packages") or {}).get("") or {}
+        if "packages" in data:
+            names = set(root.get("dependencies") or {}) | set(root.get("devDependencies") or {}) | set(root.get("optionalDependencies") or {})
+        else:
+            names = set(data.get("dependencies") or {})
+        packages = data.get("packages") or {}
+        installs = {
+            key.rsplit("node_modules/", 1)[-1]
+            for key, meta in packages.items()
+            if key and isinstance(meta, dict) and meta.get("hasInstallScript")
+        }
+        if packages:
+            all_names = {key.rsplit("node_modules/", 1)[-1] for key in packages if "node_modules/" in key}
+        else:
+            all_names = _v1_names(data.get("dependencies") or {})
+        git = sorted(
+            key.rsplit("node_modules/", 1)[-1]
+            for key, meta in packages.items()
+            if key and isinstance(meta, dict) and _is_git_spec(str(meta.get("resolved", "")))
+        ) or sorted(n for n, meta in (data.get("dependencies") or {}).items() if isinstance(meta, dict) and _is_git_spec(str(meta.get("version", ""))))
+        return {
+            "lockfileVersion": version,
+            "root_names": names,
+            "git_packages": git,
+            "install_script_packages": sorted(installs),
+            "all_names": all_names,
+            "dev_optional_peers": _dev_optional_peers(packages),
+            "dev_only_bins": _dev_only_bins(packages),
+            "locked": {
+                key.rsplit("node_modules/", 1)[-1]: (str(meta.get("version", "")), (meta.get("engines") or {}).get("node") if isinstance(meta.get("engines"), dict) else None)
+                for key, meta in packages.items()
+                if key.count("node_modules/") == 1 and isinstance(meta, dict)
+            },
+        }
+    if name == "pnpm-lock.yaml":
+        data = project.read_yaml(name, limit=MAX_LOCKFILE_BYTES)
+        if not isinstance(data, dict):
+            raise MalformedFileError(path=name, detail="the top level is not a mapping")
+        version = str(data.get("lockfileVersion", ""))
+        importer = (data.get("importers") or {}).get(".") if "importers" in data else data
+        importer = importer or {}
+        names = set()
+        for key in ("dependencies", "devDependencies", "optionalDependencies"):
+            names |= set(importer.get(key) or {})
+        installs = sorted(
+            _pnpm_name(key)
+            for key, meta in (data.get("packages") or {}).items()
+            if isinstance(meta, dict) and meta.get("requiresBuild")
+        )
+        all_names = {_pnpm_name(key) for key in (data.get("packages") or {})}
+        git = sorted(
+            _pnpm_name(key)
+            for key, meta in (data.get("packages") or {}).items()
+            if isinstance(meta, dict) and isinstance(meta.get("resolution"), dict) and meta["resolution"].get("type") == "git"
+        )
+        return {"lockfileVersion": version, "root_names": names, "install_script_packages": installs, "all_names": all_names, "git_packages": git}
+    if name == "yarn.lock":
+        text = project.read_text(name, limit=MAX_LOCKFILE_BYTES)
+        berry = "__metadata:" in text
+        names = set()
+        for line in text.splitlines():
+            if line and not line[0].isspace() and line.rstrip().endswith(":") and not line.startswith(("#", "__metadata")):
+                for spec in line.rstrip(":").split(","):
+                    spec = spec.strip().strip('"')
+                    if spec:
+                        names.add(spec[: spec.index("@", 1)] if "@" in spec[1:] else spec)
+        git = sorted({m.group(1) for m in re.finditer(r'^"?(@?[^@\s"]+)@[^\n]*(?:git\+|git://|github:|gitlab:|bitbucket:|#commit=)', text, re.M)})
+        return {"kind": "berry" if berry else "classic", "root_names": None, "all_names": names, "git_packages": git}
+    if name == "bun.lock":
+        text = project.read_text(name, limit=MAX_LOCKFILE_BYTES)
+        import json
+
+        try:
+            data = json.loads(re.sub(r",(\s*[}\]])", r"\1", text))
+        except json.JSONDecodeError as exc:
+            raise MalformedFileError(path=name, detail=f"invalid JSON at line {exc.lineno}: {exc.msg}") from None
+        except (RecursionError, ValueError):
+            raise MalformedFileError(path=name, detail="nested too deeply, or a number too long, to be a lockfile") from None
+        from scaffold import file_shapes
+
+        file_shapes.check(data, name)
+        root = ((data.get("workspaces") or {}).get("")) or {}
+        names = set()
+        for key in ("dependencies", "devDependencies", "optionalDependencies"):
+            names |= set(root.get(key) or {})
+        return {"lockfileVersion": data.get("lockfileVersion"), "root_names": names}
+    return {"binary": True, "root_names": None}
+
+
+_GIT_SPEC = re.compile(r"^(git\+|git://|github:|gitlab:|bitbucket:|gist:)|^[\w.-]+/[\w.-]+(#.*)?$|\.git(#.*)?$")
+
+
+def _is_git_spec(spec: str) -> bool:
+    """A dependency fetched from a git repository: git+ URLs, host shorthands, "user/repo"."""
+    return bool(_GIT_SPEC.search(spec.strip()))
+
+
+def find_git_dependencies(deps: dict[str, str], dev: dict[str, str], details: dict[str, dict[str, Any]]) -> tuple[Found, ...]:
+    """Dependencies installed from git: npm, yarn and pnpm run the git binary for some of them."""
+    found = [Found(name, f"package.json > {key} > {name}") for key, table in (("dependencies", deps), ("devDependencies", dev)) for name, spec in table.items() if _is_git_spec(spec)]
+    named = {f.value for f in found}
+    for lockfile, info in details.items():
+        found += [Found(name, lockfile) for name in info.get("git_packages") or () if name not in named]
+        named |= set(info.get("git_packages") or ())
+    return tuple(found)
+
+
+def _dev_optional_peers(packages: dict[str, Any]) -> list[str]:
+    """Lockfile paths npm keeps in a production install although only dev tools need them.
+
+    npm marks a devDependency "devOptional" when a production package names it as an
+    optional peer (@prisma/client and the prisma CLI, many packages and typescript),
+    and `--omit=dev` keeps those. An optional peer is never required, so the
+    devDependency and the devOptional packages only it pulls in can go.
+    """
+    root = packages.get("") or {}
+    dev = set(root.get("devDependencies") or {}) - set(root.get("dependencies") or {})
+
+    def meta(name: str) -> dict[str, Any]:
+        entry = packages.get(f"node_modules/{name}")
+        return entry if isinstance(entry, dict) else {}
+
+    needed_by_prod: set[str] = set()  # names a production package really depends on
+    optional_peer_of_prod: set[str] = set()
+    for key, entry in packages.items():
+        if not key or not isinstance(entry, dict) or entry.get("dev") or entry.get("devOptional"):
+            continue
+        needed_by_prod |= set(entry.get("dependencies") or {}) | set(entry.get("optionalDependencies") or {})
+        peer_meta = entry.get("peerDependenciesMeta") or {}
+        for name in entry.get("peerDependencies") or {}:
+            if (peer_meta.get(name) or {}).get("optional"):
+                optional_peer_of_prod.add(name)
+            else:
+                needed_by_prod.add(name)
+    removable = {n for n in dev if meta(n).get("devOptional") and n in optional_peer_of_prod and n not in needed_by_prod}
+    changed = True
+    while changed:
+        changed = False
+        for name in sorted(removable):
+            for child in meta(name).get("dependencies") or {}:
+                if child not in removable and child not in needed_by_prod and meta(child).get("devOptional"):
+                    removable.add(child)
+                    changed = True
+    bins = {f"node_modules/.bin/{b}" for n in removable if isinstance(meta(n).get("bin"), dict) for b in meta(n)["bin"]}
+    return sorted(bins | {f"node_modules/{n}" for n in removable})
+
+
+def _v1_names(tree: dict[str, Any]) -> set[str]:
+    """Every package name in an npm 6 (lockfileVersion 1) dependency tree."""
+    names: set[str] = set()
+    stack = [tree]
+    while stack:
+        level = stack.pop()
+        for name, meta in level.items():
+            names.add(name)
+            if isinstance(meta, dict) and isinstance(meta.get("dependencies"), dict):
+                stack.append(meta["dependencies"])
+    return names
+
+
+def _pnpm_name(key: str) -> str:
+    """The package name of a pnpm-lock.yaml packages key ("/@scope/name@1.2.3(peer)", "/name/1.2.3")."""
+    key = key.lstrip("/").split("(", 1)[0]
+    at = key.find("@", 1)
+    if at > 0:
+        return key[:at]
+    parts = key.split("/")
+    return "/".join(parts[:2]) if key.startswith("@") else parts[0]
+
+
+def check_lock_matches_manifest(
+    project: Project, details: dict[str, dict[str, Any]], deps: dict[str, str], dev: dict[str, str], optional: dict[str, str]
+) -> None:
+    """A frozen install fails when the lockfile misses a declared dependency: say so now."""
+    declared = set(deps) | set(dev) | set(optional)
+    for lockfile, info in details.items():
+        names = info.get("root_names")
+        if names is None:
+            names = info.get("all_names")
+        if names is None:
+            continue
+        missing = sorted(declared - names)
+        if missing:
+            shown = ", ".join(missing[:3]) + (" …" if len(missing) > 3 else "")
+            pm = LOCK_TO_PM[lockfile]
+            raise InconsistentProjectError(
+                path=lockfile,
+                detail=f"does not match package.json: no entry for {shown}; a frozen install would fail",
+                hint=f"run `{pm} install` and commit the updated {lockfile}",
+            )

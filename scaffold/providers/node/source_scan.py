@@ -1,0 +1,311 @@
+"""What the Node app's code says: the port it listens on, the host it binds, the modules it imports, its SQLite files.
+
+The scan reads the entry files and what they import, within size and count bounds, with bounded regexes
+(an unclosed comment or a huge file never makes it slow); each hint keeps the file and line it came from.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from scaffold.detect.found import Found
+from scaffold.project import Project
+
+
+@dataclass(frozen=True)
+class PortHint:
+    port: int
+    source: str  # "src/server.js:12"
+    kind: str  # "env-fallback" (process.env.PORT || N), "literal" (listen(N)) or "env-file" (.env.example)
+    env: str = "PORT"  # the variable the code reads the port from
+
+
+@dataclass(frozen=True)
+class HostHint:
+    """The server binds to a loopback address, unreachable from outside its container."""
+
+    host: str  # "localhost", "127.0.0.1"
+    source: str  # "src/server.js:12"
+    env: str | None  # the variable it reads first (process.env.HOST || 'localhost'), if any
+    value: str = "0.0.0.0"  # what the image sets that variable to (a ternary's condition may want "true")
+
+
+_IMPORT = re.compile(r"""(?:\brequire\(\s*|\bimport\(\s*|\bfrom\s+|^\s*import\s+)['"]([^'"\n]{1,214})['"]""", re.M)
+
+
+_MAX_IMPORT_FILES = 60
+
+
+def scan_runtime_imports(project: Project, entries: list[str]) -> tuple[Found, ...]:
+    """Packages the server's own code loads: its entry files and the local files they import, transitively (bounded).
+
+    A package required by server.js but declared in devDependencies is gone after a
+    production install, and the app dies with MODULE_NOT_FOUND (Docker's bulletin-board
+    sample requires body-parser, a devDependency).
+    """
+    from scaffold.providers.node.detect_frameworks import strip_js_comments
+
+    seen: set[str] = set()
+    queue = [e for e in entries if e.endswith((".js", ".cjs", ".mjs"))]
+    found: dict[str, Found] = {}
+    while queue and len(seen) < _MAX_IMPORT_FILES:
+        rel = posixpath.normpath(queue.pop(0))
+        if rel in seen or rel.startswith("../") or not project.has_file(rel):
+            continue
+        seen.add(rel)
+        try:
+            if project.path(rel).stat().st_size > _MAX_SCAN_BYTES:
+                continue
+            text = strip_js_comments(project.read_text(rel))
+        except Exception:  # an unreadable source file is not a reason to stop
+            continue
+        for match in _IMPORT.finditer(text):
+            spec = match.group(1)
+            if spec.startswith("."):
+                base = posixpath.normpath(posixpath.join(posixpath.dirname(rel), spec))
+                queue.extend(c for c in (base, f"{base}.js", f"{base}.cjs", f"{base}.mjs", f"{base}/index.js") if c not in seen)
+                continue
+            if spec.startswith(("node:", "/", "#")):
+                continue
+            parts = spec.split("/")
+            name = "/".join(parts[:2]) if spec.startswith("@") else parts[0]
+            found.setdefault(name, Found(name, f"{rel}:{_line_of(text, match.start())}"))
+    return tuple(found[k] for k in sorted(found))
+
+
+def entry_candidates_of(manifest: dict[str, Any], scripts: dict[str, str], existing: tuple[str, ...]) -> list[str]:
+    """Files likely to hold the server code, for the port scan."""
+    files: list[str] = []
+    for script in (scripts.get("start"), scripts.get("start:prod"), scripts.get("serve")):
+        if script:
+            files.extend(w for w in script.split() if re.search(r"\.(c|m)?(j|t)sx?$", w) or w.startswith(("./bin/", "bin/")))
+    main = manifest.get("main")
+    if isinstance(main, str):
+        files.append(main)
+    files.extend(existing)
+    out = []
+    for f in files:
+        f = f.removeprefix("./")
+        # a built file (dist/index.js) came from a source file: scan src/ too
+        if f not in out:
+            out.append(f)
+    return out
+
+
+# process.env.PORT || 3000, Number(process.env.API_PORT) ?? 5000, parseInt(process.env["HTTP_PORT"], 10) || 8080
+_ENV_FALLBACK = re.compile(
+    r"(?:process|Bun|import\.meta)\.env(?:\.(\w{0,40}PORT\w{0,20})|\[\s*['\"](\w{0,40}PORT\w{0,20})['\"]\s*\])"
+    r"(?:\s*,\s*10)?\s*\)?\s*(?:\|\||\?\?)\s*['\"`]?(\d{2,5})"
+)
+
+
+_READS_PORT_ENV = re.compile(r"\benv(?:\.\w{0,40}PORT|\[\s*['\"]\w{0,40}PORT)")
+
+
+_LITERALS = (
+    re.compile(r"\.listen\(\s*(\d{2,5})\b"),
+    re.compile(r"\.listen\(\s*\{[^}]{0,500}?\bport\s*:\s*(\d{2,5})\b", re.S),
+    re.compile(r"serve\(\s*\{[^}]{0,500}?\bport\s*:\s*(\d{2,5})\b", re.S),
+    re.compile(r"\bconst\s+PORT\s*=\s*(\d{2,5})\b", re.I),
+)
+
+
+_LOOPBACK = r"['\"`](localhost|127\.0\.0\.1|::1)['\"`]"
+
+
+_HOST_ENV_FALLBACK = re.compile(r"process\.env\.([A-Z_]*HOST[A-Z_]*)\)?\s*(?:\|\||\?\?)\s*" + _LOOPBACK)
+
+
+# host: process.env.LISTEN_ALL ? '0.0.0.0' : 'localhost', or process.env.NODE_ENV === 'production' ? ...
+_HOST_TERNARY = re.compile(
+    r"process\.env\.(\w{1,60})\s*(?:===?\s*['\"]([\w.-]{1,40})['\"]\s*)?\?\s*['\"`](?:0\.0\.0\.0|::)['\"`]\s*:\s*" + _LOOPBACK
+)
+
+
+# host: process.env.HOST with nothing after it: Fastify then listens on localhost
+# ("RENDER" in process.env) ? '0.0.0.0' : 'localhost': any value of the variable will do
+_HOST_IN_ENV = re.compile(r"""\(?\s*['"](\w{1,60})['"]\s+in\s+process\.env\s*\)?\s*\?\s*['"`](?:0\.0\.0\.0|::)['"`]\s*:\s*""" + _LOOPBACK)
+
+
+_HOST_ENV_ONLY = re.compile(r"\bhost(?:name)?\s*:\s*process\.env\.(\w{1,60})\s*[,}\n]")
+
+
+_HOST_LITERALS = (
+    re.compile(r"\.listen\(\s*[^,(){}]+,\s*" + _LOOPBACK),  # listen(port, 'localhost')
+    re.compile(r"(?:\.listen|serve)\(\s*\{[^}]{0,500}?\bhost(?:name)?\s*:\s*" + _LOOPBACK, re.S),  # listen({ host: '127.0.0.1' })
+)
+
+
+_SCAN_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts")
+
+
+_MAX_SCAN_BYTES = 256 * 1024
+
+
+def scan_ports(project: Project, entries: list[str]) -> tuple[tuple[PortHint, ...], bool, HostHint | None]:
+    """Ports the code listens on, entry files first, then other sources in a stable order.
+
+    The file that names the port also says where the server binds: a loopback host
+    (``listen(port, 'localhost')``, ``process.env.HOST || '127.0.0.1'``) is recorded,
+    since a container is reached through its network interface, never its loopback.
+    """
+    order: list[str] = []
+    for rel in entries:
+        # bin/www (express-generator) is JavaScript without a suffix
+        if project.has_file(rel) and (rel.endswith(_SCAN_SUFFIXES) or rel.startswith("bin/")):
+            order.append(rel)
+        # dist/index.js is built from src/index.ts: scan the source twin
+        stem = re.sub(r"^(dist|build|out|lib)/", "src/", rel)
+        for suffix in (".ts", ".mts", ".js"):
+            twin = re.sub(r"\.(c|m)?js$", suffix, stem)
+            if twin != rel and project.has_file(twin):
+                order.append(twin)
+    for rel in project.walk_files(".", suffixes=_SCAN_SUFFIXES, limit=300):
+        if rel not in order and not rel.endswith((".d.ts", ".config.js", ".config.ts", ".config.mjs")):
+            order.append(rel)
+    hints: list[PortHint] = []
+    reads_env = False
+    loopback: HostHint | None = None
+    for rel in order:
+        try:
+            if project.path(rel).stat().st_size > _MAX_SCAN_BYTES:
+                continue
+            text = project.read_text(rel)
+        except Exception:  # an unreadable source file is not a reason to stop
+            continue
+        if _READS_PORT_ENV.search(text):
+            reads_env = True
+        for match in _ENV_FALLBACK.finditer(text):
+            port = int(match.group(3))
+            hints.append(PortHint(port, f"{rel}:{_line_of(text, match.start())}", "env-fallback", match.group(1) or match.group(2)))
+        for pattern in _LITERALS:
+            for match in pattern.finditer(text):
+                hints.append(PortHint(int(match.group(1)), f"{rel}:{_line_of(text, match.start())}", "literal"))
+        if not hints:
+            hints.extend(_named_port(rel, text))
+        if loopback is None:
+            loopback = _loopback_host(rel, text)
+        if hints:
+            break  # the first file that names a port is the server
+    if not hints:
+        from scaffold.providers.envfiles import port_settings
+
+        hints = [PortHint(e.port, e.source, "env-file", e.name) for e in port_settings(project) if not e.address_form]
+    return tuple(h for h in hints if 1 <= h.port <= 65535), reads_env, loopback
+
+
+# A SQLite database file named by a string literal: "/etc/todos/todo.db", "./data/app.sqlite"
+_SQLITE_LITERAL = re.compile(r"""['"`]((?:file:)?[\w./-]{1,200}\.(?:db|sqlite|sqlite3))['"`]""")
+
+
+# System folders a database is never meant to be created in by the app itself.
+_NOT_DATA_ROOTS = ("/tmp/", "/dev/", "/proc/", "/sys/", "/usr/", "/bin/", "/lib/")
+
+
+def sqlite_data_dirs(project: Project) -> tuple[Found, ...]:
+    """Folders the app creates a SQLite database in. The image's code is root-owned, so each is made and given to the app user.
+
+    Docker's own tutorial app writes /etc/todos/todo.db: as root that works, as uid 1000
+    mkdir fails with EACCES and the app never starts.
+    """
+    from scaffold.providers.paths import sqlite_dirs
+
+    relative: list[tuple[str, str]] = []
+    absolute: dict[str, Found] = {}
+    for rel in project.walk_files(".", suffixes=_SCAN_SUFFIXES, limit=300):
+        try:
+            if project.path(rel).stat().st_size > _MAX_SCAN_BYTES:
+                continue
+            text = project.read_text(rel)
+        except Exception:  # a source file that cannot be read is not a reason to stop
+            continue
+        for match in _SQLITE_LITERAL.finditer(text):
+            path = match.group(1).removeprefix("file:")
+            where = f"{rel}:{_line_of(text, match.start())}"
+            if path.startswith("/"):
+                folder = posixpath.dirname(posixpath.normpath(path))
+                if folder not in ("/", "") and not (folder + "/").startswith(_NOT_DATA_ROOTS) and ".." not in folder:
+                    absolute.setdefault(folder, Found(folder, f"{where} (SQLite database {path})"))
+            else:
+                relative.append((path, where))
+    # A database beside the code (./dev.db) would need /app itself writable, which would let
+    # the app replace its own files: only subfolders are handed over.
+    found = [Found(f"/app/{d.value}", d.source) for d in sqlite_dirs(relative) if d.value != "."]
+    return tuple([*found, *(absolute[k] for k in sorted(absolute))])
+
+
+_LISTEN_NAME = re.compile(r"\.listen\(\s*([A-Za-z_$][\w$]{0,60})\s*[,)]")
+
+
+_BINDING = r"(?:const|let|var)\s+{name}\s*=\s*([^;\n]{{1,200}})"
+
+
+_FALLBACK_NUMBER = re.compile(r"(?:\|\||\?\?)\s*['\"`]?(\d{2,5})\b")
+
+
+_ENV_NAME = re.compile(r"\benv(?:\.(\w{1,60})|\[\s*['\"](\w{1,60})['\"]\s*\])")
+
+
+def _named_port(rel: str, text: str) -> list[PortHint]:
+    """listen(PORT) where `const PORT = TCP_PORT || 8080` and `const TCP_PORT = env.TCP_PORT`: two hops at most.
+
+    The port is the fallback number; the variable is the environment name the chain
+    reads (any alias of process.env), so the image sets that variable, not only PORT.
+    """
+    listen = _LISTEN_NAME.search(text)
+    if listen is None:
+        return []
+    name, env_name, port = listen.group(1), None, None
+    for _ in range(3):
+        binding = re.search(_BINDING.format(name=re.escape(name)), text)
+        if binding is None:
+            break
+        rhs = binding.group(1)
+        number = _FALLBACK_NUMBER.search(rhs)
+        port = port or (int(number.group(1)) if number else None)
+        env = _ENV_NAME.search(rhs)
+        if env:
+            env_name = env.group(1) or env.group(2)
+            break
+        nxt = re.match(r"\s*(?:Number\(|parseInt\()?\s*([A-Za-z_$][\w$]{0,60})", rhs)
+        if nxt is None or nxt.group(1) == name:
+            break
+        name = nxt.group(1)
+    if port is None or not 1 <= port <= 65535:
+        return []
+    where = f"{rel}:{_line_of(text, listen.start())}"
+    return [PortHint(port, where, "env-fallback", env_name) if env_name else PortHint(port, where, "literal")]
+
+
+def _loopback_host(rel: str, text: str) -> HostHint | None:
+    match = _HOST_ENV_FALLBACK.search(text)
+    if match:
+        return HostHint(match.group(2), f"{rel}:{_line_of(text, match.start())}", match.group(1))
+    match = _HOST_TERNARY.search(text)
+    if match:
+        return HostHint(match.group(3), f"{rel}:{_line_of(text, match.start())}", match.group(1), match.group(2) or "true")
+    match = _HOST_IN_ENV.search(text)
+    if match:
+        return HostHint(match.group(2), f"{rel}:{_line_of(text, match.start())}", match.group(1), "1")
+    match = _HOST_ENV_ONLY.search(text)
+    if match and _FASTIFY_IMPORT.search(text):
+        return HostHint("localhost", f"{rel}:{_line_of(text, match.start())} (Fastify's default when {match.group(1)} is unset)", match.group(1))
+    for pattern in _HOST_LITERALS:
+        match = pattern.search(text)
+        if match:
+            return HostHint(match.group(1), f"{rel}:{_line_of(text, match.start())}", None)
+    # Fastify listens on localhost unless given a host (its docs say to pass 0.0.0.0 in containers)
+    listen = re.search(r"\.listen\(", text)
+    if listen and _FASTIFY_IMPORT.search(text) and not re.search(r"\bhost\s*:|0\.0\.0\.0|['\"]::['\"]", text):
+        return HostHint("localhost", f"{rel}:{_line_of(text, listen.start())} (Fastify's default host)", None)
+    return None
+
+
+_FASTIFY_IMPORT = re.compile(r"""(?:require\(\s*|from\s+)['"]fastify['"]""")
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
