@@ -4,6 +4,8 @@ Everything the template prints is computed here from the plans: build context an
 Dockerfile (relative to the compose file and the context, as Compose resolves them),
 published ports (unique on the host even when several apps listen on the same
 port), the image's own health check, and build secrets the Dockerfile mounts.
+Service names and host ports are Decisions (``service_choices``): when one is
+moved off its default, compose.yaml says why next to it.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from scaffold.app_paths import AppPaths, rel
 from scaffold.yaml_text import flow_list, scalar
 
 if TYPE_CHECKING:
-    from scaffold.plan.model import BuildPlan
+    from scaffold.plan.model import BuildPlan, Decision
 
 COMPOSE_FILE = "compose.yaml"
 ENV_FILE = ".env"
@@ -34,12 +37,11 @@ def compose_context(root: Path, plans: list[BuildPlan]) -> dict[str, Any]:
 
     services: list[dict[str, Any]] = []
     secrets: dict[str, dict[str, str]] = {}
-    names: set[str] = set()
-    host_ports: set[int] = set()
-    for plan in plans:
+    for choice in service_choices(plans):
+        plan = choice.plan
         paths = AppPaths(plan, root)
-        name = _unique(service_name(plan.image_name), names)
-        host_port = _free_port(plan.port, host_ports) if plan.serves_http else None
+        name = choice.name.value
+        host_port = choice.host_port.value if choice.host_port else None
         dockerfile = rel(paths.dockerfile, paths.context)
         service_secrets = []
         for secret in build_secrets(plan):
@@ -51,7 +53,7 @@ def compose_context(root: Path, plans: list[BuildPlan]) -> dict[str, Any]:
             "context": scalar(rel(paths.context, root.resolve())),
             "dockerfile": None if dockerfile == "Dockerfile" else scalar(dockerfile),
             "ports": [json.dumps(f"{host_port}:{plan.port}")] if host_port else [],
-            "url": f"http://localhost:{host_port}/" if host_port else "a worker: no port published",
+            "url": (f"http://localhost:{host_port}/" + ("" if host_port == plan.port else f" ({choice.host_port.source})")) if choice.host_port else "a worker: no port published",
             "healthcheck": healthcheck_test(plan),
             "secrets": service_secrets,
         })
@@ -62,6 +64,37 @@ def compose_context(root: Path, plans: list[BuildPlan]) -> dict[str, Any]:
         "audience": "every app" if len(services) > 1 else "the app",
         "compose_since": versions()["compose"]["optional_env_file_since"],
     }
+
+
+@dataclass(frozen=True)
+class ServiceChoice:
+    """One app's service name and published host port in compose.yaml, each with where it came from."""
+
+    plan: BuildPlan
+    name: Decision
+    host_port: Decision | None  # None: a worker publishes no port
+
+
+def service_choices(plans: list[BuildPlan]) -> list[ServiceChoice]:
+    """Service names and host ports for the apps, in order: unique on the host, with the reason when one moved."""
+    from scaffold.plan.model import Decision
+
+    names: dict[str, str] = {}  # service name -> image that has it
+    ports: dict[int, str] = {}  # host port -> service that publishes it
+    out = []
+    for plan in plans:
+        base = service_name(plan.image_name)
+        name = _unique(base, set(names))
+        name_source = "the image name" if name == base else f"the image name, numbered: {names[base]} already has {base}"
+        names[name] = plan.image_name
+        host_port = None
+        if plan.serves_http:
+            port = _free_port(plan.port, set(ports))
+            source = "the app's port" if port == plan.port else f"{plan.port} is published by {ports[plan.port]}: the next free port"
+            ports[port] = name
+            host_port = Decision(port, source)
+        out.append(ServiceChoice(plan, Decision(name, name_source), host_port))
+    return out
 
 
 def service_name(image_name: str) -> str:
@@ -106,7 +139,6 @@ def _unique(name: str, taken: set[str]) -> str:
     candidate, n = name, 2
     while candidate in taken:
         candidate, n = f"{name}-{n}", n + 1
-    taken.add(candidate)
     return candidate
 
 
@@ -115,5 +147,4 @@ def _free_port(port: int, taken: set[int]) -> int:
     candidate = port
     while candidate in taken and candidate < 65535:
         candidate += 1
-    taken.add(candidate)
     return candidate

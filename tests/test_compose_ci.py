@@ -24,7 +24,7 @@ import yaml
 from conftest import EXAMPLES, ROOT, SANDBOX, docker_required, example_targets, text_snapshot_extension
 from scaffold.ci import WORKFLOW, workflow_context
 from scaffold.cli import main
-from scaffold.compose import render_compose
+from scaffold.compose import render_compose, service_choices
 from scaffold.guide import render_guide
 from scaffold.plan import plan_project
 from scaffold.project import Project
@@ -191,6 +191,19 @@ def test_compose_two_apps_share_a_file_with_distinct_host_ports(tmp_path):
     assert web["build"]["dockerfile"] == "apps/web/Dockerfile"
     published = [p["published"] for s in services.values() for p in s["ports"]]
     assert len(published) == len(set(published))
+
+
+def test_a_moved_host_port_and_a_numbered_service_name_say_why(tmp_path):
+    root, plans = _two_apps(tmp_path)
+    same = [dataclasses.replace(plans[0]), dataclasses.replace(plans[0], dockerfile_path="apps/api2/Dockerfile")]
+    first, second = service_choices(same)
+    assert (first.name.value, first.name.source) == ("node-fastify-pnpm", "the image name")
+    assert second.name.value == "node-fastify-pnpm-2" and "node-fastify-pnpm already has node-fastify-pnpm" in second.name.source
+    assert first.host_port.value == first.plan.port and first.host_port.source == "the app's port"
+    assert second.host_port.value == first.plan.port + 1
+    assert second.host_port.source == f"{first.plan.port} is published by node-fastify-pnpm: the next free port"
+    text = render_compose(root, same)
+    assert f"# http://localhost:{first.plan.port + 1}/ ({second.host_port.source})" in text
 
 
 def test_compose_app_below_its_build_context(tmp_path):
