@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from typing import Any
 
 from scaffold.detect.found import Found
@@ -23,21 +24,33 @@ def docker_name(raw: str) -> str:
     return _NAME.sub("-", raw.lower()).strip("-._")[:128] or "app"
 
 
+# The generic overrides every provider takes, each resolved here once: --name, --base-image,
+# --no-healthcheck (and --worker's effect on it). A provider passes its own default and source.
+
+def port_override(answers: dict[str, Any]) -> Decision | None:
+    """--port, when given: it wins over every port a provider detects."""
+    return Decision(int(answers["port"]), "--port") if answers.get("port") else None
+
+
 def image_name(answers: dict[str, Any], name: str, source: str) -> Decision:
     if answers.get("image_name"):
         return Decision(answers["image_name"], "--name")
     return Decision(docker_name(name), source)
 
 
-def base_image(answers: dict[str, Any], default: str, source: str) -> Decision:
+def base_image(answers: dict[str, Any], default: str, source: str, *, adapt: Callable[[str], str] | None = None) -> Decision:
+    """``adapt`` checks a --base-image the stack's rules can serve (Node and Python need Debian: useradd, apt)."""
     if answers.get("base_image"):
-        return Decision(answers["base_image"], "--base-image")
+        value = str(answers["base_image"])
+        return Decision(adapt(value) if adapt else value, "--base-image")
     return Decision(default, source)
 
 
-def healthcheck_wanted(answers: dict[str, Any]) -> Decision:
+def healthcheck_wanted(answers: dict[str, Any], *, worker: bool = False) -> Decision:
     if answers.get("healthcheck") is False:
         return Decision(False, "--no-healthcheck")
+    if worker:
+        return Decision(False, "a worker has no HTTP to check")
     return Decision(True, "default")
 
 

@@ -143,8 +143,9 @@ def _port(facts: GoFacts, main: MainPackage, answers: dict[str, Any], data: dict
     env = next((h.env for h in hints if h.env), None)
     with_port = [h for h in hints if h.port is not None]
     args: tuple[str, ...] = ()
-    if answers.get("port"):
-        return Decision(int(answers["port"]), "--port"), env, args
+    override = shared.port_override(answers)
+    if override:
+        return override, env, args
     chosen: Listen | None = next((h for h in with_port if h.env and h.env == env), None) or _blocking_listen(with_port, main)
     if chosen is None and facts.env_ports:
         setting = next((e for e in facts.env_ports if e.name == env), facts.env_ports[0])

@@ -37,6 +37,7 @@ from scaffold.providers.node.detect import detect as detect_node
 from scaffold.providers.node.workspaces import WorkspaceFacts
 from scaffold.errors import InconsistentProjectError, UsageError
 from scaffold.plan.model import BuildPlan, Decision
+from scaffold.providers import shared
 from scaffold.providers.node.monorepo_image import MonorepoImage, monorepo_dockerfile
 from scaffold.providers.node.plan import (
     APP_UID,
@@ -220,9 +221,7 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
         start = node_start_command(app_project, app_facts, pm, answers, has_app_build, out_dir, warnings, notes, is_bun_runtime)
         decisions["start_command"] = on_runtime(rooted(start, app_path), "bun" if is_bun_runtime else "node", notes)
         decisions["port"] = rooted(node_port(app_facts, answers), app_path)
-    decisions["healthcheck"] = Decision(
-        bool(answers.get("healthcheck", True)), "--no-healthcheck" if answers.get("healthcheck") is False else "default"
-    )
+    decisions["healthcheck"] = shared.healthcheck_wanted(answers)
 
     # -- files the install reads ------------------------------------------------------
     secrets, secret_notes = secret_mounts(app_facts)

@@ -22,6 +22,7 @@ from scaffold.data import versions
 from scaffold.flag_values import debian_base
 from scaffold.providers.node.detect import NodeFacts
 from scaffold.plan.model import BuildPlan, Decision
+from scaffold.providers import shared
 from scaffold.providers.node.image import NodeImage, argv_of, node_dockerfile
 from scaffold.plan.steps import Arg
 from scaffold.providers.node.install import (
@@ -126,10 +127,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     if worker is not None:
         decisions["worker"] = worker
         notes.append(f"a worker ({worker.source}): no EXPOSE and no HTTP health check; pass --port if it does serve HTTP")
-    decisions["healthcheck"] = Decision(
-        bool(answers.get("healthcheck", True)) and worker is None,
-        "--no-healthcheck" if answers.get("healthcheck") is False else "a worker has no HTTP to check" if worker else "default",
-    )
+    decisions["healthcheck"] = shared.healthcheck_wanted(answers, worker=worker is not None)
 
     system = system_packages(facts, pm)
     decisions.update(system.decisions)
@@ -328,26 +326,17 @@ def uses_bun_runtime(facts: NodeFacts, answers: dict[str, Any]) -> bool:
 
 
 def node_image_name(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Decision:
-    if answers.get("image_name"):
-        return Decision(answers["image_name"], "--name")
     if facts.name:
-        return Decision(_docker_name(facts.name.rsplit("/", 1)[-1]), "package.json > name")
-    return Decision(_docker_name(project.root.name), "folder name")
-
-
-def _docker_name(raw: str) -> str:
-    name = re.sub(r"[^a-z0-9._-]+", "-", raw.lower()).strip("-._")
-    return name or "app"
+        return shared.image_name(answers, facts.name.rsplit("/", 1)[-1], "package.json > name")
+    return shared.image_name(answers, project.root.name, "folder name")
 
 
 def node_base_image(major: int, pm: PackageManager, bun: bool, answers: dict[str, Any]) -> Decision:
-    if answers.get("base_image"):
-        return Decision(debian_base(answers["base_image"]), "--base-image")
     data = versions()
     if bun:
-        return Decision(f"{data['bun']['image']}:{pm.version}-slim", "versions.toml > bun.image + bun version")
+        return shared.base_image(answers, f"{data['bun']['image']}:{pm.version}-slim", "versions.toml > bun.image + bun version", adapt=debian_base)
     suite = data["node"]["debian_suite"] if major >= 20 else "bookworm"
-    return Decision(f"{data['node']['image']}:{major}-{suite}-slim", "versions.toml > node.image, Debian slim")
+    return shared.base_image(answers, f"{data['node']['image']}:{major}-{suite}-slim", "versions.toml > node.image, Debian slim", adapt=debian_base)
 
 
 def node_base_image_arg(image: str, major: int, bun: bool) -> dict[str, str] | None:

@@ -30,6 +30,7 @@ from scaffold.data import load
 from scaffold.providers.node.detect import NodeFacts
 from scaffold.providers.node.detect_frameworks import FrameworkFacts
 from scaffold.errors import ScaffoldError
+from scaffold.providers import shared
 from scaffold.plan.model import Decision
 from scaffold.providers.node.package_manager import PackageManager
 from scaffold.providers.node.npm_scripts import ParsedScript, dev_command_match, follow_run
@@ -78,8 +79,9 @@ class _Context:
         return Decision(f"node_modules/.bin/{self.rule['build']}", f"node_frameworks.toml > {self.fw.id}.build (package.json has no build script)")
 
     def port(self) -> Decision:
-        if self.answers.get("port"):
-            return Decision(int(self.answers["port"]), "--port")
+        override = shared.port_override(self.answers)
+        if override:
+            return override
         return Decision(int(self.rule["port"]), f"node_frameworks.toml > {self.fw.id}.port ({self.fw.name}'s default; the image sets PORT)")
 
     def setting(self, key: str) -> Any:
@@ -239,7 +241,7 @@ def _static(ctx: _Context, variant: str, root: Decision, fallback: str | None, e
         why=f"{ctx.fw.name} {variant} site",
         base=base,
     )
-    port = Decision(int(ctx.answers["port"]), "--port") if ctx.answers.get("port") else Decision(static_port(), "versions.toml > static.port (nginx-unprivileged)")
+    port = shared.port_override(ctx.answers) or Decision(static_port(), "versions.toml > static.port (nginx-unprivileged)")
     notes = [
         f"{ctx.fw.name} builds a static site ({root.value}/): nginx serves it as uid 101, with no Node runtime or node_modules in the image",
     ]
@@ -536,7 +538,7 @@ def _nestjs(ctx: _Context) -> RuntimeShape:
 
 
 def _nest_shape(ctx: _Context, out: Decision, argv: list[str], source: str) -> RuntimeShape:
-    port = Decision(int(ctx.answers["port"]), "--port") if ctx.answers.get("port") else None
+    port = shared.port_override(ctx.answers)
     shape = RuntimeShape(
         framework=Decision("nestjs", ctx.source(ctx.fw.config_file or "")),
         kind="node",

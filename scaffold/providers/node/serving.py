@@ -15,14 +15,16 @@ from typing import Any
 from scaffold.dockerfile_text import label_value
 from scaffold.data import load, versions
 from scaffold.providers.node.detect import NodeFacts
+from scaffold.providers import shared
 from scaffold.plan.model import Decision
 from scaffold.providers.node.plan_frameworks import RuntimeShape
 from scaffold.providers.node.npm_scripts import follow_run
 
 
 def node_port(facts: NodeFacts, answers: dict[str, Any]) -> Decision:
-    if answers.get("port"):
-        return Decision(int(answers["port"]), "--port")
+    override = shared.port_override(answers)
+    if override:
+        return override
     for kind in ("env-fallback", "literal", "env-file"):
         for hint in facts.port_hints:
             if hint.kind == kind:

@@ -12,7 +12,6 @@ non-root user, the server bound to 0.0.0.0:$PORT). Nothing used only to build
 from __future__ import annotations
 
 import posixpath
-import re
 import shlex
 from typing import Any
 
@@ -23,6 +22,7 @@ from scaffold.providers.python.app import AppObject
 from scaffold.providers.python.scripts import SAFE_SCRIPT, QueueWorker, ScriptApp
 from scaffold.errors import MissingEntryError, UsageError
 from scaffold.plan.model import BuildPlan, Decision
+from scaffold.providers import shared
 from scaffold.plan.steps import Arg
 from scaffold.providers.python.image import PythonImage, python_dockerfile
 from scaffold.providers.python.install import VENV, install_plan
@@ -71,10 +71,7 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
     if worker:
         decisions["worker"] = Decision(True, "--worker" if answers.get("worker") else f"{start.source}: a worker process with no web app")
         notes.append("a worker: no EXPOSE and no HTTP health check; pass --port if it does serve HTTP")
-    decisions["healthcheck"] = Decision(
-        bool(answers.get("healthcheck", True)) and not worker,
-        "--no-healthcheck" if answers.get("healthcheck") is False else "a worker has no HTTP to check" if worker else "default",
-    )
+    decisions["healthcheck"] = shared.healthcheck_wanted(answers, worker=worker)
 
     install = install_plan(facts, str(tool.value), server_packages)
     notes.extend(install.notes)
@@ -202,23 +199,14 @@ def _tool_of(lockfile: str) -> str:
 
 
 def _image_name(project: Project, facts: PythonFacts, answers: dict[str, Any]) -> Decision:
-    if answers.get("image_name"):
-        return Decision(answers["image_name"], "--name")
     if facts.name:
-        return Decision(_docker_name(facts.name), "pyproject.toml > project > name")
-    return Decision(_docker_name(project.root.name), "folder name")
-
-
-def _docker_name(raw: str) -> str:
-    name = re.sub(r"[^a-z0-9._-]+", "-", raw.lower()).strip("-._")
-    return name or "app"
+        return shared.image_name(answers, facts.name, "pyproject.toml > project > name")
+    return shared.image_name(answers, project.root.name, "folder name")
 
 
 def _base_image(line: str, answers: dict[str, Any]) -> Decision:
-    if answers.get("base_image"):
-        return Decision(debian_base(answers["base_image"]), "--base-image")
     data = versions()["python"]
-    return Decision(f"{data['image']}:{line}-slim-{data['debian_suite']}", "versions.toml > python.image, Debian slim")
+    return shared.base_image(answers, f"{data['image']}:{line}-slim-{data['debian_suite']}", "versions.toml > python.image, Debian slim", adapt=debian_base)
 
 
 def _base_image_arg(image: str, line: str) -> dict[str, str] | None:
@@ -391,8 +379,9 @@ def _no_app_error(facts: PythonFacts) -> MissingEntryError:
 
 
 def _port(start: StartCommand, answers: dict[str, Any]) -> Decision:
-    if answers.get("port"):
-        return Decision(int(answers["port"]), "--port")
+    override = shared.port_override(answers)
+    if override:
+        return override
     if start.port is not None:
         return Decision(start.port, start.source)
     if start.default_port is not None:

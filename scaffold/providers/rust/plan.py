@@ -156,8 +156,9 @@ def _port(facts: RustFacts, binary: Binary, answers: dict[str, Any], data: dict,
             warnings.append("Cargo.toml: rocket's secrets feature is on and Rocket.toml sets no secret_key, so a release build refuses to start without one: docker run -e ROCKET_SECRET_KEY=\"$(openssl rand -base64 32)\" (never bake it into the image)")
         return Decision(value, source)
     chosen: Listen | None = None
-    if answers.get("port"):
-        decision = Decision(int(answers["port"]), "--port")
+    override = shared.port_override(answers)
+    if override:
+        decision = override
     else:
         chosen = next((h for h in hints if h.env and h.port), None) or next((h for h in hints if h.port), None)
         if chosen is None:

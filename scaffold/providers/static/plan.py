@@ -23,7 +23,7 @@ def targets(facts: StaticFacts) -> tuple[Target, ...]:
 
 
 def plan(facts: StaticFacts, answers: dict[str, Any]) -> BuildPlan:
-    port = Decision(int(answers["port"]), "--port") if answers.get("port") else Decision(static_port(), "versions.toml > static.port (nginx-unprivileged)")
+    port = shared.port_override(answers) or Decision(static_port(), "versions.toml > static.port (nginx-unprivileged)")
     decisions = {
         "site_root": Decision(facts.root.value, facts.root.source),
         "image_name": shared.image_name(answers, facts.name, "folder name"),
