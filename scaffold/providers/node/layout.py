@@ -13,7 +13,7 @@ from scaffold.data import load
 from scaffold.providers.node.detect import NodeFacts
 from scaffold.plan.model import Decision
 from scaffold.providers.node.plan_addons import PrismaSteps
-from scaffold.providers.node.plan_frameworks import RuntimeShape
+from scaffold.providers.node.framework_shapes import RuntimeShape
 from scaffold.providers.node.package_manager import PackageManager
 from scaffold.project import Project
 

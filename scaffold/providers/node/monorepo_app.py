@@ -20,7 +20,8 @@ from scaffold.providers.node.workspaces import WorkspacePackage
 from scaffold.errors import InconsistentProjectError, UsageError
 from scaffold.plan.model import Decision
 from scaffold.providers.node.layout import runtime_layout_copies
-from scaffold.providers.node.plan_frameworks import RuntimeShape, plan_framework
+from scaffold.providers.node.framework_shapes import RuntimeShape
+from scaffold.providers.node.plan_frameworks import plan_framework
 from scaffold.providers.node.package_manager import PackageManager
 from scaffold.project import Project
 from scaffold.providers.node.monorepo_fragments import copy_fragment

@@ -51,7 +51,8 @@ from scaffold.providers.node.serving import (
 )
 from scaffold.providers.node.start import dev_packages_started, node_start_command
 from scaffold.providers.node.plan_addons import NODE_HEADERS_ENV, download_skips, native_node_limit, prisma_steps, system_packages
-from scaffold.providers.node.plan_frameworks import RuntimeShape, plan_framework
+from scaffold.providers.node.framework_shapes import RuntimeShape
+from scaffold.providers.node.plan_frameworks import plan_framework
 from scaffold.providers.node.version import resolve_node_major
 from scaffold.providers.node.package_manager import PackageManager, bun_marker, choose_package_manager, setup_commands
 from scaffold.plan.static_site import NGINX_UID, nginx_healthcheck, static_fields, static_start

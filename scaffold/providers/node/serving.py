@@ -17,7 +17,7 @@ from scaffold.data import load, versions
 from scaffold.providers.node.detect import NodeFacts
 from scaffold.providers import shared
 from scaffold.plan.model import Decision
-from scaffold.providers.node.plan_frameworks import RuntimeShape
+from scaffold.providers.node.framework_shapes import RuntimeShape
 from scaffold.providers.node.npm_scripts import follow_run
 
 
