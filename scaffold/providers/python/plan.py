@@ -18,8 +18,6 @@ from typing import Any
 from scaffold.data import load, versions
 from scaffold.flag_values import debian_base
 from scaffold.providers.python.detect import PythonFacts
-from scaffold.providers.python.app import AppObject
-from scaffold.providers.python.scripts import SAFE_SCRIPT, QueueWorker, ScriptApp
 from scaffold.errors import MissingEntryError, UsageError
 from scaffold.plan.model import BuildPlan, Decision
 from scaffold.providers import shared
@@ -27,9 +25,9 @@ from scaffold.plan.steps import Arg
 from scaffold.providers.python.image import PythonImage, python_dockerfile
 from scaffold.providers.python.install import VENV, install_plan
 from scaffold.providers.python.plan_secrets import secret_plan
-from scaffold.providers.python.start import StartCommand, from_command, server_command
 from scaffold.providers.python.version import resolve_python_line
 from scaffold.project import Project
+from scaffold.providers.python.choose_start import choose_start, listen_shim_fields, port_decision, server_source, src_layout_path
 
 APP_UID = 10001  # above every uid a Debian package or a host's first users take
 TOOLS = ("uv", "poetry", "pdm", "pipenv", "pip")
@@ -55,7 +53,7 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
     decisions["image_name"] = _image_name(project, facts, answers)
     decisions["base_image"] = _base_image(line, answers)
 
-    start, server_packages = _start(project, facts, answers, warnings, notes)
+    start, server_packages = choose_start(project, facts, answers, warnings, notes)
     decisions["start_command"] = Decision(start.shell(), start.source)
     if start.app is not None:
         decisions["app"] = Decision(start.app.target, start.app.source)
@@ -64,8 +62,8 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
     elif start.framework:
         decisions["framework"] = Decision(start.framework, start.source)
     if start.server:
-        decisions["server"] = Decision(start.server, _server_source(start, facts, server_packages))
-    port = _port(start, answers)
+        decisions["server"] = Decision(start.server, server_source(start, facts, server_packages))
+    port = port_decision(start, answers)
     decisions["port"] = port
     worker = bool(answers.get("worker")) or start.worker
     if worker:
@@ -95,7 +93,7 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
         decisions["static_files"] = Decision("collectstatic", f"{facts.django.static_root} (STATIC_ROOT)")
     project_steps = [*install.project, *([collectstatic] if collectstatic else [])]
     build_has_source = install.needs_source or bool(project_steps)
-    src_path = _src_path(facts, start.app)
+    src_path = src_layout_path(facts, start.app)
 
     env = [f"VIRTUAL_ENV={VENV}", f'PATH="{VENV}/bin:$PATH"', f"PORT={port.value}"]
     env.extend(f"{k}={str(v).replace('$PORT', str(port.value))}" for k, v in start.env.items())
@@ -128,7 +126,7 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
         runtime_setup=tuple(_runtime_setup(runtime_pkgs)),
         runtime_packages=tuple(runtime_pkgs),
         source_from_build=build_has_source,
-        listen_shim=_listen_shim() if "PYTHONPATH" in start.env else None,
+        listen_shim=listen_shim_fields() if "PYTHONPATH" in start.env else None,
         env=tuple(env),
         labels=_labels(facts, decisions["image_name"].value),
         uid=APP_UID,
@@ -219,181 +217,6 @@ def _base_image_arg(image: str, line: str) -> dict[str, str] | None:
 
 # -- what runs ---------------------------------------------------------------------
 
-def _start(
-    project: Project, facts: PythonFacts, answers: dict[str, Any], warnings: list[str], notes: list[str]
-) -> tuple[StartCommand, list[str]]:
-    """The start command and the pinned server packages to add to the venv."""
-    if answers.get("start"):
-        command, problems = from_command(str(answers["start"]), "--start", project, facts.import_root)
-        if command is None:
-            import shlex
-
-            warnings.extend(problems)
-            try:
-                words = shlex.split(str(answers["start"]))
-            except ValueError as exc:
-                raise UsageError(f"--start: cannot split {str(answers['start'])[:80]!r} into words ({exc})", hint="balance its quotes") from None
-            command = StartCommand(words, "--start")
-        return command, _missing_server(command.server, facts, notes)
-    if facts.procfile_web is not None:
-        command, problems = from_command(facts.procfile_web.value, facts.procfile_web.source, project, facts.import_root)
-        if command is not None:
-            notes.extend(command.notes)
-            if command.app is not None:
-                command.app = _enrich(command.app, facts)
-            return command, _missing_server(command.server, facts, notes)
-        notes.extend(problems)
-    app = _django_app(facts) if facts.django else None
-    if app is None and facts.apps:
-        app = facts.apps[0]
-        others = [a for a in facts.apps[1:] if not a.factory]
-        if others:
-            notes.append(f"also found {', '.join(a.target for a in others[:3])}; using {app.target} (pass --start to choose another)")
-    if app is None and facts.procfile_worker is not None and facts.procfile_web is None:
-        # A queue consumer or a bot: its Procfile worker: line is the process, and it serves no HTTP
-        command, problems = from_command(facts.procfile_worker.value, facts.procfile_worker.source, project, facts.import_root)
-        if command is not None:
-            command.worker = True
-            return command, []
-        notes.extend(problems)
-    if app is None and facts.script_apps:
-        return _script_start(facts.script_apps[0], facts, notes), []
-    if app is None and facts.queue_workers and facts.procfile_web is None:
-        return _queue_worker_start(facts.queue_workers[0], notes), []
-    if app is None:
-        raise _no_app_error(facts)
-    server, server_packages = _server_for(app, facts, notes)
-    argv = server_command(server, app)
-    return StartCommand(argv, f"{app.source} + {server}", server, app), server_packages
-
-
-def _script_start(script: ScriptApp, facts: PythonFacts, notes: list[str]) -> StartCommand:
-    """`streamlit run app.py` or `python app.py`: the framework's own launcher is its server."""
-    rule = load("python")["script_servers"][script.tool]
-    if not SAFE_SCRIPT.fullmatch(script.path):
-        raise MissingEntryError(path=script.path, detail=f"the {script.tool} script's name has characters a start command cannot carry", hint="rename it, or pass --start")
-    argv = [w.replace("{file}", script.path) for w in rule["argv"]]
-    others = [s.path for s in facts.script_apps[1:] if s.tool == script.tool]
-    if others:
-        notes.append(f"also found {', '.join(others[:3])}; running {script.path} (pass --start to choose another)")
-    if script.port is not None:
-        notes.append(f"{script.path} starts its {script.tool if script.tool != 'stdlib' else 'standard library'} server itself, on port {script.port}: the image runs `{' '.join(argv)}`")
-    elif script.tool == "stdlib":
-        notes.append(f"{script.path} starts the standard library's HTTP server itself: the image runs `{' '.join(argv)}`")
-    else:
-        notes.append(f"{script.tool} apps run with their own launcher (`{' '.join(argv)}`), bound to 0.0.0.0 and $PORT")
-    env = {k: str(v).replace("{port}", "$PORT") for k, v in rule.get("env", {}).items()}
-    if script.loopback:
-        shim = load("python")["listen_shim"]["folder"]
-        notes.append(
-            f"{script.loopback} binds a loopback address, unreachable from outside the container: the image puts a sitecustomize.py on "
-            f"PYTHONPATH ({shim}) that makes such a bind() use every interface; bind '0.0.0.0' to drop it"
-        )
-        env["PYTHONPATH"] = shim
-    framework = None if script.tool == "stdlib" else script.tool
-    # a port the script binds itself wins over the launcher's default, whatever PORT says
-    default_port = None if script.port is not None else int(rule["port"])
-    return StartCommand(argv, f"{script.source} + {script.tool}", None, None, script.port, False, [], env=env, default_port=default_port, framework=framework)
-
-
-def _listen_shim() -> dict[str, Any]:
-    """The sitecustomize.py that makes a loopback bind() use every interface, for the template to write."""
-    data = load("python")["listen_shim"]
-    return {"folder": data["folder"], "lines": data["source"].strip("\n").splitlines()}
-
-
-def _queue_worker_start(worker: QueueWorker, notes: list[str]) -> StartCommand:
-    """`celery -A tasks:app worker`: a task-queue consumer, which serves no HTTP."""
-    rule = load("python")["queue_workers"][worker.tool]
-    target = f"{worker.module}:{worker.attribute}"
-    argv = [w.replace("{target}", target).replace("{module}", worker.module) for w in rule["argv"]]
-    notes.append(f"{worker.source}: a {worker.tool} app and no web app, so the image runs the worker (`{' '.join(argv)}`)")
-    return StartCommand(argv, f"{worker.source} + {worker.tool}", None, None, None, False, [], worker=True, framework=worker.tool)
-
-
-def _enrich(app: AppObject, facts: PythonFacts) -> AppObject:
-    """An app named by a Procfile takes its kind and framework from what the code scan found."""
-    for found in [*facts.apps, *([facts.django.wsgi, facts.django.asgi] if facts.django else [])]:
-        if found is not None and found.target == app.target:
-            return found
-    return app
-
-
-def _django_app(facts: PythonFacts) -> AppObject | None:
-    django = facts.django
-    servers = load("python")["servers"]
-    has_wsgi_server = any(s in facts.dependencies for s in servers["wsgi"])
-    has_asgi_server = any(s in facts.dependencies for s in servers["asgi"])
-    if django.asgi is not None and has_asgi_server and not has_wsgi_server:
-        return django.asgi
-    return django.wsgi or django.asgi
-
-
-def _server_for(app: AppObject, facts: PythonFacts, notes: list[str]) -> tuple[str, list[str]]:
-    """The first production server for the app's interface that the project depends on, else the default, installed."""
-    candidates = load("python")["servers"][app.kind]
-    for server in candidates:
-        if server in facts.dependencies and not (app.factory and "factory" not in load("python")["server_commands"][server]):
-            return server, []
-    default = candidates[0]
-    return default, _missing_server(default, facts, notes)
-
-
-def _missing_server(server: str | None, facts: PythonFacts, notes: list[str]) -> list[str]:
-    """A pinned install of ``server`` when the project does not depend on it."""
-    if server is None or server in facts.dependencies:
-        return []
-    pins = versions()["python"]["servers"]
-    if server not in pins:
-        notes.append(f"the start command runs {server}, which is not among the production dependencies; add it")
-        return []
-    notes.append(
-        f"{server} is not among the production dependencies ({facts.dependency_source}): the image adds {server}=={pins[server]} "
-        f"(versions.toml > python.servers); add it to your dependencies to choose the version yourself"
-    )
-    return [f"{server}=={pins[server]}"]
-
-
-def _server_source(start: StartCommand, facts: PythonFacts, installed: list[str]) -> str:
-    if installed:
-        return "versions.toml > python.servers (not a project dependency)"
-    if start.source.startswith(("Procfile", "--start")):
-        return start.source
-    return f"{facts.dependency_source} lists {start.server}"
-
-
-def _no_app_error(facts: PythonFacts) -> MissingEntryError:
-    constructors = load("python")["app_constructors"]
-    looked = ", ".join(f"{name.rpartition('.')[2]}()" for name, info in constructors.items() if info["framework"] in facts.frameworks)
-    what = f"no {looked or 'Flask(), FastAPI() or Django'} application object"
-    framework = f" ({', '.join(facts.frameworks)} is a dependency)" if facts.frameworks else ""
-    return MissingEntryError(
-        path=facts.dependency_source,
-        detail=f"{what} found at module level in the project's .py files{framework}",
-        hint=(
-            "Dash serves through its Flask server: add `server = app.server` below `app = Dash(__name__)`, or pass --start 'gunicorn module:server'"
-            if "dash" in facts.frameworks
-            else "define e.g. `app = Flask(__name__)` in a module, or pass --start 'gunicorn module:app'"
-        ),
-    )
-
-
-def _port(start: StartCommand, answers: dict[str, Any]) -> Decision:
-    override = shared.port_override(answers)
-    if override:
-        return override
-    if start.port is not None:
-        return Decision(start.port, start.source)
-    if start.default_port is not None:
-        return Decision(start.default_port, f"python.toml > script_servers > {start.framework or 'stdlib'} (its launcher's default port)")
-    return Decision(int(versions()["frameworks"]["python"]["default_port"]), "versions.toml > frameworks.python.default_port")
-
-
-def _src_path(facts: PythonFacts, app: AppObject | None) -> str | None:
-    if facts.import_root and app is not None and app.path.startswith(facts.import_root):
-        return facts.import_root.rstrip("/")
-    return None
-
 
 # -- system packages and static files ------------------------------------------------
 
@@ -443,11 +266,6 @@ def _collectstatic(facts: PythonFacts, notes: list[str]) -> str | None:
             f"(that command only); pass the real values when the container runs (docker run -e {django.required_env[0][0]}=...)"
         )
     return " ".join([*env, f"python {django.manage} collectstatic --noinput"])
-
-
-def _run_lines(mounts: list[str], commands: list[str]) -> list[str]:
-    """Lines of one RUN instruction: its mounts, then the commands chained with &&."""
-    return [*mounts, *(c if i == 0 else f"&& {c}" for i, c in enumerate(commands))]
 
 
 def _runtime_setup(packages: list[str]) -> list[str]:
