@@ -18,7 +18,8 @@ import pytest
 
 from conftest import EXAMPLES, ROOT, SANDBOX, docker_required, write_tree
 from scaffold.cli import main as scaffold_main
-from scaffold.providers.node.workspaces import deployable_apps, detect, find_root, resolve_patterns
+from scaffold.providers.node.workspace_globs import resolve_patterns
+from scaffold.providers.node.workspaces import deployable_apps, detect, find_root
 from scaffold.errors import MalformedFileError, UsageError
 from scaffold.plan import plan_project
 from scaffold.project import Project
