@@ -20,12 +20,11 @@ from scaffold.providers.python.scripts import QueueWorker, ScriptApp, find_queue
 from scaffold.providers.python.django import DjangoFacts, detect_django
 from scaffold.providers.python.detect_secrets import CredentialFile, PackageIndex, credential_files, package_indexes
 from scaffold.providers.python.locked import LockedPackage, locked_packages
-from scaffold.providers.python.requirements import Requirements, canonical, extra_provides, read_requirements, requirement_name
-from scaffold.errors import MalformedFileError
-from scaffold.project import MAX_LOCKFILE_BYTES, Project
+from scaffold.providers.python.requirements import Requirements, canonical, read_requirements
+from scaffold.project import Project
+from scaffold.providers.python.dependencies import read_dependencies
+from scaffold.providers.python.lock_tables import LOCKFILES, as_list, load_lock_toml, lock_packages, nested_table
 
-# Lockfile -> the tool that wrote it, in the order scaffold prefers when several exist.
-LOCKFILES = {"uv.lock": "uv", "poetry.lock": "poetry", "pdm.lock": "pdm", "Pipfile.lock": "pipenv"}
 # requirements files that hold production dependencies, most specific first.
 PROD_REQUIREMENTS = (
     "requirements.txt",
@@ -88,14 +87,14 @@ def detect(project: Project) -> PythonFacts | None:
     data = load("python")
     pyproject = _read_pyproject(project)
     project_table = pyproject.get("project") if isinstance(pyproject.get("project"), dict) else {}
-    poetry_table = _table(pyproject, "tool", "poetry")
+    poetry_table = nested_table(pyproject, "tool", "poetry")
     lockfiles = tuple(name for name in LOCKFILES if project.has_file(name))
     requirements_path = next((p for p in PROD_REQUIREMENTS if project.has_file(p)), None)
     requirements = read_requirements(project, requirements_path) if requirements_path else None
     dev_files = tuple(p for p in requirements_files(project) if _DEV_REQUIREMENTS.search(p) and p != requirements_path)
 
     pipfile = _read_pipfile(project)
-    deps, dev, dep_source = _dependencies(project, lockfiles, pyproject, requirements, pipfile, dev_files)
+    deps, dev, dep_source = read_dependencies(project, lockfiles, pyproject, requirements, pipfile, dev_files)
     name = project_table.get("name") or poetry_table.get("name")
     import_root = _import_root(project)
     members = _uv_workspace_members(project, pyproject) if "uv.lock" in lockfiles else ()
@@ -120,12 +119,12 @@ def detect(project: Project) -> PythonFacts | None:
         dependencies=frozenset(deps),
         dev_dependencies=frozenset(dev - deps),
         dependency_source=dep_source,
-        declared_dependencies=tuple(d.strip() for d in _list(project_table.get("dependencies")) if isinstance(d, str) and d.strip()),
+        declared_dependencies=tuple(d.strip() for d in as_list(project_table.get("dependencies")) if isinstance(d, str) and d.strip()),
         python_pins=_python_pins(project, pipfile),
         requires_python=_requires_python(pyproject),
-        build_backend=_str(_table(pyproject, "build-system").get("build-backend")),
+        build_backend=_str(nested_table(pyproject, "build-system").get("build-backend")),
         installable=_installable(project, pyproject, lockfiles),
-        uv_default_groups="default-groups" in _table(pyproject, "tool", "uv"),
+        uv_default_groups="default-groups" in nested_table(pyproject, "tool", "uv"),
         apps=apps,
         script_apps=script_apps,
         queue_workers=queue_workers,
@@ -148,15 +147,6 @@ def _read_pyproject(project: Project) -> dict[str, Any]:
     if not project.has_file("pyproject.toml"):
         return {}
     return project.read_toml("pyproject.toml")
-
-
-def _table(data: dict[str, Any], *keys: str) -> dict[str, Any]:
-    for key in keys:
-        value = data.get(key)
-        if not isinstance(value, dict):
-            return {}
-        data = value
-    return data
 
 
 def _str(value: Any) -> str | None:
@@ -183,143 +173,6 @@ def requirements_files(project: Project) -> list[str]:
 
 # -- dependencies ------------------------------------------------------------------
 
-def _dependencies(
-    project: Project,
-    lockfiles: tuple[str, ...],
-    pyproject: dict[str, Any],
-    requirements: Requirements | None,
-    pipfile: dict[str, Any],
-    dev_files: tuple[str, ...],
-) -> tuple[set[str], set[str], str]:
-    """(production names, development names, where they were read) from the first lock there is."""
-    for lockfile in lockfiles:
-        reader = {"uv.lock": _uv_lock, "poetry.lock": _poetry_lock, "pdm.lock": _pdm_lock, "Pipfile.lock": _pipfile_lock}[lockfile]
-        prod, dev = reader(project, pyproject)
-        # Every lock is parsed, so a broken second lock is reported too.
-        for other in lockfiles[lockfiles.index(lockfile) + 1 :]:
-            {"uv.lock": _uv_lock, "poetry.lock": _poetry_lock, "pdm.lock": _pdm_lock, "Pipfile.lock": _pipfile_lock}[other](project, pyproject)
-        return prod, dev, lockfile
-    if requirements is not None:
-        dev: set[str] = set()
-        for path in dev_files:
-            dev |= set(read_requirements(project, path).names)
-        return set(requirements.names), dev, requirements.path
-    if pipfile:
-        packages = pipfile.get("packages") if isinstance(pipfile.get("packages"), dict) else {}
-        prod = _names(packages)
-        for name, spec in packages.items():
-            if isinstance(spec, dict) and isinstance(spec.get("extras"), list):
-                prod |= extra_provides(f"{name}[{','.join(str(e) for e in spec['extras'])}]")
-        return prod, _names(pipfile.get("dev-packages")), "Pipfile"
-    declared = [s for s in _list(_table(pyproject, "project").get("dependencies")) if isinstance(s, str)]
-    prod = {n for n in (requirement_name(s) for s in declared) if n}
-    for spec in declared:
-        prod |= extra_provides(spec)
-    dev = set()
-    for group in _table(pyproject, "dependency-groups").values():
-        dev |= {n for n in (requirement_name(s) for s in _list(group) if isinstance(s, str)) if n}
-    poetry_deps = _table(pyproject, "tool", "poetry", "dependencies")
-    prod |= {canonical(n) for n in poetry_deps if n != "python"}
-    return prod, dev, "pyproject.toml" if pyproject else "none"
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _names(table: Any) -> set[str]:
-    return {canonical(k) for k in table} if isinstance(table, dict) else set()
-
-
-def _load_lock_toml(project: Project, path: str) -> dict[str, Any]:
-    import tomllib
-
-    text = project.read_text(path, limit=MAX_LOCKFILE_BYTES)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise MalformedFileError(path=path, detail=f"invalid TOML: {exc}", hint=_relock_hint(path)) from None
-    except (RecursionError, ValueError):
-        raise MalformedFileError(path=path, detail="nested too deeply, or a number too long, to be a lockfile", hint=_relock_hint(path)) from None
-    from scaffold import file_shapes
-
-    file_shapes.check(data, path)
-    return data
-
-
-def _relock_hint(path: str) -> str:
-    tool = LOCKFILES.get(path, "the package manager")
-    command = {"uv": "uv lock", "poetry": "poetry lock", "pdm": "pdm lock", "pipenv": "pipenv lock"}.get(tool, "lock again")
-    return f"regenerate it with `{command}`"
-
-
-def _packages(data: dict[str, Any], path: str) -> list[dict[str, Any]]:
-    packages = data.get("package", [])
-    if not isinstance(packages, list) or not all(isinstance(p, dict) and isinstance(p.get("name"), str) for p in packages):
-        raise MalformedFileError(path=path, detail="[[package]] entries must be tables with a name", hint=_relock_hint(path))
-    return packages
-
-
-def _uv_lock(project: Project, pyproject: dict[str, Any]) -> tuple[set[str], set[str]]:
-    """Walk the lock graph from the project's own entry: what it reaches without dev groups is production."""
-    data = _load_lock_toml(project, "uv.lock")
-    packages = _packages(data, "uv.lock")
-    by_name = {canonical(p["name"]): p for p in packages}
-    root_name = canonical(str(_table(pyproject, "project").get("name", "")))
-    root = by_name.get(root_name) or next((p for p in packages if isinstance(p.get("source"), dict) and ({"virtual", "editable"} & set(p["source"]))), None)
-    every = set(by_name)
-    if root is None:
-        return every, set()
-    prod = _reach(by_name, [d for d in _list(root.get("dependencies")) if isinstance(d, dict) and isinstance(d.get("name"), str)])
-    return prod - {canonical(root["name"])}, every - prod - {canonical(root["name"])}
-
-
-def _reach(by_name: dict[str, dict[str, Any]], start: list[Any]) -> set[str]:
-    """Names reachable from ``start`` (dependency tables, with any extras they ask for)."""
-    seen: set[tuple[str, str]] = set()
-    stack: list[tuple[str, str]] = [(canonical(d["name"]), e) for d in start for e in ("", *_list(d.get("extra")))]
-    while stack:
-        name, extra = stack.pop()
-        if (name, extra) in seen:
-            continue
-        seen.add((name, extra))
-        package = by_name.get(name, {})
-        deps = _list(package.get("dependencies")) if not extra else _list((package.get("optional-dependencies") or {}).get(extra))
-        for dep in deps:
-            if isinstance(dep, dict) and isinstance(dep.get("name"), str):
-                stack.extend((canonical(dep["name"]), e) for e in ("", *_list(dep.get("extra"))))
-    return {name for name, _ in seen}
-
-
-def _poetry_lock(project: Project, pyproject: dict[str, Any]) -> tuple[set[str], set[str]]:
-    """Poetry 2 locks list each package's groups; Poetry 1 locks give a category."""
-    data = _load_lock_toml(project, "poetry.lock")
-    prod: set[str] = set()
-    dev: set[str] = set()
-    for package in _packages(data, "poetry.lock"):
-        groups = package.get("groups")
-        main = "main" in groups if isinstance(groups, list) else package.get("category", "main") == "main"
-        (prod if main else dev).add(canonical(package["name"]))
-    return prod, dev
-
-
-def _pdm_lock(project: Project, pyproject: dict[str, Any]) -> tuple[set[str], set[str]]:
-    data = _load_lock_toml(project, "pdm.lock")
-    prod: set[str] = set()
-    dev: set[str] = set()
-    for package in _packages(data, "pdm.lock"):
-        groups = package.get("groups")
-        main = "default" in groups if isinstance(groups, list) else True
-        (prod if main else dev).add(canonical(package["name"]))
-    return prod, dev
-
-
-def _pipfile_lock(project: Project, pyproject: dict[str, Any]) -> tuple[set[str], set[str]]:
-    data = project.read_json("Pipfile.lock", limit=MAX_LOCKFILE_BYTES)
-    if not isinstance(data, dict) or not isinstance(data.get("default", {}), dict):
-        raise MalformedFileError(path="Pipfile.lock", detail='"default" must be an object of packages', hint=_relock_hint("Pipfile.lock"))
-    return _names(data.get("default")), _names(data.get("develop"))
-
 
 # -- Python version ------------------------------------------------------------------
 
@@ -334,7 +187,7 @@ def _python_pins(project: Project, pipfile: dict[str, Any]) -> tuple[Found, ...]
     ):
         if found is not None:
             pins.append(found)
-    requires = _table(pipfile, "requires")
+    requires = nested_table(pipfile, "requires")
     for key in ("python_full_version", "python_version"):
         if isinstance(requires.get(key), str) and requires[key].strip():
             pins.append(Found(requires[key].strip(), f"Pipfile > requires > {key}"))
@@ -343,10 +196,10 @@ def _python_pins(project: Project, pipfile: dict[str, Any]) -> tuple[Found, ...]
 
 
 def _requires_python(pyproject: dict[str, Any]) -> Found | None:
-    value = _table(pyproject, "project").get("requires-python")
+    value = nested_table(pyproject, "project").get("requires-python")
     if isinstance(value, str) and value.strip():
         return Found(value.strip(), "pyproject.toml > project > requires-python")
-    poetry = _table(pyproject, "tool", "poetry", "dependencies").get("python")
+    poetry = nested_table(pyproject, "tool", "poetry", "dependencies").get("python")
     if isinstance(poetry, str) and poetry.strip():
         return Found(poetry_constraint_to_pep440(poetry.strip()), "pyproject.toml > tool.poetry.dependencies > python")
     return None
@@ -375,25 +228,25 @@ def poetry_constraint_to_pep440(text: str) -> str:
 def _installable(project: Project, pyproject: dict[str, Any], lockfiles: tuple[str, ...]) -> Found:
     """Whether the project is a package to install into the environment, and who says so."""
     if "uv.lock" in lockfiles:
-        if _table(pyproject, "tool", "uv").get("package") is False:
+        if nested_table(pyproject, "tool", "uv").get("package") is False:
             return Found(False, "pyproject.toml > tool.uv.package")
-        name = canonical(str(_table(pyproject, "project").get("name", "")))
-        data = _load_lock_toml(project, "uv.lock")
-        for package in _packages(data, "uv.lock"):
+        name = canonical(str(nested_table(pyproject, "project").get("name", "")))
+        data = load_lock_toml(project, "uv.lock")
+        for package in lock_packages(data, "uv.lock"):
             if canonical(package["name"]) == name and isinstance(package.get("source"), dict):
                 return Found("virtual" not in package["source"], "uv.lock > package source")
     if "poetry.lock" in lockfiles:
-        poetry = _table(pyproject, "tool", "poetry")
+        poetry = nested_table(pyproject, "tool", "poetry")
         if poetry.get("package-mode") is False:
             return Found(False, "pyproject.toml > tool.poetry.package-mode")
-        if poetry.get("packages") or _has_package_dir(project, str(poetry.get("name") or _table(pyproject, "project").get("name") or "")):
+        if poetry.get("packages") or _has_package_dir(project, str(poetry.get("name") or nested_table(pyproject, "project").get("name") or "")):
             return Found(True, "pyproject.toml (Poetry package mode)")
         return Found(False, "pyproject.toml (no package folder matches the project name)")
     if "pdm.lock" in lockfiles:
-        pdm = _table(pyproject, "tool", "pdm")
+        pdm = nested_table(pyproject, "tool", "pdm")
         if "distribution" in pdm:
             return Found(bool(pdm["distribution"]), "pyproject.toml > tool.pdm.distribution")
-    if pyproject.get("build-system") and (project.has_file("setup.py") or _has_package_dir(project, str(_table(pyproject, "project").get("name", "")))):
+    if pyproject.get("build-system") and (project.has_file("setup.py") or _has_package_dir(project, str(nested_table(pyproject, "project").get("name", "")))):
         return Found(True, "pyproject.toml > build-system")
     return Found(False, "no build-system")
 
@@ -417,10 +270,10 @@ def _import_root(project: Project, base: str = "") -> str:
 
 def _uv_workspace_members(project: Project, pyproject: dict[str, Any]) -> tuple[str, ...]:
     """Member folders of ``[tool.uv.workspace] members`` (globs of one ``*`` per part), minus ``exclude``."""
-    workspace = _table(pyproject, "tool", "uv", "workspace")
-    excluded = {str(e).strip("/") for e in _list(workspace.get("exclude"))}
+    workspace = nested_table(pyproject, "tool", "uv", "workspace")
+    excluded = {str(e).strip("/") for e in as_list(workspace.get("exclude"))}
     found: list[str] = []
-    for pattern in _list(workspace.get("members")):
+    for pattern in as_list(workspace.get("members")):
         if not isinstance(pattern, str):
             continue
         paths = [""]
