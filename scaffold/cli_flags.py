@@ -10,14 +10,11 @@ import argparse
 from typing import Any
 
 from scaffold import __version__
-from scaffold.flag_values import CI_CHOICES, PACKAGE_MANAGERS, command, image_name, image_reference, one_line, port, version_text
+from scaffold.flag_values import CI_CHOICES, command, image_name, image_reference, one_line, port
 
 
 def _add_detection_overrides(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("overrides (each replaces one detected value)")
-    group.add_argument("--node-version", type=version_text, metavar="VER", help="Node version or major (e.g. 24, lts)")
-    group.add_argument("--python-version", type=version_text, metavar="VER", help="Python release line (e.g. 3.12)")
-    group.add_argument("--package-manager", choices=PACKAGE_MANAGERS)
     group.add_argument("--port", type=port, metavar="N", help="port the app listens on")
     group.add_argument("--start", type=command, metavar="CMD", help="production start command")
     group.add_argument("--build", type=one_line, metavar="CMD", help="build command ('' for none)")
@@ -25,7 +22,7 @@ def _add_detection_overrides(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--name", dest="image_name", type=image_name, metavar="NAME", help="image name used in the printed commands")
     group.add_argument("--no-healthcheck", dest="healthcheck", action="store_false", default=None, help="leave out HEALTHCHECK")
     group.add_argument("--worker", action="store_true", default=None, help="the app serves no HTTP (a queue consumer, a bot): no EXPOSE, no HTTP health check")
-    stacks = parser.add_argument_group("Go and Rust")
+    stacks = parser.add_argument_group("stack options (each provider declares its own)")
     for option in _provider_options():
         stacks.add_argument(option.flag, dest=option.key, type=option.check, metavar=option.metavar, help=option.help)
     mono = parser.add_argument_group("monorepos (pnpm, npm, Yarn or Bun workspaces)")
@@ -107,7 +104,7 @@ def _provider_options() -> list[Any]:
 
 def answers_from_flags(args: argparse.Namespace) -> dict[str, Any]:
     keys = (
-        "node_version", "python_version", "package_manager", "port", "start", "build", "base_image", "image_name",
+        "port", "start", "build", "base_image", "image_name",
         "healthcheck", "worker", "turbo", "compose", "ci", "registry", *(o.key for o in _provider_options()),
     )
     return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}

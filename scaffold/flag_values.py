@@ -120,9 +120,6 @@ def _one_of(choices: tuple[str, ...]):
 # hand edit there would otherwise surface as a traceback deep in planning.
 _SAVED = {
     "port": lambda v: port(str(v)) if isinstance(v, (int, str)) and not isinstance(v, bool) else port(repr(v)),
-    "node_version": lambda v: version_text(_text(v)),
-    "python_version": lambda v: version_text(_text(v)),
-    "package_manager": _one_of(PACKAGE_MANAGERS),
     "start": lambda v: command(_text(v)),
     "build": lambda v: "" if v is None else one_line(_text(v)),
     "base_image": lambda v: image_reference(_text(v)),

@@ -41,3 +41,30 @@ TARGET = Option(
     question="Binary to build",
     decision="target",
 )
+
+
+def package_manager(value: object) -> str:
+    """--package-manager: one of the managers some provider installs with."""
+    from scaffold.flag_values import PACKAGE_MANAGERS
+
+    if value not in PACKAGE_MANAGERS:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a package manager scaffold knows (use one of: {', '.join(PACKAGE_MANAGERS)})")
+    return str(value)
+
+
+PACKAGE_MANAGER = Option(
+    key="package_manager",
+    flag="--package-manager",
+    help="the package manager to install with (npm, pnpm, yarn, bun; pip, uv, poetry, pipenv, pdm)",
+    metavar="NAME",
+    check=package_manager,
+)
+
+
+def version_word(value: object) -> str:
+    """--node-version/--python-version, or its saved answer (a number in a hand-edited .scaffold.json too)."""
+    from scaffold.flag_values import version_text
+
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a version (e.g. 24, lts, 3.12)")
+    return version_text(str(value))

@@ -79,7 +79,9 @@ class NodeProvider:
         return _plan_single(found.project, found.facts, answers)
 
     def options(self) -> tuple[Option, ...]:
-        return ()  # --node-version, --package-manager, --app and --turbo are still declared by the CLI
+        from scaffold.providers.node.options import OPTIONS
+
+        return OPTIONS
 
 
 def _plan_single(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> BuildPlan:

@@ -50,7 +50,9 @@ class PythonProvider:
         return plan_python(found.project, found.facts, answers)
 
     def options(self) -> tuple[Option, ...]:
-        return ()  # --python-version and --package-manager are still declared by the CLI
+        from scaffold.providers.python.options import OPTIONS
+
+        return OPTIONS
 
 
 PROVIDER = PythonProvider()
