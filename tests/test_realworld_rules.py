@@ -668,3 +668,17 @@ def test_a_top_level_module_with_relative_imports_is_not_an_app(tmp_path):
         "repo.py": "class Repo: ...\n",
     })
     assert plan_project(Project(tmp_path), {}).value("app") == "app:app"
+
+
+def test_a_package_init_with_relative_imports_can_hold_the_app_factory(tmp_path):
+    """The Flask tutorial: flaskr/__init__.py does `from . import db` and defines create_app(test_config=None)."""
+    write_tree(tmp_path, {
+        "requirements.txt": "flask==3.1.2\ngunicorn==23.0.0\n",
+        "flaskr/__init__.py": "from flask import Flask\nfrom . import db\n\ndef create_app(test_config=None):\n    app = Flask(__name__)\n    return app\n",
+        "flaskr/db.py": "x = 1\n",
+        # a top-level module with a relative import still cannot be imported by a server
+        "tool.py": "from flask import Flask\nfrom .x import y\napp = Flask(__name__)\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("app") == "flaskr:create_app()"
+    assert plan_cmd(plan)[-1] == "exec gunicorn --bind \"0.0.0.0:$PORT\" 'flaskr:create_app()'"

@@ -99,8 +99,8 @@ def find_apps(project: Project, files: list[str], constructors: dict[str, dict[s
         tree = parse(project, path)
         if tree is None:
             continue
-        if "." not in name and any(isinstance(n, ast.ImportFrom) and n.level > 0 for n in tree.body):
-            continue  # a top-level module with `from .x import`: a server cannot import it (no parent package)
+        if "." not in name and not path.endswith("__init__.py") and any(isinstance(n, ast.ImportFrom) and n.level > 0 for n in tree.body):
+            continue  # a top-level module with `from .x import`: a server cannot import it (no parent package); a package's __init__ can
         modules.append(_Module(path, name, tree, _imports(tree, name, path.endswith("__init__.py"))))
     factories = {}
     for mod in modules:
