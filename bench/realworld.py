@@ -74,9 +74,13 @@ def export(apps: list[App], mirrors: Path, dest: Path) -> None:
         if git_dir is None:
             print(f"skip  {app.repo}: not fetched into {mirrors}")
             continue
+        archive = subprocess.run(["git", "--git-dir", str(git_dir), "archive", app.commit], capture_output=True)
+        if archive.returncode != 0:
+            # A stored snapshot may lack its largest blobs: the app is reported missing, not half-exported
+            print(f"skip  {app.repo}: git archive failed ({archive.stderr.decode(errors='replace').strip().splitlines()[0][:120]})")
+            continue
         out.mkdir(parents=True)
-        archive = subprocess.run(["git", "--git-dir", str(git_dir), "archive", app.commit], capture_output=True, check=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(out)], input=archive, check=True)
+        subprocess.run(["tar", "-x", "-C", str(out)], input=archive.stdout, check=True)
 
 
 def run(cmd: list[str], timeout: int = 1800, **kw) -> subprocess.CompletedProcess:

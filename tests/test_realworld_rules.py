@@ -6,6 +6,7 @@ import json
 
 from plan_queries import production_install
 from plan_queries import cmd as plan_cmd
+from plan_queries import runtime_copies
 import pytest
 
 from conftest import write_tree
@@ -682,3 +683,27 @@ def test_a_package_init_with_relative_imports_can_hold_the_app_factory(tmp_path)
     plan = plan_project(Project(tmp_path), {})
     assert plan.value("app") == "flaskr:create_app()"
     assert plan_cmd(plan)[-1] == "exec gunicorn --bind \"0.0.0.0:$PORT\" 'flaskr:create_app()'"
+
+
+def test_a_subclass_of_an_app_class_is_an_app(tmp_path):
+    """class Application(FastAPI): ...; app = Application() (a public FastAPI example) is the app object."""
+    write_tree(tmp_path, {
+        "requirements.txt": "fastapi==0.115.0\nuvicorn==0.30.6\n",
+        "main/__init__.py": "",
+        "main/app.py": "from fastapi import FastAPI\n\nclass Application(FastAPI):\n    pass\n\napp = Application()\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("app") == "main.app:app" and plan.value("framework") == "fastapi"
+
+
+def test_a_wrapper_script_the_start_runs_by_path_is_in_the_runtime(tmp_path):
+    """"start": "./node ." runs a committed shell wrapper: the built runtime must have it."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "w", "main": "dist/index.js", "scripts": {"build": "tsc", "start": "./node ."},
+                                    "dependencies": {"express": "^4.21.2"}, "devDependencies": {"typescript": "^5"}}),
+        "node": "#!/bin/sh\nexec node \"$@\"\n",
+        "tsconfig.json": json.dumps({"compilerOptions": {"outDir": "dist"}}),
+        "src/index.ts": "import express from 'express'\nexpress().listen(process.env.PORT || 3000)\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert {"from": "build", "src": "/app/node", "dest": "./node"} in runtime_copies(plan)

@@ -113,8 +113,11 @@ def context_files_needed(install_files: list[str], runtime_copies: list[dict[str
 
 
 def _argv_files(argv: list[str]) -> list[str]:
-    """Every script file a start command names: the entry and preloads (-r ./tracing.js, --import=./otel.mjs)."""
+    """Every script file a start command names: the entry and preloads (-r ./tracing.js, --import=./otel.mjs),
+    and a wrapper script it runs by path (`./node .`, `./bin/start`), which must be in the image too."""
     files = []
+    if argv and argv[0].startswith("./") and not argv[0].startswith("./node_modules/"):
+        files.append(argv[0].removeprefix("./"))
     for word in argv[1:]:
         value = word.split("=", 1)[1] if word.startswith("-") and "=" in word else word
         if not value.startswith("-") and re.search(r"\.(c|m)?(j|t)sx?$", value):

@@ -102,6 +102,9 @@ def find_apps(project: Project, files: list[str], constructors: dict[str, dict[s
         if "." not in name and not path.endswith("__init__.py") and any(isinstance(n, ast.ImportFrom) and n.level > 0 for n in tree.body):
             continue  # a top-level module with `from .x import`: a server cannot import it (no parent package); a package's __init__ can
         modules.append(_Module(path, name, tree, _imports(tree, name, path.endswith("__init__.py"))))
+    # A module-level subclass of an app class (class Application(FastAPI)) constructs an app too
+    subclasses = _app_subclasses(modules, constructors)
+    constructors = {**constructors, **{full: {**info, "module": full.rpartition(".")[0]} for full, info in subclasses.items()}}
     factories = {}
     for mod in modules:
         for func, (node, info) in _factories(mod, constructors).items():
@@ -111,6 +114,8 @@ def find_apps(project: Project, files: list[str], constructors: dict[str, dict[s
     for mod in modules:
         for node, target, call in _module_level_calls(mod.tree):
             origin = _origin(call.func, mod)
+            if origin and f"{mod.name}.{origin}" in subclasses:
+                origin = f"{mod.name}.{origin}"  # the subclass is defined in this module
             info = _constructor(origin, constructors)
             if info is not None:
                 label = _short(call.func)
@@ -265,6 +270,20 @@ def _is_main_guard(node: ast.If) -> bool:
         and test.left.id == "__name__"
         and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in test.comparators)
     )
+
+
+def _app_subclasses(modules: list[_Module], constructors: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """Module-level classes whose base is a known app class, by dotted name (``main.app.Application``)."""
+    out: dict[str, dict[str, str]] = {}
+    for mod in modules:
+        for node in mod.tree.body:
+            if isinstance(node, ast.ClassDef):
+                for base in node.bases:
+                    info = _constructor(_origin(base, mod), constructors)
+                    if info is not None:
+                        out[f"{mod.name}.{node.name}"] = info
+                        break
+    return out
 
 
 def _factories(mod: _Module, constructors: dict[str, dict[str, str]]) -> dict[str, tuple[ast.FunctionDef, dict[str, str]]]:
