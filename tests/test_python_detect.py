@@ -490,3 +490,15 @@ def test_a_private_index_note_names_the_credential_variables(tmp_path: Path, too
     assert len(index_notes) == 1 and all(name in index_notes[0] for name in names)
     assert not any("pypi.org" in n for n in plan.notes)  # PyPI itself needs no credentials
     assert plan.dockerfile["build_secrets"] == []
+
+
+def test_an_old_pyyaml_pin_builds_with_cython_below_3(tmp_path: Path) -> None:
+    """PyYAML 5.4.1 (pinned by countless 2021 requirements files) has no wheel for Python 3.10+, and its
+    setup.py fails with Cython 3: the install RUN gets a build constraint, through PIP_CONSTRAINT, for that RUN only."""
+    plan = plan_project(_write(tmp_path, {**_FLASK, "requirements.txt": "flask\ngunicorn\nPyYAML==5.4.1\n"}))
+    run = role_lines(plan, "install")
+    assert "printf 'cython<3\\n' > /tmp/build-constraints.txt" in run
+    assert any(line.startswith("&& PIP_CONSTRAINT=/tmp/build-constraints.txt pip install -r requirements.txt") for line in run)
+    assert any("pyyaml 5.4.1" in n and "cython<3" in n for n in plan.notes)
+    current = plan_project(_write(tmp_path / "new", {**_FLASK, "requirements.txt": "flask\ngunicorn\nPyYAML==6.0.2\n"}))
+    assert not any("PIP_CONSTRAINT" in line for line in role_lines(current, "install"))

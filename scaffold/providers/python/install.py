@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from scaffold.data import versions
+from scaffold.data import load, versions
 from scaffold.providers.python.detect import PythonFacts
 
 VENV = "/opt/venv"
@@ -95,6 +95,7 @@ def _pip(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
                 f"{reqs.path} installs local folders ({', '.join(reqs.local_paths)}): the install runs after the sources are copied"
             )
         plan.install = [f"pip install {flags}-r {reqs.path}", *_pip_server(server_packages)]
+        _add_build_constraints(plan, facts)
         if reqs.partly_hashed:
             plan.warnings.append(
                 f"{reqs.path}: {reqs.hashed} of {reqs.total} requirements carry --hash; pip's hash-checking mode rejects the others, so the install will fail"
@@ -113,6 +114,34 @@ def _pip(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
     plan.lint_ignore = ["DL3013"]  # the ranges are the project's own, as pyproject.toml states them
     plan.notes.append("pyproject.toml is not a package: the Dockerfile installs its [project] dependencies by name; run scaffold again when they change")
     return plan
+
+
+def _add_build_constraints(plan: InstallPlan, facts: PythonFacts) -> None:
+    """Pinned releases whose source build needs an older build tool get it through PIP_CONSTRAINT.
+
+    The constraint file is written by the install RUN itself (nothing is copied for it),
+    and the variable is set for that RUN only, so the image keeps no trace of it.
+    """
+    from packaging.version import InvalidVersion, Version
+
+    rows = load("python").get("python_build_constraints", [])
+    hits = []
+    for package in facts.locked:
+        for row in rows:
+            try:
+                older = Version(package.version) < Version(row["below"])
+            except InvalidVersion:
+                continue
+            if package.name == row["package"] and older and row["constraint"] not in hits:
+                hits.append(row["constraint"])
+                plan.notes.append(f"{package.source}: {package.name} {package.version} {row['why']}: the install builds it with {row['constraint']} (python.toml > python_build_constraints)")
+    if not hits:
+        return
+    path = "/tmp/build-constraints.txt"
+    lines = "\\n".join(hits)
+    plan.install[plan.index_step] = f"PIP_CONSTRAINT={path} {plan.install[plan.index_step]}"
+    plan.install.insert(0, f"printf '{lines}\\n' > {path}")
+    plan.index_step += 1
 
 
 def _uv(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
