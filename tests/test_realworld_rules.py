@@ -707,3 +707,24 @@ def test_a_wrapper_script_the_start_runs_by_path_is_in_the_runtime(tmp_path):
     })
     plan = plan_project(Project(tmp_path), {})
     assert {"from": "build", "src": "/app/node", "dest": "./node"} in runtime_copies(plan)
+
+
+@pytest.mark.parametrize(("lock", "expected"), [
+    ({"lockfileVersion": 1, "dependencies": {"jwa": {"version": "1.4.1"}, "express": {"version": "4.21.2"}}}, 24),
+    ({"lockfileVersion": 3, "packages": {"": {"dependencies": {"express": "^4.21.2"}}, "node_modules/express": {"version": "4.21.2"},
+                                         "node_modules/jwa": {"version": "2.0.0"}}}, 24),
+    ({"lockfileVersion": 3, "packages": {"": {"dependencies": {"express": "^4.21.2"}}, "node_modules/express": {"version": "4.21.2"},
+                                         "node_modules/jwa": {"version": "1.4.2"}}}, None),
+], ids=["jwa-1.4.1-lock-v1", "jwa-2.0.0", "jwa-1.4.2-patched"])
+def test_a_locked_package_that_breaks_on_newer_node_picks_the_last_line_it_runs_on(tmp_path, lock, expected):
+    """jsonwebtoken's jwa < 1.4.2 reads buffer.SlowBuffer, which Node 25 removed: the app crashes at require."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "j", "main": "server.js", "dependencies": {"express": "^4.21.2"}}),
+        "package-lock.json": json.dumps({"name": "j", **lock}),
+        "server.js": "require('express')().listen(process.env.PORT || 3000)\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    from scaffold.data import versions
+    assert plan.value("node_version") == (expected or int(versions()["node"]["lts"]))
+    if expected:
+        assert "runtime_limits" in plan.decisions["node_version"].source

@@ -74,6 +74,8 @@ def read_lock_details(project: Project, name: str) -> dict[str, Any]:
                 key.rsplit("node_modules/", 1)[-1]: (str(meta.get("version", "")), (meta.get("engines") or {}).get("node") if isinstance(meta.get("engines"), dict) else None)
                 for key, meta in packages.items()
                 if key.count("node_modules/") == 1 and isinstance(meta, dict)
+            } or {  # lockfileVersion 1 has no `packages`: its top-level `dependencies` are the hoisted ones
+                n: (str(meta.get("version", "")), None) for n, meta in (data.get("dependencies") or {}).items() if isinstance(meta, dict)
             },
         }
     if name == "pnpm-lock.yaml":

@@ -78,7 +78,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
             major = limit[0]
             decisions["node_version"] = Decision(major, limit[1])
         else:
-            warnings.append(f"{version.decision.source} asks for Node {major}, but {limit[1]}: the native install may fail")
+            warnings.append(f"{version.decision.source} asks for Node {major}, but {limit[1]}: the image may not build or start on it")
     pm_decision, pm, pm_warnings = choose_package_manager(facts, answers.get("package_manager"), major)
     warnings.extend(pm_warnings)
     decisions["package_manager"] = pm_decision

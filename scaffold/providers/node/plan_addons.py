@@ -162,23 +162,34 @@ def prisma_steps(facts: NodeFacts) -> PrismaSteps | None:
 # -- Node lines native addons build on ---------------------------------------------------
 
 def native_node_limit(facts: NodeFacts, major: int, lockfile: str | None) -> tuple[int, str] | None:
-    """The newest Node line every locked native addon builds on, when `major` is too new.
+    """The newest Node line every locked native addon builds on, and every locked package runs on, when `major` is too new.
 
-    Evidence: the addon's own engines range in the lockfile, or node_native.toml's
-    node_limits for releases that declare none. Returns (major, why) or None.
+    Evidence: the addon's own engines range in the lockfile, node_native.toml's
+    node_limits for releases that declare none, and its runtime_limits for plain
+    packages that break on a newer line (an API Node removed). Returns (major, why) or None.
     """
     native = facts.native
     locked = facts.lock_details.get(lockfile or "", {}).get("locked") or {}
-    if native is None or not locked:
+    runtime_rows = [r for r in load("node_native").get("runtime_limits", []) if r["package"] in locked and major > int(r["max_node"])]
+    if (native is None and not runtime_rows) or not locked:
         return None
     import nodesemver  # lazy: most projects have no native addon, and it costs 10 ms to import
 
     from scaffold.data import versions
 
-    names = {f.value for f in (*native.known, *native.install_scripts)}
+    names = {f.value for f in (*native.known, *native.install_scripts)} if native is not None else set()
     lines = sorted({int(v) for v in (*versions()["node"]["supported"], *versions()["node"]["known"])}, reverse=True)
     allowed = [m for m in lines if m <= major]
     reasons: list[str] = []
+    for row in runtime_rows:
+        version = locked[row["package"]][0]
+        try:
+            affected = bool(version) and nodesemver.satisfies(version, row["affected"], True)
+        except (ValueError, TypeError):
+            affected = False
+        if affected:
+            allowed = [m for m in allowed if m <= int(row["max_node"])]
+            reasons.append(f"{lockfile} > {row['package']} {version} {row['why']} (node_native.toml > runtime_limits)")
     for name in sorted(names):
         version, engines = locked.get(name, ("", None))
         if not version:
