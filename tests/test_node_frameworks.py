@@ -490,7 +490,7 @@ def test_native_addons_limit_the_default_node_line(tmp_path, locked, pins, major
     files = {"package.json": _pkg({"express": "^5.0.0"}, scripts={"start": "node index.js"}), "package-lock.json": lock, "index.js": "", **pins}
     plan = _plan(tmp_path, files)
     assert plan.value("node_version") == major
-    assert any("better-sqlite3" in w and "may fail" in w for w in plan.warnings) is warned
+    assert any("better-sqlite3" in w and "may not build or start" in w for w in plan.warnings) is warned
 
 
 def test_next_cache_folder_is_writable_by_the_app_user():
