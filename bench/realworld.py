@@ -41,7 +41,7 @@ OWN_FILES = ("Dockerfile", "dockerfile", "Containerfile", ".dockerignore", "comp
 # Build output that means the network outside the registries was needed: not scaffold's fault.
 # (sharp before 0.33 downloads libvips from GitHub in an optional install script; npm drops
 # it silently, and the build then fails to resolve "sharp".)
-SANDBOX_SIGNS = ("This module version is not available", "no such host", "Could not resolve host", "cannot stand in", "Temporary failure in name resolution", "github.com/.*: i/o timeout", "ENOTFOUND github.com", "failed to resolve import \"sharp\"", "from Google Fonts", "getaddrinfo EAI_AGAIN github.com")
+SANDBOX_SIGNS = ("This module version is not available", "no such host", "Could not resolve host", "cannot stand in", "Temporary failure in name resolution", "github.com/.*: i/o timeout", "getaddrinfo ENOTFOUND", "failed to resolve import \"sharp\"", "from Google Fonts", "getaddrinfo EAI_AGAIN github.com")
 
 
 @dataclass(frozen=True)
