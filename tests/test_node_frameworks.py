@@ -402,15 +402,24 @@ def test_canvas_brings_its_shared_libraries_to_the_runtime(tmp_path):
     assert "libcairo2" in runtime and "-dev" not in runtime
 
 
-def test_pnpm_10_blocks_native_builds_unless_allowed(tmp_path):
+def test_pnpm_10_builds_native_addons_a_project_without_an_allowlist_needs(tmp_path):
+    """pnpm 10 runs no dependency build scripts by default; a project that lists none (made on pnpm 9)
+    gets its bcrypt built through --dangerously-allow-all-builds; a project with an allowlist keeps it."""
     lock = "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      bcrypt:\n        specifier: ^6.0.0\n        version: 6.0.0\npackages:\n  bcrypt@6.0.0:\n    resolution: {integrity: sha512-x}\n"
     files = {"package.json": _pkg({"bcrypt": "^6.0.0"}, scripts={"start": "node index.js"}), "pnpm-lock.yaml": lock, "index.js": ""}
     plan = _plan(tmp_path, files)
-    assert any("onlyBuiltDependencies" in w and "bcrypt" in w for w in plan.warnings)
-    allowed = json.loads(files["package.json"])
-    allowed["pnpm"] = {"onlyBuiltDependencies": ["bcrypt"]}
-    plan = _plan(tmp_path, {**files, "package.json": json.dumps(allowed)})
+    assert production_install(plan).endswith("--dangerously-allow-all-builds")
+    assert any("bcrypt needs its build" in n and "onlyBuiltDependencies" in n for n in plan.notes)
+    listed = json.loads(files["package.json"])
+    listed["pnpm"] = {"onlyBuiltDependencies": ["bcrypt"]}
+    plan = _plan(tmp_path, {**files, "package.json": json.dumps(listed)})
+    assert "--dangerously-allow-all-builds" not in production_install(plan)
     assert not any("onlyBuiltDependencies" in w for w in plan.warnings)
+    others = json.loads(files["package.json"])
+    others["pnpm"] = {"onlyBuiltDependencies": ["esbuild"]}
+    plan = _plan(tmp_path, {**files, "package.json": json.dumps(others)})
+    assert "--dangerously-allow-all-builds" not in production_install(plan)
+    assert any("onlyBuiltDependencies" in w and "bcrypt" in w for w in plan.warnings)
 
 
 # -- Prisma ------------------------------------------------------------------------------------

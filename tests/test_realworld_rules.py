@@ -728,3 +728,31 @@ def test_a_locked_package_that_breaks_on_newer_node_picks_the_last_line_it_runs_
     assert plan.value("node_version") == (expected or int(versions()["node"]["lts"]))
     if expected:
         assert "runtime_limits" in plan.decisions["node_version"].source
+
+
+def test_tsconfig_paths_at_run_time_keeps_tsconfig_and_the_folders_it_maps(tmp_path):
+    """tsconfig-paths (a production dependency) reads tsconfig.json at run time and resolves aliases into its folders."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "t", "main": "dist/index.js", "scripts": {"build": "tsc", "start": "node -r tsconfig-paths/register ."},
+                                    "dependencies": {"express": "^4.21.2", "tsconfig-paths": "^4.2.0"}, "devDependencies": {"typescript": "^5"}}),
+        "tsconfig.json": '{\n  // JSONC\n  "compilerOptions": {"outDir": "dist", "paths": {"|db/*": ["./db/*"], "|/*": ["./src/*", "./dist/*"]}}\n}\n',
+        "db/config.js": "module.exports = {}\n",
+        "src/index.ts": "import express from 'express'\nexpress().listen(process.env.PORT || 3000)\n",
+    })
+    copies = runtime_copies(plan_project(Project(tmp_path), {}))
+    assert {"from": "build", "src": "/app/tsconfig.json", "dest": "./tsconfig.json"} in copies
+    assert {"from": "build", "src": "/app/db", "dest": "./db"} in copies
+    assert not any(c["src"] == "/app/src" for c in copies)
+
+
+def test_pnpm_and_yarn_locks_list_their_locked_versions(tmp_path):
+    """The Node-line limits read every lockfile: a pnpm lock pinning jwa 1.4.1 gets Node 24 too."""
+    lock = ("lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      jsonwebtoken:\n        specifier: ^8.5.1\n        version: 8.5.1\n"
+            "packages:\n  jsonwebtoken@8.5.1:\n    resolution: {integrity: sha512-x}\n  jwa@1.4.1:\n    resolution: {integrity: sha512-y}\n")
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "p", "main": "server.js", "dependencies": {"jsonwebtoken": "^8.5.1"}}),
+        "pnpm-lock.yaml": lock,
+        "server.js": "require('http').createServer().listen(process.env.PORT || 3000)\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("node_version") == 24 and "pnpm-lock.yaml > jwa 1.4.1" in plan.decisions["node_version"].source

@@ -51,6 +51,7 @@ class NodeFacts:
     tsconfig_out_dir: Found | None
     files: frozenset[str] = field(default_factory=frozenset)  # top-level names
     tsconfig_root_dir: Found | None = None
+    tsconfig_path_dirs: tuple[str, ...] = ()  # folders tsconfig.json > compilerOptions > paths maps to (tsconfig-paths reads them at run time)
     tsconfig_no_emit: bool = False
     ts_common_root: str | None = None  # the folder tsc would treat as rootDir (common root of the sources)
     framework: Any = None  # node_frameworks.FrameworkFacts | None
@@ -132,6 +133,7 @@ def detect(project: Project) -> NodeFacts | None:
         tsconfig_out_dir=_tsconfig_option(project, "outDir"),
         files=files,
         tsconfig_root_dir=_tsconfig_option(project, "rootDir"),
+        tsconfig_path_dirs=_tsconfig_path_dirs(project),
         tsconfig_no_emit=_tsconfig_no_emit(project),
         ts_common_root=_ts_common_root(project),
         framework=detect_framework(project, deps, dev),
@@ -240,6 +242,22 @@ def _tsconfig_option(project: Project, key: str) -> Found | None:
         return None
     out = match.group(1).strip().removeprefix("./").rstrip("/")
     return Found(out, f"tsconfig.json > compilerOptions > {key}") if out else None
+
+
+def _tsconfig_path_dirs(project: Project) -> tuple[str, ...]:
+    """The top folders tsconfig.json's `paths` map aliases to ("|db/*": ["./db/*"] -> db), those that exist."""
+    if not project.has_file("tsconfig.json"):
+        return ()
+    block = re.search(r'"paths"\s*:\s*\{([^{}]{0,4000})\}', strip_json_comments(project.read_text("tsconfig.json")))
+    if not block:
+        return ()
+    dirs: list[str] = []
+    for target in re.findall(r'\[([^\]]{0,1000})\]', block.group(1)):
+        for path in re.findall(r'"([^"]+)"', target):
+            top = path.removeprefix("./").split("/", 1)[0]
+            if top and "*" not in top and top not in dirs and project.has_dir(top):
+                dirs.append(top)
+    return tuple(dirs)
 
 
 _TS_SOURCES = (".ts", ".tsx", ".mts", ".cts")

@@ -87,6 +87,12 @@ def runtime_layout_copies(
     for name in load("node")["runtime_asset_dirs"]:
         if project.has_dir(name):
             wanted.append(name)
+    if "tsconfig-paths" in facts.dependencies and facts.has_tsconfig:
+        # tsconfig-paths resolves the aliases at run time from tsconfig.json, into the folders it names
+        sources = {"src", *([facts.tsconfig_root_dir.value] if facts.tsconfig_root_dir else [])}
+        for path in ("tsconfig.json", *facts.tsconfig_path_dirs):
+            if path not in wanted and path != out_dir.value and path not in sources:
+                wanted.append(path)
     for entry in _argv_files(start_argv):
         top = entry.split("/", 1)[0]
         if top != out_dir.value and top not in wanted and (project.has_file(top) or project.has_dir(top)):

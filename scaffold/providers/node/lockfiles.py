@@ -99,7 +99,13 @@ def read_lock_details(project: Project, name: str) -> dict[str, Any]:
             for key, meta in (data.get("packages") or {}).items()
             if isinstance(meta, dict) and isinstance(meta.get("resolution"), dict) and meta["resolution"].get("type") == "git"
         )
-        return {"lockfileVersion": version, "root_names": names, "install_script_packages": installs, "all_names": all_names, "git_packages": git}
+        locked: dict[str, tuple[str, str | None]] = {}
+        for key, meta in (data.get("packages") or {}).items():
+            pkg, ver = _pnpm_name(key), _pnpm_version(key)
+            engines = meta.get("engines") if isinstance(meta, dict) else None
+            if ver and (pkg not in locked or _older(ver, locked[pkg][0])):
+                locked[pkg] = (ver, engines.get("node") if isinstance(engines, dict) else None)
+        return {"lockfileVersion": version, "root_names": names, "install_script_packages": installs, "all_names": all_names, "git_packages": git, "locked": locked}
     if name == "yarn.lock":
         text = project.read_text(name, limit=MAX_LOCKFILE_BYTES)
         berry = "__metadata:" in text
@@ -111,7 +117,12 @@ def read_lock_details(project: Project, name: str) -> dict[str, Any]:
                     if spec:
                         names.add(spec[: spec.index("@", 1)] if "@" in spec[1:] else spec)
         git = sorted({m.group(1) for m in re.finditer(r'^"?(@?[^@\s"]+)@[^\n]*(?:git\+|git://|github:|gitlab:|bitbucket:|#commit=)', text, re.M)})
-        return {"kind": "berry" if berry else "classic", "root_names": None, "all_names": names, "git_packages": git}
+        yarn_locked: dict[str, tuple[str, str | None]] = {}
+        for entry in re.finditer(r'^"?(@?[^@\s",]+)@[^\n]*:\n(?:[ \t]+[^\n]*\n){0,3}?[ \t]+version:? "?([^"\s]+)"?', text, re.M):
+            pkg, ver = entry.group(1), entry.group(2)
+            if pkg not in yarn_locked or _older(ver, yarn_locked[pkg][0]):
+                yarn_locked[pkg] = (ver, None)
+        return {"kind": "berry" if berry else "classic", "root_names": None, "all_names": names, "git_packages": git, "locked": yarn_locked}
     if name == "bun.lock":
         text = project.read_text(name, limit=MAX_LOCKFILE_BYTES)
         import json
@@ -202,6 +213,22 @@ def _v1_names(tree: dict[str, Any]) -> set[str]:
             if isinstance(meta, dict) and isinstance(meta.get("dependencies"), dict):
                 stack.append(meta["dependencies"])
     return names
+
+
+def _pnpm_version(key: str) -> str:
+    """The version of a pnpm-lock.yaml packages key ("/@scope/name@1.2.3(peer)" -> 1.2.3, "/name/1.2.3" -> 1.2.3)."""
+    key = key.lstrip("/").split("(", 1)[0]
+    at = key.find("@", 1)
+    if at > 0:
+        return key[at + 1 :]
+    return key.rsplit("/", 1)[-1] if "/" in key else ""
+
+
+def _older(a: str, b: str) -> bool:
+    """a < b for plain x.y.z versions (the lowest locked release is the one a limit must see)."""
+    def parts(v: str) -> tuple[int, ...]:
+        return tuple(int(p) if p.isdigit() else 0 for p in re.split(r"[.+-]", v)[:3])
+    return parts(a) < parts(b)
 
 
 def _pnpm_name(key: str) -> str:

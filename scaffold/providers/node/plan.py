@@ -25,6 +25,7 @@ from scaffold.plan.model import BuildPlan, Decision
 from scaffold.providers import shared
 from scaffold.providers.node.image import NodeImage, argv_of, node_dockerfile
 from scaffold.plan.steps import Arg
+from scaffold.providers.node.lockfiles import LOCK_TO_PM
 from scaffold.providers.node.install import (
     copy_groups,
     dependency_files,
@@ -50,7 +51,15 @@ from scaffold.providers.node.serving import (
     writable_folders_why,
 )
 from scaffold.providers.node.start import dev_packages_started, node_start_command
-from scaffold.providers.node.plan_addons import NODE_HEADERS_ENV, download_skips, native_node_limit, prisma_steps, system_packages
+from scaffold.providers.node.plan_addons import (
+    NODE_HEADERS_ENV,
+    PNPM_ALLOW_BUILDS,
+    download_skips,
+    native_node_limit,
+    pnpm_allows_builds,
+    prisma_steps,
+    system_packages,
+)
 from scaffold.providers.node.framework_shapes import RuntimeShape
 from scaffold.providers.node.plan_frameworks import plan_framework
 from scaffold.providers.node.version import resolve_node_major
@@ -142,6 +151,8 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
 
     prod_install = [pm.install(production=True)]
     full_install = pm.install(production=False)
+    if pnpm_allows_builds(facts, pm):
+        prod_install, full_install = [f"{prod_install[0]} {PNPM_ALLOW_BUILDS}"], f"{full_install} {PNPM_ALLOW_BUILDS}"
     needed_dev = dev_packages_started(list(start.value), facts)
     needed_by = f"{start.source}: the start command needs them at run time"
     # Unbuilt code that imports a devDependency: a production install would leave it out
@@ -312,10 +323,9 @@ def on_runtime(start: Decision, runtime: str, notes: list[str]) -> Decision:
 # -- small decisions ---------------------------------------------------------------
 
 def _lockfile_for_limits(facts: NodeFacts, answers: dict[str, Any]) -> str | None:
-    """The npm lockfile whose per-package engines the native-addon check reads."""
-    if answers.get("package_manager") not in (None, "npm"):
-        return None
-    return next((lf for lf in facts.lockfiles if lf in ("package-lock.json", "npm-shrinkwrap.json")), None)
+    """The lockfile whose locked versions (and engines) the Node-line checks read: the chosen manager's, else the first."""
+    wanted = answers.get("package_manager")
+    return next((lf for lf in facts.lockfiles if wanted in (None, LOCK_TO_PM.get(lf))), None)
 
 
 def uses_bun_runtime(facts: NodeFacts, answers: dict[str, Any]) -> bool:

@@ -105,17 +105,43 @@ def _add(target: list[str], packages: list[str]) -> None:
     target.extend(p for p in packages if p not in target)
 
 
-def _pnpm_warning(facts: NodeFacts, pm: PackageManager, out: SystemPackages) -> None:
-    """pnpm 10 runs no dependency build scripts unless the project allows them."""
-    if pm.name != "pnpm" or not pm.version or int(pm.version.split(".")[0]) < 10:
-        return
+PNPM_ALLOW_BUILDS = "--dangerously-allow-all-builds"
+
+
+def pnpm_blocked_addons(facts: NodeFacts, pm: PackageManager) -> list[str]:
+    """Native addons whose build scripts pnpm 10+ would skip (not in onlyBuiltDependencies)."""
+    if pm.name != "pnpm" or not pm.version or int(pm.version.split(".")[0]) < 10 or facts.native is None:
+        return []
     allowed = facts.native.pnpm_allowed
-    blocked = [f.value for f in facts.native.known if allowed is None or f.value not in allowed]
-    if blocked:
-        out.warnings.append(
-            f"pnpm {pm.version} skips the build scripts of {', '.join(blocked)} unless they are listed in pnpm.onlyBuiltDependencies: "
-            "without it the addon has no compiled binary at run time"
+    return [f.value for f in facts.native.known if allowed is None or f.value not in allowed]
+
+
+def pnpm_allows_builds(facts: NodeFacts, pm: PackageManager) -> bool:
+    """Whether the install must let pnpm run build scripts: a native addon needs its build, and the project set no allowlist.
+
+    pnpm 10 runs no dependency build scripts unless the project lists them, and a
+    project developed on pnpm 9 lists none, so its addon (bcrypt, better-sqlite3)
+    would have no binary. Its CLI takes no per-package allowlist, so the install
+    allows every build, as npm and Yarn do; a project that sets
+    onlyBuiltDependencies made its choice, and keeps it (with a warning).
+    """
+    return bool(pnpm_blocked_addons(facts, pm)) and facts.native.pnpm_allowed is None
+
+
+def _pnpm_warning(facts: NodeFacts, pm: PackageManager, out: SystemPackages) -> None:
+    blocked = pnpm_blocked_addons(facts, pm)
+    if not blocked:
+        return
+    if pnpm_allows_builds(facts, pm):
+        out.notes.append(
+            f"pnpm {pm.version} skips dependency build scripts unless they are allowed, and {', '.join(blocked)} needs its build: the install runs "
+            f"with {PNPM_ALLOW_BUILDS} (as npm and Yarn do); list the packages in pnpm.onlyBuiltDependencies to allow only those"
         )
+        return
+    out.warnings.append(
+        f"pnpm {pm.version} skips the build scripts of {', '.join(blocked)} unless they are listed in pnpm.onlyBuiltDependencies: "
+        "without it the addon has no compiled binary at run time"
+    )
 
 
 # -- Prisma ------------------------------------------------------------------------
