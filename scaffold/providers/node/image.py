@@ -12,7 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from scaffold.plan.steps import Arg, Cmd, Copy, Env, Expose, Healthcheck, Label, Mount, Run, Stage, StagedDockerfile, Step, User, Workdir, WriteFile
+from scaffold.plan.runtime import AppRuntime
+from scaffold.plan.steps import Arg, Copy, Env, Mount, Run, Stage, StagedDockerfile, Step, Workdir, WriteFile
 
 PM_CACHE = Mount("cache", "/root/.npm", id="npm")
 APT_INSTALL = ("apt-get update", "apt-get install -y --no-install-recommends {packages}", "rm -rf /var/lib/apt/lists/*")
@@ -49,14 +50,7 @@ class NodeImage:
     listen_shim: dict[str, Any] | None  # {"path", "lines"}
     writable_dirs: str
     writable_why: str
-    labels: tuple[tuple[str, str], ...]
-    uid: int
-    port: int
-    serves_http: bool
-    healthcheck: tuple[str, ...] | None
-    cmd: tuple[str, ...]
-    build_secrets: tuple[str, ...]
-    runtime_name: str  # node | bun (static sites too: what built them)
+    runtime: AppRuntime  # kind: node, bun or static
 
 
 def node_dockerfile(image: NodeImage) -> dict[str, Any]:
@@ -81,14 +75,8 @@ def node_dockerfile(image: NodeImage) -> dict[str, Any]:
             comment=("Build with all dependencies, then keep only the output",),
         ))
     final = static_runtime_stage(image.static) if image.static else _runtime(image)
-    stages.append(Stage(final.name, final.base, (*final.steps, *_finish(image)), comment=final.comment))
-    extra = {
-        "runtime": {"kind": "static" if image.static else image.runtime_name, "uid": image.uid, "cmd": list(image.cmd), "static": _static_summary(image.static)},
-        "healthcheck": list(image.healthcheck) if image.healthcheck else None,
-        "port": image.port,
-        "build_secrets": list(image.build_secrets),
-        "writable_dirs": image.writable_dirs,
-    }
+    stages.append(Stage(final.name, final.base, (*final.steps, *image.runtime.closing_steps()), comment=final.comment))
+    extra = {**image.runtime.facts(static=_static_summary(image.static)), "writable_dirs": image.writable_dirs}
     return StagedDockerfile(stages=tuple(stages), global_args=(image.version_arg,) if image.version_arg else (), extra=extra).to_dict()
 
 
@@ -157,22 +145,9 @@ def _runtime(image: NodeImage) -> Stage:
             comment=("The app binds a loopback address; this preload (NODE_OPTIONS) makes it listen on every interface",),
         ))
     if image.writable_dirs:
-        user = f"{image.uid}:{image.uid}"
+        user = f"{image.runtime.uid}:{image.runtime.uid}"
         steps.append(Run(commands=(f"mkdir -p {image.writable_dirs}", f"chown {user} {image.writable_dirs}"), comment=(image.writable_why,), role="writable_dirs"))
     return Stage("runtime", image.runtime_from, tuple(steps))
-
-
-def _finish(image: NodeImage) -> tuple[Step, ...]:
-    steps: list[Step] = [
-        Label(pairs=image.labels),
-        User(uid=image.uid, gid=image.uid, comment=(f"App files stay owned by root, so the app cannot rewrite its own code; it runs as uid {image.uid}.",)),
-    ]
-    if image.serves_http:
-        steps.append(Expose(port=image.port))
-    if image.healthcheck:
-        steps.append(Healthcheck(argv=image.healthcheck))
-    steps.append(Cmd(argv=image.cmd))
-    return tuple(steps)
 
 
 def argv_of(exec_form: str) -> tuple[str, ...]:

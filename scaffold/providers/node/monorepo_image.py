@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from scaffold.providers.node.image import PM_CACHE, static_runtime_stage
-from scaffold.plan.steps import Arg, Cmd, Copy, Env, Expose, Healthcheck, Label, Mount, Run, Stage, StagedDockerfile, Step, User, Workdir
+from scaffold.plan.runtime import AppRuntime
+from scaffold.plan.steps import Arg, Copy, Env, Mount, Run, Stage, StagedDockerfile, Step, Workdir
 
 WRITABLE_WHY = "The server writes its cache here; everything else stays read-only to the app user"
 
@@ -43,17 +44,16 @@ def monorepo_dockerfile(image: MonorepoImage) -> dict[str, Any]:
     if image.pm_setup:
         stages.append(Stage("pm", "base", tuple(Run(commands=(c,), mounts=(PM_CACHE,)) for c in image.pm_setup), comment=(image.pm_comment,)))
     stages.extend(Stage(f["name"], f["from"], tuple(_step(s) for s in f["steps"]), comment=(f["comment"],)) for f in image.stages)
-    uid = int(str(runtime["user"]).split(":")[0])
-    healthcheck = tuple(json.loads(runtime["healthcheck"])) if runtime.get("healthcheck") else None
-    cmd = tuple(json.loads(runtime["cmd"]))
-    finish: list[Step] = [
-        Label(pairs=image.labels),
-        User(uid=uid, gid=uid, comment=(f"App files stay owned by root, so the app cannot rewrite its own code; it runs as uid {uid}.",)),
-        Expose(port=int(runtime["port"])),
-    ]
-    if healthcheck:
-        finish.append(Healthcheck(argv=healthcheck))
-    finish.append(Cmd(argv=cmd))
+    closing = AppRuntime(
+        kind=runtime["kind"],
+        labels=image.labels,
+        uid=int(str(runtime["user"]).split(":")[0]),
+        port=int(runtime["port"]),
+        serves_http=True,
+        healthcheck=tuple(json.loads(runtime["healthcheck"])) if runtime.get("healthcheck") else None,
+        cmd=tuple(json.loads(runtime["cmd"])),
+        build_secrets=image.build_secrets,
+    )
     if runtime["kind"] == "static":
         final = static_runtime_stage(runtime["static"])
     else:
@@ -64,18 +64,12 @@ def monorepo_dockerfile(image: MonorepoImage) -> dict[str, Any]:
             dirs = runtime["writable_dirs"]
             steps.append(Run(commands=(f"mkdir -p {dirs}", f"chown {runtime['user']} {dirs}"), comment=(WRITABLE_WHY,), role="writable_dirs"))
         final = Stage("runtime", runtime["from"], tuple(steps))
-    stages.append(Stage(final.name, final.base, (*final.steps, *finish), comment=final.comment))
+    stages.append(Stage(final.name, final.base, (*final.steps, *closing.closing_steps()), comment=final.comment))
     static = runtime.get("static")
     extra = {
         "title": list(image.title),
         "app": image.app,
-        "runtime": {
-            "kind": runtime["kind"], "uid": uid, "cmd": list(cmd),
-            "static": None if static is None else {k: static[k] for k in ("image", "src", "dest", "fallback")},
-        },
-        "healthcheck": list(healthcheck) if healthcheck else None,
-        "port": int(runtime["port"]),
-        "build_secrets": list(image.build_secrets),
+        **closing.facts(static=None if static is None else {k: static[k] for k in ("image", "src", "dest", "fallback")}),
         "writable_dirs": runtime.get("writable_dirs", ""),
     }
     version_arg = (Arg(name=image.version_arg["name"], default=image.version_arg["value"]),) if image.version_arg else ()

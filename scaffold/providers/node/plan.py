@@ -24,6 +24,7 @@ from scaffold.providers.node.detect import NodeFacts
 from scaffold.plan.model import BuildPlan, Decision
 from scaffold.providers import shared
 from scaffold.providers.node.image import NodeImage, argv_of, node_dockerfile
+from scaffold.plan.runtime import AppRuntime
 from scaffold.plan.steps import Arg
 from scaffold.providers.node.lockfiles import LOCK_TO_PM
 from scaffold.providers.node.install import (
@@ -268,14 +269,16 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         listen_shim=shim,
         writable_dirs=" ".join([*(shape.writable if shape is not None else []), *(str(d.value) for d in facts.data_dirs if not static)]),
         writable_why=writable_folders_why(facts, shape, static).get("writable_why", ""),
-        labels=node_label_pairs(facts, decisions["image_name"].value),
-        uid=uid,
-        port=port.value,
-        serves_http=worker is None,
-        healthcheck=healthcheck,
-        cmd=tuple(start_argv),
-        build_secrets=tuple(s["cli"] for s in secrets),
-        runtime_name=runtime_name,
+        runtime=AppRuntime(
+            kind="static" if static else runtime_name,
+            labels=node_label_pairs(facts, decisions["image_name"].value),
+            uid=uid,
+            port=port.value,
+            serves_http=worker is None,
+            healthcheck=healthcheck,
+            cmd=tuple(start_argv),
+            build_secrets=tuple(s["cli"] for s in secrets),
+        ),
     )
     dockerfile = node_dockerfile(image)
     from scaffold.dockerignore import node_dockerignore

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from scaffold.plan.steps import Arg, Copy, Cmd, Env, Expose, Healthcheck, Label, Mount, Run, Stage, StagedDockerfile, Step, User, Workdir, WriteFile
+from scaffold.plan.runtime import AppRuntime
+from scaffold.plan.steps import Arg, Copy, Env, Mount, Run, Stage, StagedDockerfile, Step, Workdir, WriteFile
 
 APT_MOUNTS = (
     Mount("cache", "/var/cache/apt", id="apt-cache", sharing="locked"),
@@ -45,13 +46,7 @@ class PythonImage:
     source_from_build: bool
     listen_shim: dict[str, Any] | None  # {"folder", "lines"}
     env: tuple[str, ...]
-    labels: tuple[tuple[str, str], ...]
-    uid: int
-    port: int
-    serves_http: bool
-    healthcheck: tuple[str, ...] | None
-    cmd: tuple[str, ...]
-    build_secrets: tuple[str, ...]
+    runtime: AppRuntime
 
 
 def python_dockerfile(image: PythonImage) -> dict[str, Any]:
@@ -59,12 +54,7 @@ def python_dockerfile(image: PythonImage) -> dict[str, Any]:
     staged = StagedDockerfile(
         stages=(_base(image), _build(image), _runtime(image)),
         global_args=(image.version_arg,) if image.version_arg else (),
-        extra={
-            "runtime": {"kind": "python", "uid": image.uid, "cmd": list(image.cmd)},
-            "healthcheck": list(image.healthcheck) if image.healthcheck else None,
-            "port": image.port,
-            "build_secrets": list(image.build_secrets),
-        },
+        extra=image.runtime.facts(),
     )
     return staged.to_dict()
 
@@ -138,11 +128,5 @@ def _runtime(image: PythonImage) -> Stage:
             comment=("The app binds a loopback address; this sitecustomize (on PYTHONPATH) makes it bind every interface",),
         ))
     steps.append(Env(pairs=_pairs(image.env)))
-    steps.append(Label(pairs=image.labels))
-    steps.append(User(uid=image.uid, gid=image.uid, comment=(f"App files stay owned by root, so the app cannot rewrite its own code; it runs as uid {image.uid}.",)))
-    if image.serves_http:
-        steps.append(Expose(port=image.port))
-    if image.healthcheck:
-        steps.append(Healthcheck(argv=image.healthcheck))
-    steps.append(Cmd(argv=image.cmd))
+    steps.extend(image.runtime.closing_steps())
     return Stage("runtime", "base", tuple(steps))

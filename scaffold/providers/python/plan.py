@@ -21,6 +21,7 @@ from scaffold.providers.python.detect import PythonFacts
 from scaffold.errors import MissingEntryError, UsageError
 from scaffold.plan.model import BuildPlan, Decision
 from scaffold.providers import shared
+from scaffold.plan.runtime import AppRuntime
 from scaffold.plan.steps import Arg
 from scaffold.providers.python.image import PythonImage, python_dockerfile
 from scaffold.providers.python.install import VENV, install_plan
@@ -128,13 +129,16 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
         source_from_build=build_has_source,
         listen_shim=listen_shim_fields() if "PYTHONPATH" in start.env else None,
         env=tuple(env),
-        labels=_labels(facts, decisions["image_name"].value),
-        uid=APP_UID,
-        port=port.value,
-        serves_http=not worker,
-        healthcheck=("python", "-c", _healthcheck_script()) if decisions["healthcheck"].value else None,
-        cmd=tuple(start.cmd()),
-        build_secrets=tuple(secrets.flags),
+        runtime=AppRuntime(
+            kind="python",
+            labels=_labels(facts, decisions["image_name"].value),
+            uid=APP_UID,
+            port=port.value,
+            serves_http=not worker,
+            healthcheck=("python", "-c", _healthcheck_script()) if decisions["healthcheck"].value else None,
+            cmd=tuple(start.cmd()),
+            build_secrets=tuple(secrets.flags),
+        ),
     )
     dockerfile = python_dockerfile(image)
     from scaffold.dockerignore import python_dockerignore
