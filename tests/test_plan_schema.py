@@ -43,3 +43,16 @@ def test_the_schema_rejects_a_broken_plan(broken, capsys):
     broken(plan)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(plan, SCHEMA)
+
+
+@pytest.mark.parametrize(("name", "folder", "app"), example_targets(), ids=[t[0] for t in example_targets()])
+def test_a_plan_reads_back_from_its_json_and_renders_the_same_files(name, folder, app):
+    from scaffold.plan import plan_project
+    from scaffold.plan.model import BuildPlan
+    from scaffold.project import Project
+    from scaffold.render import render_plan
+
+    plan = plan_project(Project(folder), {"app": app} if app else {})
+    again = BuildPlan.from_dict(json.loads(json.dumps(plan.to_dict())))
+    assert again.to_dict() == plan.to_dict()
+    assert render_plan(again) == render_plan(plan)

@@ -23,6 +23,10 @@ class Decision:
     def to_dict(self) -> dict[str, Any]:
         return {"value": self.value, "source": self.source}
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Decision:
+        return cls(data["value"], str(data["source"]))
+
 
 @dataclass
 class BuildPlan:
@@ -76,9 +80,30 @@ class BuildPlan:
             "dockerfile": self.dockerfile,
             "dockerignore": list(self.dockerignore),
             "files": {"dockerfile": self.dockerfile_path, "dockerignore": self.dockerignore_path, "context": self.build_context},
+            "watch_paths": list(self.watch_paths),
             "warnings": list(self.warnings),
             "notes": list(self.notes),
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BuildPlan:
+        """The plan ``to_dict`` (and ``scaffold plan --json``) printed, read back: render it, diff two of them, or test one."""
+        if data.get("schema_version") != SCHEMA_VERSION:
+            raise ValueError(f"plan schema_version {data.get('schema_version')!r}: this scaffold reads {SCHEMA_VERSION}")
+        files = data["files"]
+        return cls(
+            ecosystem=data["ecosystem"],
+            template=data["template"],
+            decisions={key: Decision.from_dict(value) for key, value in data["decisions"].items()},
+            dockerfile=dict(data["dockerfile"]),
+            dockerignore=list(data["dockerignore"]),
+            warnings=list(data.get("warnings", [])),
+            notes=list(data.get("notes", [])),
+            dockerfile_path=files["dockerfile"],
+            dockerignore_path=files["dockerignore"],
+            build_context=files["context"],
+            watch_paths=list(data.get("watch_paths", [])),
+        )
 
     def next_steps(self) -> list[str]:
         name = self.image_name
