@@ -45,6 +45,10 @@ class Mount:
             fields["type"], fields.get("target"), fields.get("source"), fields.get("id"), fields.get("sharing"), fields.get("env"), fields.get("required") == "true"
         )
 
+    @classmethod
+    def from_flags(cls, flags: tuple[str, ...] | list[str]) -> tuple[Mount, ...]:
+        return tuple(cls.from_flag(flag) for flag in flags)
+
     def to_dict(self) -> dict[str, Any]:
         fields = [
             ("type", self.type), ("id", self.id), ("source", self.source), ("target", self.target), ("sharing", self.sharing), ("env", self.env),
@@ -102,6 +106,11 @@ class Workdir(Step):
 class Env(Step):
     pairs: tuple[tuple[str, str], ...] = ()
     kind = "env"
+
+    @staticmethod
+    def pairs_of(lines: tuple[str, ...] | list[str]) -> tuple[tuple[str, str], ...]:
+        """NAME=value lines (as the Node and Python planners write them) as pairs."""
+        return tuple((name, value) for name, _, value in (line.partition("=") for line in lines))
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.base_dict(), "pairs": [f"{k}={v}" for k, v in self.pairs]}

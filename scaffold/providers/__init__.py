@@ -63,7 +63,7 @@ def match(project: Project) -> tuple[Provider, Any, list[str]] | None:
     why: list[str] = []
     for name in ORDER:
         candidate = provider(name)
-        present = candidate.present(project) if hasattr(candidate, "present") else [m for m in candidate.markers if project.has_file(m)]
+        present = candidate.present(project)
         if not present:
             continue
         facts = candidate.detect(project)

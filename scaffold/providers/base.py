@@ -51,6 +51,8 @@ class Provider(Protocol):
     name: str
     markers: tuple[str, ...]  # files whose presence means "this stack", for messages and precedence
 
+    def present(self, project: Project) -> list[str]: ...
+
     def detect(self, project: Project) -> Any | None: ...
 
     def targets(self, facts: Any) -> tuple[Target, ...]: ...
@@ -78,6 +80,10 @@ class PackageProvider:
         from importlib import import_module
 
         return import_module(f"{self._package}.{part}")
+
+    def present(self, project: Project) -> list[str]:
+        """The marker files in the folder: detection runs only when one is there."""
+        return [m for m in self.markers if project.has_file(m)]
 
     def detect(self, project: Project) -> Any | None:
         facts = self._module("detect").detect(project)

@@ -70,13 +70,13 @@ def node_dockerfile(image: NodeImage) -> dict[str, Any]:
             "build", image.install_from,
             (
                 *_install_copies(image), _install(image, (image.full_install,), "full_install"), Copy(sources=(".",), dest="."),
-                Env(pairs=_pairs(image.build_env)), Run(commands=image.build_commands, mounts=_mounts(image.build_mounts), role="build"),
+                Env(pairs=Env.pairs_of(image.build_env)), Run(commands=image.build_commands, mounts=Mount.from_flags(image.build_mounts), role="build"),
             ),
             comment=("Build with all dependencies, then keep only the output",),
         ))
     final = static_runtime_stage(image.static) if image.static else _runtime(image)
     stages.append(Stage(final.name, final.base, (*final.steps, *image.runtime.closing_steps()), comment=final.comment))
-    extra = {**image.runtime.facts(static=_static_summary(image.static)), "writable_dirs": image.writable_dirs}
+    extra = {**image.runtime.facts(static=static_summary(image.static)), "writable_dirs": image.writable_dirs}
     return StagedDockerfile(stages=tuple(stages), global_args=(image.version_arg,) if image.version_arg else (), extra=extra).to_dict()
 
 
@@ -92,16 +92,9 @@ def static_runtime_stage(static: dict[str, Any]) -> Stage:
     )
 
 
-def _static_summary(static: dict[str, Any] | None) -> dict[str, Any] | None:
+def static_summary(static: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What compose, CI and the questions read of a static site: its image, files and SPA fallback."""
     return None if static is None else {"image": static["image"], "src": static["src"], "dest": static["dest"], "fallback": static["fallback"]}
-
-
-def _pairs(items: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    return tuple(tuple(item.split("=", 1)) for item in items)  # type: ignore[misc]
-
-
-def _mounts(flags: tuple[str, ...]) -> tuple[Mount, ...]:
-    return tuple(Mount.from_flag(flag) for flag in flags)
 
 
 def _base(image: NodeImage) -> Stage:
@@ -115,7 +108,7 @@ def _build_base(build_base: dict[str, Any]) -> Stage:
         lint_ignore=("DL3008",),
     )]
     if build_base["env"]:
-        steps.append(Env(pairs=_pairs(tuple(build_base["env"]))))
+        steps.append(Env(pairs=Env.pairs_of(tuple(build_base["env"]))))
     return Stage("build-base", build_base["from"], tuple(steps), comment=(f"System packages the install needs ({build_base['why']}); the runtime stage does not get them",))
 
 
@@ -124,7 +117,7 @@ def _install_copies(image: NodeImage) -> tuple[Copy, ...]:
 
 
 def _install(image: NodeImage, commands: tuple[str, ...], role: str) -> Run:
-    return Run(commands=(image.install_prefix + commands[0], *commands[1:]), mounts=_mounts(image.install_mounts), role=role)
+    return Run(commands=(image.install_prefix + commands[0], *commands[1:]), mounts=Mount.from_flags(image.install_mounts), role=role)
 
 
 def _runtime(image: NodeImage) -> Stage:
@@ -135,7 +128,7 @@ def _runtime(image: NodeImage) -> Stage:
             comment=(f"{image.runtime_packages['why']}: unpinned for the reason given in the build-base stage",),
             lint_ignore=("DL3008",),
         ))
-    steps.append(Env(pairs=_pairs(image.env)))
+    steps.append(Env(pairs=Env.pairs_of(image.env)))
     if image.node_modules_from:
         steps.append(Copy(sources=("/app/node_modules",), dest="./node_modules", from_stage=image.node_modules_from, role="node_modules"))
     steps.extend(Copy(sources=(c["src"],), dest=c["dest"], from_stage=c.get("from"), role="runtime_files") for c in image.runtime_copies)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from scaffold.providers.node.image import PM_CACHE, static_runtime_stage
+from scaffold.providers.node.image import PM_CACHE, static_runtime_stage, static_summary
 from scaffold.plan.runtime import AppRuntime
 from scaffold.plan.steps import Arg, Copy, Env, Mount, Run, Stage, StagedDockerfile, Step, Workdir
 
@@ -57,7 +57,7 @@ def monorepo_dockerfile(image: MonorepoImage) -> dict[str, Any]:
     if runtime["kind"] == "static":
         final = static_runtime_stage(runtime["static"])
     else:
-        steps: list[Step] = [Env(pairs=_pairs(runtime["env"])), *(_copy(c, role="runtime_files") for c in runtime["copies"])]
+        steps: list[Step] = [Env(pairs=Env.pairs_of(runtime["env"])), *(_copy(c, role="runtime_files") for c in runtime["copies"])]
         if runtime.get("workdir"):
             steps.append(Workdir(path=runtime["workdir"]))
         if runtime.get("writable_dirs"):
@@ -65,19 +65,14 @@ def monorepo_dockerfile(image: MonorepoImage) -> dict[str, Any]:
             steps.append(Run(commands=(f"mkdir -p {dirs}", f"chown {runtime['user']} {dirs}"), comment=(WRITABLE_WHY,), role="writable_dirs"))
         final = Stage("runtime", runtime["from"], tuple(steps))
     stages.append(Stage(final.name, final.base, (*final.steps, *closing.closing_steps()), comment=final.comment))
-    static = runtime.get("static")
     extra = {
         "title": list(image.title),
         "app": image.app,
-        **closing.facts(static=None if static is None else {k: static[k] for k in ("image", "src", "dest", "fallback")}),
+        **closing.facts(static=static_summary(runtime.get("static"))),
         "writable_dirs": runtime.get("writable_dirs", ""),
     }
     version_arg = (Arg(name=image.version_arg["name"], default=image.version_arg["value"]),) if image.version_arg else ()
     return StagedDockerfile(stages=tuple(stages), global_args=version_arg, extra=extra).to_dict()
-
-
-def _pairs(items: list[str]) -> tuple[tuple[str, str], ...]:
-    return tuple(tuple(item.split("=", 1)) for item in items)  # type: ignore[misc]
 
 
 def _copy(fragment: dict[str, Any], role: str = "") -> Copy:
@@ -90,5 +85,5 @@ def _step(fragment: dict[str, Any]) -> Step:
     if fragment["kind"] == "copy":
         return _copy(fragment)
     if fragment["kind"] == "env":
-        return Env(pairs=_pairs(fragment["pairs"]), comment=comment)
+        return Env(pairs=Env.pairs_of(fragment["pairs"]), comment=comment)
     return Run(commands=tuple(fragment["commands"]), mounts=tuple(Mount.from_flag(m) for m in fragment["mounts"]), comment=comment)

@@ -59,14 +59,6 @@ def python_dockerfile(image: PythonImage) -> dict[str, Any]:
     return staged.to_dict()
 
 
-def _pairs(items: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    return tuple(tuple(item.split("=", 1)) for item in items)  # type: ignore[misc]
-
-
-def _mounts(flags: tuple[str, ...]) -> tuple[Mount, ...]:
-    return tuple(Mount.from_flag(flag) for flag in flags)
-
-
 def _base(image: PythonImage) -> Stage:
     env = Env(
         pairs=(("PYTHONDONTWRITEBYTECODE", "1"), ("PYTHONUNBUFFERED", "1")),
@@ -93,7 +85,7 @@ def _build(image: PythonImage) -> Stage:
         comment=(image.tool_comment,) if image.tool_comment else (),
         role="setup",
     ))
-    steps.append(Env(pairs=_pairs(image.build_env)))
+    steps.append(Env(pairs=Env.pairs_of(image.build_env)))
     if image.needs_source:
         steps.append(Copy(sources=(".",), dest="."))
     else:
@@ -101,11 +93,11 @@ def _build(image: PythonImage) -> Stage:
             comment = ("Production dependencies only: rebuilt when the dependency files change, not when the code does",) if i == 0 else ()
             steps.append(Copy(sources=tuple(group["src"]), dest=group["dest"], comment=comment, gap=i == 0, role="dependency_files"))
     lint_comment = ("Version ranges as pyproject.toml states them (there is no lockfile to pin from):",) if image.install_lint_ignore else ()
-    steps.append(Run(commands=image.install, mounts=_mounts(image.install_mounts), comment=lint_comment, lint_ignore=image.install_lint_ignore, role="install"))
+    steps.append(Run(commands=image.install, mounts=Mount.from_flags(image.install_mounts), comment=lint_comment, lint_ignore=image.install_lint_ignore, role="install"))
     if image.project_steps:
         if not image.needs_source:
             steps.append(Copy(sources=(".",), dest="."))
-        steps.append(Run(commands=image.project_steps, mounts=_mounts(image.project_mounts), role="project"))
+        steps.append(Run(commands=image.project_steps, mounts=Mount.from_flags(image.project_mounts), role="project"))
     return Stage("build", "base", tuple(steps), comment=("Build stage: compilers and the package manager stay here; only /opt/venv moves on",))
 
 
@@ -127,6 +119,6 @@ def _runtime(image: PythonImage) -> Stage:
             body="\n".join(image.listen_shim["lines"]) + "\n",
             comment=("The app binds a loopback address; this sitecustomize (on PYTHONPATH) makes it bind every interface",),
         ))
-    steps.append(Env(pairs=_pairs(image.env)))
+    steps.append(Env(pairs=Env.pairs_of(image.env)))
     steps.extend(image.runtime.closing_steps())
     return Stage("runtime", "base", tuple(steps))
