@@ -43,7 +43,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
     width = max(len(k) for k in plan.decisions)
     for key in sorted(plan.decisions):
         decision = plan.decisions[key]
-        print(f"{key:<{width}}  {_shown(decision.value)}  <- {decision.source}")
+        answered = f" ({decision.origin} answer)" if decision.origin in ("saved", "asked") else ""
+        print(f"{key:<{width}}  {_shown(decision.value)}  <- {decision.source}{answered}")
     if saved:
         listed = ", ".join(f"{k}={saved[k]!r}" for k in sorted(saved))
         print(f"note: answers saved in .scaffold.json (shown as their flags above): {listed}")
@@ -175,18 +176,20 @@ def _init_apps(project: Any, apps: list[str | None], args: argparse.Namespace, *
     app_answers: dict[str, dict[str, Any]] = {}
     files: dict[str, str] = {}
     for app in apps:
-        answers = {**write.saved_answers(state, app), **flags}
+        saved = write.saved_answers(state, app)
+        answers = {**saved, **flags}
         if ask:
             asked = _ask(project, app, {**answers, **_ship_part(root_answers)} if mono else answers, args, prompter)
             answers = {k: v for k, v in asked.items() if not (mono and k in SHIP_KEYS)}
             if mono:
                 root_answers = {**{k: v for k, v in root_answers.items() if k not in SHIP_KEYS}, **_ship_part(asked)}
+        origins = answer_origins(saved, flags, answers if ask else None)
         if app is None:
             root_answers = answers
         else:
             app_answers[app] = answers
             answers = {**answers, "app": app}
-        plan = plan_project(project, answers)
+        plan = plan_project(project, answers, origins)
         plans.append(plan)
         if source is None:
             from scaffold.render import render_plan
@@ -202,7 +205,8 @@ def _init_apps(project: Any, apps: list[str | None], args: argparse.Namespace, *
     if mono:  # apps written by earlier runs stay in compose.yaml and the workflow
         for earlier in sorted(set(state.get("apps") or {}) - set(apps)):
             if (project.root / earlier / "Dockerfile").is_file():
-                ship_plans.append(plan_project(project, {**write.saved_answers(state, earlier), "app": earlier}))
+                earlier_answers = write.saved_answers(state, earlier)
+                ship_plans.append(plan_project(project, {**earlier_answers, "app": earlier}, answer_origins(earlier_answers, {})))
         ship_plans.sort(key=lambda p: p.dockerfile_path)
     files.update(render_ship_files(project.root, ship_plans, ship))
     for plan in plans:
@@ -311,7 +315,20 @@ def _saved_plan(args: argparse.Namespace):
     elif getattr(args, "app", None):  # not a monorepo: plan_project explains why --app does not apply
         answers["app"] = args.app
     plan_keys = {k: v for k, v in saved.items() if k not in flags and k not in SHIP_KEYS}
-    return project, plan_project(project, answers), plan_keys
+    return project, plan_project(project, answers, answer_origins(saved, flags)), plan_keys
+
+
+def answer_origins(saved: dict[str, Any], flags: dict[str, Any], asked: dict[str, Any] | None = None) -> dict[str, str]:
+    """Where each answer came from, for the plan's decision origins: a flag beats a question beats .scaffold.json.
+
+    An answer counts as asked when the questionnaire ran and left a value that
+    .scaffold.json did not hold; one the user kept as it was stays ``saved``.
+    """
+    origins = {key: "saved" for key in saved}
+    for key, value in (asked or {}).items():
+        if key not in flags and (key not in saved or saved[key] != value):
+            origins[key] = "asked"
+    return {**origins, **{key: "flag" for key in flags}}
 
 
 def cmd_build(args: argparse.Namespace) -> int:

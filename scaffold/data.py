@@ -20,5 +20,16 @@ def load(name: str) -> dict[str, Any]:
         return tomllib.load(fh)
 
 
+@cache
+def names() -> frozenset[str]:
+    """The data files' names (``versions.toml``...), so a decision's source can say it came from one."""
+    return frozenset(path.name for path in DATA_DIR.glob("*.toml"))
+
+
+def is_data_source(source: str) -> bool:
+    """True when a decision's source starts by naming a scaffold data file ("versions.toml > node.lts")."""
+    return source.split(" ", 1)[0] in names()
+
+
 def versions() -> dict[str, Any]:
     return load("versions")

@@ -42,7 +42,7 @@ def test_plan_json_is_sorted_with_schema_version(app, capsys):
     assert main(["plan", str(app), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["schema_version"] == 1
-    assert data["decisions"]["port"] == {"value": 8080, "source": "index.js:13 (listen())"}
+    assert data["decisions"]["port"] == {"value": 8080, "source": "index.js:13 (listen())", "origin": "project"}
     assert list(data["decisions"]) == sorted(data["decisions"])
 
 

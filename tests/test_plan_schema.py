@@ -56,3 +56,26 @@ def test_a_plan_reads_back_from_its_json_and_renders_the_same_files(name, folder
     again = BuildPlan.from_dict(json.loads(json.dumps(plan.to_dict())))
     assert again.to_dict() == plan.to_dict()
     assert render_plan(again) == render_plan(plan)
+
+
+@pytest.mark.parametrize(
+    "source, origin",
+    [
+        ("--port", "flag"),
+        ("default", "default"),
+        ("versions.toml > node.lts (current LTS)", "default"),
+        ("package.json > engines > node", "project"),
+        ("pyproject.toml > project > name", "project"),  # a project's .toml is not scaffold's data
+    ],
+)
+def test_a_decision_origin_follows_from_its_source(source, origin):
+    from scaffold.plan.model import Decision
+
+    assert Decision(1, source).origin == origin
+
+
+def test_a_decision_origin_outside_the_closed_set_is_refused():
+    from scaffold.plan.model import Decision
+
+    with pytest.raises(ValueError, match="one of default, project, saved, asked, flag"):
+        Decision(1, "--port", origin="guessed")

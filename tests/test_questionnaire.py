@@ -223,6 +223,32 @@ def test_interactive_init_saves_only_changed_answers(keys, tmp_path, monkeypatch
     assert "EXPOSE 8080" in (root / "Dockerfile").read_text()
 
 
+def test_each_decision_says_whether_it_was_asked_saved_flagged_found_or_defaulted(keys, tmp_path, monkeypatch, capsys):
+    """The port answered at the prompt is ``asked``; the next run reads it back as ``saved``; a flag beats both."""
+    import scaffold.plan
+
+    prompter, send = keys
+    root = copy_example("node-fastify-pnpm", tmp_path)
+    monkeypatch.setattr(questionnaire, "prompter_for", lambda yes: prompter)
+    planned = []
+    real_plan_project = scaffold.plan.plan_project
+    monkeypatch.setattr(scaffold.plan, "plan_project", lambda *a, **k: planned.append(real_plan_project(*a, **k)) or planned[-1])
+    send(ENTER * 4 + CLEAR + "8080" + ENTER + ENTER)
+    assert main(["init", str(root)]) == 0
+    assert planned[-1].decisions["port"].origin == "asked"
+    capsys.readouterr()
+
+    def origins(*flags: str) -> dict[str, str]:
+        assert main(["plan", str(root), "--json", *flags]) == 0
+        return {key: d["origin"] for key, d in json.loads(capsys.readouterr().out)["decisions"].items()}
+
+    saved = origins()
+    assert (saved["port"], saved["base_image"], saved["node_version"]) == ("saved", "default", "project")
+    assert origins("--port", "9090")["port"] == "flag"
+    assert main(["plan", str(root)]) == 0
+    assert "port             8080  <- --port (saved answer)" in capsys.readouterr().out
+
+
 def test_without_a_terminal_detected_values_are_used_and_said(tmp_path):
     root = copy_example("node-fastify-pnpm", tmp_path)
     done = _run_cli(["init", str(root)], stdin=subprocess.DEVNULL)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from scaffold.errors import NothingDetectedError, UsageError
@@ -11,12 +13,14 @@ from scaffold.project import Project
 __all__ = ["BuildPlan", "Decision", "plan_project"]
 
 
-def plan_project(project: Project, answers: dict[str, Any] | None = None) -> BuildPlan:
+def plan_project(project: Project, answers: dict[str, Any] | None = None, origins: Mapping[str, str] | None = None) -> BuildPlan:
     """The plan for the project; inside a monorepo, for one app (``answers["app"]`` or the folder given).
 
     A monorepo app's plan has paths relative to the monorepo root
     (``plan.dockerfile_path == "apps/api/Dockerfile"``), whichever folder was given.
     The providers are tried in scaffold/providers' order; the plan records which won and why.
+    ``origins`` says where each answer came from (``saved``, ``asked`` or ``flag``, by answer
+    key); a decision made from an answer takes that origin, and one without is a flag's.
     """
     from scaffold.providers import SUPPORTED, markers_found, match, provider
 
@@ -34,4 +38,19 @@ def plan_project(project: Project, answers: dict[str, Any] | None = None) -> Bui
     chosen, facts, why = matched
     built = chosen.plan(facts, answers)
     built.decisions["provider"] = Decision(chosen.name, "; ".join(why) + " (scaffold/providers: first match wins)")
+    if origins:
+        built.decisions = {key: _answered(decision, origins) for key, decision in built.decisions.items()}
     return built
+
+
+def answer_key(flag: str) -> str:
+    """The answer key a flag sets: ``--base-image`` base_image, ``--no-healthcheck`` healthcheck, ``--name`` image_name."""
+    key = flag.removeprefix("--").removeprefix("no-").replace("-", "_")
+    return "image_name" if key == "name" else key
+
+
+def _answered(decision: Decision, origins: Mapping[str, str]) -> Decision:
+    if decision.origin != "flag":
+        return decision
+    origin = origins.get(answer_key(decision.source.split(" ", 1)[0]), "flag")
+    return decision if origin == "flag" else replace(decision, origin=origin)

@@ -13,19 +13,49 @@ from typing import Any
 SCHEMA_VERSION = 1
 
 
+# Where a decision's value came from, as a closed set (``source`` says it in words):
+# scaffold's own default or data table, the project's files, an answer saved in
+# .scaffold.json, an answer given in the questionnaire, or a flag on this command.
+ORIGINS: tuple[str, ...] = ("default", "project", "saved", "asked", "flag")
+
+
 @dataclass(frozen=True)
 class Decision:
-    """A value and a readable source: "package.json > engines > node", "--port", "default"."""
+    """A value, a readable source ("package.json > engines > node", "--port", "default") and its origin.
+
+    A planner rarely needs to pass ``origin``: it follows from the source (a flag
+    is ``flag``, "default" or a scaffold data file is ``default``, anything else
+    was read from the project). ``plan_project`` then tells a flag's answer apart
+    by where the CLI got it: this command's flags, .scaffold.json, or a question.
+    """
 
     value: Any
     source: str
+    origin: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.origin:
+            object.__setattr__(self, "origin", origin_of(self.source))
+        elif self.origin not in ORIGINS:
+            raise ValueError(f"decision origin {self.origin!r}: one of {', '.join(ORIGINS)}")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"value": self.value, "source": self.source}
+        return {"value": self.value, "source": self.source, "origin": self.origin}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Decision:
-        return cls(data["value"], str(data["source"]))
+        return cls(data["value"], str(data["source"]), str(data.get("origin", "")))
+
+
+def origin_of(source: str) -> str:
+    """The origin a source implies: ``--port`` a flag, ``versions.toml > ...`` or ``default`` scaffold's own."""
+    from scaffold.data import is_data_source
+
+    if source.startswith("--"):
+        return "flag"
+    if source.startswith("default") or is_data_source(source):
+        return "default"
+    return "project"
 
 
 @dataclass
