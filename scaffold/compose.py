@@ -121,18 +121,8 @@ def healthcheck_test(plan: BuildPlan) -> str | None:
 
 
 def build_secrets(plan: BuildPlan) -> list[dict[str, str]]:
-    """The plan's ``docker build --secret`` flags as {id, kind: file|environment, value}."""
-    found = []
-    for flag in plan.dockerfile.get("build_secrets", []) or []:
-        fields = dict(part.split("=", 1) for part in flag.split(",") if "=" in part)
-        ident = fields.get("id")
-        if not ident:
-            continue
-        if "env" in fields:
-            found.append({"id": ident, "kind": "environment", "value": fields["env"]})
-        else:
-            found.append({"id": ident, "kind": "file", "value": fields.get("src") or fields.get("source") or ident})
-    return found
+    """The plan's build secrets as {id, kind: file|environment, value}, the shape compose's ``secrets:`` takes."""
+    return [secret.to_dict() for secret in plan.build_secrets]
 
 
 def _unique(name: str, taken: set[str]) -> str:

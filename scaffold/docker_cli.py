@@ -49,8 +49,8 @@ def ensure_engine() -> None:
 def build_command(plan: BuildPlan) -> list[str]:
     """`docker build` as printed in the next steps; run from the project root."""
     command = ["docker", "build", "-t", plan.image_name, "-f", plan.dockerfile_path]
-    for secret in plan.dockerfile.get("build_secrets", []) or []:
-        command += ["--secret", secret]
+    for secret in plan.build_secrets:
+        command += ["--secret", secret.flag()]
     return [*command, plan.build_context]
 
 

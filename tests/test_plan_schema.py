@@ -79,3 +79,26 @@ def test_a_decision_origin_outside_the_closed_set_is_refused():
 
     with pytest.raises(ValueError, match="one of default, project, saved, asked, flag"):
         Decision(1, "--port", origin="guessed")
+
+
+@pytest.mark.parametrize(
+    ("example", "write", "expected"),
+    [
+        ("node-express-npm-v1", (".npmrc", "//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n"), {"id": "npm_token", "kind": "environment", "value": "NPM_TOKEN"}),
+        ("python-flask-requirements", ("pip.conf", "[global]\nindex-url = https://user:pw@pypi.example/simple\n"), {"id": "pip_conf", "kind": "file", "value": "pip.conf"}),
+    ],
+    ids=["node-env-token", "python-pip-conf"],
+)
+def test_build_secrets_are_records_in_the_plan_json(example, write, expected, tmp_path, capsys):
+    """A secret is {id, kind, value} in the plan, so nothing downstream parses a --secret flag back."""
+    import shutil
+
+    from conftest import EXAMPLES
+
+    root = tmp_path / example
+    shutil.copytree(EXAMPLES / example, root)
+    (root / write[0]).write_text(write[1])
+    assert main(["plan", "--json", str(root)]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    jsonschema.validate(plan, SCHEMA)
+    assert plan["dockerfile"]["build_secrets"] == [expected]

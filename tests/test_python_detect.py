@@ -371,7 +371,7 @@ def test_django_sibling_production_settings_beat_a_local_default(tmp_path: Path)
 def test_install_credentials_are_build_secrets(tmp_path: Path, files, mounts, flags, hidden, copied) -> None:
     plan = plan_project(_write(tmp_path, {**_FLASK, **files}))
     assert [m for m in role_lines(plan, "install") if "type=secret" in m] == mounts
-    assert plan.dockerfile["build_secrets"] == flags
+    assert [s.flag() for s in plan.build_secrets] == flags
     assert sorted(copied_files(plan)) == sorted(copied)
     for path in hidden:
         assert path in plan.dockerignore or f"**/{path}" in plan.dockerignore
@@ -430,7 +430,10 @@ def test_pipfile_source_variables_are_env_build_secrets(tmp_path: Path) -> None:
         '[[source]]\nname = "private"\nurl = "https://${PIP_INDEX_USER}:${PIP_INDEX_TOKEN}@pypi.example.com/simple"\nverify_ssl = true\n\n'
         '[packages]\nflask = "*"\ngunicorn = "*"\n'
     )}))
-    assert plan.dockerfile["build_secrets"] == ["id=pip_index_user,env=PIP_INDEX_USER", "id=pip_index_token,env=PIP_INDEX_TOKEN"]
+    assert plan.dockerfile["build_secrets"] == [
+        {"id": "pip_index_user", "kind": "environment", "value": "PIP_INDEX_USER"},
+        {"id": "pip_index_token", "kind": "environment", "value": "PIP_INDEX_TOKEN"},
+    ]
     run = role_lines(plan, "install")
     assert "--mount=type=secret,id=pip_index_user,required=true" in run
     assert any(line.removeprefix("&& ").startswith('PIP_INDEX_USER="$(cat /run/secrets/pip_index_user)" PIP_INDEX_TOKEN="$(cat /run/secrets/pip_index_token)" '

@@ -8,7 +8,10 @@ print fields but never compute one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scaffold.plan.steps import BuildSecret
 
 SCHEMA_VERSION = 1
 
@@ -101,6 +104,13 @@ class BuildPlan:
         """False for a worker (a queue consumer, a bot): no published port, no HTTP health check."""
         return not bool(self.value("worker"))
 
+    @property
+    def build_secrets(self) -> tuple[BuildSecret, ...]:
+        """What ``docker build --secret`` has to pass, read back from the plan's records."""
+        from scaffold.plan.steps import BuildSecret
+
+        return tuple(BuildSecret.from_dict(s) for s in self.dockerfile.get("build_secrets") or ())
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "schema_version": SCHEMA_VERSION,
@@ -139,7 +149,7 @@ class BuildPlan:
         name = self.image_name
         port = self.port
         file_flag = "" if self.dockerfile_path == "Dockerfile" else f" -f {self.dockerfile_path}"
-        secrets = "".join(f" --secret {s}" for s in self.dockerfile.get("build_secrets", []))
+        secrets = "".join(f" --secret {s.flag()}" for s in self.build_secrets)
         build = f"docker build{file_flag}{secrets} -t {name} {self.build_context}"
         if not self.serves_http:
             return [build, f"docker run -d --name {name} {name}", f"docker logs -f {name}"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from scaffold.plan.steps import Cmd, Expose, Healthcheck, Label, Step, User
+from scaffold.plan.steps import BuildSecret, Cmd, Expose, Healthcheck, Label, Step, User
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class AppRuntime:
     serves_http: bool  # False for a worker: no EXPOSE
     healthcheck: tuple[str, ...] | None  # exec-form argv, None for none
     cmd: tuple[str, ...]
-    build_secrets: tuple[str, ...] = ()  # docker build --secret values
+    build_secrets: tuple[BuildSecret, ...] = ()  # what docker build --secret passes
 
     def closing_steps(self) -> tuple[Step, ...]:
         steps: list[Step] = [
@@ -46,5 +46,5 @@ class AppRuntime:
             "runtime": {"kind": self.kind, "uid": self.uid, "cmd": list(self.cmd), **runtime_extra},
             "healthcheck": list(self.healthcheck) if self.healthcheck else None,
             "port": self.port,
-            "build_secrets": list(self.build_secrets),
+            "build_secrets": [secret.to_dict() for secret in self.build_secrets],
         }

@@ -19,6 +19,42 @@ HEREDOC_END = "EOF"
 
 
 @dataclass(frozen=True)
+class BuildSecret:
+    """One ``docker build --secret`` the build needs: a file on the builder's machine, or one of its variables.
+
+    The plan carries the record (``kind`` and ``value`` apart), so compose, CI and
+    the printed commands each format it their own way instead of parsing a flag.
+    """
+
+    id: str
+    kind: str  # file | environment
+    value: str  # the file's path (relative to the build context, or $HOME/...) or the variable's name
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("file", "environment"):
+            raise ValueError(f"build secret {self.id!r}: kind {self.kind!r} is neither file nor environment")
+
+    @classmethod
+    def file(cls, ident: str, path: str) -> BuildSecret:
+        return cls(ident, "file", path)
+
+    @classmethod
+    def environment(cls, ident: str, variable: str) -> BuildSecret:
+        return cls(ident, "environment", variable)
+
+    def flag(self) -> str:
+        """The value of ``docker build --secret``."""
+        return f"id={self.id},{'src' if self.kind == 'file' else 'env'}={self.value}"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"id": self.id, "kind": self.kind, "value": self.value}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, str]) -> BuildSecret:
+        return cls(str(data["id"]), str(data["kind"]), str(data["value"]))
+
+
+@dataclass(frozen=True)
 class Mount:
     """One ``RUN --mount``: a cache, a bind of a context file, or a build secret."""
 

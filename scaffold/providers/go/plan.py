@@ -18,7 +18,7 @@ from typing import Any
 from scaffold.data import load
 from scaffold.errors import UsageError
 from scaffold.plan.model import BuildPlan, Decision
-from scaffold.plan.steps import Arg, Copy, Entrypoint, Env, Expose, Healthcheck, Mount, Run, Stage, StagedDockerfile, User, Workdir, WriteFile
+from scaffold.plan.steps import Arg, BuildSecret, Copy, Entrypoint, Env, Expose, Healthcheck, Mount, Run, Stage, StagedDockerfile, User, Workdir, WriteFile
 from scaffold.providers import shared
 from scaffold.providers.base import Target
 from scaffold.providers.go.facts import GoFacts, Listen, MainPackage
@@ -85,10 +85,10 @@ def plan(facts: GoFacts, answers: dict[str, Any]) -> BuildPlan:
     private = Decision(answers["go_private"], "--go-private") if answers.get("go_private") else (
         Decision(facts.private.value, facts.private.source) if facts.private else None
     )
-    secrets: list[str] = []
+    secrets: list[BuildSecret] = []
     if private is not None:
         decisions["go_private"] = private
-        secrets.append(f"id={NETRC_ID},src=$HOME/.netrc")
+        secrets.append(BuildSecret.file(NETRC_ID, "$HOME/.netrc"))
         notes.append(f"private modules ({private.value}): the download reads a .netrc passed as a build secret, never stored in a layer: docker build --secret id={NETRC_ID},src=$HOME/.netrc")
     build = _build_stage(facts, main, binary, cross, bool(cgo), build_pkgs, str(private.value) if private else None)
     probe = (_probe_stage(),) if health.value else ()
@@ -100,7 +100,7 @@ def plan(facts: GoFacts, answers: dict[str, Any]) -> BuildPlan:
     staged = StagedDockerfile(
         stages=(*probe, build, runtime),
         global_args=(Arg(name="GO_VERSION", default=str(line.value), comment=(f"Go {line.value} ({line.source})",)),),
-        extra={"runtime": {"kind": "go"}, "healthcheck": _health_argv(decisions, port_env) if health.value else None, "port": port.value, "build_secrets": secrets},
+        extra={"runtime": {"kind": "go"}, "healthcheck": _health_argv(decisions, port_env) if health.value else None, "port": port.value, "build_secrets": [s.to_dict() for s in secrets]},
     )
     return BuildPlan(
         ecosystem="go",

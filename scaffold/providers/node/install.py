@@ -13,6 +13,7 @@ import shlex
 from typing import Any
 
 from scaffold.data import load
+from scaffold.plan.steps import BuildSecret
 from scaffold.providers.node.detect import NodeFacts
 from scaffold.providers.node.plan_addons import PrismaSteps
 from scaffold.providers.node.package_manager import PackageManager
@@ -55,7 +56,7 @@ def _is_dir_like(path: str) -> bool:
     return path in ("patches", ".yarn/releases", ".yarn/patches", ".yarn/plugins", "prisma")
 
 
-def secret_mounts(facts: NodeFacts) -> tuple[list[dict[str, str]], list[str]]:
+def secret_mounts(facts: NodeFacts) -> tuple[list[dict[str, Any]], list[str]]:
     """Config files with credentials are mounted as build secrets, never copied."""
     secrets: list[dict[str, str]] = []
     notes: list[str] = []
@@ -66,7 +67,7 @@ def secret_mounts(facts: NodeFacts) -> tuple[list[dict[str, str]], list[str]]:
             secrets.append({
                 "file": rc.path,
                 "mount": f"--mount=type=secret,id={ident},target={target},required=true",
-                "cli": f"id={ident},src={rc.path}",
+                "secret": BuildSecret.file(ident, rc.path),
             })
             notes.append(
                 f"{rc.path} holds a credential: it is kept out of the build context and mounted only during the install (docker build --secret id={ident},src={rc.path})"
@@ -77,7 +78,7 @@ def secret_mounts(facts: NodeFacts) -> tuple[list[dict[str, str]], list[str]]:
                 "file": "",
                 "mount": f"--mount=type=secret,id={ident},required=true",
                 "env": f'{var}="$(cat /run/secrets/{ident})"',
-                "cli": f"id={ident},env={var}",
+                "secret": BuildSecret.environment(ident, var),
             })
             notes.append(
                 f"{rc.path} reads ${{{var}}}: pass it as a build secret (docker build --secret id={ident},env={var}); it never lands in a layer"

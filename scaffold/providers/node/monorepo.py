@@ -377,7 +377,7 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
         stages=tuple(stages),
         runtime=runtime,
         labels=node_label_pairs(app_facts, decisions["image_name"].value),
-        build_secrets=tuple(s["cli"] for s in secrets),
+        build_secrets=tuple(s["secret"] for s in secrets),
     ))
     from scaffold.dockerignore import NODE_BASE, compose_dockerignore
 

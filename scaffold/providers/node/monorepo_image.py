@@ -14,7 +14,7 @@ from typing import Any
 
 from scaffold.providers.node.image import PM_CACHE, static_runtime_stage, static_summary
 from scaffold.plan.runtime import AppRuntime
-from scaffold.plan.steps import Arg, Copy, Env, Mount, Run, Stage, StagedDockerfile, Step, Workdir
+from scaffold.plan.steps import Arg, BuildSecret, Copy, Env, Mount, Run, Stage, StagedDockerfile, Step, Workdir
 
 WRITABLE_WHY = "The server writes its cache here; everything else stays read-only to the app user"
 
@@ -33,7 +33,7 @@ class MonorepoImage:
     stages: tuple[dict[str, Any], ...]  # {"name", "from", "comment", "steps": [{"kind": copy|run|env, ...}]}
     runtime: dict[str, Any]  # kind, from, env, copies, workdir, user, port, healthcheck (exec JSON), cmd (exec JSON), static, writable_dirs
     labels: tuple[tuple[str, str], ...]
-    build_secrets: tuple[str, ...]
+    build_secrets: tuple[BuildSecret, ...]
 
 
 def monorepo_dockerfile(image: MonorepoImage) -> dict[str, Any]:

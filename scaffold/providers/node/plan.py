@@ -277,7 +277,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
             serves_http=worker is None,
             healthcheck=healthcheck,
             cmd=tuple(start_argv),
-            build_secrets=tuple(s["cli"] for s in secrets),
+            build_secrets=tuple(s["secret"] for s in secrets),
         ),
     )
     dockerfile = node_dockerfile(image)

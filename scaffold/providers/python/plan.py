@@ -137,7 +137,7 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
             serves_http=not worker,
             healthcheck=("python", "-c", _healthcheck_script()) if decisions["healthcheck"].value else None,
             cmd=tuple(start.cmd()),
-            build_secrets=tuple(secrets.flags),
+            build_secrets=tuple(secrets.secrets),
         ),
     )
     dockerfile = python_dockerfile(image)

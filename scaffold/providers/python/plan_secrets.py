@@ -39,6 +39,7 @@ from urllib.parse import urlsplit
 
 from scaffold.providers.python.detect_secrets import CredentialFile, PackageIndex
 from scaffold.errors import CommittedCredentialError
+from scaffold.plan.steps import BuildSecret
 
 _PIP_TOOLS = ("pip", "pipenv", "pdm")  # the install ends with pip reading its config
 
@@ -47,7 +48,7 @@ _PIP_TOOLS = ("pip", "pipenv", "pdm")  # the install ends with pip reading its c
 class SecretPlan:
     install_mounts: list[str] = field(default_factory=list)  # the dependency install RUN
     env_prefix: str = ""  # VAR="$(cat /run/secrets/var)" before the command reading the requirements file
-    flags: list[str] = field(default_factory=list)  # docker build --secret values
+    secrets: list[BuildSecret] = field(default_factory=list)  # what docker build --secret passes
     hidden: list[str] = field(default_factory=list)  # kept out of the context (and out of every COPY)
     copy: list[str] = field(default_factory=list)  # tool config without credentials, copied with the manifest
     notes: list[str] = field(default_factory=list)
@@ -76,7 +77,8 @@ def secret_plan(credentials: tuple[CredentialFile, ...], tool: str, indexes: tup
             continue
         ident = _ident(cred.path)
         mount_file = f"--mount=type=secret,id={ident},target={{target}},required=true"
-        flag = f"id={ident},src={cred.path}"
+        secret = BuildSecret.file(ident, cred.path)
+        flag = secret.flag()
         if cred.kind == "requirements":
             if tool != "pip":
                 continue  # a lockfile is installed instead; the file is not read
@@ -84,7 +86,7 @@ def secret_plan(credentials: tuple[CredentialFile, ...], tool: str, indexes: tup
                 env_vars.setdefault(var, cred.path)
             if cred.literal:
                 plan.install_mounts.append(mount_file.format(target=f"/app/{cred.path}"))
-                plan.flags.append(flag)
+                plan.secrets.append(secret)
                 plan.hidden.append(cred.path)
                 plan.warnings.append(
                     f"{cred.literal} writes a credential into a URL: the file is kept out of the image and mounted only during the install "
@@ -97,7 +99,7 @@ def secret_plan(credentials: tuple[CredentialFile, ...], tool: str, indexes: tup
             if tool in _PIP_TOOLS:
                 mount = mount_file.format(target="/etc/pip.conf")
                 plan.install_mounts.append(mount)
-                plan.flags.append(flag)
+                plan.secrets.append(secret)
                 plan.notes.append(
                     f"{cred.path} configures pip's index: it is mounted as /etc/pip.conf during the install only "
                     f"(docker build --secret {flag}) and never copied into the image"
@@ -106,7 +108,7 @@ def secret_plan(credentials: tuple[CredentialFile, ...], tool: str, indexes: tup
             plan.hidden.append(cred.path)
             if cred.kind == tool:
                 plan.install_mounts.append(mount_file.format(target=f"/app/{cred.path}"))
-                plan.flags.append(flag)
+                plan.secrets.append(secret)
                 plan.notes.append(
                     f"{cred.literal} holds a credential: the file is kept out of the build context and mounted only during the install "
                     f"(docker build --secret {flag})"
@@ -119,7 +121,7 @@ def secret_plan(credentials: tuple[CredentialFile, ...], tool: str, indexes: tup
         ident = var.lower()
         plan.install_mounts.append(f"--mount=type=secret,id={ident},required=true")
         plan.env_prefix += f'{var}="$(cat /run/secrets/{ident})" '
-        plan.flags.append(f"id={ident},env={var}")
+        plan.secrets.append(BuildSecret.environment(ident, var))
         who = reader if reader.startswith("Pipfile") else "requirements"
         plan.notes.append(f"{who} read ${{{var}}}: pass it as a build secret (docker build --secret id={ident},env={var}); it never lands in a layer")
     plan.notes.extend(_index_notes(indexes, tool))
