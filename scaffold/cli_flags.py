@@ -24,13 +24,10 @@ def _add_detection_overrides(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--worker", action="store_true", default=None, help="the app serves no HTTP (a queue consumer, a bot): no EXPOSE, no HTTP health check")
     stacks = parser.add_argument_group("stack options (each provider declares its own)")
     for option in _provider_options():
-        stacks.add_argument(option.flag, dest=option.key, type=option.check, metavar=option.metavar, help=option.help)
-    mono = parser.add_argument_group("monorepos (pnpm, npm, Yarn or Bun workspaces)")
-    mono.add_argument("--app", metavar="PATH", help="the app to containerise: its folder (apps/api) or package name")
-    mono.add_argument(
-        "--turbo", dest="turbo", action=argparse.BooleanOptionalAction, default=None,
-        help="use `turbo prune --docker` (default when turbo.json is present and usable)",
-    )
+        if option.switch:
+            stacks.add_argument(option.flag, dest=option.key, action=argparse.BooleanOptionalAction, default=None, help=option.help)
+        else:
+            stacks.add_argument(option.flag, dest=option.key, type=option.check, metavar=option.metavar, help=option.help)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -105,6 +102,6 @@ def _provider_options() -> list[Any]:
 def answers_from_flags(args: argparse.Namespace) -> dict[str, Any]:
     keys = (
         "port", "start", "build", "base_image", "image_name",
-        "healthcheck", "worker", "turbo", "compose", "ci", "registry", *(o.key for o in _provider_options()),
+        "healthcheck", "worker", "compose", "ci", "registry", *(o.key for o in _provider_options() if o.remembered),
     )
     return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}

@@ -126,7 +126,6 @@ _SAVED = {
     "image_name": lambda v: image_name(_text(v)),
     "healthcheck": _flag,
     "worker": _flag,
-    "turbo": _flag,
     "compose": _flag,
     "ci": _one_of(CI_CHOICES),
     "registry": lambda v: one_line(nonempty(_text(v))),
@@ -139,5 +138,6 @@ def saved_answer(key: str, value: object) -> object:
     if check is None:
         from scaffold.providers import options
 
-        check = next((o.check for o in options() if o.key == key), None)
+        option = next((o for o in options() if o.key == key), None)
+        check = None if option is None else _flag if option.switch else option.check
     return value if check is None else check(value)

@@ -215,6 +215,7 @@ def test_plan_uses_saved_answers_like_init_does(app, capsys):
         ({"port": "abc"}, "answers > port: 'abc' is not a number"),
         ({"port": 0}, "answers > port: 0 is not a port"),
         ({"healthcheck": "no"}, "answers > healthcheck: 'no' is not true or false"),
+        ({"turbo": "maybe"}, "answers > turbo: 'maybe' is not true or false"),  # a provider's switch option
         ({"ci": "gitlab"}, "answers > ci: 'gitlab' is not one of github, none"),
         ({"base_image": "a b"}, "answers > base_image: 'a b' is not an image reference"),
         ({"start": ""}, "answers > start: must not be empty"),

@@ -412,6 +412,8 @@ def test_cli_inside_an_app_writes_next_to_it_and_remembers_answers_per_app(tmp_p
     state = json.loads((work / ".scaffold.json").read_text())
     assert state["apps"]["apps/api"] == {"port": 4000} and state["answers"] == {}
     assert scaffold_main(["init", str(work), "--app", "web", "--yes"]) == 0
+    state = json.loads((work / ".scaffold.json").read_text())
+    assert "app" not in state["answers"] and all("app" not in a for a in state["apps"].values())  # --app steers one run only
     assert scaffold_main(["init", "--yes", "--check"]) == 0  # the saved port is reused: no drift
     assert scaffold_main(["plan", str(work), "--app", "apps/api", "--json"]) == 0
     assert '"dockerfile": "apps/api/Dockerfile"' in capsys.readouterr().out

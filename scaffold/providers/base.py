@@ -33,7 +33,10 @@ class Option:
     """One answer a provider takes: its flag, how a value is checked, and its question.
 
     ``check`` is an argparse type: it gets the flag's text (or a saved value) and
-    returns the value or raises ``argparse.ArgumentTypeError``.
+    returns the value or raises ``argparse.ArgumentTypeError``. A ``switch`` is a
+    yes/no pair (``--turbo``/``--no-turbo``); its saved value is checked as a yes/no.
+    An option that is not ``remembered`` steers this run only (``--app`` picks which
+    app to write) and is never saved as an answer.
     """
 
     key: str  # answer key, as saved in .scaffold.json
@@ -43,6 +46,8 @@ class Option:
     check: Callable[[Any], Any] = str
     question: str | None = None  # label in the questionnaire; None: not asked
     decision: str | None = None  # the plan decision that pre-fills the question
+    switch: bool = False
+    remembered: bool = True
 
 
 class Provider(Protocol):
