@@ -6,15 +6,36 @@ anchored at the build context root. Lines are therefore translated
 (``node_modules`` -> ``**/node_modules``) rather than copied. A line that would
 exclude a file the Dockerfile copies (the lockfile, .npmrc, the entry file) is
 dropped and reported, since a build that cannot see its lockfile fails.
+
+The project's part (its .gitignore, and the config files holding a credential) is
+read once by a provider's detection into ``ContextFiles``; composing the lines
+from it reads nothing, so planning stays a pure function.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
+from scaffold.credentials import CredentialLine, credential_lines
 from scaffold.project import Project
+
+
+@dataclass(frozen=True)
+class ContextFiles:
+    """The project files a .dockerignore is made from, as read when the project was detected."""
+
+    gitignore: tuple[str, ...]  # the .gitignore's lines as written; empty when there is none
+    credentials: tuple[CredentialLine, ...]  # config files anywhere in the project holding a literal credential
+    gitignore_name: str = ".gitignore"
+
+
+def context_files(project: Project, gitignore: str = ".gitignore") -> ContextFiles:
+    """Read what ``compose_dockerignore`` needs from the project (its detection half)."""
+    lines = tuple(project.read_text(gitignore).splitlines()) if project.has_file(gitignore) else ()
+    return ContextFiles(lines, credential_lines(project), gitignore)
 
 def secret_patterns() -> list[str]:
     """The key and credential patterns (data/secret_files.toml), then the templates they must not hide."""
@@ -115,16 +136,16 @@ PYTHON_BASE = [
 ]
 
 
-def python_dockerignore(project: Project, *, must_keep: list[str], secret_files: list[str]) -> tuple[list[str], list[str]]:
-    return compose_dockerignore(project, PYTHON_BASE, must_keep=must_keep, secret_files=secret_files)
+def python_dockerignore(context: ContextFiles, *, must_keep: list[str], secret_files: list[str]) -> tuple[list[str], list[str]]:
+    return compose_dockerignore(context, PYTHON_BASE, must_keep=must_keep, secret_files=secret_files)
 
 
-def node_dockerignore(project: Project, *, must_keep: list[str], secret_files: list[str]) -> tuple[list[str], list[str]]:
-    return compose_dockerignore(project, NODE_BASE, must_keep=must_keep, secret_files=secret_files)
+def node_dockerignore(context: ContextFiles, *, must_keep: list[str], secret_files: list[str]) -> tuple[list[str], list[str]]:
+    return compose_dockerignore(context, NODE_BASE, must_keep=must_keep, secret_files=secret_files)
 
 
 def compose_dockerignore(
-    project: Project, ecosystem_base: list[str], *, must_keep: list[str], secret_files: list[str], gitignore: str = ".gitignore"
+    context: ContextFiles, ecosystem_base: list[str], *, must_keep: list[str], secret_files: list[str]
 ) -> tuple[list[str], list[str]]:
     """The .dockerignore lines and notes about what was dropped to keep the build working."""
     notes: list[str] = []
@@ -134,9 +155,10 @@ def compose_dockerignore(
         lines.append("# Credentials: mounted as build secrets instead (see the Dockerfile)")
         lines.extend(secret_files)
     translated: list[str] = []
-    if project.has_file(gitignore):
+    gitignore = context.gitignore_name
+    if context.gitignore:
         present = {line for line in lines if not line.startswith("#")}
-        for raw in project.read_text(gitignore).splitlines():
+        for raw in context.gitignore:
             pattern = translate_gitignore_line(raw)
             if pattern is None or pattern in present or pattern in translated:
                 continue
@@ -144,7 +166,7 @@ def compose_dockerignore(
     if translated:
         lines.append(f"# From {gitignore}")
         lines.extend(translated)
-    credential_files = _credential_files(project, must_keep, secret_files)
+    credential_files = _credential_files(context, must_keep, secret_files)
     if credential_files:
         lines.append("# Config files holding a credential (scaffold plan says which line)")
         lines.extend(credential_files)
@@ -161,19 +183,18 @@ def compose_dockerignore(
     return kept, notes
 
 
-def _credential_files(project: Project, must_keep: list[str], secret_files: list[str]) -> list[str]:
+def _credential_files(context: ContextFiles, must_keep: list[str], secret_files: list[str]) -> list[str]:
     """Config files anywhere in the project with a literal credential: kept out of the context.
 
     One the build copies (and its stack does not mount as a build secret) is an
     error: scaffold never puts a credential into an image.
     """
-    from scaffold.credentials import credential_lines
     from scaffold.errors import InconsistentProjectError
 
     mounted = {s.lstrip("/") for s in secret_files}
     keep = {k.lstrip("./") for k in must_keep}
     out: list[str] = []
-    for hit in credential_lines(project):
+    for hit in context.credentials:
         if hit.path in mounted:
             continue
         if hit.path in keep:

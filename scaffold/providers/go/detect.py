@@ -10,7 +10,7 @@ import re
 
 from scaffold.data import load
 from scaffold.detect.found import Found
-from scaffold.dockerignore import compose_dockerignore
+from scaffold.dockerignore import compose_dockerignore, context_files
 from scaffold.errors import UnreadableFileError
 from scaffold.project import Project
 from scaffold.providers.envfiles import port_settings
@@ -62,7 +62,7 @@ def detect(project: Project) -> GoFacts | None:
         keep.append("vendor/modules.txt")
     # //go:embed'ed files are compiled in: a .gitignore line that hid them would fail `go build`
     keep += [p for p in embedded_paths(scan) if project.has_file(p) or project.has_dir(p)]
-    ignore, ignore_notes = compose_dockerignore(project, list(data["dockerignore"]["lines"]), must_keep=sorted(set(keep)), secret_files=[])
+    ignore, ignore_notes = compose_dockerignore(context_files(project), list(data["dockerignore"]["lines"]), must_keep=sorted(set(keep)), secret_files=[])
     return GoFacts(
         modules=tuple(modules),
         legacy_gopath=legacy,

@@ -9,7 +9,9 @@ Everything Node lives in this folder: detection (``detect``, ``detect_addons``,
 A folder inside a declared workspace is planned as that workspace's app: the
 workspace is found from the folder upwards and discovered once
 (``monorepo_select``). Which app, at the workspace root, is an answer
-(``--app``), so the choice happens in ``plan``, not in ``detect``.
+(``--app``), so the choice happens in ``plan``, not in ``detect``: a workspace app is the
+one case where planning still detects (the chosen app's facts). A single app's ``plan`` reads
+nothing; the paths it asks about are in ``NodeFacts.presence`` (tests/test_pure_planning.py).
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scaffold.detect.found import Found, tool_versions_pin, version_file_pin
+from scaffold.detect.presence import Presence, look_up, path_words
+from scaffold.dockerignore import ContextFiles, context_files
 from scaffold.detect.procfile import procfile_web, procfile_worker
 from scaffold.errors import InconsistentProjectError, MalformedFileError
 from scaffold.project import Project
@@ -65,6 +67,9 @@ class NodeFacts:
     data_dirs: tuple[Found, ...] = ()  # folders a SQLite database is created in (absolute, or under /app)
     runtime_imports: tuple[Found, ...] = ()  # packages the entry file and the files it loads import (where: file:line)
     has_bunfig: bool = False
+    # Which of the paths planning asks about exist (scripts' files, main's spellings, top-level names)
+    presence: Presence = field(default_factory=lambda: Presence(frozenset(), frozenset(), frozenset()))
+    context: ContextFiles = field(default_factory=lambda: ContextFiles((), ()))  # what the .dockerignore is made from
 
     def has(self, name: str) -> bool:
         return name in self.files
@@ -109,6 +114,9 @@ def detect(project: Project) -> NodeFacts | None:
     port_hints, reads_env, loopback = scan_ports(project, entry_candidates)
     data_dirs = sqlite_data_dirs(project)
     runtime_imports = scan_runtime_imports(project, entry_candidates)
+    prisma = detect_prisma(project, manifest, deps, dev)
+    procfile = (procfile_web(project), procfile_worker(project))
+    extra_install = _extra_install_files(project, manifest, scripts)
     return NodeFacts(
         manifest=manifest,
         name=manifest.get("name") if isinstance(manifest.get("name"), str) else None,
@@ -125,7 +133,7 @@ def detect(project: Project) -> NodeFacts | None:
         yarnrc=yarnrc,
         yarn_releases=tuple(f".yarn/releases/{n}" for n in project.list_dir(".yarn/releases") if n.endswith((".cjs", ".js"))),
         rc_files=_rc_files(project),
-        extra_install_files=_extra_install_files(project, manifest, scripts),
+        extra_install_files=extra_install,
         existing_entries=existing,
         port_hints=port_hints,
         reads_port_env=reads_env,
@@ -138,14 +146,38 @@ def detect(project: Project) -> NodeFacts | None:
         ts_common_root=_ts_common_root(project),
         framework=detect_framework(project, deps, dev),
         native=detect_native(project, lock_details, deps, dev),
-        prisma=detect_prisma(project, manifest, deps, dev),
+        prisma=prisma,
         loopback_host=loopback,
         data_dirs=data_dirs,
         runtime_imports=runtime_imports,
         git_dependencies=find_git_dependencies(deps, dev, lock_details),
-        procfile_web=procfile_web(project),
-        procfile_worker=procfile_worker(project),
+        procfile_web=procfile[0],
+        procfile_worker=procfile[1],
+        presence=look_up(project, planning_paths(manifest, scripts, procfile, extra_install, prisma)),
+        context=context_files(project),
     )
+
+
+def planning_paths(manifest: dict[str, Any], scripts: dict[str, str], procfile: tuple[Found | None, ...], extra_install: tuple[str, ...], prisma: Any) -> set[str]:
+    """Paths the Node planner asks about, beyond the top-level names: looked up now so planning reads nothing."""
+    from scaffold.data import load
+
+    commands = [*scripts.values(), *(str(p.value) for p in procfile if p is not None)]
+    paths = path_words(commands)
+    main = manifest.get("main")
+    if isinstance(main, str):
+        main = main.removeprefix("./").rstrip("/")
+        paths.update((main, f"{main}.js", f"{main}.cjs", f"{main}/index.js", f"{main}/index.cjs"))
+    module = manifest.get("module")
+    if isinstance(module, str):
+        paths.add(module)
+    for name in load("node")["built_entry_files"]:
+        stem = name.rsplit(".", 1)[0]
+        paths.update(f"src/{stem}{ext}" for ext in (".ts", ".mts", ".js", ".mjs"))
+    paths.update(extra_install)
+    if prisma is not None:  # copied before the install (plan_addons.prisma_steps)
+        paths.update(p for p in (prisma.schema, prisma.config_file) if p)
+    return paths
 
 
 # -- manifest helpers ----------------------------------------------------------

@@ -81,7 +81,7 @@ class FrameworkContext:
         return found.source if found else ""
 
     def has_public(self, name: str = "public") -> bool:
-        return self.project.has_dir(name)
+        return self.facts.presence.has_dir(name)
 
 
 def production_start_script(facts: NodeFacts) -> tuple[tuple[str, ParsedScript] | None, list[str]]:
@@ -190,7 +190,7 @@ def _static_base(ctx: FrameworkContext) -> tuple[str, str]:
             return url_base(match.group(1)), f"package.json > scripts > build ({flag})"
     key = ctx.rule.get("base_key")
     if key == "homepage":
-        manifest = ctx.project.read_json("package.json")
+        manifest = ctx.facts.manifest
         homepage = manifest.get("homepage") if isinstance(manifest, dict) else None
         if isinstance(homepage, str):
             path = re.sub(r"^[a-z][a-z0-9+.-]*://[^/]*", "", homepage.strip(), flags=re.I) or "/"
@@ -288,6 +288,6 @@ def source_copies(ctx: FrameworkContext, *names: str) -> list[dict[str, str]]:
     """Copies of project files the server reads at run time (package.json: "type": "module")."""
     out = []
     for name in names:
-        if ctx.project.has_file(name) or ctx.project.has_dir(name):
+        if ctx.facts.presence.has_file(name) or ctx.facts.presence.has_dir(name):
             out.append(output_copy(name, output=False))
     return out

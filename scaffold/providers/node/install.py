@@ -13,6 +13,7 @@ import shlex
 from typing import Any
 
 from scaffold.data import load
+from scaffold.detect.presence import Presence
 from scaffold.plan.steps import BuildSecret
 from scaffold.providers.node.detect import NodeFacts
 from scaffold.providers.node.plan_addons import PrismaSteps
@@ -35,10 +36,10 @@ def dependency_files(facts: NodeFacts, pm: PackageManager, prisma: PrismaSteps |
     return files
 
 
-def copy_groups(files: list[str], project: Project | None = None) -> list[dict[str, Any]]:
+def copy_groups(files: list[str], presence: Presence | None = None) -> list[dict[str, Any]]:
     """Group top-level files into one COPY; folders and nested files each keep their path."""
     def is_dir(path: str) -> bool:
-        return _is_dir_like(path) or (project is not None and project.has_dir(path))
+        return _is_dir_like(path) or (presence is not None and presence.has_dir(path))
 
     plain = [f for f in files if not is_dir(f) and "/" not in f]
     groups: list[dict[str, Any]] = []

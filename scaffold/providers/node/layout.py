@@ -85,7 +85,7 @@ def runtime_layout_copies(
     copies = [{"from": "build", "src": f"/app/{out_dir.value}", "dest": f"./{out_dir.value}", "output": "1"}]
     wanted: list[str] = ["package.json"]
     for name in load("node")["runtime_asset_dirs"]:
-        if project.has_dir(name):
+        if facts.presence.has_dir(name):
             wanted.append(name)
     if "tsconfig-paths" in facts.dependencies and facts.has_tsconfig:
         # tsconfig-paths resolves the aliases at run time from tsconfig.json, into the folders it names
@@ -95,7 +95,7 @@ def runtime_layout_copies(
                 wanted.append(path)
     for entry in _argv_files(start_argv):
         top = entry.split("/", 1)[0]
-        if top != out_dir.value and top not in wanted and (project.has_file(top) or project.has_dir(top)):
+        if top != out_dir.value and top not in wanted and (facts.presence.has_file(top) or facts.presence.has_dir(top)):
             wanted.append(top)
     for path in wanted:
         dest = "./" if path == "package.json" else f"./{path}"

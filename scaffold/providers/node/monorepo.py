@@ -379,10 +379,10 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
         labels=node_label_pairs(app_facts, decisions["image_name"].value),
         build_secrets=tuple(s["secret"] for s in secrets),
     ))
-    from scaffold.dockerignore import NODE_BASE, compose_dockerignore
+    from scaffold.dockerignore import NODE_BASE, compose_dockerignore, context_files
 
     keep = [*root_install, *root_config, *(f for p in build_manifests for f in ws_manifests(root, p, own_locks)), *build_closure]
-    dockerignore, ignore_notes = compose_dockerignore(root, NODE_BASE, must_keep=keep, secret_files=sorted(secret_files))
+    dockerignore, ignore_notes = compose_dockerignore(context_files(root), NODE_BASE, must_keep=keep, secret_files=sorted(secret_files))
     notes.extend(ignore_notes)
     return BuildPlan(
         ecosystem="node",

@@ -249,7 +249,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
             f"Dependencies, with the devDependencies the start command needs ({', '.join(needed_dev)}): this layer changes when the manifest or lockfile does"
             if needed_dev and not static else "Production dependencies only: this layer changes when the manifest or lockfile does, not the code"
         ),
-        install_copy=tuple(copy_groups(install_files, project)),
+        install_copy=tuple(copy_groups(install_files, facts.presence)),
         install_mounts=(pm.cache_mount, *(s["mount"] for s in secrets)),
         install_prefix="".join(f"{env} " for env in [*env_install, *(s["env"] for s in secrets if s.get("env"))]),
         prod_install=tuple(prod_install),
@@ -283,7 +283,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     dockerfile = node_dockerfile(image)
     from scaffold.dockerignore import node_dockerignore
 
-    dockerignore, ignore_notes = node_dockerignore(project, must_keep=context_files_needed(install_files, layout.copies, start_argv), secret_files=[s["file"] for s in secrets if s["file"]])
+    dockerignore, ignore_notes = node_dockerignore(facts.context, must_keep=context_files_needed(install_files, layout.copies, start_argv), secret_files=[s["file"] for s in secrets if s["file"]])
     notes.extend(ignore_notes)
     return BuildPlan(
         ecosystem="node",

@@ -330,7 +330,7 @@ def _spa(ctx: FrameworkContext) -> RuntimeShape:
     if ctx.start_script is not None and not serves_static_files(ctx.start_script[1].argv):
         name, parsed = ctx.start_script
         return generic_shape(ctx, f"package.json > scripts > {name} runs {' '.join(parsed.argv)}")
-    if ctx.fw.id == "vite" and not (ctx.project.has_file("index.html") or "root" in ctx.fw.settings):
+    if ctx.fw.id == "vite" and not (ctx.facts.presence.has_file("index.html") or "root" in ctx.fw.settings):
         raise ScaffoldError(
             "package.json: vite is a dependency but there is no index.html and no start script, so there is nothing to serve",
             hint="add a start script that runs your server, or pass --start",

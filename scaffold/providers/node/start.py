@@ -25,6 +25,7 @@ from scaffold.providers.node.npm_scripts import (
     parse_script,
 )
 from scaffold.providers.node.typescript import compiled_start
+from scaffold.detect.presence import Presence
 from scaffold.project import Project
 
 
@@ -48,7 +49,7 @@ def node_start_command(
         return Decision(parsed.argv, "--start")
     procfile = _procfile_start(facts, pm, notes)
     if procfile is not None:
-        _check_entry(project, procfile.value, has_build, procfile.source, out_dir)
+        _check_entry(facts.presence, procfile.value, has_build, procfile.source, out_dir)
         return procfile
     for name in ("start", "start:prod", "start:production", "serve:prod", "prod"):
         followed = follow_run(name, facts.scripts)
@@ -80,8 +81,8 @@ def node_start_command(
             if ts.source_note:
                 return Decision(ts.argv, f"{where} + {ts.source_note}")
             _warn_dev_hook(parsed.argv, facts, warnings)
-        argv = _without_env_files(project, _exec_argv(parsed, facts, runtime, warnings), where, notes)
-        _check_entry(project, argv, has_build, where, out_dir)
+        argv = _without_env_files(facts.presence, _exec_argv(parsed, facts, runtime, warnings), where, notes)
+        _check_entry(facts.presence, argv, has_build, where, out_dir)
         return Decision(argv, where)
     if facts.procfile_worker and not facts.procfile_web and not facts.scripts.get("start"):
         parsed = parse_script(facts.procfile_worker.value)
@@ -90,7 +91,7 @@ def node_start_command(
         return Decision(["sh", "-c", f"exec {facts.procfile_worker.value}" if parsed.expands_only else facts.procfile_worker.value], facts.procfile_worker.source)
     if facts.main:
         main = facts.main.removeprefix("./").rstrip("/")
-        resolved = _resolve_main(project, main)
+        resolved = _resolve_main(facts.presence, main)
         if resolved is not None:
             return Decision([runtime, resolved], "package.json > main" + ("" if resolved == main else f" ({main} -> {resolved})"))
         if has_build:
@@ -98,12 +99,12 @@ def node_start_command(
         warnings.append(f"package.json > main names {main}, which does not exist; ignored")
     if bun and facts.module:
         module = facts.module.removeprefix("./")
-        if project.has_file(module):
+        if facts.presence.has_file(module):
             return Decision([runtime, module], "package.json > module (Bun's entry)")
     if has_build and out_dir is not None:
         for name in load("node")["built_entry_files"]:
             stem = name.rsplit(".", 1)[0]
-            if any(project.has_file(f"src/{stem}{ext}") for ext in (".ts", ".mts", ".js", ".mjs")):
+            if any(facts.presence.has_file(f"src/{stem}{ext}") for ext in (".ts", ".mts", ".js", ".mjs")):
                 return Decision([runtime, f"{out_dir.value}/{name}"], f"{out_dir.source} + src/{stem}")
     entries = [e for e in facts.existing_entries if bun or not e.endswith((".ts", ".tsx"))]
     if entries:
@@ -114,14 +115,14 @@ def node_start_command(
     )
 
 
-def _resolve_main(project: Project, main: str) -> str | None:
+def _resolve_main(presence: Presence, main: str) -> str | None:
     """The file node loads for "main": as written, with a .js/.cjs extension added, or a folder's index.
 
     ``"main": "lib"`` or ``"main": "server"`` are valid (Node resolves them like require()); the
     image runs the file itself so the entry check and the port scan see the real file.
     """
     for candidate in (main, f"{main}.js", f"{main}.cjs", f"{main}/index.js", f"{main}/index.cjs"):
-        if candidate and project.has_file(candidate):
+        if candidate and presence.has_file(candidate):
             return candidate
     return None
 
@@ -198,9 +199,9 @@ def _procfile_start(facts: NodeFacts, pm: PackageManager, notes: list[str]) -> D
     return Decision(argv, web.source)
 
 
-def _without_env_files(project: Project, argv: list[str], where: str, notes: list[str]) -> list[str]:
+def _without_env_files(presence: Presence, argv: list[str], where: str, notes: list[str]) -> list[str]:
     """Drop ``node --env-file=.env``: the file is not in the image and node would exit at start."""
-    kept, gone = drop_env_file_flags(argv, lambda path: _excluded_env_file(project, path))
+    kept, gone = drop_env_file_flags(argv, lambda path: _excluded_env_file(presence, path))
     if not gone:
         return argv
     notes.append(
@@ -211,10 +212,10 @@ def _without_env_files(project: Project, argv: list[str], where: str, notes: lis
     return kept
 
 
-def _excluded_env_file(project: Project, path: str) -> bool:
+def _excluded_env_file(presence: Presence, path: str) -> bool:
     """.env and .env.* are kept out of every build context (scaffold/dockerignore.py); so is a missing file."""
     name = path.rsplit("/", 1)[-1]
-    return name == ".env" or (name.startswith(".env.") and name != ".env.example") or not project.has_file(path.removeprefix("./"))
+    return name == ".env" or (name.startswith(".env.") and name != ".env.example") or not presence.has_file(path.removeprefix("./"))
 
 
 def _warn_dev_hook(argv: list[str], facts: NodeFacts, warnings: list[str]) -> None:
@@ -236,7 +237,7 @@ def _bin_of_dependency(tool: str, deps: dict[str, str]) -> bool:
     return owners.get(tool) in deps
 
 
-def _check_entry(project: Project, argv: list[str], has_build: bool, where: str, out_dir: Decision | None) -> None:
+def _check_entry(presence: Presence, argv: list[str], has_build: bool, where: str, out_dir: Decision | None) -> None:
     """`node missing.js` fails at start; catch it now unless a build step may create it."""
     if not argv or argv[0] not in ("node", "bun"):
         return
@@ -244,7 +245,7 @@ def _check_entry(project: Project, argv: list[str], has_build: bool, where: str,
     if target is None or not re.search(r"\.(c|m)?(j|t)sx?$", target):
         return
     rel = target.removeprefix("./")
-    if project.has_file(rel):
+    if presence.has_file(rel):
         return
     if has_build:
         return

@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class PythonProject:
-    """The project and its Python facts (planning still checks a few files by name; see plan.py)."""
+    """The project and its Python facts. Planning reads no file (tests/test_pure_planning.py): the
+    code index, the .dockerignore's sources and every lookup are in the facts; the project is
+    kept for its folder name."""
 
     project: Project
     facts: PythonFacts

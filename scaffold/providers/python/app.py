@@ -78,11 +78,66 @@ def module_path(project: Project, module: str, root_prefix: str = "") -> str | N
 
 
 def parse(project: Project, path: str) -> ast.Module | None:
-    """The file's syntax tree; None for files that cannot be read or compiled."""
+    """The file's syntax tree; None for files that cannot be read or compiled. Parsed once per Project."""
+    return project.memo(f"python-ast:{path}", lambda: _parse(project, path))
+
+
+def _parse(project: Project, path: str) -> ast.Module | None:
     try:
         return ast.parse(project.read_text(path), filename=path)
     except (SyntaxError, ValueError, RecursionError, ScaffoldError):
         return None  # not UTF-8, too big, or not Python 3: not where the app object lives
+
+
+@dataclass(frozen=True)
+class CodeIndex:
+    """What a start command may ask of the code (does module m define x, does f.py call .run()), answered while detecting.
+
+    ``names`` covers the files searched for the app object; ``unread`` the other
+    .py files found (tests, scripts, migrations), which exist but were not parsed.
+    """
+
+    names: dict[str, dict[str, int]]  # path -> module-level name -> line
+    calls_run: frozenset[str]  # paths whose code calls .run() (a framework's development server)
+    unread: frozenset[str] = frozenset()
+
+    def module_path(self, module: str, root_prefix: str = "") -> str | None:
+        base = root_prefix + module.replace(".", "/")
+        return next((c for c in (f"{base}.py", f"{base}/__init__.py") if c in self.names or c in self.unread), None)
+
+    def attribute_line(self, path: str, attribute: str) -> int | None:
+        """Where ``path`` defines ``attribute`` at module level; 0 when the file was not parsed (so not checked)."""
+        return self.names[path].get(attribute) if path in self.names else 0
+
+
+def index_code(project: Project, parsed: list[str], others: list[str]) -> CodeIndex:
+    """Module-level names and .run() calls of ``parsed`` (files detection parses anyway), and which ``others`` exist."""
+    names: dict[str, dict[str, int]] = {}
+    runs: set[str] = set()
+    for path in parsed:
+        tree = parse(project, path)
+        if tree is None:
+            continue
+        names[path] = _module_names(tree)
+        if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "run" for n in ast.walk(tree)):
+            runs.add(path)
+    return CodeIndex(names, frozenset(runs), frozenset(p for p in others if p not in names))
+
+
+def _module_names(tree: ast.Module) -> dict[str, int]:
+    """Every name a module defines at top level (assignment, def, class, import), with its first line."""
+    found: dict[str, int] = {}
+    for node in tree.body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                if isinstance(target, ast.Name):
+                    found.setdefault(target.id, node.lineno)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.setdefault(node.name, node.lineno)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                found.setdefault(alias.asname or alias.name.split(".")[0], node.lineno)
+    return found
 
 
 def find_apps(project: Project, files: list[str], constructors: dict[str, dict[str, str]], root_prefix: str | tuple[str, ...] = "") -> list[AppObject]:

@@ -25,7 +25,7 @@ def choose_start(
 ) -> tuple[StartCommand, list[str]]:
     """The start command and the pinned server packages to add to the venv."""
     if answers.get("start"):
-        command, problems = from_command(str(answers["start"]), "--start", project, facts.import_root)
+        command, problems = from_command(str(answers["start"]), "--start", facts.code, facts.import_root)
         if command is None:
             import shlex
 
@@ -37,7 +37,7 @@ def choose_start(
             command = StartCommand(words, "--start")
         return command, _missing_server(command.server, facts, notes)
     if facts.procfile_web is not None:
-        command, problems = from_command(facts.procfile_web.value, facts.procfile_web.source, project, facts.import_root)
+        command, problems = from_command(facts.procfile_web.value, facts.procfile_web.source, facts.code, facts.import_root)
         if command is not None:
             notes.extend(command.notes)
             if command.app is not None:
@@ -52,7 +52,7 @@ def choose_start(
             notes.append(f"also found {', '.join(a.target for a in others[:3])}; using {app.target} (pass --start to choose another)")
     if app is None and facts.procfile_worker is not None and facts.procfile_web is None:
         # A queue consumer or a bot: its Procfile worker: line is the process, and it serves no HTTP
-        command, problems = from_command(facts.procfile_worker.value, facts.procfile_worker.source, project, facts.import_root)
+        command, problems = from_command(facts.procfile_worker.value, facts.procfile_worker.source, facts.code, facts.import_root)
         if command is not None:
             command.worker = True
             return command, []

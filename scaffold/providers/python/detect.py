@@ -15,7 +15,8 @@ from typing import Any
 
 from scaffold.detect.found import Found, tool_versions_pin, version_file_pin
 from scaffold.detect.procfile import procfile_web, procfile_worker
-from scaffold.providers.python.app import AppObject, find_apps, module_name
+from scaffold.dockerignore import ContextFiles, context_files
+from scaffold.providers.python.app import AppObject, CodeIndex, find_apps, index_code, module_name
 from scaffold.providers.python.scripts import QueueWorker, ScriptApp, find_queue_workers, find_script_apps
 from scaffold.providers.python.django import DjangoFacts, detect_django
 from scaffold.providers.python.detect_secrets import CredentialFile, PackageIndex, credential_files, package_indexes
@@ -73,6 +74,8 @@ class PythonFacts:
     files: frozenset[str] = field(default_factory=frozenset)  # top-level names
     locked: tuple[LockedPackage, ...] = ()  # production packages with their versions and wheel lines
     procfile_worker: Found | None = None  # the Procfile's worker: command
+    code: CodeIndex = field(default_factory=lambda: CodeIndex({}, frozenset()))  # what start commands may ask of the code
+    context: ContextFiles = field(default_factory=lambda: ContextFiles((), ()))  # what the .dockerignore is made from
 
     def has(self, name: str) -> bool:
         return name in self.files
@@ -99,7 +102,7 @@ def detect(project: Project) -> PythonFacts | None:
     import_root = _import_root(project)
     members = _uv_workspace_members(project, pyproject) if "uv.lock" in lockfiles else ()
     roots = (import_root, *(_import_root(project, m) for m in members)) if members else import_root
-    files = [*_search_order(project, data, roots)]
+    files, other_files = _search_order(project, data, roots)
     apps = tuple(find_apps(project, files, data["app_constructors"], roots))
     script_apps = () if apps else find_script_apps(project, files, data.get("script_servers", {}), set(deps))
     queue_workers = () if apps or script_apps else find_queue_workers(project, files, data.get("queue_workers", {}), set(deps), roots)
@@ -138,6 +141,8 @@ def detect(project: Project) -> PythonFacts | None:
         indexes=package_indexes(pyproject, pipfile),
         files=frozenset(project.list_dir(".")),
         locked=locked,
+        code=index_code(project, files, other_files),
+        context=context_files(project),
     )
 
 
@@ -290,8 +295,8 @@ def _uv_workspace_members(project: Project, pyproject: dict[str, Any]) -> tuple[
     return tuple(sorted(found))
 
 
-def _search_order(project: Project, data: dict[str, Any], import_root: str | tuple[str, ...]) -> list[str]:
-    """Python files that may hold the app object: conventional names first, then the rest."""
+def _search_order(project: Project, data: dict[str, Any], import_root: str | tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """Python files that may hold the app object (conventional names first), and the other .py files found."""
     search = data["app_search"]
     skip_dirs = set(search["skip_dirs"])
     skip_files = set(search["skip_files"])
@@ -305,7 +310,8 @@ def _search_order(project: Project, data: dict[str, Any], import_root: str | tup
         return module_name(rel, import_root) is not None
 
     ordered = [rel for rel in search["preferred_files"] if project.has_file(rel) and wanted(rel)]
+    others: list[str] = []
     for rel in project.walk_files(".", suffixes=(".py",), limit=int(search["max_files"])):
-        if rel not in ordered and wanted(rel):
-            ordered.append(rel)
-    return ordered
+        if rel not in ordered:
+            (ordered if wanted(rel) else others).append(rel)
+    return ordered, others

@@ -144,7 +144,7 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
     from scaffold.dockerignore import python_dockerignore
 
     must_keep = [*install.copy, *([start.app.path] if start.app else []), *([facts.django.manage] if facts.django else [])]
-    dockerignore, ignore_notes = python_dockerignore(project, must_keep=must_keep, secret_files=secrets.hidden)
+    dockerignore, ignore_notes = python_dockerignore(facts.context, must_keep=must_keep, secret_files=secrets.hidden)
     notes.extend(ignore_notes)
     return BuildPlan(
         ecosystem="python",

@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 
 from scaffold import shell_words
 from scaffold.data import load
-from scaffold.providers.python.app import AppObject, module_attribute_line, module_path, parse
-from scaffold.project import Project
+from scaffold.providers.python.app import AppObject, CodeIndex
 
 _TARGET = re.compile(r"^([A-Za-z_][\w.]*):([A-Za-z_]\w*(?:\(\))?)$")
 _PORT = re.compile(r"(?:--bind[= ]|-b ?|--port[= ]|-p ?|--listen=|--http-socket[= ])(?:[\w.\[\]]*:)?(\d{2,5})\b")
@@ -67,7 +66,7 @@ def server_command(server: str, app: AppObject) -> list[str]:
     return argv
 
 
-def dev_server_reason(argv: list[str], project: Project) -> str | None:
+def dev_server_reason(argv: list[str], code: CodeIndex) -> str | None:
     """Why a command is a development server, or None if it is not one."""
     words = [w.rsplit("/", 1)[-1] if w.endswith(".py") else w for w in argv]
     for pattern in load("python")["dev_commands"]:
@@ -83,12 +82,12 @@ def dev_server_reason(argv: list[str], project: Project) -> str | None:
     # `python app.py` where app.py starts Flask's (or any framework's) built-in server
     if len(words) >= 2 and re.fullmatch(r"python[\d.]*", words[0]) and argv[1].endswith(".py"):
         rel = argv[1].removeprefix("./")
-        if project.has_file(rel) and re.search(r"\.run\(", project.read_text(rel)):
+        if rel in code.calls_run:
             return f"python {rel} (calls .run(), the framework's development server)"
     return None
 
 
-def from_command(text: str, source: str, project: Project, import_root: str) -> tuple[StartCommand | None, list[str]]:
+def from_command(text: str, source: str, code: CodeIndex, import_root: str) -> tuple[StartCommand | None, list[str]]:
     """A production start command from a Procfile line or --start; (None, warnings) when unusable."""
     warnings: list[str] = []
     try:
@@ -99,7 +98,7 @@ def from_command(text: str, source: str, project: Project, import_root: str) -> 
         return None, warnings
     segments = shell_words.commands(words)
     for segment in segments:
-        reason = dev_server_reason(segment, project)
+        reason = dev_server_reason(segment, code)
         if reason:
             return None, [f"{source} runs a development server ({reason}): not used in the image"]
     complex_ = len(segments) > 1 or any(shell_words.is_operator(w) for w in words)
@@ -119,7 +118,7 @@ def from_command(text: str, source: str, project: Project, import_root: str) -> 
     app = None
     target = next((w for w in main[1:] if _TARGET.match(w)), None)
     if server and target:
-        app, problem = _check_target(project, target, import_root)
+        app, problem = _check_target(code, target, import_root)
         if problem:
             return None, [f"{source} serves {target}, but {problem}; ignored"]
     port = _literal_port(" ".join(main))
@@ -152,15 +151,14 @@ def _ensure_binds(server: str, argv: list[str]) -> tuple[list[str], list[str]]:
     return out, added
 
 
-def _check_target(project: Project, target: str, import_root: str) -> tuple[AppObject | None, str | None]:
+def _check_target(code: CodeIndex, target: str, import_root: str) -> tuple[AppObject | None, str | None]:
     match = _TARGET.match(target)
     module, attribute = match.group(1), match.group(2)
-    path = module_path(project, module, import_root) or module_path(project, module)
+    path = code.module_path(module, import_root) or code.module_path(module)
     if path is None:
         return None, f"no module {module} exists in the project"
-    tree = parse(project, path)
     name = attribute.removesuffix("()")
-    line = module_attribute_line(tree, name) if tree is not None else None
+    line = code.attribute_line(path, name)
     if line is None:
         return None, f"{path} defines no {name} at module level"
     return AppObject(module, attribute, "", "", path, line, "named by the command", attribute.endswith("()")), None

@@ -12,7 +12,7 @@ from typing import Any
 
 from scaffold.data import load
 from scaffold.detect.found import Found
-from scaffold.dockerignore import compose_dockerignore
+from scaffold.dockerignore import compose_dockerignore, context_files
 from scaffold.errors import MalformedFileError
 from scaffold.project import Project
 from scaffold.providers.paths import is_secret_path, literal_path, sqlite_dirs
@@ -72,7 +72,7 @@ def detect(project: Project) -> RustFacts | None:
     writable = sqlite_dirs(sqlite)
     runtime_files = [f for f in runtime_files if not any(str(f.value) == str(w.value) or str(f.value).startswith(f"{w.value}/") for w in writable if w.value != ".")]
     keep = ["Cargo.toml", "Cargo.lock", *(posixpath.join(d, "Cargo.toml") for d in package_dirs), *(str(f.value) for f in runtime_files)]
-    ignore, notes = compose_dockerignore(project, list(data["dockerignore"]["lines"]), must_keep=sorted(set(keep)), secret_files=[])
+    ignore, notes = compose_dockerignore(context_files(project), list(data["dockerignore"]["lines"]), must_keep=sorted(set(keep)), secret_files=[])
     return RustFacts(
         binaries=tuple(binaries),
         default_run=root_package.get("default-run") if isinstance(root_package.get("default-run"), str) else None,

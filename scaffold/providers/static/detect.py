@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from scaffold.data import load
 from scaffold.detect.found import Found
-from scaffold.dockerignore import compose_dockerignore
+from scaffold.dockerignore import compose_dockerignore, context_files
 from scaffold.errors import MalformedFileError
 from scaffold.project import Project
 
@@ -40,7 +40,7 @@ def detect(project: Project) -> StaticFacts | None:
     folder = str(root.value)
     names = project.list_dir(folder)
     pages = tuple(n for n in names if n.endswith(".html") and n != "index.html")
-    ignore, notes = compose_dockerignore(project, list(data["dockerignore"]), must_keep=[posixpath.join(folder, "index.html")], secret_files=[])
+    ignore, notes = compose_dockerignore(context_files(project), list(data["dockerignore"]), must_keep=[posixpath.join(folder, "index.html")], secret_files=[])
     return StaticFacts(root, pages, "404.html" in names, project.root.name, tuple(ignore), tuple(notes))
 
 

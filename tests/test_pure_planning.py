@@ -1,0 +1,51 @@
+"""A provider's ``plan`` reads nothing: every file it needs was read by ``detect``.
+
+Each Project method that touches the disk is made to fail while ``plan`` runs,
+so a planner that looks at a file (a .gitignore, a start script's target, a
+module the Procfile names) fails here instead of quietly depending on the disk.
+
+A workspace app is the exception: which app to plan is an answer (``--app``),
+and the Node provider still detects that app once it is chosen
+(``providers/node/monorepo.py``); those examples are not listed here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import example_targets
+from scaffold.project import Project
+from scaffold.providers import match
+
+SINGLE_APPS = [(name, folder) for name, folder, app in example_targets() if app is None]
+DISK_METHODS = ("has_file", "has_dir", "first_existing", "list_dir", "walk_files", "read_text", "read_json", "read_toml", "read_yaml", "is_real_file")
+
+
+@pytest.mark.parametrize(("name", "folder"), SINGLE_APPS, ids=[n for n, _ in SINGLE_APPS])
+def test_planning_reads_no_file(name, folder, monkeypatch):
+    project = Project(folder)
+    matched = match(project)
+    assert matched is not None, name
+    provider, facts, _ = matched
+
+    def refuse(method: str):
+        def read(self, *args, **kwargs):
+            raise AssertionError(f"{provider.name}.plan called Project.{method}{args}: read it in detect")
+
+        return read
+
+    for method in DISK_METHODS:
+        monkeypatch.setattr(Project, method, refuse(method))
+    plan = provider.plan(facts, {})
+    assert plan.dockerfile["stages"], name
+
+
+def test_a_path_detection_did_not_look_up_is_refused():
+    """Presence says so loudly instead of answering "absent" for a path nobody checked."""
+    from scaffold.detect.presence import Presence
+
+    presence = Presence(frozenset({"server.js"}), frozenset({"public"}), frozenset({"src/index.js"}))
+    assert presence.has_file("./server.js") and presence.has_dir("public/") and not presence.has_file("src/index.js")
+    assert not presence.has_file("missing.js")  # the whole top level was listed
+    with pytest.raises(LookupError, match="'lib/other.js'.*did not look up"):
+        presence.has_file("lib/other.js")
