@@ -197,7 +197,8 @@ def native_node_limit(facts: NodeFacts, major: int, lockfile: str | None) -> tup
     native = facts.native
     locked = facts.lock_details.get(lockfile or "", {}).get("locked") or {}
     runtime_rows = [r for r in load("node_native").get("runtime_limits", []) if r["package"] in locked and major > int(r["max_node"])]
-    if (native is None and not runtime_rows) or not locked:
+    has_addons = native is not None and bool(native.known or native.install_scripts)
+    if (not has_addons and not runtime_rows) or not locked:
         return None
     import nodesemver  # lazy: most projects have no native addon, and it costs 10 ms to import
 
