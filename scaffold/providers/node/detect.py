@@ -79,8 +79,13 @@ class NodeFacts:
         return {**self.dev_dependencies, **self.dependencies}
 
 
-def detect(project: Project) -> NodeFacts | None:
-    """Facts about the Node app at the project's root, or None if it is not one."""
+def detect(project: Project, *, context: bool = True) -> NodeFacts | None:
+    """Facts about the Node app at the project's root, or None if it is not one.
+
+    ``context=False`` skips what the .dockerignore is made from: a workspace app's
+    image is built from the repository root, whose .gitignore and credential scan
+    are read once for every app.
+    """
     if not project.has_file("package.json"):
         return None
     from scaffold.data import load
@@ -154,7 +159,7 @@ def detect(project: Project) -> NodeFacts | None:
         procfile_web=procfile[0],
         procfile_worker=procfile[1],
         presence=look_up(project, planning_paths(manifest, scripts, procfile, extra_install, prisma)),
-        context=context_files(project),
+        context=context_files(project) if context else ContextFiles((), ()),
     )
 
 

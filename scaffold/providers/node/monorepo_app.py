@@ -33,7 +33,7 @@ def ws_app_facts(app_project: Project, app_path: str, root: NodeFacts) -> NodeFa
     Lockfile, packageManager, package-manager config and credentials belong to
     the root; a Node version pinned next to the app wins over the root's.
     """
-    own = detect_node(app_project)
+    own = detect_node(app_project, context=False)
     assert own is not None  # the workspace resolver only lists folders with a package.json
     hints = tuple(Found(h.value, f"{app_path}/{h.source}") for h in own.node_version_hints) + root.node_version_hints
     return replace(
