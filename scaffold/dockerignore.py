@@ -33,9 +33,14 @@ class ContextFiles:
 
 
 def context_files(project: Project, gitignore: str = ".gitignore") -> ContextFiles:
-    """Read what ``compose_dockerignore`` needs from the project (its detection half)."""
-    lines = tuple(project.read_text(gitignore).splitlines()) if project.has_file(gitignore) else ()
-    return ContextFiles(lines, credential_lines(project), gitignore)
+    """Read what ``compose_dockerignore`` needs from the project (its detection half), once per Project:
+    every app of a monorepo is built from the root, so they share it."""
+
+    def read() -> ContextFiles:
+        lines = tuple(project.read_text(gitignore).splitlines()) if project.has_file(gitignore) else ()
+        return ContextFiles(lines, credential_lines(project), gitignore)
+
+    return project.memo(f"context-files:{gitignore}", read)
 
 def secret_patterns() -> list[str]:
     """The key and credential patterns (data/secret_files.toml), then the templates they must not hide."""

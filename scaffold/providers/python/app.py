@@ -220,17 +220,7 @@ def _alias_of(tree: ast.Module, dotted: str) -> str | None:
 
 def module_attribute_line(tree: ast.Module, attribute: str) -> int | None:
     """Line where a module defines ``attribute`` at top level (assignment, def, import)."""
-    for node in tree.body:
-        if isinstance(node, (ast.Assign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            if any(isinstance(t, ast.Name) and t.id == attribute for t in targets):
-                return node.lineno
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == attribute:
-            return node.lineno
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            if any((alias.asname or alias.name.split(".")[0]) == attribute for alias in node.names):
-                return node.lineno
-    return None
+    return _module_names(tree).get(attribute)
 
 
 # -- internals ---------------------------------------------------------------------
