@@ -307,3 +307,16 @@ def test_embedded_front_end_is_built_in_a_node_stage(tmp_path):
     assert "AS frontend" in text and "npm ci" in text and "RUN npm run build" in text
     build = text.split("AS build", 1)[1]
     assert build.index("COPY . .") < build.index("COPY --from=frontend /web/dist ./web/dist") < build.index("go build")
+
+
+@pytest.mark.parametrize(("setting", "port", "env"), [('httpport = "${PORT||8000}"', 8000, "PORT"), ("httpport = 9090", 9090, None)])
+def test_beego_reads_its_conf_and_views_and_takes_the_port_from_app_conf(tmp_path, setting, port, env):
+    """beego finds conf/app.conf, views/ and static/ by convention: no path in the code names them (koyeb/example-beego)."""
+    mod = "module example.com/site\n\ngo 1.22\n\nrequire github.com/beego/beego/v2 v2.1.0\n"
+    main = 'package main\n\nimport beego "github.com/beego/beego/v2/server/web"\n\nfunc main() {\n\tbeego.Run()\n}\n'
+    write_tree(tmp_path, {"go.mod": mod, "main.go": main, "conf/app.conf": f"appname = site\n{setting}\n", "views/index.tpl": "<p>hi</p>\n", "static/app.css": "p{}\n"})
+    plan = plan_project(Project(tmp_path), {})
+    text = _dockerfile(plan)
+    assert plan.port == port and plan.decisions["port"].source.startswith("conf/app.conf:2")
+    assert all(f"COPY {d} ./{d}" in text for d in ("conf", "views", "static"))
+    assert (f"ENV PORT={port}" in text) == (env == "PORT")

@@ -80,9 +80,44 @@ def test_workspace_binary_and_package_flag(tmp_path):
         "crates/api/src/main.rs": MAIN,
         "crates/core/Cargo.toml": '[package]\nname = "core"\nversion = "0.1.0"\n',
         "crates/core/src/lib.rs": "",
-    }, manifest=root)
+    }, manifest=root, lock=_package_lock(("api", ["axum"]), ("core", []), ("axum", None)))
     assert plan.value("target") == "api"
     assert "cargo build --release --locked -p api --bin api" in _dockerfile(plan)
+
+
+def _package_lock(*packages: tuple[str, list[str] | None]) -> str:
+    """A Cargo.lock: a workspace package lists its dependencies; a registry crate (None) has a source."""
+    out = "version = 4\n"
+    for name, deps in packages:
+        out += f'\n[[package]]\nname = "{name}"\nversion = "0.1.0"\n'
+        if deps is None:
+            out += 'source = "registry+https://github.com/rust-lang/crates.io-index"\n'
+        elif deps:
+            out += "dependencies = [\n" + "".join(f' "{d}",\n' for d in deps) + "]\n"
+    return out
+
+
+@pytest.mark.parametrize(("locked_deps", "expected"), [
+    (["axum"], None),
+    (["axum", "reqwest"], "Cargo.lock still lists reqwest, which Cargo.toml no longer declares"),
+    ([], "Cargo.toml depends on axum, which Cargo.lock does not list"),
+])
+def test_a_stale_lock_builds_without_locked(tmp_path, locked_deps, expected):
+    """cargo build --locked fails when the lock would change: a dependency added or removed without it."""
+    lock = _package_lock(("svc", locked_deps), *((d, None) for d in locked_deps))
+    plan = _plan(tmp_path, {"src/main.rs": MAIN}, lock=lock)
+    text = _dockerfile(plan)
+    if expected is None:
+        assert "cargo build --release --locked --bin svc" in text and not any("--locked" in w for w in plan.warnings)
+    else:
+        assert "cargo build --release --bin svc" in text
+        assert any(w.startswith(expected) and "builds without --locked" in w for w in plan.warnings), plan.warnings
+
+
+def test_a_renamed_dependency_is_compared_by_its_crate_name(tmp_path):
+    manifest = MANIFEST + 'web = { package = "actix-web", version = "4" }\n'
+    lock = _package_lock(("svc", ["actix-web", "axum"]), ("axum", None), ("actix-web", None))
+    assert "--locked" in _dockerfile(_plan(tmp_path, {"src/main.rs": MAIN}, manifest=manifest, lock=lock))
 
 
 def test_several_binaries_default_run_then_web_framework(tmp_path):

@@ -16,7 +16,7 @@ from scaffold.project import Project
 from scaffold.providers.envfiles import port_settings
 from scaffold.providers.go import gomod, sources
 from scaffold.providers.paths import MAX_SOURCE_BYTES, is_secret_path, literal_path, sqlite_dirs
-from scaffold.providers.go.facts import CgoUse, Frontend, GoFacts, GoModule, MainPackage
+from scaffold.providers.go.facts import CgoUse, Frontend, GoFacts, GoModule, Listen, MainPackage
 
 MAX_GO_FILES = 4000
 MAX_RUNTIME_PATHS = 20  # a program reads a few folders at run time; more means the rule has misfired
@@ -50,6 +50,8 @@ def detect(project: Project) -> GoFacts | None:
     scan = sources.scan(project, roots, list(rt["calls"]), list(rt["constructors"]), set(data["ports"]["service_ports"]), MAX_GO_FILES)
     mains = _mains(scan, modules, data)
     runtime_files, missing = _runtime_files(project, scan, list(rt["config_extensions"]))
+    runtime_files = _with_convention_files(project, runtime_files, modules, data)
+    listens = [*scan.listens, *_convention_listens(project, modules, data)]
     root = next((m for m in modules if m.dir == "."), modules[0])
     http_imports = any(
         imp == "net/http" or imp.startswith(("github.com/gin-gonic/", "github.com/labstack/echo", "github.com/gofiber/", "github.com/go-chi/", "github.com/gorilla/mux", "github.com/valyala/fasthttp", "google.golang.org/grpc"))
@@ -70,7 +72,7 @@ def detect(project: Project) -> GoFacts | None:
         workspace_go=work_go,
         vendor=project.has_file("vendor/modules.txt"),
         mains=tuple(mains),
-        listens=tuple(scan.listens),
+        listens=tuple(listens),
         cgo=tuple(_cgo(scan, data, modules)),
         runtime_files=tuple(runtime_files),
         missing_files=tuple(missing),
@@ -167,6 +169,48 @@ def _runtime_files(project: Project, scan: sources.SourceScan, extensions: list[
                     found.setdefault(rel, Found(rel, f"{where} (viper config {name!r})"))
     kept = {p: f for p, f in found.items() if not any(p.startswith(o + "/") for o in found if o != p)}
     return [kept[p] for p in sorted(kept)], [missing[p] for p in sorted(missing) if p not in kept]
+
+
+def _with_convention_files(project: Project, found: list[Found], modules: list[GoModule], data: dict) -> list[Found]:
+    """The folders a required framework reads by convention (beego's conf/ and views/), added to the code's own paths."""
+    have = {str(f.value) for f in found}
+    extra: list[Found] = []
+    for module in modules:
+        for req in module.requires:
+            for name, row in data.get("convention_files", {}).items():
+                if req != name and not req.startswith(name + "/"):
+                    continue
+                for rel in row["paths"]:
+                    path = posixpath.normpath(posixpath.join(module.dir, rel))
+                    if path not in have and (project.has_dir(path) or project.has_file(path)) and not any(path.startswith(h + "/") for h in have):
+                        have.add(path)
+                        extra.append(Found(path, f"{posixpath.join(module.dir, 'go.mod').removeprefix('./')} requires {req}: {row['why']}"))
+    return sorted([*found, *extra], key=lambda f: str(f.value))
+
+
+_CONFIG_PORT = re.compile(r'^\s*(\S+)\s*=\s*"?(?:\$\{(\w+)\|\|(\d+)\}|(\d+))"?\s*$')
+
+
+def _convention_listens(project: Project, modules: list[GoModule], data: dict) -> list[Listen]:
+    """The port a framework's own config file sets (beego's conf/app.conf httpport), as a listen hint."""
+    out: list[Listen] = []
+    for module in modules:
+        for name, row in data.get("convention_files", {}).items():
+            rel = posixpath.normpath(posixpath.join(module.dir, row.get("port_file", "")))
+            if "port_file" not in row or not any(r == name or r.startswith(name + "/") for r in module.requires) or not project.has_file(rel):
+                continue
+            try:
+                text = project.read_text(rel, limit=64 * 1024)
+            except UnreadableFileError:
+                continue
+            for number, line in enumerate(text.splitlines(), 1):
+                m = _CONFIG_PORT.match(line)
+                if m and m.group(1) == row["port_key"]:
+                    port = int(m.group(3) or m.group(4))
+                    if 1 <= port <= 65535:
+                        out.append(Listen(port, "", m.group(2), None, f"{rel}:{number}", module.dir))
+                    break
+    return out
 
 
 def embedded_paths(scan: sources.SourceScan) -> list[str]:

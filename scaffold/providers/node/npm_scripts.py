@@ -171,3 +171,95 @@ def _is_script_arg(words: list[str], i: int) -> bool:
             j += 1  # its value
         j += 1
     return False
+
+
+# Ways to run a package's binary; the binary's own words follow.
+_EXEC_PREFIXES = (("npx",), ("npm", "exec"), ("pnpm", "exec"), ("pnpm", "dlx"), ("yarn", "exec"), ("yarn", "dlx"), ("bunx",), ("bun", "x"), ("yarn",), ("pnpm",))
+# Commands a build step may run that are not package binaries: they are found on PATH.
+_SYSTEM_COMMANDS = frozenset({"node", "npm", "npx", "pnpm", "yarn", "bun", "bunx", "sh", "bash", "cp", "mv", "rm", "mkdir", "echo", "cat", "test", "true", "touch", "ln", "chmod", "tar", "env", "cd"})
+
+
+@dataclass(frozen=True)
+class BuildWithoutDatabase:
+    """A build script with the steps that need the database taken out."""
+
+    kept: tuple[str, ...]  # the other steps, runnable outside `npm run` (binaries by their node_modules/.bin path)
+    dropped: tuple[str, ...]  # the database steps, as the script wrote them
+
+
+def build_without_database(scripts: dict[str, str]) -> BuildWithoutDatabase | None:
+    """``prisma migrate deploy && next build`` as ``next build``, when a step of the build needs the database.
+
+    A docker build has no database to migrate or seed: ``npm run build`` would fail
+    there (or write to a database nobody deploys). Only plain ``&&`` chains are split,
+    and a step that runs another script (``npm run migrate``) counts as a database step
+    when every step of that script is one. The pre- and post-build scripts npm runs
+    around ``build`` are split the same way. None when no step needs the database or a
+    script is not a plain chain.
+    """
+    kept: list[str] = []
+    dropped: list[str] = []
+    for name in ("prebuild", "build", "postbuild"):
+        script = scripts.get(name, "").strip()
+        if not script:
+            continue
+        steps = _and_steps(script)
+        if steps is None:
+            return None
+        for step in steps:
+            (dropped if _needs_database(step, scripts) else kept).append(step)
+    if not dropped:
+        return None
+    return BuildWithoutDatabase(tuple(_outside_npm_run(step) for step in kept), tuple(dropped))
+
+
+def _and_steps(script: str) -> list[str] | None:
+    if not script or any(op in script for op in ("||", ";", "|", "$(", "`", "\n", ">", "<")):
+        return None
+    steps = [step.strip() for step in script.split("&&")]
+    return steps if all(steps) else None
+
+
+def _needs_database(step: str, scripts: dict[str, str], depth: int = 0) -> bool:
+    words = step.split()
+    if not words:
+        return False
+    named = _script_run(words, scripts)
+    if named is not None:
+        inner = _and_steps(scripts[named]) if depth < 3 else None
+        return bool(inner) and all(_needs_database(s, scripts, depth + 1) for s in inner)
+    words = _binary_words(words)
+    tool = words[0].rsplit("/", 1)[-1] if words else ""
+    for pattern in load("node")["database_commands"]:
+        want = pattern.split()
+        if want[0] == tool and (len(want) == 1 or (len(words) > 1 and words[1].startswith(want[1]))):
+            return True
+    return False
+
+
+def _script_run(words: list[str], scripts: dict[str, str]) -> str | None:
+    """The package.json script a step runs (``npm run migrate``, ``yarn migrate``), if it runs one."""
+    if words[0] not in _RUNNERS or len(words) < 2:
+        return None
+    name = words[2] if words[1] in ("run", "run-script") and len(words) > 2 else words[1]
+    return name if name in scripts else None
+
+
+def _binary_words(words: list[str]) -> list[str]:
+    """``npx --yes prisma migrate deploy`` -> ``prisma migrate deploy``; other commands unchanged."""
+    for prefix in _EXEC_PREFIXES:
+        n = len(prefix)
+        if tuple(words[:n]) == prefix and len(words) > n:
+            rest = words[n:]
+            while rest and rest[0].startswith("-"):
+                rest = rest[1:]
+            return rest
+    return words
+
+
+def _outside_npm_run(step: str) -> str:
+    """A step as a Dockerfile RUN runs it: `npm run` puts node_modules/.bin on PATH, RUN does not."""
+    first, _, rest = step.partition(" ")
+    if first in _SYSTEM_COMMANDS or "/" in first or "=" in first:
+        return step
+    return f"node_modules/.bin/{first}" + (f" {rest}" if rest else "")

@@ -51,6 +51,7 @@ from scaffold.providers.node.serving import (
     worker_decision,
     writable_folders_why,
 )
+from scaffold.providers.node.npm_scripts import build_without_database
 from scaffold.providers.node.start import dev_packages_started, node_start_command
 from scaffold.providers.node.plan_addons import (
     NODE_HEADERS_ENV,
@@ -106,7 +107,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     static = shape is not None and shape.kind == "static"
 
     prisma = prisma_steps(facts)
-    build_decision = _build_command(facts, pm, answers)
+    build_decision = _build_command(facts, pm, answers, warnings)
     if build_decision.value is None and "build" not in answers:
         if shape is not None and shape.build is not None:
             build_decision = shape.build
@@ -361,13 +362,22 @@ def node_base_image_arg(image: str, major: int, bun: bool) -> dict[str, str] | N
     return None
 
 
-def _build_command(facts: NodeFacts, pm: PackageManager, answers: dict[str, Any]) -> Decision:
+def _build_command(facts: NodeFacts, pm: PackageManager, answers: dict[str, Any], warnings: list[str]) -> Decision:
     if "build" in answers and answers["build"] is not None:
         return Decision(answers["build"] or None, "--build")
     script = facts.scripts.get("build")
-    if script:
+    if not script:
+        return Decision(None, "no build script")
+    split = build_without_database(facts.scripts)
+    if split is None:
         return Decision(pm.run("build"), "package.json > scripts > build")
-    return Decision(None, "no build script")
+    dropped = ", ".join(f"`{step}`" for step in split.dropped)
+    warnings.append(
+        f"package.json > scripts > build runs {dropped}, which needs the app's database: a docker build has none, so the image "
+        "build leaves it out; run it against the database when you deploy (or pass --build to choose the build command)"
+    )
+    source = f"package.json > scripts > build, without {dropped} (needs the database)"
+    return Decision(" && ".join(split.kept) or None, source if split.kept else f"package.json > scripts > build only runs {dropped} (needs the database)")
 
 
 def output_dir_decision(facts: NodeFacts, build: Decision) -> Decision | None:

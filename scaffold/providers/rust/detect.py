@@ -17,6 +17,7 @@ from scaffold.errors import MalformedFileError
 from scaffold.project import Project
 from scaffold.providers.paths import is_secret_path, literal_path, sqlite_dirs
 from scaffold.providers.rust import sources
+from scaffold.providers.rust.lockfile import lock_packages, stale_lock
 from scaffold.providers.rust.facts import Binary, NativeLib, RustFacts
 
 MAX_RS_FILES = 4000
@@ -33,7 +34,8 @@ def detect(project: Project) -> RustFacts | None:
     members = _members(project, workspace) if workspace is not None else []
     package_dirs = (["."] if "package" in root else []) + [m for m in members if m != "."]
     manifests = {d: (root if d == "." else project.read_toml(posixpath.join(d, "Cargo.toml"))) for d in package_dirs}
-    lock_names = _lock_packages(project)
+    locked = lock_packages(project.read_toml("Cargo.lock")) if project.has_file("Cargo.lock") else []
+    lock_names = {p["name"] for p in locked}
     frameworks_all = list(data["frameworks"]["names"])
     binaries: list[Binary] = []
     deps_all: dict[str, Any] = {}
@@ -79,6 +81,7 @@ def detect(project: Project) -> RustFacts | None:
         workspace=workspace is not None,
         members=tuple(package_dirs),
         lockfile=project.has_file("Cargo.lock"),
+        stale_lock=stale_lock(locked, manifests, workspace) if locked else None,
         toolchain=_toolchain(project),
         rust_version=_rust_version(manifests, workspace),
         native=tuple(_native(data, lock_names, deps_all)),
@@ -172,16 +175,6 @@ def _binaries(project: Project, folder: str, manifest: dict, package: dict, web:
             if entry.endswith(".rs") or project.has_file(posixpath.join(bin_dir, entry, "main.rs")):
                 found.setdefault(stem, Binary(stem, name, folder, posixpath.join(bin_dir, entry), web))
     return [found[k] for k in sorted(found)]
-
-
-def _lock_packages(project: Project) -> set[str]:
-    if not project.has_file("Cargo.lock"):
-        return set()
-    lock = project.read_toml("Cargo.lock")
-    packages = lock.get("package", [])
-    if not isinstance(packages, list):
-        raise MalformedFileError(path="Cargo.lock", detail="'package' must be an array of tables")
-    return {p["name"] for p in packages if isinstance(p, dict) and isinstance(p.get("name"), str)}
 
 
 def _toolchain(project: Project) -> Found | None:

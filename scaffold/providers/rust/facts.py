@@ -40,6 +40,7 @@ class RustFacts:
     workspace: bool
     members: tuple[str, ...]  # package folders
     lockfile: bool
+    stale_lock: str | None  # why Cargo.lock no longer matches the manifests (then the build cannot be --locked)
     toolchain: Found | None
     rust_version: Found | None
     native: tuple[NativeLib, ...]

@@ -50,6 +50,8 @@ def plan(facts: RustFacts, answers: dict[str, Any]) -> BuildPlan:
         notes.append(f"other binaries: {', '.join(others)}; pass --target NAME to build another")
     if not facts.lockfile:
         warnings.append("no Cargo.lock: dependencies resolve to their newest versions at build time; commit Cargo.lock (cargo generate-lockfile) for repeatable builds")
+    elif facts.stale_lock:
+        warnings.append(f"{facts.stale_lock}: `cargo build --locked` would refuse to update the lock, so the image builds without --locked; run `cargo update -w` and commit Cargo.lock for repeatable builds")
     native = [n for n in facts.native if n.build_packages or n.runtime_packages]
     build_pkgs = sorted({p for n in (*facts.native, *facts.build_tools) for p in n.build_packages})
     ships = set(data["runtime"]["distroless_ships"])
@@ -233,7 +235,7 @@ def _build_stage(facts: RustFacts, binary: Binary, build_pkgs: list[str], cross:
     if facts.sqlx_offline:
         steps.append(Env(pairs=(("SQLX_OFFLINE", "true"),), comment=("sqlx checks its queries against .sqlx/ instead of a live database",)))
     package = f" -p {binary.package}" if facts.workspace or len({b.package for b in facts.binaries}) > 1 else ""
-    locked = " --locked" if facts.lockfile else ""
+    locked = " --locked" if facts.lockfile and not facts.stale_lock else ""
     steps.append(Run(
         comment=("Dependencies stay compiled in the target/ cache mount: an edit rebuilds only this crate",),
         mounts=(
