@@ -40,8 +40,9 @@ SCAFFOLD = [sys.executable, "-m", "scaffold"]
 OWN_FILES = ("Dockerfile", "dockerfile", "Containerfile", ".dockerignore", "compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
 # Build output that means the network outside the registries was needed: not scaffold's fault.
 # (sharp before 0.33 downloads libvips from GitHub in an optional install script; npm drops
-# it silently, and the build then fails to resolve "sharp".)
-SANDBOX_SIGNS = ("This module version is not available", "no such host", "Could not resolve host", "cannot stand in", "Temporary failure in name resolution", "github.com/.*: i/o timeout", "getaddrinfo ENOTFOUND", "failed to resolve import \"sharp\"", "from Google Fonts", "getaddrinfo EAI_AGAIN github.com")
+# it silently, and the build then fails to resolve "sharp". A version the registry here does not
+# have yet, "notarget", is the registry's age, not a decision scaffold made.)
+SANDBOX_SIGNS = ("This module version is not available", "no such host", "Could not resolve host", "cannot stand in", "Temporary failure in name resolution", "github.com/.*: i/o timeout", "getaddrinfo ENOTFOUND", "failed to resolve import \"sharp\"", "from Google Fonts", "getaddrinfo EAI_AGAIN github.com", "notarget No matching version found")
 
 
 @dataclass(frozen=True)

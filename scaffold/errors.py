@@ -78,8 +78,12 @@ class UnsatisfiableVersionError(ScaffoldError):
 class NothingDetectedError(ScaffoldError):
     """No supported ecosystem was found in the folder."""
 
-    def __init__(self, *, path: Path | str, found: list[str] | None = None, supported: str = "") -> None:
-        if found:
+    def __init__(self, *, path: Path | str, found: list[str] | None = None, supported: str = "", nested: list[str] | None = None) -> None:
+        if nested and not found:
+            first = nested[0].split("/", 1)[0]
+            message = f"{_rel(path)}: no supported project at the top level, but {', '.join(nested[:4])} {'holds' if len(nested) == 1 else 'hold'} one"
+            hint = f"run scaffold in that folder: scaffold init {first}"
+        elif found:
             message = f"{_rel(path)}: found {', '.join(found)}, but no provider can build it"
             hint = f"scaffold supports {supported}" if supported else None
         else:

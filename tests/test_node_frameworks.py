@@ -492,11 +492,17 @@ def test_npm_dev_optional_peers_are_removed_from_the_production_install(tmp_path
         ({"version": "12.11.1", "engines": {"node": "20.x || 22.x || 24.x || 26.x"}}, {}, 26, False),
         ({"version": "12.0.0", "engines": {"node": "20.x || 22.x || 24.x"}}, {}, 24, False),  # the addon's own engines range
         ({"version": "11.10.0"}, {".nvmrc": "26\n"}, 26, True),  # a pin wins, with a warning
+        ({"version": "11.10.0"}, {"engines": ">= 14"}, 24, False),  # a range picks its newest line the addon builds on
+        ({"version": "11.10.0"}, {"engines": ">=25"}, 26, True),  # ... but never a line outside the range
     ],
 )
 def test_native_addons_limit_the_default_node_line(tmp_path, locked, pins, major, warned):
     lock = _npm_lock({"node_modules/express": {"version": "5.0.0"}, "node_modules/better-sqlite3": {**locked, "hasInstallScript": True}})
-    files = {"package.json": _pkg({"express": "^5.0.0"}, scripts={"start": "node index.js"}), "package-lock.json": lock, "index.js": "", **pins}
+    engines = pins.pop("engines", None) if isinstance(pins, dict) else None
+    manifest = json.loads(_pkg({"express": "^5.0.0"}, scripts={"start": "node index.js"}))
+    if engines:
+        manifest["engines"] = {"node": engines}
+    files = {"package.json": json.dumps(manifest), "package-lock.json": lock, "index.js": "", **pins}
     plan = _plan(tmp_path, files)
     assert plan.value("node_version") == major
     assert any("better-sqlite3" in w and "may not build or start" in w for w in plan.warnings) is warned
@@ -621,3 +627,20 @@ def test_angular_output_mode(tmp_path, mode, framework, served):
     assert plan.value("framework") == framework
     text = render_plan(plan)["Dockerfile"]
     assert served in text or served == " ".join(plan.value("start_command"))
+
+
+def test_sveltekit_static_env_imports_become_empty_build_args(tmp_path):
+    """`$env/static/public` names must be defined when vite build runs; .env stays out of the context (CaptainCodeman/sveltekit-example)."""
+    files = {
+        "package.json": _pkg(dev={"@sveltejs/kit": "^2.0.0", "@sveltejs/adapter-node": "^5.0.0", "vite": "^6.0.0"}, scripts={"build": "vite build"}),
+        "svelte.config.js": "import adapter from '@sveltejs/adapter-node';\nexport default { kit: { adapter: adapter() } };\n",
+        "src/lib/app.ts": "import { PUBLIC_API_URL, PUBLIC_KEY as key } from '$env/static/public';\nimport { DB_URL } from '$env/static/private';\n",
+        "src/routes/+page.svelte": "<script>import { PUBLIC_API_URL } from '$env/static/public';</script>\n",
+    }
+    plan = _plan(tmp_path, files)
+    assert plan.value("build_args") == ["DB_URL", "PUBLIC_API_URL", "PUBLIC_KEY"]
+    text = render_plan(plan)["Dockerfile"]
+    build = text[text.index("AS build"):text.index("AS runtime")]
+    assert "ARG DB_URL=\nARG PUBLIC_API_URL=\nARG PUBLIC_KEY=\n" in build
+    assert "ARG PUBLIC_KEY" not in text[text.index("AS runtime"):]
+

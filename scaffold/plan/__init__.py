@@ -22,7 +22,7 @@ def plan_project(project: Project, answers: dict[str, Any] | None = None, origin
     ``origins`` says where each answer came from (``saved``, ``asked`` or ``flag``, by answer
     key); a decision made from an answer takes that origin, and one without is a flag's.
     """
-    from scaffold.providers import SUPPORTED, markers_found, match, provider
+    from scaffold.providers import SUPPORTED, markers_found, match, nested_projects, provider
 
     answers = answers or {}
     if answers.get("app"):
@@ -34,7 +34,7 @@ def plan_project(project: Project, answers: dict[str, Any] | None = None, origin
     else:
         matched = match(project)
     if matched is None:
-        raise NothingDetectedError(path=project.root, found=markers_found(project), supported=SUPPORTED)
+        raise NothingDetectedError(path=project.root, found=markers_found(project), supported=SUPPORTED, nested=nested_projects(project))
     chosen, facts, why = matched
     built = chosen.plan(facts, answers)
     built.decisions["provider"] = Decision(chosen.name, "; ".join(why) + " (scaffold/providers: first match wins)")

@@ -75,6 +75,25 @@ def match(project: Project) -> tuple[Provider, Any, list[str]] | None:
     return None
 
 
+def nested_projects(project: Project, limit: int = 40) -> list[str]:
+    """Top-level folders that hold a supported stack's marker file ("src (requirements/production.txt)"), for the 'nothing detected' hint.
+
+    A repository whose app lives in src/ or backend/ has nothing at its root; naming
+    the folder tells the user what to pass instead of leaving them to guess.
+    """
+    from scaffold.project import Project
+
+    out: list[str] = []
+    for entry in sorted(project.list_dir("."))[:limit]:
+        if entry.startswith((".", "_")) or entry in ("node_modules", "vendor", "docs", "test", "tests") or not project.has_dir(entry):
+            continue
+        child = Project(project.root / entry)
+        present = next((m for name in ORDER for m in provider(name).present(child)), None)
+        if present:
+            out.append(f"{entry}/ ({present})")
+    return out
+
+
 def markers_found(project: Project) -> list[str]:
     """Marker files of every stack in the folder, supported or not, for the 'nothing detected' error."""
     found = [f"{m} (nothing to run in it)" for name in ORDER for m in provider(name).markers if project.has_file(m)]

@@ -17,7 +17,7 @@ from scaffold.dockerignore import ContextFiles, context_files
 from scaffold.detect.procfile import procfile_web, procfile_worker
 from scaffold.errors import InconsistentProjectError, MalformedFileError
 from scaffold.project import Project
-from scaffold.providers.node.lockfiles import LOCKFILES, check_lock_matches_manifest, find_git_dependencies, read_lock_details
+from scaffold.providers.node.lockfiles import LOCKFILES, lock_out_of_sync, find_git_dependencies, read_lock_details
 from scaffold.providers.node.source_scan import HostHint, PortHint, entry_candidates_of, scan_ports, scan_runtime_imports, sqlite_data_dirs
 
 
@@ -41,6 +41,7 @@ class NodeFacts:
     lockfiles: tuple[str, ...]
     package_manager_field: Found | None  # "pnpm@9.1.0"
     lock_details: dict[str, Any]  # per lockfile: version/kind facts
+    stale_lock: Found | None  # value: the lockfile a frozen install would refuse; source: why
     node_version_hints: tuple[Found, ...]  # in precedence order, as found
     yarnrc: dict[str, Any] | None
     yarn_releases: tuple[str, ...]
@@ -113,7 +114,7 @@ def detect(project: Project, *, context: bool = True) -> NodeFacts | None:
     yarnrc = _read_yarnrc(project)
     files = frozenset(project.list_dir("."))
     lock_details = {name: read_lock_details(project, name) for name in lockfiles}
-    check_lock_matches_manifest(project, lock_details, deps, dev, _str_dict(manifest.get("optionalDependencies"), "package.json", "optionalDependencies"))
+    stale_lock = lock_out_of_sync(lock_details, deps, dev, _str_dict(manifest.get("optionalDependencies"), "package.json", "optionalDependencies"))
     existing = tuple(rel for rel in (*node_data["entry_files"], *node_data["bun_entry_files"]) if project.has_file(rel))
     entry_candidates = entry_candidates_of(manifest, scripts, existing)
     port_hints, reads_env, loopback = scan_ports(project, entry_candidates)
@@ -134,6 +135,7 @@ def detect(project: Project, *, context: bool = True) -> NodeFacts | None:
         lockfiles=lockfiles,
         package_manager_field=Found(pm_field, "package.json > packageManager") if isinstance(pm_field, str) and pm_field else None,
         lock_details=lock_details,
+        stale_lock=stale_lock,
         node_version_hints=_node_version_hints(project, manifest),
         yarnrc=yarnrc,
         yarn_releases=tuple(f".yarn/releases/{n}" for n in project.list_dir(".yarn/releases") if n.endswith((".cjs", ".js"))),

@@ -20,6 +20,7 @@ from typing import Any
 from scaffold.data import load
 from scaffold.detect.found import Found
 from scaffold.project import Project
+from scaffold.providers.node.build_env_imports import static_env_imports
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class FrameworkFacts:
     config_file: str | None
     settings: dict[str, Found] = field(default_factory=dict)
     imports: tuple[str, ...] = ()  # modules the config file imports (adapters, plugins)
+    build_env: tuple[Found, ...] = ()  # variables the build compiles in (value: the name), from the app's imports
 
     def setting(self, key: str) -> Any:
         found = self.settings.get(key)
@@ -72,6 +74,7 @@ def detect_framework(project: Project, deps: dict[str, str], dev_deps: dict[str,
                 config_file=config,
                 settings=settings,
                 imports=imports,
+                build_env=static_env_imports(project, "src", tuple(rule.get("static_env_modules", ()))),
             )
     return None
 

@@ -41,6 +41,7 @@ class NodeImage:
     build: bool
     build_env: tuple[str, ...]
     build_mounts: tuple[str, ...]
+    build_args: tuple[str, ...]  # names the build compiles in (SvelteKit $env/static): ARGs, empty by default
     build_commands: tuple[str, ...]
     runtime_from: str
     runtime_packages: dict[str, str] | None  # {"packages", "why"}
@@ -51,6 +52,13 @@ class NodeImage:
     writable_dirs: str
     writable_why: str
     runtime: AppRuntime  # kind: node, bun or static
+
+
+def _build_args(names: tuple[str, ...]) -> tuple[Arg, ...]:
+    if not names:
+        return ()
+    comment = ("Compiled in by the build (SvelteKit $env/static); empty unless docker build --build-arg NAME=value",)
+    return tuple(Arg(name=n, default="", comment=comment if i == 0 else ()) for i, n in enumerate(names))
 
 
 def node_dockerfile(image: NodeImage) -> dict[str, Any]:
@@ -70,7 +78,7 @@ def node_dockerfile(image: NodeImage) -> dict[str, Any]:
             "build", image.install_from,
             (
                 *_install_copies(image), _install(image, (image.full_install,), "full_install"), Copy(sources=(".",), dest="."),
-                Env(pairs=Env.pairs_of(image.build_env)), Run(commands=image.build_commands, mounts=Mount.from_flags(image.build_mounts), role="build"),
+                *_build_args(image.build_args), Env(pairs=Env.pairs_of(image.build_env)), Run(commands=image.build_commands, mounts=Mount.from_flags(image.build_mounts), role="build"),
             ),
             comment=("Build with all dependencies, then keep only the output",),
         ))

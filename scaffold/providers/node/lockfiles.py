@@ -36,6 +36,13 @@ def _dev_only_bins(packages: dict[str, Any]) -> list[str]:
     return sorted(dev - prod)
 
 
+def _missing_optional(packages: dict[str, Any]) -> list[str]:
+    """Optional dependencies of locked packages that have no entry of their own (npm 7's locks omitted fsevents)."""
+    present = {key.rsplit("node_modules/", 1)[-1] for key in packages if "node_modules/" in key}
+    wanted = {name for key, meta in packages.items() if key and isinstance(meta, dict) and isinstance(meta.get("optionalDependencies"), dict) for name in meta["optionalDependencies"]}
+    return sorted(wanted - present)
+
+
 def read_lock_details(project: Project, name: str) -> dict[str, Any]:
     if name in ("package-lock.json", "npm-shrinkwrap.json"):
         data = project.read_json(name, limit=MAX_LOCKFILE_BYTES)
@@ -51,7 +58,7 @@ def read_lock_details(project: Project, name: str) -> dict[str, Any]:
         installs = {
             key.rsplit("node_modules/", 1)[-1]
             for key, meta in packages.items()
-            if key and isinstance(meta, dict) and meta.get("hasInstallScript")
+            if key and isinstance(meta, dict) and meta.get("hasInstallScript") and installs_on_linux(meta)
         }
         if packages:
             all_names = {key.rsplit("node_modules/", 1)[-1] for key in packages if "node_modules/" in key}
@@ -65,6 +72,7 @@ def read_lock_details(project: Project, name: str) -> dict[str, Any]:
         return {
             "lockfileVersion": version,
             "root_names": names,
+            "missing_optional": _missing_optional(packages),
             "git_packages": git,
             "install_script_packages": sorted(installs),
             "all_names": all_names,
@@ -91,7 +99,7 @@ def read_lock_details(project: Project, name: str) -> dict[str, Any]:
         installs = sorted(
             _pnpm_name(key)
             for key, meta in (data.get("packages") or {}).items()
-            if isinstance(meta, dict) and meta.get("requiresBuild")
+            if isinstance(meta, dict) and meta.get("requiresBuild") and installs_on_linux(meta)
         )
         all_names = {_pnpm_name(key) for key in (data.get("packages") or {})}
         git = sorted(
@@ -241,10 +249,16 @@ def _pnpm_name(key: str) -> str:
     return "/".join(parts[:2]) if key.startswith("@") else parts[0]
 
 
-def check_lock_matches_manifest(
-    project: Project, details: dict[str, dict[str, Any]], deps: dict[str, str], dev: dict[str, str], optional: dict[str, str]
-) -> None:
-    """A frozen install fails when the lockfile misses a declared dependency: say so now."""
+def lock_out_of_sync(details: dict[str, dict[str, Any]], deps: dict[str, str], dev: dict[str, str], optional: dict[str, str]) -> Found | None:
+    """Why a frozen install of the lockfile would fail (it lacks a declared dependency), or None.
+
+    `npm ci`, `pnpm install --frozen-lockfile`, `yarn --frozen-lockfile` and Berry's
+    `--immutable` all refuse such a lock. A stale lock is common in real repositories
+    (a dependency added and the lock not committed), so the image installs without the
+    frozen flag, which resolves only what is missing, and the plan warns. npm 9+ also
+    refuses a v2/v3 lock that omits a package's optional dependency (fsevents, which old
+    npm left out on Linux): the same holds for it.
+    """
     declared = set(deps) | set(dev) | set(optional)
     for lockfile, info in details.items():
         names = info.get("root_names")
@@ -255,9 +269,35 @@ def check_lock_matches_manifest(
         missing = sorted(declared - names)
         if missing:
             shown = ", ".join(missing[:3]) + (" …" if len(missing) > 3 else "")
-            pm = LOCK_TO_PM[lockfile]
-            raise InconsistentProjectError(
-                path=lockfile,
-                detail=f"does not match package.json: no entry for {shown}; a frozen install would fail",
-                hint=f"run `{pm} install` and commit the updated {lockfile}",
-            )
+            return Found(lockfile, f"{lockfile} has no entry for {shown} (declared in package.json)")
+        unlocked = info.get("missing_optional") or []
+        if unlocked:
+            return Found(lockfile, f"{lockfile} omits the optional dependency {', '.join(unlocked[:3])} of a locked package, which npm ci refuses")
+    return None
+
+
+# What the image installs on: Debian (glibc) Linux, amd64 or arm64.
+_IMAGE_PLATFORM = {"os": ("linux",), "cpu": ("x64", "arm64"), "libc": ("glibc",)}
+
+
+def installs_on_linux(meta: dict) -> bool:
+    """Whether a locked package is installed in a Debian image at all (npm's os, cpu and libc fields).
+
+    esbuild, swc and sharp lock one optional package per platform; the ones for
+    other platforms (``os: [android]``, ``cpu: [arm]``, ``libc: [musl]``) are skipped
+    by the install, so their install scripts never run and need no compiler.
+    """
+    for field, ours in _IMAGE_PLATFORM.items():
+        wanted = meta.get(field)
+        if isinstance(wanted, str):
+            wanted = [wanted]
+        if not isinstance(wanted, list) or not wanted:
+            continue
+        allowed = [w for w in wanted if isinstance(w, str) and not w.startswith("!")]
+        denied = {w[1:] for w in wanted if isinstance(w, str) and w.startswith("!")}
+        if allowed and not any(o in allowed for o in ours):
+            return False
+        if denied and all(o in denied for o in ours):
+            return False
+    return True
+

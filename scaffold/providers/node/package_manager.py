@@ -32,6 +32,8 @@ class PackageManager:
     # Yarn Berry can install production dependencies only through `workspaces focus`, which ships
     # with Yarn 4 and is a plugin (workspace-tools) on Yarn 2 and 3.
     can_focus: bool = True
+    # False when the lockfile no longer matches package.json: a frozen install would refuse it
+    frozen: bool = True
 
     @property
     def cache_mount(self) -> str:
@@ -57,7 +59,7 @@ class PackageManager:
         only warn: --ignore-engines gives it npm's behaviour. The project's own
         engines range still picks the Node line.
         """
-        frozen = self.lockfile is not None
+        frozen = self.lockfile is not None and self.frozen
         if self.name == "npm":
             verb = "ci" if frozen else "install"
             return f"npm {verb}{' --omit=dev' if production else ''} --no-audit --no-fund"
@@ -155,7 +157,13 @@ def choose_package_manager(facts: NodeFacts, override: str | None, node_major: i
         version = pm_data["bun"]
     cache_target, cache_id = _cache_for(name, berry)
     can_focus = not berry or _yarn_can_focus(facts, version)
-    pm = PackageManager(name, version, berry, lockfile, cache_target, cache_id, can_focus)
+    stale = facts.stale_lock is not None and facts.stale_lock.value == lockfile
+    pm = PackageManager(name, version, berry, lockfile, cache_target, cache_id, can_focus, frozen=not stale)
+    if stale:
+        warnings.append(
+            f"{facts.stale_lock.source}: a frozen install would refuse it, so the image installs with `{pm.install(production=False)}`, "
+            f"which resolves what the lock lacks; run `{name} install` and commit {lockfile} for a reproducible build"
+        )
     if not can_focus:
         warnings.append(
             f"{source}: Yarn {version} has no `workspaces focus` without the workspace-tools plugin, so the image installs "

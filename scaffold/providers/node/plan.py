@@ -88,6 +88,11 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         if version.decision.source.startswith("versions.toml"):
             major = limit[0]
             decisions["node_version"] = Decision(major, limit[1])
+        elif version.allows(limit[0]):
+            # engines ">= 14" picked the newest line; the range allows the older one a locked package needs
+            notes.append(f"{version.decision.source} ({version.range_spec!r}) allows Node {major}, but {limit[1]}: the image uses Node {limit[0]}, which the range also allows")
+            major = limit[0]
+            decisions["node_version"] = Decision(major, f"{version.decision.source} ({version.range_spec!r}) allows it, and {limit[1]}")
         else:
             warnings.append(f"{version.decision.source} asks for Node {major}, but {limit[1]}: the image may not build or start on it")
     pm_decision, pm, pm_warnings = choose_package_manager(facts, answers.get("package_manager"), major)
@@ -210,6 +215,13 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
                 env_pairs.append((key, value))
 
     build_env = ["NODE_ENV=production"]
+    build_args = [str(f.value) for f in facts.framework.build_env] if facts.framework is not None and has_build else []
+    if build_args:
+        decisions["build_args"] = Decision(build_args, "; ".join(f.source for f in facts.framework.build_env))
+        notes.append(
+            f"the build compiles in {', '.join(build_args)} ({facts.framework.build_env[0].source}); .env files stay out of the image, "
+            "so each is a build argument, empty unless docker build --build-arg NAME=value sets it"
+        )
     if shape is not None:
         build_env += [f"{k}={env_quote(v)}" for k, v in sorted(shape.build_env.items())]
     build_mounts = []
@@ -258,6 +270,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         build=has_build,
         build_env=tuple(build_env),
         build_mounts=tuple(build_mounts),
+        build_args=tuple(build_args),
         # One RUN: generate, build and prune are one step (and hadolint's DL3059 agrees)
         build_commands=(
             *pre_build, build_decision.value or "", *([prune_command(pm)] if layout.prune and prune_command(pm) else []), *([strip_dev] if layout.prune and strip_dev else []),

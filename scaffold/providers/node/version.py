@@ -23,6 +23,13 @@ _ALIASES_LATEST = {"node", "latest", "current", "stable"}
 class NodeVersion:
     decision: Decision  # value: the major, as an int
     warnings: tuple[str, ...] = ()
+    # The range the major was picked from as its newest line ("engines": ">= 14"): an older
+    # line the range also allows may be chosen instead when a locked package needs it.
+    range_spec: str | None = None
+
+    def allows(self, major: int) -> bool:
+        """Whether the hint this version came from also allows ``major``."""
+        return self.range_spec is not None and _line_satisfies(major, self.range_spec, versions()["node"])
 
 
 def resolve_node_major(hints: tuple, override: str | None) -> NodeVersion:
@@ -44,10 +51,12 @@ def resolve_node_major(hints: tuple, override: str | None) -> NodeVersion:
     pins = [h for h in hints if "engines" not in h.source]
     engines = next((h for h in hints if "engines" in h.source), None)
     for pin in pins:
+        range_spec: str | None = None
         major = _major_from_pin(pin.value, pin.source, data)
         if major is None:
             if _looks_like_range(pin.value):
                 major = _newest_line_for_range(pin.value, pin.source, data, warnings)
+                range_spec = str(pin.value).strip()
             else:
                 what = "nvm's `system` means the host's own Node, which an image does not have" if pin.value.strip().lower() == "system" else f"cannot read {str(pin.value)[:40]!r} as a Node version"
                 warnings.append(f"{pin.source}: {what}; ignored, so the next hint or the LTS line is used (the node_version decision says which)")
@@ -65,7 +74,7 @@ def resolve_node_major(hints: tuple, override: str | None) -> NodeVersion:
                 f"{pin.source} asks for Node {major}, which {engines.source} ({engines.value!r}) does not allow; using {major}"
             )
         _warn_if_eol(major, data, warnings)
-        return NodeVersion(Decision(major, pin.source), tuple(warnings))
+        return NodeVersion(Decision(major, pin.source), tuple(warnings), range_spec)
     if engines is not None:
         # "latest", "lts/*", "22" in engines are pins in all but name
         named = engines.value.strip().lower().startswith("lts") or not _looks_like_range(engines.value)
@@ -75,8 +84,10 @@ def resolve_node_major(hints: tuple, override: str | None) -> NodeVersion:
             # engines "4.0.0" (Heroku-era apps): no image exists for that line; the LTS runs such apps
             warnings.append(f"{engines.source} ({engines.value!r}) names Node {alias}, which has no Debian slim image (the oldest line scaffold knows is {oldest}); using the LTS line, Node {int(data['lts'])}")
             return NodeVersion(Decision(int(data["lts"]), f"versions.toml > node.lts ({engines.source} names Node {alias}, which has no image)"), tuple(warnings))
-        major = alias if alias is not None else _newest_line_for_range(engines.value, engines.source, data, warnings)
-        return NodeVersion(Decision(major, engines.source), tuple(warnings))
+        if alias is not None:
+            return NodeVersion(Decision(alias, engines.source), tuple(warnings))
+        major = _newest_line_for_range(engines.value, engines.source, data, warnings)
+        return NodeVersion(Decision(major, engines.source), tuple(warnings), engines.value.strip())
     return NodeVersion(Decision(int(data["lts"]), "versions.toml > node.lts (current LTS)"), tuple(warnings))
 
 

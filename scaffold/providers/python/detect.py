@@ -107,7 +107,7 @@ def detect(project: Project) -> PythonFacts | None:
     script_apps = () if apps else find_script_apps(project, files, data.get("script_servers", {}), set(deps))
     queue_workers = () if apps or script_apps else find_queue_workers(project, files, data.get("queue_workers", {}), set(deps), roots)
     frameworks = tuple(fw for fw, dist in data["frameworks"].items() if dist in deps)
-    pins = {name: (version, where) for name, version, where in (requirements.pins if requirements else ())}
+    pins = {name: (version, where, bound) for name, version, where, bound in (requirements.pins if requirements else ())}
     locked = tuple(p for p in locked_packages(project, dep_source if dep_source in LOCKFILES else None, pins) if p.name in deps)
     return PythonFacts(
         name=name if isinstance(name, str) else None,

@@ -29,9 +29,14 @@ class LockedPackage:
     wheel_lines: frozenset[str] | None = None
     abi3_from: str | None = None  # the oldest line an abi3 wheel serves
     has_sdist: bool = False
+    bound: str = "=="  # "<" or "<=": the version is a requirement's upper bound, not a pin
+
+    @property
+    def shown(self) -> str:
+        return self.version if self.bound == "==" else f"{self.bound}{self.version}"
 
 
-def locked_packages(project: Project, lockfile: str | None, requirement_pins: dict[str, tuple[str, str]]) -> tuple[LockedPackage, ...]:
+def locked_packages(project: Project, lockfile: str | None, requirement_pins: dict[str, tuple[str, str, str]]) -> tuple[LockedPackage, ...]:
     """Every locked (or ==-pinned) production package with the lines its wheels cover, best effort.
 
     A lockfile shape this module does not expect yields nothing rather than an
@@ -43,7 +48,7 @@ def locked_packages(project: Project, lockfile: str | None, requirement_pins: di
         return tuple(_from_toml_lock(project, "poetry.lock", _poetry_files))
     if lockfile == "Pipfile.lock":
         return tuple(_from_pipfile_lock(project))
-    return tuple(LockedPackage(name, version, where) for name, (version, where) in sorted(requirement_pins.items()))
+    return tuple(LockedPackage(name, version, where, bound=bound) for name, (version, where, bound) in sorted(requirement_pins.items()))
 
 
 def _canonical(name: str) -> str:

@@ -33,7 +33,9 @@ class Requirements:
     total: int  # requirement lines (includes and options not counted)
     local_paths: tuple[str, ...]  # "." or "./libs/x": folders installed from the sources
     index_options: tuple[str, ...]  # --index-url and friends, as written
-    pins: tuple[tuple[str, str, str], ...] = ()  # (name, version, file:line) for each ==pinned requirement
+    # (name, version, file:line, bound) for each ==pinned requirement ("=="), or one capped from above
+    # ("<" or "<=": `Django<4.0` installs a release below 4.0, which the Python-line limits judge)
+    pins: tuple[tuple[str, str, str, str], ...] = ()
 
     @property
     def fully_hashed(self) -> bool:
@@ -68,7 +70,7 @@ class _State:
         self.total = 0
         self.local_paths: list[str] = []
         self.index_options: list[str] = []
-        self.pins: list[tuple[str, str, str]] = []
+        self.pins: list[tuple[str, str, str, str]] = []
 
 
 def logical_lines(text: str) -> list[tuple[int, str]]:
@@ -164,7 +166,9 @@ def _read(project: Project, path: str, state: _State, parent: str | None, depth:
         state.names.add(name)
         pinned = pinned_version(spec)
         if pinned is not None:
-            state.pins.append((name, pinned, f"{path}:{number}"))
+            state.pins.append((name, pinned, f"{path}:{number}", "=="))
+        elif (cap := upper_bound(spec)) is not None:
+            state.pins.append((name, cap[1], f"{path}:{number}", cap[0]))
 
 
 def pinned_version(spec: str) -> str | None:
@@ -177,6 +181,34 @@ def pinned_version(spec: str) -> str | None:
         return None
     exact = [s.version for s in specifiers if s.operator in ("==", "===") and "*" not in s.version]
     return exact[0] if len(exact) == 1 else None
+
+
+def upper_bound(spec: str) -> tuple[str, str] | None:
+    """The tightest upper bound of a requirement (``<4.0``, ``<=3.1``, ``~=3.1`` as ``<4``), as (operator, version)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        specifiers = list(Requirement(spec).specifier)
+    except InvalidRequirement:
+        return None
+    caps: list[tuple[Version, str, str]] = []
+    for s in specifiers:
+        try:
+            if s.operator in ("<", "<=") and "*" not in s.version:
+                caps.append((Version(s.version), s.operator, s.version))
+            elif s.operator == "~=":
+                parts = s.version.split(".")
+                if len(parts) >= 2 and all(p.isdigit() for p in parts[:-1]):
+                    head = parts[:-2] + [str(int(parts[-2]) + 1)]
+                    bound = ".".join(head)
+                    caps.append((Version(bound), "<", bound))
+        except InvalidVersion:
+            continue
+    if not caps:
+        return None
+    _, operator, version = min(caps, key=lambda c: (c[0], c[1] == "<="))
+    return operator, version
 
 
 MAX_LINE_CHARS = 50_000  # a line of hashes for one package reaches ~15k; shlex is quadratic on a huge token

@@ -136,11 +136,13 @@ def _misfits(line: str, locked: tuple, limits: list[dict]) -> tuple[list[str], l
             if limit.get("package") != package.name:
                 continue
             try:
-                below = Version(package.version) < Version(str(limit["below"]))
+                # a cap `<4.0` installs a release below 4.0: below a limit of 4.0 too
+                version, limit_below = Version(package.version), Version(str(limit["below"]))
+                below = version <= limit_below if package.bound == "<" else version < limit_below
             except InvalidVersion:
                 continue
             if below and _key(line) > _key(str(limit["max_line"])):
-                hard.append(f"{package.name} {package.version} {limit['why']} ({package.source}; Python {limit['max_line']} at most)")
+                hard.append(f"{package.name} {package.shown} {limit['why']} ({package.source}; Python {limit['max_line']} at most)")
                 break
         lines = package.wheel_lines
         if lines is None or line in lines or (package.abi3_from and _key(line) >= _key(package.abi3_from)):

@@ -1,0 +1,70 @@
+"""A lockfile that no longer matches package.json is installed without the frozen flag, with a warning.
+
+A frozen install (`npm ci`, `pnpm install --frozen-lockfile`, `yarn --frozen-lockfile`)
+refuses such a lock, and real repositories commit them (GagaMen/express-example: an
+npm 7 lock without fsevents, which npm 9+ refuses). The image still builds; the
+warning says what to commit for a reproducible one.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import write_tree
+from scaffold.plan import plan_project
+from scaffold.project import Project
+from scaffold.providers.node.lockfiles import installs_on_linux
+from plan_queries import production_install
+
+SERVER = "require('http').createServer((q, s) => s.end('ok')).listen(process.env.PORT || 3000)\n"
+
+
+def _npm_lock(root_deps: dict, packages: dict) -> str:
+    return json.dumps({"name": "demo", "lockfileVersion": 3, "packages": {"": {"name": "demo", "dependencies": root_deps}, **packages}})
+
+
+def _plan(tmp_path, deps, lock_name, lock_text):
+    write_tree(tmp_path, {"package.json": json.dumps({"name": "demo", "main": "server.js", "dependencies": deps}), lock_name: lock_text, "server.js": SERVER})
+    return plan_project(Project(tmp_path), {})
+
+
+def test_a_lock_missing_a_declared_dependency_installs_unfrozen(tmp_path):
+    lock = _npm_lock({"express": "^5"}, {"node_modules/express": {"version": "5.0.0"}})
+    plan = _plan(tmp_path, {"express": "^5", "koa": "^3"}, "package-lock.json", lock)
+    assert "npm install --omit=dev --no-audit --no-fund" in production_install(plan)
+    assert any(w.startswith("package-lock.json has no entry for koa (declared in package.json): a frozen install would refuse it") for w in plan.warnings), plan.warnings
+
+
+def test_an_npm_lock_without_an_optional_dependency_installs_unfrozen(tmp_path):
+    lock = _npm_lock({"chokidar": "^3"}, {"node_modules/chokidar": {"version": "3.5.2", "optionalDependencies": {"fsevents": "~2.3.2"}}})
+    plan = _plan(tmp_path, {"chokidar": "^3"}, "package-lock.json", lock)
+    assert "npm install --omit=dev" in production_install(plan) and "npm ci" not in production_install(plan)
+    assert any("omits the optional dependency fsevents" in w for w in plan.warnings)
+
+
+def test_a_matching_lock_stays_frozen(tmp_path):
+    lock = _npm_lock({"chokidar": "^3"}, {"node_modules/chokidar": {"version": "3.5.2", "optionalDependencies": {"fsevents": "~2.3.2"}}, "node_modules/fsevents": {"version": "2.3.3", "optional": True, "os": ["darwin"]}})
+    plan = _plan(tmp_path, {"chokidar": "^3"}, "package-lock.json", lock)
+    assert "npm ci --omit=dev" in production_install(plan) and not any("frozen" in w for w in plan.warnings)
+
+
+def test_a_stale_pnpm_lock_installs_without_frozen_lockfile(tmp_path):
+    lock = "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      express:\n        specifier: ^5\n        version: 5.0.0\n"
+    plan = _plan(tmp_path, {"express": "^5", "koa": "^3"}, "pnpm-lock.yaml", lock)
+    install = production_install(plan)
+    assert "pnpm install --prod" in install and "--frozen-lockfile" not in install
+
+
+@pytest.mark.parametrize(("meta", "installed"), [
+    ({}, True),
+    ({"os": ["android"], "cpu": ["arm"]}, False),
+    ({"os": ["linux"], "cpu": ["x64"]}, True),
+    ({"os": ["linux"], "cpu": ["arm64"], "libc": ["musl"]}, False),
+    ({"os": ["!win32"]}, True),
+    ({"cpu": ["!x64", "!arm64"]}, False),
+])
+def test_platform_packages_for_other_systems_are_not_installed(meta, installed):
+    """esbuild's and swc's per-platform packages for other systems never run their install scripts here."""
+    assert installs_on_linux(meta) is installed
