@@ -113,6 +113,16 @@ def _standin_mismatch(plan: dict, dockerfile: Path) -> bool:
     return bool(out) and f"Python {line}." not in out
 
 
+_RESOLVE_SIGNS = ("getaddrinfo ENOTFOUND", "Temporary failure in name resolution", "Name or service not known")
+_SERVICE_HOST = re.compile(r"\b(?:redis|db|database|postgres|postgresql|pg|mongo|mongodb|mysql|mariadb|rabbitmq|elasticsearch|kafka|memcached)(?::\d+)?\b", re.I)
+
+
+def _public_host_unreachable(logs: str) -> bool:
+    """A name-resolution failure for a public host, not for a Compose service the app expects beside it."""
+    lines = [line for line in logs.splitlines() if any(s in line for s in _RESOLVE_SIGNS)]
+    return bool(lines) and not any(_SERVICE_HOST.search(line) for line in lines)
+
+
 def check(app: App, checkouts: Path, keep: bool) -> tuple[str, str]:
     """("pass" | "fail" | "sandbox", one-line reason)."""
     source = checkouts / app.repo.replace("/", "+")
@@ -157,8 +167,9 @@ def check(app: App, checkouts: Path, keep: bool) -> tuple[str, str]:
         if status != 200:
             text = logs.stdout + logs.stderr
             last = text.strip().splitlines()[-1:] or [why]
-            # the app is up but calls a host this sandbox cannot reach (a public API in its loader)
-            kind = "sandbox" if any(s in text for s in ("getaddrinfo ENOTFOUND", "Temporary failure in name resolution", "Name or service not known")) else "fail"
+            # the app is up but calls a host this sandbox cannot reach (a public API in its loader);
+            # a Compose service name (redis:6379, db) not resolving is a service the app needs: a failure
+            kind = "sandbox" if _public_host_unreachable(text) else "fail"
             return kind, f"probe {port}{app.path}: {status or 'no answer'} ({last[0][:160]})"
         pid = run(["docker", "inspect", "-f", "{{.State.Pid}}", name]).stdout.strip()
         uid = next((line.split()[1] for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("Uid:")), "?")

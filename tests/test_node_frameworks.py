@@ -644,3 +644,16 @@ def test_sveltekit_static_env_imports_become_empty_build_args(tmp_path):
     assert "ARG DB_URL=\nARG PUBLIC_API_URL=\nARG PUBLIC_KEY=\n" in build
     assert "ARG PUBLIC_KEY" not in text[text.index("AS runtime"):]
 
+
+
+@pytest.mark.parametrize(("client", "suite"), [("^3.15.2", "bookworm"), ("^4.16.0", "bookworm"), ("^6.19.0", "trixie")])
+def test_an_old_prisma_gets_a_debian_whose_openssl_it_knows(tmp_path, client, suite):
+    """Prisma < 5 knows OpenSSL 3.0.x only: trixie's 3.5 fails `prisma generate` (koyeb/example-koa-prisma)."""
+    files = {
+        "package.json": _pkg({"@prisma/client": client}, {"prisma": client}, scripts={"start": "node index.js"}),
+        "prisma/schema.prisma": 'generator client {\n  provider = "prisma-client-js"\n}\n',
+        "index.js": "",
+    }
+    plan = _plan(tmp_path, files)
+    assert f"-{suite}-slim" in plan.value("base_image")
+    assert ("knows no OpenSSL newer than 3.0" in plan.decisions["base_image"].source) == (suite == "bookworm")

@@ -102,7 +102,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         decisions["lockfile"] = Decision(pm.lockfile, "found in the project")
 
     decisions["image_name"] = node_image_name(project, facts, answers)
-    decisions["base_image"] = node_base_image(major, pm, is_bun_runtime, answers)
+    decisions["base_image"] = node_base_image(major, pm, is_bun_runtime, answers, prisma_suite(facts))
 
     shape = _framework_shape(project, facts, pm, answers)
     if shape is not None:
@@ -359,12 +359,27 @@ def node_image_name(project: Project, facts: NodeFacts, answers: dict[str, Any])
     return shared.image_name(answers, project.root.name, "folder name")
 
 
-def node_base_image(major: int, pm: PackageManager, bun: bool, answers: dict[str, Any]) -> Decision:
+def node_base_image(major: int, pm: PackageManager, bun: bool, answers: dict[str, Any], suite_why: tuple[str, str] | None = None) -> Decision:
+    """The base image; ``suite_why`` is (Debian suite, reason) when the project needs another suite than the default."""
     data = versions()
     if bun:
         return shared.base_image(answers, f"{data['bun']['image']}:{pm.version}-slim", "versions.toml > bun.image + bun version", adapt=debian_base)
     suite = data["node"]["debian_suite"] if major >= 20 else "bookworm"
-    return shared.base_image(answers, f"{data['node']['image']}:{major}-{suite}-slim", "versions.toml > node.image, Debian slim", adapt=debian_base)
+    source = "versions.toml > node.image, Debian slim"
+    if suite_why is not None:
+        suite, source = suite_why[0], f"{source}, {suite_why[0]}: {suite_why[1]}"
+    return shared.base_image(answers, f"{data['node']['image']}:{major}-{suite}-slim", source, adapt=debian_base)
+
+
+def prisma_suite(facts: NodeFacts) -> tuple[str, str] | None:
+    """Bookworm for a Prisma release that does not know trixie's OpenSSL 3.5 (node_native.toml > prisma)."""
+    from scaffold.data import load
+
+    rule = load("node_native")["prisma"]
+    prisma = facts.prisma
+    if prisma is None or prisma.major is None or prisma.major >= int(rule["openssl_minor_aware_before"]) or "client" in prisma.engine_types:
+        return None
+    return str(rule["old_openssl_suite"]), f"Prisma {prisma.major} ({prisma.package.source}) knows no OpenSSL newer than 3.0, which {rule['old_openssl_suite']} ships (node_native.toml > prisma)"
 
 
 def node_base_image_arg(image: str, major: int, bun: bool) -> dict[str, str] | None:
