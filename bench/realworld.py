@@ -41,8 +41,8 @@ OWN_FILES = ("Dockerfile", "dockerfile", "Containerfile", ".dockerignore", "comp
 # Build output that means the network outside the registries was needed: not scaffold's fault.
 # (sharp before 0.33 downloads libvips from GitHub in an optional install script; npm drops
 # it silently, and the build then fails to resolve "sharp". A version the registry here does not
-# have yet, "notarget", is the registry's age, not a decision scaffold made.)
-SANDBOX_SIGNS = ("This module version is not available", "no such host", "Could not resolve host", "cannot stand in", "Temporary failure in name resolution", "github.com/.*: i/o timeout", "getaddrinfo ENOTFOUND", "failed to resolve import \"sharp\"", "from Google Fonts", "getaddrinfo EAI_AGAIN github.com", "notarget No matching version found")
+# have yet, "notarget", or a tarball it answers 404 for, is the registry's doing, not scaffold's.)
+SANDBOX_SIGNS = ("This module version is not available", "no such host", "Could not resolve host", "cannot stand in", "Temporary failure in name resolution", "github.com/.*: i/o timeout", "getaddrinfo ENOTFOUND", "failed to resolve import \"sharp\"", "from Google Fonts", "getaddrinfo EAI_AGAIN github.com", "notarget No matching version found", "npm error 404 Not Found - GET")
 
 
 @dataclass(frozen=True)

@@ -94,14 +94,23 @@ def lifecycle_needs_dev_tools(facts: NodeFacts) -> tuple[str, str] | None:
         script = facts.scripts.get(name)
         if not script:
             continue
-        for word in re.split(r"[\s;&|()]+", script):
-            if word in facts.dev_dependencies and word not in facts.dependencies:
-                return name, word
+        for word in re.split(r"[\s;&|()=]+", script):
+            package = _package_of(word)  # `-r ts-node/register` loads the ts-node package
+            if package in facts.dev_dependencies and package not in facts.dependencies:
+                return name, package
             if word in dev_bins and "||" not in script:  # `svelte-kit sync || echo ''` tolerates its absence
                 return name, word
             if word == "prisma" and "prisma" in facts.dev_dependencies:
                 return name, word
     return None
+
+
+def _package_of(word: str) -> str:
+    """The package a module path names: ``ts-node/register`` -> ``ts-node``, ``@swc/core/x`` -> ``@swc/core``."""
+    if word.startswith((".", "/")) or "/" not in word:
+        return word
+    parts = word.split("/")
+    return "/".join(parts[:2]) if word.startswith("@") else parts[0]
 
 
 def strip_dev_optional(facts: NodeFacts, pm: PackageManager) -> str | None:
