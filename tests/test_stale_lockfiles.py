@@ -68,3 +68,29 @@ def test_a_stale_pnpm_lock_installs_without_frozen_lockfile(tmp_path):
 def test_platform_packages_for_other_systems_are_not_installed(meta, installed):
     """esbuild's and swc's per-platform packages for other systems never run their install scripts here."""
     assert installs_on_linux(meta) is installed
+
+
+def test_a_changed_range_the_locked_version_no_longer_satisfies_installs_unfrozen(tmp_path):
+    """npm ci checks each range against the locked version (Aye-Bee-See/sqlite-express-api: eslint ^9.29.0, lock 9.28.0)."""
+    lock = _npm_lock({"express": "^4.17.0"}, {"node_modules/express": {"version": "4.17.1"}})
+    plan = _plan(tmp_path, {"express": "^4.18.0"}, "package-lock.json", lock)
+    assert "npm install --omit=dev" in production_install(plan)
+    assert any("other versions of express (^4.18.0; the lock has 4.17.1)" in w for w in plan.warnings), plan.warnings
+
+
+def test_a_changed_range_the_locked_version_still_satisfies_stays_frozen(tmp_path):
+    lock = _npm_lock({"express": "^4.17.0"}, {"node_modules/express": {"version": "4.18.2"}})
+    plan = _plan(tmp_path, {"express": "^4.18.0"}, "package-lock.json", lock)
+    assert "npm ci --omit=dev" in production_install(plan)
+
+
+def test_pnpm_compares_specifiers_themselves(tmp_path):
+    lock = "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      express:\n        specifier: ^4.17.0\n        version: 4.18.2\n"
+    plan = _plan(tmp_path, {"express": "^4.18.0"}, "pnpm-lock.yaml", lock)
+    assert "--frozen-lockfile" not in production_install(plan)
+
+
+def test_an_npm6_lock_resolves_peers_the_old_way(tmp_path):
+    lock = json.dumps({"name": "demo", "lockfileVersion": 1, "dependencies": {"express": {"version": "4.17.1"}}})
+    plan = _plan(tmp_path, {"express": "^4.17.0"}, "package-lock.json", lock)
+    assert "npm ci --omit=dev --no-audit --no-fund --legacy-peer-deps" in production_install(plan)

@@ -36,6 +36,10 @@ class NodeProject:
     in_workspace: bool
 
 
+# Marker files of the stacks tried after Node (providers/__init__.py's order)
+OTHER_STACK_MARKERS = ("requirements.txt", "pyproject.toml", "Pipfile", "manage.py")
+
+
 class NodeProvider:
     name = "node"
     markers = ("package.json", "pnpm-workspace.yaml")
@@ -50,7 +54,14 @@ class NodeProvider:
         if find_root(project.root) is not None:
             return NodeProject(project, None, True)
         facts = detect(project)
-        return NodeProject(project, facts, False) if facts is not None else None
+        if facts is None:
+            return None
+        if any(project.has_file(m) for m in OTHER_STACK_MARKERS):
+            from scaffold.providers.node.start import has_start_candidate
+
+            if not has_start_candidate(facts):
+                return None  # a package.json that only builds another stack's assets: the next provider is tried
+        return NodeProject(project, facts, False)
 
     def targets(self, found: NodeProject) -> tuple[Target, ...]:
         if not found.in_workspace:

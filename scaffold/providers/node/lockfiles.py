@@ -73,6 +73,9 @@ def read_lock_details(project: Project, name: str) -> dict[str, Any]:
             "lockfileVersion": version,
             "root_names": names,
             "missing_optional": _missing_optional(packages),
+            # what package.json said when the lock was written, and what was installed for it
+            "root_specs": {n: str(v) for key in ("dependencies", "devDependencies", "optionalDependencies") for n, v in (root.get(key) or {}).items()} if "packages" in data else {},
+            "root_versions": {key.removeprefix("node_modules/"): str(meta.get("version", "")) for key, meta in packages.items() if key.count("node_modules/") == 1 and key.startswith("node_modules/") and isinstance(meta, dict)},
             "git_packages": git,
             "install_script_packages": sorted(installs),
             "all_names": all_names,
@@ -94,8 +97,16 @@ def read_lock_details(project: Project, name: str) -> dict[str, Any]:
         importer = (data.get("importers") or {}).get(".") if "importers" in data else data
         importer = importer or {}
         names = set()
+        specs: dict[str, str] = {}
         for key in ("dependencies", "devDependencies", "optionalDependencies"):
-            names |= set(importer.get(key) or {})
+            table = importer.get(key) or {}
+            names |= set(table)
+            for dep, meta in (table.items() if isinstance(table, dict) else ()):
+                if isinstance(meta, dict) and isinstance(meta.get("specifier"), str):
+                    specs[dep] = meta["specifier"]  # lockfile v6+
+        old_specs = importer.get("specifiers")  # lockfile v5 keeps them in one table
+        if isinstance(old_specs, dict):
+            specs.update({k: str(v) for k, v in old_specs.items()})
         installs = sorted(
             _pnpm_name(key)
             for key, meta in (data.get("packages") or {}).items()
@@ -113,7 +124,7 @@ def read_lock_details(project: Project, name: str) -> dict[str, Any]:
             engines = meta.get("engines") if isinstance(meta, dict) else None
             if ver and (pkg not in locked or _older(ver, locked[pkg][0])):
                 locked[pkg] = (ver, engines.get("node") if isinstance(engines, dict) else None)
-        return {"lockfileVersion": version, "root_names": names, "install_script_packages": installs, "all_names": all_names, "git_packages": git, "locked": locked}
+        return {"lockfileVersion": version, "root_names": names, "root_specs": specs, "install_script_packages": installs, "all_names": all_names, "git_packages": git, "locked": locked}
     if name == "yarn.lock":
         text = project.read_text(name, limit=MAX_LOCKFILE_BYTES)
         berry = "__metadata:" in text
@@ -273,6 +284,41 @@ def lock_out_of_sync(details: dict[str, dict[str, Any]], deps: dict[str, str], d
         unlocked = info.get("missing_optional") or []
         if unlocked:
             return Found(lockfile, f"{lockfile} omits the optional dependency {', '.join(unlocked[:3])} of a locked package, which npm ci refuses")
+        changed = _changed_specs(lockfile, info, {**optional, **dev, **deps})
+        if changed:
+            return Found(lockfile, f"{lockfile} was written for other versions of {changed} than package.json asks for")
+    return None
+
+
+def _changed_specs(lockfile: str, info: dict[str, Any], declared: dict[str, str]) -> str | None:
+    """A dependency whose package.json range the lock no longer answers, shown as "eslint (^9.39.5)".
+
+    pnpm's frozen install compares the specifiers themselves; npm ci checks that the
+    locked version satisfies the range, so for npm a changed range is judged with
+    node-semver (imported only then). Ranges that are not semver (git, file:, npm:
+    aliases, workspace:) are left alone.
+    """
+    specs: dict[str, str] = info.get("root_specs") or {}
+    differing = [(n, s) for n, s in sorted(declared.items()) if n in specs and specs[n] != s]
+    if not differing:
+        return None
+    if LOCK_TO_PM[lockfile] == "pnpm":
+        name, spec = differing[0]
+        return f"{name} ({spec}; the lock says {specs[name]})"
+    if LOCK_TO_PM[lockfile] != "npm":
+        return None
+    import nodesemver
+
+    versions: dict[str, str] = info.get("root_versions") or {}
+    for name, spec in differing:
+        version = versions.get(name)
+        if not version or any(mark in spec for mark in (":", "/", "#")) or nodesemver.valid_range(spec, True) is None:
+            continue
+        try:
+            if not nodesemver.satisfies(version, spec, True):
+                return f"{name} ({spec}; the lock has {version})"
+        except (ValueError, TypeError):
+            continue
     return None
 
 

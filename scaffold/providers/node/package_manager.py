@@ -34,6 +34,9 @@ class PackageManager:
     can_focus: bool = True
     # False when the lockfile no longer matches package.json: a frozen install would refuse it
     frozen: bool = True
+    # npm 6 wrote lockfileVersion 1 and never enforced peer dependencies; npm 7+ refuses
+    # such a tree (ERESOLVE) unless told to resolve peers the old way
+    legacy_peers: bool = False
 
     @property
     def cache_mount(self) -> str:
@@ -62,7 +65,7 @@ class PackageManager:
         frozen = self.lockfile is not None and self.frozen
         if self.name == "npm":
             verb = "ci" if frozen else "install"
-            return f"npm {verb}{' --omit=dev' if production else ''} --no-audit --no-fund"
+            return f"npm {verb}{' --omit=dev' if production else ''} --no-audit --no-fund{' --legacy-peer-deps' if self.legacy_peers else ''}"
         if self.name == "pnpm":
             return f"pnpm install{' --frozen-lockfile' if frozen else ''}{' --prod' if production else ''}"
         if self.name == "yarn" and self.berry:
@@ -158,7 +161,13 @@ def choose_package_manager(facts: NodeFacts, override: str | None, node_major: i
     cache_target, cache_id = _cache_for(name, berry)
     can_focus = not berry or _yarn_can_focus(facts, version)
     stale = facts.stale_lock is not None and facts.stale_lock.value == lockfile
-    pm = PackageManager(name, version, berry, lockfile, cache_target, cache_id, can_focus, frozen=not stale)
+    legacy = name == "npm" and lockfile is not None and str(facts.lock_details.get(lockfile, {}).get("lockfileVersion")) == "1"
+    pm = PackageManager(name, version, berry, lockfile, cache_target, cache_id, can_focus, frozen=not stale, legacy_peers=legacy)
+    if legacy:
+        warnings.append(
+            f"{lockfile} is lockfileVersion 1 (npm 6, which ignored peer dependencies): the image installs with --legacy-peer-deps "
+            "so npm resolves the tree as it did; `npm install` with npm 7+ and a committed lockfile v3 removes the need"
+        )
     if stale:
         warnings.append(
             f"{facts.stale_lock.source}: a frozen install would refuse it, so the image installs with `{pm.install(production=False)}`, "

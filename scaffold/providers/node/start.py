@@ -24,7 +24,7 @@ from scaffold.providers.node.npm_scripts import (
     follow_run,
     parse_script,
 )
-from scaffold.providers.node.typescript import compiled_start
+from scaffold.providers.node.typescript import compiled_start, typescript_entry
 from scaffold.detect.presence import Presence
 from scaffold.project import Project
 
@@ -115,6 +115,24 @@ def node_start_command(
     )
 
 
+def has_start_candidate(facts: NodeFacts) -> bool:
+    """Whether anything in the app could start a server: a framework, a production start script, a Procfile, main, an entry file.
+
+    A Django or Flask repository often has a package.json that only builds assets (its
+    "start" is a dev server); with nothing to run, the Node provider steps aside for
+    the next stack's provider instead of refusing the project.
+    """
+    if facts.framework is not None or facts.procfile_web is not None or facts.existing_entries:
+        return True
+    if facts.main and _resolve_main(facts.presence, facts.main.removeprefix("./").rstrip("/")):
+        return True
+    for name in ("start", "start:prod", "start:production", "serve:prod", "prod"):
+        followed = follow_run(name, facts.scripts)
+        if followed is not None and not dev_command_match(followed[1].argv):
+            return True
+    return False
+
+
 def _resolve_main(presence: Presence, main: str) -> str | None:
     """The file node loads for "main": as written, with a .js/.cjs extension added, or a folder's index.
 
@@ -160,6 +178,17 @@ def dev_packages_started(argv: list[str], facts: NodeFacts) -> list[str]:
         if owner:
             needed.append(owner if isinstance(owner, str) else tool)
     words = argv[1:]
+    if argv and argv[0] == "node" and words and words[0].removeprefix("./").startswith("node_modules/"):
+        # `node node_modules/ts-node/dist/bin.js app.ts` runs that package
+        parts = words[0].removeprefix("./").split("/")[1:]
+        name = "/".join(parts[:2]) if parts and parts[0].startswith("@") else (parts[0] if parts else "")
+        if name in dev and name not in needed:
+            needed.append(name)
+    found = typescript_entry(argv)
+    runner = "ts-node" if found and found[0].startswith("ts-node") else (found[0] if found else None)
+    for peer in load("node_frameworks")["typescript"].get("runner_peers", {}).get(runner or "", []):
+        if peer in dev and peer not in needed:
+            needed.append(peer)  # ts-node compiles with the project's typescript at run time
     for i, word in enumerate(words):
         flag, eq, value = word.partition("=")
         if flag in _PRELOAD_FLAGS:
@@ -245,8 +274,8 @@ def _check_entry(presence: Presence, argv: list[str], has_build: bool, where: st
     if target is None or not re.search(r"\.(c|m)?(j|t)sx?$", target):
         return
     rel = target.removeprefix("./")
-    if presence.has_file(rel):
-        return
+    if rel.startswith("node_modules/") or presence.has_file(rel):
+        return  # a package's file comes with the install
     if has_build:
         return
     raise MissingEntryError(

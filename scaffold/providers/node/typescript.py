@@ -36,6 +36,9 @@ def typescript_entry(argv: list[str]) -> tuple[str, str] | None:
     rest = argv[1:]
     if tool in data["runners"]:
         runner = tool
+    elif tool == "node" and rest and rest[0].removeprefix("./") in data["runner_files"]:
+        runner = data["runner_files"][rest[0].removeprefix("./")]
+        rest = rest[1:]
     elif tool == "node":
         runner = _node_hook(rest, data["node_hooks"])
         if runner is None:

@@ -13,6 +13,7 @@ import ast
 from dataclasses import dataclass
 
 from scaffold.providers.python.app import AppObject, module_attribute_line, module_path, parse
+from scaffold.errors import UnreadableFileError
 from scaffold.project import Project
 
 _MAX_STAR_DEPTH = 3
@@ -68,11 +69,23 @@ def detect_django(project: Project) -> DjangoFacts | None:
         wsgi=wsgi,
         asgi=asgi,
         static_root=static_root[1] if static_root else None,
-        staticfiles_app=bool(installed and "django.contrib.staticfiles" in installed[0]),
+        staticfiles_app=_has_staticfiles(project, installed, run_path or settings_path),
         run_settings=run_settings,
         run_settings_source=run_source,
         required_env=_required_env(project, run_path) if run_path else (),
     )
+
+
+def _has_staticfiles(project: Project, installed: tuple[object, str] | None, settings_path: str | None) -> bool:
+    """Whether django.contrib.staticfiles is installed; a computed INSTALLED_APPS (BASE_APPS + LOCAL_APPS) is judged by the settings' text."""
+    if installed is not None and isinstance(installed[0], (list, tuple)):
+        return "django.contrib.staticfiles" in installed[0]
+    if installed is None or not settings_path:
+        return False
+    try:
+        return "django.contrib.staticfiles" in project.read_text(settings_path, limit=512 * 1024)
+    except UnreadableFileError:
+        return False
 
 
 def _run_settings(project: Project, settings: str, source: str, server: AppObject | None) -> tuple[str, str]:

@@ -14,7 +14,7 @@ WORKDIR /app
 FROM base AS deps
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,id=npm,target=/root/.npm \
-    npm ci --omit=dev --no-audit --no-fund
+    npm ci --omit=dev --no-audit --no-fund --legacy-peer-deps
 
 FROM base AS runtime
 ENV NODE_ENV=production \
