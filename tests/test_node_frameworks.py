@@ -657,3 +657,15 @@ def test_an_old_prisma_gets_a_debian_whose_openssl_it_knows(tmp_path, client, su
     plan = _plan(tmp_path, files)
     assert f"-{suite}-slim" in plan.value("base_image")
     assert ("knows no OpenSSL newer than 3.0" in plan.decisions["base_image"].source) == (suite == "bookworm")
+
+
+def test_prisma_generate_runs_under_bun_in_a_bun_image(tmp_path):
+    """The bun image has no node, and the prisma CLI is a node script: `node_modules/.bin/prisma` exits 127 there."""
+    files = {
+        "package.json": _pkg({"@prisma/client": "^6.7.0", "hono": "^4"}, {"prisma": "^6.7.0", "@types/bun": "latest"}, scripts={"start": "bun run index.ts"}),
+        "prisma/schema.prisma": 'generator client {\n  provider = "prisma-client-js"\n}\n',
+        "bun.lock": '{"lockfileVersion": 1, "workspaces": {"": {"dependencies": {"@prisma/client": "^6.7.0", "hono": "^4"}, "devDependencies": {"prisma": "^6.7.0", "@types/bun": "latest"}}}, "packages": {}}\n',
+        "index.ts": "export default { port: 3000, fetch() { return new Response('ok') } }\n",
+    }
+    text = render_plan(_plan(tmp_path, files))["Dockerfile"]
+    assert "RUN bun node_modules/.bin/prisma generate" in text

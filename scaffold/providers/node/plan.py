@@ -111,7 +111,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         warnings.extend(shape.warnings)
     static = shape is not None and shape.kind == "static"
 
-    prisma = prisma_steps(facts)
+    prisma = prisma_steps(facts, bun=is_bun_runtime)
     build_decision = _build_command(facts, pm, answers, warnings)
     if build_decision.value is None and "build" not in answers:
         if shape is not None and shape.build is not None:

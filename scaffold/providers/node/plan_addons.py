@@ -154,7 +154,8 @@ class PrismaSteps:
     node_modules_client: bool  # generated into node_modules (prisma-client-js without output)
 
 
-def prisma_steps(facts: NodeFacts) -> PrismaSteps | None:
+def prisma_steps(facts: NodeFacts, bun: bool = False) -> PrismaSteps | None:
+    """What Prisma adds to the build; ``bun``: the image has Bun and no Node, so the CLI (a node script) runs under bun."""
     prisma = facts.prisma
     if prisma is None:
         return None
@@ -165,7 +166,7 @@ def prisma_steps(facts: NodeFacts) -> PrismaSteps | None:
     if prisma.config_file:
         install_files.append(prisma.config_file)
     build = facts.scripts.get("build", "")
-    generate = None if "prisma generate" in build else "node_modules/.bin/prisma generate"
+    generate = None if "prisma generate" in build else f"{'bun ' if bun else ''}node_modules/.bin/prisma generate"
     if prisma.cli_dependency is None:
         generate = None  # no CLI to run; the client's own postinstall is all there is
     generated: list[str] = []
