@@ -255,3 +255,14 @@ def test_rocket_sqlite_database_folder_is_writable_and_secret_key_is_warned(tmp_
     assert "if [ -d db ]; then cp -a db/. /out/rootfs/app/db/; fi" in text
     assert "COPY --from=build --chown=65532:65532 /out/rootfs/ /" in text
     assert any("ROCKET_SECRET_KEY" in w for w in plan.warnings)
+
+
+def test_sqlx_query_macros_without_prepared_queries_warn(tmp_path):
+    """query! checks each query against DATABASE_URL at compile time (render-examples/actix_todo has no .sqlx/)."""
+    manifest = MANIFEST + 'sqlx = { version = "0.7", features = ["postgres"] }\n'
+    code = MAIN.replace("fn main() {", "fn main() {\n    let _ = sqlx::query!(\"SELECT 1\");")
+    plan = _plan(tmp_path, {"src/main.rs": code}, manifest=manifest)
+    assert any(w.startswith("src/main.rs:2: sqlx's query! macros check each query against a live database") for w in plan.warnings), plan.warnings
+    (tmp_path / ".sqlx").mkdir()
+    (tmp_path / ".sqlx" / "query-1.json").write_text("{}")
+    assert not any("sqlx" in w for w in plan_project(Project(tmp_path), {}).warnings)

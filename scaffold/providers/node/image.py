@@ -147,7 +147,16 @@ def _runtime(image: NodeImage) -> Stage:
         ))
     if image.writable_dirs:
         user = f"{image.runtime.uid}:{image.runtime.uid}"
-        steps.append(Run(commands=(f"mkdir -p {image.writable_dirs}", f"chown {user} {image.writable_dirs}"), comment=(image.writable_why,), role="writable_dirs"))
+        dirs = [d for d in image.writable_dirs.split() if d != "/app"]
+        commands: list[str] = []
+        comment = [image.writable_why]
+        if len(dirs) != len(image.writable_dirs.split()):
+            # the database sits beside the code: /app takes new files (sticky, like /tmp), its own stay root's
+            commands += [f"chgrp {image.runtime.uid} /app", "chmod 1775 /app"]
+            comment.append("/app is group-writable with the sticky bit: the app creates its database there but cannot replace the code")
+        if dirs:
+            commands += [f"mkdir -p {' '.join(dirs)}", f"chown {user} {' '.join(dirs)}"]
+        steps.append(Run(commands=tuple(commands), comment=tuple(comment), role="writable_dirs"))
     return Stage("runtime", image.runtime_from, tuple(steps))
 
 

@@ -198,6 +198,7 @@ def scan_ports(project: Project, entries: list[str]) -> tuple[tuple[PortHint, ..
 
 
 # A SQLite database file named by a string literal: "/etc/todos/todo.db", "./data/app.sqlite"
+_DIRNAME_JOIN = re.compile(r"(?:join|resolve)\(\s*__dirname\s*,\s*$")
 _SQLITE_LITERAL = re.compile(r"""['"`]((?:file:)?[\w./-]{1,200}\.(?:db|sqlite|sqlite3))['"`]""")
 
 
@@ -225,15 +226,21 @@ def sqlite_data_dirs(project: Project) -> tuple[Found, ...]:
         for match in _SQLITE_LITERAL.finditer(text):
             path = match.group(1).removeprefix("file:")
             where = f"{rel}:{_line_of(text, match.start())}"
+            if _DIRNAME_JOIN.search(text[max(0, match.start() - 60):match.start()]):
+                # path.join(__dirname, '../../db.sqlite3'): relative to the file, not the working directory
+                path = posixpath.normpath(posixpath.join(posixpath.dirname(rel), path))
+                if path.startswith(".."):
+                    continue
             if path.startswith("/"):
                 folder = posixpath.dirname(posixpath.normpath(path))
                 if folder not in ("/", "") and not (folder + "/").startswith(_NOT_DATA_ROOTS) and ".." not in folder:
                     absolute.setdefault(folder, Found(folder, f"{where} (SQLite database {path})"))
             else:
                 relative.append((path, where))
-    # A database beside the code (./dev.db) would need /app itself writable, which would let
-    # the app replace its own files: only subfolders are handed over.
-    found = [Found(f"/app/{d.value}", d.source) for d in sqlite_dirs(relative) if d.value != "."]
+    # A database beside the code (./dev.db) needs /app itself writable. /app is then made
+    # group-writable with the sticky bit (as /tmp is): the app can create its database and
+    # journal there, but cannot delete or replace the root-owned files beside them.
+    found = [Found("/app" if d.value == "." else f"/app/{d.value}", d.source) for d in sqlite_dirs(relative)]
     return tuple([*found, *(absolute[k] for k in sorted(absolute))])
 
 

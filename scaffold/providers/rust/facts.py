@@ -54,6 +54,7 @@ class RustFacts:
     rocket_needs_secret: bool  # the secrets feature is on and Rocket.toml sets no secret_key: release refuses to start
     rocket_config: Found | None  # Rocket.toml's port, when it sets one
     sqlx_offline: bool  # .sqlx/ holds prepared queries: build with SQLX_OFFLINE=true
+    sqlx_macro: str | None  # where the code uses sqlx's compile-time checked query! macros
     name: str
     description: str | None
     license: str | None

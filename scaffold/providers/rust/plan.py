@@ -50,7 +50,12 @@ def plan(facts: RustFacts, answers: dict[str, Any]) -> BuildPlan:
         notes.append(f"other binaries: {', '.join(others)}; pass --target NAME to build another")
     if not facts.lockfile:
         warnings.append("no Cargo.lock: dependencies resolve to their newest versions at build time; commit Cargo.lock (cargo generate-lockfile) for repeatable builds")
-    elif facts.stale_lock:
+    if facts.sqlx_macro and not facts.sqlx_offline:
+        warnings.append(
+            f"{facts.sqlx_macro}: sqlx's query! macros check each query against a live database while compiling, and a docker build has none: "
+            "run `cargo sqlx prepare` and commit .sqlx/ (the image then builds with SQLX_OFFLINE=true)"
+        )
+    if facts.lockfile and facts.stale_lock:
         warnings.append(f"{facts.stale_lock}: `cargo build --locked` would refuse to update the lock, so the image builds without --locked; run `cargo update -w` and commit Cargo.lock for repeatable builds")
     native = [n for n in facts.native if n.build_packages or n.runtime_packages]
     build_pkgs = sorted({p for n in (*facts.native, *facts.build_tools) for p in n.build_packages})

@@ -29,6 +29,7 @@ _PORT_BINDING = re.compile(r"\b(?:let|const|static)\s+(?:mut\s+)?(?:port|PORT|\w
 _HOST_ARRAY = re.compile(r"\b(?:let|const|static)\s+(?:mut\s+)?(?:host|HOST|addr|ip|IP)\w*\s*(?::[^=]{1,40})?=\s*\[\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*\]")
 _SQLITE_URL = re.compile(r'"sqlite:(?://)?([^"?\n]{1,200})(?:\?[^"\n]*)?"|Connection::open\(\s*"([^"\n]{1,200})"')
 _JOIN = re.compile(r'\.join\(\s*"([^"\n]{1,200})"\s*\)')
+_SQLX_MACRO = re.compile(r"\bquery(?:_as|_scalar|_file|_file_as)?(?:_unchecked)?!\s*\(")
 _EMBED_FOLDER = re.compile(r'#\[folder\s*=\s*"([^"\n]{1,200})"\]')
 _QUOTED = re.compile(r'"([^"\\\n]{0,300})"')
 _LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
@@ -42,6 +43,7 @@ class RustScan:
     file_literals: list[tuple[str, str, str]] = field(default_factory=list)  # (literal, file:line, package dir)
     embedded: set[str] = field(default_factory=set)
     sqlite_paths: list[tuple[str, str]] = field(default_factory=list)  # (database file, file:line)
+    sqlx_macro: str | None = None  # file:line of the first sqlx::query!-style macro (checked against a database at compile time)
 
 
 def scan(project: Project, package_dirs: list[str], calls: list[str], service_ports: set[int], limit: int) -> RustScan:
@@ -64,6 +66,8 @@ def _scan_file(rel: str, pkg: str, text: str, call_re: re.Pattern[str], service_
         if line.strip().startswith("//"):
             continue
         where = f"{rel}:{i + 1}"
+        if out.sqlx_macro is None and "query" in line and "_unchecked" not in line and _SQLX_MACRO.search(line):
+            out.sqlx_macro = where
         bind = bool(_BIND_CONTEXT.search(line))
         for m in _ADDR.finditer(line):
             port = int(m.group("port"))
