@@ -198,6 +198,7 @@ def scan_ports(project: Project, entries: list[str]) -> tuple[tuple[PortHint, ..
 
 
 # A SQLite database file named by a string literal: "/etc/todos/todo.db", "./data/app.sqlite"
+_CONFIG_FILE = re.compile(r"(?:^|/)[\w.-]+\.config\.[cm]?[jt]s$")
 _DIRNAME_JOIN = re.compile(r"(?:join|resolve)\(\s*__dirname\s*,\s*$")
 _SQLITE_LITERAL = re.compile(r"""['"`]((?:file:)?[\w./-]{1,200}\.(?:db|sqlite|sqlite3))['"`]""")
 
@@ -240,7 +241,12 @@ def sqlite_data_dirs(project: Project) -> tuple[Found, ...]:
     # A database beside the code (./dev.db) needs /app itself writable. /app is then made
     # group-writable with the sticky bit (as /tmp is): the app can create its database and
     # journal there, but cannot delete or replace the root-owned files beside them.
-    found = [Found("/app" if d.value == "." else f"/app/{d.value}", d.source) for d in sqlite_dirs(relative)]
+    # A tool's config (prisma.config.ts's `file:./dev.db` for the CLI) is not the server opening it.
+    found = [
+        Found("/app" if d.value == "." else f"/app/{d.value}", d.source)
+        for d in sqlite_dirs(relative)
+        if d.value != "." or not _CONFIG_FILE.search(d.source.split(":", 1)[0])
+    ]
     return tuple([*found, *(absolute[k] for k in sorted(absolute))])
 
 
