@@ -130,11 +130,23 @@ def _required_env(project: Project, path: str, depth: int = 0) -> tuple[tuple[st
             if sub and sub != path:
                 for name, kind in _required_env(project, sub, depth + 1):
                     found.setdefault(name, kind)
+    defaulted: set[str] = set()
     for node in ast.walk(tree):
+        defaulted |= _declared_defaults(node)
         name_kind = _env_read(node)
         if name_kind:
             found.setdefault(*name_kind)
-    return tuple(sorted(found.items()))
+    return tuple(sorted((k, v) for k, v in found.items() if k not in defaulted))
+
+
+def _declared_defaults(node: ast.AST) -> set[str]:
+    """Names django-environ's ``environ.Env(DEBUG=(bool, False))`` gives a default: ``env("DEBUG")`` then needs none."""
+    if not isinstance(node, ast.Call):
+        return set()
+    func = node.func
+    if not ((isinstance(func, ast.Attribute) and func.attr == "Env") or (isinstance(func, ast.Name) and func.id == "Env")):
+        return set()
+    return {k.arg for k in node.keywords if k.arg and isinstance(k.value, ast.Tuple) and len(k.value.elts) == 2}
 
 
 _ENVIRON_KINDS = {"str", "bool", "int", "float", "list", "tuple", "dict", "json", "url", "db", "db_url", "cache", "cache_url",
