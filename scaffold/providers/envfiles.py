@@ -27,16 +27,20 @@ class EnvPort:
     source: str
 
 
+def config_lines(project: Project, rel: str) -> list[tuple[int, str]]:
+    """(line number, line) of a small config file; none when it is missing or unreadable (a hint, not a manifest)."""
+    if not project.has_file(rel):
+        return []
+    try:
+        return list(enumerate(project.read_text(rel, limit=64 * 1024).splitlines(), 1))
+    except UnreadableFileError:
+        return []
+
+
 def port_settings(project: Project) -> list[EnvPort]:
     found: dict[str, EnvPort] = {}
     for rel in FILES:
-        if not project.has_file(rel):
-            continue
-        try:
-            text = project.read_text(rel, limit=64 * 1024)
-        except UnreadableFileError:
-            continue
-        for number, line in enumerate(text.splitlines(), 1):
+        for number, line in config_lines(project, rel):
             m = _LINE.match(line)
             if m and m.group(1) not in found:
                 value = m.group(2)

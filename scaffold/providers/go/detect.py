@@ -13,7 +13,7 @@ from scaffold.detect.found import Found
 from scaffold.dockerignore import compose_dockerignore, context_files
 from scaffold.errors import UnreadableFileError
 from scaffold.project import Project
-from scaffold.providers.envfiles import port_settings
+from scaffold.providers.envfiles import config_lines, port_settings
 from scaffold.providers.go import gomod, sources
 from scaffold.providers.paths import MAX_SOURCE_BYTES, is_secret_path, literal_path, sqlite_dirs
 from scaffold.providers.go.facts import CgoUse, Frontend, GoFacts, GoModule, Listen, MainPackage
@@ -197,13 +197,9 @@ def _convention_listens(project: Project, modules: list[GoModule], data: dict) -
     for module in modules:
         for name, row in data.get("convention_files", {}).items():
             rel = posixpath.normpath(posixpath.join(module.dir, row.get("port_file", "")))
-            if "port_file" not in row or not any(r == name or r.startswith(name + "/") for r in module.requires) or not project.has_file(rel):
+            if "port_file" not in row or not any(r == name or r.startswith(name + "/") for r in module.requires):
                 continue
-            try:
-                text = project.read_text(rel, limit=64 * 1024)
-            except UnreadableFileError:
-                continue
-            for number, line in enumerate(text.splitlines(), 1):
+            for number, line in config_lines(project, rel):
                 m = _CONFIG_PORT.match(line)
                 if m and m.group(1) == row["port_key"]:
                     port = int(m.group(3) or m.group(4))
