@@ -18,7 +18,6 @@ from scaffold.plan.steps import BuildSecret
 from scaffold.providers.node.detect import NodeFacts
 from scaffold.providers.node.plan_addons import PrismaSteps
 from scaffold.providers.node.package_manager import PackageManager
-from scaffold.project import Project
 
 
 def dependency_files(facts: NodeFacts, pm: PackageManager, prisma: PrismaSteps | None = None) -> list[str]:

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from scaffold.detect.found import Found
-from scaffold.errors import InconsistentProjectError, MalformedFileError
+from scaffold.errors import MalformedFileError
 from scaffold.project import MAX_LOCKFILE_BYTES, Project
 
 LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "yarn.lock", "bun.lock", "bun.lockb")
