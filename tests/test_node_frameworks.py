@@ -669,3 +669,15 @@ def test_prisma_generate_runs_under_bun_in_a_bun_image(tmp_path):
     }
     text = render_plan(_plan(tmp_path, files))["Dockerfile"]
     assert "RUN bun node_modules/.bin/prisma generate" in text
+
+
+def test_a_dev_start_script_still_names_the_entry_its_build_compiles(tmp_path):
+    """`ts-node-dev index.ts` is refused, but with `tsc` (outDir build) the server is build/index.js (AlexanderMac/express-starter)."""
+    files = {
+        "package.json": _pkg({"express": "^4"}, {"ts-node-dev": "^2", "typescript": "^5"}, scripts={"start": "ts-node-dev --rs --cls index.ts", "build": "pnpm clean && pnpm tsc", "clean": "rm -rf build"}),
+        "tsconfig.json": json.dumps({"compilerOptions": {"outDir": "./build"}}),
+        "index.ts": "import * as http from 'http'\nhttp.createServer().listen(process.env.PORT || 3000)\n",
+    }
+    plan = _plan(tmp_path, files)
+    assert plan.value("start_command") == ["node", "build/index.js"]
+    assert "compiles to build/index.js" in plan.decisions["start_command"].source

@@ -24,7 +24,7 @@ from scaffold.providers.node.npm_scripts import (
     follow_run,
     parse_script,
 )
-from scaffold.providers.node.typescript import compiled_start, typescript_entry
+from scaffold.providers.node.typescript import TsStart, compiled_dev_entry, compiled_start, typescript_entry
 from scaffold.detect.presence import Presence
 from scaffold.project import Project
 
@@ -51,6 +51,7 @@ def node_start_command(
     if procfile is not None:
         _check_entry(facts.presence, procfile.value, has_build, procfile.source, out_dir)
         return procfile
+    dev_entry: tuple[TsStart, str] | None = None
     for name in ("start", "start:prod", "start:production", "serve:prod", "prod"):
         followed = follow_run(name, facts.scripts)
         if followed is None:
@@ -60,6 +61,8 @@ def node_start_command(
         dev = dev_command_match(parsed.argv)
         if dev:
             notes.append(f"{where} runs a dev server or watcher ({dev}): not used in production")
+            compiled = None if bun or dev_entry else compiled_dev_entry(parsed.argv, facts, has_build)
+            dev_entry = dev_entry or ((compiled, where) if compiled else None)
             continue
         if parsed.complex and has_build:
             rest = drop_build_steps(facts.scripts[real_name], facts.scripts)
@@ -84,6 +87,10 @@ def node_start_command(
         argv = _without_env_files(facts.presence, _exec_argv(parsed, facts, runtime, warnings), where, notes)
         _check_entry(facts.presence, argv, has_build, where, out_dir)
         return Decision(argv, where)
+    if dev_entry is not None:
+        compiled, where = dev_entry
+        notes.append(compiled.note)
+        return Decision(compiled.argv, f"{where} + {compiled.source_note}")
     if facts.procfile_worker and not facts.procfile_web and not facts.scripts.get("start"):
         parsed = parse_script(facts.procfile_worker.value)
         if not parsed.complex:

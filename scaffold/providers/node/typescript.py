@@ -83,6 +83,22 @@ def compiled_start(argv: list[str], facts: NodeFacts, has_build: bool) -> TsStar
     )
 
 
+def compiled_dev_entry(argv: list[str], facts: NodeFacts, has_build: bool) -> TsStart | None:
+    """The compiled file of the TypeScript entry a dev-server start script names.
+
+    ``"start": "ts-node-dev --respawn index.ts"`` with ``"build": "tsc"`` is never run
+    in production, but it says which file is the server: the build's output of it is.
+    """
+    entry = next((a.removeprefix("./") for a in argv[1:] if _TS_FILE.search(a) and not a.startswith("-")), None)
+    if entry is None or not has_build:
+        return None
+    target = _compiled_path(entry, facts.scripts.get("build", ""), facts)
+    if target is None:
+        return None
+    js, how = target
+    return TsStart(["node", js], f"{how}: {entry} compiles to {js}", f"the dev start script names {entry}; the image runs its compiled {js} ({how})")
+
+
 def _compiled_path(entry: str, build: str, facts: NodeFacts) -> tuple[str, str] | None:
     words = re.split(r"\s+|&&|;", build)
     names = [w.rsplit("/", 1)[-1] for w in words]
