@@ -42,6 +42,7 @@ class NodeImage:
     build_env: tuple[str, ...]
     build_mounts: tuple[str, ...]
     build_args: tuple[str, ...]  # names the build compiles in (SvelteKit $env/static): ARGs, empty by default
+    sensitive_build_args: tuple[str, ...]  # the ones hadolint would read as secrets
     build_commands: tuple[str, ...]
     runtime_from: str
     runtime_packages: dict[str, str] | None  # {"packages", "why"}
@@ -54,11 +55,17 @@ class NodeImage:
     runtime: AppRuntime  # kind: node, bun or static
 
 
-def _build_args(names: tuple[str, ...]) -> tuple[Arg, ...]:
+def _build_args(names: tuple[str, ...], sensitive: tuple[str, ...]) -> tuple[Arg, ...]:
+    """One ARG per name; a secret-looking one carries hadolint's DL3064 ignore and why."""
     if not names:
         return ()
-    comment = ("Compiled in by the build (SvelteKit $env/static); empty unless docker build --build-arg NAME=value",)
-    return tuple(Arg(name=n, default="", comment=comment if i == 0 else ()) for i, n in enumerate(names))
+    out: list[Arg] = []
+    for i, name in enumerate(names):
+        comment = ["Compiled in by the build (SvelteKit $env/static); empty unless docker build --build-arg NAME=value"] if i == 0 else []
+        if name in sensitive:
+            comment.append(f"{name} is compiled into the built app, so it is in the image however it arrives; DL3064 adds nothing")
+        out.append(Arg(name=name, default="", comment=tuple(comment), lint_ignore=("DL3064",) if name in sensitive else ()))
+    return tuple(out)
 
 
 def node_dockerfile(image: NodeImage) -> dict[str, Any]:
@@ -78,7 +85,7 @@ def node_dockerfile(image: NodeImage) -> dict[str, Any]:
             "build", image.install_from,
             (
                 *_install_copies(image), _install(image, (image.full_install,), "full_install"), Copy(sources=(".",), dest="."),
-                *_build_args(image.build_args), Env(pairs=Env.pairs_of(image.build_env)), Run(commands=image.build_commands, mounts=Mount.from_flags(image.build_mounts), role="build"),
+                *_build_args(image.build_args, image.sensitive_build_args), Env(pairs=Env.pairs_of(image.build_env)), Run(commands=image.build_commands, mounts=Mount.from_flags(image.build_mounts), role="build"),
             ),
             comment=("Build with all dependencies, then keep only the output",),
         ))

@@ -271,6 +271,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         build_env=tuple(build_env),
         build_mounts=tuple(build_mounts),
         build_args=tuple(build_args),
+        sensitive_build_args=tuple(n for n in build_args if sensitive_name(n)),
         # One RUN: generate, build and prune are one step (and hadolint's DL3059 agrees)
         build_commands=(
             *pre_build, build_decision.value or "", *([prune_command(pm)] if layout.prune and prune_command(pm) else []), *([strip_dev] if layout.prune and strip_dev else []),
@@ -357,6 +358,14 @@ def node_image_name(project: Project, facts: NodeFacts, answers: dict[str, Any])
     if facts.name:
         return shared.image_name(answers, facts.name.rsplit("/", 1)[-1], "package.json > name")
     return shared.image_name(answers, project.root.name, "folder name")
+
+
+def sensitive_name(name: str) -> bool:
+    """Whether a variable name reads as a secret (API_KEY, AUTH_TOKEN), by node_frameworks.toml's name parts."""
+    from scaffold.data import load
+
+    parts = set(load("node_frameworks")["sveltekit"]["sensitive_name_parts"])
+    return any(part in parts for part in name.upper().split("_"))
 
 
 def node_base_image(major: int, pm: PackageManager, bun: bool, answers: dict[str, Any], suite_why: tuple[str, str] | None = None) -> Decision:
