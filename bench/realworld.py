@@ -42,7 +42,7 @@ OWN_FILES = ("Dockerfile", "dockerfile", "Containerfile", ".dockerignore", "comp
 # (sharp before 0.33 downloads libvips from GitHub in an optional install script; npm drops
 # it silently, and the build then fails to resolve "sharp". A version the registry here does not
 # have yet, "notarget", or a tarball it answers 404 for, is the registry's doing, not scaffold's.)
-SANDBOX_SIGNS = ("This module version is not available", "no such host", "Could not resolve host", "cannot stand in", "Temporary failure in name resolution", "github.com/.*: i/o timeout", "getaddrinfo ENOTFOUND", "failed to resolve import \"sharp\"", "from Google Fonts", "getaddrinfo EAI_AGAIN github.com", "notarget No matching version found", "npm error 404 Not Found - GET")
+SANDBOX_SIGNS = ("This module version is not available", "no such host", "Could not resolve host", "cannot stand in", "Temporary failure in name resolution", "github.com/.*: i/o timeout", "getaddrinfo ENOTFOUND", "failed to resolve import \"sharp\"", "from Google Fonts", "getaddrinfo EAI_AGAIN github.com", "notarget No matching version found", "npm error 404 Not Found - GET", ".tgz - 404")
 
 
 @dataclass(frozen=True)
@@ -117,9 +117,14 @@ _RESOLVE_SIGNS = ("getaddrinfo ENOTFOUND", "Temporary failure in name resolution
 _SERVICE_HOST = re.compile(r"\b(?:redis|db|database|postgres|postgresql|pg|mongo|mongodb|mysql|mariadb|rabbitmq|elasticsearch|kafka|memcached)(?::\d+)?\b", re.I)
 
 
+_DATABASE_DRIVERS = ("sqlalchemy", "asyncpg", "psycopg", "pymongo", "motor/", "MongooseServerSelectionError", "MongoServerSelectionError", "redis.exceptions", "ioredis", "knex", "sequelize", "typeorm", "PrismaClientInitializationError")
+
+
 def _public_host_unreachable(logs: str) -> bool:
     """A name-resolution failure for a public host, not for a Compose service the app expects beside it."""
     lines = [line for line in logs.splitlines() if any(s in line for s in _RESOLVE_SIGNS)]
+    if any(driver in logs for driver in _DATABASE_DRIVERS):
+        return False  # the lookup that failed was the app's database or cache, wherever it points
     return bool(lines) and not any(_SERVICE_HOST.search(line) for line in lines)
 
 

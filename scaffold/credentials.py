@@ -88,7 +88,7 @@ def credential_lines(project: Project) -> tuple[CredentialLine, ...]:
 def _scan(project: Project) -> tuple[CredentialLine, ...]:
     found: list[CredentialLine] = []
     for rel in project.walk_files(".", limit=MAX_FILES):
-        if not is_credential_file_name(rel):
+        if not is_credential_file_name(rel) or _app_data(project, rel):
             continue
         try:
             text = project.read_text(rel)
@@ -99,6 +99,16 @@ def _scan(project: Project) -> tuple[CredentialLine, ...]:
             found.append(hit)
         found.extend(_named_key_files(project, text, rel))
     return tuple(sorted(set(found), key=lambda h: h.path))
+
+
+def _app_data(project: Project, rel: str) -> bool:
+    """An auth.json not beside a composer.json is the app's own data (a mock login), not Composer's credentials.
+
+    The app may import it (`import auth from '@/mock/auth.json'`), so keeping it out of
+    the context would fail the build.
+    """
+    folder, _, name = rel.rpartition("/")
+    return name == "auth.json" and not project.has_file(f"{folder}/composer.json" if folder else "composer.json")
 
 
 _KEY_FILE = re.compile(r"^\s*(?:keyfile|key)\s*=\s*([^\s$]{1,300})\s*$", re.M)

@@ -261,6 +261,18 @@ def test_credential_files_and_lines_stay_out_of_the_context(tmp_path, capsys, fi
     assert not _context_includes(tmp_path, secret_file)
 
 
+def test_an_auth_json_that_is_app_data_stays_in_the_context(tmp_path, capsys):
+    """Composer's auth.json sits beside composer.json; mock/auth.json is a mock login the app imports (Executioner34/nuxt2-blog)."""
+    from scaffold.dockerignore import line_excludes
+
+    write_tree(tmp_path, {**NODE, "mock/auth.json": '{"token": "mock-token"}\n'})
+    code, err, _ = _run(tmp_path, capsys)
+    assert code == 0, err
+    lines = [line for line in (tmp_path / ".dockerignore").read_text().splitlines() if line and not line.startswith("#")]
+    # Docker's matching, which anchors `auth.json` at the root (gitignore's would match at any depth)
+    assert not any(line_excludes(line, "mock/auth.json") for line in lines if not line.startswith("!")), lines
+
+
 def test_a_start_preload_matching_a_secret_pattern_lets_only_that_file_through(tmp_path, capsys):
     write_tree(tmp_path, {**NODE, "package.json": _pkg(scripts={"start": "node -r ./.env.js server.js"}), ".env.js": "module.exports = {}\n", ".env": "TOKEN=x\n"})
     code, err, _ = _run(tmp_path, capsys)

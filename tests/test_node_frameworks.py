@@ -315,7 +315,6 @@ def test_dev_servers_are_refused(tmp_path, files, refused):
          "middleware mode"),
         ({"package.json": _pkg({"react-router": "^7.0.0"}, {"@react-router/dev": "^7.0.0"}, scripts={"build": "react-router build"})},
          "package.json: @react-router/serve is not a dependency"),
-        ({"package.json": _pkg({"nuxt": "^2.17.0"}, scripts={"build": "nuxt build"})}, "Nuxt 2 is end-of-life"),
     ],
 )
 def test_framework_setups_that_cannot_run_in_a_container(tmp_path, files, message):
@@ -684,3 +683,21 @@ def test_a_dev_start_script_still_names_the_entry_its_build_compiles(tmp_path):
     plan = _plan(tmp_path, files)
     assert plan.value("start_command") == ["node", "build/index.js"]
     assert "compiles to build/index.js" in plan.decisions["start_command"].source
+
+
+@pytest.mark.parametrize(("build", "framework", "start"), [
+    ("nuxt build", "nuxt (server, Nuxt 2)", ["node_modules/.bin/nuxt", "start"]),
+    ("nuxt generate", "nuxt (generated, Nuxt 2)", ["nginx", "-g", "daemon off;"]),
+])
+def test_nuxt2_is_served_not_refused(tmp_path, build, framework, start):
+    """Nuxt 2 is end-of-life but common (mtdvlpr/first-nuxt-app): `nuxt start` on the built app, on every interface; or its dist/."""
+    files = {"package.json": _pkg({"nuxt": "^2.15.8"}, scripts={"build": build, "start": "nuxt start", "dev": "nuxt"}), "nuxt.config.js": "export default {}\n"}
+    plan = _plan(tmp_path, files)
+    assert plan.value("framework") == framework and plan.value("start_command") == start
+    text = render_plan(plan)["Dockerfile"]
+    assert "NODE_OPTIONS=--openssl-legacy-provider" in text[:text.index("AS runtime")]  # webpack 4's MD4 on OpenSSL 3
+    if build == "nuxt build":
+        assert "HOST=0.0.0.0" in text[text.index("AS runtime"):]
+    else:
+        assert plan.value("build_output") == "dist"
+    assert _hadolint(text, tmp_path) == ""

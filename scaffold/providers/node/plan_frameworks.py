@@ -114,11 +114,8 @@ def _next(ctx: FrameworkContext) -> RuntimeShape:
 
 
 def _nuxt(ctx: FrameworkContext) -> RuntimeShape:
-    if (ctx.fw.major or 3) < 3:
-        raise ScaffoldError(
-            f"{ctx.fw.package.source}: Nuxt {ctx.fw.major} is end-of-life and builds differently from Nuxt 3+",
-            hint="upgrade to Nuxt 3 or later, or pass --start and --build",
-        )
+    if (ctx.fw.major or 3) < int(ctx.rule["legacy_below"]):
+        return _nuxt2(ctx)
     build_script = ctx.facts.scripts.get("build", "")
     generate = next((cmd for cmd in ctx.rule["static_build"] if cmd in build_script), None)
     if generate:
@@ -137,6 +134,23 @@ def _nuxt(ctx: FrameworkContext) -> RuntimeShape:
         output=Decision(out, "Nuxt build folder"), copies=[output_copy(out)], prod_deps=False,
         notes=[f"Nuxt's {out}/ is self-contained (server code and the node_modules it traced): no install reaches the image"],
     )
+
+
+def _nuxt2(ctx: FrameworkContext) -> RuntimeShape:
+    """Nuxt 2: `nuxt generate` is a static dist/; otherwise `nuxt start` on the whole built app, bound to every interface."""
+    build_script = ctx.facts.scripts.get("build", "")
+    if "nuxt generate" in build_script:
+        site = static_shape(ctx, "generated, Nuxt 2", Decision(ctx.rule["legacy_static_out"], "package.json > scripts > build (nuxt generate)"), None, "package.json > scripts > build (nuxt generate)")
+        site.build_env = dict(ctx.rule["legacy_build_env"])
+        return site
+    shape = node_shape(
+        ctx, "server, Nuxt 2", start=list(ctx.rule["legacy_start"]), start_source=ctx.source("Nuxt 2 serves its .nuxt build with `nuxt start`"),
+        output=None, copies=None, prod_deps=True,
+        notes=[f"Nuxt {ctx.fw.major} is end-of-life: the image runs `nuxt start` on the whole built app (dev dependencies pruned), with HOST=0.0.0.0, since Nuxt 2 listens on localhost by default"],
+    )
+    shape.env = dict(ctx.rule["legacy_env"])
+    shape.build_env = dict(ctx.rule["legacy_build_env"])
+    return shape
 
 
 def _sveltekit(ctx: FrameworkContext) -> RuntimeShape:
