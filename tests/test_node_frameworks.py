@@ -701,3 +701,13 @@ def test_nuxt2_is_served_not_refused(tmp_path, build, framework, start):
     else:
         assert plan.value("build_output") == "dist"
     assert _hadolint(text, tmp_path) == ""
+
+
+@pytest.mark.parametrize(("version", "major"), [("8.0.0", 18), ("9.0.0", 20), ("6.0.1", 16)])
+def test_node_sass_gets_a_line_it_has_binaries_for(tmp_path, version, major):
+    """node-sass compiles against each V8 and supports fixed lines (petersowa/fastify-starter: 8.0.0 failed on Node 24)."""
+    lock = _npm_lock({"node_modules/express": {"version": "5.0.0"}, "node_modules/node-sass": {"version": version, "hasInstallScript": True}})
+    files = {"package.json": _pkg({"express": "^5.0.0"}, {"node-sass": f"^{version}"}, scripts={"start": "node index.js"}), "package-lock.json": lock, "index.js": ""}
+    plan = _plan(tmp_path, files)
+    assert plan.value("node_version") == major
+    assert plan.decisions["node_version"].source.count("node-sass") == 1  # the tightest row only

@@ -235,6 +235,7 @@ def native_node_limit(facts: NodeFacts, major: int, lockfile: str | None) -> tup
                 if older:
                     allowed = [m for m in allowed if m <= int(limit["max_node"])]
                     reasons.append(f"{lockfile} > {name} {version} builds on Node <= {limit['max_node']} (node_native.toml > node_limits)")
+                    break  # a package's rows run from its oldest releases up: the first that applies is the tightest
     if not reasons or not allowed:
         return None
     return allowed[0], "; ".join(reasons)
