@@ -711,3 +711,20 @@ def test_node_sass_gets_a_line_it_has_binaries_for(tmp_path, version, major):
     plan = _plan(tmp_path, files)
     assert plan.value("node_version") == major
     assert plan.decisions["node_version"].source.count("node-sass") == 1  # the tightest row only
+
+
+@pytest.mark.parametrize(("script", "argv"), [
+    ("nodemon --delay 500ms --exec babel-node src/server.js", ["node_modules/.bin/babel-node", "src/server.js"]),
+    ("nodemon app/server.js", ["node", "app/server.js"]),
+    ("nodemon -w src -e js,json lib/www.js --port 4000", ["node", "lib/www.js", "--port", "4000"]),
+])
+def test_a_nodemon_start_script_runs_what_it_watches(tmp_path, script, argv):
+    """The watcher is refused, but the command it restarts is the app (tonidevvn/express-ejs-basic: --exec babel-node)."""
+    entry = argv[1]
+    files = {
+        "package.json": _pkg({"express": "^4", "@babel/node": "^7"}, {"nodemon": "^3"}, scripts={"start": script}),
+        entry: "require('http').createServer().listen(process.env.PORT || 3000)\n",
+    }
+    plan = _plan(tmp_path, files)
+    assert plan.value("start_command") == argv
+    assert "(what nodemon runs)" in plan.decisions["start_command"].source

@@ -263,3 +263,40 @@ def _outside_npm_run(step: str) -> str:
     if first in _SYSTEM_COMMANDS or "/" in first or "=" in first:
         return step
     return f"node_modules/.bin/{first}" + (f" {rest}" if rest else "")
+
+
+# nodemon's options that take a value (the rest are switches); its first other word is the script.
+_NODEMON_VALUE_OPTIONS = frozenset({"-e", "--ext", "-w", "--watch", "-i", "--ignore", "-d", "--delay", "--signal", "--config", "-x", "--exec", "--cwd", "-V"})
+
+
+def watched_command(argv: list[str]) -> list[str] | None:
+    """What a ``nodemon`` start script runs: ``nodemon --exec babel-node src/server.js`` -> ``babel-node src/server.js``.
+
+    The watcher is refused in production, but the command it restarts is the app;
+    without ``--exec`` nodemon runs the script with node. None when no script is named.
+    """
+    if not argv or argv[0].rsplit("/", 1)[-1] != "nodemon":
+        return None
+    runner: list[str] = ["node"]
+    script: str | None = None
+    words = argv[1:]
+    i = 0
+    while i < len(words):
+        word = words[i]
+        flag, eq, value = word.partition("=")
+        if flag in ("-x", "--exec"):
+            runner = (value if eq else (words[i + 1] if i + 1 < len(words) else "")).split() or runner
+            i += 1 if eq else 2
+            continue
+        if word == "--":
+            i += 1
+            continue
+        if word.startswith("-"):
+            i += 1 if eq or flag not in _NODEMON_VALUE_OPTIONS else 2
+            continue
+        script = word
+        break
+    if script is None:
+        return None
+    return [*runner, script, *words[i + 1:]]
+

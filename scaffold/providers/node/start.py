@@ -23,6 +23,7 @@ from scaffold.providers.node.npm_scripts import (
     drop_env_file_flags,
     follow_run,
     parse_script,
+    watched_command,
 )
 from scaffold.providers.node.typescript import TsStart, compiled_dev_entry, compiled_start, typescript_entry
 from scaffold.detect.presence import Presence
@@ -52,6 +53,7 @@ def node_start_command(
         _check_entry(facts.presence, procfile.value, has_build, procfile.source, out_dir)
         return procfile
     dev_entry: tuple[TsStart, str] | None = None
+    watched_entry: tuple[list[str], str] | None = None
     for name in ("start", "start:prod", "start:production", "serve:prod", "prod"):
         followed = follow_run(name, facts.scripts)
         if followed is None:
@@ -63,6 +65,9 @@ def node_start_command(
             notes.append(f"{where} runs a dev server or watcher ({dev}): not used in production")
             compiled = None if bun or dev_entry else compiled_dev_entry(parsed.argv, facts, has_build)
             dev_entry = dev_entry or ((compiled, where) if compiled else None)
+            watched = watched_command(parsed.argv)
+            if watched is not None and watched_entry is None:
+                watched_entry = (watched, where)
             continue
         if parsed.complex and has_build:
             rest = drop_build_steps(facts.scripts[real_name], facts.scripts)
@@ -91,6 +96,17 @@ def node_start_command(
         compiled, where = dev_entry
         notes.append(compiled.note)
         return Decision(compiled.argv, f"{where} + {compiled.source_note}")
+    if watched_entry is not None:
+        watched, where = watched_entry
+        parsed = ParsedScript(watched, {}, False)
+        ts = None if bun else compiled_start(watched, facts, has_build)
+        if ts is not None and ts.source_note:
+            notes.append(ts.note)
+            return Decision(ts.argv, f"{where} (what nodemon runs) + {ts.source_note}")
+        argv = _exec_argv(parsed, facts, runtime, warnings)
+        _check_entry(facts.presence, argv, has_build, where, out_dir)
+        notes.append(f"{where} runs nodemon, a watcher: the image runs the command it restarts, `{' '.join(argv)}`")
+        return Decision(argv, f"{where} (what nodemon runs)")
     if facts.procfile_worker and not facts.procfile_web and not facts.scripts.get("start"):
         parsed = parse_script(facts.procfile_worker.value)
         if not parsed.complex:
@@ -183,7 +199,7 @@ def dev_packages_started(argv: list[str], facts: NodeFacts) -> list[str]:
         tool = argv[0].rsplit("/", 1)[-1]
         owner = tool if tool in dev else _bin_of_dependency(tool, {k: facts.dev_dependencies[k] for k in dev})
         if owner:
-            needed.append(owner if isinstance(owner, str) else tool)
+            needed.append(owner)
     words = argv[1:]
     if argv and argv[0] == "node" and words and words[0].removeprefix("./").startswith("node_modules/"):
         # `node node_modules/ts-node/dist/bin.js app.ts` runs that package
@@ -267,10 +283,10 @@ def _warn_dev_hook(argv: list[str], facts: NodeFacts, warnings: list[str]) -> No
             return
 
 
-def _bin_of_dependency(tool: str, deps: dict[str, str]) -> bool:
-    """Common binaries whose package name differs from the command."""
-    owners = {"react-router-serve": "@react-router/serve", "remix-serve": "@remix-run/serve", "nest": "@nestjs/cli"}
-    return owners.get(tool) in deps
+def _bin_of_dependency(tool: str, deps: dict[str, str]) -> str | None:
+    """The package among ``deps`` that provides a binary whose name differs from its own (node.toml > bin_owners)."""
+    owner = load("node")["bin_owners"].get(tool)
+    return owner if owner in deps else None
 
 
 def _check_entry(presence: Presence, argv: list[str], has_build: bool, where: str, out_dir: Decision | None) -> None:
