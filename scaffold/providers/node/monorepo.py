@@ -38,11 +38,10 @@ from scaffold.providers.node.workspaces import WorkspaceFacts
 from scaffold.errors import InconsistentProjectError, UsageError
 from scaffold.plan.model import BuildPlan, Decision
 from scaffold.providers import shared
+from scaffold.providers.node.base_image import node_base_image, node_base_image_arg
 from scaffold.providers.node.monorepo_image import MonorepoImage, monorepo_dockerfile
 from scaffold.providers.node.plan import (
     APP_UID,
-    node_base_image,
-    node_base_image_arg,
     node_image_name,
     on_runtime,
     output_dir_decision,

@@ -18,8 +18,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scaffold.data import versions
-from scaffold.flag_values import debian_base
 from scaffold.providers.node.detect import NodeFacts
 from scaffold.plan.model import BuildPlan, Decision
 from scaffold.providers import shared
@@ -51,6 +49,7 @@ from scaffold.providers.node.serving import (
     worker_decision,
     writable_folders_why,
 )
+from scaffold.providers.node.base_image import node_base_image, node_base_image_arg, prisma_suite, sensitive_name
 from scaffold.providers.node.npm_scripts import build_without_database
 from scaffold.providers.node.start import dev_packages_started, node_start_command
 from scaffold.providers.node.plan_addons import (
@@ -358,45 +357,6 @@ def node_image_name(project: Project, facts: NodeFacts, answers: dict[str, Any])
     if facts.name:
         return shared.image_name(answers, facts.name.rsplit("/", 1)[-1], "package.json > name")
     return shared.image_name(answers, project.root.name, "folder name")
-
-
-def sensitive_name(name: str) -> bool:
-    """Whether a variable name reads as a secret (API_KEY, AUTH_TOKEN), by node_frameworks.toml's name parts."""
-    from scaffold.data import load
-
-    parts = set(load("node_frameworks")["sveltekit"]["sensitive_name_parts"])
-    return any(part in parts for part in name.upper().split("_"))
-
-
-def node_base_image(major: int, pm: PackageManager, bun: bool, answers: dict[str, Any], suite_why: tuple[str, str] | None = None) -> Decision:
-    """The base image; ``suite_why`` is (Debian suite, reason) when the project needs another suite than the default."""
-    data = versions()
-    if bun:
-        return shared.base_image(answers, f"{data['bun']['image']}:{pm.version}-slim", "versions.toml > bun.image + bun version", adapt=debian_base)
-    suite = data["node"]["debian_suite"] if major >= 20 else "bookworm"
-    source = "versions.toml > node.image, Debian slim"
-    if suite_why is not None:
-        suite, source = suite_why[0], f"{source}, {suite_why[0]}: {suite_why[1]}"
-    return shared.base_image(answers, f"{data['node']['image']}:{major}-{suite}-slim", source, adapt=debian_base)
-
-
-def prisma_suite(facts: NodeFacts) -> tuple[str, str] | None:
-    """Bookworm for a Prisma release that does not know trixie's OpenSSL 3.5 (node_native.toml > prisma)."""
-    from scaffold.data import load
-
-    rule = load("node_native")["prisma"]
-    prisma = facts.prisma
-    if prisma is None or prisma.major is None or prisma.major >= int(rule["openssl_minor_aware_before"]) or "client" in prisma.engine_types:
-        return None
-    return str(rule["old_openssl_suite"]), f"Prisma {prisma.major} ({prisma.package.source}) knows no OpenSSL newer than 3.0, which {rule['old_openssl_suite']} ships (node_native.toml > prisma)"
-
-
-def node_base_image_arg(image: str, major: int, bun: bool) -> dict[str, str] | None:
-    """Expose the Node major as a build arg when the image tag is the standard one."""
-    prefix = f"node:{major}-"
-    if not bun and image.startswith(prefix):
-        return {"name": "NODE_VERSION", "value": str(major), "from": "node:${NODE_VERSION}-" + image[len(prefix):]}
-    return None
 
 
 def _build_command(facts: NodeFacts, pm: PackageManager, answers: dict[str, Any], warnings: list[str]) -> Decision:
