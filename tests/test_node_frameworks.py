@@ -717,14 +717,27 @@ def test_node_sass_gets_a_line_it_has_binaries_for(tmp_path, version, major):
     ("nodemon --delay 500ms --exec babel-node src/server.js", ["node_modules/.bin/babel-node", "src/server.js"]),
     ("nodemon app/server.js", ["node", "app/server.js"]),
     ("nodemon -w src -e js,json lib/www.js --port 4000", ["node", "lib/www.js", "--port", "4000"]),
+    ("nodemon src/server.ts", ["node_modules/.bin/ts-node", "src/server.ts"]),  # nodemon's execMap (musayuksel/ts-express-app)
 ])
 def test_a_nodemon_start_script_runs_what_it_watches(tmp_path, script, argv):
     """The watcher is refused, but the command it restarts is the app (tonidevvn/express-ejs-basic: --exec babel-node)."""
     entry = argv[1]
     files = {
-        "package.json": _pkg({"express": "^4", "@babel/node": "^7"}, {"nodemon": "^3"}, scripts={"start": script}),
+        "package.json": _pkg({"express": "^4", "@babel/node": "^7"}, {"nodemon": "^3", "ts-node": "^10", "typescript": "^5"}, scripts={"start": script}),
         entry: "require('http').createServer().listen(process.env.PORT || 3000)\n",
     }
     plan = _plan(tmp_path, files)
     assert plan.value("start_command") == argv
     assert "(what nodemon runs)" in plan.decisions["start_command"].source
+
+
+def test_a_start_command_that_runs_a_dev_package_is_not_pruned_away(tmp_path):
+    """The whole built app is copied when its output folder is unknown; the prune would delete the tsx the CMD runs."""
+    files = {
+        "package.json": _pkg({"express": "^4"}, {"tsx": "^4", "typescript": "^5"}, scripts={"start": "tsx src/server.ts", "build": "node scripts/gen.js"}),
+        "scripts/gen.js": "", "src/server.ts": "import http from 'http'\nhttp.createServer().listen(process.env.PORT || 3000)\n",
+    }
+    plan = _plan(tmp_path, files)
+    text = render_plan(plan)["Dockerfile"]
+    assert plan.value("kept_dev_dependencies") == ["tsx"]
+    assert "npm prune" not in text and "with its devDependencies (the start command needs some)" in " ".join(plan.notes)

@@ -48,6 +48,10 @@ def runtime_layout(
         if prune:
             notes.append("the build output folder is unknown: the runtime copies the whole built app, with dev dependencies pruned")
     if prune:
+        if keeps_dev:
+            # the start command runs a devDependency (ts-node, tsx): pruning would remove it
+            notes[-1] = "the build output folder is unknown: the runtime copies the whole built app, with its devDependencies (the start command needs some)"
+            return RuntimeLayout(copies, False, None, notes)
         return RuntimeLayout(copies, True, None, notes)
     self_contained = shape is not None and shape.kind == "node" and not shape.prod_deps
     node_modules_from: str | None = None if self_contained else "deps"

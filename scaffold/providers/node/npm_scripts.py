@@ -273,7 +273,8 @@ def watched_command(argv: list[str]) -> list[str] | None:
     """What a ``nodemon`` start script runs: ``nodemon --exec babel-node src/server.js`` -> ``babel-node src/server.js``.
 
     The watcher is refused in production, but the command it restarts is the app;
-    without ``--exec`` nodemon runs the script with node. None when no script is named.
+    without ``--exec`` nodemon runs the script with node (ts-node for TypeScript). None
+    when no script is named.
     """
     if not argv or argv[0].rsplit("/", 1)[-1] != "nodemon":
         return None
@@ -298,5 +299,7 @@ def watched_command(argv: list[str]) -> list[str] | None:
         break
     if script is None:
         return None
+    if runner == ["node"] and script.endswith((".ts", ".mts", ".cts")):
+        runner = ["ts-node"]  # nodemon's own execMap runs TypeScript with ts-node
     return [*runner, script, *words[i + 1:]]
 
