@@ -741,3 +741,22 @@ def test_a_start_command_that_runs_a_dev_package_is_not_pruned_away(tmp_path):
     text = render_plan(plan)["Dockerfile"]
     assert plan.value("kept_dev_dependencies") == ["tsx"]
     assert "npm prune" not in text and "with its devDependencies (the start command needs some)" in " ".join(plan.notes)
+
+
+def test_a_package_pino_loads_by_name_stays_installed(tmp_path):
+    """`transport: { target: 'pino-pretty' }` loads a devDependency at start (EastSun5566/typescript-fastify-starter)."""
+    files = {
+        "package.json": _pkg({"fastify": "^4"}, {"pino-pretty": "^10"}, scripts={"start": "node server.js"}),
+        "server.js": "const app = require('fastify')({ logger: { transport: { target: 'pino-pretty' } } })\napp.listen({ port: 3000, host: '0.0.0.0' })\n",
+    }
+    plan = _plan(tmp_path, files)
+    assert plan.value("kept_dev_dependencies") == ["pino-pretty"]
+    assert any("pino-pretty at server.js:1 (a pino transport target)" in w for w in plan.warnings), plan.warnings
+
+
+def test_a_transport_package_in_dependencies_changes_nothing(tmp_path):
+    files = {
+        "package.json": _pkg({"fastify": "^4", "pino-pretty": "^10"}, scripts={"start": "node server.js"}),
+        "server.js": "const app = require('fastify')({ logger: { transport: { target: 'pino-pretty' } } })\napp.listen({ port: 3000 })\n",
+    }
+    assert _plan(tmp_path, files).value("kept_dev_dependencies") is None

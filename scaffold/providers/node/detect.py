@@ -18,7 +18,7 @@ from scaffold.detect.procfile import procfile_web, procfile_worker
 from scaffold.errors import InconsistentProjectError, MalformedFileError
 from scaffold.project import Project
 from scaffold.providers.node.lockfiles import LOCKFILES, lock_out_of_sync, find_git_dependencies, read_lock_details
-from scaffold.providers.node.source_scan import HostHint, PortHint, entry_candidates_of, scan_ports, scan_runtime_imports, sqlite_data_dirs
+from scaffold.providers.node.source_scan import HostHint, PortHint, entry_candidates_of, scan_ports, scan_runtime_imports, scan_sources
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,7 @@ class NodeFacts:
     module: str | None = None  # package.json "module": the entry `bun init` writes
     data_dirs: tuple[Found, ...] = ()  # folders a SQLite database is created in (absolute, or under /app)
     runtime_imports: tuple[Found, ...] = ()  # packages the entry file and the files it loads import (where: file:line)
+    named_packages: tuple[Found, ...] = ()  # packages a library loads by name at run time (pino transport targets)
     has_bunfig: bool = False
     # Which of the paths planning asks about exist (scripts' files, main's spellings, top-level names)
     presence: Presence = field(default_factory=lambda: Presence(frozenset(), frozenset(), frozenset()))
@@ -118,7 +119,7 @@ def detect(project: Project, *, context: bool = True) -> NodeFacts | None:
     existing = tuple(rel for rel in (*node_data["entry_files"], *node_data["bun_entry_files"]) if project.has_file(rel))
     entry_candidates = entry_candidates_of(manifest, scripts, existing)
     port_hints, reads_env, loopback = scan_ports(project, entry_candidates)
-    data_dirs = sqlite_data_dirs(project)
+    sources = scan_sources(project)
     runtime_imports = scan_runtime_imports(project, entry_candidates)
     prisma = detect_prisma(project, manifest, deps, dev)
     procfile = (procfile_web(project), procfile_worker(project))
@@ -155,7 +156,8 @@ def detect(project: Project, *, context: bool = True) -> NodeFacts | None:
         native=detect_native(project, lock_details, deps, dev),
         prisma=prisma,
         loopback_host=loopback,
-        data_dirs=data_dirs,
+        data_dirs=sources.data_dirs,
+        named_packages=sources.named_packages,
         runtime_imports=runtime_imports,
         git_dependencies=find_git_dependencies(deps, dev, lock_details),
         procfile_web=procfile[0],

@@ -166,6 +166,10 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     if imported_dev and not static:
         needed_dev = [*needed_dev, *(f.value for f in imported_dev)]
         needed_by = f"{start.source} + the code imports them ({', '.join(f'{f.value} at {f.source}' for f in imported_dev[:3])})"
+    loaded_dev = [f for f in facts.named_packages if f.value in facts.dev_dependencies and f.value not in facts.dependencies and f.value not in needed_dev]
+    if loaded_dev and not static and (shape is None or shape.prod_deps):
+        needed_dev = [*needed_dev, *(f.value for f in loaded_dev)]
+        needed_by = f"{start.source} + loaded by name ({', '.join(f'{f.value} at {f.source}' for f in loaded_dev[:3])})"
     if needed_dev and not static:
         prod_install = [full_install]
         decisions["kept_dev_dependencies"] = Decision(needed_dev, needed_by)

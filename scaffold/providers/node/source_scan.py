@@ -198,6 +198,8 @@ def scan_ports(project: Project, entries: list[str]) -> tuple[tuple[PortHint, ..
 
 
 # A SQLite database file named by a string literal: "/etc/todos/todo.db", "./data/app.sqlite"
+# `transport: { target: 'pino-pretty' }` and `targets: [{ target: 'pino/file' }]`: bounded, no nesting
+_TRANSPORT_TARGET = re.compile(r"""transports?\s*:\s*[\[{][^\]}]{0,300}?\btarget\s*:\s*['"]((?:@[\w.-]+/)?[\w.-]+)(?:/[\w./-]*)?['"]""")
 _CONFIG_FILE = re.compile(r"(?:^|/)[\w.-]+\.config\.[cm]?[jt]s$")
 _DIRNAME_JOIN = re.compile(r"(?:join|resolve)\(\s*__dirname\s*,\s*$")
 _SQLITE_LITERAL = re.compile(r"""['"`]((?:file:)?[\w./-]{1,200}\.(?:db|sqlite|sqlite3))['"`]""")
@@ -207,16 +209,26 @@ _SQLITE_LITERAL = re.compile(r"""['"`]((?:file:)?[\w./-]{1,200}\.(?:db|sqlite|sq
 _NOT_DATA_ROOTS = ("/tmp/", "/dev/", "/proc/", "/sys/", "/usr/", "/bin/", "/lib/")
 
 
-def sqlite_data_dirs(project: Project) -> tuple[Found, ...]:
-    """Folders the app creates a SQLite database in. The image's code is root-owned, so each is made and given to the app user.
+@dataclass(frozen=True)
+class SourceFacts:
+    data_dirs: tuple[Found, ...]  # folders the app creates a SQLite database in
+    named_packages: tuple[Found, ...]  # packages loaded by name at run time (a pino transport's target)
 
-    Docker's own tutorial app writes /etc/todos/todo.db: as root that works, as uid 1000
-    mkdir fails with EACCES and the app never starts.
+
+def scan_sources(project: Project) -> SourceFacts:
+    """One pass over the app's sources for what is loaded or written by name rather than imported.
+
+    Folders the app creates a SQLite database in: the image's code is root-owned, so each
+    is made and given to the app user (Docker's own tutorial app writes /etc/todos/todo.db:
+    as uid 1000 mkdir fails with EACCES and the app never starts). Packages a library loads
+    by name (pino's `transport: { target: 'pino-pretty' }`): a production install that left
+    them out as devDependencies kills the app at start.
     """
     from scaffold.providers.paths import sqlite_dirs
 
     relative: list[tuple[str, str]] = []
     absolute: dict[str, Found] = {}
+    named: dict[str, Found] = {}
     for rel in project.walk_files(".", suffixes=_SCAN_SUFFIXES, limit=300):
         try:
             if project.path(rel).stat().st_size > _MAX_SCAN_BYTES:
@@ -224,6 +236,9 @@ def sqlite_data_dirs(project: Project) -> tuple[Found, ...]:
             text = project.read_text(rel)
         except Exception:  # a source file that cannot be read is not a reason to stop
             continue
+        if "transport" in text:
+            for match in _TRANSPORT_TARGET.finditer(text):
+                named.setdefault(match.group(1), Found(match.group(1), f"{rel}:{_line_of(text, match.start(1))} (a pino transport target)"))
         for match in _SQLITE_LITERAL.finditer(text):
             path = match.group(1).removeprefix("file:")
             where = f"{rel}:{_line_of(text, match.start())}"
@@ -247,7 +262,7 @@ def sqlite_data_dirs(project: Project) -> tuple[Found, ...]:
         for d in sqlite_dirs(relative)
         if d.value != "." or not _CONFIG_FILE.search(d.source.split(":", 1)[0])
     ]
-    return tuple([*found, *(absolute[k] for k in sorted(absolute))])
+    return SourceFacts(tuple([*found, *(absolute[k] for k in sorted(absolute))]), tuple(named[k] for k in sorted(named)))
 
 
 _LISTEN_NAME = re.compile(r"\.listen\(\s*([A-Za-z_$][\w$]{0,60})\s*[,)]")
