@@ -14,7 +14,7 @@ import pytest
 from conftest import write_tree
 from scaffold.plan import plan_project
 from scaffold.project import Project
-from scaffold.providers.node.npm_scripts import build_without_database
+from scaffold.providers.node.npm_scripts import rewrite_build
 
 LOCK = json.dumps({"name": "demo", "lockfileVersion": 3, "packages": {"": {"name": "demo"}}})
 
@@ -27,7 +27,7 @@ LOCK = json.dumps({"name": "demo", "lockfileVersion": 3, "packages": {"": {"name
     ({"build": "prisma migrate reset -f"}, (), ("prisma migrate reset -f",)),
 ])
 def test_database_steps_are_split_off(scripts, kept, dropped):
-    split = build_without_database(scripts)
+    split = rewrite_build(scripts)
     assert split is not None and split.kept == kept and split.dropped == dropped
 
 
@@ -38,7 +38,7 @@ def test_database_steps_are_split_off(scripts, kept, dropped):
     {"build": "npm run gen && tsc", "gen": "prisma generate"},
 ])
 def test_builds_without_database_steps_are_left_alone(scripts):
-    assert build_without_database(scripts) is None
+    assert rewrite_build(scripts) is None
 
 
 def _plan(tmp_path, scripts, deps=None):
@@ -66,3 +66,21 @@ def test_a_build_that_only_migrates_is_not_run(tmp_path):
 def test_a_build_answer_still_wins(tmp_path):
     write_tree(tmp_path, {"package.json": json.dumps({"name": "demo", "scripts": {"start": "node server.js", "build": "prisma migrate deploy"}}), "package-lock.json": LOCK, "server.js": "x"})
     assert plan_project(Project(tmp_path), {"build": "npm run compile"}).value("build_command") == "npm run compile"
+
+
+@pytest.mark.parametrize(("scripts", "kept", "unwatched"), [
+    # the watcher sits in a script the build runs by name (Khaspper/mini-message-board-express-ejs hung here)
+    ({"build": "npm run build:css && npm run build:ts", "build:css": "postcss in.css -o out.css --watch", "build:ts": "tsc --build"},
+     ("node_modules/.bin/postcss in.css -o out.css", "npm run build:ts"), ("postcss in.css -o out.css --watch",)),
+    ({"build": "tsc -w"}, ("node_modules/.bin/tsc",), ("tsc -w",)),
+    ({"build": "npx tailwindcss -i a.css -o b.css --watch=always && vite build"}, ("npx tailwindcss -i a.css -o b.css", "node_modules/.bin/vite build"), ("npx tailwindcss -i a.css -o b.css --watch=always",)),
+])
+def test_a_watching_build_step_runs_once(scripts, kept, unwatched):
+    split = rewrite_build(scripts)
+    assert split is not None and split.kept == kept and split.unwatched == unwatched and split.dropped == ()
+
+
+def test_the_watch_rewrite_is_explained(tmp_path):
+    plan = _plan(tmp_path, {"build": "npm run css", "css": "postcss a.css -o b.css -w"})
+    assert plan.value("build_command") == "node_modules/.bin/postcss a.css -o b.css"
+    assert any("watches and never exits: the image build runs it once without the flag" in w for w in plan.warnings)

@@ -180,25 +180,29 @@ _SYSTEM_COMMANDS = frozenset({"node", "npm", "npx", "pnpm", "yarn", "bun", "bunx
 
 
 @dataclass(frozen=True)
-class BuildWithoutDatabase:
-    """A build script with the steps that need the database taken out."""
+class BuildRewrite:
+    """A build script as the image runs it: steps that need the database left out, watchers run once."""
 
-    kept: tuple[str, ...]  # the other steps, runnable outside `npm run` (binaries by their node_modules/.bin path)
+    kept: tuple[str, ...]  # the steps to run, outside `npm run` (binaries by their node_modules/.bin path)
     dropped: tuple[str, ...]  # the database steps, as the script wrote them
+    unwatched: tuple[str, ...] = ()  # the steps that had a watch flag, as the script wrote them
 
 
-def build_without_database(scripts: dict[str, str]) -> BuildWithoutDatabase | None:
-    """``prisma migrate deploy && next build`` as ``next build``, when a step of the build needs the database.
+def rewrite_build(scripts: dict[str, str]) -> BuildRewrite | None:
+    """The build chain rewritten when ``npm run build`` could not finish in a docker build.
 
-    A docker build has no database to migrate or seed: ``npm run build`` would fail
-    there (or write to a database nobody deploys). Only plain ``&&`` chains are split,
-    and a step that runs another script (``npm run migrate``) counts as a database step
-    when every step of that script is one. The pre- and post-build scripts npm runs
-    around ``build`` are split the same way. None when no step needs the database or a
-    script is not a plain chain.
+    Two things stop it: a step that needs the app's database (``prisma migrate deploy &&
+    next build``: a docker build has none), and a step that watches (``postcss … --watch``
+    or ``tsc -w``: the build never exits and hangs). Database steps are left out; a
+    watcher runs once without its flag. A step that runs another script (``npm run
+    build:css``) is opened up when that script has such a step, and counts as a database
+    step when every step of it is one. The pre- and post-build scripts npm runs around
+    ``build`` are handled the same way. Only plain ``&&`` chains are rewritten; None when
+    nothing needs it.
     """
     kept: list[str] = []
     dropped: list[str] = []
+    unwatched: list[str] = []
     for name in ("prebuild", "build", "postbuild"):
         script = scripts.get(name, "").strip()
         if not script:
@@ -206,11 +210,53 @@ def build_without_database(scripts: dict[str, str]) -> BuildWithoutDatabase | No
         steps = _and_steps(script)
         if steps is None:
             return None
-        for step in steps:
-            (dropped if _needs_database(step, scripts) else kept).append(step)
-    if not dropped:
+        for step in _opened(steps, scripts):
+            if _needs_database(step, scripts):
+                dropped.append(step)
+                continue
+            once = _without_watch(step)
+            if once != step:
+                unwatched.append(step)
+            kept.append(once)
+    if not dropped and not unwatched:
         return None
-    return BuildWithoutDatabase(tuple(_outside_npm_run(step) for step in kept), tuple(dropped))
+    return BuildRewrite(tuple(_outside_npm_run(step) for step in kept), tuple(dropped), tuple(unwatched))
+
+
+def _opened(steps: list[str], scripts: dict[str, str], depth: int = 0) -> list[str]:
+    """Steps with `npm run X` replaced by X's own steps where X holds a watcher."""
+    out: list[str] = []
+    for step in steps:
+        words = step.split()
+        named = _script_run(words, scripts) if words else None
+        inner = _and_steps(scripts[named]) if named is not None and depth < 3 else None
+        if inner and any(_without_watch(s) != s or _script_run(s.split(), scripts) for s in inner) and _has_watch(inner, scripts, depth + 1):
+            out.extend(_opened(inner, scripts, depth + 1))
+        else:
+            out.append(step)
+    return out
+
+
+def _has_watch(steps: list[str], scripts: dict[str, str], depth: int) -> bool:
+    for step in steps:
+        if _without_watch(step) != step:
+            return True
+        named = _script_run(step.split(), scripts)
+        inner = _and_steps(scripts[named]) if named is not None and depth < 3 else None
+        if inner and _has_watch(inner, scripts, depth + 1):
+            return True
+    return False
+
+
+def _without_watch(step: str) -> str:
+    """The step without the watch flags its tool takes (node.toml > watch_flags); unchanged when it has none."""
+    words = step.split()
+    binary = _binary_words(words)
+    tool = binary[0].rsplit("/", 1)[-1] if binary else ""
+    flags = load("node")["watch_flags"].get(tool)
+    if not flags or not any(w in flags or w.split("=", 1)[0] in flags for w in words[1:]):
+        return step
+    return " ".join(w for w in words if not (w in flags or w.split("=", 1)[0] in flags))
 
 
 def _and_steps(script: str) -> list[str] | None:

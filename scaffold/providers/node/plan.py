@@ -50,7 +50,7 @@ from scaffold.providers.node.serving import (
     writable_folders_why,
 )
 from scaffold.providers.node.base_image import node_base_image, node_base_image_arg, prisma_suite, sensitive_name
-from scaffold.providers.node.npm_scripts import build_without_database
+from scaffold.providers.node.npm_scripts import rewrite_build
 from scaffold.providers.node.start import dev_packages_started, node_start_command
 from scaffold.providers.node.plan_addons import (
     NODE_HEADERS_ENV,
@@ -369,16 +369,24 @@ def _build_command(facts: NodeFacts, pm: PackageManager, answers: dict[str, Any]
     script = facts.scripts.get("build")
     if not script:
         return Decision(None, "no build script")
-    split = build_without_database(facts.scripts)
+    split = rewrite_build(facts.scripts)
     if split is None:
         return Decision(pm.run("build"), "package.json > scripts > build")
-    dropped = ", ".join(f"`{step}`" for step in split.dropped)
-    warnings.append(
-        f"package.json > scripts > build runs {dropped}, which needs the app's database: a docker build has none, so the image "
-        "build leaves it out; run it against the database when you deploy (or pass --build to choose the build command)"
-    )
-    source = f"package.json > scripts > build, without {dropped} (needs the database)"
-    return Decision(" && ".join(split.kept) or None, source if split.kept else f"package.json > scripts > build only runs {dropped} (needs the database)")
+    changes: list[str] = []
+    # (the steps, what the source says of them, why the warning gives)
+    for steps, change, why in (
+        (split.dropped, "without {} (needs the database)", "which needs the app's database: a docker build has none, so the image build leaves it out; "
+         "run it against the database when you deploy (or pass --build to choose the build command)"),
+        (split.unwatched, "{} run once, without the watch flag", "which watches and never exits: the image build runs it once without the flag "
+         "(a build script for production should not watch; or pass --build)"),
+    ):
+        if steps:
+            shown = ", ".join(f"`{step}`" for step in steps)
+            changes.append(change.format(shown))
+            warnings.append(f"package.json > scripts > build runs {shown}, {why}")
+    if not split.kept:
+        return Decision(None, f"package.json > scripts > build only runs {', '.join(f'`{s}`' for s in split.dropped)} (needs the database)")
+    return Decision(" && ".join(split.kept), "package.json > scripts > build, " + "; ".join(changes))
 
 
 def output_dir_decision(facts: NodeFacts, build: Decision) -> Decision | None:
