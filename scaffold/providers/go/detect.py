@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator
 
 from scaffold.data import load
 from scaffold.detect.found import Found
@@ -129,7 +130,7 @@ def _cgo(scan: sources.SourceScan, data: dict, modules: list[GoModule]) -> list[
     for module in modules:
         for req in module.requires:
             for name, row in table.items():
-                if (req == name or req.startswith(name + "/")) and name not in uses:
+                if _within(req, name) and name not in uses:
                     uses[name] = CgoUse(name, row["why"], f"{posixpath.join(module.dir, 'go.mod').removeprefix('./')} requires {req}", tuple(row["build"]), tuple(row["runtime"]))
     for f in scan.files:
         for imp in f.imports:
@@ -137,7 +138,7 @@ def _cgo(scan: sources.SourceScan, data: dict, modules: list[GoModule]) -> list[
                 uses["C"] = CgoUse("C", 'the code itself uses cgo (import "C")', f.path, (), ())
                 continue
             for module, row in table.items():
-                if (imp == module or imp.startswith(module + "/")) and module not in uses:
+                if _within(imp, module) and module not in uses:
                     uses[module] = CgoUse(module, row["why"], f.path, tuple(row["build"]), tuple(row["runtime"]))
     return [uses[k] for k in sorted(uses)]
 
@@ -171,20 +172,30 @@ def _runtime_files(project: Project, scan: sources.SourceScan, extensions: list[
     return [kept[p] for p in sorted(kept)], [missing[p] for p in sorted(missing) if p not in kept]
 
 
+def _within(path: str, module: str) -> bool:
+    """Whether an import or requirement path is ``module`` or a package below it."""
+    return path == module or path.startswith(module + "/")
+
+
+def _conventions(modules: list[GoModule], data: dict) -> Iterator[tuple[GoModule, str, dict]]:
+    """(module, requirement, convention_files row) for each framework with conventions a module requires."""
+    for module in modules:
+        for name, row in data.get("convention_files", {}).items():
+            req = next((r for r in module.requires if _within(r, name)), None)
+            if req is not None:
+                yield module, req, row
+
+
 def _with_convention_files(project: Project, found: list[Found], modules: list[GoModule], data: dict) -> list[Found]:
     """The folders a required framework reads by convention (beego's conf/ and views/), added to the code's own paths."""
     have = {str(f.value) for f in found}
     extra: list[Found] = []
-    for module in modules:
-        for req in module.requires:
-            for name, row in data.get("convention_files", {}).items():
-                if req != name and not req.startswith(name + "/"):
-                    continue
-                for rel in row["paths"]:
-                    path = posixpath.normpath(posixpath.join(module.dir, rel))
-                    if path not in have and (project.has_dir(path) or project.has_file(path)) and not any(path.startswith(h + "/") for h in have):
-                        have.add(path)
-                        extra.append(Found(path, f"{posixpath.join(module.dir, 'go.mod').removeprefix('./')} requires {req}: {row['why']}"))
+    for module, req, row in _conventions(modules, data):
+        for rel in row["paths"]:
+            path = posixpath.normpath(posixpath.join(module.dir, rel))
+            if path not in have and (project.has_dir(path) or project.has_file(path)) and not any(path.startswith(h + "/") for h in have):
+                have.add(path)
+                extra.append(Found(path, f"{posixpath.join(module.dir, 'go.mod').removeprefix('./')} requires {req}: {row['why']}"))
     return sorted([*found, *extra], key=lambda f: str(f.value))
 
 
@@ -194,18 +205,17 @@ _CONFIG_PORT = re.compile(r'^\s*(\S+)\s*=\s*"?(?:\$\{(\w+)\|\|(\d+)\}|(\d+))"?\s
 def _convention_listens(project: Project, modules: list[GoModule], data: dict) -> list[Listen]:
     """The port a framework's own config file sets (beego's conf/app.conf httpport), as a listen hint."""
     out: list[Listen] = []
-    for module in modules:
-        for name, row in data.get("convention_files", {}).items():
-            rel = posixpath.normpath(posixpath.join(module.dir, row.get("port_file", "")))
-            if "port_file" not in row or not any(r == name or r.startswith(name + "/") for r in module.requires):
-                continue
-            for number, line in config_lines(project, rel):
-                m = _CONFIG_PORT.match(line)
-                if m and m.group(1) == row["port_key"]:
-                    port = int(m.group(3) or m.group(4))
-                    if 1 <= port <= 65535:
-                        out.append(Listen(port, "", m.group(2), None, f"{rel}:{number}", module.dir))
-                    break
+    for module, _req, row in _conventions(modules, data):
+        if "port_file" not in row:
+            continue
+        rel = posixpath.normpath(posixpath.join(module.dir, row["port_file"]))
+        for number, line in config_lines(project, rel):
+            m = _CONFIG_PORT.match(line)
+            if m and m.group(1) == row["port_key"]:
+                port = int(m.group(3) or m.group(4))
+                if 1 <= port <= 65535:
+                    out.append(Listen(port, "", m.group(2), None, f"{rel}:{number}", module.dir))
+                break
     return out
 
 

@@ -17,6 +17,7 @@ from scaffold.detect.presence import Presence
 from scaffold.plan.steps import BuildSecret
 from scaffold.providers.node.detect import NodeFacts
 from scaffold.providers.node.plan_addons import PrismaSteps
+from scaffold.providers.node.npm_scripts import package_of_module
 from scaffold.providers.node.package_manager import PackageManager
 
 
@@ -94,7 +95,7 @@ def lifecycle_needs_dev_tools(facts: NodeFacts) -> tuple[str, str] | None:
         if not script:
             continue
         for word in re.split(r"[\s;&|()=]+", script):
-            package = _package_of(word)  # `-r ts-node/register` loads the ts-node package
+            package = package_of_module(word)  # `-r ts-node/register` loads the ts-node package
             if package in facts.dev_dependencies and package not in facts.dependencies:
                 return name, package
             if word in dev_bins and "||" not in script:  # `svelte-kit sync || echo ''` tolerates its absence
@@ -102,14 +103,6 @@ def lifecycle_needs_dev_tools(facts: NodeFacts) -> tuple[str, str] | None:
             if word == "prisma" and "prisma" in facts.dev_dependencies:
                 return name, word
     return None
-
-
-def _package_of(word: str) -> str:
-    """The package a module path names: ``ts-node/register`` -> ``ts-node``, ``@swc/core/x`` -> ``@swc/core``."""
-    if word.startswith((".", "/")) or "/" not in word:
-        return word
-    parts = word.split("/")
-    return "/".join(parts[:2]) if word.startswith("@") else parts[0]
 
 
 def strip_dev_optional(facts: NodeFacts, pm: PackageManager) -> str | None:

@@ -230,7 +230,7 @@ def _opened(steps: list[str], scripts: dict[str, str], depth: int = 0) -> list[s
         words = step.split()
         named = _script_run(words, scripts) if words else None
         inner = _and_steps(scripts[named]) if named is not None and depth < 3 else None
-        if inner and any(_without_watch(s) != s or _script_run(s.split(), scripts) for s in inner) and _has_watch(inner, scripts, depth + 1):
+        if inner and _has_watch(inner, scripts, depth + 1):
             out.extend(_opened(inner, scripts, depth + 1))
         else:
             out.append(step)
@@ -257,6 +257,17 @@ def _without_watch(step: str) -> str:
     if not flags or not any(w in flags or w.split("=", 1)[0] in flags for w in words[1:]):
         return step
     return " ".join(w for w in words if not (w in flags or w.split("=", 1)[0] in flags))
+
+
+def package_of_module(spec: str) -> str:
+    """The package a module path names: ``ts-node/register`` -> ``ts-node``, ``@swc/core/x`` -> ``@swc/core``.
+
+    Relative and absolute paths are returned as they are: they name no package.
+    """
+    if spec.startswith((".", "/")) or "/" not in spec:
+        return spec
+    parts = spec.split("/")
+    return "/".join(parts[:2]) if spec.startswith("@") else parts[0]
 
 
 def _and_steps(script: str) -> list[str] | None:

@@ -22,6 +22,7 @@ from scaffold.providers.node.npm_scripts import (
     drop_build_steps,
     drop_env_file_flags,
     follow_run,
+    package_of_module,
     parse_script,
     watched_command,
 )
@@ -203,8 +204,7 @@ def dev_packages_started(argv: list[str], facts: NodeFacts) -> list[str]:
     words = argv[1:]
     if argv and argv[0] == "node" and words and words[0].removeprefix("./").startswith("node_modules/"):
         # `node node_modules/ts-node/dist/bin.js app.ts` runs that package
-        parts = words[0].removeprefix("./").split("/")[1:]
-        name = "/".join(parts[:2]) if parts and parts[0].startswith("@") else (parts[0] if parts else "")
+        name = package_of_module(words[0].removeprefix("./").removeprefix("node_modules/"))
         if name in dev and name not in needed:
             needed.append(name)
     found = typescript_entry(argv)
@@ -216,8 +216,7 @@ def dev_packages_started(argv: list[str], facts: NodeFacts) -> list[str]:
         flag, eq, value = word.partition("=")
         if flag in _PRELOAD_FLAGS:
             module = value if eq else (words[i + 1] if i + 1 < len(words) else "")
-            parts = module.split("/")
-            name = "/".join(parts[:2]) if module.startswith("@") else parts[0]
+            name = package_of_module(module)
             if name in dev and name not in needed:
                 needed.append(name)
     return needed
