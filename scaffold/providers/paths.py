@@ -65,6 +65,38 @@ def sqlite_dirs(paths: list[tuple[str, str]]) -> list[Found]:
     return [dirs[k] for k in sorted(dirs)]
 
 
+# A folder kept in git by a placeholder alone, under one of these names, is where the app
+# writes at run time (winston's dirname: 'logs', multer's dest: 'uploads/'): the repository
+# keeps it so the path exists, and the image must let the app user write there.
+_WRITTEN_AT_RUN_TIME = ("logs", "log", "tmp", "temp", "uploads", "upload", "storage", "sessions", "cache", "data", "db", "database", "media", "files", "output", "backups")
+_PLACEHOLDERS = frozenset({".gitkeep", ".keep", ".gitignore", ".placeholder", ".empty"})
+_PLACEHOLDER_PARENTS = (".", "public", "static", "src", "app", "server", "storage")
+
+
+def placeholder_dirs(project: Project) -> list[Found]:
+    """Run-time folders (logs/, uploads/) the repository keeps with only a .gitkeep, to be made writable.
+
+    Only a folder holding nothing but placeholders counts: one with content
+    (data/seed.json) is read, not written, and stays root's like the code.
+    """
+    found: list[Found] = []
+    for parent in _PLACEHOLDER_PARENTS:
+        for name in _WRITTEN_AT_RUN_TIME:
+            rel = name if parent == "." else f"{parent}/{name}"
+            if not project.has_dir(rel):
+                continue
+            entries = project.list_dir(rel)
+            kept = [e for e in entries if e in _PLACEHOLDERS]
+            if kept and len(kept) == len(entries):
+                found.append(Found(rel, f"{rel}/{kept[0]} (a folder the repository keeps empty for files the app writes)"))
+    return found
+
+
+def with_placeholder_dirs(project: Project, dirs: list[Found]) -> list[Found]:
+    """``dirs`` and the run-time folders kept by a placeholder that none of them already covers."""
+    return [*dirs, *(d for d in placeholder_dirs(project) if not any(str(f.value) == str(d.value) for f in dirs))]
+
+
 def source_texts(project: Project, roots: list[str], suffix: str, *, skip: frozenset[str], limit: int) -> Iterator[tuple[str, str]]:
     """(path, text) of each source file under the roots, once each; files too big or unreadable are passed over.
 

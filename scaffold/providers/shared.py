@@ -91,7 +91,8 @@ def writable_dirs_step(dirs: tuple[Found, ...]) -> Run:
         else:
             commands.append(f"mkdir -p {target}")
             commands.append(f"if [ -d {d.value} ]; then cp -a {d.value}/. {target}/; fi")
-    return Run(commands=tuple(commands), comment=("Folders the program creates files in (its SQLite database): owned by the app user at run time",))
+    kinds = ", ".join(dict.fromkeys("its SQLite database" if "SQLite" in d.source else f"{d.value}/" for d in dirs))
+    return Run(commands=tuple(commands), comment=(f"Folders the program creates files in ({kinds}): owned by the app user at run time",))
 
 
 def writable_dirs_copy(dirs: tuple[Found, ...], uid: int) -> Copy:

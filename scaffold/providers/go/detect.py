@@ -16,7 +16,7 @@ from scaffold.errors import UnreadableFileError
 from scaffold.project import Project
 from scaffold.providers.envfiles import config_lines, port_settings
 from scaffold.providers.go import gomod, sources
-from scaffold.providers.paths import MAX_SOURCE_BYTES, is_secret_path, literal_path, sqlite_dirs
+from scaffold.providers.paths import MAX_SOURCE_BYTES, is_secret_path, literal_path, sqlite_dirs, with_placeholder_dirs
 from scaffold.providers.go.facts import CgoUse, Frontend, GoFacts, GoModule, Listen, MainPackage
 
 MAX_GO_FILES = 4000
@@ -58,7 +58,7 @@ def detect(project: Project) -> GoFacts | None:
         imp == "net/http" or imp.startswith(("github.com/gin-gonic/", "github.com/labstack/echo", "github.com/gofiber/", "github.com/go-chi/", "github.com/gorilla/mux", "github.com/valyala/fasthttp", "google.golang.org/grpc"))
         for f in scan.files for imp in f.imports
     )
-    writable = sqlite_dirs(scan.sqlite_paths)
+    writable = with_placeholder_dirs(project, sqlite_dirs(scan.sqlite_paths))
     gin = Found(8080, f"{scan.gin_bare_run}: gin's Run() with no address listens on $PORT, else 8080") if scan.gin_bare_run else None
     keep = ["go.mod", "go.sum", "go.work", *(posixpath.join(m.dir, "go.mod") for m in modules), *(str(f.value) for f in runtime_files)]
     if project.has_file("vendor/modules.txt"):

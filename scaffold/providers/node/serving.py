@@ -100,7 +100,8 @@ def writable_folders_why(facts: NodeFacts, shape: RuntimeShape | None, static: b
     """The comment over the writable folders, present only when there are any."""
     if static or not (facts.data_dirs or (shape is not None and shape.writable)):
         return {}
-    what = "its SQLite database" if facts.data_dirs else "its cache"
+    kinds = ["its SQLite database" if "SQLite" in d.source else "its files" for d in facts.data_dirs] or ["its cache"]
+    what = " and ".join(dict.fromkeys(kinds))
     return {"writable_why": f"The server writes {what} here; everything else stays read-only to the app user"}
 
 

@@ -211,7 +211,7 @@ _NOT_DATA_ROOTS = ("/tmp/", "/dev/", "/proc/", "/sys/", "/usr/", "/bin/", "/lib/
 
 @dataclass(frozen=True)
 class SourceFacts:
-    data_dirs: tuple[Found, ...]  # folders the app creates a SQLite database in
+    data_dirs: tuple[Found, ...]  # folders the app creates files in: a SQLite database, logs/ kept by a .gitkeep
     named_packages: tuple[Found, ...]  # packages loaded by name at run time (a pino transport's target)
 
 
@@ -262,7 +262,12 @@ def scan_sources(project: Project) -> SourceFacts:
         for d in sqlite_dirs(relative)
         if d.value != "." or not _CONFIG_FILE.search(d.source.split(":", 1)[0])
     ]
-    return SourceFacts(tuple([*found, *(absolute[k] for k in sorted(absolute))]), tuple(named[k] for k in sorted(named)))
+    from scaffold.providers.paths import placeholder_dirs
+
+    kept = [Found(f"/app/{d.value}", d.source) for d in placeholder_dirs(project)]
+    dirs = [*found, *(absolute[k] for k in sorted(absolute))]
+    dirs += [d for d in kept if not any(str(d.value) == str(f.value) for f in dirs)]
+    return SourceFacts(tuple(dirs), tuple(named[k] for k in sorted(named)))
 
 
 _LISTEN_NAME = re.compile(r"\.listen\(\s*([A-Za-z_$][\w$]{0,60})\s*[,)]")

@@ -23,6 +23,7 @@ from scaffold.providers.python.detect_secrets import CredentialFile, PackageInde
 from scaffold.providers.python.locked import LockedPackage, locked_packages
 from scaffold.providers.python.requirements import Requirements, canonical, read_requirements
 from scaffold.project import Project
+from scaffold.providers.paths import placeholder_dirs
 from scaffold.providers.python.dependencies import read_dependencies
 from scaffold.providers.python.lock_tables import LOCKFILES, as_list, load_lock_toml, lock_packages, nested_table
 
@@ -74,6 +75,7 @@ class PythonFacts:
     files: frozenset[str] = field(default_factory=frozenset)  # top-level names
     locked: tuple[LockedPackage, ...] = ()  # production packages with their versions and wheel lines
     procfile_worker: Found | None = None  # the Procfile's worker: command
+    writable: tuple[Found, ...] = ()  # logs/, uploads/ kept empty by a .gitkeep: the app writes there
     code: CodeIndex = field(default_factory=lambda: CodeIndex({}, frozenset()))  # what start commands may ask of the code
     context: ContextFiles = field(default_factory=lambda: ContextFiles((), ()))  # what the .dockerignore is made from
 
@@ -136,6 +138,7 @@ def detect(project: Project) -> PythonFacts | None:
         django=detect_django(project),
         procfile_web=procfile_web(project),
         procfile_worker=procfile_worker(project),
+        writable=tuple(placeholder_dirs(project)),
         frameworks=frameworks,
         credentials=credential_files(project, requirements, pipfile),
         indexes=package_indexes(pyproject, pipfile),

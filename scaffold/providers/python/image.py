@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from scaffold.detect.found import Found
 from scaffold.plan.runtime import AppRuntime
 from scaffold.plan.steps import Arg, Copy, Env, Mount, Run, Stage, StagedDockerfile, Step, Workdir, WriteFile
 
@@ -47,6 +48,7 @@ class PythonImage:
     listen_shim: dict[str, Any] | None  # {"folder", "lines"}
     env: tuple[str, ...]
     runtime: AppRuntime
+    writable: tuple[Found, ...] = ()  # folders under /app the app user may write
 
 
 def python_dockerfile(image: PythonImage) -> dict[str, Any]:
@@ -113,6 +115,13 @@ def _runtime(image: PythonImage) -> Stage:
         steps.append(Run(commands=image.runtime_setup))
     steps.append(Copy(sources=("/opt/venv",), dest="/opt/venv", from_stage="build"))
     steps.append(Copy(sources=("/app",), dest="./", from_stage="build") if image.source_from_build else Copy(sources=(".",), dest="."))
+    if image.writable:
+        dirs = " ".join(f"/app/{d.value}" for d in image.writable)
+        steps.append(Run(
+            commands=(f"mkdir -p {dirs}", f"chown {image.runtime.uid}:{image.runtime.uid} {dirs}"),
+            comment=(f"Writable by the app user, the rest stays root's: {'; '.join(d.source for d in image.writable)}",),
+            role="writable_dirs",
+        ))
     if image.listen_shim:
         steps.append(WriteFile(
             dest=f"{image.listen_shim['folder']}/sitecustomize.py",
