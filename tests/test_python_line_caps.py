@@ -43,3 +43,66 @@ def test_a_capped_django_gets_a_line_it_runs_on(tmp_path, requirement, line, why
         assert "lowered" not in plan.decisions["python_version"].source
     else:
         assert chosen == line and why in plan.decisions["python_version"].source, plan.decisions["python_version"]
+
+
+FLASK_APP = "from flask import Flask\napp = Flask(__name__)\n"
+
+
+@pytest.mark.parametrize(("requirement", "line", "why"), [
+    # checked by building: 2.8.4's C source fails on 3.11 (Py_TYPE as an lvalue), 2.9.x before 2.9.10 on 3.13
+    ("psycopg2==2.8.4", "3.10", "Py_TYPE used as an lvalue"),
+    ("psycopg2==2.9.3", "3.12", "gettimeofday undeclared"),
+    ("psycopg2==2.9.10", "3.13", None),
+    ("pydantic==1.8.2", "3.10", "not' is not a valid parameter name"),
+    ("pydantic==1.10.13", "3.13", None),
+])
+def test_a_package_that_breaks_on_newer_lines_lowers_the_line(tmp_path, requirement, line, why):
+    write_tree(tmp_path, {"requirements.txt": f"flask==3.0.3\ngunicorn==23.0.0\n{requirement}\n", "app.py": FLASK_APP})
+    plan = plan_project(Project(tmp_path), {})
+    decision = plan.decisions["python_version"]
+    assert decision.value == line, decision
+    if why:
+        assert why in decision.source
+    else:
+        assert "lowered" not in decision.source
+
+
+def test_a_line_that_ended_before_trixie_gets_a_bookworm_image(tmp_path):
+    write_tree(tmp_path, {"requirements.txt": "flask==3.0.3\ngunicorn==23.0.0\n", "app.py": FLASK_APP, ".python-version": "3.8\n"})
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("base_image") == "python:3.8-slim-bookworm"
+    assert plan_project(Project(tmp_path), {"python_version": "3.12"}).value("base_image") == "python:3.12-slim-trixie"
+
+
+def test_when_every_line_builds_some_package_from_source_the_oldest_line_is_taken(tmp_path):
+    """A 2020 lock with wheels up to 3.8 only: every supported line compiles the same packages,
+    and code of that era runs more surely on the line nearest to it (naufalafif/fastapi-starter)."""
+    lock = """[[package]]
+name = "markupsafe"
+version = "1.1.1"
+optional = false
+python-versions = ">=2.7"
+files = [
+    {file = "MarkupSafe-1.1.1-cp38-cp38-manylinux1_x86_64.whl", hash = "sha256:0"},
+    {file = "MarkupSafe-1.1.1.tar.gz", hash = "sha256:1"},
+]
+
+[[package]]
+name = "flask"
+version = "3.0.3"
+optional = false
+python-versions = ">=3.8"
+files = [{file = "flask-3.0.3-py3-none-any.whl", hash = "sha256:2"}]
+
+[metadata]
+lock-version = "2.0"
+python-versions = "^3.8"
+content-hash = "0"
+"""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.poetry]\nname = "demo"\nversion = "0.1.0"\n\n[tool.poetry.dependencies]\npython = "^3.8"\nflask = "^3.0"\nmarkupsafe = "^1.1"\n',
+        "poetry.lock": lock, "app.py": FLASK_APP,
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("python_version") == "3.11", plan.decisions["python_version"]
+    assert any("markupsafe 1.1.1 has wheels up to Python 3.8" in w for w in plan.warnings)

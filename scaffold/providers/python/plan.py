@@ -129,6 +129,7 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
         source_from_build=build_has_source,
         listen_shim=listen_shim_fields() if "PYTHONPATH" in start.env else None,
         env=tuple(env),
+        writable=facts.writable,
         runtime=AppRuntime(
             kind="python",
             labels=_labels(facts, decisions["image_name"].value),
@@ -208,7 +209,7 @@ def _image_name(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
 
 def _base_image(line: str, answers: dict[str, Any]) -> Decision:
     data = versions()["python"]
-    return shared.base_image(answers, f"{data['image']}:{line}-slim-{data['debian_suite']}", "versions.toml > python.image, Debian slim", adapt=debian_base)
+    return shared.base_image(answers, f"{data['image']}:{line}-slim-{data.get('suite_of_line', {}).get(line, data['debian_suite'])}", "versions.toml > python.image, Debian slim", adapt=debian_base)
 
 
 def _base_image_arg(image: str, line: str) -> dict[str, str] | None:

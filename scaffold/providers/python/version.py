@@ -106,7 +106,10 @@ def fit_locked(chosen: Decision, candidates: list[str], locked: tuple, warnings:
             why = _why_not(above, locked, limits)  # what rules out the line just above the one taken
             return PythonVersion(Decision(line, f"{chosen.source}, lowered to {line}: {why}"), tuple(warnings))
         above = line
-        if not hard and best is None:
+        # Among lines where some packages build from source, the fewest such builds, then the
+        # oldest line: a lockfile without wheels for a line predates it, and code from that era
+        # breaks on newer Pythons in ways no wheel table shows (pydantic 1.6 on 3.11+).
+        if not hard and (best is None or (len(soft), _key(line)) < (best[0], _key(best[1]))):
             best = (len(soft), line, soft)
     if best is not None:
         _, line, soft = best
@@ -116,11 +119,17 @@ def fit_locked(chosen: Decision, candidates: list[str], locked: tuple, warnings:
         return PythonVersion(chosen, tuple(warnings))
     # Pinned before wheels existed for any supported line (psycopg2-binary 2.9.3 stops at
     # 3.10): an end-of-life line that installs beats a supported one that cannot.
+    fallback: tuple[int, str] | None = None
     for line in older:
         hard, soft = _misfits(line, locked, limits)
+        if not hard and (fallback is None or len(soft) < fallback[0]):
+            fallback = (len(soft), line)
         if not hard and not soft:
-            warnings.append(f"Python {line} is end of life, but no supported line suits the locked packages ({_why_not(above, locked, limits)}); upgrade them to move to a supported line")
-            return PythonVersion(Decision(line, f"{chosen.source}, lowered to end-of-life {line}: {_why_not(above, locked, limits)}"), tuple(warnings))
+            break
+    if fallback is not None:
+        line = fallback[1]
+        warnings.append(f"Python {line} is end of life, but no supported line suits the locked packages ({_why_not(above, locked, limits)}); upgrade them to move to a supported line")
+        return PythonVersion(Decision(line, f"{chosen.source}, lowered to end-of-life {line}: {_why_not(above, locked, limits)}"), tuple(warnings))
     hard, _ = _misfits(str(chosen.value), locked, limits)
     warnings.append(f"no supported Python line suits the locked packages ({'; '.join(hard[:3])}); using {chosen.value}: upgrade them, or pass --python-version")
     return PythonVersion(chosen, tuple(warnings))
