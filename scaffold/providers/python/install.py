@@ -135,6 +135,7 @@ def _add_build_constraints(plan: InstallPlan, facts: PythonFacts) -> None:
             if package.name == row["package"] and older and row["constraint"] not in hits:
                 hits.append(row["constraint"])
                 plan.notes.append(f"{package.source}: {package.name} {package.version} {row['why']}: the install builds it with {row['constraint']} (python.toml > python_build_constraints)")
+    hits += _era_constraints(plan, facts, [h for h in hits])
     if not hits:
         return
     path = "/tmp/build-constraints.txt"
@@ -142,6 +143,35 @@ def _add_build_constraints(plan: InstallPlan, facts: PythonFacts) -> None:
     plan.install[plan.index_step] = f"PIP_CONSTRAINT={path} {plan.install[plan.index_step]}"
     plan.install.insert(0, f"printf '{lines}\\n' > {path}")
     plan.index_step += 1
+
+
+def _era_constraints(plan: InstallPlan, facts: PythonFacts, taken: list[str]) -> list[str]:
+    """Caps on the unpinned dependencies of an old pinned framework (python.toml > python_era_constraints).
+
+    Only for requirements files: a lockfile already fixes every release. A package the
+    project's requirements name itself keeps the project's own specifier.
+    """
+    from packaging.requirements import Requirement
+    from packaging.version import InvalidVersion, Version
+
+    named = facts.dependencies
+    added: list[str] = []
+    for package in facts.locked:
+        for row in load("python").get("python_era_constraints", []):
+            if package.name != row["package"]:
+                continue
+            try:
+                version, below = Version(package.version), Version(str(row["below"]))
+            except InvalidVersion:
+                continue
+            if not (version <= below if package.bound == "<" else version < below):
+                continue
+            capped = {Requirement(c).name for c in [*taken, *added]}  # the first (tightest) row that caps a package wins
+            fresh = [c for c in row["constraints"] if Requirement(c).name not in named | capped]
+            if fresh:
+                added += fresh
+                plan.notes.append(f"{package.source}: {package.name} {package.shown} {row['why']}: the install caps them with {', '.join(fresh)} (python.toml > python_era_constraints)")
+    return added
 
 
 def _uv(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:

@@ -1,0 +1,63 @@
+"""An old pinned framework whose own dependencies are left unpinned gets them capped.
+
+Flask 1.x allows any Jinja2 and MarkupSafe, so a 2020 requirements file pinning only
+Flask installs Jinja2 3.1 today and the worker dies at import (`cannot import name
+'Markup' from 'jinja2'`, choyiny/flask-api-starter). Checked by building Flask 1.1.4
+with the caps on Python 3.11: it serves.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import write_tree
+from scaffold.plan import plan_project
+from scaffold.project import Project
+from scaffold.render import render_plan
+
+APP = "from flask import Flask\napp = Flask(__name__)\n"
+
+
+def _plan(tmp_path, requirements):
+    write_tree(tmp_path, {"requirements.txt": requirements, "app.py": APP})
+    plan = plan_project(Project(tmp_path), {})
+    return plan, render_plan(plan)["Dockerfile"]
+
+
+def _caps(dockerfile):
+    line = next((l for l in dockerfile.splitlines() if "build-constraints.txt" in l and "printf" in l), "")
+    return line.split("'")[1].split("\\n")[:-1] if line else []
+
+
+def test_flask_1_caps_its_unpinned_dependencies(tmp_path):
+    plan, dockerfile = _plan(tmp_path, "Flask==1.1.4\ngunicorn==20.1.0\n")
+    assert _caps(dockerfile) == ["jinja2<3.0", "markupsafe<2.1", "itsdangerous<2.0", "werkzeug<2.0"]
+    assert "PIP_CONSTRAINT=/tmp/build-constraints.txt pip install -r requirements.txt" in dockerfile
+    assert any("requirements.txt:1: flask 1.1.4" in n and "python_era_constraints" in n for n in plan.notes)
+
+
+def test_a_dependency_the_project_names_keeps_its_own_specifier(tmp_path):
+    _, dockerfile = _plan(tmp_path, "Flask==1.1.4\nJinja2==2.11.3\ngunicorn==20.1.0\n")
+    assert _caps(dockerfile) == ["markupsafe<2.1", "itsdangerous<2.0", "werkzeug<2.0"]
+
+
+@pytest.mark.parametrize(("requirements", "caps"), [
+    ("Flask==2.2.5\n", ["werkzeug<3.0"]),  # the later, looser row only
+    ("flask<2.3\n", ["werkzeug<3.0"]),  # a cap counts as the release below it
+    ("Flask==3.0.3\n", []),
+    ("Flask\n", []),  # unpinned: today's Flask with today's Werkzeug
+    ("Flask==3.0.3\nFlask-SQLAlchemy==2.5.1\n", ["sqlalchemy<2.0"]),
+])
+def test_which_rows_apply(tmp_path, requirements, caps):
+    _, dockerfile = _plan(tmp_path, requirements + "gunicorn==23.0.0\n")
+    assert _caps(dockerfile) == caps
+
+
+def test_a_lockfile_is_left_alone(tmp_path):
+    write_tree(tmp_path, {
+        "pyproject.toml": '[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = ["flask==1.1.4"]\n',
+        "uv.lock": 'version = 1\nrequires-python = ">=3.11"\n\n[[package]]\nname = "flask"\nversion = "1.1.4"\nsource = { registry = "https://pypi.org/simple" }\n\n[[package]]\nname = "demo"\nversion = "0.1.0"\nsource = { virtual = "." }\ndependencies = [{ name = "flask" }]\n',
+        "app.py": APP,
+    })
+    dockerfile = render_plan(plan_project(Project(tmp_path), {}))["Dockerfile"]
+    assert "build-constraints" not in dockerfile
