@@ -62,6 +62,31 @@ def test_loopback_literal_is_a_warning_naming_the_line(tmp_path):
     assert 'ENTRYPOINT ["/usr/local/bin/loopback-bridge", "9000", "--", "/usr/local/bin/shop"]' in _dockerfile(plan)
 
 
+def test_a_loopback_address_kept_in_a_variable_named_for_listening_is_a_listen(tmp_path):
+    code = 'package main\n\nimport "net/http"\n\nfunc main() {\n\taddr := "localhost:9100"\n\thttp.ListenAndServe(addr, nil)\n}\n'
+    plan = _plan(tmp_path, {"main.go": code})
+    assert plan.port == 9100 and any("main.go:6" in w and "loopback" in w for w in plan.warnings)
+
+
+GIN_MOD = GO_MOD + "\nrequire github.com/gin-gonic/gin v1.10.0\n"
+
+
+def test_a_documented_host_is_not_a_loopback_listener_and_gin_run_is_found_across_packages(tmp_path):
+    """thanhlt-1007/gin-rest-api: the engine is built in one package and run from main.go;
+    SwaggerInfo.Host = "localhost:8080" is what the API docs show, not where the server listens."""
+    write_tree(tmp_path, {
+        "go.mod": GIN_MOD,
+        "engine/engine.go": 'package engine\n\nimport "github.com/gin-gonic/gin"\n\nvar ENGINE = gin.Default()\n',
+        "docs/init.go": 'package docs\n\nfunc Init() {\n\tSwaggerInfo.Host = "localhost:8080"\n}\n',
+        "main.go": 'package main\n\nimport "example.com/shop/engine"\n\nfunc main() {\n\tengine.ENGINE.Run()\n}\n',
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.port == 8080
+    assert "main.go:6: gin's Run() with no address" in plan.decisions["port"].source
+    assert not any("loopback" in w for w in plan.warnings)
+    assert "loopback-bridge" not in _dockerfile(plan)
+
+
 def test_client_address_of_a_service_is_not_the_listen_port(tmp_path):
     code = 'package main\n\nimport (\n\t"net/http"\n\t"github.com/redis/go-redis/v9"\n)\n\nfunc main() {\n\t_ = redis.NewClient(&redis.Options{Addr: "localhost:6379"})\n\thttp.ListenAndServe(":8088", nil)\n}\n'
     assert _plan(tmp_path, {"main.go": code}).port == 8088

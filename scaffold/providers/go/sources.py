@@ -40,6 +40,7 @@ _BARE_RUN = re.compile(r"\.Run\(\s*\)")
 _VIPER_NAME = re.compile(r'SetConfigName\(\s*"([\w.-]{1,80})"\s*\)')
 _VIPER_PATH = re.compile(r'AddConfigPath\(\s*"([^"\n]{1,200})"\s*\)')
 _LOOPBACK = {"localhost", "127.0.0.1", "[::1]"}
+_LISTEN_NAME = re.compile(r"(?i)\b\w*(?:addr|listen|bind)\w*\s*(?::=|=|:)\s*$")
 _ANY_CALL = re.compile(r"\w\(([^()\n]{0,400})\)")
 # templatesDir := "./templates/", const staticPath = "public", Root: "web": a path kept in a variable or field.
 _PATH_NAMED = re.compile(r'\b\w{0,40}(?:[dD]ir|[pP]ath|[fF]ile|[tT]emplates?|[sS]tatic|[fF]older|[rR]oot|[vV]iews|[aA]ssets|DIR|PATH|FILE)\w{0,20}\s*(?::?=|:)\s*"([^"\n]{1,200})"')
@@ -69,6 +70,8 @@ class SourceScan:
     config_paths: list[str] = field(default_factory=list)
     gin_bare_run: str | None = None
     listen_dirs: set[str] = field(default_factory=set)
+    gin_built: bool = False  # some file calls gin.Default() or gin.New()
+    main_bare_run: str | None = None  # the first `X.Run()` in a file with func main(), whatever X is
 
 
 def scan(project: Project, roots: list[str], calls: list[str], constructors: list[str], service_ports: set[int], limit: int) -> SourceScan:
@@ -78,6 +81,9 @@ def scan(project: Project, roots: list[str], calls: list[str], constructors: lis
     for rel, text in source_texts(project, roots, ".go", skip=frozenset({"vendor", "testdata"}), limit=limit):
         if not rel.endswith("_test.go") and "/_" not in f"/{rel}":
             _scan_file(rel, text, call_re, service_ports, result)
+    # initializers.ENGINE.Run() in main.go, the engine built by gin.Default() in another package
+    if result.gin_bare_run is None and result.gin_built:
+        result.gin_bare_run = result.main_bare_run
     return result
 
 
@@ -105,6 +111,8 @@ def _scan_file(rel: str, text: str, call_re: re.Pattern[str], service_ports: set
 def _scan_lines(rel: str, folder: str, text: str, call_re: re.Pattern[str], service_ports: set[int], out: SourceScan) -> None:
     port_vars: dict[str, tuple[str, str]] = {}  # Go variable -> (env var, file:line)
     has_gin = bool(_GIN.search(text))
+    out.gin_built = out.gin_built or has_gin
+    has_main = bool(_FUNC_MAIN.search(text))
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if stripped.startswith("//"):
@@ -130,8 +138,11 @@ def _scan_lines(rel: str, folder: str, text: str, call_re: re.Pattern[str], serv
             name, default = m.group(1), m.group(2).strip()
             if re.search(r"port|addr|listen|http|bind|host", name, re.I):
                 _add_default(out, None, default, name, where, folder)
-        if has_gin and _BARE_RUN.search(line) and out.gin_bare_run is None:
-            out.gin_bare_run = where
+        if _BARE_RUN.search(line):
+            if has_gin and out.gin_bare_run is None:
+                out.gin_bare_run = where
+            elif has_main and out.main_bare_run is None:
+                out.main_bare_run = where
         for q in _QUOTED.finditer(line):
             addr = _ADDR.match(q.group(1))
             if addr is None or _defines_flag(line):
@@ -140,7 +151,9 @@ def _scan_lines(rel: str, folder: str, text: str, call_re: re.Pattern[str], serv
             host = (addr.group("host") or "").strip("[]") if addr.group("host") else ""
             if not 1 <= port <= 65535 or (port in service_ports and not listen_line):
                 continue
-            if listen_line or host in ("", "0.0.0.0", "::") or host in _LOOPBACK:
+            # "localhost:8080" off a listen line is an address for listening only when the name it is
+            # given says so (addr := ...); SwaggerInfo.Host = "localhost:8080" is what the docs show
+            if listen_line or host in ("", "0.0.0.0", "::") or (host in _LOOPBACK and _LISTEN_NAME.search(line[:q.start()])):
                 out.listens.append(Listen(port, _host_kind(host), None, None, where, folder))
         for m in call_re.finditer(line):
             for q in _QUOTED.finditer(m.group(1)):
