@@ -266,3 +266,24 @@ def test_sqlx_query_macros_without_prepared_queries_warn(tmp_path):
     (tmp_path / ".sqlx").mkdir()
     (tmp_path / ".sqlx" / "query-1.json").write_text("{}")
     assert not any("sqlx" in w for w in plan_project(Project(tmp_path), {}).warnings)
+
+
+@pytest.mark.parametrize(("dep", "says"), [
+    ('axum = { path = "../../axum" }', "axum has path = '../../axum', outside the folder scaffold runs in"),
+    ('tokio = { workspace = true }', "tokio inherits from a workspace (workspace = true), but this folder's Cargo.toml declares none"),
+    ('shared = { path = "shared" }', "shared has path = 'shared', but shared/Cargo.toml does not exist"),
+])
+def test_a_dependency_the_build_context_cannot_hold_is_refused_in_one_line(tmp_path, capsys, dep, says):
+    """One member of a workspace of examples (swiftczz/axum-tutorial): cargo failed in the image."""
+    write_tree(tmp_path, {"Cargo.toml": f'[package]\nname = "svc"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n{dep}\n', "src/main.rs": MAIN})
+    assert scaffold_main(["init", "--yes", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("scaffold: error: Cargo.toml: [dependencies] ") and says in err[0], err
+    assert not (tmp_path / "Dockerfile").exists()
+
+
+def test_a_dependency_with_a_misspelt_version_key_is_refused(tmp_path, capsys):
+    """ria3100/axum-app: `uuid = { verison = "0.8.2" }`, which cargo now refuses to parse."""
+    write_tree(tmp_path, {"Cargo.toml": MANIFEST + 'uuid = { verison = "0.8.2", features = ["v4"] }\n', "Cargo.lock": LOCK, "src/main.rs": MAIN})
+    assert scaffold_main(["plan", str(tmp_path)]) == 2
+    assert "[dependencies] uuid names no version, path, git or workspace source (verison: a misspelt key?)" in capsys.readouterr().err

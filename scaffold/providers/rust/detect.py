@@ -13,7 +13,7 @@ from typing import Any
 from scaffold.data import load
 from scaffold.detect.found import Found
 from scaffold.dockerignore import compose_dockerignore, context_files
-from scaffold.errors import MalformedFileError
+from scaffold.errors import InconsistentProjectError, MalformedFileError
 from scaffold.project import Project
 from scaffold.providers.paths import is_secret_path, literal_path, sqlite_dirs, with_placeholder_dirs
 from scaffold.providers.rust import sources
@@ -44,6 +44,7 @@ def detect(project: Project) -> RustFacts | None:
         if package is None:
             continue
         deps = _dependencies(manifest, _manifest_path(folder))
+        _check_dependency_sources(project, folder, manifest, workspace)
         deps_all.update(deps)
         web = any(f in deps for f in frameworks_all)
         binaries.extend(_binaries(project, folder, manifest, package, web))
@@ -137,6 +138,38 @@ def _members(project: Project, workspace: dict) -> list[str]:
             if folder not in excluded and folder not in found and project.has_file(posixpath.join(folder, "Cargo.toml")):
                 found.append(folder)
     return found
+
+
+def _check_dependency_sources(project: Project, folder: str, manifest: dict, workspace: dict | None) -> None:
+    """Refuse a dependency cargo cannot resolve inside the image: outside the folder, missing, or sourceless.
+
+    Run in one member of a workspace (examples/hello-world with `path = "../../axum"`, or
+    `tokio.workspace = true`), cargo fails in the image with a message about a missing
+    manifest; said here, the user learns where to run scaffold instead.
+    """
+    where = _manifest_path(folder)
+    hint = "run scaffold in the folder that holds every crate the build needs (the workspace root, where one Cargo.toml lists [workspace] members)"
+    for table in ("dependencies", "build-dependencies", "dev-dependencies"):
+        deps = manifest.get(table)
+        for name, spec in (deps.items() if isinstance(deps, dict) else ()):
+            if not isinstance(spec, dict):
+                continue
+            if not {"version", "path", "git", "workspace"} & spec.keys():
+                others = ", ".join(sorted(k for k in spec if k not in ("features", "optional", "default-features", "package")))[:80]
+                raise InconsistentProjectError(
+                    path=where, detail=f"[{table}] {name} names no version, path, git or workspace source{f' ({others}: a misspelt key?)' if others else ''}, which cargo refuses",
+                    hint=f'give it one, e.g. {name} = {{ version = "1", ... }}',
+                )
+            if spec.get("workspace") is True and workspace is None:
+                raise InconsistentProjectError(path=where, detail=f"[{table}] {name} inherits from a workspace (workspace = true), but this folder's Cargo.toml declares none", hint=hint)
+            path = spec.get("path")
+            if not isinstance(path, str):
+                continue
+            target = posixpath.normpath(posixpath.join(folder, path))
+            if target == ".." or target.startswith("../") or posixpath.isabs(path):
+                raise InconsistentProjectError(path=where, detail=f"[{table}] {name} has path = {path[:80]!r}, outside the folder scaffold runs in, so the image build cannot see it", hint=hint)
+            if not project.has_file(posixpath.join(target, "Cargo.toml")):
+                raise InconsistentProjectError(path=where, detail=f"[{table}] {name} has path = {path[:80]!r}, but {target}/Cargo.toml does not exist", hint="commit that crate, or depend on a published version")
 
 
 def _dependencies(manifest: dict, where: str) -> dict[str, Any]:
