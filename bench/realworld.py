@@ -174,7 +174,8 @@ def check(app: App, checkouts: Path, keep: bool) -> tuple[str, str]:
             last = text.strip().splitlines()[-1:] or [why]
             # the app is up but calls a host this sandbox cannot reach (a public API in its loader);
             # a Compose service name (redis:6379, db) not resolving is a service the app needs: a failure
-            kind = "sandbox" if _public_host_unreachable(text) else "fail"
+            # the app ran on another Python than the tag names (a 3.8 tag served by 3.11 here)
+            kind = "sandbox" if _public_host_unreachable(text) or _standin_mismatch(plan, dockerfile) else "fail"
             return kind, f"probe {port}{app.path}: {status or 'no answer'} ({last[0][:160]})"
         pid = run(["docker", "inspect", "-f", "{{.State.Pid}}", name]).stdout.strip()
         uid = next((line.split()[1] for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("Uid:")), "?")
@@ -185,6 +186,8 @@ def check(app: App, checkouts: Path, keep: bool) -> tuple[str, str]:
     finally:
         run(["docker", "rm", "-f", name])
         if not keep:
+            # 200 app images filled the disk in one run; the build cache keeps the layers worth keeping
+            run(["docker", "rmi", "-f", tag])
             shutil.rmtree(work.parent, ignore_errors=True)
 
 
