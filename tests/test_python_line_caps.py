@@ -12,6 +12,8 @@ from conftest import write_tree
 from scaffold.plan import plan_project
 from scaffold.project import Project
 from scaffold.providers.python.requirements import upper_bound
+from scaffold.render import render_plan
+from scaffold.data import versions
 
 APP = "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n"
 
@@ -106,3 +108,29 @@ content-hash = "0"
     plan = plan_project(Project(tmp_path), {})
     assert plan.value("python_version") == "3.11", plan.decisions["python_version"]
     assert any("markupsafe 1.1.1 has wheels up to Python 3.8" in w for w in plan.warnings)
+
+
+@pytest.mark.parametrize(("requirement", "line"), [
+    ("pillow==8.0.1", "3.9"),  # cp39 wheels from 8.0.0, cp310 only from 8.3.2 (aliceridgway/django-blog)
+    ("pillow==9.5.0", "3.11"),  # cp311 from 9.2.0, cp312 from 10.0.0
+    ("numpy==1.21.6", "3.10"),
+    ("numpy==2.1.0", "3.13"),  # the first with cp313 wheels is allowed 3.13
+    ("pillow<9.2", "3.10"),  # a cap installs the release below it
+])
+def test_a_compiled_package_pinned_before_a_lines_first_wheel_lowers_the_line(tmp_path, requirement, line):
+    write_tree(tmp_path, {"requirements.txt": f"flask==3.0.3\n{requirement}\n", "app.py": FLASK_APP})
+    decision = plan_project(Project(tmp_path), {}).decisions["python_version"]
+    assert decision.value == line, decision
+
+
+def test_an_end_of_life_line_gets_a_server_release_that_installs_on_it(tmp_path):
+    """gunicorn 27 needs Python 3.10: on 3.9 the added server is the newest release that installs there."""
+    write_tree(tmp_path, {"requirements.txt": "flask==3.0.3\npillow==8.0.1\n", "app.py": FLASK_APP})
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("python_version") == "3.9"
+    data = versions()["python"]
+    old, new = data["servers_by_line"]["3.9"]["gunicorn"], data["servers"]["gunicorn"]
+    assert old != new
+    assert f"pip install gunicorn=={old}" in render_plan(plan)["Dockerfile"]
+    write_tree(tmp_path, {"requirements.txt": "flask==3.0.3\n"})
+    assert f"pip install gunicorn=={new}" in render_plan(plan_project(Project(tmp_path), {}))["Dockerfile"]

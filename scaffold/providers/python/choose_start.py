@@ -21,7 +21,7 @@ from scaffold.project import Project
 
 
 def choose_start(
-    project: Project, facts: PythonFacts, answers: dict[str, Any], warnings: list[str], notes: list[str]
+    project: Project, facts: PythonFacts, answers: dict[str, Any], warnings: list[str], notes: list[str], line: str
 ) -> tuple[StartCommand, list[str]]:
     """The start command and the pinned server packages to add to the venv."""
     if answers.get("start"):
@@ -35,14 +35,14 @@ def choose_start(
             except ValueError as exc:
                 raise UsageError(f"--start: cannot split {str(answers['start'])[:80]!r} into words ({exc})", hint="balance its quotes") from None
             command = StartCommand(words, "--start")
-        return command, _missing_server(command.server, facts, notes)
+        return command, _missing_server(command.server, facts, notes, line)
     if facts.procfile_web is not None:
         command, problems = from_command(facts.procfile_web.value, facts.procfile_web.source, facts.code, facts.import_root)
         if command is not None:
             notes.extend(command.notes)
             if command.app is not None:
                 command.app = _enrich(command.app, facts)
-            return command, _missing_server(command.server, facts, notes)
+            return command, _missing_server(command.server, facts, notes, line)
         notes.extend(problems)
     app = _django_app(facts) if facts.django else None
     if app is None and facts.apps:
@@ -63,7 +63,7 @@ def choose_start(
         return _queue_worker_start(facts.queue_workers[0], notes), []
     if app is None:
         raise _no_app_error(facts)
-    server, server_packages = _server_for(app, facts, notes)
+    server, server_packages = _server_for(app, facts, notes, line)
     argv = server_command(server, app)
     return StartCommand(argv, f"{app.source} + {server}", server, app), server_packages
 
@@ -130,21 +130,22 @@ def _django_app(facts: PythonFacts) -> AppObject | None:
     return django.wsgi or django.asgi
 
 
-def _server_for(app: AppObject, facts: PythonFacts, notes: list[str]) -> tuple[str, list[str]]:
+def _server_for(app: AppObject, facts: PythonFacts, notes: list[str], line: str) -> tuple[str, list[str]]:
     """The first production server for the app's interface that the project depends on, else the default, installed."""
     candidates = load("python")["servers"][app.kind]
     for server in candidates:
         if server in facts.dependencies and not (app.factory and "factory" not in load("python")["server_commands"][server]):
             return server, []
     default = candidates[0]
-    return default, _missing_server(default, facts, notes)
+    return default, _missing_server(default, facts, notes, line)
 
 
-def _missing_server(server: str | None, facts: PythonFacts, notes: list[str]) -> list[str]:
-    """A pinned install of ``server`` when the project does not depend on it."""
+def _missing_server(server: str | None, facts: PythonFacts, notes: list[str], line: str) -> list[str]:
+    """A pinned install of ``server`` when the project does not depend on it, at a release that runs on ``line``."""
     if server is None or server in facts.dependencies:
         return []
-    pins = versions()["python"]["servers"]
+    data = versions()["python"]
+    pins = {**data["servers"], **data.get("servers_by_line", {}).get(line, {})}
     if server not in pins:
         notes.append(f"the start command runs {server}, which is not among the production dependencies; add it")
         return []

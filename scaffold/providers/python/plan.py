@@ -54,7 +54,7 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
     decisions["image_name"] = _image_name(project, facts, answers)
     decisions["base_image"] = _base_image(line, answers)
 
-    start, server_packages = choose_start(project, facts, answers, warnings, notes)
+    start, server_packages = choose_start(project, facts, answers, warnings, notes, line)
     decisions["start_command"] = Decision(start.shell(), start.source)
     if start.app is not None:
         decisions["app"] = Decision(start.app.target, start.app.source)

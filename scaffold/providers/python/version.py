@@ -95,7 +95,7 @@ def fit_locked(chosen: Decision, candidates: list[str], locked: tuple, warnings:
         return PythonVersion(chosen, tuple(warnings))
     from scaffold.data import load
 
-    limits = load("python").get("python_limits", [])
+    limits = _limit_rows(load("python"))
     best: tuple[int, str, list[str]] | None = None
     above = candidates[0]
     for line in candidates:
@@ -133,6 +133,22 @@ def fit_locked(chosen: Decision, candidates: list[str], locked: tuple, warnings:
     hard, _ = _misfits(str(chosen.value), locked, limits)
     warnings.append(f"no supported Python line suits the locked packages ({'; '.join(hard[:3])}); using {chosen.value}: upgrade them, or pass --python-version")
     return PythonVersion(chosen, tuple(warnings))
+
+
+def _limit_rows(data: dict) -> list[dict]:
+    """python_limits, plus one row per line of python_wheels_from: a release older than a line's
+    first wheel runs on the line before it at the newest. Tightest rows first, since the first
+    row a release falls under decides."""
+    rows = list(data.get("python_limits", []))
+    for package, firsts in sorted(data.get("python_wheels_from", {}).items()):
+        ordered = sorted(firsts.items(), key=lambda item: _key(item[0]))
+        for index, (line, first) in enumerate(ordered):
+            below_line = f"3.{_key(line)[1] - 1}"
+            rows.append({
+                "package": package, "below": first, "max_line": below_line, "order": index,
+                "why": f"has no Linux wheel for Python {line} before {first} (a source build needs a compiler and headers the slim image lacks)",
+            })
+    return sorted(rows, key=lambda r: (r["package"], r.get("order", -1)))
 
 
 def _misfits(line: str, locked: tuple, limits: list[dict]) -> tuple[list[str], list[str]]:
