@@ -30,6 +30,8 @@ from scaffold.render import render_plan
 
 from plan_queries import copied as copied_files
 from plan_queries import role_lines
+from conftest import write_tree
+from scaffold.cli import main as scaffold_main
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -505,3 +507,30 @@ def test_an_old_pyyaml_pin_builds_with_cython_below_3(tmp_path: Path) -> None:
     assert any("pyyaml 5.4.1" in n and "cython<3" in n for n in plan.notes)
     current = plan_project(_write(tmp_path / "new", {**_FLASK, "requirements.txt": "flask\ngunicorn\nPyYAML==6.0.2\n"}))
     assert not any("PIP_CONSTRAINT" in line for line in role_lines(current, "install"))
+
+
+DJANGO_ONE_DOWN = {
+    "requirements.txt": "Django==4.2.16\ngunicorn==23.0.0\n",
+    "site/manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n",
+    "site/mysite/__init__.py": "",
+    "site/mysite/settings.py": "from pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent\nINSTALLED_APPS = ['django.contrib.staticfiles']\nWSGI_APPLICATION = 'mysite.wsgi.application'\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n",
+    "site/mysite/wsgi.py": "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n",
+}
+
+
+def test_a_django_project_one_folder_below_the_requirements_is_served_from_there(tmp_path):
+    """requirements.txt at the root and site/manage.py (hseritt/django-blog's shape): built and
+    served by hand on this machine; before, init stopped with "no application object found"."""
+    write_tree(tmp_path, DJANGO_ONE_DOWN)
+    plan = plan_project(Project(tmp_path), {})
+    dockerfile = render_plan(plan)["Dockerfile"]
+    assert plan.value("app") == "mysite.wsgi:application"
+    assert plan.decisions["app"].source.startswith("site/mysite/wsgi.py:")
+    assert "RUN python site/manage.py collectstatic --noinput" in dockerfile
+    assert "PYTHONPATH=/app/site" in dockerfile
+    assert any("site/, beside its manage.py" in n for n in plan.notes)
+
+
+def test_two_folders_with_a_manage_py_are_not_guessed_between(tmp_path):
+    write_tree(tmp_path, {**DJANGO_ONE_DOWN, "other/manage.py": "import os\n"})
+    assert scaffold_main(["plan", str(tmp_path)]) == 2

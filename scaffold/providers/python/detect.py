@@ -135,7 +135,7 @@ def detect(project: Project) -> PythonFacts | None:
         queue_workers=queue_workers,
         import_root=import_root,
         uv_workspace_members=members,
-        django=detect_django(project),
+        django=detect_django(project, import_root),
         procfile_web=procfile_web(project),
         procfile_worker=procfile_worker(project),
         writable=tuple(placeholder_dirs(project)),
@@ -267,12 +267,21 @@ def _has_package_dir(project: Project, name: str) -> bool:
 
 
 def _import_root(project: Project, base: str = "") -> str:
-    """"src/" for a src layout (packages under src/, src/ itself not a package), else "" (``base`` + them for a member)."""
+    """"src/" for a src layout (packages under src/, src/ itself not a package), else "" (``base`` + them for a member).
+
+    A Django project one folder down (requirements.txt at the root, ``blog/manage.py``
+    beside its ``blog/blog/settings.py``) imports from that folder, as manage.py does:
+    it is the import root when it is the only folder holding a manage.py.
+    """
     prefix = f"{base}/" if base else ""
     src = f"{prefix}src"
     if project.has_dir(src) and not project.has_file(f"{src}/__init__.py"):
         if any(project.has_file(f"{src}/{n}/__init__.py") for n in project.list_dir(src)):
             return f"{src}/"
+    if not base and not project.has_file("manage.py"):
+        managed = [n for n in project.list_dir(".") if n.isidentifier() and project.has_file(f"{n}/manage.py") and not project.has_file(f"{n}/__init__.py")]
+        if len(managed) == 1:
+            return f"{managed[0]}/"
     return prefix
 
 

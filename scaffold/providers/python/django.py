@@ -39,8 +39,15 @@ class DjangoFacts:
     required_env: tuple[tuple[str, str], ...] = ()
 
 
-def detect_django(project: Project) -> DjangoFacts | None:
-    """Facts about a Django project with manage.py at the root, else None."""
+def detect_django(project: Project, import_root: str = "") -> DjangoFacts | None:
+    """Facts about a Django project with manage.py at the root (or at the import root), else None.
+
+    A project one folder down is read as if scaffold ran there, then its paths are
+    put back under that folder, so the plan's paths stay relative to the repository.
+    """
+    if import_root and not project.has_file("manage.py") and project.has_file(f"{import_root}manage.py"):
+        inner = detect_django(Project(project.root / import_root.rstrip("/")))
+        return _under(inner, import_root) if inner is not None else None
     if not project.has_file("manage.py"):
         return None
     tree = parse(project, "manage.py")
@@ -73,6 +80,25 @@ def detect_django(project: Project) -> DjangoFacts | None:
         run_settings=run_settings,
         run_settings_source=run_source,
         required_env=_required_env(project, run_path) if run_path else (),
+    )
+
+
+def _under(facts: DjangoFacts, base: str) -> DjangoFacts:
+    """``facts`` read in the folder ``base`` ("blog/"), with every path and source made relative to its parent."""
+    from dataclasses import replace
+
+    def app(obj: AppObject | None) -> AppObject | None:
+        return replace(obj, path=base + obj.path) if obj is not None else None
+
+    return replace(
+        facts,
+        manage=base + facts.manage,
+        settings_source=base + facts.settings_source,
+        settings_path=base + facts.settings_path if facts.settings_path else None,
+        wsgi=app(facts.wsgi),
+        asgi=app(facts.asgi),
+        static_root=base + facts.static_root if facts.static_root else None,
+        run_settings_source=base + facts.run_settings_source if facts.run_settings_source else "",
     )
 
 
