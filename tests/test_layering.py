@@ -43,7 +43,7 @@ def test_no_private_names_cross_modules(path):
 DETECTION = sorted(
     [*(PACKAGE / "detect").rglob("*.py"), *(PACKAGE / "providers").glob("*/detect*.py"), *(PACKAGE / "providers").glob("*/sources.py"),
      *(PACKAGE / "providers").glob("*/facts.py"),
-     *(PACKAGE / "providers" / "node" / n for n in ("workspaces.py", "npm_scripts.py")),
+     *(PACKAGE / "providers" / "node" / n for n in ("workspaces.py", "npm_scripts.py", "monorepo_detect.py")),
      *(PACKAGE / "providers" / "python" / n for n in ("requirements.py", "locked.py", "app.py", "django.py", "scripts.py"))],
 )
 PLANNING_PARTS = ("plan", "plan_addons", "plan_frameworks", "plan_secrets", "image", "monorepo", "monorepo_image", "monorepo_select", "install", "start")

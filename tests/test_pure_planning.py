@@ -4,9 +4,10 @@ Each Project method that touches the disk is made to fail while ``plan`` runs,
 so a planner that looks at a file (a .gitignore, a start script's target, a
 module the Procfile names) fails here instead of quietly depending on the disk.
 
-A workspace app is the exception: which app to plan is an answer (``--app``),
-and the Node provider still detects that app once it is chosen
-(``providers/node/monorepo.py``); those examples are not listed here.
+A workspace app is planned the same way once it is chosen: which app is an
+answer (``--app``), so the Node provider detects it after the choice
+(``providers/node/monorepo_detect.py``), and ``plan_workspace_app`` then reads
+nothing either.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from scaffold.project import Project
 from scaffold.providers import match
 
 SINGLE_APPS = [(name, folder) for name, folder, app in example_targets() if app is None]
+WORKSPACE_APPS = [(name, folder, app) for name, folder, app in example_targets() if app is not None]
 DISK_METHODS = ("has_file", "has_dir", "first_existing", "list_dir", "walk_files", "read_text", "read_json", "read_toml", "read_yaml", "is_real_file")
 
 
@@ -38,6 +40,29 @@ def test_planning_reads_no_file(name, folder, monkeypatch):
         monkeypatch.setattr(Project, method, refuse(method))
     plan = provider.plan(facts, {})
     assert plan.dockerfile["stages"], name
+
+
+@pytest.mark.parametrize(("name", "folder", "app"), WORKSPACE_APPS, ids=[n for n, _, _ in WORKSPACE_APPS])
+def test_planning_a_workspace_app_reads_no_file(name, folder, app, monkeypatch):
+    from scaffold.providers.node.monorepo import plan_workspace_app
+    from scaffold.providers.node.monorepo_detect import detect_workspace_app
+    from scaffold.providers.node.monorepo_select import locate
+
+    located = locate(Project(folder), app)
+    assert located is not None, name
+    root, ws, app_path, _ = located
+    facts = detect_workspace_app(root, ws, app_path)
+
+    def refuse(method: str):
+        def read(self, *args, **kwargs):
+            raise AssertionError(f"plan_workspace_app called Project.{method}{args}: read it in monorepo_detect")
+
+        return read
+
+    for method in DISK_METHODS:
+        monkeypatch.setattr(Project, method, refuse(method))
+    plan = plan_workspace_app(facts, {"app_source": "--app"})
+    assert plan.dockerfile["stages"] and plan.dockerfile_path == f"{app_path}/Dockerfile", name
 
 
 def test_a_path_detection_did_not_look_up_is_refused():

@@ -9,9 +9,10 @@ Everything Node lives in this folder: detection (``detect``, ``detect_addons``,
 A folder inside a declared workspace is planned as that workspace's app: the
 workspace is found from the folder upwards and discovered once
 (``monorepo_select``). Which app, at the workspace root, is an answer
-(``--app``), so the choice happens in ``plan``, not in ``detect``: a workspace app is the
-one case where planning still detects (the chosen app's facts). A single app's ``plan`` reads
-nothing; the paths it asks about are in ``NodeFacts.presence`` (tests/test_pure_planning.py).
+(``--app``), so the choice happens in ``plan``, not in ``detect``: the provider's ``plan``
+then reads the chosen app once (``monorepo_detect``) and hands the facts to
+``plan_workspace_app``, which reads nothing, as a single app's ``plan_node`` reads nothing;
+the paths they ask about are in ``Presence`` records (tests/test_pure_planning.py).
 """
 
 from __future__ import annotations
@@ -79,9 +80,10 @@ class NodeProvider:
             located = locate(found.project, answers.get("app"))
             if located is not None:
                 from scaffold.providers.node.monorepo import plan_workspace_app
+                from scaffold.providers.node.monorepo_detect import detect_workspace_app
 
                 root, ws, app, source = located
-                return plan_workspace_app(root, ws, app, {**answers, "app_source": source})
+                return plan_workspace_app(detect_workspace_app(root, ws, app), {**answers, "app_source": source})
             from scaffold.providers.node.detect import detect
 
             facts = detect(found.project)  # the root is the app; its workspaces are only libraries

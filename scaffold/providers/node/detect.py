@@ -146,9 +146,9 @@ def detect(project: Project, *, context: bool = True) -> NodeFacts | None:
         port_hints=port_hints,
         reads_port_env=reads_env,
         has_tsconfig=project.has_file("tsconfig.json"),
-        tsconfig_out_dir=_tsconfig_option(project, "outDir"),
+        tsconfig_out_dir=tsconfig_option(project, "outDir"),
         files=files,
-        tsconfig_root_dir=_tsconfig_option(project, "rootDir"),
+        tsconfig_root_dir=tsconfig_option(project, "rootDir"),
         tsconfig_path_dirs=_tsconfig_path_dirs(project),
         tsconfig_no_emit=_tsconfig_no_emit(project),
         ts_common_root=_ts_common_root(project),
@@ -272,7 +272,7 @@ def _extra_install_files(project: Project, manifest: dict[str, Any], scripts: di
     return tuple(extra)
 
 
-def _tsconfig_option(project: Project, key: str) -> Found | None:
+def tsconfig_option(project: Project, key: str) -> Found | None:
     """A path option of tsconfig.json's compilerOptions (outDir, rootDir)."""
     if not project.has_file("tsconfig.json"):
         return None

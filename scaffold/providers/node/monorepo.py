@@ -33,9 +33,7 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from scaffold.providers.node.detect import detect as detect_node
-from scaffold.providers.node.workspaces import WorkspaceFacts
-from scaffold.errors import InconsistentProjectError, UsageError
+from scaffold.errors import UsageError
 from scaffold.plan.model import BuildPlan, Decision
 from scaffold.providers import shared
 from scaffold.providers.node.base_image import node_base_image, node_base_image_arg
@@ -53,18 +51,15 @@ from scaffold.providers.node.start import node_start_command
 from scaffold.providers.node.version import resolve_node_major
 from scaffold.providers.node.package_manager import choose_package_manager, setup_commands
 from scaffold.plan.static_site import NGINX_UID, nginx_healthcheck, static_fields, static_start
-from scaffold.project import Project
+from scaffold.providers.node.monorepo_detect import WorkspaceAppFacts
 from scaffold.providers.node.monorepo_app import (
     bundle_copies,
-    check_app_in_lockfile,
     framework_server,
     hoisted_bin,
-    pnpm_lockfile_per_package,
     rooted,
     rooted_opt,
     self_contained,
     server_copies,
-    ws_app_facts,
     ws_manifests,
     ws_static_site,
 )
@@ -86,15 +81,15 @@ from scaffold.providers.node.monorepo_files import (
     check_closure_locked,
     nested_modules_cleanup,
     pruned_root_files,
-    root_build_config,
     root_install_files,
     runtime_package_copies,
 )
 from scaffold.providers.node.monorepo_fragments import copy_fragment, copy_group_fragments, env_fragment, run_fragment, stage_fragment
 
 
-def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers: dict[str, Any]) -> BuildPlan:
-    """The plan for ``app_path`` (relative to the monorepo root); every path in it is relative to the root."""
+def plan_workspace_app(app: WorkspaceAppFacts, answers: dict[str, Any]) -> BuildPlan:
+    """The plan for the chosen app (monorepo_detect read it); every path in it is relative to the root."""
+    ws, app_path, app_project, root_facts, app_facts = app.ws, app.app_path, app.app_project, app.root_facts, app.app_facts
     pkg = ws.package(app_path)
     if pkg.kind == "library" and not answers.get("start"):
         apps = ", ".join(p.path for p in ws.apps) or "none"
@@ -105,25 +100,8 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
     warnings: list[str] = []
     notes: list[str] = []
     decisions: dict[str, Decision] = {}
-    app_project = Project(root.root / app_path)
-    root_facts = root.memo("node_facts", lambda: detect_node(root))
-    if root_facts is None and root.has_file("pnpm-workspace.yaml"):
-        # pnpm runs a workspace whose root has no package.json as if it held "{}"
-        root_facts = detect_node(root.with_virtual("package.json", "{}"))
+    if app.root_manifest_missing:
         notes.append("the workspace root has no package.json, which pnpm accepts: the image copies pnpm-workspace.yaml and the lockfile alone")
-    if root_facts is None:
-        raise UsageError(f"{root.root}: a workspace needs a root package.json", hint="add one (npm init -y)")
-    app_facts = ws_app_facts(app_project, app_path, root_facts)
-    own_locks = pnpm_lockfile_per_package(root)
-    if own_locks:
-        if not root.has_file(f"{app_path}/pnpm-lock.yaml"):
-            raise InconsistentProjectError(
-                path=f"{app_path}/pnpm-lock.yaml",
-                detail="is missing, and shared-workspace-lockfile=false gives every package its own lockfile; a frozen install would fail",
-                hint="run `pnpm install` at the repository root and commit the lockfiles",
-            )
-    else:
-        check_app_in_lockfile(root, root_facts, app_path, pkg)
 
     decisions["app"] = Decision(app_path, answers.get("app_source", "--app"))
     decisions["workspace"] = Decision(ws.manager_hint, ws.source)
@@ -226,7 +204,7 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
     secrets, secret_notes = secret_mounts(app_facts)
     notes.extend(secret_notes)
     secret_files = {s["file"] for s in secrets if s["file"]}
-    root_install = [f for f in root_install_files(root, root_facts, pm) if f not in secret_files]
+    root_install = [f for f in root_install_files(app, pm) if f not in secret_files]
     needs_all = needs_every_manifest(pm)
     if needs_all and not use_turbo:
         notes.append(f"{pm.name} checks every workspace against the lockfile: the install copies all {len(ws.packages)} workspace manifests")
@@ -238,14 +216,14 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
     rebuild = rebuild_natives(root_facts, pm) if ignore_scripts else None
     if rebuild:
         notes.append(f"--ignore-scripts also skips the native addons' own builds: `{rebuild}` runs them")
-    root_config = root_build_config(root, ws, build_closure) if builders else []
+    root_config = list(app.root_config) if builders else []
 
     pm_setup = [] if is_bun_runtime else setup_commands(pm, major, app_facts.package_manager_field is not None)
     install_from = "pm" if pm_setup else "base"
     # pnpm deploy gathers built workspace packages and production dependencies into one folder; with
     # nothing to build, a filtered production install keeps node_modules in a layer of its own instead.
     use_deploy = pm.name == "pnpm" and not static and bundle is None and bool(builders) and pnpm_deploys(pm)
-    deploy_cmd = pnpm_deploy(pm, ws, pkg, root, notes) if use_deploy else None
+    deploy_cmd = pnpm_deploy(pm, pkg, app.injects_workspace_packages) if use_deploy else None
 
     stages: list[dict[str, Any]] = []
     if use_turbo:
@@ -266,8 +244,8 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
         deps_copies = build_copies = manifest_copies
         source_copies = [copy_fragment(["/app/out/full/"], "./", from_="prune")]
     else:
-        deps_copies = copy_group_fragments(root_install) + [copy_fragment(ws_manifests(root, p, own_locks), f"./{p}/") for p in deps_manifests]
-        build_copies = copy_group_fragments(root_install) + [copy_fragment(ws_manifests(root, p, own_locks), f"./{p}/") for p in build_manifests]
+        deps_copies = copy_group_fragments(root_install) + [copy_fragment(ws_manifests(app, p), f"./{p}/") for p in deps_manifests]
+        build_copies = copy_group_fragments(root_install) + [copy_fragment(ws_manifests(app, p), f"./{p}/") for p in build_manifests]
         source_copies = [copy_fragment([f"{p}/"], f"./{p}/") for p in build_closure]
 
     uses_deps_stage = not static and not use_deploy and bundle is None
@@ -284,7 +262,7 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
         steps = [*build_copies, run_fragment([full, *([rebuild] if rebuild else [])], mounts, install_prefix)]
         steps += copy_group_fragments(root_config)
         steps += source_copies
-        cleanup = [] if (static or use_deploy or bundle is not None) else nested_modules_cleanup(root, ws, runtime_closure, builders, app_path, out_dir)
+        cleanup = [] if (static or use_deploy or bundle is not None) else nested_modules_cleanup(app, runtime_closure, builders, out_dir)
         if build_steps:
             framework_env = site.build_env if site is not None else framework.build_env if framework is not None else {}
             build_env = sorted(framework_env.items())
@@ -295,7 +273,7 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
                 build_mounts.append(f"--mount=type=cache,id={cache_id},target=/app/{app_path}/{framework.build_cache}")
             steps.append(run_fragment([*build_steps, *cleanup], build_mounts))
         if deploy_cmd:
-            steps.append(run_fragment([deploy_cmd], mounts, install_prefix, comment=deploy_comment(pm, ws, root)))
+            steps.append(run_fragment([deploy_cmd], mounts, install_prefix, comment=deploy_comment(pm, app.injects_workspace_packages)))
         stages.append(stage_fragment("build", install_from, f"Build {pkg.label} and the workspace packages it uses, in dependency order", steps))
 
 
@@ -314,7 +292,7 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
     else:
         start_argv = list(decisions["start_command"].value)
         if not use_deploy and start_argv and start_argv[0].startswith("node_modules/.bin/"):
-            hoisted = hoisted_bin(root, pm, app_path, start_argv[0].rsplit("/", 1)[-1])
+            hoisted = hoisted_bin(app, pm, start_argv[0].rsplit("/", 1)[-1])
             if hoisted:
                 start_argv[0] = hoisted
                 decisions["start_command"] = Decision(start_argv, decisions["start_command"].source)
@@ -327,14 +305,14 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
         app_copies = server_copies(app_project, app_facts, server, out_dir, start_argv) if server is not None else None
         if bundle is not None:
             assert bundle.copies is not None
-            copies = bundle_copies(root, app_project, app_path, bundle.copies, app_facts)
+            copies = bundle_copies(app_path, bundle.copies, app_facts)
             workdir = f"/app/{app_path}"
         elif use_deploy and app_copies is not None:
             # pnpm deploy's node_modules (workspace packages included), then only the files the framework's server reads
             copies = [copy_fragment([f"{DEPLOY_DIR}/node_modules/"], "./node_modules/", from_="build")]
             copies += [
                 {**c, "dest": c["dest"].replace(f"./{app_path}/", "./", 1)}
-                for c in bundle_copies(root, app_project, app_path, app_copies, app_facts)
+                for c in bundle_copies(app_path, app_copies, app_facts)
             ]
             workdir = None  # /app is the deployed app folder
         elif use_deploy:
@@ -342,8 +320,8 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
             workdir = None  # the deployed folder is the app itself
         else:
             copies = [copy_fragment(["/app/"], "./", from_="deps")]
-            app_only = bundle_copies(root, app_project, app_path, app_copies, app_facts) if app_copies is not None else None
-            copies += runtime_package_copies(root, ws, runtime_closure, builders, app_path, out_dir, use_turbo, app_only)
+            app_only = bundle_copies(app_path, app_copies, app_facts) if app_copies is not None else None
+            copies += runtime_package_copies(app, runtime_closure, builders, out_dir, app_only)
             workdir = f"/app/{app_path}"
         runtime_name = "bun" if is_bun_runtime else "node"
         runtime = {
@@ -378,10 +356,10 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
         labels=node_label_pairs(app_facts, decisions["image_name"].value),
         build_secrets=tuple(s["secret"] for s in secrets),
     ))
-    from scaffold.dockerignore import NODE_BASE, compose_dockerignore, context_files
+    from scaffold.dockerignore import NODE_BASE, compose_dockerignore
 
-    keep = [*root_install, *root_config, *(f for p in build_manifests for f in ws_manifests(root, p, own_locks)), *build_closure]
-    dockerignore, ignore_notes = compose_dockerignore(context_files(root), NODE_BASE, must_keep=keep, secret_files=sorted(secret_files))
+    keep = [*root_install, *root_config, *(f for p in build_manifests for f in ws_manifests(app, p)), *build_closure]
+    dockerignore, ignore_notes = compose_dockerignore(app.context, NODE_BASE, must_keep=keep, secret_files=sorted(secret_files))
     notes.extend(ignore_notes)
     return BuildPlan(
         ecosystem="node",
@@ -397,20 +375,3 @@ def plan_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str, answers
         # What CI path filters watch: the packages this image is built from and the root files it reads.
         watch_paths=[*build_closure, *root_install, *root_config, *(["turbo.json"] if use_turbo else [])],
     )
-
-
-# -- facts for one app ---------------------------------------------------------------
-
-
-# -- strategy -------------------------------------------------------------------------
-
-
-# -- commands -------------------------------------------------------------------------
-
-
-# -- files ------------------------------------------------------------------------------
-
-
-# -- Dockerfile fragments (plain data for the template) --------------------------------
-
-

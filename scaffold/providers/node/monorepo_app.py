@@ -1,76 +1,26 @@
-"""One workspace app's facts: its own scripts, entry and ports with the root's install facts, and its framework shape.
+"""One workspace app's shape: the single-app framework rule it gets, its runtime copies, where its command lives.
 
-A monorepo app is detected in its folder, then given the root's lockfile, packageManager, package-manager
-config and credentials; framework rules run on the app's folder with sources naming the app's files.
-The app must be in the root lockfile, or a frozen install fails.
+The app's facts (monorepo_detect) carry the root's install facts; framework rules run on them as they
+would for a single app, with sources naming the app's files.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from scaffold.detect.found import Found
 from scaffold.providers.node.detect import NodeFacts
-from scaffold.providers.node.source_scan import PortHint
-from scaffold.providers.node.detect import detect as detect_node
-from scaffold.providers.node.detect_frameworks import FrameworkFacts, detect_framework
 from scaffold.providers.node.workspaces import WorkspacePackage
-from scaffold.errors import InconsistentProjectError, UsageError
+from scaffold.errors import UsageError
 from scaffold.plan.model import Decision
 from scaffold.providers.node.layout import runtime_layout_copies
 from scaffold.providers.node.framework_shapes import RuntimeShape
 from scaffold.providers.node.plan_frameworks import plan_framework
 from scaffold.providers.node.package_manager import PackageManager
-from scaffold.project import Project
+from scaffold.providers.node.monorepo_detect import WorkspaceAppFacts
 from scaffold.providers.node.monorepo_fragments import copy_fragment
 
-
-def ws_app_facts(app_project: Project, app_path: str, root: NodeFacts) -> NodeFacts:
-    """The app's own facts (scripts, entry, ports, tsconfig) with the root's install facts.
-
-    Lockfile, packageManager, package-manager config and credentials belong to
-    the root; a Node version pinned next to the app wins over the root's.
-    """
-    own = detect_node(app_project, context=False)
-    assert own is not None  # the workspace resolver only lists folders with a package.json
-    hints = tuple(Found(h.value, f"{app_path}/{h.source}") for h in own.node_version_hints) + root.node_version_hints
-    return replace(
-        own,
-        lockfiles=root.lockfiles,
-        lock_details=root.lock_details,
-        package_manager_field=root.package_manager_field,
-        node_version_hints=hints,
-        yarnrc=root.yarnrc,
-        yarn_releases=root.yarn_releases,
-        rc_files=root.rc_files,
-        extra_install_files=root.extra_install_files,
-        port_hints=tuple(PortHint(h.port, f"{app_path}/{h.source}", h.kind) for h in own.port_hints),
-        loopback_host=replace(own.loopback_host, source=f"{app_path}/{own.loopback_host.source}") if own.loopback_host else None,
-        tsconfig_out_dir=Found(own.tsconfig_out_dir.value, f"{app_path}/{own.tsconfig_out_dir.source}") if own.tsconfig_out_dir else None,
-        framework=_app_framework(app_project, app_path, own, root),
-    )
-
-
-def _app_framework(app_project: Project, app_path: str, own: NodeFacts, root: NodeFacts) -> FrameworkFacts | None:
-    """The app's framework, with sources naming the app's files.
-
-    A framework package hoisted to the root manifest (shared tooling such as vite
-    in the root devDependencies) counts for the app; its config file is the app's.
-    """
-    framework = own.framework
-    hoisted = framework is None
-    if framework is None:
-        framework = detect_framework(app_project, root.dependencies, root.dev_dependencies)
-        if framework is None:
-            return None
-    return replace(
-        framework,
-        package=framework.package if hoisted else Found(framework.package.value, f"{app_path}/{framework.package.source}"),
-        config_file=f"{app_path}/{framework.config_file}" if framework.config_file else None,
-        settings={key: Found(found.value, f"{app_path}/{found.source}") for key, found in framework.settings.items()},
-    )
+if TYPE_CHECKING:
+    from scaffold.project import Project
 
 
 def ws_static_site(app_project: Project, facts: NodeFacts, pm: PackageManager, answers: dict[str, Any], pkg: WorkspacePackage) -> RuntimeShape:
@@ -131,7 +81,7 @@ def server_copies(
     return None if whole else copies
 
 
-def bundle_copies(root: Project, app_project: Project, app_path: str, copies: list[dict[str, str]], facts: NodeFacts) -> list[dict[str, Any]]:
+def bundle_copies(app_path: str, copies: list[dict[str, str]], facts: NodeFacts) -> list[dict[str, Any]]:
     """The framework's runtime copies, moved under the app's folder in /app.
 
     Next.js traces a monorepo from its root (the folder of the lockfile; Next 14 and 15 do),
@@ -145,7 +95,7 @@ def bundle_copies(root: Project, app_project: Project, app_path: str, copies: li
         target = f"./{app_path}/{dest}" if dest else f"./{app_path}/"
         if rel.endswith("/standalone"):
             target = "./"
-        is_dir = app_project.has_dir(rel) or "output" in entry
+        is_dir = "output" in entry or facts.presence.has_dir(rel)
         src = f"/app/{app_path}/{rel}" + ("/" if is_dir else "")
         target = target if target.endswith("/") or not is_dir else target + "/"
         out.append(copy_fragment([src], target, from_="build"))
@@ -163,7 +113,7 @@ def rooted_opt(decision: Decision | None, app_path: str) -> Decision | None:
     return None if decision is None else rooted(decision, app_path)
 
 
-def hoisted_bin(root: Project, pm: PackageManager, app_path: str, name: str) -> str | None:
+def hoisted_bin(app: WorkspaceAppFacts, pm: PackageManager, name: str) -> str | None:
     """Where a hoisting install (npm, Yarn, Bun) puts the app's command: /app/node_modules/.bin.
 
     The app folder has its own node_modules/.bin only for a dependency whose
@@ -172,72 +122,14 @@ def hoisted_bin(root: Project, pm: PackageManager, app_path: str, name: str) -> 
     """
     if pm.name == "pnpm":
         return None
-    from scaffold.project import MAX_LOCKFILE_BYTES
-
-    if pm.lockfile in ("package-lock.json", "npm-shrinkwrap.json"):
-        data = root.read_json(pm.lockfile, limit=MAX_LOCKFILE_BYTES)
-        entries = (data.get("packages") or {}) if isinstance(data, dict) else {}
-        prefix = f"{app_path}/node_modules/"
-        for key, entry in entries.items():
-            if key.startswith(prefix) and "/node_modules/" not in key[len(prefix):] and isinstance(entry, dict):
-                bins = entry.get("bin")
-                if (isinstance(bins, dict) and name in bins) or key[len(prefix):] == name:
-                    return None
+    if pm.lockfile in ("package-lock.json", "npm-shrinkwrap.json") and name in app.nested_bins:
+        return None
     return f"/app/node_modules/.bin/{name}"
 
 
-def pnpm_lockfile_per_package(root: Project) -> bool:
-    """pnpm's shared-workspace-lockfile=false: each package has its own pnpm-lock.yaml next to its manifest."""
-    if root.has_file("pnpm-workspace.yaml"):
-        data = root.read_yaml("pnpm-workspace.yaml")
-        if isinstance(data, dict) and data.get("sharedWorkspaceLockfile") is False:
-            return True
-    if root.has_file(".npmrc"):
-        return bool(re.search(r"^\s*shared-workspace-lockfile\s*=\s*false\s*$", root.read_text(".npmrc"), re.M))
-    return False
-
-
-def ws_manifests(root: Project, path: str, own_locks: bool) -> list[str]:
+def ws_manifests(app: WorkspaceAppFacts, path: str) -> list[str]:
     """What the install reads from one package folder: its manifest, and its own lockfile when it has one."""
     files = [f"{path}/package.json"]
-    if own_locks and root.has_file(f"{path}/pnpm-lock.yaml"):
+    if app.own_locks and app.root_presence.has_file(f"{path}/pnpm-lock.yaml"):
         files.append(f"{path}/pnpm-lock.yaml")
     return files
-
-
-def check_app_in_lockfile(root: Project, facts: NodeFacts, app_path: str, pkg: WorkspacePackage) -> None:
-    """A frozen install fails when the lockfile lacks the app's dependencies: say so before building."""
-    declared = set(pkg.dependencies) | set(pkg.dev_dependencies) | set(pkg.optional_dependencies)
-    if not declared:
-        return
-    from scaffold.project import MAX_LOCKFILE_BYTES
-
-    known: set[str] | None = None
-    lockfile = facts.lockfiles[0] if facts.lockfiles else None
-    if lockfile == "pnpm-lock.yaml":
-        data = root.read_yaml(lockfile, limit=MAX_LOCKFILE_BYTES) or {}
-        importer = (data.get("importers") or {}).get(app_path)
-        if importer is None:
-            raise InconsistentProjectError(
-                path=lockfile, detail=f"has no entry for {app_path}; a frozen install would fail", hint="run `pnpm install` and commit the lockfile"
-            )
-        known = set()
-        for key in ("dependencies", "devDependencies", "optionalDependencies"):
-            known |= set(importer.get(key) or {})
-    elif lockfile in ("package-lock.json", "npm-shrinkwrap.json"):
-        data = root.read_json(lockfile, limit=MAX_LOCKFILE_BYTES)
-        entry = (data.get("packages") or {}).get(app_path) if isinstance(data, dict) else None
-        if isinstance(entry, dict):
-            known = set()
-            for key in ("dependencies", "devDependencies", "optionalDependencies"):
-                known |= set(entry.get(key) or {})
-    if known is None:
-        return
-    missing = sorted(declared - known)
-    if missing:
-        shown = ", ".join(missing[:3]) + (" …" if len(missing) > 3 else "")
-        raise InconsistentProjectError(
-            path=lockfile or "lockfile",
-            detail=f"does not match {app_path}/package.json: no entry for {shown}; a frozen install would fail",
-            hint="run the package manager's install at the repository root and commit the lockfile",
-        )

@@ -16,7 +16,6 @@ from scaffold.errors import UsageError
 from scaffold.plan.model import Decision
 from scaffold.providers.node.plan_addons import download_skips
 from scaffold.providers.node.package_manager import PackageManager
-from scaffold.project import Project
 
 DEPLOY_DIR = "/deploy"
 
@@ -71,24 +70,14 @@ def _version_tuple(version: str | None) -> tuple[int, int]:
     return (int(match.group(1)), int(match.group(2))) if match else (0, 0)
 
 
-def _injects_workspace_packages(root: Project) -> bool:
-    if root.has_file("pnpm-workspace.yaml"):
-        data = root.read_yaml("pnpm-workspace.yaml") or {}
-        if isinstance(data, dict) and data.get("injectWorkspacePackages") is True:
-            return True
-    if root.has_file(".npmrc"):
-        return bool(re.search(r"^\s*inject-workspace-packages\s*=\s*true\s*$", root.read_text(".npmrc"), re.M))
-    return False
-
-
-def pnpm_deploy(pm: PackageManager, ws: WorkspaceFacts, pkg: WorkspacePackage, root: Project, notes: list[str]) -> str:
-    legacy = _version_tuple(pm.version)[0] >= 10 and not _injects_workspace_packages(root)
+def pnpm_deploy(pm: PackageManager, pkg: WorkspacePackage, injects_workspace_packages: bool) -> str:
+    legacy = _version_tuple(pm.version)[0] >= 10 and not injects_workspace_packages
     return f"pnpm --filter={_pnpm_selector(pkg)} deploy --prod{' --legacy' if legacy else ''} {DEPLOY_DIR}"
 
 
-def deploy_comment(pm: PackageManager, ws: WorkspaceFacts, root: Project) -> str:
+def deploy_comment(pm: PackageManager, injects_workspace_packages: bool) -> str:
     base = "Production dependencies only, with the workspace packages copied in: a self-contained app folder"
-    if _version_tuple(pm.version)[0] >= 10 and not _injects_workspace_packages(root):
+    if _version_tuple(pm.version)[0] >= 10 and not injects_workspace_packages:
         return base + " (--legacy: pnpm 10 deploys without injectWorkspacePackages only that way)"
     return base
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from scaffold.detect.found import Found
 from scaffold.providers.node.detect import NodeFacts
 from scaffold.plan.model import BuildPlan, Decision
 from scaffold.providers import shared
@@ -390,12 +391,16 @@ def _build_command(facts: NodeFacts, pm: PackageManager, answers: dict[str, Any]
 
 
 def output_dir_decision(facts: NodeFacts, build: Decision) -> Decision | None:
-    script = facts.scripts.get("build", "")
+    return output_dir_of(facts.scripts.get("build", ""), facts.tsconfig_out_dir)
+
+
+def output_dir_of(script: str, tsconfig_out_dir: Found | None) -> Decision | None:
+    """The build's output folder: an --outDir-like flag of the build script, else tsconfig's outDir for tsc/nest."""
     match = re.search(r"(?:--outDir|--out-dir|--outdir|-d|-o)[ =]([\w./-]+)", script)
     if match:
         return Decision(match.group(1).removeprefix("./").rstrip("/"), "package.json > scripts > build")
-    if facts.tsconfig_out_dir and ("tsc" in script or "nest build" in script):
-        return Decision(facts.tsconfig_out_dir.value, facts.tsconfig_out_dir.source)
+    if tsconfig_out_dir and ("tsc" in script or "nest build" in script):
+        return Decision(tsconfig_out_dir.value, tsconfig_out_dir.source)
     return None
 
 
