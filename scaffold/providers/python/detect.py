@@ -75,6 +75,7 @@ class PythonFacts:
     files: frozenset[str] = field(default_factory=frozenset)  # top-level names
     locked: tuple[LockedPackage, ...] = ()  # production packages with their versions and wheel lines
     procfile_worker: Found | None = None  # the Procfile's worker: command
+    pipfile_lock: Found | None = None  # "current", "legacy" or "stale" against the Pipfile (detect_pipfile_lock)
     writable: tuple[Found, ...] = ()  # logs/, uploads/ kept empty by a .gitkeep: the app writes there
     code: CodeIndex = field(default_factory=lambda: CodeIndex({}, frozenset()))  # what start commands may ask of the code
     context: ContextFiles = field(default_factory=lambda: ContextFiles((), ()))  # what the .dockerignore is made from
@@ -88,6 +89,7 @@ def detect(project: Project) -> PythonFacts | None:
     if not any(project.has_file(marker) for marker in MARKERS) and not requirements_files(project):
         return None
     from scaffold.data import load
+    from scaffold.providers.python.detect_pipfile_lock import pipfile_lock_state
 
     data = load("python")
     pyproject = _read_pyproject(project)
@@ -138,6 +140,7 @@ def detect(project: Project) -> PythonFacts | None:
         django=detect_django(project, import_root),
         procfile_web=procfile_web(project),
         procfile_worker=procfile_worker(project),
+        pipfile_lock=pipfile_lock_state(project, pipfile),
         writable=tuple(placeholder_dirs(project)),
         frameworks=frameworks,
         credentials=credential_files(project, requirements, pipfile),

@@ -249,11 +249,17 @@ def _pipenv(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
     default section into a requirements file with every hash, which pip installs
     with ``--require-hashes --no-deps``: exactly the locked set, verified, and
     without Pipenv creating or managing any environment of its own.
+
+    ``verify`` runs only when today's pipenv agrees with the lock's hash: a lock
+    an older pipenv wrote (names hashed as written) is checked by detection
+    instead, and a stale one is installed as locked, with a warning, as a Node
+    lockfile that no longer matches package.json is.
     """
     setup, label = _tool_setup("pipenv")
     pipenv = f"{TOOLS}/bin/pipenv"
+    state = facts.pipfile_lock.value if facts.pipfile_lock else "current"
     install = [
-        f"{pipenv} verify",
+        *([f"{pipenv} verify"] if state == "current" else []),
         f"{pipenv} requirements --hash > /tmp/requirements.txt",
         "pip install --require-hashes --no-deps -r /tmp/requirements.txt",
         *_pip_server(server_packages),
@@ -262,7 +268,17 @@ def _pipenv(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
     # `pipenv requirements` writes the lock's source URLs as they are (${VAR} unexpanded,
     # so no value lands in the layer); pip expands them when it reads the file.
     plan = InstallPlan("pipenv", label, [*setup, f"python -m venv {VENV}"], env, ["Pipfile", "Pipfile.lock"], [PIP_CACHE], install)
-    plan.index_step = 2
+    plan.index_step = 2 if state == "current" else 1
+    if state == "legacy":
+        plan.notes.append(
+            "Pipfile.lock matches the Pipfile as the pipenv that wrote it hashed it (names as written); today's `pipenv verify` "
+            "hashes normalised names and would call it out of date, so the image skips it: run `pipenv lock` to get the check back"
+        )
+    elif state == "stale":
+        plan.warnings.append(
+            "Pipfile.lock is out of date with the Pipfile (its _meta hash differs): the image installs the locked set as it is, "
+            "without `pipenv verify`; run `pipenv lock` and commit Pipfile.lock so the image gets what the Pipfile says"
+        )
     return plan
 
 
