@@ -60,6 +60,25 @@ def test_host_variable_is_set_to_every_interface(tmp_path):
     assert not any("loopback" in w for w in plan.warnings)
 
 
+def test_an_address_variable_is_set_to_every_interface_not_bridged(tmp_path):
+    """env::var("SERVER_URL") falling back to a loopback address: setting the variable beats a bridge (SL-Lee/actix-web-todo-app)."""
+    code = (
+        'fn main() {\n    HttpServer::new(app)\n'
+        '    .bind(env::var("SERVER_URL").unwrap_or_else(|_| "127.0.0.1:8080".to_string()))?\n    .run();\n}\n'
+    )
+    plan = _plan(tmp_path, {"src/main.rs": code})
+    assert plan.port == 8080 and "SERVER_URL=0.0.0.0:8080" in _dockerfile(plan)
+    assert plan.value("loopback_bridge") is False and not any("loopback" in w for w in plan.warnings)
+    assert _plan(tmp_path, {"src/main.rs": code}, port="9000").port == 9000
+    assert "SERVER_URL=0.0.0.0:9000" in _dockerfile(_plan(tmp_path, {"src/main.rs": code}, port="9000"))
+
+
+def test_an_address_default_read_away_from_the_listener_is_not_a_bind_variable(tmp_path):
+    code = 'fn main() {\n    let upstream = env::var("UPSTREAM").unwrap_or("127.0.0.1:6379".into());\n}\n\n\n\nfn serve() {\n    TcpListener::bind("0.0.0.0:3000");\n}\n'
+    plan = _plan(tmp_path, {"src/main.rs": code})
+    assert "UPSTREAM" not in _dockerfile(plan) and plan.port == 3000
+
+
 def test_rocket_gets_address_and_port_and_its_config_file(tmp_path):
     manifest = MANIFEST.replace('axum = "0.8"', 'rocket = "0.5"')
     plan = _plan(tmp_path, {"src/main.rs": "fn main() {}\n", "Rocket.toml": "[release]\nport = 9100\n"}, manifest=manifest, lock=_lock("rocket"))

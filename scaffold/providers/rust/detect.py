@@ -90,6 +90,7 @@ def detect(project: Project) -> RustFacts | None:
         frameworks=frameworks,
         listens=tuple(scan.listens),
         host_envs=tuple(Found(name, f"{where} (default {default!r})" if default else where) for name, where, default in scan.host_envs),
+        address_envs=tuple(Found(name, f"{where} (default {default!r})") for name, where, default in scan.address_envs),
         runtime_files=tuple(sorted(runtime_files, key=lambda f: str(f.value))),
         missing_files=tuple(missing),
         rocket_config=rocket,

@@ -48,6 +48,7 @@ class RustFacts:
     frameworks: tuple[str, ...]
     listens: tuple[Listen, ...]
     host_envs: tuple[Found, ...]  # env vars the code reads for its bind host (value: name)
+    address_envs: tuple[Found, ...]  # env vars read for the whole listen address, host:port (value: name)
     runtime_files: tuple[Found, ...]
     missing_files: tuple[Found, ...]
     writable: tuple[Found, ...]  # folders the binary creates files in (a SQLite database opened by a relative path)

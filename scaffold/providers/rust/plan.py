@@ -183,7 +183,10 @@ def _port(facts: RustFacts, binary: Binary, answers: dict[str, Any], data: dict,
     for host in facts.host_envs:
         env.append((str(host.value), "0.0.0.0"))
         notes.append(f"{host.source}: the bind host comes from {host.value}; the image sets {host.value}=0.0.0.0")
-    if chosen is not None and chosen.env is None and not facts.host_envs:
+    for address in facts.address_envs:
+        env.append((str(address.value), f"0.0.0.0:{decision.value}"))
+        notes.append(f"{address.source}: the listen address comes from {address.value}; the image sets {address.value}=0.0.0.0:{decision.value}")
+    if chosen is not None and chosen.env is None and not facts.host_envs and not facts.address_envs:
         if is_loopback(chosen.host):
             env.append((BRIDGE_MARK, "1"))
             warnings.append(f"{chosen.source}: the server binds {chosen.host}:{chosen.port}, loopback only; the image runs it behind scaffold's loopback bridge, which forwards the container's own addresses to it. Binding 0.0.0.0 instead needs no bridge")

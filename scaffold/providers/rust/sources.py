@@ -33,6 +33,8 @@ _SQLX_MACRO = re.compile(r"\bquery(?:_as|_scalar|_file|_file_as)?(?:_unchecked)?
 _EMBED_FOLDER = re.compile(r'#\[folder\s*=\s*"([^"\n]{1,200})"\]')
 _QUOTED = re.compile(r'"([^"\\\n]{0,300})"')
 _LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+# A variable whose fallback is a whole listen address (env::var("SERVER_URL").unwrap_or("127.0.0.1:8080"))
+_ADDRESS_DEFAULT = re.compile(r"^(?:0\.0\.0\.0|127\.0\.0\.1|localhost|\[::\]|\[::1\])?:\d{2,5}$")
 _HOST_ENV = re.compile(r"^(HOST|BIND|BIND_ADDR|BIND_ADDRESS|LISTEN_ADDR|SERVER_HOST|APP_HOST|HTTP_HOST|ADDRESS|HOSTNAME_BIND)$")
 
 
@@ -40,6 +42,7 @@ _HOST_ENV = re.compile(r"^(HOST|BIND|BIND_ADDR|BIND_ADDRESS|LISTEN_ADDR|SERVER_H
 class RustScan:
     listens: list[Listen] = field(default_factory=list)
     host_envs: list[tuple[str, str, str | None]] = field(default_factory=list)  # (env, file:line, default)
+    address_envs: list[tuple[str, str, str]] = field(default_factory=list)  # (env, file:line, "127.0.0.1:8080" default)
     file_literals: list[tuple[str, str, str]] = field(default_factory=list)  # (literal, file:line, package dir)
     embedded: set[str] = field(default_factory=set)
     sqlite_paths: list[tuple[str, str]] = field(default_factory=list)  # (database file, file:line)
@@ -89,7 +92,9 @@ def _scan_file(rel: str, pkg: str, text: str, call_re: re.Pattern[str], service_
             window = " ".join(lines[i : i + 4])
             fallback = _FALLBACK.search(window)
             default = fallback.group(1) if fallback else None
-            if "PORT" in name.upper():
+            if default and _ADDRESS_DEFAULT.match(default) and bind_window(lines, i):
+                out.address_envs.append((name, where, default))
+            elif "PORT" in name.upper():
                 port = int(default) if default and default.isdigit() and 1 <= int(default) <= 65535 else None
                 out.listens.append(Listen(port, None, name, where, pkg))
             elif _HOST_ENV.match(name.upper()):
@@ -104,6 +109,11 @@ def _scan_file(rel: str, pkg: str, text: str, call_re: re.Pattern[str], service_
             joined = [m.group(1).strip("/") for m in _JOIN.finditer(" ".join(lines[i : i + 5]))]
             if joined:
                 out.file_literals.append(("/".join(joined), where, pkg))
+
+
+def bind_window(lines: list[str], i: int) -> bool:
+    """The variable is read where the server binds: on the line, or within the statement around it."""
+    return any(_BIND_CONTEXT.search(x) for x in lines[max(0, i - 3) : i + 4])
 
 
 def _host(text: str | None) -> str:
