@@ -134,3 +134,34 @@ def test_an_end_of_life_line_gets_a_server_release_that_installs_on_it(tmp_path)
     assert f"pip install gunicorn=={old}" in render_plan(plan)["Dockerfile"]
     write_tree(tmp_path, {"requirements.txt": "flask==3.0.3\n"})
     assert f"pip install gunicorn=={new}" in render_plan(plan_project(Project(tmp_path), {}))["Dockerfile"]
+
+
+def test_a_pinned_line_older_than_a_pinned_release_allows_is_raised(tmp_path):
+    """Pipfile says 3.7, requirements.txt pins numpy 1.22.0 (requires-python >=3.8): pip on 3.7 finds no
+    numpy 1.22.0 at all (hannesdatta/flask-todo). The line rises to what the pin needs, and says so."""
+    write_tree(tmp_path, {
+        "requirements.txt": "flask==2.0.2\nnumpy==1.22.0\n", "app.py": FLASK_APP,
+        "Pipfile": '[packages]\nflask = "*"\n\n[requires]\npython_version = "3.7"\n',
+    })
+    plan = plan_project(Project(tmp_path), {})
+    decision = plan.decisions["python_version"]
+    assert decision.value == "3.8" and "numpy 1.22.0 (requirements.txt:2) needs Python 3.8" in decision.source
+    assert any("asks for Python 3.7" in w and "using 3.8" in w for w in plan.warnings)
+    write_tree(tmp_path, {"requirements.txt": "flask==2.0.2\nnumpy<1.22\n"})  # a cap may install an older numpy
+    assert plan_project(Project(tmp_path), {}).value("python_version") == "3.7"
+
+
+def test_python_37_builds_on_its_last_debian_with_servers_that_install_there(tmp_path):
+    write_tree(tmp_path, {"requirements.txt": "flask==2.0.2\n", "app.py": FLASK_APP, "runtime.txt": "python-3.7.12\n"})
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("base_image") == "python:3.7-slim-bookworm"
+    assert f"pip install gunicorn=={versions()['python']['servers_by_line']['3.7']['gunicorn']}" in render_plan(plan)["Dockerfile"]
+    assert not any("not a line scaffold knows" in w for w in plan.warnings)
+
+
+def test_a_pin_below_every_line_with_an_image_is_raised_to_the_oldest(tmp_path):
+    """python:3.6 images stop at bullseye and buster, whose archives apt no longer serves."""
+    write_tree(tmp_path, {"requirements.txt": "flask==1.1.4\n", "app.py": FLASK_APP, "runtime.txt": "python-3.6.9\n"})
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("python_version") == "3.7" and plan.value("base_image") == "python:3.7-slim-bookworm"
+    assert any("asks for Python 3.6" in w and "using 3.7" in w for w in plan.warnings)

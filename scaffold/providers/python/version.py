@@ -61,8 +61,16 @@ def resolve_python_line(pins: tuple, requires: object | None, override: str | No
                 f"{pin.source} asks for Python {line}, which {requires.source} ({requires.value!r}) does not allow; "
                 f"using {line}, so installing the project may fail"
             )
+        source = pin.source
+        if _key(line) < _key(known[0]):
+            warnings.append(f"{pin.source} asks for Python {line}, whose images rest on Debian releases apt no longer serves; using {known[0]}, the oldest line scaffold builds on")
+            line, source = known[0], f"{pin.source}, raised to {known[0]} (the oldest line with a maintained Debian base)"
+        floor = _pinned_floor(locked)
+        if floor is not None and _key(line) < _key(floor[0]):
+            warnings.append(f"{pin.source} asks for Python {line}, but {floor[1]}, so pip would find nothing to install; using {floor[0]}")
+            line, source = floor[0], f"{pin.source}, raised to {floor[0]}: {floor[1]}"
         _warn_if_unsupported(line, data, warnings)
-        return PythonVersion(Decision(line, pin.source), tuple(warnings))
+        return PythonVersion(Decision(line, source), tuple(warnings))
     if spec is not None:
         line = _newest_line(spec, requires, data, warnings)
         candidates = [c for c in reversed(_sorted_lines(data["supported"])) if line_satisfies(c, spec) and _key(c) <= _key(line)] or [line]
@@ -133,6 +141,30 @@ def fit_locked(chosen: Decision, candidates: list[str], locked: tuple, warnings:
     hard, _ = _misfits(str(chosen.value), locked, limits)
     warnings.append(f"no supported Python line suits the locked packages ({'; '.join(hard[:3])}); using {chosen.value}: upgrade them, or pass --python-version")
     return PythonVersion(chosen, tuple(warnings))
+
+
+def _pinned_floor(locked: tuple) -> tuple[str, str] | None:
+    """The oldest line every pinned release allows (python.toml > python_requires_from), and which package says so."""
+    from packaging.version import InvalidVersion, Version
+
+    from scaffold.data import load
+
+    table = load("python").get("python_requires_from", {})
+    floor: tuple[str, str] | None = None
+    for package in locked:
+        firsts = table.get(package.name)
+        if not firsts or package.bound != "==":  # a cap (<2.0) may install an older release
+            continue
+        try:
+            version = Version(package.version)
+            needed = [line for line, first in firsts.items() if version >= Version(first)]
+        except InvalidVersion:
+            continue
+        if needed:
+            line = max(needed, key=_key)
+            if floor is None or _key(line) > _key(floor[0]):
+                floor = (line, f"{package.name} {package.version} ({package.source}) needs Python {line} or newer")
+    return floor
 
 
 def _limit_rows(data: dict) -> list[dict]:
