@@ -61,3 +61,17 @@ def test_a_lockfile_is_left_alone(tmp_path):
     })
     dockerfile = render_plan(plan_project(Project(tmp_path), {}))["Dockerfile"]
     assert "build-constraints" not in dockerfile
+
+
+@pytest.mark.parametrize(("requirements", "caps"), [
+    # SQLAlchemy 2.1 connects postgresql:// with psycopg 3 (kyrylosheliah/fastapi-todo: No module named 'psycopg')
+    ("flask\nsqlmodel\npsycopg2-binary\n", ["sqlalchemy<2.1"]),
+    ("flask\nSQLAlchemy>=2.0\npsycopg2==2.9.10\n", ["sqlalchemy<2.1"]),  # a range that allows 2.1 still gets the cap
+    ("flask\nSQLAlchemy==2.1.3\npsycopg2-binary\n", []),  # an exact pin is the project's choice
+    ("flask\nsqlmodel\npsycopg2-binary\npsycopg[binary]\n", []),  # psycopg 3 is there too
+    ("flask\npsycopg2-binary\n", []),  # no SQLAlchemy at all
+])
+def test_psycopg2_with_an_unpinned_sqlalchemy_stays_below_2_1(tmp_path, requirements, caps):
+    plan, dockerfile = _plan(tmp_path, requirements + "gunicorn==23.0.0\n")
+    assert _caps(dockerfile) == caps
+    assert bool(caps) == any("python_pairing_constraints" in n for n in plan.notes)

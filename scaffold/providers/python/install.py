@@ -136,6 +136,7 @@ def _add_build_constraints(plan: InstallPlan, facts: PythonFacts) -> None:
                 hits.append(row["constraint"])
                 plan.notes.append(f"{package.source}: {package.name} {package.version} {row['why']}: the install builds it with {row['constraint']} (python.toml > python_build_constraints)")
     hits += _era_constraints(plan, facts, [h for h in hits])
+    hits += _pairing_constraints(plan, facts, [h for h in hits])
     if not hits:
         return
     path = "/tmp/build-constraints.txt"
@@ -171,6 +172,30 @@ def _era_constraints(plan: InstallPlan, facts: PythonFacts, taken: list[str]) ->
             if fresh:
                 added += fresh
                 plan.notes.append(f"{package.source}: {package.name} {package.shown} {row['why']}: the install caps them with {', '.join(fresh)} (python.toml > python_era_constraints)")
+    return added
+
+
+def _pairing_constraints(plan: InstallPlan, facts: PythonFacts, taken: list[str]) -> list[str]:
+    """Caps for packages that only work together below some release (python.toml > python_pairing_constraints).
+
+    Keyed on which packages the requirements name, not on their versions: psycopg2 with an
+    unpinned SQLAlchemy meets 2.1, whose postgresql:// dialect imports psycopg 3 instead. A
+    package the project pins exactly keeps its pin.
+    """
+    from packaging.requirements import Requirement
+
+    named = facts.dependencies
+    pinned = {p.name for p in facts.locked if p.bound == "=="}
+    added: list[str] = []
+    for row in load("python").get("python_pairing_constraints", []):
+        present = [n for n in row["present"] if n in named]
+        if not present or any(n in named for n in row.get("absent", ())) or not any(n in named for n in row["with_any"]):
+            continue
+        capped = {Requirement(c).name for c in [*taken, *added]}
+        fresh = [c for c in row["constraints"] if Requirement(c).name not in pinned | capped]
+        if fresh:
+            added += fresh
+            plan.notes.append(f"{facts.dependency_source} lists {present[0]}, {row['why']}: the install caps it with {', '.join(fresh)} (python.toml > python_pairing_constraints)")
     return added
 
 
