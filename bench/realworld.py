@@ -103,6 +103,13 @@ def probe(url: str, seconds: float) -> tuple[int | None, str]:
     return None, last
 
 
+# A build that fails on a stand-in serving another Python line counts as the sandbox's only when the
+# failure is one the line decides (a wheel missing, a source build, Requires-Python); a stale lockfile
+# or a wrong command fails on every line and stays scaffold's (oliviat255/flask-todo's pipenv verify).
+_VERSION_SIGNS = ("Failed building wheel", "subprocess-exited-with-error", "metadata-generation-failed", "Requires-Python",
+                  "No matching distribution found", "Could not find a version that satisfies", "Python.h", "error: command 'gcc'")
+
+
 def _standin_mismatch(plan: dict, dockerfile: Path) -> bool:
     """The stand-in base serves another Python line than the tag names (3.12 tags get 3.13 here)."""
     line = (plan["decisions"].get("python_version") or {}).get("value")
@@ -157,7 +164,8 @@ def check(app: App, checkouts: Path, keep: bool) -> tuple[str, str]:
         text = "\n".join(tail)
         # a note starting "sandbox:" records a cause checked by hand that the log does not show
         # (an optional dependency whose install script downloads from GitHub fails silently)
-        kind = "sandbox" if any(s in build.stderr for s in SANDBOX_SIGNS) or app.notes.startswith("sandbox:") or _standin_mismatch(plan, dockerfile) else "fail"
+        standin = any(s in build.stderr for s in _VERSION_SIGNS) and _standin_mismatch(plan, dockerfile)
+        kind = "sandbox" if any(s in build.stderr for s in SANDBOX_SIGNS) or app.notes.startswith("sandbox:") or standin else "fail"
         return kind, "build: " + next((line for line in reversed(tail) if "ERROR" in line or "error" in line), tail[-1])[:240]
     port = str(plan["decisions"]["port"]["value"])
     name = f"rw-{abs(hash(app.key)) % 10**8}"
