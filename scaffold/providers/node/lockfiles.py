@@ -7,6 +7,8 @@ rather than in the build.
 
 from __future__ import annotations
 
+import functools
+
 import re
 from typing import Any
 
@@ -80,6 +82,7 @@ def read_lock_details(project: Project, name: str) -> dict[str, Any]:
             "install_script_packages": sorted(installs),
             "all_names": all_names,
             "dev_optional_peers": _dev_optional_peers(packages),
+            "peer_conflict": _peer_conflict(packages),
             "dev_only_bins": _dev_only_bins(packages),
             "locked": {
                 key.rsplit("node_modules/", 1)[-1]: (str(meta.get("version", "")), (meta.get("engines") or {}).get("node") if isinstance(meta.get("engines"), dict) else None)
@@ -179,6 +182,62 @@ def find_git_dependencies(deps: dict[str, str], dev: dict[str, str], details: di
         found += [Found(name, lockfile) for name in info.get("git_packages") or () if name not in named]
         named |= set(info.get("git_packages") or ())
     return tuple(found)
+
+
+def _peer_conflict(packages: dict[str, Any]) -> str | None:
+    """The first locked package whose required peer is locked at a version outside its range.
+
+    npm 7+ refuses such a tree (ERESOLVE in `npm ci`), so the lock was written with
+    --legacy-peer-deps or --force (react-helmet-async 2 wanting React 18 beside React 19):
+    the install needs the same flag to read it. Peers resolve as Node finds them, from the
+    package's folder up to the root node_modules.
+    """
+    for key, meta in packages.items():
+        if not key or not isinstance(meta, dict) or not isinstance(meta.get("peerDependencies"), dict):
+            continue
+        optional = meta.get("peerDependenciesMeta") if isinstance(meta.get("peerDependenciesMeta"), dict) else {}
+        for peer, spec in meta["peerDependencies"].items():
+            if (optional.get(peer) or {}).get("optional") or not isinstance(spec, str):
+                continue
+            found = _resolve_from(packages, key, peer)
+            version = str(found.get("version", "")) if isinstance(found, dict) else ""
+            if version and _other_major(version, spec) and not _within(version, spec):
+                return f"{key.rsplit('node_modules/', 1)[-1]} {meta.get('version', '')} wants {peer} {spec}, and the lock has {version}"
+    return None
+
+
+_SPEC_MAJOR = re.compile(r"(?:^|[\s|^~=v])(\d+)(?=[.\s|]|$)")
+
+
+def _other_major(version: str, spec: str) -> bool:
+    """A cheap first look before node-semver (whose import alone costs 25 ms): a plain range of
+    carets, tildes and exact versions that never names the locked major. Ranges with comparisons,
+    wildcards, hyphens or URLs are left to npm."""
+    if any(mark in spec for mark in (":", "/", "#", ">", "<", "*", "x", "X", " - ")):
+        return False
+    return version.split(".", 1)[0] not in _SPEC_MAJOR.findall(spec)
+
+
+@functools.lru_cache(maxsize=4096)
+def _within(version: str, spec: str) -> bool:
+    """node-semver's satisfies, cached: a lock asks about the same peer ranges hundreds of times. Unreadable ranges pass."""
+    import nodesemver
+
+    try:
+        return nodesemver.valid_range(spec, True) is None or bool(nodesemver.satisfies(version, spec, True))
+    except (ValueError, TypeError):
+        return True
+
+
+def _resolve_from(packages: dict[str, Any], key: str, name: str) -> Any:
+    """The entry Node's resolution finds for ``name`` from the folder of ``key``."""
+    base = key.rsplit("node_modules/", 1)[0]
+    while True:
+        found = packages.get(f"{base}node_modules/{name}")
+        if found is not None or not base:
+            return found
+        base = base.rstrip("/")
+        base = base.rsplit("node_modules/", 1)[0] if "node_modules/" in base else ""
 
 
 def _dev_optional_peers(packages: dict[str, Any]) -> list[str]:

@@ -162,11 +162,17 @@ def choose_package_manager(facts: NodeFacts, override: str | None, node_major: i
     can_focus = not berry or _yarn_can_focus(facts, version)
     stale = facts.stale_lock is not None and facts.stale_lock.value == lockfile
     legacy = name == "npm" and lockfile is not None and str(facts.lock_details.get(lockfile, {}).get("lockfileVersion")) == "1"
-    pm = PackageManager(name, version, berry, lockfile, cache_target, cache_id, can_focus, frozen=not stale, legacy_peers=legacy)
+    conflict = facts.lock_details.get(lockfile, {}).get("peer_conflict") if name == "npm" and lockfile and not legacy else None
+    pm = PackageManager(name, version, berry, lockfile, cache_target, cache_id, can_focus, frozen=not stale, legacy_peers=legacy or bool(conflict))
     if legacy:
         warnings.append(
             f"{lockfile} is lockfileVersion 1 (npm 6, which ignored peer dependencies): the image installs with --legacy-peer-deps "
             "so npm resolves the tree as it did; `npm install` with npm 7+ and a committed lockfile v3 removes the need"
+        )
+    elif conflict:
+        warnings.append(
+            f"{lockfile}: {conflict}, a tree npm 7+ refuses (ERESOLVE) unless it installs with --legacy-peer-deps, as this lock was "
+            "written: the image does the same; a release of the package that accepts the peer removes the need"
         )
     if stale:
         warnings.append(

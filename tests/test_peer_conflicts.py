@@ -1,0 +1,48 @@
+"""A package-lock.json holding a peer conflict was written with --legacy-peer-deps; the image installs the same way.
+
+npm 7+ refuses such a tree in `npm ci` (ERESOLVE: react-helmet-async 2.0.5 wants React
+16-18 beside React 19, nicolodonvito/vite-react-portfolio); the developer's install
+passed --legacy-peer-deps (or --force), and so must the image's.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import write_tree
+from plan_queries import production_install
+from scaffold.plan import plan_project
+from scaffold.project import Project
+
+SERVER = "require('http').createServer((q, s) => s.end('ok')).listen(process.env.PORT || 3000)\n"
+
+
+def _plan(tmp_path, packages: dict):
+    deps = {k.removeprefix("node_modules/"): v["version"] for k, v in packages.items() if k.count("node_modules/") == 1}
+    lock = {"name": "demo", "lockfileVersion": 3, "packages": {"": {"name": "demo", "dependencies": deps}, **packages}}
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "main": "server.js", "dependencies": deps}),
+        "package-lock.json": json.dumps(lock), "server.js": SERVER,
+    })
+    return plan_project(Project(tmp_path), {})
+
+
+HELMET = {"version": "2.0.5", "peerDependencies": {"react": "^16.6.0 || ^17.0.0 || ^18.0.0"}}
+
+
+@pytest.mark.parametrize(("packages", "legacy"), [
+    ({"node_modules/react": {"version": "19.2.0"}, "node_modules/react-helmet-async": HELMET}, True),
+    ({"node_modules/react": {"version": "18.3.1"}, "node_modules/react-helmet-async": HELMET}, False),
+    # an optional peer is never required
+    ({"node_modules/react": {"version": "19.2.0"}, "node_modules/react-helmet-async": {**HELMET, "peerDependenciesMeta": {"react": {"optional": True}}}}, False),
+    # the peer Node finds first is the nested one, which fits
+    ({"node_modules/react": {"version": "19.2.0"}, "node_modules/a": {"version": "1.0.0"},
+      "node_modules/a/node_modules/react": {"version": "18.3.1"}, "node_modules/a/node_modules/react-helmet-async": HELMET}, False),
+    ({"node_modules/react-helmet-async": HELMET}, False),  # a peer the lock lacks is another matter
+])
+def test_a_locked_peer_conflict_installs_with_legacy_peer_deps(tmp_path, packages, legacy):
+    plan = _plan(tmp_path, packages)
+    assert ("--legacy-peer-deps" in production_install(plan)) is legacy
+    assert any("react-helmet-async 2.0.5 wants react" in w and "ERESOLVE" in w for w in plan.warnings) is legacy
