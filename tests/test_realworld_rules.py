@@ -715,7 +715,14 @@ def test_a_wrapper_script_the_start_runs_by_path_is_in_the_runtime(tmp_path):
                                          "node_modules/jwa": {"version": "2.0.0"}}}, 24),
     ({"lockfileVersion": 3, "packages": {"": {"dependencies": {"express": "^4.21.2"}}, "node_modules/express": {"version": "4.21.2"},
                                          "node_modules/jwa": {"version": "1.4.2"}}}, None),
-], ids=["jwa-1.4.1-lock-v1", "jwa-2.0.0", "jwa-1.4.2-patched"])
+    # Next 10 nests its own postcss 8.1, whose "./" folder export Node 17 dropped (KirdesMF/nextjs-portfolio)
+    ({"lockfileVersion": 1, "dependencies": {"express": {"version": "4.21.2"}, "postcss": {"version": "7.0.32"},
+                                             "next": {"version": "10.0.7", "dependencies": {"postcss": {"version": "8.1.7"}}}}}, 16),
+    ({"lockfileVersion": 3, "packages": {"": {"dependencies": {"express": "^4.21.2"}}, "node_modules/express": {"version": "4.21.2"},
+                                         "node_modules/next/node_modules/postcss": {"version": "8.2.4"}}}, 16),
+    ({"lockfileVersion": 3, "packages": {"": {"dependencies": {"express": "^4.21.2"}}, "node_modules/express": {"version": "4.21.2"},
+                                         "node_modules/postcss": {"version": "8.2.10"}}}, None),
+], ids=["jwa-1.4.1-lock-v1", "jwa-2.0.0", "jwa-1.4.2-patched", "nested-postcss-8.1-lock-v1", "nested-postcss-8.2.4", "postcss-8.2.10-fixed"])
 def test_a_locked_package_that_breaks_on_newer_node_picks_the_last_line_it_runs_on(tmp_path, lock, expected):
     """jsonwebtoken's jwa < 1.4.2 reads buffer.SlowBuffer, which Node 25 removed: the app crashes at require."""
     write_tree(tmp_path, {

@@ -83,6 +83,8 @@ def read_lock_details(project: Project, name: str) -> dict[str, Any]:
             "all_names": all_names,
             "dev_optional_peers": _dev_optional_peers(packages),
             "peer_conflict": _peer_conflict(packages),
+            # every locked copy of each package, nested ones too (next 10 carries its own postcss 8.1)
+            "copies": _npm_copies(packages, data.get("dependencies") or {}),
             "dev_only_bins": _dev_only_bins(packages),
             "locked": {
                 key.rsplit("node_modules/", 1)[-1]: (str(meta.get("version", "")), (meta.get("engines") or {}).get("node") if isinstance(meta.get("engines"), dict) else None)
@@ -182,6 +184,25 @@ def find_git_dependencies(deps: dict[str, str], dev: dict[str, str], details: di
         found += [Found(name, lockfile) for name in info.get("git_packages") or () if name not in named]
         named |= set(info.get("git_packages") or ())
     return tuple(found)
+
+
+def _npm_copies(packages: dict[str, Any], v1_tree: dict[str, Any]) -> dict[str, list[str]]:
+    """Name -> the versions of all its locked copies (lockfile v2/v3 `packages`, else v1's nested tree)."""
+    copies: dict[str, set[str]] = {}
+    if packages:
+        for key, meta in packages.items():
+            if "node_modules/" in key and isinstance(meta, dict) and meta.get("version"):
+                copies.setdefault(key.rsplit("node_modules/", 1)[-1], set()).add(str(meta["version"]))
+    else:
+        stack = [v1_tree]
+        while stack:
+            for dep, meta in stack.pop().items():
+                if isinstance(meta, dict):
+                    if meta.get("version"):
+                        copies.setdefault(dep, set()).add(str(meta["version"]))
+                    if isinstance(meta.get("dependencies"), dict):
+                        stack.append(meta["dependencies"])
+    return {name: sorted(versions) for name, versions in copies.items()}
 
 
 def _peer_conflict(packages: dict[str, Any]) -> str | None:

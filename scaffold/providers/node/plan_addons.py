@@ -188,6 +188,13 @@ def prisma_steps(facts: NodeFacts, bun: bool = False) -> PrismaSteps | None:
 
 # -- Node lines native addons build on ---------------------------------------------------
 
+def _satisfies(nodesemver: Any, version: str, spec: str) -> bool:
+    try:
+        return bool(version) and bool(nodesemver.satisfies(version, spec, True))
+    except (ValueError, TypeError):
+        return False
+
+
 def native_node_limit(facts: NodeFacts, major: int, lockfile: str | None) -> tuple[int, str] | None:
     """The newest Node line every locked native addon builds on, and every locked package runs on, when `major` is too new.
 
@@ -197,7 +204,8 @@ def native_node_limit(facts: NodeFacts, major: int, lockfile: str | None) -> tup
     """
     native = facts.native
     locked = facts.lock_details.get(lockfile or "", {}).get("locked") or {}
-    runtime_rows = [r for r in load("node_native").get("runtime_limits", []) if r["package"] in locked and major > int(r["max_node"])]
+    copies = facts.lock_details.get(lockfile or "", {}).get("copies") or {name: [v[0]] for name, v in locked.items()}
+    runtime_rows = [r for r in load("node_native").get("runtime_limits", []) if r["package"] in copies and major > int(r["max_node"])]
     has_addons = native is not None and bool(native.known or native.install_scripts)
     if (not has_addons and not runtime_rows) or not locked:
         return None
@@ -210,12 +218,8 @@ def native_node_limit(facts: NodeFacts, major: int, lockfile: str | None) -> tup
     allowed = [m for m in lines if m <= major]
     reasons: list[str] = []
     for row in runtime_rows:
-        version = locked[row["package"]][0]
-        try:
-            affected = bool(version) and nodesemver.satisfies(version, row["affected"], True)
-        except (ValueError, TypeError):
-            affected = False
-        if affected:
+        version = next((v for v in copies[row["package"]] if _satisfies(nodesemver, v, row["affected"])), None)
+        if version is not None:
             allowed = [m for m in allowed if m <= int(row["max_node"])]
             reasons.append(f"{lockfile} > {row['package']} {version} {row['why']} (node_native.toml > runtime_limits)")
     for name in sorted(names):
