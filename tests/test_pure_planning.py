@@ -23,21 +23,26 @@ WORKSPACE_APPS = [(name, folder, app) for name, folder, app in example_targets()
 DISK_METHODS = ("has_file", "has_dir", "first_existing", "list_dir", "walk_files", "read_text", "read_json", "read_toml", "read_yaml", "is_real_file")
 
 
+def _refuse_the_disk(monkeypatch, planner: str, reader: str) -> None:
+    """Every disk method of Project raises from here on, naming the planner that called it."""
+
+    def refuse(method: str):
+        def read(self, *args, **kwargs):
+            raise AssertionError(f"{planner} called Project.{method}{args}: read it in {reader}")
+
+        return read
+
+    for method in DISK_METHODS:
+        monkeypatch.setattr(Project, method, refuse(method))
+
+
 @pytest.mark.parametrize(("name", "folder"), SINGLE_APPS, ids=[n for n, _ in SINGLE_APPS])
 def test_planning_reads_no_file(name, folder, monkeypatch):
     project = Project(folder)
     matched = match(project)
     assert matched is not None, name
     provider, facts, _ = matched
-
-    def refuse(method: str):
-        def read(self, *args, **kwargs):
-            raise AssertionError(f"{provider.name}.plan called Project.{method}{args}: read it in detect")
-
-        return read
-
-    for method in DISK_METHODS:
-        monkeypatch.setattr(Project, method, refuse(method))
+    _refuse_the_disk(monkeypatch, f"{provider.name}.plan", "detect")
     plan = provider.plan(facts, {})
     assert plan.dockerfile["stages"], name
 
@@ -52,15 +57,7 @@ def test_planning_a_workspace_app_reads_no_file(name, folder, app, monkeypatch):
     assert located is not None, name
     root, ws, app_path, _ = located
     facts = detect_workspace_app(root, ws, app_path)
-
-    def refuse(method: str):
-        def read(self, *args, **kwargs):
-            raise AssertionError(f"plan_workspace_app called Project.{method}{args}: read it in monorepo_detect")
-
-        return read
-
-    for method in DISK_METHODS:
-        monkeypatch.setattr(Project, method, refuse(method))
+    _refuse_the_disk(monkeypatch, "plan_workspace_app", "monorepo_detect")
     plan = plan_workspace_app(facts, {"app_source": "--app"})
     assert plan.dockerfile["stages"] and plan.dockerfile_path == f"{app_path}/Dockerfile", name
 
