@@ -353,6 +353,28 @@ def test_django_sibling_production_settings_beat_a_local_default(tmp_path: Path)
     assert static.startswith("DJANGO_SETTINGS_MODULE=site_cfg.settings.prod DATABASE_URL=sqlite://:memory: DEBUG=False SECRET_KEY=")
 
 
+def test_django_settings_chosen_through_a_variable_in_manage_py(tmp_path: Path) -> None:
+    """setdefault("DJANGO_SETTINGS_MODULE", settings_module), the module picked by an if/else (rlanier-webdev/django-todo):
+    the fallback branch's literal is what manage.py runs with, and a FastAPI in the requirements no longer hides Django."""
+    project = _write(tmp_path, {
+        "manage.py": (
+            "import os\n\ndef main():\n    environment = os.getenv('ENVIRONMENT', 'development')\n    settings_module = None\n"
+            "    if environment == 'production':\n        settings_module = 'core.settings.prod'\n    else:\n"
+            "        settings_module = 'core.settings.base'\n    if settings_module:\n"
+            "        os.environ.setdefault('DJANGO_SETTINGS_MODULE', settings_module)\n"
+        ),
+        "core/__init__.py": "", "core/settings/__init__.py": "",
+        "core/settings/base.py": "INSTALLED_APPS = ['django.contrib.staticfiles']\nSTATIC_ROOT = 'staticfiles'\n",
+        "core/settings/prod.py": "from .base import *\n",
+        "core/wsgi.py": "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n",
+        "requirements.txt": "django\nfastapi\nstarlette\ngunicorn\n",
+    })
+    django = detect_python(project).django
+    assert django is not None and django.settings_module == "core.settings.base"
+    plan = plan_project(project)
+    assert plan.value("app") == "core.wsgi:application"
+
+
 @pytest.mark.parametrize(("files", "mounts", "flags", "hidden", "copied"), [
     # a token written into requirements.txt: mounted as a secret, never copied
     ({"requirements.txt": "--extra-index-url https://deploy:t0k3n@pypi.example.com/simple\n-c constraints.txt\nflask\ngunicorn\n",

@@ -10,6 +10,7 @@ installed). Split settings (``from .base import *``) are followed.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 from scaffold.providers.python.app import AppObject, module_attribute_line, module_path, parse
@@ -226,20 +227,33 @@ def _settings_from_manage(tree: ast.Module) -> tuple[str | None, int]:
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
         key, value = node.args[0], node.args[1]
-        if (
-            name in ("setdefault", "__setitem__")
-            and isinstance(key, ast.Constant)
-            and key.value == "DJANGO_SETTINGS_MODULE"
-            and isinstance(value, ast.Constant)
-            and isinstance(value.value, str)
-        ):
+        if name not in ("setdefault", "__setitem__") or not isinstance(key, ast.Constant) or key.value != "DJANGO_SETTINGS_MODULE":
+            continue
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
             return value.value, node.lineno
+        if isinstance(value, ast.Name):
+            # settings_module = "core.settings.prod" if ... else "core.settings.base": the last
+            # literal assigned is the fallback branch, what manage.py runs with no variable set
+            literal = _last_literal_assigned(tree, value.id)
+            if literal is not None:
+                return literal, node.lineno
     for node in ast.walk(tree):  # os.environ["DJANGO_SETTINGS_MODULE"] = "x"
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
             for target in node.targets:
                 if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) and target.slice.value == "DJANGO_SETTINGS_MODULE":
                     return node.value.value, node.lineno
     return None, 0
+
+
+def _last_literal_assigned(tree: ast.Module, name: str) -> str | None:
+    """The last dotted-module string literal assigned to ``name`` anywhere in the module."""
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            for value in ast.walk(node.value):
+                if isinstance(value, ast.Constant) and isinstance(value.value, str) and re.fullmatch(r"[A-Za-z_][\w]*(\.[A-Za-z_]\w*)+", value.value):
+                    found.append((value.lineno, value.value))
+    return max(found)[1] if found else None
 
 
 def _guess_settings(project: Project) -> tuple[str | None, str]:
