@@ -255,6 +255,20 @@ def test_root_app_with_library_workspaces_is_planned_as_a_single_app(tmp_path):
     assert plan.dockerfile_path == "Dockerfile" and plan.ecosystem == "node" and plan.template == "stages"
 
 
+def test_a_leaf_package_with_a_server_framework_and_a_main_is_an_app(tmp_path):
+    """No start script, but express, "main" and nothing depending on it (captain-corgi/ts-express-helloworld)."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "r", "private": True, "workspaces": ["services/*", "libs/*"]}),
+        "services/api/package.json": pkg("api", main="dist/index.js", scripts={"build": "tsc"}, dependencies={"express": "^5.1.0", "shared": "*"}),
+        "libs/shared/package.json": pkg("shared", version="1.0.0", main="index.js", dependencies={"express": "^5.1.0"}),
+    })
+    kinds = {p.path: (p.kind, p.kind_reason) for p in detect(Project(tmp_path)).packages}
+    assert kinds["services/api"][0] == "server" and "main (dist/index.js), a express server" in kinds["services/api"][1]
+    assert kinds["libs/shared"][0] == "library"  # the api depends on it
+    write_tree(tmp_path, {"services/api/package.json": pkg("api", main="dist/index.js", scripts={"build": "tsc"}, dependencies={"lodash": "*"})})
+    assert {p.path: p.kind for p in detect(Project(tmp_path)).packages}["services/api"] == "library"  # no server framework
+
+
 # -- the generated Dockerfiles ----------------------------------------------------------------
 
 def test_pnpm_turbo_api_prunes_and_deploys():

@@ -46,6 +46,7 @@ class WorkspacePackage:
     optional_dependencies: dict[str, str]
     files_field: tuple[str, ...] | None  # package.json "files", when given
     has_index_html: bool
+    main: str | None = None  # package.json "main"
     internal: tuple[str, ...] = ()  # paths of workspace packages it needs at run time
     internal_dev: tuple[str, ...] = ()  # paths of workspace packages it needs only to build
     kind: str = "library"  # server | static | library
@@ -216,6 +217,7 @@ def _read_package(project: Project, rel: str) -> WorkspacePackage:
         optional_dependencies=_str_dict(manifest, "optionalDependencies", manifest_path),
         files_field=tuple(f for f in files if isinstance(f, str)) if isinstance(files, list) else None,
         has_index_html=(project.root / rel / "index.html").is_file(),
+        main=manifest["main"] if isinstance(manifest.get("main"), str) and manifest["main"].strip() else None,
     )
 
 
@@ -264,13 +266,17 @@ def _link(packages: list[WorkspacePackage], manager: str, *, link_by_version: bo
         if pkg.name and pkg.name not in by_name:
             by_name[pkg.name] = pkg
     paths = {p.path for p in packages}
-    linked = []
+    edges: list[tuple[WorkspacePackage, set[str], set[str]]] = []
     for pkg in packages:
         runtime = {*_internal(pkg, pkg.dependencies, by_name, paths, link_by_version), *_internal(pkg, pkg.optional_dependencies, by_name, paths, link_by_version)}
         dev = set(_internal(pkg, pkg.dev_dependencies, by_name, paths, link_by_version)) - runtime
         runtime.discard(pkg.path)
         dev.discard(pkg.path)
-        kind, reason = _classify(pkg)
+        edges.append((pkg, runtime, dev))
+    needed = {p for _, runtime, dev in edges for p in (*runtime, *dev)}
+    linked = []
+    for pkg, runtime, dev in edges:
+        kind, reason = _classify(pkg, needed_by_others=pkg.path in needed)
         linked.append(
             WorkspacePackage(
                 **{**pkg.__dict__, "internal": tuple(sorted(runtime)), "internal_dev": tuple(sorted(dev)), "kind": kind, "kind_reason": reason}
@@ -325,8 +331,14 @@ def _satisfies(version: str | None, spec: str) -> bool:
         return False
 
 
-def _classify(pkg: WorkspacePackage) -> tuple[str, str]:
-    """server (a production start script), static (a Vite app build) or library."""
+def _classify(pkg: WorkspacePackage, *, needed_by_others: bool = False) -> tuple[str, str]:
+    """server (a production start script), static (a Vite app build) or library.
+
+    A package with no start script is still a server when it is one by every other sign:
+    no workspace package depends on it, it depends on an HTTP server framework
+    (node.toml > server_packages), and its "main" names the entry Node runs
+    (captain-corgi/ts-express-helloworld: main dist/index.js, build tsc, express).
+    """
     from scaffold.data import load
     from scaffold.providers.node.npm_scripts import dev_command_match, follow_run
 
@@ -343,6 +355,9 @@ def _classify(pkg: WorkspacePackage) -> tuple[str, str]:
     for tool in static_tools:
         if re.search(rf"(^|[\s;&|]){re.escape(tool)}(\s|$)", build) and pkg.has_index_html:
             return "static", f"{where} > build ({tool}) + {pkg.path}/index.html"
+    servers = [d for d in load("node").get("server_packages", []) if d in pkg.dependencies]
+    if servers and pkg.main and not needed_by_others:
+        return "server", f"{pkg.path}/package.json > main ({pkg.main}), a {servers[0]} server no workspace package depends on"
     return "library", "no production start script and no static site build"
 
 
