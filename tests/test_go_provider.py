@@ -39,6 +39,18 @@ def test_cmp_or_and_helper_defaults(tmp_path):
     assert "ENV HTTP_PORT=5005" in _dockerfile(plan)
 
 
+def test_an_int_helper_default_is_the_port_and_a_backend_address_is_not(tmp_path):
+    """vickon16/go-gin-rest-api: GetEnvInt("PORT", 8080) serves; GetEnvString("REDIS_ADDRESS", "localhost:6379") is redis."""
+    main = (
+        'package main\n\nimport (\n\t"fmt"\n\t"net/http"\n)\n\nfunc main() {\n\tport := env.GetEnvInt("PORT", 8080)\n'
+        '\tsrv := &http.Server{Addr: fmt.Sprintf(":%d", port)}\n\tsrv.ListenAndServe()\n}\n'
+    )
+    redis = 'package cache\n\nfunc Open() {\n\taddress := env.GetEnvString("REDIS_ADDRESS", "localhost:6379")\n\t_ = redis.NewClient(&redis.Options{Addr: address})\n}\n'
+    plan = _plan(tmp_path, {"main.go": main, "cache/redis.go": redis})
+    assert plan.port == 8080 and "PORT default" in plan.decisions["port"].source
+    assert "EXPOSE 8080" in _dockerfile(plan) and "6379" not in _dockerfile(plan)
+
+
 def test_getenv_without_default_sets_the_variable(tmp_path):
     code = 'package main\n\nimport (\n\t"net/http"\n\t"os"\n)\n\nfunc main() {\n\thttp.ListenAndServe(":"+os.Getenv("PORT"), nil)\n}\n'
     plan = _plan(tmp_path, {"main.go": code})
