@@ -159,6 +159,8 @@ def test_pnp_berry_installs_with_node_modules_linker(tmp_path):
         ({"start": "npm run serve", "serve": "node server.js"}, None, {}, ["node", "server.js"], "package.json > scripts > serve"),
         # the watcher is refused; the script it restarts is what the developers run
         ({"start": "nodemon server.js"}, "index.js", {}, ["node", "server.js"], "package.json > scripts > start (what nodemon runs)"),
+        # nodemon's own bin file, run by path (siegfriedgrimbeek/fastify-api), is the same watcher
+        ({"start": "./node_modules/nodemon/bin/nodemon.js ./server.js"}, None, {}, ["node", "server.js"], "conventional entry file"),
         ({"start": "node --watch server.js"}, None, {}, ["node", "server.js"], "conventional entry file"),
         ({"start": "ts-node-dev src/x.ts", "start:prod": "node server.js"}, None, {}, ["node", "server.js"], "package.json > scripts > start:prod"),
         ({}, "server.js", {}, ["node", "server.js"], "package.json > main"),
@@ -166,7 +168,7 @@ def test_pnp_berry_installs_with_node_modules_linker(tmp_path):
         ({"start": "node server.js && echo done"}, None, {}, ["npm", "run", "start"], "package.json > scripts > start"),
         ({"start": " "}, "server.js", {}, ["node", "server.js"], "package.json > main"),
     ],
-    ids=["node", "env-assign", "cross-env", "npm-run-chain", "nodemon", "node-watch", "start-prod", "main", "entry", "shell", "empty-start"],
+    ids=["node", "env-assign", "cross-env", "npm-run-chain", "nodemon", "nodemon-by-path", "node-watch", "start-prod", "main", "entry", "shell", "empty-start"],
 )
 def test_start_command(tmp_path, scripts, main, extra, expected, source):
     fields = {"scripts": scripts}

@@ -56,11 +56,20 @@ def _is_assignment(word: str) -> bool:
     return bool(sep) and key.replace("_", "").isalnum() and not key[0].isdigit()
 
 
+def tool_name(word: str) -> str:
+    """The command a word runs: ``nodemon`` for ``nodemon``, ``node_modules/.bin/nodemon`` and
+    ``./node_modules/nodemon/bin/nodemon.js`` alike (a package's own bin file, run by path)."""
+    if "node_modules/" in word and "/.bin/" not in word:
+        parts = word.rsplit("node_modules/", 1)[1].split("/")
+        return "/".join(parts[:2]) if parts[0].startswith("@") and len(parts) > 1 else parts[0]
+    return word.rsplit("/", 1)[-1]
+
+
 def dev_command_match(argv: list[str]) -> str | None:
     """The dev-server pattern this command matches ("nodemon", "next dev", "node --watch"), if any."""
     if not argv:
         return None
-    tool = argv[0].rsplit("/", 1)[-1]
+    tool = tool_name(argv[0])
     rest = argv[1:]
     first_arg = next((a for a in rest if not a.startswith("-")), None)
     for pattern in load("node")["dev_commands"]:
