@@ -40,9 +40,18 @@ HELMET = {"version": "2.0.5", "peerDependencies": {"react": "^16.6.0 || ^17.0.0 
     # the peer Node finds first is the nested one, which fits
     ({"node_modules/react": {"version": "19.2.0"}, "node_modules/a": {"version": "1.0.0"},
       "node_modules/a/node_modules/react": {"version": "18.3.1"}, "node_modules/a/node_modules/react-helmet-async": HELMET}, False),
-    ({"node_modules/react-helmet-async": HELMET}, False),  # a peer the lock lacks is another matter
 ])
 def test_a_locked_peer_conflict_installs_with_legacy_peer_deps(tmp_path, packages, legacy):
     plan = _plan(tmp_path, packages)
     assert ("--legacy-peer-deps" in production_install(plan)) is legacy
-    assert any("react-helmet-async 2.0.5 wants react" in w and "ERESOLVE" in w for w in plan.warnings) is legacy
+    assert any("react-helmet-async 2.0.5 wants react" in w and "--legacy-peer-deps" in w for w in plan.warnings) is legacy
+
+
+def test_a_required_peer_missing_from_the_lock_installs_with_legacy_peer_deps(tmp_path):
+    """npm 7+ locks every required peer; @astrojs/react's @types/react-dom was left out (michaltrabski/astro-blog):
+    `npm ci` fails with "Missing: @types/react-dom from lock file"."""
+    plan = _plan(tmp_path, {"node_modules/react-helmet-async": HELMET})
+    assert "--legacy-peer-deps" in production_install(plan)
+    assert any("which the lock does not hold" in w for w in plan.warnings)
+    optional = {**HELMET, "peerDependenciesMeta": {"react": {"optional": True}}}
+    assert "--legacy-peer-deps" not in production_install(_plan(tmp_path, {"node_modules/react-helmet-async": optional}))

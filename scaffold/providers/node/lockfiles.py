@@ -206,7 +206,7 @@ def _npm_copies(packages: dict[str, Any], v1_tree: dict[str, Any]) -> dict[str, 
 
 
 def _peer_conflict(packages: dict[str, Any]) -> str | None:
-    """The first locked package whose required peer is locked at a version outside its range.
+    """The first locked package whose required peer is locked at a version outside its range, or not at all.
 
     npm 7+ refuses such a tree (ERESOLVE in `npm ci`), so the lock was written with
     --legacy-peer-deps or --force (react-helmet-async 2 wanting React 18 beside React 19):
@@ -221,9 +221,13 @@ def _peer_conflict(packages: dict[str, Any]) -> str | None:
             if (optional.get(peer) or {}).get("optional") or not isinstance(spec, str):
                 continue
             found = _resolve_from(packages, key, peer)
+            name = f"{key.rsplit('node_modules/', 1)[-1]} {meta.get('version', '')}"
+            if found is None and "node_modules/" in key and not meta.get("optional") and not meta.get("peer"):
+                # npm 7+ writes every required peer into the lock; one missing was locked without them
+                return f"{name} wants {peer} {spec}, which the lock does not hold"
             version = str(found.get("version", "")) if isinstance(found, dict) else ""
             if version and _other_major(version, spec) and not _within(version, spec):
-                return f"{key.rsplit('node_modules/', 1)[-1]} {meta.get('version', '')} wants {peer} {spec}, and the lock has {version}"
+                return f"{name} wants {peer} {spec}, and the lock has {version}"
     return None
 
 

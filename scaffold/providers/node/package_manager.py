@@ -171,8 +171,8 @@ def choose_package_manager(facts: NodeFacts, override: str | None, node_major: i
         )
     elif conflict:
         warnings.append(
-            f"{lockfile}: {conflict}, a tree npm 7+ refuses (ERESOLVE) unless it installs with --legacy-peer-deps, as this lock was "
-            "written: the image does the same; a release of the package that accepts the peer removes the need"
+            f"{lockfile}: {conflict}, a tree `npm ci` of npm 7+ refuses unless it installs with --legacy-peer-deps, as this lock was "
+            "written: the image does the same; `npm install` without the flag and a committed lock removes the need"
         )
     if stale:
         warnings.append(
