@@ -760,3 +760,16 @@ def test_a_transport_package_in_dependencies_changes_nothing(tmp_path):
         "server.js": "const app = require('fastify')({ logger: { transport: { target: 'pino-pretty' } } })\napp.listen({ port: 3000 })\n",
     }
     assert _plan(tmp_path, files).value("kept_dev_dependencies") is None
+
+
+@pytest.mark.parametrize(("pinned", "installed"), [("10.0.0", "10.9.0"), ("10.8.1", "10.9.0"), ("10.12.4", "10.12.4")])
+def test_a_pnpm_10_pin_without_the_allow_builds_flag_installs_with_the_first_release_that_has_it(tmp_path, pinned, installed):
+    """pnpm 10.0-10.8 answer "Unknown option: 'dangerously-allow-all-builds'" (aginev/fastify-api pins pnpm@10.0.0)."""
+    lock = "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      bcrypt:\n        specifier: ^6.0.0\n        version: 6.0.0\npackages:\n  bcrypt@6.0.0:\n    resolution: {integrity: sha512-x}\n"
+    manifest = json.loads(_pkg({"bcrypt": "^6.0.0"}, scripts={"start": "node index.js"}))
+    manifest["packageManager"] = f"pnpm@{pinned}"
+    plan = _plan(tmp_path, {"package.json": json.dumps(manifest), "pnpm-lock.yaml": lock, "index.js": ""})
+    dockerfile = render_plan(plan)["Dockerfile"]
+    assert f"npm install -g pnpm@{installed}" in dockerfile and production_install(plan).endswith("--dangerously-allow-all-builds")
+    assert ("npm_config_manage_package_manager_versions=false" in production_install(plan)) is (pinned != installed)
+    assert plan.value("package_manager") == f"pnpm@{installed}"

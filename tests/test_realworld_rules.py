@@ -763,3 +763,16 @@ def test_pnpm_and_yarn_locks_list_their_locked_versions(tmp_path):
     })
     plan = plan_project(Project(tmp_path), {})
     assert plan.value("node_version") == 24 and "pnpm-lock.yaml > jwa 1.4.1" in plan.decisions["node_version"].source
+
+
+def test_a_tsc_build_under_no_emit_has_no_output_folder(tmp_path):
+    """"noEmit": true beside "outDir": "dist" makes `tsc` a type check; copying dist failed with "/app/dist": not found (aginev/fastify-api)."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "t", "main": "src/index.ts", "scripts": {"build": "tsc"}, "dependencies": {"fastify": "^5"}, "devDependencies": {"typescript": "^5"}}),
+        "tsconfig.json": '{\n  "compilerOptions": {\n    "noEmit": true, // tsx runs the sources\n    "outDir": "dist"\n  }\n}\n',
+        "src/index.ts": "import Fastify from 'fastify'\nFastify().listen({ port: Number(process.env.PORT) || 3000, host: '0.0.0.0' })\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert "build_output" not in plan.decisions
+    write_tree(tmp_path, {"tsconfig.json": '{"compilerOptions": {"outDir": "dist"}}\n'})
+    assert plan_project(Project(tmp_path), {}).value("build_output") == "dist"

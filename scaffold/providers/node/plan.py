@@ -202,6 +202,8 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     if pm.name == "yarn" and pm.berry and (facts.yarnrc or {}).get("nodeLinker") != "node-modules":
         env_install.append("YARN_NODE_LINKER=node-modules")
         notes.append(".yarnrc.yml uses Plug'n'Play: the image installs with nodeLinker node-modules, which runs the same code without the PnP loader")
+    if pnpm_allows_builds(facts, pm):
+        pm = _pnpm_with_allow_builds(pm, decisions, env_install, notes)
 
     pm_setup = [] if is_bun_runtime else setup_commands(pm, major, facts.package_manager_field is not None)
     layout = runtime_layout(project, facts, pm, shape, has_build, out_dir, start.value, prisma, keeps_dev=bool(needed_dev) and not static)
@@ -390,8 +392,35 @@ def _build_command(facts: NodeFacts, pm: PackageManager, answers: dict[str, Any]
     return Decision(" && ".join(split.kept), "package.json > scripts > build, " + "; ".join(changes))
 
 
+def _pnpm_with_allow_builds(pm: PackageManager, decisions: dict[str, Decision], env_install: list[str], notes: list[str]) -> PackageManager:
+    """pnpm 10.0-10.8 has no --dangerously-allow-all-builds: the install runs on the first 10.x that has it.
+
+    managePackageManagerVersions (on by default in pnpm 10) would hand the install back to the
+    pinned release, so it is turned off for the install only.
+    """
+    from dataclasses import replace
+
+    from packaging.version import InvalidVersion, Version
+
+    from scaffold.data import versions
+
+    first = str(versions()["node"]["package_managers"]["pnpm_allow_builds_from"])
+    try:
+        older = pm.version is not None and Version(pm.version) < Version(first) and Version(pm.version).major == Version(first).major
+    except InvalidVersion:
+        older = False
+    if not older:
+        return pm
+    notes.append(f"pnpm {pm.version} has no {PNPM_ALLOW_BUILDS} (added in {first}): the image installs with pnpm {first}, the same major and lockfile format")
+    decisions["package_manager"] = Decision(f"pnpm@{first}", f"{decisions['package_manager'].source} (pnpm@{pm.version}), raised to {first} for {PNPM_ALLOW_BUILDS}")
+    env_install.append("npm_config_manage_package_manager_versions=false")
+    return replace(pm, version=first)
+
+
 def output_dir_decision(facts: NodeFacts, build: Decision) -> Decision | None:
-    return output_dir_of(facts.scripts.get("build", ""), facts.tsconfig_out_dir)
+    # "noEmit": true makes a bare tsc a type check: its outDir is never written (aginev/fastify-api)
+    out_dir = None if facts.tsconfig_no_emit else facts.tsconfig_out_dir
+    return output_dir_of(facts.scripts.get("build", ""), out_dir)
 
 
 def output_dir_of(script: str, tsconfig_out_dir: Found | None) -> Decision | None:
