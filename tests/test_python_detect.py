@@ -353,6 +353,21 @@ def test_django_sibling_production_settings_beat_a_local_default(tmp_path: Path)
     assert static.startswith("DJANGO_SETTINGS_MODULE=site_cfg.settings.prod DATABASE_URL=sqlite://:memory: DEBUG=False SECRET_KEY=")
 
 
+def test_django_environ_call_takes_the_cast_second_not_a_default(tmp_path: Path) -> None:
+    """env("X", None) and env("X", int) are required (Env.__call__(var, cast, default)); env.str("X", "d") has a default."""
+    project = _write(tmp_path, {
+        "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site_cfg.settings')\n",
+        "site_cfg/__init__.py": "",
+        "site_cfg/settings.py": (
+            "import environ\nenv = environ.Env()\nEXTRA = env('APPLICATION_SETTINGS', None)\nPORT = env('DB_PORT', int)\n"
+            "NAME = env.str('DB_NAME', 'todo')\nHOST = env('DB_HOST', str, 'localhost')\n"
+        ),
+        "site_cfg/wsgi.py": "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n",
+        "requirements.txt": "django\ndjango-environ\ngunicorn\n",
+    })
+    assert dict(detect_python(project).django.required_env) == {"APPLICATION_SETTINGS": "str", "DB_PORT": "int"}
+
+
 def test_django_settings_chosen_through_a_variable_in_manage_py(tmp_path: Path) -> None:
     """setdefault("DJANGO_SETTINGS_MODULE", settings_module), the module picked by an if/else (rlanier-webdev/django-todo):
     the fallback branch's literal is what manage.py runs with, and a FastAPI in the requirements no longer hides Django."""

@@ -196,8 +196,10 @@ def _env_read(node: ast.AST) -> tuple[str, str] | None:
     func = node.func
     first = node.args[0] if node.args else None
     name = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
-    # django-environ: env("X"), env.bool("X"), env.db() (DATABASE_URL)
-    if isinstance(func, ast.Name) and func.id == "env" and name and len(node.args) == 1:
+    # django-environ: env("X"), env.bool("X"), env.db() (DATABASE_URL). Env.__call__ takes the cast
+    # second (env("X", None) or env("X", bool) has no default: rlanier-webdev/django-todo); .str() and
+    # the other typed readers take the default second.
+    if isinstance(func, ast.Name) and func.id == "env" and name and len(node.args) <= 2:
         return name, _cast_kind(node)
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "env" and func.attr in _ENVIRON_KINDS:
         if name and len(node.args) == 1:
@@ -212,11 +214,12 @@ def _env_read(node: ast.AST) -> tuple[str, str] | None:
 
 
 def _cast_kind(call: ast.Call) -> str:
-    for keyword in call.keywords:
-        if keyword.arg == "cast":
-            value = keyword.value
-            label = value.id if isinstance(value, ast.Name) else value.func.id if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) else ""
-            return {"bool": "bool", "int": "int", "float": "float", "Csv": "list", "list": "list"}.get(label, "str")
+    casts = [k.value for k in call.keywords if k.arg == "cast"]
+    if not casts and isinstance(call.func, ast.Name) and call.func.id == "env" and len(call.args) == 2:
+        casts = [call.args[1]]  # django-environ's env("X", int)
+    for value in casts:
+        label = value.id if isinstance(value, ast.Name) else value.func.id if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) else ""
+        return {"bool": "bool", "int": "int", "float": "float", "Csv": "list", "list": "list"}.get(label, "str")
     return "str"
 
 
