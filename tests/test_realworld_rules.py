@@ -776,3 +776,20 @@ def test_a_tsc_build_under_no_emit_has_no_output_folder(tmp_path):
     assert "build_output" not in plan.decisions
     write_tree(tmp_path, {"tsconfig.json": '{"compilerOptions": {"outDir": "dist"}}\n'})
     assert plan_project(Project(tmp_path), {}).value("build_output") == "dist"
+
+
+def test_a_typescript_main_runs_through_tsx_when_the_project_has_it(tmp_path):
+    """main src/index.ts with extensionless imports: Node's own type stripping fails (ERR_MODULE_NOT_FOUND);
+    the project's dev script runs tsx, so the image does, keeping tsx (aginev/fastify-api). Built and served."""
+    manifest = {"name": "t", "type": "module", "main": "src/index.ts", "scripts": {"dev": "tsx watch src/index.ts"},
+                "dependencies": {"fastify": "^5"}, "devDependencies": {"tsx": "^4"}}
+    write_tree(tmp_path, {
+        "package.json": json.dumps(manifest),
+        "src/index.ts": "import { app } from './app'\napp.listen({ port: 3000, host: '0.0.0.0' })\n",
+        "src/app.ts": "import Fastify from 'fastify'\nexport const app = Fastify()\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("start_command") == ["node", "--import", "tsx", "src/index.ts"]
+    assert "tsx" in plan.value("kept_dev_dependencies")
+    write_tree(tmp_path, {"package.json": json.dumps({**manifest, "devDependencies": {}})})
+    assert plan_project(Project(tmp_path), {}).value("start_command") == ["node", "src/index.ts"]

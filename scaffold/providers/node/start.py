@@ -117,7 +117,12 @@ def node_start_command(
         main = facts.main.removeprefix("./").rstrip("/")
         resolved = _resolve_main(facts.presence, main)
         if resolved is not None:
-            return Decision([runtime, resolved], "package.json > main" + ("" if resolved == main else f" ({main} -> {resolved})"))
+            source = "package.json > main" + ("" if resolved == main else f" ({main} -> {resolved})")
+            if runtime == "node" and resolved.endswith((".ts", ".mts", ".cts")) and ("tsx" in facts.dependencies or "tsx" in facts.dev_dependencies):
+                # Node's own type stripping refuses what tsx accepts (extensionless imports, enums): the
+                # project runs its sources through tsx, so the image does (aginev/fastify-api)
+                return Decision([runtime, "--import", "tsx", resolved], f"{source}, a TypeScript file the project runs through tsx")
+            return Decision([runtime, resolved], source)
         if has_build:
             return Decision([runtime, main], "package.json > main")
         warnings.append(f"package.json > main names {main}, which does not exist; ignored")
