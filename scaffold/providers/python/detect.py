@@ -89,7 +89,6 @@ def detect(project: Project) -> PythonFacts | None:
     if not any(project.has_file(marker) for marker in MARKERS) and not requirements_files(project):
         return None
     from scaffold.data import load
-    from scaffold.providers.python.detect_pipfile_lock import pipfile_lock_state
 
     data = load("python")
     pyproject = _read_pyproject(project)
@@ -140,7 +139,7 @@ def detect(project: Project) -> PythonFacts | None:
         django=detect_django(project, import_root),
         procfile_web=procfile_web(project),
         procfile_worker=procfile_worker(project),
-        pipfile_lock=pipfile_lock_state(project, pipfile),
+        pipfile_lock=_pipfile_lock(project, pipfile, lockfiles),
         writable=tuple(placeholder_dirs(project)),
         frameworks=frameworks,
         credentials=credential_files(project, requirements, pipfile),
@@ -170,6 +169,14 @@ def _license(value: Any) -> str | None:
     if isinstance(value, dict):
         return _str(value.get("text"))
     return None
+
+
+def _pipfile_lock(project: Project, pipfile: dict[str, Any], lockfiles: tuple[str, ...]) -> Found | None:
+    if not pipfile or "Pipfile.lock" not in lockfiles:
+        return None
+    from scaffold.providers.python.detect_pipfile_lock import pipfile_lock_state  # lazy: packaging.utils costs 10 ms
+
+    return pipfile_lock_state(project, pipfile)
 
 
 def _read_pipfile(project: Project) -> dict[str, Any]:

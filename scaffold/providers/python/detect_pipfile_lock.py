@@ -15,8 +15,6 @@ import hashlib
 import json
 from typing import Any
 
-from packaging.utils import canonicalize_name
-
 from scaffold.detect.found import Found
 from scaffold.project import MAX_LOCKFILE_BYTES, Project
 
@@ -41,6 +39,8 @@ def pipfile_lock_state(project: Project, pipfile: dict[str, Any]) -> Found | Non
 
 
 def _hash(pipfile: dict[str, Any], *, canonical: bool) -> str:
+    from packaging.utils import canonicalize_name
+
     def names(table: Any) -> Any:
         if not canonical or not isinstance(table, dict):
             return table
