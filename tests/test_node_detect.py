@@ -158,9 +158,9 @@ def test_pnp_berry_installs_with_node_modules_linker(tmp_path):
         ({"start": "cross-env NODE_ENV=production node ./server.js --verbose"}, None, {}, ["node", "./server.js", "--verbose"], "package.json > scripts > start"),
         ({"start": "npm run serve", "serve": "node server.js"}, None, {}, ["node", "server.js"], "package.json > scripts > serve"),
         # the watcher is refused; the script it restarts is what the developers run
-        ({"start": "nodemon server.js"}, "index.js", {}, ["node", "server.js"], "package.json > scripts > start (what nodemon runs)"),
+        ({"start": "nodemon server.js"}, "index.js", {}, ["node", "server.js"], "package.json > scripts > start (what the watcher runs)"),
         # nodemon's own bin file, run by path (siegfriedgrimbeek/fastify-api), is the same watcher
-        ({"start": "./node_modules/nodemon/bin/nodemon.js ./server.js"}, None, {}, ["node", "server.js"], "conventional entry file"),
+        ({"start": "./node_modules/nodemon/bin/nodemon.js ./server.js"}, None, {}, ["node", "./server.js"], "package.json > scripts > start (what the watcher runs)"),
         ({"start": "node --watch server.js"}, None, {}, ["node", "server.js"], "conventional entry file"),
         ({"start": "ts-node-dev src/x.ts", "start:prod": "node server.js"}, None, {}, ["node", "server.js"], "package.json > scripts > start:prod"),
         ({}, "server.js", {}, ["node", "server.js"], "package.json > main"),

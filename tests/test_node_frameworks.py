@@ -728,7 +728,7 @@ def test_a_nodemon_start_script_runs_what_it_watches(tmp_path, script, argv):
     }
     plan = _plan(tmp_path, files)
     assert plan.value("start_command") == argv
-    assert "(what nodemon runs)" in plan.decisions["start_command"].source
+    assert "(what the watcher runs)" in plan.decisions["start_command"].source
 
 
 def test_a_start_command_that_runs_a_dev_package_is_not_pruned_away(tmp_path):

@@ -793,3 +793,19 @@ def test_a_typescript_main_runs_through_tsx_when_the_project_has_it(tmp_path):
     assert "tsx" in plan.value("kept_dev_dependencies")
     write_tree(tmp_path, {"package.json": json.dumps({**manifest, "devDependencies": {}})})
     assert plan_project(Project(tmp_path), {}).value("start_command") == ["node", "src/index.ts"]
+
+
+def test_with_no_start_script_the_dev_watcher_names_the_server(tmp_path):
+    """"dev": "tsx watch src/main.ts" and nothing else (Mintnoii/node-hono-api): init stopped with "no start command";
+    the image runs what the watcher restarts, tsx kept at run time. A main or an entry file still comes first."""
+    manifest = {"name": "h", "type": "module", "scripts": {"dev": "tsx watch src/main.ts"},
+                "dependencies": {"hono": "^4", "@hono/node-server": "^1"}, "devDependencies": {"tsx": "^4"}}
+    write_tree(tmp_path, {
+        "package.json": json.dumps(manifest),
+        "src/main.ts": "import { serve } from '@hono/node-server'\nimport { Hono } from 'hono'\nserve({ fetch: new Hono().fetch, port: 3000 })\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("start_command")[-1] == "src/main.ts" and "tsx" in plan.value("start_command")[0]
+    assert "(what the watcher runs)" in plan.decisions["start_command"].source and "tsx" in plan.value("kept_dev_dependencies")
+    write_tree(tmp_path, {"server.js": "require('http').createServer().listen(3000)\n"})
+    assert plan_project(Project(tmp_path), {}).value("start_command") == ["node", "server.js"]

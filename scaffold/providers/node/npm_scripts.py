@@ -342,7 +342,11 @@ def watched_command(argv: list[str]) -> list[str] | None:
     without ``--exec`` nodemon runs the script with node (ts-node for TypeScript). None
     when no script is named.
     """
-    if not argv or argv[0].rsplit("/", 1)[-1] != "nodemon":
+    if argv and tool_name(argv[0]) == "tsx" and len(argv) > 2 and argv[1] == "watch":
+        # tsx watch src/main.ts restarts `tsx src/main.ts` (Mintnoii/node-hono-api)
+        entry = next((w for w in argv[2:] if not w.startswith("-")), None)
+        return ["tsx", entry] if entry else None
+    if not argv or tool_name(argv[0]) != "nodemon":
         return None
     runner: list[str] = ["node"]
     script: str | None = None

@@ -103,11 +103,11 @@ def node_start_command(
         ts = None if bun else compiled_start(watched, facts, has_build)
         if ts is not None and ts.source_note:
             notes.append(ts.note)
-            return Decision(ts.argv, f"{where} (what nodemon runs) + {ts.source_note}")
+            return Decision(ts.argv, f"{where} (what the watcher runs) + {ts.source_note}")
         argv = _exec_argv(parsed, facts, runtime, warnings)
         _check_entry(facts.presence, argv, has_build, where, out_dir)
-        notes.append(f"{where} runs nodemon, a watcher: the image runs the command it restarts, `{' '.join(argv)}`")
-        return Decision(argv, f"{where} (what nodemon runs)")
+        notes.append(f"{where} runs a watcher: the image runs the command it restarts, `{' '.join(argv)}`")
+        return Decision(argv, f"{where} (what the watcher runs)")
     if facts.procfile_worker and not facts.procfile_web and not facts.scripts.get("start"):
         parsed = parse_script(facts.procfile_worker.value)
         if not parsed.complex:
@@ -138,10 +138,32 @@ def node_start_command(
     entries = [e for e in facts.existing_entries if bun or not e.endswith((".ts", ".tsx"))]
     if entries:
         return Decision([runtime, entries[0]], "conventional entry file")
+    dev_watch = _dev_script_watch(facts, runtime, has_build, bun, warnings, notes)
+    if dev_watch is not None:
+        return dev_watch
     raise ScaffoldError(
         "package.json: no start command: no usable scripts.start, no main and no server.js/index.js/app.js",
         hint="add a start script or pass --start 'node path/to/server.js'",
     )
+
+
+def _dev_script_watch(facts: NodeFacts, runtime: str, has_build: bool, bun: bool, warnings: list[str], notes: list[str]) -> Decision | None:
+    """The last resort: no start script, main or entry file, but a dev script whose watcher names the server
+    (``"dev": "tsx watch src/main.ts"``, Mintnoii/node-hono-api): the image runs what the watcher restarts."""
+    followed = follow_run("dev", facts.scripts)
+    if followed is None or followed[1].complex:
+        return None
+    watched = watched_command(followed[1].argv)
+    if watched is None:
+        return None
+    where = f"package.json > scripts > {followed[0]}"
+    ts = None if bun else compiled_start(watched, facts, has_build)
+    if ts is not None and ts.source_note:
+        notes.append(ts.note)
+        return Decision(ts.argv, f"{where} (what the watcher runs) + {ts.source_note}")
+    argv = _exec_argv(ParsedScript(watched, {}, False), facts, runtime, warnings)
+    notes.append(f"no start script: {where} runs a watcher, and the image runs the command it restarts, `{' '.join(argv)}`")
+    return Decision(argv, f"{where} (what the watcher runs)")
 
 
 def has_start_candidate(facts: NodeFacts) -> bool:
