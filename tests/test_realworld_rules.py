@@ -809,3 +809,18 @@ def test_with_no_start_script_the_dev_watcher_names_the_server(tmp_path):
     assert "(what the watcher runs)" in plan.decisions["start_command"].source and "tsx" in plan.value("kept_dev_dependencies")
     write_tree(tmp_path, {"server.js": "require('http').createServer().listen(3000)\n"})
     assert plan_project(Project(tmp_path), {}).value("start_command") == ["node", "server.js"]
+
+
+def test_a_cloudflare_worker_is_named_not_given_the_generic_no_start_error(tmp_path, capsys):
+    """fabianvieri/hono-api: hono on Workers (wrangler.jsonc, `export default app`), no start script."""
+    from scaffold.cli import main
+
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "w", "scripts": {"deploy": "wrangler deploy"}, "dependencies": {"hono": "^4"}, "devDependencies": {"wrangler": "^4"}}),
+        "wrangler.jsonc": '{ "name": "w", "main": "src/index.ts" }\n',
+        "src/index.ts": "import { Hono } from 'hono'\nexport default new Hono()\n",
+    })
+    assert main(["init", "--yes", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("scaffold: error: wrangler.jsonc: a Cloudflare Workers project") and "@hono/node-server" in err[0]
+    assert not (tmp_path / "Dockerfile").exists()

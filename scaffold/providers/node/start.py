@@ -141,6 +141,14 @@ def node_start_command(
     dev_watch = _dev_script_watch(facts, runtime, has_build, bun, warnings, notes)
     if dev_watch is not None:
         return dev_watch
+    worker = next((f for f in load("node")["edge_runtime_files"] if f in facts.files), None)
+    if worker is not None:
+        # A Worker exports a fetch handler for Cloudflare's runtime; nothing in it listens on a port
+        raise MissingEntryError(
+            path=worker,
+            detail="a Cloudflare Workers project: its code runs on the Workers runtime (wrangler), and nothing in it listens on a port in a container",
+            hint="serve the same app with a Node adapter (Hono: @hono/node-server) in a start script, or pass --start",
+        )
     raise ScaffoldError(
         "package.json: no start command: no usable scripts.start, no main and no server.js/index.js/app.js",
         hint="add a start script or pass --start 'node path/to/server.js'",
