@@ -306,7 +306,8 @@ def test_dev_servers_are_refused(tmp_path, files, refused):
 @pytest.mark.parametrize(
     ("files", "message"),
     [
-        ({"package.json": _pkg(dev={"@sveltejs/kit": "^2.0.0", "@sveltejs/adapter-auto": "^3.0.0"}, scripts={"build": "vite build"}),
+        # Yarn Berry installs are immutable, so the adapter swap is not made there (npm, pnpm and Yarn 1 get it)
+        ({"package.json": _pkg(dev={"@sveltejs/kit": "^2.0.0", "@sveltejs/adapter-auto": "^3.0.0"}, scripts={"build": "vite build"}, packageManager="yarn@4.5.0"),
           "svelte.config.js": "import adapter from '@sveltejs/adapter-auto';\nexport default { kit: { adapter: adapter() } };\n"},
          "svelte.config.js: @sveltejs/adapter-auto builds for a specific host"),
         ({"package.json": _pkg({"astro": "^5.0.0", "@astrojs/vercel": "^8.0.0"}), "astro.config.mjs": "import vercel from '@astrojs/vercel';\nexport default { adapter: vercel() };\n"},
@@ -773,3 +774,28 @@ def test_a_pnpm_10_pin_without_the_allow_builds_flag_installs_with_the_first_rel
     assert f"npm install -g pnpm@{installed}" in dockerfile and production_install(plan).endswith("--dangerously-allow-all-builds")
     assert ("npm_config_manage_package_manager_versions=false" in production_install(plan)) is (pinned != installed)
     assert plan.value("package_manager") == f"pnpm@{installed}"
+
+
+@pytest.mark.parametrize(("kit", "manager", "adapter", "install"), [
+    ("^1.20.4", None, "1.3.1", "NODE_ENV=development npm install --no-save --no-audit --no-fund @sveltejs/adapter-node@1.3.1"),
+    ("^2.5.0", None, "5.5.7", "NODE_ENV=development npm install --no-save --no-audit --no-fund @sveltejs/adapter-node@5.5.7"),
+    ("2.1.0", None, "3.0.3", "NODE_ENV=development npm install --no-save --no-audit --no-fund @sveltejs/adapter-node@3.0.3"),
+    ("^2.8.0", "pnpm@10.12.4", "5.5.7", "NODE_ENV=development pnpm add -D @sveltejs/adapter-node@5.5.7"),
+])
+def test_an_adapter_auto_app_is_built_with_adapter_node_in_the_build_stage(tmp_path, kit, manager, adapter, install):
+    """adapter-auto (the default template) emits nothing a container runs: the build stage adds the adapter-node
+    made for the kit and points svelte.config.js at it (josean-dev/sveltekit-blog: built and served)."""
+    fields = {"packageManager": manager} if manager else {}
+    files = {
+        "package.json": _pkg(dev={"@sveltejs/kit": kit, "@sveltejs/adapter-auto": "^3.0.0"}, scripts={"build": "vite build"}, **fields),
+        "svelte.config.js": "import adapter from '@sveltejs/adapter-auto';\nexport default { kit: { adapter: adapter() } };\n",
+    }
+    plan = _plan(tmp_path, files)
+    assert plan.value("framework") == "sveltekit (adapter-node, swapped in for adapter-auto)"
+    assert plan.value("start_command") == ["node", "build"]
+    dockerfile = render_plan(plan)["Dockerfile"]
+    build_run = dockerfile[dockerfile.index(install):]
+    assert build_run.index("sed -i 's#@sveltejs/adapter-auto#@sveltejs/adapter-node#' svelte.config.js") < build_run.index("run build")
+    assert any(f"@sveltejs/adapter-node@{adapter}" in n for n in plan.notes)
+    assert _hadolint(dockerfile, tmp_path) == ""
+

@@ -42,6 +42,7 @@ class RuntimeShape:
     build_cache: str | None = None  # folder under /app kept in a cache mount during the build
     writable: list[str] = field(default_factory=list)  # folders under /app the server writes to
     static: StaticSite | None = None
+    pre_build: list[str] = field(default_factory=list)  # build-stage commands before the build (a swapped adapter)
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 

@@ -121,6 +121,8 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     decisions["build_command"] = build_decision
     has_build = build_decision.value is not None
     pre_build = [prisma.generate] if prisma is not None and prisma.generate and prisma.generate != build_decision.value and has_build else []
+    if shape is not None and shape.pre_build and has_build:
+        pre_build = [*shape.pre_build, *pre_build]
 
     if shape is not None and shape.output is not None and shape.kind != "generic":
         out_dir: Decision | None = shape.output

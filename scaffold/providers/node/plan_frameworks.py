@@ -130,6 +130,22 @@ def _sveltekit(ctx: FrameworkContext) -> RuntimeShape:
         fallback = ctx.setting("fallback")
         root = Decision(pages, ctx.setting_source("pages") or f"{adapter} default")
         return static_shape(ctx, "static", root, fallback if isinstance(fallback, str) else None, via)
+    swap = _adapter_node_swap(ctx, adapter, config) if kind == "auto" else None
+    if swap is not None:
+        out = ctx.rule["out"]
+        shape = node_shape(
+            ctx, "adapter-node, swapped in for adapter-auto", start=["node", out], start_source=ctx.source(via),
+            extra_source=via, output=Decision(out, "@sveltejs/adapter-node default"),
+            copies=[output_copy(out), *source_copies(ctx, "package.json")], prod_deps=True,
+            notes=[
+                f"{via}, which finds no host to build for in a container: the build stage installs @sveltejs/adapter-node@{swap[0]} "
+                f"(for @sveltejs/kit {swap[1]}) and builds with it instead; the project's files are untouched. "
+                f"Importing @sveltejs/adapter-node in {config} yourself makes this step unnecessary",
+                "adapter-node checks the Origin of form posts: run the container with ORIGIN=https://your.host (or PROTOCOL_HEADER/HOST_HEADER behind a proxy)",
+            ],
+        )
+        shape.pre_build = list(swap[2])
+        return shape
     if kind != "node":
         add = "npm install -D" if ctx.pm.name == "npm" else f"{ctx.pm.name} add -D"
         raise ScaffoldError(
@@ -147,6 +163,47 @@ def _sveltekit(ctx: FrameworkContext) -> RuntimeShape:
         copies=[output_copy(out), *source_copies(ctx, "package.json")], prod_deps=True,
         notes=["adapter-node checks the Origin of form posts: run the container with ORIGIN=https://your.host (or PROTOCOL_HEADER/HOST_HEADER behind a proxy)"],
     )
+
+
+def _adapter_node_swap(ctx: FrameworkContext, adapter: str, config: str) -> tuple[str, str, tuple[str, ...]] | None:
+    """(adapter-node version, the kit version it is for, build-stage commands) for an adapter-auto app, or None.
+
+    adapter-auto builds for the host it detects and emits nothing a container can run; the
+    default `sv create` template ships with it. The build stage adds the adapter-node release
+    made for the locked kit (node_frameworks.toml > sveltekit.adapter_node_for_kit) without
+    touching the project's lockfile for npm, and points the config's import at it. Yarn Berry
+    (immutable installs) and Bun keep the refusal with its fix.
+    """
+    if ctx.pm.name not in ("npm", "pnpm") and not (ctx.pm.name == "yarn" and not ctx.pm.berry):
+        return None
+    if not config.startswith("svelte.config."):
+        return None
+    kit = _locked_version(ctx.facts, "@sveltejs/kit")
+    spec = ctx.facts.dev_dependencies.get("@sveltejs/kit") or ctx.facts.dependencies.get("@sveltejs/kit") or ""
+    found = re.search(r"(\d+)\.(\d+)", kit or spec) or re.search(r"(\d+)", kit or spec)
+    if found is None:
+        return None
+    major, minor = int(found.group(1)), int(found.group(2)) if found.lastindex and found.lastindex > 1 else 0
+    rows = ctx.rule["adapter_node_for_kit"]
+    row = next((r for r in rows if (major, minor) >= tuple(int(x) for x in str(r["kit"]).split(".")[:2])), None)
+    if row is None or major > int(str(rows[0]["kit"]).split(".")[0]):
+        return None
+    version = str(row["adapter"])
+    # NODE_ENV=production (set for the build) would make the package manager prune the devDependencies
+    install = "NODE_ENV=development " + {
+        "npm": f"npm install --no-save --no-audit --no-fund @sveltejs/adapter-node@{version}",
+        "pnpm": f"pnpm add -D @sveltejs/adapter-node@{version}",
+        "yarn": f"yarn add -D @sveltejs/adapter-node@{version}",
+    }[ctx.pm.name]
+    return version, kit or spec, (install, f"sed -i 's#{adapter}#@sveltejs/adapter-node#' {config}")
+
+
+def _locked_version(facts: NodeFacts, name: str) -> str | None:
+    for info in facts.lock_details.values():
+        locked = (info.get("locked") or {}).get(name)
+        if locked and locked[0]:
+            return str(locked[0])
+    return None
 
 
 def _astro(ctx: FrameworkContext) -> RuntimeShape:
