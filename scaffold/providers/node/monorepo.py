@@ -52,6 +52,7 @@ from scaffold.providers.node.version import resolve_node_major
 from scaffold.providers.node.package_manager import choose_package_manager, setup_commands
 from scaffold.plan.static_site import NGINX_UID, nginx_healthcheck, static_fields, static_start
 from scaffold.providers.node.monorepo_detect import WorkspaceAppFacts
+from scaffold.providers.node.workspaces import lifecycle_scripts, package_build_scripts
 from scaffold.providers.node.monorepo_app import (
     bundle_copies,
     framework_server,
@@ -67,9 +68,7 @@ from scaffold.providers.node.monorepo_commands import (
     DEPLOY_DIR,
     deploy_comment,
     install_env,
-    lifecycle_scripts,
     needs_every_manifest,
-    package_build_scripts,
     pnpm_deploy,
     pnpm_deploys,
     rebuild_natives,

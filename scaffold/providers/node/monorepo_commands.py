@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scaffold.data import load
 from scaffold.providers.node.detect import NodeFacts
-from scaffold.providers.node.workspaces import WorkspaceFacts, WorkspacePackage
+from scaffold.providers.node.workspaces import WorkspaceFacts, WorkspacePackage, lifecycle_scripts, package_build_scripts
 from scaffold.errors import UsageError
 from scaffold.plan.model import Decision
 from scaffold.providers.node.plan_addons import download_skips
@@ -168,20 +167,6 @@ def ws_build_steps(pm: PackageManager, ws: WorkspaceFacts, builders: list[str], 
     return steps
 
 
-def lifecycle_scripts(pkg: WorkspacePackage) -> list[str]:
-    """The package's own install scripts (npm, pnpm and Yarn run them for workspace packages on install)."""
-    return [name for name in load("node")["install_lifecycle_scripts"] if (pkg.scripts.get(name) or "").strip()]
-
-
-def package_build_scripts(pkg: WorkspacePackage) -> list[str]:
-    """Scripts that build the package: its install scripts (a lib built by "prepare"), then "build".
-
-    "build" is left out when an install script already runs it ("prepare": "npm run build").
-    """
-    scripts = lifecycle_scripts(pkg)
-    if "build" in pkg.scripts and not any(re.search(r"\brun\s+build\b|^\s*(pnpm|yarn|bun)\s+build\b", pkg.scripts[s]) for s in scripts):
-        scripts.append("build")
-    return scripts
 
 
 def rebuild_natives(facts: NodeFacts, pm: PackageManager) -> str | None:

@@ -28,7 +28,7 @@ from scaffold.providers.node.detect import NodeFacts, strip_json_comments, tscon
 from scaffold.providers.node.detect import detect as detect_node
 from scaffold.providers.node.detect_frameworks import FrameworkFacts, detect_framework
 from scaffold.providers.node.source_scan import PortHint
-from scaffold.providers.node.workspaces import WorkspaceFacts, WorkspacePackage
+from scaffold.providers.node.workspaces import WorkspaceFacts, WorkspacePackage, package_build_scripts
 
 # Root files and folders an install may read besides the manifest and lockfile (root_install_files)
 ROOT_INSTALL_CANDIDATES = ("pnpm-workspace.yaml", ".npmrc", ".yarnrc.yml", ".yarnrc", "bunfig.toml", ".pnpmfile.cjs")
@@ -79,7 +79,7 @@ def detect_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str) -> Wo
     runtime_closure = ws.runtime_closure(app_path)
     # A runtime package built in the image copies its output folder (its build script's --outDir, or tsconfig's)
     package_out_dirs = {
-        p: tsconfig_option(Project(root.root / p), "outDir") for p in runtime_closure if p != app_path and _builds(ws.package(p))
+        p: tsconfig_option(Project(root.root / p), "outDir") for p in runtime_closure if p != app_path and package_build_scripts(ws.package(p))
     }
     return WorkspaceAppFacts(
         root=root,
@@ -97,11 +97,6 @@ def detect_workspace_app(root: Project, ws: WorkspaceFacts, app_path: str) -> Wo
         nested_bins=_nested_bins(root, root_facts, app_path),
         context=context_files(root),
     )
-
-
-def _builds(pkg: WorkspacePackage) -> bool:
-    """The package has a build the image runs: a "build" script or an install script (monorepo_commands' builders)."""
-    return "build" in pkg.scripts or any((pkg.scripts.get(n) or "").strip() for n in load("node")["install_lifecycle_scripts"])
 
 
 def _root_paths(ws: WorkspaceFacts, runtime_closure: list[str], own_locks: bool) -> list[str]:

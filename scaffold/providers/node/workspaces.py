@@ -417,3 +417,21 @@ def _installed_version(project: Project, tool: str, spec: str | None) -> tuple[s
     if spec and _EXACT.match(spec.lstrip("=")):
         return spec.lstrip("="), f"package.json > devDependencies > {tool}"
     return None, None
+
+
+def lifecycle_scripts(pkg: WorkspacePackage) -> list[str]:
+    """The package's own install scripts (npm, pnpm and Yarn run them for workspace packages on install)."""
+    from scaffold.data import load
+
+    return [name for name in load("node")["install_lifecycle_scripts"] if (pkg.scripts.get(name) or "").strip()]
+
+
+def package_build_scripts(pkg: WorkspacePackage) -> list[str]:
+    """Scripts that build the package: its install scripts (a lib built by "prepare"), then "build".
+
+    "build" is left out when an install script already runs it ("prepare": "npm run build").
+    """
+    scripts = lifecycle_scripts(pkg)
+    if "build" in pkg.scripts and not any(re.search(r"\brun\s+build\b|^\s*(pnpm|yarn|bun)\s+build\b", pkg.scripts[s]) for s in scripts):
+        scripts.append("build")
+    return scripts
