@@ -99,15 +99,7 @@ def node_start_command(
         return Decision(compiled.argv, f"{where} + {compiled.source_note}")
     if watched_entry is not None:
         watched, where = watched_entry
-        parsed = ParsedScript(watched, {}, False)
-        ts = None if bun else compiled_start(watched, facts, has_build)
-        if ts is not None and ts.source_note:
-            notes.append(ts.note)
-            return Decision(ts.argv, f"{where} (what the watcher runs) + {ts.source_note}")
-        argv = _exec_argv(parsed, facts, runtime, warnings)
-        _check_entry(facts.presence, argv, has_build, where, out_dir)
-        notes.append(f"{where} runs a watcher: the image runs the command it restarts, `{' '.join(argv)}`")
-        return Decision(argv, f"{where} (what the watcher runs)")
+        return _watched_start(watched, where, facts, runtime, has_build, bun, warnings, notes, f"{where} runs a watcher: the image", check=True, out_dir=out_dir)
     if facts.procfile_worker and not facts.procfile_web and not facts.scripts.get("start"):
         parsed = parse_script(facts.procfile_worker.value)
         if not parsed.complex:
@@ -165,12 +157,25 @@ def _dev_script_watch(facts: NodeFacts, runtime: str, has_build: bool, bun: bool
     if watched is None:
         return None
     where = f"package.json > scripts > {followed[0]}"
+    return _watched_start(watched, where, facts, runtime, has_build, bun, warnings, notes, f"no start script: {where} runs a watcher, and the image")
+
+
+def _watched_start(
+    watched: list[str], where: str, facts: NodeFacts, runtime: str, has_build: bool, bun: bool, warnings: list[str], notes: list[str],
+    lead: str, *, check: bool = False, out_dir: Decision | None = None,
+) -> Decision:
+    """What a watcher restarts, as the image's command: its compiled JavaScript when the build emits it.
+
+    ``check`` verifies the entry exists (or is built into ``out_dir``), as for a start script.
+    """
     ts = None if bun else compiled_start(watched, facts, has_build)
     if ts is not None and ts.source_note:
         notes.append(ts.note)
         return Decision(ts.argv, f"{where} (what the watcher runs) + {ts.source_note}")
     argv = _exec_argv(ParsedScript(watched, {}, False), facts, runtime, warnings)
-    notes.append(f"no start script: {where} runs a watcher, and the image runs the command it restarts, `{' '.join(argv)}`")
+    if check:
+        _check_entry(facts.presence, argv, has_build, where, out_dir)
+    notes.append(f"{lead} runs the command it restarts, `{' '.join(argv)}`")
     return Decision(argv, f"{where} (what the watcher runs)")
 
 
