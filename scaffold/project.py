@@ -142,7 +142,13 @@ class Project:
             stack.extend((d, depth + 1) for d in reversed(subdirs))
 
     # -- reading -------------------------------------------------------------
-    def read_text(self, rel: str, *, limit: int = MAX_CONFIG_BYTES) -> str:
+    def read_text(self, rel: str, *, limit: int = MAX_CONFIG_BYTES, utf16_bom: bool = False) -> str:
+        """The file's text, UTF-8 with or without a BOM.
+
+        utf16_bom also accepts UTF-16 with its byte-order mark, for files whose
+        own tool reads it: pip decodes a requirements file by its BOM, and
+        `pip freeze > requirements.txt` in Windows PowerShell writes UTF-16.
+        """
         key = ("text", rel)
         if key in self._cache:
             return self._cache[key]
@@ -165,7 +171,10 @@ class Project:
         except OSError as exc:
             raise UnreadableFileError(path=rel, detail=_os_reason(exc)) from None
         try:
-            text = data.decode("utf-8-sig")
+            if utf16_bom and data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+                text = data.decode("utf-16")
+            else:
+                text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise MalformedFileError(path=rel, detail=f"not UTF-8 text (byte {exc.start})") from None
         self._cache[key] = text

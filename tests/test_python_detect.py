@@ -129,6 +129,21 @@ def test_requirements_includes_and_hashes() -> None:
     assert "libpq5" in runtime and "libpq-dev" not in runtime
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_utf16_requirements_are_read_as_pip_reads_them(tmp_path: Path, encoding: str) -> None:
+    """`pip freeze > requirements.txt` in Windows PowerShell writes UTF-16 with a BOM; pip decodes it."""
+    text = "flask==3.0.3\r\ngunicorn==23.0.0\r\n"
+    data = (b"\xfe\xff" + text.encode("utf-16-be")) if encoding == "utf-16-be" else text.encode("utf-16")
+    write_tree(tmp_path, {"requirements.txt": data, "app.py": "from flask import Flask\napp = Flask(__name__)\n"})
+    assert read_requirements(Project(tmp_path), "requirements.txt").names == ("flask", "gunicorn")
+
+
+def test_utf16_is_not_accepted_where_the_tool_reads_utf8_only(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"package.json": '{"name": "x"}'.encode("utf-16"), "server.js": "require('http')"})
+    with pytest.raises(MalformedFileError, match="not UTF-8 text"):
+        Project(tmp_path).read_text("package.json")
+
+
 def test_hashed_requirements_use_require_hashes() -> None:
     dockerfile = render_plan(plan_project(_project("python-flask-requirements")))["Dockerfile"]
     assert "pip install --require-hashes -r requirements.txt" in dockerfile

@@ -113,7 +113,7 @@ def _read(project: Project, path: str, state: _State, parent: str | None, depth:
         raise MissingEntryError(path=path, detail=f"does not exist ({where})", hint="fix the -r line or add the file")
     state.files.append(path)
     base = posixpath.dirname(path)
-    for number, line in logical_lines(project.read_text(path)):
+    for number, line in logical_lines(project.read_text(path, utf16_bom=True)):
         if len(line) > MAX_LINE_CHARS:
             raise MalformedFileError(path=path, detail=f"line {number} is {len(line)} characters long; no requirement is")
         try:
