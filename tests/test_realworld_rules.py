@@ -7,6 +7,7 @@ import json
 from plan_queries import production_install
 from plan_queries import cmd as plan_cmd
 from plan_queries import runtime_copies
+from plan_queries import role_lines
 import pytest
 
 from conftest import write_tree
@@ -824,3 +825,34 @@ def test_a_cloudflare_worker_is_named_not_given_the_generic_no_start_error(tmp_p
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("scaffold: error: wrangler.jsonc: a Cloudflare Workers project") and "@hono/node-server" in err[0]
     assert not (tmp_path / "Dockerfile").exists()
+
+
+@pytest.mark.parametrize(("root_dir", "compiled"), [(None, "dist/index.js"), ("./", "dist/src/index.js"), ("src", "dist/index.js")])
+def test_a_typescript_main_runs_the_build_output(tmp_path, root_dir, compiled):
+    """"main": "src/index.ts" with "build": "tsc" (sentator/simple-express-app): node cannot run the sources
+    (extensionless imports, decorators), so the image runs what tsc emits, where rootDir puts it."""
+    options = {"outDir": "./dist", **({"rootDir": root_dir} if root_dir else {})}
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "t", "main": "src/index.ts", "scripts": {"build": "tsc"},
+                                    "dependencies": {"express": "^4"}, "devDependencies": {"typescript": "^5"}}),
+        "package-lock.json": NPM_LOCK,
+        "tsconfig.json": "{\n  // tsc --init keeps its comments\n  \"compilerOptions\": " + json.dumps(options) + "\n}\n",
+        "src/index.ts": "import express from 'express'\nimport { routes } from './routes'\nexpress().use(routes).listen(process.env.PORT ?? 5000)\n",
+        "src/routes.ts": "export const routes = []\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("start_command") == ["node", compiled]
+    assert f"src/index.ts compiles to {compiled}" in plan.decisions["start_command"].source
+
+
+@pytest.mark.parametrize(("literal", "folder"), [("./logs/app.log", "/app/logs"), ("logs/error.log", "/app/logs"), ("combined.log", "/app")])
+def test_a_log_file_the_code_opens_gets_a_folder_the_app_user_can_write(tmp_path, literal, folder):
+    """fs.createWriteStream('./logs/app.log') (sentator/simple-express-app), winston's filename: the code is
+    root-owned and logs/ is not in the repository, so the app died at start with ENOENT/EACCES."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "l", "main": "server.js", "dependencies": {"express": "^4"}}),
+        "package-lock.json": NPM_LOCK,
+        "server.js": f"const fs = require('fs')\nconst log = fs.createWriteStream('{literal}', {{ flags: 'a' }})\n" + SERVER,
+    })
+    lines = role_lines(plan_project(Project(tmp_path), {}), "writable_dirs")
+    assert any(f"mkdir -p {folder}" in line for line in lines) or (folder == "/app" and any("chmod" in line and "/app" in line for line in lines)), lines

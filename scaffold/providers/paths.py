@@ -65,6 +65,22 @@ def sqlite_dirs(paths: list[tuple[str, str]]) -> list[Found]:
     return [dirs[k] for k in sorted(dirs)]
 
 
+def log_dirs(paths: list[tuple[str, str]]) -> list[Found]:
+    """Folders the app creates its log files in (winston's `filename: 'logs/error.log'`), for relative paths.
+
+    The code is root-owned in the image: the app user can neither create logs/ nor a
+    file in it, and a logger that cannot open its file stops the app at start.
+    """
+    dirs: dict[str, Found] = {}
+    for raw, where in paths:
+        path = posixpath.normpath(raw)
+        if path.startswith("../") or path.startswith("/"):
+            continue
+        folder = posixpath.dirname(path) or "."
+        dirs.setdefault(folder, Found(folder, f"{where} (log file {raw})"))
+    return [dirs[k] for k in sorted(dirs)]
+
+
 # A folder kept in git by a placeholder alone, under one of these names, is where the app
 # writes at run time (winston's dirname: 'logs', multer's dest: 'uploads/'): the repository
 # keeps it so the path exists, and the image must let the app user write there.

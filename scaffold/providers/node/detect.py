@@ -282,6 +282,8 @@ def tsconfig_option(project: Project, key: str) -> Found | None:
     if not match:
         return None
     out = match.group(1).strip().removeprefix("./").rstrip("/")
+    if not out and key == "rootDir" and match.group(1).strip() in (".", "./"):
+        out = "."  # "rootDir": "./" keeps the project's folders under outDir (dist/src/index.js)
     return Found(out, f"tsconfig.json > compilerOptions > {key}") if out else None
 
 

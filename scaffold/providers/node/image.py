@@ -160,7 +160,7 @@ def _runtime(image: NodeImage) -> Stage:
         if len(dirs) != len(image.writable_dirs.split()):
             # the database sits beside the code: /app takes new files (sticky, like /tmp), its own stay root's
             commands += [f"chgrp {image.runtime.uid} /app", "chmod 1775 /app"]
-            comment.append("/app is group-writable with the sticky bit: the app creates its database there but cannot replace the code")
+            comment.append("/app is group-writable with the sticky bit: the app creates its files there (a database, a log) but cannot replace the code")
         if dirs:
             commands += [f"mkdir -p {' '.join(dirs)}", f"chown {user} {' '.join(dirs)}"]
         steps.append(Run(commands=tuple(commands), comment=tuple(comment), role="writable_dirs"))

@@ -203,6 +203,8 @@ _TRANSPORT_TARGET = re.compile(r"""transports?\s*:\s*[\[{][^\]}]{0,300}?\btarget
 _CONFIG_FILE = re.compile(r"(?:^|/)[\w.-]+\.config\.[cm]?[jt]s$")
 _DIRNAME_JOIN = re.compile(r"(?:join|resolve)\(\s*__dirname\s*,\s*$")
 _SQLITE_LITERAL = re.compile(r"""['"`]((?:file:)?[\w./-]{1,200}\.(?:db|sqlite|sqlite3))['"`]""")
+# A log file named by a string literal: winston's `filename: 'logs/error.log'`, createWriteStream('./logs/app.log')
+_LOG_LITERAL = re.compile(r"""['"`]((?:\./)?(?:[\w-][\w.-]{0,60}/){0,4}[\w-][\w.-]{0,80}\.log)['"`]""")
 
 
 # System folders a database is never meant to be created in by the app itself.
@@ -211,7 +213,7 @@ _NOT_DATA_ROOTS = ("/tmp/", "/dev/", "/proc/", "/sys/", "/usr/", "/bin/", "/lib/
 
 @dataclass(frozen=True)
 class SourceFacts:
-    data_dirs: tuple[Found, ...]  # folders the app creates files in: a SQLite database, logs/ kept by a .gitkeep
+    data_dirs: tuple[Found, ...]  # folders the app creates files in: a SQLite database, a log file, logs/ kept by a .gitkeep
     named_packages: tuple[Found, ...]  # packages loaded by name at run time (a pino transport's target)
 
 
@@ -227,6 +229,7 @@ def scan_sources(project: Project) -> SourceFacts:
     from scaffold.providers.paths import sqlite_dirs
 
     relative: list[tuple[str, str]] = []
+    logs: list[tuple[str, str]] = []
     absolute: dict[str, Found] = {}
     named: dict[str, Found] = {}
     for rel in project.walk_files(".", suffixes=_SCAN_SUFFIXES, limit=300):
@@ -253,6 +256,9 @@ def scan_sources(project: Project) -> SourceFacts:
                     absolute.setdefault(folder, Found(folder, f"{where} (SQLite database {path})"))
             else:
                 relative.append((path, where))
+        if ".log" in text:
+            for match in _LOG_LITERAL.finditer(text):
+                logs.append((match.group(1), f"{rel}:{_line_of(text, match.start())}"))
     # A database beside the code (./dev.db) needs /app itself writable. /app is then made
     # group-writable with the sticky bit (as /tmp is): the app can create its database and
     # journal there, but cannot delete or replace the root-owned files beside them.
@@ -262,7 +268,9 @@ def scan_sources(project: Project) -> SourceFacts:
         for d in sqlite_dirs(relative)
         if d.value != "." or not _CONFIG_FILE.search(d.source.split(":", 1)[0])
     ]
-    from scaffold.providers.paths import placeholder_dirs
+    from scaffold.providers.paths import log_dirs, placeholder_dirs
+
+    found += [Found("/app" if d.value == "." else f"/app/{d.value}", d.source) for d in log_dirs(logs) if not any(f.value == ("/app" if d.value == "." else f"/app/{d.value}") for f in found)]
 
     kept = [Found(f"/app/{d.value}", d.source) for d in placeholder_dirs(project)]
     dirs = [*found, *(absolute[k] for k in sorted(absolute))]

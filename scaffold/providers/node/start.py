@@ -110,6 +110,12 @@ def node_start_command(
         resolved = _resolve_main(facts.presence, main)
         if resolved is not None:
             source = "package.json > main" + ("" if resolved == main else f" ({main} -> {resolved})")
+            compiled = compiled_dev_entry([runtime, resolved], facts, has_build) if runtime == "node" else None
+            if compiled is not None:
+                # "main": "src/index.ts" with "build": "tsc": the build's JavaScript is the server, and node
+                # cannot run the sources themselves (extensionless imports, decorators; sentator/simple-express-app)
+                notes.append(f"package.json > main names the TypeScript source {resolved}; the image runs its compiled {compiled.argv[-1]}")
+                return Decision(compiled.argv, f"{source} + {compiled.source_note}")
             if runtime == "node" and resolved.endswith((".ts", ".mts", ".cts")) and ("tsx" in facts.dependencies or "tsx" in facts.dev_dependencies):
                 # Node's own type stripping refuses what tsx accepts (extensionless imports, enums): the
                 # project runs its sources through tsx, so the image does (aginev/fastify-api)
