@@ -856,3 +856,31 @@ def test_a_log_file_the_code_opens_gets_a_folder_the_app_user_can_write(tmp_path
     })
     lines = role_lines(plan_project(Project(tmp_path), {}), "writable_dirs")
     assert any(f"mkdir -p {folder}" in line for line in lines) or (folder == "/app" and any("chmod" in line and "/app" in line for line in lines)), lines
+
+
+def test_path_aliases_resolved_by_tsconfig_paths_keep_the_sources_running(tmp_path):
+    """acunap/ts-express-app: `ts-node -r tsconfig-paths/register ./src/index.ts` with "paths" aliases and a tsc
+    build. tsc leaves `@backend/x` in its output, so the compiled file died with MODULE_NOT_FOUND; the image runs
+    the start script, with tsconfig.json (which ts-node and tsconfig-paths read) and the runners kept."""
+    lock = {"name": "a", "lockfileVersion": 3, "packages": {
+        "": {"name": "a", "dependencies": {"express": "^4"}, "devDependencies": {"ts-node": "^10", "tsconfig-paths": "^4", "typescript": "^5"}},
+        "node_modules/express": {"version": "4.19.2"},
+        "node_modules/ts-node": {"version": "10.9.2", "dev": True},
+        "node_modules/tsconfig-paths": {"version": "4.2.0", "dev": True},
+        "node_modules/typescript": {"version": "5.4.5", "dev": True},
+    }}
+    manifest = {"name": "a", "scripts": {"build": "tsc", "start": "ts-node -r tsconfig-paths/register ./src/index.ts"},
+                "dependencies": {"express": "^4"}, "devDependencies": {"ts-node": "^10", "tsconfig-paths": "^4", "typescript": "^5"}}
+    tsconfig = {"compilerOptions": {"outDir": "./dist", "baseUrl": ".", "paths": {"@backend/*": ["src/backend/*"]}}}
+    write_tree(tmp_path, {
+        "package.json": json.dumps(manifest), "package-lock.json": json.dumps(lock), "tsconfig.json": json.dumps(tsconfig),
+        "src/index.ts": "import { server } from '@backend/server'\nserver.listen(3000)\n",
+        "src/backend/server.ts": "import express from 'express'\nexport const server = express()\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan_cmd(plan) == ["node_modules/.bin/ts-node", "-r", "tsconfig-paths/register", "./src/index.ts"]
+    assert {"ts-node", "tsconfig-paths", "typescript"} <= set(plan.value("kept_dev_dependencies"))
+    assert {"src": "/app/tsconfig.json", "dest": "./tsconfig.json", "from": "build"} in runtime_copies(plan)
+    manifest["scripts"]["build"] = "tsc && tsc-alias"
+    write_tree(tmp_path, {"package.json": json.dumps(manifest)})
+    assert plan_cmd(plan_project(Project(tmp_path), {})) == ["node", "dist/index.js"]

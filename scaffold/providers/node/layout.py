@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from scaffold.data import load
+from scaffold.providers.node.typescript import typescript_entry
 from scaffold.providers.node.detect import NodeFacts
 from scaffold.plan.model import Decision
 from scaffold.providers.node.plan_addons import PrismaSteps
@@ -91,9 +92,11 @@ def runtime_layout_copies(
     for name in load("node")["runtime_asset_dirs"]:
         if facts.presence.has_dir(name):
             wanted.append(name)
-    if "tsconfig-paths" in facts.dependencies and facts.has_tsconfig:
-        # tsconfig-paths resolves the aliases at run time from tsconfig.json, into the folders it names
-        sources = {"src", *([facts.tsconfig_root_dir.value] if facts.tsconfig_root_dir else [])}
+    runs_sources = typescript_entry(start_argv) is not None
+    if ("tsconfig-paths" in facts.dependencies or runs_sources) and facts.has_tsconfig:
+        # tsconfig-paths resolves the aliases at run time from tsconfig.json, into the folders it names;
+        # ts-node and tsx read tsconfig.json for the compiler options of the sources they run
+        sources = set() if runs_sources else {"src", *([facts.tsconfig_root_dir.value] if facts.tsconfig_root_dir else [])}
         for path in ("tsconfig.json", *facts.tsconfig_path_dirs):
             if path not in wanted and path != out_dir.value and path not in sources:
                 wanted.append(path)

@@ -193,7 +193,8 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         for command in patch_tools(facts, pm) if prod_install[0].endswith("--ignore-scripts") else []:
             prod_install.append(command)
             notes.append(f"--ignore-scripts also skips the install script's patches: `{command}` applies them")
-    strip_dev = strip_dev_optional(facts, pm)
+    # Only a production install leaves devOptional packages behind; one that keeps devDependencies needs them
+    strip_dev = None if needed_dev and not static else strip_dev_optional(facts, pm)
     if strip_dev:
         prod_install.append(strip_dev)
         notes.append(

@@ -67,6 +67,14 @@ def compiled_start(argv: list[str], facts: NodeFacts, has_build: bool) -> TsStar
     runner, entry = found
     build = facts.scripts.get("build", "") if has_build else ""
     target = _compiled_path(entry, build, facts)
+    if target is not None and _aliases_resolved_from_sources(argv, build, facts):
+        return TsStart(
+            argv,
+            "",
+            f"the start script resolves tsconfig.json's path aliases through tsconfig-paths, which maps them to the .ts sources "
+            f"(tsc leaves the aliases in its output): {runner} stays a production dependency and runs {entry} "
+            "(tsc-alias in the build script would let the image run plain node)",
+        )
     if target is not None:
         js, how = target
         return TsStart(
@@ -81,6 +89,16 @@ def compiled_start(argv: list[str], facts: NodeFacts, has_build: bool) -> TsStar
         f"the start script runs TypeScript through {runner} and no build step emits JavaScript for {entry}: "
         f"{package} stays a production dependency (a build script running tsc would let the image run plain node)",
     )
+
+
+def _aliases_resolved_from_sources(argv: list[str], build: str, facts: NodeFacts) -> bool:
+    """`ts-node -r tsconfig-paths/register src/index.ts` with "paths" aliases: the aliases point into src/.
+
+    tsc does not rewrite `@backend/x` in what it emits, so the compiled file fails
+    with MODULE_NOT_FOUND unless the build rewrites them (tsc-alias) (acunap/ts-express-app).
+    """
+    preloaded = any(a.removeprefix("./").endswith("tsconfig-paths/register") for a in argv)
+    return preloaded and bool(facts.tsconfig_path_dirs) and "tsc-alias" not in build
 
 
 def compiled_dev_entry(argv: list[str], facts: NodeFacts, has_build: bool) -> TsStart | None:
