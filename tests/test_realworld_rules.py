@@ -884,3 +884,25 @@ def test_path_aliases_resolved_by_tsconfig_paths_keep_the_sources_running(tmp_pa
     manifest["scripts"]["build"] = "tsc && tsc-alias"
     write_tree(tmp_path, {"package.json": json.dumps(manifest)})
     assert plan_cmd(plan_project(Project(tmp_path), {})) == ["node", "dist/index.js"]
+
+
+@pytest.mark.parametrize(
+    ("code", "folder"),
+    [
+        ("new DailyRotateFile({ dirname: path.join(__dirname, '../logs'), filename: 'app-%DATE%.log' })", "/app/logs"),
+        ("multer({ dest: 'uploads/' })", "/app/uploads"),
+        ("const conf = { tmpDir: path.join(__dirname, '../public/upload/tmp') }", "/app/public/upload/tmp"),
+    ],
+)
+def test_a_folder_option_the_app_creates_at_start_is_made_writable(tmp_path, code, folder):
+    """funnyzak/koa-starter: winston-daily-rotate-file's dirname and an upload tmpDir, created at start as uid 1000 in
+    a root-owned /app: EACCES, and the app never listened. A folder the repository has (views/) stays root's."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "d", "main": "server.js", "dependencies": {"express": "^4"}}),
+        "package-lock.json": NPM_LOCK,
+        "lib/setup.js": f"const path = require('path')\n{code}\nconst views = {{ viewsDir: path.join(__dirname, '../views'), dest: 'views' }}\n",
+        "views/index.ejs": "<p>hi</p>\n",
+        "server.js": SERVER,
+    })
+    lines = " ".join(role_lines(plan_project(Project(tmp_path), {}), "writable_dirs"))
+    assert f"mkdir -p {folder}" in lines and "/app/views" not in lines, lines

@@ -65,19 +65,21 @@ def sqlite_dirs(paths: list[tuple[str, str]]) -> list[Found]:
     return [dirs[k] for k in sorted(dirs)]
 
 
-def log_dirs(paths: list[tuple[str, str]]) -> list[Found]:
-    """Folders the app creates its log files in (winston's `filename: 'logs/error.log'`), for relative paths.
+def written_dirs(paths: list[tuple[str, str]]) -> list[Found]:
+    """Folders the app creates files in: its log files (winston's `filename: 'logs/error.log'`), folder options
+    it makes at start (`dirname: 'logs'`, multer's `dest: 'uploads/'`), for relative paths.
 
     The code is root-owned in the image: the app user can neither create logs/ nor a
     file in it, and a logger that cannot open its file stops the app at start.
     """
     dirs: dict[str, Found] = {}
-    for raw, where in paths:
+    for raw, where in paths:  # a file, or a folder when it ends with "/"
         path = posixpath.normpath(raw)
-        if path.startswith("../") or path.startswith("/"):
+        if path == ".." or path.startswith("../") or path.startswith("/"):
             continue
-        folder = posixpath.dirname(path) or "."
-        dirs.setdefault(folder, Found(folder, f"{where} (log file {raw})"))
+        folder = path if raw.endswith("/") else (posixpath.dirname(path) or ".")
+        what = f"a folder it creates at start, {folder}" if raw.endswith("/") else f"log file {raw}"
+        dirs.setdefault(folder, Found(folder, f"{where} ({what})"))
     return [dirs[k] for k in sorted(dirs)]
 
 

@@ -204,6 +204,12 @@ _CONFIG_FILE = re.compile(r"(?:^|/)[\w.-]+\.config\.[cm]?[jt]s$")
 _DIRNAME_JOIN = re.compile(r"(?:join|resolve)\(\s*__dirname\s*,\s*$")
 _SQLITE_LITERAL = re.compile(r"""['"`]((?:file:)?[\w./-]{1,200}\.(?:db|sqlite|sqlite3))['"`]""")
 # A log file named by a string literal: winston's `filename: 'logs/error.log'`, createWriteStream('./logs/app.log')
+# A folder option the app creates at start: winston's `dirname: 'logs'`, multer's `dest: 'uploads/'`,
+# `tmpDir: path.join(__dirname, '../public/upload/tmp')`
+_DIR_OPTION = re.compile(
+    r"""\b(?:dirname|dest|destination|(?i:upload|uploads|tmp|temp|log|logs|save|storage|data|sessions?|files?|media|backups?)(?:Dir|_dir|_DIR))\s*:\s*"""
+    r"""(?:['"`]([\w./-]{1,120})['"`]|(?:path\.)?(?:join|resolve)\(\s*__dirname\s*,\s*['"`]([\w./-]{1,120})['"`]\s*\))"""
+)
 _LOG_LITERAL = re.compile(r"""['"`]((?:\./)?(?:[\w-][\w.-]{0,60}/){0,4}[\w-][\w.-]{0,80}\.log)['"`]""")
 
 
@@ -259,6 +265,12 @@ def scan_sources(project: Project) -> SourceFacts:
         if ".log" in text:
             for match in _LOG_LITERAL.finditer(text):
                 logs.append((match.group(1), f"{rel}:{_line_of(text, match.start())}"))
+        if not _CONFIG_FILE.search(rel):
+            for match in _DIR_OPTION.finditer(text):
+                folder = posixpath.normpath(match.group(1) or posixpath.join(posixpath.dirname(rel), match.group(2)))
+                if not project.has_dir(folder) and not project.has_file(folder):
+                    # only a folder the repository lacks: one it has (views/, public/) is read, not written
+                    logs.append((folder + "/", f"{rel}:{_line_of(text, match.start())}"))
     # A database beside the code (./dev.db) needs /app itself writable. /app is then made
     # group-writable with the sticky bit (as /tmp is): the app can create its database and
     # journal there, but cannot delete or replace the root-owned files beside them.
@@ -268,9 +280,9 @@ def scan_sources(project: Project) -> SourceFacts:
         for d in sqlite_dirs(relative)
         if d.value != "." or not _CONFIG_FILE.search(d.source.split(":", 1)[0])
     ]
-    from scaffold.providers.paths import log_dirs, placeholder_dirs
+    from scaffold.providers.paths import written_dirs, placeholder_dirs
 
-    found += [Found("/app" if d.value == "." else f"/app/{d.value}", d.source) for d in log_dirs(logs) if not any(f.value == ("/app" if d.value == "." else f"/app/{d.value}") for f in found)]
+    found += [Found("/app" if d.value == "." else f"/app/{d.value}", d.source) for d in written_dirs(logs) if not any(f.value == ("/app" if d.value == "." else f"/app/{d.value}") for f in found)]
 
     kept = [Found(f"/app/{d.value}", d.source) for d in placeholder_dirs(project)]
     dirs = [*found, *(absolute[k] for k in sorted(absolute))]
