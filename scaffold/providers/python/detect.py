@@ -23,7 +23,8 @@ from scaffold.providers.python.detect_secrets import CredentialFile, PackageInde
 from scaffold.providers.python.locked import LockedPackage, locked_packages
 from scaffold.providers.python.requirements import Requirements, canonical, read_requirements
 from scaffold.project import Project
-from scaffold.providers.paths import placeholder_dirs
+from scaffold.providers.paths import with_placeholder_dirs
+from scaffold.providers.python.written_paths import run_time_dirs
 from scaffold.providers.python.dependencies import read_dependencies
 from scaffold.providers.python.lock_tables import LOCKFILES, as_list, load_lock_toml, lock_packages, nested_table
 
@@ -140,7 +141,7 @@ def detect(project: Project) -> PythonFacts | None:
         procfile_web=procfile_web(project),
         procfile_worker=procfile_worker(project),
         pipfile_lock=_pipfile_lock(project, pipfile, lockfiles),
-        writable=tuple(placeholder_dirs(project)),
+        writable=tuple(with_placeholder_dirs(project, run_time_dirs(project, [*files, *other_files], _version_of("flask-sqlalchemy", deps, locked, pins)))),
         frameworks=frameworks,
         credentials=credential_files(project, requirements, pipfile),
         indexes=package_indexes(pyproject, pipfile),
@@ -315,6 +316,16 @@ def _uv_workspace_members(project: Project, pyproject: dict[str, Any]) -> tuple[
                 paths = [f"{p}/{part}".lstrip("/") for p in paths]
         found.extend(p for p in paths if p and p not in found and p not in excluded and project.has_file(f"{p}/pyproject.toml"))
     return tuple(sorted(found))
+
+
+def _version_of(name: str, deps: set[str] | frozenset[str], locked: tuple, pins: dict) -> str | None:
+    """A dependency's locked or pinned version, "" when it is unpinned, None when the app does not depend on it."""
+    if name not in deps:
+        return None
+    found = next((p.version for p in locked if p.name == name and p.bound == "=="), None)
+    if found is None and name in pins and pins[name][2] == "==":
+        found = pins[name][0]
+    return found or ""
 
 
 def _search_order(project: Project, data: dict[str, Any], import_root: str | tuple[str, ...]) -> tuple[list[str], list[str]]:

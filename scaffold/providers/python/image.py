@@ -116,12 +116,17 @@ def _runtime(image: PythonImage) -> Stage:
     steps.append(Copy(sources=("/opt/venv",), dest="/opt/venv", from_stage="build"))
     steps.append(Copy(sources=("/app",), dest="./", from_stage="build") if image.source_from_build else Copy(sources=(".",), dest="."))
     if image.writable:
-        dirs = " ".join(f"/app/{d.value}" for d in image.writable)
-        steps.append(Run(
-            commands=(f"mkdir -p {dirs}", f"chown {image.runtime.uid}:{image.runtime.uid} {dirs}"),
-            comment=(f"Writable by the app user, the rest stays root's: {'; '.join(d.source for d in image.writable)}",),
-            role="writable_dirs",
-        ))
+        paths = [str(d.value) if str(d.value).startswith("/") else f"/app/{d.value}".removesuffix("/.") for d in image.writable]
+        dirs = " ".join(p for p in paths if p != "/app")
+        uid = image.runtime.uid
+        commands = (f"mkdir -p {dirs}", f"chown {uid}:{uid} {dirs}") if dirs else ()
+        comment = [f"Writable by the app user, the rest stays root's: {'; '.join(d.source for d in image.writable)}"]
+        if "/app" in paths:
+            # A database beside the code: /app group-writable with the sticky bit (as /tmp is), so the
+            # app can create files there but cannot delete or replace the root-owned code
+            commands += (f"chgrp {uid} /app", "chmod 1775 /app")
+            comment.append("/app is group-writable with the sticky bit: the app creates its files there but cannot replace the code")
+        steps.append(Run(commands=commands, comment=tuple(comment), role="writable_dirs"))
     if image.listen_shim:
         steps.append(WriteFile(
             dest=f"{image.listen_shim['folder']}/sitecustomize.py",

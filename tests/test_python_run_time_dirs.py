@@ -1,0 +1,71 @@
+"""Folders a Python app creates files in at run time are made and handed to the app user.
+
+The code is root-owned in the image and the app runs as uid 10001: Flask-SQLAlchemy's
+`sqlite:///site.db` with `db.create_all()` at import failed with "unable to open
+database file" and gunicorn's worker never booted (checked with docker: 200 after).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import write_tree
+from plan_queries import role_lines
+from scaffold.plan import plan_project
+from scaffold.project import Project
+
+FLASK_APP = """from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
+app = Flask(__name__)
+app.config["SQLALCHEMY_DATABASE_URI"] = {uri!r}
+db = SQLAlchemy(app)
+"""
+
+
+def _writable(tmp_path, files) -> str:
+    write_tree(tmp_path, files)
+    return " ".join(role_lines(plan_project(Project(tmp_path), {}), "writable_dirs"))
+
+
+@pytest.mark.parametrize(
+    ("pin", "uri", "folder"),
+    [
+        ("flask-sqlalchemy==3.1.1", "sqlite:///site.db", "/app/instance"),  # 3.x: relative to the instance folder
+        ("flask-sqlalchemy", "sqlite:///site.db", "/app/instance"),  # unpinned: today's 3.x
+        ("flask-sqlalchemy==2.5.1", "sqlite:///data/site.db", "/app/data"),  # 2.x: relative to the working directory
+        ("flask-sqlalchemy==3.1.1", "sqlite:////var/lib/blog/site.db", "/var/lib/blog"),
+    ],
+)
+def test_flask_sqlalchemy_database_folder(tmp_path, pin, uri, folder):
+    lines = _writable(tmp_path, {"requirements.txt": f"flask==3.0.3\n{pin}\n", "app.py": FLASK_APP.format(uri=uri)})
+    assert f"mkdir -p {folder}" in lines and f"chown 10001:10001 {folder}" in lines, lines
+
+
+def test_instance_folder_of_a_package_app_is_beside_the_package(tmp_path):
+    files = {"requirements.txt": "flask==3.0.3\nflask-sqlalchemy==3.1.1\n", "blog/__init__.py": FLASK_APP.format(uri="sqlite:///blog.db"), "wsgi.py": "from blog import app\n"}
+    assert "mkdir -p /app/instance" in _writable(tmp_path, files)
+
+
+def test_a_database_beside_the_code_makes_app_sticky_not_owned(tmp_path):
+    code = "import sqlite3\nfrom flask import Flask\napp = Flask(__name__)\nconn = sqlite3.connect('todo.db')\n"
+    lines = _writable(tmp_path, {"requirements.txt": "flask==3.0.3\n", "app.py": code})
+    assert "chgrp 10001 /app" in lines and "chmod 1775 /app" in lines and "chown 10001:10001 /app" not in lines
+
+
+@pytest.mark.parametrize(
+    ("code", "folder"),
+    [
+        ("logging.basicConfig(filename='logs/app.log')", "/app/logs"),
+        ("os.makedirs('uploads', exist_ok=True)", "/app/uploads"),
+        ("app.config['UPLOAD_FOLDER'] = 'static/uploads'", "/app/static/uploads"),
+        ("os.makedirs(app.instance_path, exist_ok=True)", "/app/instance"),
+    ],
+)
+def test_logs_and_upload_folders(tmp_path, code, folder):
+    source = f"import logging, os\nfrom flask import Flask\napp = Flask(__name__)\n{code}\n"
+    assert f"mkdir -p {folder}" in _writable(tmp_path, {"requirements.txt": "flask==3.0.3\n", "app.py": source})
+
+
+def test_a_folder_the_repository_has_stays_root_owned(tmp_path):
+    source = "import os\nfrom flask import Flask\napp = Flask(__name__)\nos.makedirs('static', exist_ok=True)\n"
+    assert _writable(tmp_path, {"requirements.txt": "flask==3.0.3\n", "app.py": source, "static/site.css": "body{}\n"}) == ""
