@@ -112,7 +112,13 @@ def _pip(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
     wanted = [*facts.declared_dependencies, *server_packages]
     plan.install = [f"pip install {' '.join(_quote(w) for w in wanted)}" if wanted else "pip check"]
     plan.lint_ignore = ["DL3013"]  # the ranges are the project's own, as pyproject.toml states them
-    plan.notes.append("pyproject.toml is not a package: the Dockerfile installs its [project] dependencies by name; run scaffold again when they change")
+    if facts.inferred_dependencies:
+        plan.warnings.append(
+            f"no requirements.txt or pyproject.toml: the image installs {' '.join(facts.declared_dependencies)}, the release {facts.inferred_dependencies.split(' (')[0]} "
+            "names, and nothing else; if the app imports other packages, commit a requirements.txt (pip freeze > requirements.txt)"
+        )
+    else:
+        plan.notes.append("pyproject.toml is not a package: the Dockerfile installs its [project] dependencies by name; run scaffold again when they change")
     return plan
 
 

@@ -193,6 +193,8 @@ def _package_manager(facts: PythonFacts, answers: dict[str, Any], warnings: list
         )
     if facts.has_pyproject:
         return Decision("pip", "pyproject.toml (no lockfile)")
+    if facts.inferred_dependencies:
+        return Decision("pip", facts.inferred_dependencies)
     raise MissingEntryError(
         path=".", detail="no requirements.txt, pyproject.toml or lockfile lists the dependencies", hint="add a requirements.txt (pip freeze > requirements.txt)"
     )
