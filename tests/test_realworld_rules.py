@@ -8,6 +8,7 @@ from plan_queries import production_install
 from plan_queries import cmd as plan_cmd
 from plan_queries import runtime_copies
 from plan_queries import role_lines
+from plan_queries import copied as copied_files
 import pytest
 
 from conftest import write_tree
@@ -925,3 +926,32 @@ def test_a_django_project_with_no_dependency_file_installs_the_release_its_setti
     write_tree(tmp_path, {"site1/settings.py": 'WSGI_APPLICATION = "site1.wsgi.application"\n'})
     with pytest.raises(Exception, match="no requirements.txt, pyproject.toml or lockfile"):
         plan_project(Project(tmp_path), {})
+
+
+def test_a_file_the_root_postinstall_runs_is_copied_before_the_install(tmp_path):
+    """NarasimhaPk2380/node-express-app: "postinstall": "node ./decorate-angular-cli.js && ngcc": the install ran
+    before the sources were copied and died with MODULE_NOT_FOUND."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "p", "main": "server.js", "scripts": {"postinstall": "node ./scripts/patch.js && echo done"}, "dependencies": {"express": "^4"}}),
+        "package-lock.json": NPM_LOCK,
+        "scripts/patch.js": "console.log('patched')\n",
+        "server.js": SERVER,
+    })
+    assert "scripts/patch.js" in copied_files(plan_project(Project(tmp_path), {}))
+
+
+@pytest.mark.parametrize(("version", "node"), [("4.46.0", 16), ("5.38.1", 16), ("5.61.0", None)])
+def test_a_webpack_that_hashes_with_md4_builds_on_node_16(tmp_path, version, node):
+    """webpack before 5.61.0 hashes with MD4, which Node 17+'s OpenSSL 3 refuses (ERR_OSSL_EVP_UNSUPPORTED at build)."""
+    lock = {"name": "w", "lockfileVersion": 3, "packages": {"": {"name": "w", "dependencies": {"express": "^4"}, "devDependencies": {"webpack": "*"}},
+            "node_modules/express": {"version": "4.19.2"}, "node_modules/webpack": {"version": version, "dev": True}}}
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "w", "main": "server.js", "dependencies": {"express": "^4"}, "devDependencies": {"webpack": "*"}}),
+        "package-lock.json": json.dumps(lock),
+        "server.js": SERVER,
+    })
+    decision = plan_project(Project(tmp_path), {}).decisions["node_version"]
+    if node:
+        assert decision.value == node and f"webpack {version} hashes with MD4" in decision.source
+    else:
+        assert "webpack" not in decision.source

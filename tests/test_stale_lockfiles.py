@@ -44,6 +44,27 @@ def test_an_npm_lock_without_an_optional_dependency_installs_unfrozen(tmp_path):
     assert any("omits the optional dependency fsevents" in w for w in plan.warnings)
 
 
+def test_an_optional_dependency_resolved_only_to_another_major_installs_unfrozen(tmp_path):
+    """NarasimhaPk2380/node-express-app: chokidar 3 wants fsevents ~2.3.1, and the only fsevents an npm 7 lock has is
+    webpack 4's 1.2.13 at the top: npm ci said "Missing: fsevents@2.3.3 from lock file"."""
+    lock = _npm_lock({"chokidar": "^3"}, {
+        "node_modules/chokidar": {"version": "3.5.2", "optionalDependencies": {"fsevents": "~2.3.1"}},
+        "node_modules/fsevents": {"version": "1.2.13", "optional": True},
+    })
+    plan = _plan(tmp_path, {"chokidar": "^3"}, "package-lock.json", lock)
+    assert "npm install --omit=dev" in production_install(plan) and any("omits the optional dependency fsevents" in w for w in plan.warnings)
+
+
+def test_an_optional_dependency_nested_under_its_package_is_found(tmp_path):
+    """jruizsilva/vite-portfolio: framer-motion's own node_modules holds the @emotion/is-prop-valid 0.8 it wants."""
+    lock = _npm_lock({"framer-motion": "^6"}, {
+        "node_modules/framer-motion": {"version": "6.5.1", "optionalDependencies": {"@emotion/is-prop-valid": "^0.8.2"}},
+        "node_modules/framer-motion/node_modules/@emotion/is-prop-valid": {"version": "0.8.8", "optional": True},
+        "node_modules/@emotion/is-prop-valid": {"version": "1.2.0"},
+    })
+    assert "npm ci --omit=dev" in production_install(_plan(tmp_path, {"framer-motion": "^6"}, "package-lock.json", lock))
+
+
 def test_a_matching_lock_stays_frozen(tmp_path):
     lock = _npm_lock({"chokidar": "^3"}, {"node_modules/chokidar": {"version": "3.5.2", "optionalDependencies": {"fsevents": "~2.3.2"}}, "node_modules/fsevents": {"version": "2.3.3", "optional": True, "os": ["darwin"]}})
     plan = _plan(tmp_path, {"chokidar": "^3"}, "package-lock.json", lock)

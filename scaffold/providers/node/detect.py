@@ -269,7 +269,28 @@ def _extra_install_files(project: Project, manifest: dict[str, Any], scripts: di
     for rel in (".pnpmfile.cjs", "pnpm-workspace.yaml", "bunfig.toml"):
         if project.has_file(rel):
             extra.append(rel)
+    extra.extend(f for f in _lifecycle_script_files(project, scripts) if f not in extra)
     return tuple(extra)
+
+
+_SCRIPT_FILE = re.compile(r"^(?:\./)?[\w.-]+(?:/[\w.-]+){0,4}\.(?:c|m)?js$|^(?:\./)?[\w.-]+(?:/[\w.-]+){0,4}\.sh$")
+
+
+def _lifecycle_script_files(project: Project, scripts: dict[str, str]) -> list[str]:
+    """Files of the project that the root install scripts run: `"postinstall": "node ./decorate-angular-cli.js && ngcc"`.
+
+    The install runs before the sources are copied, so such a file must be copied
+    with the manifest, or the install fails with MODULE_NOT_FOUND (NarasimhaPk2380/node-express-app).
+    """
+    found: list[str] = []
+    for name in ("preinstall", "install", "postinstall", "prepare"):
+        for word in re.split(r"\s+|&&|\|\||;", scripts.get(name, "")):
+            word = word.strip("'\"")
+            if _SCRIPT_FILE.match(word) and not word.startswith("node_modules/"):
+                rel = word.removeprefix("./")
+                if project.has_file(rel) and rel not in found:
+                    found.append(rel)
+    return found
 
 
 def tsconfig_option(project: Project, key: str) -> Found | None:

@@ -39,10 +39,19 @@ def _dev_only_bins(packages: dict[str, Any]) -> list[str]:
 
 
 def _missing_optional(packages: dict[str, Any]) -> list[str]:
-    """Optional dependencies of locked packages that have no entry of their own (npm 7's locks omitted fsevents)."""
-    present = {key.rsplit("node_modules/", 1)[-1] for key in packages if "node_modules/" in key}
-    wanted = {name for key, meta in packages.items() if key and isinstance(meta, dict) and isinstance(meta.get("optionalDependencies"), dict) for name in meta["optionalDependencies"]}
-    return sorted(wanted - present)
+    """Optional dependencies of locked packages that Node's resolution finds no entry for, or only another
+    major of (npm 7's locks omitted fsevents: chokidar 3 wants fsevents ~2.3 where only 1.2.13 is locked)."""
+    missing: set[str] = set()
+    for key, meta in packages.items():
+        if not key or not isinstance(meta, dict) or not isinstance(meta.get("optionalDependencies"), dict):
+            continue
+        for name, spec in meta["optionalDependencies"].items():
+            # A dependency resolves from the package's own node_modules first, then its parents'
+            found = packages.get(f"{key}/node_modules/{name}") or _resolve_from(packages, key, name)
+            version = found.get("version") if isinstance(found, dict) else None
+            if found is None or (isinstance(version, str) and isinstance(spec, str) and _other_major(version, spec)):
+                missing.add(name)
+    return sorted(missing)
 
 
 def read_lock_details(project: Project, name: str) -> dict[str, Any]:
