@@ -955,3 +955,19 @@ def test_a_webpack_that_hashes_with_md4_builds_on_node_16(tmp_path, version, nod
         assert decision.value == node and f"webpack {version} hashes with MD4" in decision.source
     else:
         assert "webpack" not in decision.source
+
+
+def test_an_app_run_from_its_folder_imports_from_there(tmp_path):
+    """sabkat-ahmed-rafi/fastapi-todo: app/main.py does `from core.app import create_app` (app/core/, app/ not a
+    package), so it is run as `cd app && uvicorn main:app`; imported as app.main it died on `from core...`."""
+    write_tree(tmp_path, {
+        "requirements.txt": "fastapi==0.115.0\nuvicorn==0.30.6\n",
+        "app/main.py": "from core.app import create_app\n\napp = create_app()\n",
+        "app/core/__init__.py": "",
+        "app/core/app.py": "from fastapi import FastAPI\n\ndef create_app():\n    return FastAPI()\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("app") == "main:app"
+    assert any(n.startswith("the app lives in app/, whose entry imports") for n in plan.notes)
+    write_tree(tmp_path, {"app/__init__.py": "", "app/main.py": "from app.core.app import create_app\n\napp = create_app()\n"})
+    assert plan_project(Project(tmp_path), {}).value("app") != "main:app"

@@ -308,7 +308,39 @@ def _import_root(project: Project, base: str = "") -> str:
         managed = [n for n in project.list_dir(".") if n.isidentifier() and project.has_file(f"{n}/manage.py") and not project.has_file(f"{n}/__init__.py")]
         if len(managed) == 1:
             return f"{managed[0]}/"
+    if not base:
+        run_from = _run_from_folder(project)
+        if run_from:
+            return f"{run_from}/"
     return prefix
+
+
+_ENTRY_NAMES = ("main.py", "app.py", "server.py", "wsgi.py", "asgi.py")
+_TOP_IMPORT = re.compile(r"^(?:from|import)\s+([A-Za-z_]\w*)", re.MULTILINE)
+
+
+def _run_from_folder(project: Project) -> str | None:
+    """A folder the app is run from (`cd app && uvicorn main:app`): not a package, its entry file imports
+    the folder's own modules as top-level ones (app/main.py: `from core.app import create_app`, app/core/).
+
+    Imported from the repository root, `app.main` fails on `from core...` (sabkat-ahmed-rafi/fastapi-todo).
+    Only when the root holds no entry file of its own.
+    """
+    if any(project.has_file(n) for n in _ENTRY_NAMES):
+        return None
+    found = []
+    for name in project.list_dir("."):
+        if not name.isidentifier() or project.has_file(f"{name}/__init__.py") or not project.has_dir(name):
+            continue
+        for entry in _ENTRY_NAMES:
+            if not project.has_file(f"{name}/{entry}"):
+                continue
+            imported = set(_TOP_IMPORT.findall(project.read_text(f"{name}/{entry}")))
+            own = {m for m in imported if project.has_file(f"{name}/{m}/__init__.py") or project.has_file(f"{name}/{m}.py") or project.has_dir(f"{name}/{m}")}
+            if own and not any(project.has_dir(m) or project.has_file(f"{m}.py") for m in own):
+                found.append(name)
+                break
+    return found[0] if len(found) == 1 else None
 
 
 def _uv_workspace_members(project: Project, pyproject: dict[str, Any]) -> tuple[str, ...]:

@@ -103,7 +103,10 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
         decisions["django_settings"] = Decision(facts.django.run_settings, facts.django.run_settings_source)
     if src_path and "PYTHONPATH" not in start.env:
         env.append(f"PYTHONPATH=/app/{src_path}")
-        where = "a src layout" if src_path.rsplit("/", 1)[-1] == "src" else f"{src_path}/, beside its manage.py"
+        if src_path.rsplit("/", 1)[-1] == "src":
+            where = "a src layout"
+        else:
+            where = f"{src_path}/, beside its manage.py" if facts.django else f"{src_path}/, whose entry imports the folder's modules as top-level ones"
         notes.append(f"the app lives in {where}: PYTHONPATH=/app/{src_path} lets the server import {start.app.module if start.app else 'it'}")
     base_image = decisions["base_image"].value
     version_arg = _base_image_arg(base_image, line)
