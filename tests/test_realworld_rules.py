@@ -971,3 +971,18 @@ def test_an_app_run_from_its_folder_imports_from_there(tmp_path):
     assert any(n.startswith("the app lives in app/, whose entry imports") for n in plan.notes)
     write_tree(tmp_path, {"app/__init__.py": "", "app/main.py": "from app.core.app import create_app\n\napp = create_app()\n"})
     assert plan_project(Project(tmp_path), {}).value("app") != "main:app"
+
+
+@pytest.mark.parametrize(("start", "argv"), [
+    ("cross-env NODE_ENV=production dotenv -e .env node dist/index.js", ["node", "server.js"]),
+    ("dotenv -e .env -- node server.js", ["node", "server.js"]),
+    ("env-cmd -f .env node server.js", ["node", "server.js"]),
+    ("dotenv -v DEBUG=1 -- node server.js", None),  # a value the wrapper sets itself keeps it
+])
+def test_an_env_file_wrapper_is_dropped_when_its_files_never_enter_the_image(tmp_path, start, argv):
+    """redcartel/node-express-starter-2022: `dotenv -e .env node dist/index.js`, with dotenv-cli a devDependency:
+    the container failed with exec: "dotenv": executable file not found."""
+    plan = _node(tmp_path, {"start": start.replace("dist/index.js", "server.js")})
+    assert plan.value("start_command") == (argv or plan.value("start_command"))
+    if argv is None:
+        assert "dotenv" in " ".join(plan.value("start_command"))

@@ -135,6 +135,49 @@ def _runs_build(step: str, build: str) -> bool:
     return rest == ["build"]
 
 
+# Wrappers that load env files and then run a command: dotenv-cli's `dotenv -e .env -- node x.js`,
+# env-cmd's `env-cmd -f .env node x.js`. Flags that take a value, per tool.
+_ENV_WRAPPERS = {"dotenv": ("-e",), "env-cmd": ("-f", "--file")}
+
+
+def drop_env_wrapper(argv: list[str], drop: Callable[[str], bool]) -> tuple[list[str], list[str]]:
+    """The command a dotenv-cli or env-cmd wrapper runs, when every file it loads is one ``drop`` picks.
+
+    Such a wrapper is usually a devDependency, and the files never enter the image,
+    so the image runs the command itself (redcartel/node-express-starter-2022:
+    `dotenv -e .env node dist/index.js`, exec: "dotenv": not found). Any other flag
+    (dotenv's -v KEY=VALUE, -c, env-cmd's rc files) keeps the wrapper.
+    """
+    tool = argv[0].rsplit("/", 1)[-1] if argv else ""
+    if tool not in _ENV_WRAPPERS:
+        return argv, []
+    value_flags = _ENV_WRAPPERS[tool]
+    files: list[str] = []
+    i = 1
+    while i < len(argv):
+        word = argv[i]
+        flag, eq, value = word.partition("=")
+        if word == "--":
+            i += 1
+            break
+        if flag in value_flags:
+            if not eq:
+                if i + 1 >= len(argv):
+                    return argv, []
+                value = argv[i + 1]
+                i += 1
+            files.append(value)
+            i += 1
+            continue
+        if word.startswith("-"):
+            return argv, []
+        break
+    rest = argv[i:]
+    if not files or not rest or not all(drop(f) for f in files):
+        return argv, []
+    return rest, files
+
+
 def drop_env_file_flags(argv: list[str], drop: Callable[[str], bool]) -> tuple[list[str], list[str]]:
     """A ``node`` command without the ``--env-file`` flags whose file ``drop`` picks, and those files.
 

@@ -21,6 +21,7 @@ from scaffold.providers.node.npm_scripts import (
     dev_command_match,
     drop_build_steps,
     drop_env_file_flags,
+    drop_env_wrapper,
     follow_run,
     package_of_module,
     parse_script,
@@ -297,7 +298,14 @@ def _procfile_start(facts: NodeFacts, pm: PackageManager, notes: list[str]) -> D
 
 
 def _without_env_files(presence: Presence, argv: list[str], where: str, notes: list[str]) -> list[str]:
-    """Drop ``node --env-file=.env``: the file is not in the image and node would exit at start."""
+    """Drop ``node --env-file=.env`` and a dotenv-cli/env-cmd wrapper: the file is not in the image and node would exit at start."""
+    unwrapped, loaded = drop_env_wrapper(argv, lambda path: _excluded_env_file(presence, path))
+    if loaded:
+        notes.append(
+            f"{where} runs the app through {argv[0]}, which loads {', '.join(loaded)}; .env files never enter the image "
+            "(they hold secrets), so the image runs the command itself: pass the variables with `docker run --env-file` or Compose's env_file"
+        )
+        argv = unwrapped
     kept, gone = drop_env_file_flags(argv, lambda path: _excluded_env_file(presence, path))
     if not gone:
         return argv
