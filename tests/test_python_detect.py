@@ -586,3 +586,18 @@ def test_a_django_project_one_folder_below_the_requirements_is_served_from_there
 def test_two_folders_with_a_manage_py_are_not_guessed_between(tmp_path):
     write_tree(tmp_path, {**DJANGO_ONE_DOWN, "other/manage.py": "import os\n"})
     assert scaffold_main(["plan", str(tmp_path)]) == 2
+
+
+def test_windows_only_requirements_are_dropped_from_the_build_copy(tmp_path: Path) -> None:
+    """rezashataie/simple-flask-api: a `pip freeze` made on Windows (UTF-16) pins pywin32==308, which pip on Linux
+    cannot find. The build drops such unmarked lines from its copy; the command is run here on a copy."""
+    text = "flask==3.0.3\r\npywin32==308\r\nPyWin32 >= 300\r\npywin32==308 ; sys_platform == 'win32'\r\ngunicorn==23.0.0\r\n"
+    write_tree(tmp_path, {"requirements.txt": text.encode("utf-16"), "app.py": "from flask import Flask\napp = Flask(__name__)\n"})
+    reqs = read_requirements(Project(tmp_path), "requirements.txt")
+    assert [w for _, w in reqs.windows_only] == ["requirements.txt:2", "requirements.txt:3"]
+    plan = plan_project(Project(tmp_path))
+    install = role_lines(plan, "install")
+    drop = next(line for line in install if line.lstrip("&& ").startswith("python -c"))
+    command = drop.strip().removeprefix("&& ").removesuffix("\\").strip()
+    subprocess.run(["sh", "-c", command.replace("python -c", f"{sys.executable} -c", 1)], cwd=tmp_path, check=True)
+    assert (tmp_path / "requirements.txt").read_text() == "flask==3.0.3\npywin32==308 ; sys_platform == 'win32'\ngunicorn==23.0.0\n"

@@ -19,10 +19,12 @@ Shared rules, whatever the tool:
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass, field
 
 from scaffold.data import load, versions
 from scaffold.providers.python.detect import PythonFacts
+from scaffold.providers.python.requirements import Requirements
 
 VENV = "/opt/venv"
 TOOLS = "/opt/tools"
@@ -94,7 +96,7 @@ def _pip(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
             plan.notes.append(
                 f"{reqs.path} installs local folders ({', '.join(reqs.local_paths)}): the install runs after the sources are copied"
             )
-        plan.install = [f"pip install {flags}-r {reqs.path}", *_pip_server(server_packages)]
+        plan.install = [*_drop_windows_only(plan, reqs), f"pip install {flags}-r {reqs.path}", *_pip_server(server_packages)]
         _add_build_constraints(plan, facts)
         if reqs.partly_hashed:
             plan.warnings.append(
@@ -120,6 +122,28 @@ def _pip(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
     else:
         plan.notes.append("pyproject.toml is not a package: the Dockerfile installs its [project] dependencies by name; run scaffold again when they change")
     return plan
+
+
+def _drop_windows_only(plan: InstallPlan, reqs: Requirements) -> list[str]:
+    """Commands that remove Windows-only requirement lines from the build stage's copy of the files.
+
+    Only the copies the install reads change; the project's own files are untouched.
+    Python does the edit because such a file is often UTF-16 (PowerShell's `pip freeze >`),
+    which sed cannot read.
+    """
+    if not reqs.windows_only:
+        return []
+    names = sorted({name for name, _ in reqs.windows_only})
+    files = sorted({where.rsplit(":", 1)[0] for _, where in reqs.windows_only})
+    pattern = "|".join(re.escape(n).replace("\\-", "-").replace("-", "[-_.]") for n in names)
+    decode = 'd=lambda b:b.decode("utf-16" if b[:2] in (b"\\xff\\xfe",b"\\xfe\\xff") else "utf-8-sig")'
+    keep = f'k=lambda l:";" in l or not re.match(r"(?i)\\s*({pattern})\\s*([=<>~!@\\[]|$)",l)'
+    script = f'import re,sys,pathlib as P;{decode};{keep};[P.Path(f).write_text("".join(filter(k,d(P.Path(f).read_bytes()).splitlines(True)))) for f in sys.argv[1:]]'
+    plan.notes.append(
+        f"{', '.join(w for _, w in reqs.windows_only)}: {', '.join(names)} install on Windows only (a `pip freeze` made on Windows lists them "
+        "without a marker): the build drops those lines from its copy of the requirements; add `; sys_platform == \"win32\"` to them to say so in the file"
+    )
+    return [f"python -c {shlex.quote(script)} {' '.join(files)}"]
 
 
 def _add_build_constraints(plan: InstallPlan, facts: PythonFacts) -> None:

@@ -10,6 +10,7 @@ line installs a local folder (which needs the sources before the install).
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import shlex
@@ -36,6 +37,8 @@ class Requirements:
     # (name, version, file:line, bound) for each ==pinned requirement ("=="), or one capped from above
     # ("<" or "<=": `Django<4.0` installs a release below 4.0, which the Python-line limits judge)
     pins: tuple[tuple[str, str, str, str], ...] = ()
+    # (name, file:line) of Windows-only distributions listed without a marker (python.toml > windows_only)
+    windows_only: tuple[tuple[str, str], ...] = ()
 
     @property
     def fully_hashed(self) -> bool:
@@ -59,6 +62,7 @@ def read_requirements(project: Project, path: str) -> Requirements:
         local_paths=tuple(state.local_paths),
         index_options=tuple(state.index_options),
         pins=tuple(state.pins),
+        windows_only=tuple(state.windows_only),
     )
 
 
@@ -71,6 +75,7 @@ class _State:
         self.local_paths: list[str] = []
         self.index_options: list[str] = []
         self.pins: list[tuple[str, str, str, str]] = []
+        self.windows_only: list[tuple[str, str]] = []
 
 
 def logical_lines(text: str) -> list[tuple[int, str]]:
@@ -163,6 +168,9 @@ def _read(project: Project, path: str, state: _State, parent: str | None, depth:
                     state.names.add(canonical(egg.group(1)))
                 continue
             raise MalformedFileError(path=path, detail=f"line {number}: not a requirement: {spec[:80]!r}{'…' if len(spec) > 80 else ''}")
+        if ";" not in spec and name in _windows_only():
+            state.windows_only.append((name, f"{path}:{number}"))
+            continue  # never installed on Linux; not a dependency of the image
         state.names.add(name)
         pinned = pinned_version(spec)
         if pinned is not None:
@@ -278,3 +286,10 @@ def requirement_name(spec: str) -> str | None:
         return canonical(Requirement(spec).name)
     except InvalidRequirement:
         return None
+
+
+@functools.cache
+def _windows_only() -> frozenset[str]:
+    from scaffold.data import load
+
+    return frozenset(canonical(n) for n in load("python").get("windows_only", {}).get("packages", []))
