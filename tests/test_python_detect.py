@@ -601,3 +601,25 @@ def test_windows_only_requirements_are_dropped_from_the_build_copy(tmp_path: Pat
     command = drop.strip().removeprefix("&& ").removesuffix("\\").strip()
     subprocess.run(["sh", "-c", command.replace("python -c", f"{sys.executable} -c", 1)], cwd=tmp_path, check=True)
     assert (tmp_path / "requirements.txt").read_text() == "flask==3.0.3\npywin32==308 ; sys_platform == 'win32'\ngunicorn==23.0.0\n"
+
+
+@pytest.mark.parametrize(
+    ("code", "requirements", "capped"),
+    [
+        ("from pydantic import BaseSettings\n", "fastapi\nuvicorn\n", "pydantic<2"),
+        ("from pydantic import (\n    BaseModel,\n    BaseSettings,\n)\n", "fastapi\nuvicorn\n", "pydantic<2"),
+        ("from werkzeug.urls import url_parse\n", "flask\nflask-login\n", "werkzeug<3.0"),
+        ("from pydantic import BaseSettings\n", "fastapi\nuvicorn\npydantic==1.10.13\n", None),  # the pin is the project's word
+        ("from pydantic_settings import BaseSettings\n", "fastapi\nuvicorn\n", None),
+    ],
+)
+def test_imports_of_an_older_major_cap_it(tmp_path: Path, code: str, requirements: str, capped: str | None) -> None:
+    """wlsouza/fastapi-todolist (2022): unpinned fastapi, `from pydantic import BaseSettings`; today's install brought
+    pydantic 2 and the app died with PydanticImportError at import (checked with docker: it then gets past it)."""
+    app = "from fastapi import FastAPI\napp = FastAPI()\n" if "fastapi" in requirements else "from flask import Flask\napp = Flask(__name__)\n"
+    write_tree(tmp_path, {"requirements.txt": requirements, "app/__init__.py": "", "app/config.py": code, "app/main.py": app})
+    install = " ".join(role_lines(plan_project(Project(tmp_path)), "install"))
+    if capped:
+        assert f"printf '{capped}\\n' > /tmp/build-constraints.txt" in install and "PIP_CONSTRAINT=/tmp/build-constraints.txt pip install" in install
+    else:
+        assert "build-constraints" not in install

@@ -25,6 +25,7 @@ from scaffold.providers.python.requirements import Requirements, canonical, read
 from scaffold.project import Project
 from scaffold.providers.paths import with_placeholder_dirs
 from scaffold.providers.python.written_paths import run_time_dirs
+from scaffold.providers.python.import_constraints import import_constraints
 from scaffold.providers.python.dependencies import read_dependencies
 from scaffold.providers.python.lock_tables import LOCKFILES, as_list, load_lock_toml, lock_packages, nested_table
 
@@ -81,6 +82,8 @@ class PythonFacts:
     procfile_worker: Found | None = None  # the Procfile's worker: command
     pipfile_lock: Found | None = None  # "current", "legacy" or "stale" against the Pipfile (detect_pipfile_lock)
     writable: tuple[Found, ...] = ()  # logs/, uploads/ kept empty by a .gitkeep: the app writes there
+    # Imports only an older major provides: ((package, constraints), "app.py:3 (why)"), python.toml > python_import_constraints
+    import_constraints: tuple[Found, ...] = ()
     code: CodeIndex = field(default_factory=lambda: CodeIndex({}, frozenset()))  # what start commands may ask of the code
     context: ContextFiles = field(default_factory=lambda: ContextFiles((), ()))  # what the .dockerignore is made from
 
@@ -156,6 +159,7 @@ def detect(project: Project) -> PythonFacts | None:
         procfile_web=procfile_web(project),
         procfile_worker=procfile_worker(project),
         pipfile_lock=_pipfile_lock(project, pipfile, lockfiles),
+        import_constraints=import_constraints(project, [*files, *other_files]),
         writable=tuple(with_placeholder_dirs(project, run_time_dirs(project, [*files, *other_files], _version_of("flask-sqlalchemy", deps, locked, pins)))),
         frameworks=frameworks,
         credentials=credential_files(project, requirements, pipfile),

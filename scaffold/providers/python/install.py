@@ -165,6 +165,7 @@ def _add_build_constraints(plan: InstallPlan, facts: PythonFacts) -> None:
             if package.name == row["package"] and older and row["constraint"] not in hits:
                 hits.append(row["constraint"])
                 plan.notes.append(f"{package.source}: {package.name} {package.version} {row['why']}: the install builds it with {row['constraint']} (python.toml > python_build_constraints)")
+    hits += _import_constraints(plan, facts, [h for h in hits])
     hits += _era_constraints(plan, facts, [h for h in hits])
     hits += _pairing_constraints(plan, facts, [h for h in hits])
     if not hits:
@@ -174,6 +175,28 @@ def _add_build_constraints(plan: InstallPlan, facts: PythonFacts) -> None:
     plan.install[plan.index_step] = f"PIP_CONSTRAINT={path} {plan.install[plan.index_step]}"
     plan.install.insert(0, f"printf '{lines}\\n' > {path}")
     plan.index_step += 1
+
+
+def _import_constraints(plan: InstallPlan, facts: PythonFacts, taken: list[str]) -> list[str]:
+    """Caps from the app's own imports (from pydantic import BaseSettings -> pydantic<2).
+
+    Skipped when the requirements pin the package themselves: the pin is the project's word.
+    Each capped package is capped once, by the first row that names it.
+    """
+    from packaging.requirements import Requirement
+
+    pinned = {p.name for p in facts.locked if p.bound == "=="}
+    added: list[str] = []
+    for hit in facts.import_constraints:
+        package, constraints = hit.value
+        if package in pinned:
+            continue
+        capped = {Requirement(c).name for c in [*taken, *added]}
+        fresh = [c for c in constraints if Requirement(c).name not in capped and Requirement(c).name not in pinned]
+        if fresh:
+            added += fresh
+            plan.notes.append(f"{hit.source}: the install caps {', '.join(fresh)} (python.toml > python_import_constraints)")
+    return added
 
 
 def _era_constraints(plan: InstallPlan, facts: PythonFacts, taken: list[str]) -> list[str]:
