@@ -35,7 +35,13 @@ class PythonProvider:
     def present(self, project: Project) -> list[str]:
         from scaffold.providers.python.detect import MARKERS, requirements_files
 
-        return [m for m in MARKERS if project.has_file(m)] or requirements_files(project)
+        from scaffold.providers.python.inferred import framework_entry
+
+        found = [m for m in MARKERS if project.has_file(m)] or requirements_files(project)
+        if not found:
+            entry = framework_entry(project)  # app.py importing flask, and no dependency file
+            found = [entry] if entry else []
+        return found
 
     def detect(self, project: Project) -> PythonProject | None:
         from scaffold.providers.python.detect import detect

@@ -116,8 +116,8 @@ def _pip(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
     plan.lint_ignore = ["DL3013"]  # the ranges are the project's own, as pyproject.toml states them
     if facts.inferred_dependencies:
         plan.warnings.append(
-            f"no requirements.txt or pyproject.toml: the image installs {' '.join(facts.declared_dependencies)}, the release {facts.inferred_dependencies.split(' (')[0]} "
-            "names, and nothing else; if the app imports other packages, commit a requirements.txt (pip freeze > requirements.txt)"
+            f"no requirements.txt or pyproject.toml: the image installs {' '.join(facts.declared_dependencies)}, read off the imports "
+            f"({facts.inferred_dependencies.split(' (')[0]}), at today's releases; commit a requirements.txt (pip freeze > requirements.txt) to fix the versions"
         )
     else:
         plan.notes.append("pyproject.toml is not a package: the Dockerfile installs its [project] dependencies by name; run scaffold again when they change")

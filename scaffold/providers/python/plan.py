@@ -198,6 +198,12 @@ def _package_manager(facts: PythonFacts, answers: dict[str, Any], warnings: list
         return Decision("pip", "pyproject.toml (no lockfile)")
     if facts.inferred_dependencies:
         return Decision("pip", facts.inferred_dependencies)
+    if facts.unmapped_imports:
+        raise MissingEntryError(
+            path=".",
+            detail=f"no requirements.txt, pyproject.toml or lockfile lists the dependencies, and scaffold cannot tell which distribution {', '.join(facts.unmapped_imports[:4])} comes from",
+            hint="add a requirements.txt (pip freeze > requirements.txt)",
+        )
     raise MissingEntryError(
         path=".", detail="no requirements.txt, pyproject.toml or lockfile lists the dependencies", hint="add a requirements.txt (pip freeze > requirements.txt)"
     )

@@ -1,0 +1,105 @@
+"""Dependencies of a Python app that commits no dependency file, read off its imports.
+
+Beginners' repositories often hold app.py, templates/ and nothing else: no
+requirements.txt, no pyproject.toml. The imports say what the app needs. Only
+imports that python.toml > inferred_dependencies maps to a distribution are
+installed; any other third-party import stops init with its name, since
+installing whatever PyPI holds under an import's name could run a stranger's code.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from dataclasses import dataclass
+
+from scaffold.data import load
+from scaffold.project import Project
+from scaffold.providers.python.app import parse
+
+# Root files a Python web app starts from, read when no dependency file marks the folder.
+ENTRY_FILES = ("app.py", "main.py", "wsgi.py", "asgi.py", "server.py", "run.py", "application.py", "manage.py")
+
+# Standard-library modules that Python 3.12 and 3.13 removed: still stdlib for code of their era,
+# and named here so the result does not depend on which Python runs scaffold.
+_REMOVED_STDLIB = frozenset({
+    "aifc", "asynchat", "asyncore", "audioop", "cgi", "cgitb", "chunk", "crypt", "distutils", "imghdr", "imp",
+    "lib2to3", "mailcap", "msilib", "nis", "nntplib", "ossaudiodev", "pipes", "smtpd", "sndhdr", "spwd", "sunau",
+    "telnetlib", "uu", "xdrlib",
+})
+
+
+@dataclass(frozen=True)
+class InferredDependencies:
+    requirements: tuple[str, ...]  # "flask", "flask-sqlalchemy", "django>=4.1,<4.2"
+    source: str  # "app.py:1, models.py:2 (imports; no dependency file)"
+    unknown: tuple[str, ...]  # third-party imports python.toml does not map: "app.py:3 (import foo)"
+
+
+def framework_entry(project: Project) -> str | None:
+    """"app.py (imports flask)" when a root entry file imports a web framework; what marks the folder as Python."""
+    frameworks = set(load("python")["inferred_dependencies"]["web_frameworks"])
+    for name in ENTRY_FILES:
+        if not project.has_file(name):
+            continue
+        tree = parse(project, name)
+        modules = [m for m, _ in _imports(tree)] if tree is not None else []
+        found = next((m for m in modules if m in frameworks), None)
+        if found:
+            return f"{name} (imports {found})"
+        for package in dict.fromkeys(m for m in modules if project.has_file(f"{m}/__init__.py")):
+            # wsgi.py: `from app import create_app`, and app/__init__.py imports flask
+            inner = parse(project, f"{package}/__init__.py")
+            found = next((m for m, _ in _imports(inner) if m in frameworks), None) if inner is not None else None
+            if found:
+                return f"{name} (imports {package}, which imports {found})"
+    return None
+
+
+def infer_dependencies(project: Project, files: list[str], django_range: tuple[str, str] | None) -> InferredDependencies | None:
+    """The distributions the app's imports come from, or None when it imports no third-party module at all."""
+    table: dict[str, str] = load("python")["inferred_dependencies"]["distributions"]
+    local = _local_names(project, files)
+    stdlib = frozenset(sys.stdlib_module_names) | _REMOVED_STDLIB
+    wanted: dict[str, str] = {}
+    unknown: list[str] = []
+    for rel in files[:400]:
+        tree = parse(project, rel)
+        if tree is None:
+            continue
+        for module, line in _imports(tree):
+            if module in stdlib or module in local or module == "__future__":
+                continue
+            where = f"{rel}:{line}"
+            if module in table:
+                wanted.setdefault(table[module], where)
+            elif not any(u.endswith(f"(import {module})") for u in unknown):
+                unknown.append(f"{where} (import {module})")
+    if not wanted and not unknown:
+        return None
+    requirements = sorted(wanted)
+    if django_range and "django" in wanted:
+        requirements = [f"django>={django_range[0]},<{django_range[1]}" if r == "django" else r for r in requirements]
+    places = ", ".join(dict.fromkeys(wanted.values()))
+    return InferredDependencies(tuple(requirements), f"{places} (imports; no dependency file)", tuple(unknown))
+
+
+def _imports(tree: ast.Module) -> list[tuple[str, int]]:
+    """(top-level module, line) of each absolute import, anywhere in the file."""
+    found: list[tuple[str, int]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.extend((alias.name.split(".", 1)[0], node.lineno) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.append((node.module.split(".", 1)[0], node.lineno))
+    return found
+
+
+def _local_names(project: Project, files: list[str]) -> frozenset[str]:
+    """Module names the project itself provides: every .py file's stem and every folder on the way to one."""
+    names: set[str] = set()
+    for rel in files:
+        parts = rel.split("/")
+        names.update(parts[:-1])
+        names.add(parts[-1].removesuffix(".py"))
+    return frozenset(names)
