@@ -1006,3 +1006,14 @@ def test_a_flask_app_with_no_dependency_file_installs_what_its_imports_name(tmp_
     assert main(["init", "--yes", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "app/models.py:1 (import fancy_unknown_lib)" in err[0] and not (tmp_path / "Dockerfile").exists()
+
+
+@pytest.mark.parametrize(("start", "argv"), [
+    ("pm2 start ecosystem.config.js --env prod", ["node", "server.js"]),  # the config's script: main or an entry file decides
+    ("pm2 start server.js -i max", ["node", "server.js"]),
+    ("forever start server.js", ["node", "server.js"]),
+])
+def test_a_process_manager_start_runs_the_app_itself(tmp_path, start, argv):
+    """shanxp/express-ejs: "start": "pm2 start ecosystem.config.js --env prod". pm2 is not installed, and it
+    daemonizes anyway: the container failed with exec: "pm2": not found."""
+    assert _node(tmp_path, {"start": start}).value("start_command") == argv

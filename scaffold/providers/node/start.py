@@ -62,6 +62,14 @@ def node_start_command(
             continue
         real_name, parsed = followed
         where = f"package.json > scripts > {real_name}"
+        managed = _process_manager_target(parsed.argv, facts)
+        if managed is not None:
+            # `pm2 start ecosystem.config.js` daemonizes and returns: PID 1 would exit at once.
+            # The container is the supervisor, so the image runs the app itself (shanxp/express-ejs)
+            notes.append(f"{where} starts the app under {parsed.argv[0]}, a process manager that daemonizes; the container supervises instead, so it runs the app itself")
+            if managed:
+                return Decision([runtime, managed], f"{where} ({parsed.argv[0]} start {managed})")
+            continue
         dev = dev_command_match(parsed.argv)
         if dev:
             notes.append(f"{where} runs a dev server or watcher ({dev}): not used in production")
@@ -152,6 +160,23 @@ def node_start_command(
         "package.json: no start command: no usable scripts.start, no main and no server.js/index.js/app.js",
         hint="add a start script or pass --start 'node path/to/server.js'",
     )
+
+
+_PROCESS_MANAGERS = ("pm2", "forever")
+_JS_ENTRY = (".js", ".cjs", ".mjs")
+
+
+def _process_manager_target(argv: list[str], facts: NodeFacts) -> str | None:
+    """For `pm2 start app.js` the script ("app.js"); for `pm2 start ecosystem.config.js` "" (the main or entry
+    file decides); None when the command is not a process manager's start."""
+    tool = argv[0].rsplit("/", 1)[-1] if argv else ""
+    if tool not in _PROCESS_MANAGERS or len(argv) < 2 or argv[1] != "start":
+        return None
+    target = next((a.removeprefix("./") for a in argv[2:] if not a.startswith("-")), "")
+    config = "ecosystem" in target or ".config." in target or target.endswith((".json", ".yml", ".yaml"))
+    if target.endswith(_JS_ENTRY) and not config and facts.presence.has_file(target):
+        return target
+    return ""
 
 
 def _dev_script_watch(facts: NodeFacts, runtime: str, has_build: bool, bun: bool, warnings: list[str], notes: list[str]) -> Decision | None:
