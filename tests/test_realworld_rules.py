@@ -1017,3 +1017,20 @@ def test_a_process_manager_start_runs_the_app_itself(tmp_path, start, argv):
     """shanxp/express-ejs: "start": "pm2 start ecosystem.config.js --env prod". pm2 is not installed, and it
     daemonizes anyway: the container failed with exec: "pm2": not found."""
     assert _node(tmp_path, {"start": start}).value("start_command") == argv
+
+
+def test_next_start_keeps_the_dev_packages_its_pages_import(tmp_path):
+    """onschan/nextjs-blog: react-icons in devDependencies, imported by a component; `next start` requires it from
+    node_modules when it renders the page, so after a production install every page answered 500."""
+    manifest = {"name": "n", "scripts": {"build": "next build", "start": "next start"},
+                "dependencies": {"next": "13.0.6", "react": "18.2.0", "react-dom": "18.2.0"}, "devDependencies": {"react-icons": "^4.7.1", "eslint": "^8"}}
+    write_tree(tmp_path, {
+        "package.json": json.dumps(manifest),
+        "package-lock.json": NPM_LOCK,
+        "src/pages/index.tsx": "import type { NextPage } from 'next'\nimport Header from '@/components/Header'\nexport default function Home() { return <Header /> }\n",
+        "src/components/Header.tsx": "import { IoMenu } from 'react-icons/io5'\nexport default function Header() { return <IoMenu /> }\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("kept_dev_dependencies") == ["react-icons"]
+    assert "react-icons at src/components/Header.tsx:1" in plan.decisions["kept_dev_dependencies"].source
+    assert "--omit=dev" not in production_install(plan)

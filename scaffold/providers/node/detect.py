@@ -18,7 +18,7 @@ from scaffold.detect.procfile import procfile_web, procfile_worker
 from scaffold.errors import InconsistentProjectError, MalformedFileError
 from scaffold.project import Project
 from scaffold.providers.node.lockfiles import LOCKFILES, lock_out_of_sync, find_git_dependencies, read_lock_details
-from scaffold.providers.node.source_scan import HostHint, PortHint, entry_candidates_of, scan_ports, scan_runtime_imports, scan_sources
+from scaffold.providers.node.source_scan import HostHint, PortHint, entry_candidates_of, scan_page_imports, scan_ports, scan_runtime_imports, scan_sources
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,7 @@ class NodeFacts:
     module: str | None = None  # package.json "module": the entry `bun init` writes
     data_dirs: tuple[Found, ...] = ()  # folders a SQLite database is created in (absolute, or under /app)
     runtime_imports: tuple[Found, ...] = ()  # packages the entry file and the files it loads import (where: file:line)
+    page_imports: tuple[Found, ...] = ()  # packages a Next.js app's pages and components import (where: file:line)
     named_packages: tuple[Found, ...] = ()  # packages a library loads by name at run time (pino transport targets)
     has_bunfig: bool = False
     # Which of the paths planning asks about exist (scripts' files, main's spellings, top-level names)
@@ -159,6 +160,7 @@ def detect(project: Project, *, context: bool = True) -> NodeFacts | None:
         data_dirs=sources.data_dirs,
         named_packages=sources.named_packages,
         runtime_imports=runtime_imports,
+        page_imports=scan_page_imports(project) if "next" in deps or "next" in dev else (),
         git_dependencies=find_git_dependencies(deps, dev, lock_details),
         procfile_web=procfile[0],
         procfile_worker=procfile[1],

@@ -43,6 +43,8 @@ class RuntimeShape:
     writable: list[str] = field(default_factory=list)  # folders under /app the server writes to
     static: StaticSite | None = None
     pre_build: list[str] = field(default_factory=list)  # build-stage commands before the build (a swapped adapter)
+    # The server requires the packages its pages import from node_modules at run time (`next start`)
+    requires_page_imports: bool = False
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 

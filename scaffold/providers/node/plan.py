@@ -169,6 +169,11 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     if imported_dev and not static:
         needed_dev = [*needed_dev, *(f.value for f in imported_dev)]
         needed_by = f"{start.source} + the code imports them ({', '.join(f'{f.value} at {f.source}' for f in imported_dev[:3])})"
+    if shape is not None and shape.requires_page_imports and not static:
+        paged_dev = [f for f in facts.page_imports if f.value in facts.dev_dependencies and f.value not in facts.dependencies and f.value not in needed_dev]
+        if paged_dev:
+            needed_dev = [*needed_dev, *(f.value for f in paged_dev)]
+            needed_by = f"{start.source} + the pages import them ({', '.join(f'{f.value} at {f.source}' for f in paged_dev[:3])})"
     loaded_dev = [f for f in facts.named_packages if f.value in facts.dev_dependencies and f.value not in facts.dependencies and f.value not in needed_dev]
     if loaded_dev and not static and (shape is None or shape.prod_deps):
         needed_dev = [*needed_dev, *(f.value for f in loaded_dev)]

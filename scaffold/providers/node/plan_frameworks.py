@@ -109,6 +109,7 @@ def _next(ctx: FrameworkContext) -> RuntimeShape:
         output=Decision(dist, "Next.js build folder"), copies=copies, prod_deps=True,
         notes=[f"{why}: the image runs `next start` with production dependencies; output: 'standalone' in the Next.js config gives a much smaller image"],
     )
+    shape.requires_page_imports = True
     if "next" not in ctx.facts.dependencies:
         shape.warnings.append("next is a devDependency: `next start` needs it at run time; move it to dependencies")
     return shape

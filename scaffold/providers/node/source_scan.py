@@ -76,6 +76,45 @@ def scan_runtime_imports(project: Project, entries: list[str]) -> tuple[Found, .
     return tuple(found[k] for k in sorted(found))
 
 
+_PAGE_ROOTS = ("pages", "src/pages", "components", "src/components", "app", "src/app", "lib", "src/lib", "utils", "src/utils", "hooks", "src/hooks", "layouts", "src")
+_PAGE_SUFFIXES = (".js", ".jsx", ".ts", ".tsx", ".mjs")
+
+
+def scan_page_imports(project: Project) -> tuple[Found, ...]:
+    """Packages a Next.js app's pages and components import (first place each), bounded.
+
+    `next start` renders pages on the server from .next/server, which requires those
+    packages from node_modules at run time (the pages router leaves node_modules out
+    of its server bundles): one declared in devDependencies is gone after a production
+    install, and every page answers 500 (onschan/nextjs-blog: react-icons).
+    """
+    from scaffold.providers.node.detect_frameworks import strip_js_comments
+
+    found: dict[str, Found] = {}
+    seen: set[str] = set()
+    for root in _PAGE_ROOTS:
+        if not project.has_dir(root):
+            continue
+        for rel in project.walk_files(root, suffixes=_PAGE_SUFFIXES, limit=300):
+            if rel in seen or len(seen) >= 300:
+                continue
+            seen.add(rel)
+            try:
+                if project.path(rel).stat().st_size > _MAX_SCAN_BYTES:
+                    continue
+                text = strip_js_comments(project.read_text(rel))
+            except Exception:  # an unreadable source file is not a reason to stop
+                continue
+            for match in _IMPORT.finditer(text):
+                spec = match.group(1)
+                if spec.startswith((".", "node:", "/", "#", "@/", "~/")):
+                    continue
+                parts = spec.split("/")
+                name = "/".join(parts[:2]) if spec.startswith("@") else parts[0]
+                found.setdefault(name, Found(name, f"{rel}:{_line_of(text, match.start())}"))
+    return tuple(found[k] for k in sorted(found))
+
+
 def entry_candidates_of(manifest: dict[str, Any], scripts: dict[str, str], existing: tuple[str, ...]) -> list[str]:
     """Files likely to hold the server code, for the port scan."""
     files: list[str] = []
