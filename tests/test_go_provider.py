@@ -323,6 +323,15 @@ def test_port_from_env_example_when_the_code_reads_it_indirectly(tmp_path):
     assert "hunter2" not in text and "**/.[eE][nN][vV]" in plan.dockerignore
 
 
+def test_another_services_port_is_neither_the_listen_env_nor_the_env_file_port(tmp_path):
+    """rulyadhika/simple-gin-go-rest-api: .env.example has an empty APP_PORT and EMAIL_SMTP_PORT=123, the code
+    reads DB_PORT before APP_PORT: the image published 123 and set DB_PORT."""
+    code = ('package main\n\nimport (\n\t"fmt"\n\t"os"\n\n\t"github.com/gin-gonic/gin"\n)\n\n'
+            'func main() {\n\tdb := os.Getenv("DB_PORT")\n\t_ = db\n\tport := os.Getenv("APP_PORT")\n\tgin.Default().Run(fmt.Sprintf(":%v", port))\n}\n')
+    plan = _plan(tmp_path, {"main.go": code, ".env.example": "APP_PORT=\nDB_PORT=5432\nEMAIL_SMTP_PORT=123\n"})
+    assert plan.port == 8080 and plan.decisions["port"].source.endswith('os.Getenv("APP_PORT") with no default; scaffold sets APP_PORT=8080')
+
+
 def test_side_server_in_a_goroutine_is_not_the_port(tmp_path):
     code = 'package main\n\nimport "net/http"\n\nfunc main() {\n\tgo func() {\n\t\thttp.ListenAndServe(":9090", nil)\n\t}()\n\thttp.ListenAndServe(":8000", nil)\n}\n'
     plan = _plan(tmp_path, {"main.go": code})

@@ -19,6 +19,14 @@ FILES = (".env.example", ".env.sample", ".env.template", ".env.dist", ".env")
 _LINE = re.compile(r"^\s*(?:export\s+)?(\w{0,40}(?:PORT|ADDR)\w{0,20})\s*=\s*[\"']?((?:0\.0\.0\.0)?:?\d{2,5})[\"']?\s*(?:#.*)?$")
 
 
+# Settings that address another service (a database, a mail server), not the app's own listener:
+# EMAIL_SMTP_PORT=587 beside an empty APP_PORT is not the port to publish.
+BACKEND_ENV = re.compile(
+    r"(?:^|_)(?:REDIS|DB|DATABASE|POSTGRES|PG|MYSQL|MARIADB|MONGO|MONGODB|AMQP|RABBIT|RABBITMQ|KAFKA|ELASTIC|ES|MEMCACHED?|NATS|SMTP|MAIL|EMAIL|GRPC_CLIENT|UPSTREAM)_",
+    re.I,
+)
+
+
 @dataclass(frozen=True)
 class EnvPort:
     name: str
@@ -42,7 +50,7 @@ def port_settings(project: Project) -> list[EnvPort]:
     for rel in FILES:
         for number, line in config_lines(project, rel):
             m = _LINE.match(line)
-            if m and m.group(1) not in found:
+            if m and m.group(1) not in found and not BACKEND_ENV.search(m.group(1)):
                 value = m.group(2)
                 port = int(value.rsplit(":", 1)[-1])
                 if 1 <= port <= 65535:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from scaffold.project import Project
+from scaffold.providers.envfiles import BACKEND_ENV
 from scaffold.providers.go.facts import Listen
 from scaffold.providers.paths import source_texts
 
@@ -28,8 +29,7 @@ _EMBED = re.compile(r"^//go:embed\s+(.+)$", re.M)
 _ADDR = re.compile(r"^(?P<host>[\w.-]{0,253}|\[[0-9a-fA-F:]{0,39}\])?:(?P<port>\d{2,5})$")
 _GETENV = re.compile(r'(?:(\w+)\s*:?=\s*)?os\.(?:Getenv|LookupEnv)\(\s*"(\w{1,64})"\s*\)')
 _ENV_HELPER = re.compile(r'\b\w+\(\s*"(\w{0,60}(?:PORT|ADDR)\w{0,60})"\s*,\s*(?:"(:?\d{2,5}|[\w.]{0,60}:\d{2,5})"|(\d{2,5}))\s*\)')
-# A helper's variable that names another service (REDIS_ADDRESS, DB_PORT): its default is that service's address
-_BACKEND_ENV = re.compile(r"^(?:REDIS|DB|DATABASE|POSTGRES|PG|MYSQL|MARIADB|MONGO|MONGODB|AMQP|RABBIT|RABBITMQ|KAFKA|ELASTIC|ES|MEMCACHED?|NATS|SMTP|MAIL|GRPC_CLIENT|UPSTREAM)_", re.I)
+
 _CMP_OR = re.compile(r'cmp\.Or\(\s*os\.Getenv\(\s*"(\w{1,64})"\s*\)\s*,\s*"([^"\n]{1,80})"')
 _FLAG = re.compile(
     r'\bflag\.(?:String|Int|Uint)(?:Var)?\(\s*(?:&?[\w.]{1,80}\s*,\s*)?"([\w.-]{1,64})"\s*,\s*"?([^",)\n]{0,80})"?\s*,'
@@ -136,7 +136,7 @@ def _scan_lines(rel: str, folder: str, text: str, call_re: re.Pattern[str], serv
             _add_default(out, m.group(1), m.group(2), None, where, folder)
         for m in _ENV_HELPER.finditer(line):
             default = m.group(2) or m.group(3)
-            if _BACKEND_ENV.match(m.group(1)) or (int(default.rsplit(":", 1)[-1]) in service_ports and not listen_line):
+            if BACKEND_ENV.search(m.group(1)) or (int(default.rsplit(":", 1)[-1]) in service_ports and not listen_line):
                 continue  # env.GetEnvString("REDIS_ADDRESS", "localhost:6379") is where the app connects, not listens
             _add_default(out, m.group(1), default, None, where, folder)
         for m in _FLAG.finditer(line):
@@ -188,6 +188,9 @@ def _defines_flag(line: str) -> bool:
 
 
 def _is_port_env(name: str) -> bool:
+    """The app's own listen setting: APP_PORT, ADDR; not DB_PORT or SMTP_PORT, which address other services."""
+    if BACKEND_ENV.search(name):
+        return False
     return "PORT" in name.upper() or name.upper() in ("ADDR", "LISTEN_ADDR", "HTTP_ADDR", "SERVER_ADDR", "BIND_ADDR", "ADDRESS")
 
 
