@@ -46,8 +46,6 @@ def scan_runtime_imports(project: Project, entries: list[str]) -> tuple[Found, .
     production install, and the app dies with MODULE_NOT_FOUND (Docker's bulletin-board
     sample requires body-parser, a devDependency).
     """
-    from scaffold.providers.node.detect_frameworks import strip_js_comments
-
     seen: set[str] = set()
     queue = [e for e in entries if e.endswith((".js", ".cjs", ".mjs"))]
     found: dict[str, Found] = {}
@@ -56,11 +54,8 @@ def scan_runtime_imports(project: Project, entries: list[str]) -> tuple[Found, .
         if rel in seen or rel.startswith("../") or not project.has_file(rel):
             continue
         seen.add(rel)
-        try:
-            if project.path(rel).stat().st_size > _MAX_SCAN_BYTES:
-                continue
-            text = strip_js_comments(project.read_text(rel))
-        except Exception:  # an unreadable source file is not a reason to stop
+        text = _js_text(project, rel)
+        if text is None:
             continue
         for match in _IMPORT.finditer(text):
             spec = match.group(1)
@@ -68,11 +63,9 @@ def scan_runtime_imports(project: Project, entries: list[str]) -> tuple[Found, .
                 base = posixpath.normpath(posixpath.join(posixpath.dirname(rel), spec))
                 queue.extend(c for c in (base, f"{base}.js", f"{base}.cjs", f"{base}.mjs", f"{base}/index.js") if c not in seen)
                 continue
-            if spec.startswith(("node:", "/", "#")):
-                continue
-            parts = spec.split("/")
-            name = "/".join(parts[:2]) if spec.startswith("@") else parts[0]
-            found.setdefault(name, Found(name, f"{rel}:{_line_of(text, match.start())}"))
+            name = _package_of(spec)
+            if name:
+                found.setdefault(name, Found(name, f"{rel}:{_line_of(text, match.start())}"))
     return tuple(found[k] for k in sorted(found))
 
 
@@ -88,8 +81,6 @@ def scan_page_imports(project: Project) -> tuple[Found, ...]:
     of its server bundles): one declared in devDependencies is gone after a production
     install, and every page answers 500 (onschan/nextjs-blog: react-icons).
     """
-    from scaffold.providers.node.detect_frameworks import strip_js_comments
-
     found: dict[str, Found] = {}
     seen: set[str] = set()
     for root in _PAGE_ROOTS:
@@ -99,20 +90,33 @@ def scan_page_imports(project: Project) -> tuple[Found, ...]:
             if rel in seen or len(seen) >= 300:
                 continue
             seen.add(rel)
-            try:
-                if project.path(rel).stat().st_size > _MAX_SCAN_BYTES:
-                    continue
-                text = strip_js_comments(project.read_text(rel))
-            except Exception:  # an unreadable source file is not a reason to stop
-                continue
-            for match in _IMPORT.finditer(text):
-                spec = match.group(1)
-                if spec.startswith((".", "node:", "/", "#", "@/", "~/")):
-                    continue
-                parts = spec.split("/")
-                name = "/".join(parts[:2]) if spec.startswith("@") else parts[0]
-                found.setdefault(name, Found(name, f"{rel}:{_line_of(text, match.start())}"))
+            text = _js_text(project, rel)
+            for match in _IMPORT.finditer(text or ""):
+                name = _package_of(match.group(1))
+                if name:
+                    found.setdefault(name, Found(name, f"{rel}:{_line_of(text or '', match.start())}"))
     return tuple(found[k] for k in sorted(found))
+
+
+def _js_text(project: Project, rel: str) -> str | None:
+    """A source file without its comments; None when it is too big or unreadable (a scan does not stop on one)."""
+    from scaffold.providers.node.detect_frameworks import strip_js_comments
+
+    try:
+        if project.path(rel).stat().st_size > _MAX_SCAN_BYTES:
+            return None
+        return strip_js_comments(project.read_text(rel))
+    except Exception:
+        return None
+
+
+def _package_of(spec: str) -> str | None:
+    """The package an import specifier names ("@scope/pkg/sub" -> "@scope/pkg"); None for relative, builtin,
+    absolute, subpath-import and bundler-alias specifiers ("./x", "node:fs", "#db", "@/components", "~/lib")."""
+    if spec.startswith((".", "node:", "/", "#", "@/", "~/")):
+        return None
+    parts = spec.split("/")
+    return "/".join(parts[:2]) if spec.startswith("@") else parts[0]
 
 
 def entry_candidates_of(manifest: dict[str, Any], scripts: dict[str, str], existing: tuple[str, ...]) -> list[str]:
