@@ -306,3 +306,18 @@ def test_a_dependency_with_a_misspelt_version_key_is_refused(tmp_path, capsys):
     write_tree(tmp_path, {"Cargo.toml": MANIFEST + 'uuid = { verison = "0.8.2", features = ["v4"] }\n', "Cargo.lock": LOCK, "src/main.rs": MAIN})
     assert scaffold_main(["plan", str(tmp_path)]) == 2
     assert "[dependencies] uuid names no version, path, git or workspace source (verison: a misspelt key?)" in capsys.readouterr().err
+
+
+def test_a_locked_time_release_that_no_longer_compiles_is_moved_to_the_fixed_one(tmp_path):
+    """sanketghosh/simple-axum-api: Cargo.lock holds time 0.3.34, which fails on Rust 1.80+ with error[E0282].
+    The build runs `cargo update -p time@0.3.34 --precise 0.3.36` before building (checked with docker: builds, answers)."""
+    manifest = '[package]\nname = "api"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\naxum = "0.7"\ntime = "0.3"\n'
+    lock = ('version = 3\n\n[[package]]\nname = "api"\nversion = "0.1.0"\ndependencies = ["axum", "time"]\n\n'
+            '[[package]]\nname = "axum"\nversion = "0.7.4"\n\n[[package]]\nname = "time"\nversion = "0.3.34"\n')
+    write_tree(tmp_path, {"Cargo.toml": manifest, "Cargo.lock": lock, "src/main.rs": MAIN})
+    plan = plan_project(Project(tmp_path), {})
+    text = render_plan(plan)["Dockerfile"]
+    assert "cargo update -p time@0.3.34 --precise 0.3.36 \\\n    && cargo build --release --locked --bin api" in text
+    assert any(w.startswith("Cargo.lock > time 0.3.34 does not compile on Rust 1.80") for w in plan.warnings)
+    write_tree(tmp_path, {"Cargo.lock": lock.replace("0.3.34", "0.3.36")})
+    assert "cargo update" not in render_plan(plan_project(Project(tmp_path), {}))["Dockerfile"]

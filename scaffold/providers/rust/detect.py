@@ -17,7 +17,7 @@ from scaffold.errors import InconsistentProjectError, MalformedFileError
 from scaffold.project import Project
 from scaffold.providers.paths import is_secret_path, literal_path, sqlite_dirs, with_placeholder_dirs
 from scaffold.providers.rust import sources
-from scaffold.providers.rust.lockfile import lock_packages, stale_lock
+from scaffold.providers.rust.lockfile import lock_packages, lock_updates, stale_lock
 from scaffold.providers.rust.facts import Binary, NativeLib, RustFacts
 
 MAX_RS_FILES = 4000
@@ -83,6 +83,7 @@ def detect(project: Project) -> RustFacts | None:
         members=tuple(package_dirs),
         lockfile=project.has_file("Cargo.lock"),
         stale_lock=stale_lock(locked, manifests, workspace) if locked else None,
+        lock_updates=lock_updates(locked, data.get("lock_updates", [])),
         toolchain=_toolchain(project),
         rust_version=_rust_version(manifests, workspace),
         native=tuple(_native(data, lock_names, deps_all)),

@@ -61,3 +61,5 @@ class RustFacts:
     license: str | None
     dockerignore: tuple[str, ...] = ()
     dockerignore_notes: tuple[str, ...] = ()
+    # Locked releases that no longer compile: Found((crate, locked, fixed release), why), rust.toml > lock_updates
+    lock_updates: tuple[Found, ...] = ()

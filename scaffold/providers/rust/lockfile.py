@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from scaffold.detect.found import Found
 from scaffold.errors import MalformedFileError
 
 DEPENDENCY_TABLES = ("dependencies", "dev-dependencies", "build-dependencies")
@@ -78,3 +79,21 @@ def _workspace_renames(workspace: dict | None) -> dict[str, str]:
     if not isinstance(deps, dict):
         return {}
     return {k: v["package"] for k, v in deps.items() if isinstance(v, dict) and isinstance(v.get("package"), str)}
+
+
+def lock_updates(packages: list[dict], rows: list[dict]) -> tuple[Found, ...]:
+    """Locked releases rust.toml > lock_updates moves to a fixed one: Found((crate, locked, to), "Cargo.lock > crate locked: why")."""
+    from packaging.version import InvalidVersion, Version
+
+    found: list[Found] = []
+    for package in packages:
+        for row in rows:
+            if package["name"] != row["crate"] or not isinstance(package.get("version"), str):
+                continue
+            try:
+                old = Version(package["version"]) < Version(row["below"])
+            except InvalidVersion:
+                continue
+            if old:
+                found.append(Found((row["crate"], package["version"], row["to"]), f"Cargo.lock > {row['crate']} {package['version']} {row['why']}"))
+    return tuple(found)

@@ -55,6 +55,9 @@ def plan(facts: RustFacts, answers: dict[str, Any]) -> BuildPlan:
             f"{facts.sqlx_macro}: sqlx's query! macros check each query against a live database while compiling, and a docker build has none: "
             "run `cargo sqlx prepare` and commit .sqlx/ (the image then builds with SQLX_OFFLINE=true)"
         )
+    for update in facts.lock_updates:
+        crate, old, new = update.value
+        warnings.append(f"{update.source}: the build moves it to {new} (`cargo update -p {crate}@{old} --precise {new}`); run that and commit Cargo.lock to build as locked")
     if facts.lockfile and facts.stale_lock:
         warnings.append(f"{facts.stale_lock}: `cargo build --locked` would refuse to update the lock, so the image builds without --locked; run `cargo update -w` and commit Cargo.lock for repeatable builds")
     native = [n for n in facts.native if n.build_packages or n.runtime_packages]
@@ -251,7 +254,10 @@ def _build_stage(facts: RustFacts, binary: Binary, build_pkgs: list[str], cross:
             Mount("cache", f"{CARGO_HOME}/git", id="cargo-git", sharing="locked"),
             Mount("cache", "/app/target", id=f"cargo-target-{shared.docker_name(facts.name)}", sharing="locked"),
         ),
-        commands=(f"cargo build --release{locked}{package} --bin {binary.name}{target_flag}", "mkdir -p /out", f"cp {out} /out/{binary.name}"),
+        commands=(
+            *(f"cargo update -p {u.value[0]}@{u.value[1]} --precise {u.value[2]}" for u in facts.lock_updates),
+            f"cargo build --release{locked}{package} --bin {binary.name}{target_flag}", "mkdir -p /out", f"cp {out} /out/{binary.name}",
+        ),
     ))
     if facts.writable:
         steps.append(shared.writable_dirs_step(facts.writable))
