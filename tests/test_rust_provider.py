@@ -321,3 +321,12 @@ def test_a_locked_time_release_that_no_longer_compiles_is_moved_to_the_fixed_one
     assert any(w.startswith("Cargo.lock > time 0.3.34 does not compile on Rust 1.80") for w in plan.warnings)
     write_tree(tmp_path, {"Cargo.lock": lock.replace("0.3.34", "0.3.36")})
     assert "cargo update" not in render_plan(plan_project(Project(tmp_path), {}))["Dockerfile"]
+
+
+def test_a_config_file_a_flag_defaults_to_is_in_the_image(tmp_path):
+    """thuchede/demo-axum-api: clap's `.default_value("config.json")`; the program stopped with
+    'configuration file "config.json" not found'."""
+    main = ('use clap::{Arg, Command};\nfn main() {\n    let m = Command::new("api").arg(Arg::new("config").long("config").default_value("config.json")).get_matches();\n'
+            '    let _ = std::net::TcpListener::bind("0.0.0.0:3000");\n}\n')
+    plan = _plan(tmp_path, {"src/main.rs": main, "config.json": "{}\n"})
+    assert "COPY config.json ./config.json" in _dockerfile(plan)
