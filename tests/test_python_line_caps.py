@@ -165,3 +165,13 @@ def test_a_pin_below_every_line_with_an_image_is_raised_to_the_oldest(tmp_path):
     plan = plan_project(Project(tmp_path), {})
     assert plan.value("python_version") == "3.7" and plan.value("base_image") == "python:3.7-slim-bookworm"
     assert any("asks for Python 3.6" in w and "using 3.7" in w for w in plan.warnings)
+
+
+@pytest.mark.parametrize(("module", "line"), [("crypt", "3.12"), ("cgi", "3.12"), ("imp", "3.11"), ("json", "3.13")])
+def test_an_import_of_a_removed_stdlib_module_caps_the_line(tmp_path, module, line):
+    """tbog357/simple-flask-app: `import crypt` (PEP 594 removed it in 3.13) died with ModuleNotFoundError on 3.13."""
+    write_tree(tmp_path, {"requirements.txt": "flask==3.0.3\n", "app.py": f"import {module}\nfrom flask import Flask\napp = Flask(__name__)\n"})
+    decision = plan_project(Project(tmp_path), {}).decisions["python_version"]
+    assert decision.value == line
+    if line != "3.13":
+        assert f"the {module} module is imported" in decision.source and "app.py:1" in decision.source

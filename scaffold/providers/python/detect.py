@@ -26,7 +26,7 @@ from scaffold.project import Project
 from scaffold.providers.paths import with_placeholder_dirs
 from scaffold.providers.python.written_paths import run_time_dirs
 from scaffold.providers.python.import_constraints import import_constraints
-from scaffold.providers.python.inferred import framework_entry, infer_dependencies
+from scaffold.providers.python.inferred import framework_entry, infer_dependencies, removed_stdlib_imports
 from scaffold.providers.python.dependencies import read_dependencies
 from scaffold.providers.python.lock_tables import LOCKFILES, as_list, load_lock_toml, lock_packages, nested_table
 
@@ -86,6 +86,8 @@ class PythonFacts:
     writable: tuple[Found, ...] = ()  # logs/, uploads/ kept empty by a .gitkeep: the app writes there
     # Imports only an older major provides: ((package, constraints), "app.py:3 (why)"), python.toml > python_import_constraints
     import_constraints: tuple[Found, ...] = ()
+    # Imports of standard-library modules a later Python removed (crypt, cgi): Found(module, "app.py:3")
+    removed_stdlib_imports: tuple[Found, ...] = ()
     code: CodeIndex = field(default_factory=lambda: CodeIndex({}, frozenset()))  # what start commands may ask of the code
     context: ContextFiles = field(default_factory=lambda: ContextFiles((), ()))  # what the .dockerignore is made from
 
@@ -166,6 +168,7 @@ def detect(project: Project) -> PythonFacts | None:
         procfile_worker=procfile_worker(project),
         pipfile_lock=_pipfile_lock(project, pipfile, lockfiles),
         import_constraints=import_constraints(project, [*files, *other_files]),
+        removed_stdlib_imports=removed_stdlib_imports(project, files),
         writable=tuple(with_placeholder_dirs(project, run_time_dirs(project, [*files, *other_files], _version_of("flask-sqlalchemy", deps, locked, pins)))),
         frameworks=frameworks,
         credentials=credential_files(project, requirements, pipfile),

@@ -14,20 +14,12 @@ import sys
 from dataclasses import dataclass
 
 from scaffold.data import load
+from scaffold.detect.found import Found
 from scaffold.project import Project
 from scaffold.providers.python.app import parse
 
 # Root files a Python web app starts from, read when no dependency file marks the folder.
 ENTRY_FILES = ("app.py", "main.py", "wsgi.py", "asgi.py", "server.py", "run.py", "application.py", "manage.py")
-
-# Standard-library modules that Python 3.12 and 3.13 removed: still stdlib for code of their era,
-# and named here so the result does not depend on which Python runs scaffold.
-_REMOVED_STDLIB = frozenset({
-    "aifc", "asynchat", "asyncore", "audioop", "cgi", "cgitb", "chunk", "crypt", "distutils", "imghdr", "imp",
-    "lib2to3", "mailcap", "msilib", "nis", "nntplib", "ossaudiodev", "pipes", "smtpd", "sndhdr", "spwd", "sunau",
-    "telnetlib", "uu", "xdrlib",
-})
-
 
 @dataclass(frozen=True)
 class InferredDependencies:
@@ -60,7 +52,7 @@ def infer_dependencies(project: Project, files: list[str], django_range: tuple[s
     """The distributions the app's imports come from, or None when it imports no third-party module at all."""
     table: dict[str, str] = load("python")["inferred_dependencies"]["distributions"]
     local = _local_names(project, files)
-    stdlib = frozenset(sys.stdlib_module_names) | _REMOVED_STDLIB
+    stdlib = frozenset(sys.stdlib_module_names) | frozenset(removed_stdlib())
     wanted: dict[str, str] = {}
     unknown: list[str] = []
     for rel in files[:400]:
@@ -82,6 +74,31 @@ def infer_dependencies(project: Project, files: list[str], django_range: tuple[s
         requirements = [f"django>={django_range[0]},<{django_range[1]}" if r == "django" else r for r in requirements]
     places = ", ".join(dict.fromkeys(wanted.values()))
     return InferredDependencies(tuple(requirements), f"{places} (imports; no dependency file)", tuple(unknown))
+
+
+def removed_stdlib() -> dict[str, str]:
+    """Module -> the Python line that removed it from the standard library (python.toml > removed_stdlib).
+
+    Still standard library for code of its era, so it is never looked up on PyPI, and
+    the answer does not depend on which Python runs scaffold.
+    """
+    return {module: line for line, modules in load("python").get("removed_stdlib", {}).items() for module in modules}
+
+
+def removed_stdlib_imports(project: Project, files: list[str]) -> tuple[Found, ...]:
+    """Imports of modules a later Python removed: Found(module, "app.py:3"), first place each.
+
+    The app runs on the line before the removal at the newest (crypt: 3.12), which the
+    Python line decision takes as a limit like a locked package's.
+    """
+    gone = removed_stdlib()
+    found: dict[str, Found] = {}
+    for rel in files[:400]:
+        tree = parse(project, rel)
+        for module, line in _imports(tree) if tree is not None else ():
+            if module in gone and module not in found:
+                found[module] = Found(module, f"{rel}:{line}")
+    return tuple(found[k] for k in sorted(found))
 
 
 def _imports(tree: ast.Module) -> list[tuple[str, int]]:

@@ -30,10 +30,16 @@ class LockedPackage:
     abi3_from: str | None = None  # the oldest line an abi3 wheel serves
     has_sdist: bool = False
     bound: str = "=="  # "<" or "<=": the version is a requirement's upper bound, not a pin
+    stdlib: bool = False  # a standard-library module the code imports (version "0"), limited like a package
 
     @property
     def shown(self) -> str:
         return self.version if self.bound == "==" else f"{self.bound}{self.version}"
+
+    @property
+    def label(self) -> str:
+        """How a limit names it: "flask 1.0.2", or "the crypt module" for the standard library."""
+        return f"the {self.name} module" if self.stdlib else f"{self.name} {self.shown}"
 
 
 def locked_packages(project: Project, lockfile: str | None, requirement_pins: dict[str, tuple[str, str, str]]) -> tuple[LockedPackage, ...]:

@@ -26,6 +26,7 @@ from scaffold.plan.steps import Arg
 from scaffold.providers.python.image import PythonImage, python_dockerfile
 from scaffold.providers.python.install import VENV, install_plan
 from scaffold.providers.python.plan_secrets import secret_plan
+from scaffold.providers.python.locked import LockedPackage
 from scaffold.providers.python.version import resolve_python_line
 from scaffold.project import Project
 from scaffold.providers.python.choose_start import choose_start, listen_shim_fields, port_decision, server_source, src_layout_path
@@ -40,7 +41,8 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
     notes: list[str] = []
     decisions: dict[str, Decision] = {}
 
-    version = resolve_python_line(facts.python_pins, facts.requires_python, answers.get("python_version"), facts.locked)
+    stdlib = tuple(LockedPackage(f.value, "0", f.source, stdlib=True) for f in facts.removed_stdlib_imports)
+    version = resolve_python_line(facts.python_pins, facts.requires_python, answers.get("python_version"), (*facts.locked, *stdlib))
     warnings.extend(version.warnings)
     line = str(version.decision.value)
     decisions["python_version"] = version.decision

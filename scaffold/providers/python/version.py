@@ -180,6 +180,9 @@ def _limit_rows(data: dict) -> list[dict]:
                 "package": package, "below": first, "max_line": below_line, "order": index,
                 "why": f"has no Linux wheel for Python {line} before {first} (a source build needs a compiler and headers the slim image lacks)",
             })
+    for line, modules in data.get("removed_stdlib", {}).items():
+        for module in modules:
+            rows.append({"package": module, "stdlib": True, "below": "1", "max_line": f"3.{_key(line)[1] - 1}", "why": f"is imported, and Python {line} removed it from the standard library"})
     return sorted(rows, key=lambda r: (r["package"], r.get("order", -1)))
 
 
@@ -190,7 +193,7 @@ def _misfits(line: str, locked: tuple, limits: list[dict]) -> tuple[list[str], l
     soft: list[str] = []
     for package in locked:
         for limit in limits:
-            if limit.get("package") != package.name:
+            if limit.get("package") != package.name or bool(limit.get("stdlib")) != package.stdlib:
                 continue
             try:
                 # a cap `<4.0` installs a release below 4.0: below a limit of 4.0 too
@@ -199,7 +202,7 @@ def _misfits(line: str, locked: tuple, limits: list[dict]) -> tuple[list[str], l
             except InvalidVersion:
                 continue
             if below and _key(line) > _key(str(limit["max_line"])):
-                hard.append(f"{package.name} {package.shown} {limit['why']} ({package.source}; Python {limit['max_line']} at most)")
+                hard.append(f"{package.label} {limit['why']} ({package.source}; Python {limit['max_line']} at most)")
                 break
         lines = package.wheel_lines
         if lines is None or line in lines or (package.abi3_from and _key(line) >= _key(package.abi3_from)):
