@@ -1034,3 +1034,18 @@ def test_next_start_keeps_the_dev_packages_its_pages_import(tmp_path):
     assert plan.value("kept_dev_dependencies") == ["react-icons"]
     assert "react-icons at src/components/Header.tsx:1" in plan.decisions["kept_dev_dependencies"].source
     assert "--omit=dev" not in production_install(plan)
+
+
+@pytest.mark.parametrize(("version", "node"), [("2.16.0", 18), ("2.18.0", 20), ("2.19.0", None)])
+def test_a_nan_based_addon_builds_on_a_node_whose_v8_it_knows(tmp_path, version, node):
+    """nan before 2.17.0 uses v8::AccessorSignature (gone in Node 19's V8), before 2.19.0 v8::AccessControl
+    (gone in Node 22's): an old addon on it has no prebuilt binary for a new Node and fails to compile."""
+    lock = {"name": "n", "lockfileVersion": 3, "packages": {"": {"name": "n", "dependencies": {"bcrypt": "^3"}},
+            "node_modules/bcrypt": {"version": "3.0.8", "hasInstallScript": True, "dependencies": {"nan": "^2"}}, "node_modules/nan": {"version": version}}}
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "n", "main": "server.js", "dependencies": {"bcrypt": "^3"}}),
+        "package-lock.json": json.dumps(lock),
+        "server.js": SERVER,
+    })
+    decision = plan_project(Project(tmp_path), {}).decisions["node_version"]
+    assert (decision.value == node and f"nan {version}" in decision.source) if node else "nan" not in decision.source
