@@ -609,6 +609,7 @@ def test_windows_only_requirements_are_dropped_from_the_build_copy(tmp_path: Pat
         ("from pydantic import BaseSettings\n", "fastapi\nuvicorn\n", "pydantic<2"),
         ("from pydantic import (\n    BaseModel,\n    BaseSettings,\n)\n", "fastapi\nuvicorn\n", "pydantic<2"),
         ("from werkzeug.urls import url_parse\n", "flask\nflask-login\n", "werkzeug<3.0"),
+        ("def init(db, app):\n    db.create_all(app=app)\n", "flask\nflask-sqlalchemy\n", "flask-sqlalchemy<3.0\\nsqlalchemy<2.0\\nflask<3.0"),
         ("from pydantic import BaseSettings\n", "fastapi\nuvicorn\npydantic==1.10.13\n", None),  # the pin is the project's word
         ("from pydantic_settings import BaseSettings\n", "fastapi\nuvicorn\n", None),
     ],

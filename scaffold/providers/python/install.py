@@ -115,6 +115,7 @@ def _pip(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
     plan.install = [f"pip install {' '.join(_quote(w) for w in wanted)}" if wanted else "pip check"]
     plan.lint_ignore = ["DL3013"]  # the ranges are the project's own, as pyproject.toml states them
     if facts.inferred_dependencies:
+        _add_build_constraints(plan, facts)  # unpinned by nature: the code's era decides the majors
         plan.warnings.append(
             f"no requirements.txt or pyproject.toml: the image installs {' '.join(facts.declared_dependencies)}, read off the imports "
             f"({facts.inferred_dependencies.split(' (')[0]}), at today's releases; commit a requirements.txt (pip freeze > requirements.txt) to fix the versions"
