@@ -366,3 +366,15 @@ def test_beego_reads_its_conf_and_views_and_takes_the_port_from_app_conf(tmp_pat
     assert plan.port == port and plan.decisions["port"].source.startswith("conf/app.conf:2")
     assert all(f"COPY {d} ./{d}" in text for d in ("conf", "views", "static"))
     assert (f"ENV PORT={port}" in text) == (env == "PORT")
+
+
+def test_a_program_that_exits_without_dot_env_gets_an_empty_one(tmp_path):
+    """johngtrs/go-rest-api, rulyadhika/simple-gin-go-rest-api: godotenv's README example (`godotenv.Load()`, then
+    log.Fatal on the error) exits at once in a container, since .env never enters the image."""
+    code = ('package main\n\nimport (\n\t"log"\n\t"net/http"\n\n\t"github.com/joho/godotenv"\n)\n\n'
+            'func main() {\n\terr := godotenv.Load()\n\tif err != nil {\n\t\tlog.Fatal("Error loading .env file")\n\t}\n\thttp.ListenAndServe(":8080", nil)\n}\n')
+    plan = _plan(tmp_path, {"main.go": code, ".env": "SECRET=hunter2\n"})
+    text = _dockerfile(plan)
+    assert "COPY <<'EOF' /app/.env\nEOF" in text and "main.go:11 stops when .env is missing" in text and "hunter2" not in text
+    lenient = code.replace('\terr := godotenv.Load()\n\tif err != nil {\n\t\tlog.Fatal("Error loading .env file")\n\t}\n', "\t_ = godotenv.Load()\n")
+    assert "/app/.env" not in _dockerfile(_plan(tmp_path, {"main.go": lenient}))

@@ -82,6 +82,7 @@ def detect(project: Project) -> GoFacts | None:
         frontends=tuple(_frontends(project, scan)),
         env_ports=tuple(port_settings(project)),
         gin_default_run=gin,
+        env_file_fatal=scan.env_file_fatal,
         http_imports=http_imports,
         name=root.path.rstrip("/").rsplit("/", 1)[-1],
         dockerignore=tuple(ignore),

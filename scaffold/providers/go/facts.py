@@ -85,3 +85,4 @@ class GoFacts:
     name: str  # the root module's last path element
     dockerignore: tuple[str, ...] = ()
     dockerignore_notes: tuple[str, ...] = ()
+    env_file_fatal: str | None = None  # "main.go:12": the program exits when .env is missing (godotenv.Load + log.Fatal)

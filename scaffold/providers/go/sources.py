@@ -30,6 +30,8 @@ _ADDR = re.compile(r"^(?P<host>[\w.-]{0,253}|\[[0-9a-fA-F:]{0,39}\])?:(?P<port>\
 _GETENV = re.compile(r'(?:(\w+)\s*:?=\s*)?os\.(?:Getenv|LookupEnv)\(\s*"(\w{1,64})"\s*\)')
 _ENV_HELPER = re.compile(r'\b\w+\(\s*"(\w{0,60}(?:PORT|ADDR)\w{0,60})"\s*,\s*(?:"(:?\d{2,5}|[\w.]{0,60}:\d{2,5})"|(\d{2,5}))\s*\)')
 
+# godotenv's README example: `err := godotenv.Load()` then `if err != nil { log.Fatal(...) }` (or panic)
+_ENV_FILE_FATAL = re.compile(r'godotenv\.(?:Load|Overload)\(\s*(?:"\.env")?\s*\)[^\n]*\n(?:[^\n]*\n){0,3}?[^\n]*\b(?:log\.Fatal\w*|panic|os\.Exit)\(')
 _CMP_OR = re.compile(r'cmp\.Or\(\s*os\.Getenv\(\s*"(\w{1,64})"\s*\)\s*,\s*"([^"\n]{1,80})"')
 _FLAG = re.compile(
     r'\bflag\.(?:String|Int|Uint)(?:Var)?\(\s*(?:&?[\w.]{1,80}\s*,\s*)?"([\w.-]{1,64})"\s*,\s*"?([^",)\n]{0,80})"?\s*,'
@@ -74,6 +76,7 @@ class SourceScan:
     listen_dirs: set[str] = field(default_factory=set)
     gin_built: bool = False  # some file calls gin.Default() or gin.New()
     main_bare_run: str | None = None  # the first `X.Run()` in a file with func main(), whatever X is
+    env_file_fatal: str | None = None  # "main.go:12": godotenv.Load() whose error stops the program
 
 
 def scan(project: Project, roots: list[str], calls: list[str], constructors: list[str], service_ports: set[int], limit: int) -> SourceScan:
@@ -107,6 +110,10 @@ def _scan_file(rel: str, text: str, call_re: re.Pattern[str], service_ports: set
         imports.extend(q.group(1) for q in _QUOTED.finditer(block.group(1)))
     embeds = [w.strip('"`') for m in _EMBED.finditer(text) for w in m.group(1).split()]
     out.files.append(GoFile(rel, folder, package.group(1), bool(_FUNC_MAIN.search(text)), tuple(imports), tuple(embeds)))
+    if out.env_file_fatal is None and "godotenv" in text:
+        fatal = _ENV_FILE_FATAL.search(text)
+        if fatal:
+            out.env_file_fatal = f"{rel}:{text.count(chr(10), 0, fatal.start()) + 1}"
     _scan_lines(rel, folder, text, call_re, service_ports, out)
 
 
