@@ -330,3 +330,12 @@ def test_a_config_file_a_flag_defaults_to_is_in_the_image(tmp_path):
             '    let _ = std::net::TcpListener::bind("0.0.0.0:3000");\n}\n')
     plan = _plan(tmp_path, {"src/main.rs": main, "config.json": "{}\n"})
     assert "COPY config.json ./config.json" in _dockerfile(plan)
+
+
+def test_a_program_that_stops_without_dot_env_gets_an_empty_one(tmp_path):
+    """`dotenv().expect(".env file not found")` stops at once in a container, since .env never enters the image."""
+    main = 'use dotenvy::dotenv;\nfn main() {\n    dotenv().expect(".env file not found");\n    let _ = std::net::TcpListener::bind("0.0.0.0:3000");\n}\n'
+    text = _dockerfile(_plan(tmp_path, {"src/main.rs": main, ".env": "TOKEN=hunter2\n"}))
+    assert "COPY <<'EOF' /app/.env\nEOF" in text and "src/main.rs:3 stops when .env is missing" in text and "hunter2" not in text
+    lenient = main.replace('.expect(".env file not found")', ".ok()")
+    assert "/app/.env" not in _dockerfile(_plan(tmp_path, {"src/main.rs": lenient}))

@@ -14,7 +14,7 @@ from typing import Any
 
 from scaffold.detect.found import Found
 from scaffold.plan.model import Decision
-from scaffold.plan.steps import Copy, Label, Run
+from scaffold.plan.steps import Copy, Label, Run, WriteFile
 
 _NAME = re.compile(r"[^a-z0-9._-]+")
 
@@ -332,6 +332,18 @@ BRIDGE_PATH = "/usr/local/bin/loopback-bridge"
 def bridged(argv: tuple[str, ...], port: int) -> tuple[str, ...]:
     """The ENTRYPOINT that runs the app behind the loopback bridge."""
     return (BRIDGE_PATH, str(port), "--", *argv)
+
+
+def empty_env_file_step(where: str, how: str) -> WriteFile:
+    """An empty /app/.env for a program that stops when the file is missing (`where`, `how` it loads it).
+
+    The project's .env never enters the image (it holds secrets); with an empty one
+    the program starts and reads the container's environment instead.
+    """
+    return WriteFile(dest="/app/.env", body="", comment=(
+        f"{where} stops when .env is missing ({how}): an empty one lets it start",
+        "with the container's environment. The project's .env never enters the image; pass values with docker run -e or --env-file",
+    ))
 
 
 def compiled_runtime_steps(

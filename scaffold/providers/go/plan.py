@@ -336,10 +336,7 @@ def _runtime_stage(facts: GoFacts, decisions: dict[str, Decision], binary: str, 
         probe_from="healthcheck" if probe else None, bridge_from="loopback-bridge" if decisions["loopback_bridge"].value else None,
     )
     if facts.env_file_fatal:
-        steps.append(WriteFile(dest="/app/.env", body="", comment=(
-            f"{facts.env_file_fatal} stops when .env is missing (godotenv.Load, then log.Fatal): an empty one lets it start",
-            "with the container's environment. The project's .env never enters the image; pass values with docker run -e or --env-file",
-        )))
+        steps.append(shared.empty_env_file_step(facts.env_file_fatal, "godotenv.Load, then log.Fatal"))
     port = int(decisions["port"].value)
     if port_env and not worker:
         name = port_env.removesuffix(ADDRESS_FORM)

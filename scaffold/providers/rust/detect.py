@@ -99,6 +99,7 @@ def detect(project: Project) -> RustFacts | None:
         writable=tuple(writable),
         sqlx_offline=project.has_dir(".sqlx"),
         sqlx_macro=scan.sqlx_macro if "sqlx" in deps_all else None,
+        env_file_fatal=scan.env_file_fatal,
         name=str(root_package.get("name") or project.root.name),
         description=root_package.get("description") if isinstance(root_package.get("description"), str) else None,
         license=root_package.get("license") if isinstance(root_package.get("license"), str) else None,

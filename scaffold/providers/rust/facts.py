@@ -63,3 +63,4 @@ class RustFacts:
     dockerignore_notes: tuple[str, ...] = ()
     # Locked releases that no longer compile: Found((crate, locked, fixed release), why), rust.toml > lock_updates
     lock_updates: tuple[Found, ...] = ()
+    env_file_fatal: str | None = None  # "src/main.rs:8": dotenv().expect(...) stops the program when .env is missing

@@ -274,6 +274,8 @@ def _runtime_stage(facts: RustFacts, decisions: dict[str, Decision], binary: Bin
         writable=facts.writable, files=facts.runtime_files,
         probe_from="build" if probe else None, bridge_from="build" if decisions["loopback_bridge"].value else None,
     )
+    if facts.env_file_fatal:
+        steps.append(shared.empty_env_file_step(facts.env_file_fatal, "dotenv() with expect, unwrap or ?"))
     if env and not worker:
         steps.append(Env(pairs=tuple(dict(env).items())))
     steps.append(shared.labels(str(decisions["image_name"].value), facts.description, facts.license))

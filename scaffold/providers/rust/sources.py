@@ -47,6 +47,7 @@ class RustScan:
     embedded: set[str] = field(default_factory=set)
     sqlite_paths: list[tuple[str, str]] = field(default_factory=list)  # (database file, file:line)
     sqlx_macro: str | None = None  # file:line of the first sqlx::query!-style macro (checked against a database at compile time)
+    env_file_fatal: str | None = None  # file:line of `dotenv().expect(...)`: the program stops when .env is missing
 
 
 def scan(project: Project, package_dirs: list[str], calls: list[str], service_ports: set[int], limit: int) -> RustScan:
@@ -61,8 +62,16 @@ def scan(project: Project, package_dirs: list[str], calls: list[str], service_po
     return out
 
 
+# dotenv/dotenvy: `dotenv().expect(".env file not found")`, `.unwrap()` or `?` stop the program without .env
+_ENV_FILE_FATAL = re.compile(r"\bdotenv\(\s*\)\s*(?:\.\s*(?:expect|unwrap)\b|\?)")
+
+
 def _scan_file(rel: str, pkg: str, text: str, call_re: re.Pattern[str], service_ports: set[int], out: RustScan) -> None:
     lines = text.splitlines()
+    if out.env_file_fatal is None and "dotenv" in text:
+        fatal = _ENV_FILE_FATAL.search(text)
+        if fatal:
+            out.env_file_fatal = f"{rel}:{text.count(chr(10), 0, fatal.start()) + 1}"
     for m in _EMBED_FOLDER.finditer(text):
         out.embedded.add(posixpath.normpath(posixpath.join(pkg, m.group(1).rstrip("/"))))
     for i, line in enumerate(lines):
