@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 from scaffold.detect.found import Found
-from scaffold.errors import UnreadableFileError
+from scaffold.errors import ScaffoldError, UnreadableFileError
 from scaffold.project import Project
 
 # Generated sources (bindata, protobuf) can be larger; they hold no entry point, listener or path.
@@ -51,6 +51,37 @@ def _secret_spec():
     from scaffold.dockerignore import secret_patterns
 
     return pathspec.PathSpec.from_lines("gitignore", [p.replace("**/", "", 1) if p.startswith("**/") else p for p in secret_patterns()])
+
+
+# A log file named by a string literal: winston's `filename: 'logs/error.log'`, FileHandler('logs/app.log')
+LOG_FILE_LITERAL = re.compile(r"""['"`]((?:\./)?(?:[\w-][\w.-]{0,60}/){0,4}[\w-][\w.-]{0,80}\.log)['"`]""")
+
+# System folders an app never creates its database in itself.
+_NOT_DATA_ROOTS = ("/tmp/", "/dev/", "/proc/", "/sys/", "/usr/", "/bin/", "/lib/")
+
+
+def line_of(text: str, offset: int) -> int:
+    """The 1-based line of ``offset`` in ``text``, for the file:line a decision names."""
+    return text.count("\n", 0, offset) + 1
+
+
+def absolute_data_dir(path: str) -> str | None:
+    """The folder of a database the code opens by an absolute path (/etc/todos/todo.db -> /etc/todos),
+    unless it is a system folder or leaves it with `..`."""
+    folder = posixpath.dirname(posixpath.normpath(path))
+    if folder in ("/", "") or (folder + "/").startswith(_NOT_DATA_ROOTS) or ".." in folder:
+        return None
+    return folder
+
+
+def read_each(project: Project, rels: list[str] | tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    """(path, text) of each listed source file; as in source_texts, one that cannot be read (too big, not
+    UTF-8) is passed over rather than stopping the scan."""
+    for rel in rels:
+        try:
+            yield rel, project.read_text(rel, limit=MAX_SOURCE_BYTES)
+        except ScaffoldError:
+            continue
 
 
 def sqlite_dirs(paths: list[tuple[str, str]]) -> list[Found]:

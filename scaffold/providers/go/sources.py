@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from scaffold.project import Project
 from scaffold.providers.envfiles import BACKEND_ENV
 from scaffold.providers.go.facts import Listen
-from scaffold.providers.paths import source_texts
+from scaffold.providers.paths import line_of, source_texts
 
 
 _PACKAGE = re.compile(r"^package\s+(\w+)", re.M)
@@ -113,7 +113,7 @@ def _scan_file(rel: str, text: str, call_re: re.Pattern[str], service_ports: set
     if out.env_file_fatal is None and "godotenv" in text:
         fatal = _ENV_FILE_FATAL.search(text)
         if fatal:
-            out.env_file_fatal = f"{rel}:{text.count(chr(10), 0, fatal.start()) + 1}"
+            out.env_file_fatal = f"{rel}:{line_of(text, fatal.start())}"
     _scan_lines(rel, folder, text, call_re, service_ports, out)
 
 

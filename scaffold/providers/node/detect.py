@@ -17,6 +17,7 @@ from scaffold.dockerignore import ContextFiles, context_files
 from scaffold.detect.procfile import procfile_web, procfile_worker
 from scaffold.errors import InconsistentProjectError, MalformedFileError
 from scaffold.project import Project
+from scaffold.providers.node.npm_scripts import parse_script
 from scaffold.providers.node.lockfiles import LOCKFILES, lock_out_of_sync, find_git_dependencies, read_lock_details
 from scaffold.providers.node.source_scan import HostHint, PortHint, entry_candidates_of, scan_page_imports, scan_ports, scan_runtime_imports, scan_sources
 
@@ -286,8 +287,7 @@ def _lifecycle_script_files(project: Project, scripts: dict[str, str]) -> list[s
     """
     found: list[str] = []
     for name in ("preinstall", "install", "postinstall", "prepare"):
-        for word in re.split(r"\s+|&&|\|\||;", scripts.get(name, "")):
-            word = word.strip("'\"")
+        for word in parse_script(scripts.get(name, "")).argv:  # the shell lexer splits && and ; off the words
             if _SCRIPT_FILE.match(word) and not word.startswith("node_modules/"):
                 rel = word.removeprefix("./")
                 if project.has_file(rel) and rel not in found:

@@ -13,6 +13,8 @@ from typing import Any
 
 from scaffold.detect.found import Found
 from scaffold.project import Project
+from scaffold.providers.node.npm_scripts import package_of_module
+from scaffold.providers.paths import LOG_FILE_LITERAL, absolute_data_dir, line_of, placeholder_dirs, sqlite_dirs, written_dirs
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ def scan_runtime_imports(project: Project, entries: list[str]) -> tuple[Found, .
                 continue
             name = _package_of(spec)
             if name:
-                found.setdefault(name, Found(name, f"{rel}:{_line_of(text, match.start())}"))
+                found.setdefault(name, Found(name, f"{rel}:{line_of(text, match.start())}"))
     return tuple(found[k] for k in sorted(found))
 
 
@@ -94,7 +96,7 @@ def scan_page_imports(project: Project) -> tuple[Found, ...]:
             for match in _IMPORT.finditer(text or ""):
                 name = _package_of(match.group(1))
                 if name:
-                    found.setdefault(name, Found(name, f"{rel}:{_line_of(text or '', match.start())}"))
+                    found.setdefault(name, Found(name, f"{rel}:{line_of(text or '', match.start())}"))
     return tuple(found[k] for k in sorted(found))
 
 
@@ -111,12 +113,11 @@ def _js_text(project: Project, rel: str) -> str | None:
 
 
 def _package_of(spec: str) -> str | None:
-    """The package an import specifier names ("@scope/pkg/sub" -> "@scope/pkg"); None for relative, builtin,
-    absolute, subpath-import and bundler-alias specifiers ("./x", "node:fs", "#db", "@/components", "~/lib")."""
+    """The package an import specifier names; None for builtin, subpath-import and bundler-alias
+    specifiers ("node:fs", "#db", "@/components", "~/lib") and for paths."""
     if spec.startswith((".", "node:", "/", "#", "@/", "~/")):
         return None
-    parts = spec.split("/")
-    return "/".join(parts[:2]) if spec.startswith("@") else parts[0]
+    return package_of_module(spec)
 
 
 def entry_candidates_of(manifest: dict[str, Any], scripts: dict[str, str], existing: tuple[str, ...]) -> list[str]:
@@ -223,10 +224,10 @@ def scan_ports(project: Project, entries: list[str]) -> tuple[tuple[PortHint, ..
             reads_env = True
         for match in _ENV_FALLBACK.finditer(text):
             port = int(match.group(3))
-            hints.append(PortHint(port, f"{rel}:{_line_of(text, match.start())}", "env-fallback", match.group(1) or match.group(2)))
+            hints.append(PortHint(port, f"{rel}:{line_of(text, match.start())}", "env-fallback", match.group(1) or match.group(2)))
         for pattern in _LITERALS:
             for match in pattern.finditer(text):
-                hints.append(PortHint(int(match.group(1)), f"{rel}:{_line_of(text, match.start())}", "literal"))
+                hints.append(PortHint(int(match.group(1)), f"{rel}:{line_of(text, match.start())}", "literal"))
         if not hints:
             hints.extend(_named_port(rel, text))
         if loopback is None:
@@ -256,8 +257,6 @@ _DIR_OPTION = re.compile(
 _LOG_LITERAL = re.compile(r"""['"`]((?:\./)?(?:[\w-][\w.-]{0,60}/){0,4}[\w-][\w.-]{0,80}\.log)['"`]""")
 
 
-# System folders a database is never meant to be created in by the app itself.
-_NOT_DATA_ROOTS = ("/tmp/", "/dev/", "/proc/", "/sys/", "/usr/", "/bin/", "/lib/")
 
 
 @dataclass(frozen=True)
@@ -275,8 +274,6 @@ def scan_sources(project: Project) -> SourceFacts:
     by name (pino's `transport: { target: 'pino-pretty' }`): a production install that left
     them out as devDependencies kills the app at start.
     """
-    from scaffold.providers.paths import sqlite_dirs
-
     relative: list[tuple[str, str]] = []
     logs: list[tuple[str, str]] = []
     absolute: dict[str, Found] = {}
@@ -290,30 +287,30 @@ def scan_sources(project: Project) -> SourceFacts:
             continue
         if "transport" in text:
             for match in _TRANSPORT_TARGET.finditer(text):
-                named.setdefault(match.group(1), Found(match.group(1), f"{rel}:{_line_of(text, match.start(1))} (a pino transport target)"))
+                named.setdefault(match.group(1), Found(match.group(1), f"{rel}:{line_of(text, match.start(1))} (a pino transport target)"))
         for match in _SQLITE_LITERAL.finditer(text):
             path = match.group(1).removeprefix("file:")
-            where = f"{rel}:{_line_of(text, match.start())}"
+            where = f"{rel}:{line_of(text, match.start())}"
             if _DIRNAME_JOIN.search(text[max(0, match.start() - 60):match.start()]):
                 # path.join(__dirname, '../../db.sqlite3'): relative to the file, not the working directory
                 path = posixpath.normpath(posixpath.join(posixpath.dirname(rel), path))
                 if path.startswith(".."):
                     continue
             if path.startswith("/"):
-                folder = posixpath.dirname(posixpath.normpath(path))
-                if folder not in ("/", "") and not (folder + "/").startswith(_NOT_DATA_ROOTS) and ".." not in folder:
+                folder = absolute_data_dir(path)
+                if folder:
                     absolute.setdefault(folder, Found(folder, f"{where} (SQLite database {path})"))
             else:
                 relative.append((path, where))
         if ".log" in text:
-            for match in _LOG_LITERAL.finditer(text):
-                logs.append((match.group(1), f"{rel}:{_line_of(text, match.start())}"))
+            for match in LOG_FILE_LITERAL.finditer(text):
+                logs.append((match.group(1), f"{rel}:{line_of(text, match.start())}"))
         if not _CONFIG_FILE.search(rel):
             for match in _DIR_OPTION.finditer(text):
                 folder = posixpath.normpath(match.group(1) or posixpath.join(posixpath.dirname(rel), match.group(2)))
                 if not project.has_dir(folder) and not project.has_file(folder):
                     # only a folder the repository lacks: one it has (views/, public/) is read, not written
-                    logs.append((folder + "/", f"{rel}:{_line_of(text, match.start())}"))
+                    logs.append((folder + "/", f"{rel}:{line_of(text, match.start())}"))
     # A database beside the code (./dev.db) needs /app itself writable. /app is then made
     # group-writable with the sticky bit (as /tmp is): the app can create its database and
     # journal there, but cannot delete or replace the root-owned files beside them.
@@ -323,8 +320,6 @@ def scan_sources(project: Project) -> SourceFacts:
         for d in sqlite_dirs(relative)
         if d.value != "." or not _CONFIG_FILE.search(d.source.split(":", 1)[0])
     ]
-    from scaffold.providers.paths import written_dirs, placeholder_dirs
-
     found += [Found("/app" if d.value == "." else f"/app/{d.value}", d.source) for d in written_dirs(logs) if not any(f.value == ("/app" if d.value == "." else f"/app/{d.value}") for f in found)]
 
     kept = [Found(f"/app/{d.value}", d.source) for d in placeholder_dirs(project)]
@@ -372,36 +367,34 @@ def _named_port(rel: str, text: str) -> list[PortHint]:
         name = nxt.group(1)
     if port is None or not 1 <= port <= 65535:
         return []
-    where = f"{rel}:{_line_of(text, listen.start())}"
+    where = f"{rel}:{line_of(text, listen.start())}"
     return [PortHint(port, where, "env-fallback", env_name) if env_name else PortHint(port, where, "literal")]
 
 
 def _loopback_host(rel: str, text: str) -> HostHint | None:
     match = _HOST_ENV_FALLBACK.search(text)
     if match:
-        return HostHint(match.group(2), f"{rel}:{_line_of(text, match.start())}", match.group(1))
+        return HostHint(match.group(2), f"{rel}:{line_of(text, match.start())}", match.group(1))
     match = _HOST_TERNARY.search(text)
     if match:
-        return HostHint(match.group(3), f"{rel}:{_line_of(text, match.start())}", match.group(1), match.group(2) or "true")
+        return HostHint(match.group(3), f"{rel}:{line_of(text, match.start())}", match.group(1), match.group(2) or "true")
     match = _HOST_IN_ENV.search(text)
     if match:
-        return HostHint(match.group(2), f"{rel}:{_line_of(text, match.start())}", match.group(1), "1")
+        return HostHint(match.group(2), f"{rel}:{line_of(text, match.start())}", match.group(1), "1")
     match = _HOST_ENV_ONLY.search(text)
     if match and _FASTIFY_IMPORT.search(text):
-        return HostHint("localhost", f"{rel}:{_line_of(text, match.start())} (Fastify's default when {match.group(1)} is unset)", match.group(1))
+        return HostHint("localhost", f"{rel}:{line_of(text, match.start())} (Fastify's default when {match.group(1)} is unset)", match.group(1))
     for pattern in _HOST_LITERALS:
         match = pattern.search(text)
         if match:
-            return HostHint(match.group(1), f"{rel}:{_line_of(text, match.start())}", None)
+            return HostHint(match.group(1), f"{rel}:{line_of(text, match.start())}", None)
     # Fastify listens on localhost unless given a host (its docs say to pass 0.0.0.0 in containers)
     listen = re.search(r"\.listen\(", text)
     if listen and _FASTIFY_IMPORT.search(text) and not re.search(r"\bhost\s*:|0\.0\.0\.0|['\"]::['\"]", text):
-        return HostHint("localhost", f"{rel}:{_line_of(text, listen.start())} (Fastify's default host)", None)
+        return HostHint("localhost", f"{rel}:{line_of(text, listen.start())} (Fastify's default host)", None)
     return None
 
 
 _FASTIFY_IMPORT = re.compile(r"""(?:require\(\s*|from\s+)['"]fastify['"]""")
 
 
-def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1

@@ -14,7 +14,7 @@ import re
 from scaffold.data import load
 from scaffold.detect.found import Found
 from scaffold.project import Project
-from scaffold.providers.paths import MAX_SOURCE_BYTES
+from scaffold.providers.paths import line_of, read_each
 
 
 @functools.cache
@@ -29,16 +29,11 @@ def import_constraints(project: Project, files: list[str]) -> tuple[Found, ...]:
     """One Found per row the code matches: value (package, constraints), source "file:line (why)"."""
     found: dict[str, Found] = {}
     rows = _rows()
-    for rel in files[:400]:
-        try:
-            text = project.read_text(rel, limit=MAX_SOURCE_BYTES)
-        except Exception:  # a source that cannot be read is not a reason to stop
-            continue
+    for rel, text in read_each(project, files[:400]):
         for pattern, package, constraints, why in rows:
             if why in found:
                 continue
             match = pattern.search(text)
             if match:
-                line = text.count("\n", 0, match.start()) + 1
-                found[why] = Found((package, constraints), f"{rel}:{line} ({why})")
+                found[why] = Found((package, constraints), f"{rel}:{line_of(text, match.start())} ({why})")
     return tuple(found.values())

@@ -11,26 +11,22 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
 
 from packaging.version import InvalidVersion, Version
 
 from scaffold.detect.found import Found
 from scaffold.project import Project
-from scaffold.providers.paths import MAX_SOURCE_BYTES, sqlite_dirs, written_dirs
+from scaffold.providers.paths import LOG_FILE_LITERAL, absolute_data_dir, line_of, read_each, sqlite_dirs, written_dirs
 
 # sqlite:///site.db (relative) and sqlite:////var/data/app.db (absolute), in a SQLAlchemy URL
 _SQLITE_URL = re.compile(r"""['"]sqlite(?:\+\w+)?:///([^'"?\s]{1,200})""")
 _SQLITE_CONNECT = re.compile(r"""sqlite3\.connect\(\s*['"]([^'":?\s]{1,200})['"]""")
-# logging.FileHandler('logs/app.log'), basicConfig(filename='app.log'), RotatingFileHandler(...)
-_LOG_LITERAL = re.compile(r"""['"]((?:\./)?(?:[\w-][\w.-]{0,60}/){0,4}[\w-][\w.-]{0,80}\.log)['"]""")
 # os.makedirs('uploads', exist_ok=True), os.mkdir("logs"), Path("data").mkdir(...)
 _MAKEDIRS = re.compile(r"""(?:os\.makedirs|os\.mkdir)\(\s*['"]([\w./-]{1,120})['"]|Path\(\s*['"]([\w./-]{1,120})['"]\s*\)\.mkdir\(""")
 # UPLOAD_FOLDER = 'static/uploads' (Flask's documented name) and its kin, when the repository lacks the folder
 _FOLDER_SETTING = re.compile(r"""\b(?:UPLOAD_FOLDER|UPLOAD_DIR|UPLOADS_DIR|LOG_DIR|LOGS_DIR|LOG_FOLDER|DATA_DIR|MEDIA_ROOT_DIR)['"]?\s*[\]:=]\s*=?\s*['"]([\w./-]{1,120})['"]""")
 # The Flask tutorial's `os.makedirs(app.instance_path)`: its SQLite database lives in the instance folder
 _INSTANCE_MAKEDIRS = re.compile(r"""makedirs\(\s*\w+\.instance_path\b""")
-_NOT_DATA_ROOTS = ("/tmp/", "/dev/", "/proc/", "/sys/", "/usr/", "/bin/", "/lib/", "/etc/ssl/")
 
 
 def run_time_dirs(project: Project, files: list[str], flask_sqlalchemy: str | None) -> list[Found]:
@@ -45,30 +41,31 @@ def run_time_dirs(project: Project, files: list[str], flask_sqlalchemy: str | No
     absolute: dict[str, Found] = {}
     instance = _instance_relative(flask_sqlalchemy)
     app_file = None
-    for rel, text in _texts(project, files):
+    for rel, text in read_each(project, files[:400]):
         if app_file is None and "Flask(__name__" in text:
             app_file = rel
         for pattern in (_SQLITE_URL, _SQLITE_CONNECT):
             for match in pattern.finditer(text):
-                path, where = match.group(1), f"{rel}:{text.count(chr(10), 0, match.start()) + 1}"
+                path, where = match.group(1), f"{rel}:{line_of(text, match.start())}"
                 if path.startswith("/"):
-                    folder = posixpath.dirname(posixpath.normpath(path))
-                    if folder not in ("/", "") and not (folder + "/").startswith(_NOT_DATA_ROOTS) and ".." not in folder:
+                    folder = absolute_data_dir(path)
+                    if folder:
                         absolute.setdefault(folder, Found(folder, f"{where} (SQLite database {path})"))
                 elif pattern is _SQLITE_URL and instance:
                     sqlite.append((f"{{instance}}/{path}", where))
                 else:
                     sqlite.append((path, where))
         if ".log" in text:
-            written += [(m.group(1), f"{rel}:{text.count(chr(10), 0, m.start()) + 1}") for m in _LOG_LITERAL.finditer(text)]
+            # logging.FileHandler('logs/app.log'), basicConfig(filename='app.log')
+            written += [(m.group(1), f"{rel}:{line_of(text, m.start())}") for m in LOG_FILE_LITERAL.finditer(text)]
         for pattern in (_MAKEDIRS, _FOLDER_SETTING):
             for match in pattern.finditer(text):
                 folder = posixpath.normpath(match.group(1) or match.group(2))
                 if not project.has_dir(folder) and not project.has_file(folder):
-                    written.append((folder + "/", f"{rel}:{text.count(chr(10), 0, match.start()) + 1}"))
+                    written.append((folder + "/", f"{rel}:{line_of(text, match.start())}"))
         match = _INSTANCE_MAKEDIRS.search(text) if "instance_path" in text else None
         if match:
-            written.append(("{instance}/", f"{rel}:{text.count(chr(10), 0, match.start()) + 1} (the app's instance folder)"))
+            written.append(("{instance}/", f"{rel}:{line_of(text, match.start())} (the app's instance folder)"))
     instance_dir = _instance_dir(app_file)
     def resolve(paths: list[tuple[str, str]]) -> list[tuple[str, str]]:
         return [(p.replace("{instance}", instance_dir, 1).removeprefix("./"), w) for p, w in paths]
@@ -98,11 +95,3 @@ def _instance_dir(app_file: str | None) -> str:
     if app_file.endswith("/__init__.py"):
         folder = posixpath.dirname(folder)
     return posixpath.join(folder, "instance") if folder else "instance"
-
-
-def _texts(project: Project, files: list[str]) -> Iterator[tuple[str, str]]:
-    for rel in files[:400]:
-        try:
-            yield rel, project.read_text(rel, limit=MAX_SOURCE_BYTES)
-        except Exception:  # a source that cannot be read is not a reason to stop
-            continue

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from scaffold.project import Project
-from scaffold.providers.paths import source_texts
+from scaffold.providers.paths import line_of, source_texts
 from scaffold.providers.rust.facts import Listen
 
 
@@ -71,7 +71,7 @@ def _scan_file(rel: str, pkg: str, text: str, call_re: re.Pattern[str], service_
     if out.env_file_fatal is None and "dotenv" in text:
         fatal = _ENV_FILE_FATAL.search(text)
         if fatal:
-            out.env_file_fatal = f"{rel}:{text.count(chr(10), 0, fatal.start()) + 1}"
+            out.env_file_fatal = f"{rel}:{line_of(text, fatal.start())}"
     for m in _EMBED_FOLDER.finditer(text):
         out.embedded.add(posixpath.normpath(posixpath.join(pkg, m.group(1).rstrip("/"))))
     for i, line in enumerate(lines):
