@@ -245,6 +245,16 @@ def line_excludes(line: str, path: str) -> bool:
     return _line_spec(line).match_file(path) if plain is None else plain
 
 
+def lines_exclude(lines: list[str], path: str) -> bool:
+    """Whether .dockerignore `lines` exclude `path`: the last line that matches it decides, `!` lines let it back in."""
+    excluded = False
+    for line in lines:
+        negate = line.startswith("!")
+        if line and not line.startswith("#") and line_excludes(line[1:] if negate else line, path):
+            excluded = not negate
+    return excluded
+
+
 def plain_line_excludes(line: str, path: str) -> bool | None:
     """The answer for the shapes nearly every line has (`name`, `a/b`, `**/name`, `**/*.log`), None for the rest.
 
@@ -269,6 +279,9 @@ def plain_line_excludes(line: str, path: str) -> bool | None:
 
 @functools.lru_cache(maxsize=8192)
 def _clean_parts(path: str) -> tuple[str, ...] | None:
+    """The path's segments; a leading `./` (how plans name files at the root) is dropped, as Docker cleans it."""
+    while path.startswith("./"):
+        path = path[2:]
     parts = tuple(path.split("/"))
     return None if any(p in ("", ".", "..") for p in parts) else parts
 

@@ -113,3 +113,22 @@ def test_cli_start_up_imports_nothing_heavy():
     code = "import sys, scaffold.cli; print(','.join(m for m in ('jinja2','questionary','copier','yaml','nodesemver') if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_a_dry_run_on_a_single_app_never_compiles_the_gitignore_matcher():
+    """pathspec costs a third of the start-up budget to import; the plain matcher answers every
+    fixed .dockerignore line and secret check, so a run that imports it has a path the shortcut misses."""
+    names = sorted(p.name for p in EXAMPLES.iterdir() if p.is_dir() and not p.name.startswith("monorepo-"))
+    code = (
+        "import sys, io, contextlib\n"
+        "from scaffold.cli import main\n"
+        "bad = []\n"
+        f"for name in {names!r}:\n"
+        "    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+        f"        main(['init', '--yes', '--dry-run', {str(EXAMPLES)!r} + '/' + name])\n"
+        "    if 'pathspec' in sys.modules:\n"
+        "        bad.append(name); break\n"
+        "print(','.join(bad))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "", f"pathspec imported on {result.stdout.strip()}"

@@ -24,7 +24,11 @@ LINE = st.builds(
     st.booleans(),
     st.lists(st.one_of(SEGMENT, CLASS_SEGMENT), min_size=1, max_size=3),
 )
-PATH = st.lists(st.text(alphabet="abeE.-_", min_size=1, max_size=4), min_size=1, max_size=4).map("/".join)
+PATH = st.builds(
+    lambda dot, parts: ("./" if dot else "") + "/".join(parts),
+    st.booleans(),
+    st.lists(st.text(alphabet="abeE.-_", min_size=1, max_size=4), min_size=1, max_size=4),
+)
 
 
 def pathspec_excludes(line: str, path: str) -> bool:
@@ -40,7 +44,7 @@ def test_plain_matcher_agrees_with_pathspec(line, path):
 
 
 FIXED_LINES = [line for line in (*COMMON_HEAD, *NODE_BASE, *PYTHON_BASE, *secret_patterns()) if line and not line.startswith(("#", "!"))]
-PATHS = ["package.json", ".env", "config/.ENV.local", "a/b/.git/config", ".git", "src/id_rsa.pub", "dist/index.js", "x/node_modules/y", "keys/app.pem", ".docker/config.json", "app/.docker/config.json", "build"]
+PATHS = ["package.json", ".env", "config/.ENV.local", "a/b/.git/config", ".git", "src/id_rsa.pub", "dist/index.js", "x/node_modules/y", "keys/app.pem", ".docker/config.json", "app/.docker/config.json", "build", "./index.html", "./.env"]
 
 
 @pytest.mark.parametrize("line", FIXED_LINES)
@@ -67,3 +71,21 @@ def test_a_pattern_the_fast_check_passes_always_compiles(pattern):
 @pytest.mark.parametrize("pattern", ["a[b-a]c", "\\", "a\\", "!", "! "])
 def test_patterns_pathspec_refuses_are_checked(pattern):
     assert may_be_invalid(pattern)
+
+
+@pytest.mark.parametrize(
+    ("path", "secret"),
+    [
+        (".env", True), ("config/.ENV.local", True), ("a/.env.example", False), ("keys/app.pem", True),
+        ("app/.docker/config.json", True),  # **/ means any depth, as in the .dockerignore
+        ("sub/auth.json", False),  # only Composer's, at the root, is listed
+        ("auth.json", True), ("cert.crt", True), ("templates/index.html", False),
+    ],
+)
+def test_a_secret_path_is_what_the_generated_dockerignore_excludes(path, secret):
+    from scaffold.providers.paths import is_secret_path
+
+    assert is_secret_path(path) is secret
+    if not path.endswith(".crt"):
+        spec = pathspec.PathSpec.from_lines("gitignore", ["/" + line.lstrip("/") if not line.startswith("!") else "!/" + line[1:].lstrip("/") for line in secret_patterns()])
+        assert spec.match_file(path) is secret

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 
 import posixpath
 import re
@@ -39,18 +38,15 @@ def literal_path(literal: str) -> str | None:
 
 
 def is_secret_path(path: str) -> bool:
-    """Keys, certificates and .env files: never copied into an image, even when the code reads them."""
-    return bool(_secret_spec().match_file(path) or _CERTIFICATE.search(path))
+    """Keys, certificates and .env files: never copied into an image, even when the code reads them.
 
+    Matched by data/secret_files.toml's own lines (its templates, like .env.example, are
+    let back in by their `!` lines) with the .dockerignore matcher, so the answer is the
+    one the generated .dockerignore gives.
+    """
+    from scaffold.dockerignore import lines_exclude, secret_patterns
 
-@functools.cache
-def _secret_spec():
-    """data/secret_files.toml as a matcher (its templates, like .env.example, are not secrets)."""
-    import pathspec
-
-    from scaffold.dockerignore import secret_patterns
-
-    return pathspec.PathSpec.from_lines("gitignore", [p.replace("**/", "", 1) if p.startswith("**/") else p for p in secret_patterns()])
+    return lines_exclude(secret_patterns(), path) or bool(_CERTIFICATE.search(path))
 
 
 # A log file named by a string literal: winston's `filename: 'logs/error.log'`, FileHandler('logs/app.log')
