@@ -799,3 +799,55 @@ def test_an_adapter_auto_app_is_built_with_adapter_node_in_the_build_stage(tmp_p
     assert any(f"@sveltejs/adapter-node@{adapter}" in n for n in plan.notes)
     assert _hadolint(dockerfile, tmp_path) == ""
 
+
+
+# -- webpack on its own: html-webpack-plugin makes the output folder a site -------------------
+
+WEBPACK_DEV = {"webpack": "^5.90.0", "webpack-cli": "^5.1.0", "html-webpack-plugin": "^5.6.0", "webpack-dev-server": "^5.0.0"}
+
+
+@pytest.mark.parametrize(
+    ("files", "root", "source"),
+    [
+        pytest.param(
+            {"package.json": _pkg({"react": "^18.0.0"}, WEBPACK_DEV, scripts={"serve": "webpack serve", "build": "webpack --mode production"}), "webpack.config.js": "module.exports = { entry: './src/index.js' };\n"},
+            "/app/dist", "webpack's default output folder", id="default-dist",
+        ),
+        pytest.param(
+            {
+                "package.json": _pkg({"react": "^18.0.0"}, WEBPACK_DEV, scripts={"start": "webpack serve --config ./config/webpack.dev.js", "build": "npm run build:prod", "build:prod": "webpack --config ./config/webpack.prod.js"}),
+                "config/webpack.common.js": "const path = require('path');\nmodule.exports = { output: { path: path.resolve(__dirname, '../public-build'), filename: '[name].js' } };\n",
+                "config/webpack.prod.js": "const { merge } = require('webpack-merge');\nconst common = require('./webpack.common.js');\nmodule.exports = merge(common, { mode: 'production' });\n",
+                "config/webpack.dev.js": "module.exports = {};\n",
+            },
+            "/app/public-build", "config/webpack.common.js > path: path.resolve(__dirname, '../public-build')", id="merge-in-config-folder",
+        ),
+        pytest.param(
+            {"package.json": _pkg({"vue": "^3.0.0"}, WEBPACK_DEV, scripts={"build": "webpack"}), "webpack.config.js": "const path = require('path')\nmodule.exports = { output: { path: path.join(__dirname, 'build', 'web') } }\n"},
+            "/app/build/web", "webpack.config.js > path: path.join(__dirname, 'build', 'web')", id="join-of-two",
+        ),
+    ],
+)
+def test_a_webpack_app_with_html_webpack_plugin_is_a_static_site(tmp_path, files, root, source):
+    plan = _plan(tmp_path, files)
+    assert plan.value("framework").startswith("webpack")
+    assert plan.decisions["build_output"].source == source
+    runtime = _runtime_block(render_plan(plan)["Dockerfile"])
+    assert f"COPY --from=build {root} /usr/share/nginx/html" in runtime
+    assert "try_files $uri $uri/ /index.html;" in runtime and plan.port == 8080
+
+
+def test_a_webpack_bundle_served_by_an_express_start_script_stays_a_node_app(tmp_path):
+    files = {
+        "package.json": _pkg({"express": "^4.19.0"}, WEBPACK_DEV, scripts={"build": "webpack", "start": "node server.js"}),
+        "server.js": "require('express')().listen(process.env.PORT || 3000)\n",
+    }
+    plan = _plan(tmp_path, files)
+    assert plan.value("start_command") == ["node", "server.js"]
+    assert "nginx" not in render_plan(plan)["Dockerfile"]
+
+
+def test_a_webpack_output_outside_the_project_is_refused_naming_the_config(tmp_path):
+    files = {"package.json": _pkg({}, WEBPACK_DEV, scripts={"build": "webpack"}), "webpack.config.js": "const path = require('path');\nmodule.exports = { output: { path: path.resolve(__dirname, '../site') } }\n"}
+    with pytest.raises(ScaffoldError, match=r"webpack.config.js > path: .* writes to \.\./site, outside the project"):
+        _plan(tmp_path, files)

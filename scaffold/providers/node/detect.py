@@ -17,7 +17,7 @@ from scaffold.dockerignore import ContextFiles, context_files
 from scaffold.detect.procfile import procfile_web, procfile_worker
 from scaffold.errors import InconsistentProjectError, MalformedFileError
 from scaffold.project import Project
-from scaffold.providers.node.npm_scripts import parse_script
+from scaffold.providers.node.npm_scripts import follow_run, parse_script
 from scaffold.providers.node.lockfiles import LOCKFILES, lock_out_of_sync, find_git_dependencies, read_lock_details
 from scaffold.providers.node.source_scan import HostHint, PortHint, entry_candidates_of, scan_page_imports, scan_ports, scan_runtime_imports, scan_sources
 
@@ -154,7 +154,7 @@ def detect(project: Project, *, context: bool = True) -> NodeFacts | None:
         tsconfig_path_dirs=_tsconfig_path_dirs(project),
         tsconfig_no_emit=_tsconfig_no_emit(project),
         ts_common_root=_ts_common_root(project),
-        framework=detect_framework(project, deps, dev),
+        framework=detect_framework(project, deps, dev, _build_script(scripts)),
         native=detect_native(project, lock_details, deps, dev),
         prisma=prisma,
         loopback_host=loopback,
@@ -168,6 +168,12 @@ def detect(project: Project, *, context: bool = True) -> NodeFacts | None:
         presence=look_up(project, planning_paths(manifest, scripts, procfile, extra_install, prisma)),
         context=context_files(project) if context else ContextFiles((), ()),
     )
+
+
+def _build_script(scripts: dict[str, str]) -> str:
+    """The text of the script `build` runs (through `npm run build:prod`), where a config file may be named."""
+    followed = follow_run("build", scripts)
+    return scripts.get(followed[0], "") if followed else ""
 
 
 def planning_paths(manifest: dict[str, Any], scripts: dict[str, str], procfile: tuple[Found | None, ...], extra_install: tuple[str, ...], prisma: Any) -> set[str]:

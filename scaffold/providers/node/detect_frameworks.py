@@ -45,7 +45,7 @@ class FrameworkFacts:
         return int(match.group(1)) if match and not self.version_spec.startswith(("workspace:", "file:", "link:")) else None
 
 
-def detect_framework(project: Project, deps: dict[str, str], dev_deps: dict[str, str]) -> FrameworkFacts | None:
+def detect_framework(project: Project, deps: dict[str, str], dev_deps: dict[str, str], build_script: str = "") -> FrameworkFacts | None:
     """The first framework in node_frameworks.toml's order whose package the app depends on."""
     data = load("node_frameworks")
     for fid in data["order"]:
@@ -57,7 +57,7 @@ def detect_framework(project: Project, deps: dict[str, str], dev_deps: dict[str,
                 where, spec = "devDependencies", dev_deps[package]
             else:
                 continue
-            config = next((rel for rel in rule.get("config_files", []) if project.has_file(rel)), None)
+            config = _flag_config(project, build_script, rule.get("config_flag")) or next((rel for rel in rule.get("config_files", []) if project.has_file(rel)), None)
             settings: dict[str, Found] = {}
             imports: tuple[str, ...] = ()
             if config is not None and config.endswith(".json"):
@@ -65,6 +65,7 @@ def detect_framework(project: Project, deps: dict[str, str], dev_deps: dict[str,
             elif config is not None:
                 text = strip_js_comments(project.read_text(config))
                 settings = _literal_settings(text, config, rule.get("config_keys", []))
+                settings.update(_dir_settings(project, config, text, rule.get("config_dir_keys", {})))
                 imports = _imports(text)
             return FrameworkFacts(
                 id=fid,
@@ -111,6 +112,53 @@ def _literal_settings(text: str, config: str, keys: list[str]) -> dict[str, Foun
             if isinstance(value, str):
                 value = int(raw)
         found[key] = Found(value, f"{config} > {key}: {shown}")
+    return found
+
+
+def _flag_config(project: Project, build_script: str, flag: str | None) -> str | None:
+    """The config file the build script names (`webpack --config ./config/webpack.prod.js`), if it exists."""
+    if not flag:
+        return None
+    match = re.search(re.escape(flag) + r"[ =]['\"]?([\w./-]+)", build_script)
+    if not match:
+        return None
+    rel = posixpath.normpath(match.group(1))
+    return rel if not rel.startswith("../") and project.has_file(rel) else None
+
+
+# `path: path.resolve(__dirname, '../dist')`, `path: path.join(__dirname, "build")`, `path: 'public'`
+_DIR_VALUE = r"""\s*:\s*(?:(?:path\.)?(resolve|join)\(\s*__dirname\s*((?:,\s*(?:'[^'\n]*'|"[^"\n]*")\s*)+)\)|'([^'\n]*)'|"([^"\n]*)")"""
+
+
+def _dir_settings(project: Project, config: str, text: str, keys: dict[str, str]) -> dict[str, Found]:
+    """Folder settings written as literals or as a path.resolve(__dirname, ...) of literals, as
+    project-relative paths; looked for in the config, then in the local files it requires
+    (webpack-merge's `merge(common, {...})` keeps `output.path` in webpack.common.js)."""
+    found: dict[str, Found] = {}
+    if not keys:
+        return found
+    files = [(config, text)]
+    for name in _imports(text):
+        if name.startswith("./") or name.startswith("../"):
+            base = posixpath.normpath(posixpath.join(posixpath.dirname(config), name))
+            rel = next((c for c in (base, base + ".js", base + ".cjs", base + ".mjs", base + ".ts") if project.has_file(c)), None)
+            if rel is not None:
+                files.append((rel, strip_js_comments(project.read_text(rel))))
+    for setting, key in keys.items():
+        for rel, body in files:
+            match = re.search(r"(?<![\w$.])['\"]?" + re.escape(key) + r"['\"]?" + _DIR_VALUE, body)
+            if not match:
+                continue
+            function, args, single, double = match.groups()
+            if args is not None:
+                parts = re.findall(r"'([^'\n]*)'|\"([^\"\n]*)\"", args)
+                joined = posixpath.join(posixpath.dirname(rel), *(a or b for a, b in parts))
+                shown = f"path.{function}(__dirname, {', '.join(repr(a or b) for a, b in parts)})"
+            else:
+                joined = single if single is not None else double
+                shown = f"'{joined}'"
+            found[setting] = Found(posixpath.normpath(joined or "."), f"{rel} > {key}: {shown}")
+            break
     return found
 
 

@@ -405,9 +405,14 @@ def _spa_out(ctx: FrameworkContext) -> tuple[str, str]:
     match = re.search(r"\bBUILD_PATH=([\w./-]+)", script)
     if match and ctx.fw.id == "cra":
         return match.group(1).removeprefix("./").rstrip("/"), "package.json > scripts > build (BUILD_PATH)"
-    for key in ("outDir", "outputDir"):
+    for key in ("outDir", "outputDir", "outputPath"):
         value = ctx.setting(key)
         if isinstance(value, str) and value.strip():
+            if value == ".." or value.startswith("../"):
+                raise ScaffoldError(
+                    f"{ctx.setting_source(key)}: the build writes to {value}, outside the project, which a Docker build cannot copy from",
+                    hint="set the output folder inside the project, or run scaffold in the folder that holds it",
+                )
             return value.removeprefix("./").rstrip("/"), ctx.setting_source(key)
     return ctx.rule["out"], f"{ctx.fw.name}'s default output folder"
 
@@ -427,4 +432,5 @@ _RULES = {
     "cra": _spa,
     "vue-cli": _spa,
     "vite": _spa,
+    "webpack": _spa,
 }
