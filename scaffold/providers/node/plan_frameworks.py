@@ -408,7 +408,7 @@ def _spa_out(ctx: FrameworkContext) -> tuple[str, str]:
     for key in ("outDir", "outputDir", "outputPath"):
         value = ctx.setting(key)
         if isinstance(value, str) and value.strip():
-            if value == ".." or value.startswith("../"):
+            if key == "outputPath" and (value == ".." or value.startswith("../")):  # already project-relative; Vite's outDir is resolved against root below
                 raise ScaffoldError(
                     f"{ctx.setting_source(key)}: the build writes to {value}, outside the project, which a Docker build cannot copy from",
                     hint="set the output folder inside the project, or run scaffold in the folder that holds it",
