@@ -86,6 +86,10 @@ def system_packages(facts: NodeFacts, pm: PackageManager) -> SystemPackages:
             f"dependencies come from git repositories ({shown}): git is in the install stages only; "
             "a private repository also needs credentials at build time (docker build --ssh default, with RUN --mount=type=ssh)"
         )
+    if facts.build_commands:
+        _add(out.build, [f.value for f in facts.build_commands])
+        out.build_why.append("programs the build script runs")
+        out.decisions["build_programs"] = Decision(" ".join(dict.fromkeys(f.value for f in facts.build_commands)), "; ".join(f.source for f in facts.build_commands))
     if out.runtime:
         out.decisions["runtime_packages"] = Decision(" ".join(out.runtime), " + ".join(out.runtime_why))
     return out
