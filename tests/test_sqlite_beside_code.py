@@ -47,3 +47,27 @@ def test_a_database_in_a_subfolder_is_handed_over_alone(tmp_path):
 def test_a_dirname_path_that_leaves_the_project_is_ignored(tmp_path):
     text = _dockerfile(tmp_path, {"server.js": "const f = path.join(__dirname, '../../../outside.db')\nrequire('http').createServer().listen(3000)\n"})
     assert "chmod 1775" not in text and "mkdir -p" not in text
+
+
+@pytest.mark.parametrize("code", [
+    "const mkdirp = require('mkdirp')\nif (!existsSync(PATH__DATA)) mkdirp.sync(PATH__DATA)\n",
+    "fs.mkdirSync(path.join(root, 'data'), { recursive: true })\n",
+    "await fs.promises.mkdir(`${base}/uploads`, { recursive: true })\n",
+    "fse.ensureDirSync(config.storage)\n",
+])
+def test_a_folder_made_at_a_computed_path_makes_app_sticky(tmp_path, code):
+    """scaffold cannot tell where the folder goes, so /app takes new folders while its files stay root's."""
+    text = _dockerfile(tmp_path, {"server.js": code + "require('http').createServer().listen(3000)\n"})
+    assert "RUN chgrp 1000 /app \\\n    && chmod 1775 /app" in text[text.index("AS runtime"):]
+
+
+@pytest.mark.parametrize(("rel", "code"), [
+    ("server.js", "fs.mkdirSync('uploads')\n"),  # a literal folder is made and handed over by name instead
+    ("test/setup.js", "fs.mkdirSync(tmp)\n"),  # a test's scratch folder is not the server's
+    ("server.js", "// fs.mkdirSync(dir) in a comment\n"),
+])
+def test_a_literal_or_non_app_mkdir_leaves_app_read_only(tmp_path, rel, code):
+    files = {"server.js": "require('http').createServer().listen(3000)\n"}
+    files[rel] = code + files.get(rel, "")
+    text = _dockerfile(tmp_path, files)
+    assert "chmod 1775 /app" not in text

@@ -254,7 +254,11 @@ _DIR_OPTION = re.compile(
     r"""\b(?:dirname|dest|destination|(?i:upload|uploads|tmp|temp|log|logs|save|storage|data|sessions?|files?|media|backups?)(?:Dir|_dir|_DIR))\s*:\s*"""
     r"""(?:['"`]([\w./-]{1,120})['"`]|(?:path\.)?(?:join|resolve)\(\s*__dirname\s*,\s*['"`]([\w./-]{1,120})['"`]\s*\))"""
 )
-_LOG_LITERAL = re.compile(r"""['"`]((?:\./)?(?:[\w-][\w.-]{0,60}/){0,4}[\w-][\w.-]{0,80}\.log)['"`]""")
+# A folder made at a path the code computes (`mkdirp.sync(PATH__DATA)`, `fs.mkdirSync(path.join(root,
+# 'data'))`): scaffold cannot tell where, so /app takes new folders (see scan_sources).
+_COMPUTED_MKDIR = re.compile(r"""\b(?:mkdirSync|mkdirp(?:\.sync)?|mkdirpSync|ensureDirSync|ensureDir|mkdir)\s*\(\s*(?!['"][^'"\n]*['"]|`[^`$\n]*`)[\w$`(]""")
+# Tests and tooling make scratch folders; only the app's own code says what the server writes.
+_NOT_APP_CODE = re.compile(r"(?:^|/)(?:tests?|__tests__|e2e|spec|scripts|bin|tools)/|\.(?:test|spec)\.[cm]?[jt]sx?$")
 
 
 
@@ -263,6 +267,12 @@ _LOG_LITERAL = re.compile(r"""['"`]((?:\./)?(?:[\w-][\w.-]{0,60}/){0,4}[\w-][\w.
 class SourceFacts:
     data_dirs: tuple[Found, ...]  # folders the app creates files in: a SQLite database, a log file, logs/ kept by a .gitkeep
     named_packages: tuple[Found, ...]  # packages loaded by name at run time (a pino transport's target)
+
+
+def _in_line_comment(text: str, at: int) -> bool:
+    """Whether position `at` follows `//` on its line or sits on a block comment's `*` line."""
+    line = text[text.rfind("\n", 0, at) + 1 : at]
+    return "//" in line or line.lstrip().startswith(("*", "/*"))
 
 
 def scan_sources(project: Project) -> SourceFacts:
@@ -278,6 +288,7 @@ def scan_sources(project: Project) -> SourceFacts:
     logs: list[tuple[str, str]] = []
     absolute: dict[str, Found] = {}
     named: dict[str, Found] = {}
+    computed: Found | None = None
     for rel in project.walk_files(".", suffixes=_SCAN_SUFFIXES, limit=300):
         try:
             if project.path(rel).stat().st_size > _MAX_SCAN_BYTES:
@@ -305,6 +316,10 @@ def scan_sources(project: Project) -> SourceFacts:
         if ".log" in text:
             for match in LOG_FILE_LITERAL.finditer(text):
                 logs.append((match.group(1), f"{rel}:{line_of(text, match.start())}"))
+        if computed is None and "mkdir" in text.lower() or computed is None and "ensureDir" in text:
+            match = next((m for m in _COMPUTED_MKDIR.finditer(text) if not _in_line_comment(text, m.start())), None)
+            if match and not _NOT_APP_CODE.search(rel) and not _CONFIG_FILE.search(rel):
+                computed = Found("/app", f"{rel}:{line_of(text, match.start())} (creates a folder at a path computed at run time)")
         if not _CONFIG_FILE.search(rel):
             for match in _DIR_OPTION.finditer(text):
                 folder = posixpath.normpath(match.group(1) or posixpath.join(posixpath.dirname(rel), match.group(2)))
@@ -322,6 +337,9 @@ def scan_sources(project: Project) -> SourceFacts:
     ]
     found += [Found("/app" if d.value == "." else f"/app/{d.value}", d.source) for d in written_dirs(logs) if not any(f.value == ("/app" if d.value == "." else f"/app/{d.value}") for f in found)]
 
+    if computed is not None and not any(f.value == "/app" for f in found):
+        # where the folder goes is decided at run time: /app takes new folders (sticky), its files stay root's
+        found.append(computed)
     kept = [Found(f"/app/{d.value}", d.source) for d in placeholder_dirs(project)]
     dirs = [*found, *(absolute[k] for k in sorted(absolute))]
     dirs += [d for d in kept if not any(str(d.value) == str(f.value) for f in dirs)]
