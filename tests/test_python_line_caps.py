@@ -116,6 +116,8 @@ content-hash = "0"
     ("numpy==1.21.6", "3.10"),
     ("numpy==2.1.0", "3.13"),  # the first with cp313 wheels is allowed 3.13
     ("pillow<9.2", "3.10"),  # a cap installs the release below it
+    ("regex==2020.11.13", "3.9"),  # C only: cp310 wheels from 2021.8.21 (SL-Lee/flask-todo-app's 2021 freeze)
+    ("typed-ast==1.5.5", "3.11"),  # no release has a cp312 wheel ("never" in the table)
 ])
 def test_a_compiled_package_pinned_before_a_lines_first_wheel_lowers_the_line(tmp_path, requirement, line):
     write_tree(tmp_path, {"requirements.txt": f"flask==3.0.3\n{requirement}\n", "app.py": FLASK_APP})

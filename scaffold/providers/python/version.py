@@ -176,9 +176,10 @@ def _limit_rows(data: dict) -> list[dict]:
         ordered = sorted(firsts.items(), key=lambda item: _key(item[0]))
         for index, (line, first) in enumerate(ordered):
             below_line = f"3.{_key(line)[1] - 1}"
+            never = first == "never"  # the project stopped before this line: every release is below it
             rows.append({
-                "package": package, "below": first, "max_line": below_line, "order": index,
-                "why": f"has no Linux wheel for Python {line} before {first} (a source build needs a compiler and headers the slim image lacks)",
+                "package": package, "below": "999999" if never else first, "max_line": below_line, "order": index,
+                "why": f"has no Linux wheel for Python {line} {'in any release' if never else f'before {first}'} (a source build needs a compiler and headers the slim image lacks)",
             })
     for line, modules in data.get("removed_stdlib", {}).items():
         for module in modules:
