@@ -323,6 +323,24 @@ def test_a_locked_time_release_that_no_longer_compiles_is_moved_to_the_fixed_one
     assert "cargo update" not in render_plan(plan_project(Project(tmp_path), {}))["Dockerfile"]
 
 
+@pytest.mark.parametrize(("locked", "update"), [
+    ("0.22.0", "metrics@0.22.0 --precise 0.22.4"),  # Raffy23/htmx-axum-todolist: error[E0521] on Rust 1.94+
+    ("0.23.0", "metrics@0.23.0 --precise 0.23.1"),
+    ("0.24.1", "metrics@0.24.1 --precise 0.24.2"),  # each 0.x line moves to its own fix, never across
+    ("0.21.1", None),  # before the local recorder existed
+    ("0.24.2", None),
+])
+def test_a_locked_metrics_release_moves_to_the_fix_of_its_own_line(tmp_path, locked, update):
+    manifest = '[package]\nname = "api"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nmetrics = "0.2"\n'
+    lock = f'version = 3\n\n[[package]]\nname = "api"\nversion = "0.1.0"\ndependencies = ["metrics"]\n\n[[package]]\nname = "metrics"\nversion = "{locked}"\n'
+    write_tree(tmp_path, {"Cargo.toml": manifest, "Cargo.lock": lock, "src/main.rs": MAIN})
+    text = render_plan(plan_project(Project(tmp_path), {}))["Dockerfile"]
+    if update is None:
+        assert "cargo update" not in text
+    else:
+        assert f"cargo update -p {update} \\\n    && cargo build --release --locked --bin api" in text
+
+
 def test_a_config_file_a_flag_defaults_to_is_in_the_image(tmp_path):
     """thuchede/demo-axum-api: clap's `.default_value("config.json")`; the program stopped with
     'configuration file "config.json" not found'."""

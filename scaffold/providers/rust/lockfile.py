@@ -82,7 +82,11 @@ def _workspace_renames(workspace: dict | None) -> dict[str, str]:
 
 
 def lock_updates(packages: list[dict], rows: list[dict]) -> tuple[Found, ...]:
-    """Locked releases rust.toml > lock_updates moves to a fixed one: Found((crate, locked, to), "Cargo.lock > crate locked: why")."""
+    """Locked releases rust.toml > lock_updates moves to a fixed one: Found((crate, locked, to), "Cargo.lock > crate locked: why").
+
+    A row covers `from` (if given) up to `below`: each minor line of a 0.x crate got its own
+    fixed patch release, and 0.22.3 must move to 0.22.4, not across the minor to 0.24.2.
+    """
     from packaging.version import InvalidVersion, Version
 
     found: list[Found] = []
@@ -91,7 +95,8 @@ def lock_updates(packages: list[dict], rows: list[dict]) -> tuple[Found, ...]:
             if package["name"] != row["crate"] or not isinstance(package.get("version"), str):
                 continue
             try:
-                old = Version(package["version"]) < Version(row["below"])
+                version = Version(package["version"])
+                old = version < Version(row["below"]) and ("from" not in row or version >= Version(row["from"]))
             except InvalidVersion:
                 continue
             if old:
