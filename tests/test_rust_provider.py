@@ -260,6 +260,18 @@ def test_port_and_loopback_host_kept_in_variables(tmp_path):
     assert any("loopback" in w and "src/main.rs:3" in w for w in plan.warnings)
 
 
+@pytest.mark.parametrize(("host", "bridged"), [
+    ("Ipv4Addr::new(127, 0, 0, 1)", True),  # sarmadgulzar/axum-todo-list: no answer from outside the container
+    ("IpAddr::V4(Ipv4Addr::LOCALHOST)", True),
+    ("Ipv4Addr::new(0, 0, 0, 0)", False),
+    ("Ipv4Addr::UNSPECIFIED", False),
+])
+def test_a_host_variable_made_by_ipv4addr_decides_the_bridge(tmp_path, host, bridged):
+    code = f"fn main() {{\n    let addr = {host};\n    let port = 8080;\n    let listener = TcpListener::bind((addr, port));\n}}\n"
+    plan = _plan(tmp_path, {"src/main.rs": code})
+    assert plan.port == 8080 and plan.value("loopback_bridge") is bridged
+
+
 def test_folder_joined_to_cargo_manifest_dir_is_copied(tmp_path):
     code = 'fn main() {\n    let d = Path::new(env!("CARGO_MANIFEST_DIR"))\n        .join("www")\n        .join("files");\n}\n'
     plan = _plan(tmp_path, {"src/main.rs": code + MAIN, "www/files/a.txt": "x"})

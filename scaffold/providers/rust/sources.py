@@ -26,7 +26,11 @@ _FALLBACK = re.compile(r'unwrap_or(?:_else)?\(\s*(?:\|[^|]{0,10}\|\s*)?(?:String
 _BIND_CONTEXT = re.compile(r"\bbind\(|\bserve\(|\.run\(|\.listen\(|TcpListener|SocketAddr|Server::")
 # let port = 3000; const PORT: u16 = 8080; let host = [127, 0, 0, 1];
 _PORT_BINDING = re.compile(r"\b(?:let|const|static)\s+(?:mut\s+)?(?:port|PORT|\w*_PORT)\s*(?::\s*u16\s*)?=\s*(\d{2,5})\b")
-_HOST_ARRAY = re.compile(r"\b(?:let|const|static)\s+(?:mut\s+)?(?:host|HOST|addr|ip|IP)\w*\s*(?::[^=]{1,40})?=\s*\[\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*\]")
+# ... or let addr = Ipv4Addr::new(127, 0, 0, 1); let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
+_HOST_ARRAY = re.compile(
+    r"\b(?:let|const|static)\s+(?:mut\s+)?(?:host|HOST|addr|ADDR|ip|IP)\w*\s*(?::[^=]{1,40})?=\s*(?:IpAddr::V4\(\s*)?"
+    r"(?:(?:\[|Ipv4Addr::new\()\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*[\])]|Ipv4Addr::(LOCALHOST|UNSPECIFIED)\b)"
+)
 _SQLITE_URL = re.compile(r'"sqlite:(?://)?([^"?\n]{1,200})(?:\?[^"\n]*)?"|Connection::open\(\s*"([^"\n]{1,200})"')
 _JOIN = re.compile(r'\.join\(\s*"([^"\n]{1,200})"\s*\)')
 _SQLX_MACRO = re.compile(r"\bquery(?:_as|_scalar|_file|_file_as)?(?:_unchecked)?!\s*\(")
@@ -93,7 +97,7 @@ def _scan_file(rel: str, pkg: str, text: str, call_re: re.Pattern[str], service_
             out.listens.append(Listen(int(m.group(2)), _host(m.group(1)), None, where, pkg))
         for m in _PORT_BINDING.finditer(line):
             host = next((h for h in (_HOST_ARRAY.search(x) for x in lines[max(0, i - 3) : i + 4]) if h), None)
-            out.listens.append(Listen(int(m.group(1)), _host(".".join(host.group(k) for k in range(1, 5))) if host else None, None, where, pkg))
+            out.listens.append(Listen(int(m.group(1)), _array_host(host) if host else None, None, where, pkg))
         for m in _IPV4_CONST.finditer(line):
             out.listens.append(Listen(int(m.group(2)), "" if m.group(1) == "UNSPECIFIED" else "127.0.0.1", None, where, pkg))
         for m in _ENV_VAR.finditer(line):
@@ -123,6 +127,13 @@ def _scan_file(rel: str, pkg: str, text: str, call_re: re.Pattern[str], service_
 def bind_window(lines: list[str], i: int) -> bool:
     """The variable is read where the server binds: on the line, or within the statement around it."""
     return any(_BIND_CONTEXT.search(x) for x in lines[max(0, i - 3) : i + 4])
+
+
+def _array_host(match: re.Match[str]) -> str:
+    """The address a _HOST_ARRAY match names: its four octets, or Ipv4Addr's LOCALHOST/UNSPECIFIED."""
+    if match.group(5):
+        return "127.0.0.1" if match.group(5) == "LOCALHOST" else ""
+    return _host(".".join(match.group(k) for k in range(1, 5)))
 
 
 def _host(text: str | None) -> str:
