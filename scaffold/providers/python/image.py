@@ -39,6 +39,7 @@ class PythonImage:
     install_mounts: tuple[str, ...]
     install: tuple[str, ...]
     install_lint_ignore: tuple[str, ...]
+    install_lint_why: str
     needs_source: bool
     project_mounts: tuple[str, ...]
     project_steps: tuple[str, ...]
@@ -94,7 +95,7 @@ def _build(image: PythonImage) -> Stage:
         for i, group in enumerate(image.install_copy):
             comment = ("Production dependencies only: rebuilt when the dependency files change, not when the code does",) if i == 0 else ()
             steps.append(Copy(sources=tuple(group["src"]), dest=group["dest"], comment=comment, gap=i == 0, role="dependency_files"))
-    lint_comment = ("Version ranges as pyproject.toml states them (there is no lockfile to pin from):",) if image.install_lint_ignore else ()
+    lint_comment = (image.install_lint_why,) if image.install_lint_ignore else ()
     steps.append(Run(commands=image.install, mounts=Mount.from_flags(image.install_mounts), comment=lint_comment, lint_ignore=image.install_lint_ignore, role="install"))
     if image.project_steps:
         if not image.needs_source:

@@ -50,10 +50,52 @@ def framework_entry(project: Project) -> str | None:
 
 def infer_dependencies(project: Project, files: list[str], django_range: tuple[str, str] | None) -> InferredDependencies | None:
     """The distributions the app's imports come from, or None when it imports no third-party module at all."""
+    wanted, unknown = _imported_distributions(project, files)
+    if not wanted and not unknown:
+        return None
+    requirements = sorted(wanted)
+    if django_range and "django" in wanted:
+        requirements = [f"django>={django_range[0]},<{django_range[1]}" if r == "django" else r for r in requirements]
+    places = ", ".join(dict.fromkeys(where for where, _ in wanted.values()))
+    return InferredDependencies(tuple(requirements), f"{places} (imports; no dependency file)", tuple(unknown))
+
+
+def missing_from_freeze(project: Project, files: list[str], names: tuple[str, ...], all_pinned: bool) -> tuple[Found, ...]:
+    """Distributions the code imports that a `pip freeze` file lacks: Found("flask-cors", "app.py:4 (import flask_cors)").
+
+    Only a file where every requirement is pinned with == counts: a freeze lists the
+    transitive packages too, so an import none of its lines provides was installed after
+    the freeze (ernestromen/flask-todo-list lacked flask-cors and flask-sqlalchemy, which
+    its own Dockerfile installed by hand). A hand-written list names only direct
+    dependencies, and `import sqlalchemy` may come with flask-sqlalchemy: nothing is added.
+    A listed name that could provide the module (flask-bootstrap for flask_bootstrap) wins.
+    """
+    if not all_pinned or not names:
+        return ()
+    listed = set(names)
+    guesses = {_module_guess(n) for n in names}
+    wanted, _ = _imported_distributions(project, files)
+    out: list[Found] = []
+    for dist, (where, module) in sorted(wanted.items()):
+        alias = {dist, dist.removesuffix("-binary"), f"{dist}-binary"}
+        if alias & listed or module in guesses:
+            continue
+        out.append(Found(dist, f"{where} (import {module})"))
+    return tuple(out)
+
+
+def _module_guess(name: str) -> str:
+    """The module a distribution most likely installs: flask-cors -> flask_cors, python-dotenv -> dotenv."""
+    module = name.replace("-", "_").removesuffix("_binary")
+    return module.removeprefix("python_") if module.startswith("python_") else module
+
+
+def _imported_distributions(project: Project, files: list[str]) -> tuple[dict[str, tuple[str, str]], list[str]]:
+    """{distribution: (first file:line, module)} for mapped imports, and the unmapped ones as "file:line (import x)"."""
     table: dict[str, str] = load("python")["inferred_dependencies"]["distributions"]
     local = _local_names(project, files)
     stdlib = frozenset(sys.stdlib_module_names) | frozenset(removed_stdlib())
-    wanted: dict[str, str] = {}
+    wanted: dict[str, tuple[str, str]] = {}
     unknown: list[str] = []
     for rel in files[:400]:
         tree = parse(project, rel)
@@ -64,16 +106,10 @@ def infer_dependencies(project: Project, files: list[str], django_range: tuple[s
                 continue
             where = f"{rel}:{line}"
             if module in table:
-                wanted.setdefault(table[module], where)
+                wanted.setdefault(table[module], (where, module))
             elif not any(u.endswith(f"(import {module})") for u in unknown):
                 unknown.append(f"{where} (import {module})")
-    if not wanted and not unknown:
-        return None
-    requirements = sorted(wanted)
-    if django_range and "django" in wanted:
-        requirements = [f"django>={django_range[0]},<{django_range[1]}" if r == "django" else r for r in requirements]
-    places = ", ".join(dict.fromkeys(wanted.values()))
-    return InferredDependencies(tuple(requirements), f"{places} (imports; no dependency file)", tuple(unknown))
+    return wanted, unknown
 
 
 def removed_stdlib() -> dict[str, str]:

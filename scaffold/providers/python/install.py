@@ -46,6 +46,7 @@ class InstallPlan:
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     lint_ignore: list[str] = field(default_factory=list)  # hadolint rules the install RUN knowingly breaks
+    lint_why: str = "Version ranges as pyproject.toml states them (there is no lockfile to pin from):"
 
 
 def install_plan(facts: PythonFacts, tool: str, server_packages: list[str]) -> InstallPlan:
@@ -96,7 +97,12 @@ def _pip(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
             plan.notes.append(
                 f"{reqs.path} installs local folders ({', '.join(reqs.local_paths)}): the install runs after the sources are copied"
             )
-        plan.install = [*_drop_windows_only(plan, reqs), f"pip install {flags}-r {reqs.path}", *_pip_server(server_packages)]
+        missing = [f.value for f in facts.missing_requirements]  # never with --hash lines (detect leaves them)
+        # Resolved with the file's pins in one pip run, so what is added fits them (an older flask-cors for Flask 1.1)
+        plan.install = [*_drop_windows_only(plan, reqs), f"pip install {flags}-r {reqs.path}{''.join(' ' + m for m in missing)}", *_pip_server(server_packages)]
+        if missing:
+            plan.lint_ignore = ["DL3013"]
+            plan.lint_why = f"Added unpinned: {reqs.path} lacks what the code imports (scaffold plan says where); pin them in the file:"
         _add_build_constraints(plan, facts)
         if reqs.partly_hashed:
             plan.warnings.append(

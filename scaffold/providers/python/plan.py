@@ -74,6 +74,14 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
         notes.append("a worker: no EXPOSE and no HTTP health check; pass --port if it does serve HTTP")
     decisions["healthcheck"] = shared.healthcheck_wanted(answers, worker=worker)
 
+    extra = [f.value for f in facts.missing_requirements]
+    if extra:
+        warnings.append(
+            f"{facts.dependency_source} is a pip freeze (every line pinned) but lacks what the code imports: "
+            + "; ".join(f"{f.value} ({f.source})" for f in facts.missing_requirements)
+            + ": the image installs them unpinned, resolved with the file's pins; add them to it (pip freeze > requirements.txt) to pin them"
+        )
+        decisions["added_requirements"] = Decision(" ".join(extra), "; ".join(f.source for f in facts.missing_requirements))
     install = install_plan(facts, str(tool.value), server_packages)
     notes.extend(install.notes)
     warnings.extend(install.warnings)
@@ -127,6 +135,7 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
         install_mounts=tuple(install.mounts),
         install=tuple(install.install),
         install_lint_ignore=tuple(install.lint_ignore),
+        install_lint_why=install.lint_why,
         needs_source=install.needs_source,
         project_mounts=tuple(install.mounts if install.project else ()),
         project_steps=tuple(project_steps),
