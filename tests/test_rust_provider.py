@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from conftest import write_tree
@@ -369,3 +375,47 @@ def test_a_program_that_stops_without_dot_env_gets_an_empty_one(tmp_path):
     assert "COPY <<'EOF' /app/.env\nEOF" in text and "src/main.rs:3 stops when .env is missing" in text and "hunter2" not in text
     lenient = main.replace('.expect(".env file not found")', ".ok()")
     assert "/app/.env" not in _dockerfile(_plan(tmp_path, {"src/main.rs": lenient}))
+
+
+ASSETS_RS = (
+    'pub static HTMX: &str = include_str!(concat!(\n    env!("CARGO_MANIFEST_DIR"),\n    "/node_modules",\n'
+    '    "/htmx.org/dist/htmx.min.js"\n));\n'
+)
+NPM_LOCK = '{"name": "svc", "lockfileVersion": 3, "packages": {"": {"dependencies": {"htmx.org": "^1.9.10"}}, "node_modules/htmx.org": {"version": "1.9.12"}}}'
+
+
+@pytest.mark.parametrize(("scripts", "copy"), [
+    ({}, "COPY --from=frontend /web/node_modules ./node_modules"),  # Raffy23/htmx-axum-todolist: the install alone
+    ({"build": "tailwindcss -i in.css -o static/app.css"}, "COPY --from=frontend /web/. ./"),  # the build may make more
+])
+def test_a_file_compiled_in_from_node_modules_gets_an_npm_stage_first(tmp_path, scripts, copy):
+    """include_str! of node_modules/htmx.org/dist/htmx.min.js failed cargo build: npm never ran (checked with docker: 200 after)."""
+    package = json.dumps({"name": "svc", "scripts": scripts, "dependencies": {"htmx.org": "^1.9.10"}})
+    plan = _plan(tmp_path, {"src/main.rs": MAIN, "src/assets.rs": ASSETS_RS, "package.json": package, "package-lock.json": NPM_LOCK})
+    assert plan.decisions["frontend"].source.startswith("src/assets.rs:1 compiles in a file from node_modules/")
+    text = _dockerfile(plan)
+    assert "AS frontend" in text and "npm ci --no-audit --no-fund" in text
+    assert ("RUN npm run build" in text) is bool(scripts)
+    build = text[text.index("AS build"):text.index("AS runtime")]
+    assert build.index("COPY . .") < build.index(copy) < build.index("cargo build")
+    assert "node_modules" not in text[text.index("AS runtime"):]
+    hadolint = shutil.which("hadolint") or shutil.which("hadolint", path=str(Path(sys.executable).parent))
+    (tmp_path / "Dockerfile").write_text(text)
+    result = subprocess.run([hadolint, "--no-color", "--failure-threshold", "style", str(tmp_path / "Dockerfile")], capture_output=True, text=True)
+    assert result.returncode == 0 and not result.stdout.strip(), result.stdout
+
+
+def test_node_modules_named_outside_an_include_brings_no_npm_stage(tmp_path):
+    code = 'fn main() {\n    let skip = "node_modules";\n    let l = std::net::TcpListener::bind("0.0.0.0:3000").unwrap();\n}\n'
+    plan = _plan(tmp_path, {"src/main.rs": code, "package.json": '{"name": "svc"}'})
+    assert "frontend" not in plan.decisions and "AS frontend" not in _dockerfile(plan)
+
+
+def test_a_locked_time_0_2_is_not_moved_across_to_0_3(tmp_path):
+    """tatamiya/actix-web-tutorial locks time 0.2.27 (through actix-web 3): `cargo update --precise 0.3.36`
+    failed, since 0.3 is another major for Cargo. It compiles as it is."""
+    manifest = '[package]\nname = "api"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nactix-web = "3"\n'
+    lock = ('version = 3\n\n[[package]]\nname = "api"\nversion = "0.1.0"\ndependencies = ["actix-web"]\n\n'
+            '[[package]]\nname = "actix-web"\nversion = "3.3.3"\n\n[[package]]\nname = "time"\nversion = "0.2.27"\n')
+    write_tree(tmp_path, {"Cargo.toml": manifest, "Cargo.lock": lock, "src/main.rs": MAIN})
+    assert "cargo update" not in render_plan(plan_project(Project(tmp_path), {}))["Dockerfile"]
