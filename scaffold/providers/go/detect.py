@@ -17,7 +17,8 @@ from scaffold.project import Project
 from scaffold.providers.envfiles import config_lines, port_settings
 from scaffold.providers.go import gomod, sources
 from scaffold.providers.paths import MAX_SOURCE_BYTES, is_secret_path, literal_path, sqlite_dirs, with_placeholder_dirs
-from scaffold.providers.go.facts import CgoUse, Frontend, GoFacts, GoModule, Listen, MainPackage
+from scaffold.providers.frontend import Frontend
+from scaffold.providers.go.facts import CgoUse, GoFacts, GoModule, Listen, MainPackage
 
 MAX_GO_FILES = 4000
 MAX_RUNTIME_PATHS = 20  # a program reads a few folders at run time; more means the rule has misfired

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from scaffold.detect.found import Found
 from scaffold.providers.envfiles import EnvPort
+from scaffold.providers.frontend import Frontend
 
 
 @dataclass(frozen=True)
@@ -52,16 +52,6 @@ class CgoUse:
     source: str
     build_packages: tuple[str, ...]
     runtime_packages: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Frontend:
-    """A folder //go:embed names that the repository lacks, built by a package.json above it."""
-
-    embed: str  # the missing path, relative to the root ("web/dist")
-    folder: str  # the package.json's folder ("web")
-    source: str  # where the embed is ("web/embed.go")
-    node: Any  # NodeFacts of that folder
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from scaffold.plan.model import BuildPlan, Decision
 from scaffold.plan.steps import Arg, BuildSecret, Copy, Entrypoint, Env, Expose, Healthcheck, Mount, Run, Stage, StagedDockerfile, User, Workdir, WriteFile
 from scaffold.providers import shared
 from scaffold.providers.base import Target
+from scaffold.providers.frontend import Frontend, frontend_copy, frontend_stage
 from scaffold.providers.go.facts import GoFacts, Listen, MainPackage
 from scaffold.providers.go.sources import is_loopback
 from scaffold.providers.go.version import go_line
@@ -217,39 +218,12 @@ def _probe_stage() -> Stage:
     return _helper_stage("healthcheck", "/probe", "healthcheck.go", shared.GO_PROBE, "Health probe: a few lines of Go, since the runtime image has no shell or curl")
 
 
-def _frontend_name(i: int) -> str:
-    return "frontend" if i == 0 else f"frontend-{i + 1}"
-
-
-def _frontend_stage(frontend: Any, i: int, decisions: dict[str, Decision], notes: list[str]) -> Stage:
-    """The npm build of a folder the Go code embeds, on Node's slim image, with the pinned package manager."""
-    from scaffold.data import versions
-    from scaffold.providers.node.version import resolve_node_major
-    from scaffold.providers.node.package_manager import choose_package_manager, setup_commands
-
-    node = frontend.node
-    major = resolve_node_major(node.node_version_hints, None).decision.value
-    _, pm, _ = choose_package_manager(node, None, int(major))
-    data = versions()["node"]
+def _frontend_stage(frontend: Frontend, i: int, decisions: dict[str, Decision], notes: list[str]) -> Stage:
+    """The npm build of a folder the Go code embeds (scaffold/providers/frontend.py)."""
     prefix = "" if frontend.folder == "." else f"{frontend.folder}/"
-    files = [f"{prefix}package.json", *([f"{prefix}{pm.lockfile}"] if pm.lockfile else [])]
-    steps: list = [Workdir(path="/web")]
-    setup = setup_commands(pm, int(major), node.package_manager_field is not None)
-    if setup:
-        steps.append(Run(commands=tuple(setup)))
-    steps.append(Copy(sources=tuple(files), dest="./"))
-    steps.append(Run(mounts=(Mount("cache", pm.cache_target, id=pm.cache_id),), commands=(pm.install(production=False),)))
-    steps.append(Copy(sources=(f"{prefix}." if prefix else ".",), dest="."))
-    steps.append(Run(commands=(pm.run("build"),)))
     decisions[f"frontend{'' if i == 0 else i + 1}"] = Decision(frontend.embed, f"{frontend.source} embeds it; {prefix}package.json > scripts > build makes it")
     notes.append(f"{frontend.source} embeds {frontend.embed}, which {prefix}package.json's build script makes: the image builds it in a Node stage first")
-    return Stage(
-        name=_frontend_name(i),
-        base=f"{data['image']}:{major}-{data['debian_suite']}-slim",
-        platform="$BUILDPLATFORM",
-        comment=(f"Front end: {pm.label} builds {frontend.embed} for //go:embed; only that folder moves on",),
-        steps=tuple(steps),
-    )
+    return frontend_stage(frontend, i, comment="Front end: {pm} builds {embed} for //go:embed; only that folder moves on")
 
 
 def _bridge_stage() -> Stage:
@@ -293,8 +267,7 @@ def _build_stage(facts: GoFacts, main: MainPackage, binary: str, cross: bool, cg
     steps += [Arg(name="TARGETOS"), Arg(name="TARGETARCH")]
     env = f"CGO_ENABLED={1 if cgo else 0} GOOS=$TARGETOS GOARCH=$TARGETARCH"
     for i, frontend in enumerate(facts.frontends):
-        rel = posixpath.relpath(frontend.embed, frontend.folder)
-        steps.append(Copy(sources=(f"/web/{rel}",), dest=f"./{frontend.embed}", from_stage=_frontend_name(i), comment=(f"The front end //go:embed compiles in ({frontend.source})",)))
+        steps.append(frontend_copy(frontend, i, "The front end //go:embed compiles in"))
     mod = " -mod=vendor" if facts.vendor else ""
     pkg = "." if main.dir == "." else f"./{main.dir}"
     steps.append(Run(

@@ -15,6 +15,7 @@ from scaffold.detect.found import Found
 from scaffold.dockerignore import compose_dockerignore, context_files
 from scaffold.errors import InconsistentProjectError, MalformedFileError
 from scaffold.project import Project
+from scaffold.providers.frontend import Frontend
 from scaffold.providers.paths import is_secret_path, literal_path, sqlite_dirs, with_placeholder_dirs
 from scaffold.providers.rust import sources
 from scaffold.providers.rust.lockfile import lock_packages, lock_updates, stale_lock
@@ -100,6 +101,7 @@ def detect(project: Project) -> RustFacts | None:
         sqlx_offline=project.has_dir(".sqlx"),
         sqlx_macro=scan.sqlx_macro if "sqlx" in deps_all else None,
         env_file_fatal=scan.env_file_fatal,
+        frontends=_node_modules_frontend(project, scan.node_modules_include),
         name=str(root_package.get("name") or project.root.name),
         description=root_package.get("description") if isinstance(root_package.get("description"), str) else None,
         license=root_package.get("license") if isinstance(root_package.get("license"), str) else None,
@@ -313,3 +315,17 @@ def _rocket_needs_secret(project: Project, deps: dict[str, Any], frameworks: tup
         return False
     config = project.read_toml("Rocket.toml") if project.has_file("Rocket.toml") else {}
     return not any(isinstance(t, dict) and "secret_key" in t for t in config.values())
+
+
+def _node_modules_frontend(project: Project, include: str | None) -> tuple[Frontend, ...]:
+    """The npm install a file compiled in from node_modules/ needs (include_str! of htmx.min.js), with the
+    build script too when package.json has one (it may make other files the code includes)."""
+    if include is None or not project.has_file("package.json"):
+        return ()
+    from scaffold.providers.node.detect import detect as detect_node
+
+    node = detect_node(project)
+    if node is None:
+        return ()
+    build = "build" in node.scripts
+    return (Frontend("." if build else "node_modules", ".", include, node, build=build),)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scaffold.detect.found import Found
+from scaffold.providers.frontend import Frontend
 
 
 @dataclass(frozen=True)
@@ -64,3 +65,4 @@ class RustFacts:
     # Locked releases that no longer compile: Found((crate, locked, fixed release), why), rust.toml > lock_updates
     lock_updates: tuple[Found, ...] = ()
     env_file_fatal: str | None = None  # "src/main.rs:8": dotenv().expect(...) stops the program when .env is missing
+    frontends: tuple[Frontend, ...] = ()  # npm installs (and builds) the code compiles in: include_str! of node_modules/...

@@ -25,6 +25,7 @@ from scaffold.plan.steps import Arg, Copy, Entrypoint, Env, Expose, Healthcheck,
 from scaffold.providers import shared
 from scaffold.providers.base import Target
 from scaffold.providers.rust.facts import Binary, Listen, RustFacts
+from scaffold.providers.frontend import Frontend, frontend_copy, frontend_stage
 from scaffold.providers.rust.sources import is_loopback
 
 BIN_DIR = "/usr/local/bin"
@@ -90,8 +91,9 @@ def plan(facts: RustFacts, answers: dict[str, Any]) -> BuildPlan:
     build = _build_stage(facts, binary, build_pkgs, cross, bool(health.value), bridge)
     runtime = _runtime_stage(facts, decisions, binary, extra, env, bool(health.value), worker)
     health_argv = _health_argv(decisions, env) if health.value else None
+    frontends = tuple(_frontend_stage(f, i, decisions, notes) for i, f in enumerate(facts.frontends))
     staged = StagedDockerfile(
-        stages=(build, runtime),
+        stages=(*frontends, build, runtime),
         global_args=(Arg(name="RUST_VERSION", default=str(decisions["rust_version"].value), comment=(f"Rust {decisions['rust_version'].value} ({decisions['rust_version'].source})",)),),
         extra={"runtime": {"kind": "rust"}, "healthcheck": health_argv, "port": port.value, "build_secrets": []},
     )
@@ -198,6 +200,14 @@ def _port(facts: RustFacts, binary: Binary, answers: dict[str, Any], data: dict,
     return decision
 
 
+def _frontend_stage(frontend: Frontend, i: int, decisions: dict[str, Decision], notes: list[str]) -> Stage:
+    """npm install (and build) before cargo: the code include_str!s files from node_modules/."""
+    made = "package.json's install and build script make" if frontend.build else "package.json's install makes"
+    decisions[f"frontend{'' if i == 0 else i + 1}"] = Decision(frontend.embed, f"{frontend.source} compiles in a file from node_modules/, which {made}")
+    notes.append(f"{frontend.source} compiles in a file from node_modules/, which {made}: the image runs that in a Node stage before cargo build")
+    return frontend_stage(frontend, i, comment="Front end: {pm} installs the node_modules/ files the code compiles in; only the result moves on")
+
+
 def _build_stage(facts: RustFacts, binary: Binary, build_pkgs: list[str], cross: bool, probe: bool, bridge: bool) -> Stage:
     data = load("rust")
     image = f"{data['rust']['image']}:${{RUST_VERSION}}-{data['rust']['image_suffix']}"
@@ -243,6 +253,8 @@ def _build_stage(facts: RustFacts, binary: Binary, build_pkgs: list[str], cross:
         steps.append(WriteFile(dest="/bridge/loopback-bridge.rs", body=shared.RUST_BRIDGE, comment=("The loopback bridge: the server binds 127.0.0.1, so this forwards the container's addresses to it",)))
         steps.append(Run(commands=("mkdir -p /out", f"rustc --edition 2021 -C opt-level=s -C strip=symbols{cross_flags} -o /out/loopback-bridge /bridge/loopback-bridge.rs")))
     steps.append(Copy(sources=(".",), dest="."))
+    for i, frontend in enumerate(facts.frontends):
+        steps.append(frontend_copy(frontend, i, "What npm installed (and built), which the code compiles in"))
     if facts.sqlx_offline:
         steps.append(Env(pairs=(("SQLX_OFFLINE", "true"),), comment=("sqlx checks its queries against .sqlx/ instead of a live database",)))
     package = f" -p {binary.package}" if facts.workspace or len({b.package for b in facts.binaries}) > 1 else ""

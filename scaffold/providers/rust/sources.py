@@ -52,6 +52,7 @@ class RustScan:
     sqlite_paths: list[tuple[str, str]] = field(default_factory=list)  # (database file, file:line)
     sqlx_macro: str | None = None  # file:line of the first sqlx::query!-style macro (checked against a database at compile time)
     env_file_fatal: str | None = None  # file:line of `dotenv().expect(...)`: the program stops when .env is missing
+    node_modules_include: str | None = None  # file:line of an include_str!/include_bytes! of a file under node_modules/
 
 
 def scan(project: Project, package_dirs: list[str], calls: list[str], service_ports: set[int], limit: int) -> RustScan:
@@ -66,6 +67,9 @@ def scan(project: Project, package_dirs: list[str], calls: list[str], service_po
     return out
 
 
+# include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/node_modules", "/htmx.org/dist/htmx.min.js")) or
+# include_bytes!("../node_modules/x"): compiled in from what npm installs, so npm runs first.
+_NODE_MODULES_INCLUDE = re.compile(r'include_(?:str|bytes)!\s*\((?:[^;]{0,300}?)"(?:\.{0,2}/)*node_modules\b', re.S)
 # dotenv/dotenvy: `dotenv().expect(".env file not found")`, `.unwrap()` or `?` stop the program without .env
 _ENV_FILE_FATAL = re.compile(r"\bdotenv\(\s*\)\s*(?:\.\s*(?:expect|unwrap)\b|\?)")
 
@@ -76,6 +80,10 @@ def _scan_file(rel: str, pkg: str, text: str, call_re: re.Pattern[str], service_
         fatal = _ENV_FILE_FATAL.search(text)
         if fatal:
             out.env_file_fatal = f"{rel}:{line_of(text, fatal.start())}"
+    if out.node_modules_include is None and "node_modules" in text:
+        include = _NODE_MODULES_INCLUDE.search(text)
+        if include:
+            out.node_modules_include = f"{rel}:{line_of(text, include.start())}"
     for m in _EMBED_FOLDER.finditer(text):
         out.embedded.add(posixpath.normpath(posixpath.join(pkg, m.group(1).rstrip("/"))))
     for i, line in enumerate(lines):
