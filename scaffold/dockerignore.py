@@ -279,9 +279,9 @@ def plain_line_excludes(line: str, path: str) -> bool | None:
 
 @functools.lru_cache(maxsize=8192)
 def _clean_parts(path: str) -> tuple[str, ...] | None:
-    """The path's segments; a leading `./` (how plans name files at the root) is dropped, as Docker cleans it."""
-    while path.startswith("./"):
-        path = path[2:]
+    """The path's segments; one leading `./` (how plans name files at the root) is dropped, as both Docker
+    and pathspec do; anything less plain (`././x`, `a/../b`) is left to pathspec."""
+    path = path.removeprefix("./")
     parts = tuple(path.split("/"))
     return None if any(p in ("", ".", "..") for p in parts) else parts
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pathspec
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from scaffold.dockerignore import COMMON_HEAD, NODE_BASE, PYTHON_BASE, may_be_invalid, plain_line_excludes, secret_patterns
@@ -37,6 +37,8 @@ def pathspec_excludes(line: str, path: str) -> bool:
 
 @settings(max_examples=400, deadline=None)
 @given(LINE, PATH)
+@example("[eE]", "././E")  # a second ./ is pathspec's to answer
+@example("a", "./a")
 def test_plain_matcher_agrees_with_pathspec(line, path):
     plain = plain_line_excludes(line, path)
     if plain is not None:
