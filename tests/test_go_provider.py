@@ -355,6 +355,32 @@ def test_embedded_front_end_is_built_in_a_node_stage(tmp_path):
     assert build.index("COPY . .") < build.index("COPY --from=frontend /web/dist ./web/dist") < build.index("go build")
 
 
+SERVED_CLIENT = 'package main\n\nimport "net/http"\n\nfunc main() {\n\tconst BUILD_DIR = "./client/build/"\n\thttp.Handle("/", http.FileServer(http.Dir(BUILD_DIR)))\n\thttp.ListenAndServe(":8080", nil)\n}\n'
+CRA_LOCK = '{"name": "client", "lockfileVersion": 3, "packages": {"": {"name": "client"}, "node_modules/react-scripts": {"version": "5.0.1"}}}'
+
+
+def test_a_folder_served_from_disk_that_a_front_end_build_makes_is_built_and_copied(tmp_path):
+    """mes32/go-todo serves ./client/build/, which client/package.json's `react-scripts build` makes and git
+    ignores: the image had no front end (checked with docker: the built files are in /app/client/build)."""
+    client = '{"name": "client", "scripts": {"build": "react-scripts build"}, "dependencies": {"react-scripts": "5.0.1"}}'
+    plan = _plan(tmp_path, {"main.go": SERVED_CLIENT, "client/package.json": client, "client/package-lock.json": CRA_LOCK})
+    assert plan.decisions["frontend"].value == "client/build"
+    text = _dockerfile(plan)
+    assert "AS frontend" in text and "COPY client/package.json client/package-lock.json ./" in text and "RUN npm run build" in text
+    runtime = text[text.index("AS runtime"):]
+    assert "COPY --from=frontend /web/build /app/client/build" in runtime
+    assert not any("client/build" in w and "not in the repository" in w for w in plan.warnings)
+
+
+@pytest.mark.parametrize("client", [
+    '{"name": "client", "scripts": {"build": "tsc"}}',  # no framework that writes build/
+    '{"name": "client", "scripts": {"start": "react-scripts start"}, "dependencies": {"react-scripts": "5.0.1"}}',  # no build script
+])
+def test_a_missing_served_folder_no_build_makes_brings_no_node_stage(tmp_path, client):
+    plan = _plan(tmp_path, {"main.go": SERVED_CLIENT, "client/package.json": client})
+    assert "frontend" not in plan.decisions and "AS frontend" not in _dockerfile(plan)
+
+
 @pytest.mark.parametrize(("setting", "port", "env"), [('httpport = "${PORT||8000}"', 8000, "PORT"), ("httpport = 9090", 9090, None)])
 def test_beego_reads_its_conf_and_views_and_takes_the_port_from_app_conf(tmp_path, setting, port, env):
     """beego finds conf/app.conf, views/ and static/ by convention: no path in the code names them (koyeb/example-beego)."""

@@ -36,14 +36,13 @@ def frontend_stage(frontend: Frontend, i: int, *, comment: str) -> Stage:
     The caller words the stage's comment, its decision and its note: they say what the
     compiled code does with the folder (embeds it, includes a file from it).
     """
-    from scaffold.data import versions
+    from scaffold.providers.node.base_image import node_base_image
     from scaffold.providers.node.package_manager import choose_package_manager, setup_commands
-    from scaffold.providers.node.version import resolve_node_major
+    from scaffold.providers.node.plan_addons import build_node_major
 
     node = frontend.node
-    major = resolve_node_major(node.node_version_hints, None).decision.value
+    major = build_node_major(node)
     _, pm, _ = choose_package_manager(node, None, int(major))
-    data = versions()["node"]
     prefix = "" if frontend.folder == "." else f"{frontend.folder}/"
     files = [f"{prefix}package.json", *([f"{prefix}{pm.lockfile}"] if pm.lockfile else [])]
     steps: list = [Workdir(path="/web")]
@@ -57,7 +56,7 @@ def frontend_stage(frontend: Frontend, i: int, *, comment: str) -> Stage:
         steps.append(Run(commands=(pm.run("build"),)))
     return Stage(
         name=frontend_name(i),
-        base=f"{data['image']}:{major}-{data['debian_suite']}-slim",
+        base=str(node_base_image(major, pm, False, {}).value),  # the Debian suite the Node line has images for
         platform="$BUILDPLATFORM",
         comment=(comment.format(pm=pm.label, embed=frontend.embed),),
         steps=tuple(steps),

@@ -52,6 +52,8 @@ def detect(project: Project) -> GoFacts | None:
     scan = sources.scan(project, roots, list(rt["calls"]), list(rt["constructors"]), set(data["ports"]["service_ports"]), MAX_GO_FILES)
     mains = _mains(scan, modules, data)
     runtime_files, missing = _runtime_files(project, scan, list(rt["config_extensions"]))
+    served = _served_frontends(project, scan, missing)
+    missing = [m for m in missing if not any(f.embed == m.value for f in served)]
     runtime_files = _with_convention_files(project, runtime_files, modules, data)
     listens = [*scan.listens, *_convention_listens(project, modules, data)]
     root = next((m for m in modules if m.dir == "."), modules[0])
@@ -81,6 +83,7 @@ def detect(project: Project) -> GoFacts | None:
         writable=tuple(writable),
         private=_goprivate(project),
         frontends=tuple(_frontends(project, scan)),
+        served_frontends=tuple(served),
         env_ports=tuple(port_settings(project)),
         gin_default_run=gin,
         env_file_fatal=scan.env_file_fatal,
@@ -281,6 +284,45 @@ def _goprivate(project: Project) -> Found | None:
             if m and not m.group(1).startswith("$"):
                 return Found(m.group(1).strip(","), f"{rel}:{number}")
     return None
+
+
+def _served_frontends(project: Project, scan: sources.SourceScan, missing: list[Found]) -> list[Frontend]:
+    """Folders the program serves at run time that a front-end build makes (`const BUILD_DIR =
+    "./client/build/"` for http.Dir, with client/package.json running react-scripts build): built in
+    a Node stage and copied beside the binary.
+
+    Only a folder the repository lacks, under a package.json whose framework writes exactly
+    there (node_frameworks.toml > out: CRA's build/, Vite's dist/), counts: a missing
+    `uploads/` is the program's own to create, not a build's.
+    """
+    from scaffold.data import load
+    from scaffold.providers.node.detect import detect as detect_node
+
+    frameworks = load("node_frameworks")
+    candidates = [(str(m.value), m.source) for m in missing]
+    for literal, where, _folder in scan.call_literals:
+        path = literal_path(literal)
+        if path and not project.has_dir(path) and not project.has_file(path):
+            candidates.append((path, where))
+    out: dict[str, Frontend] = {}
+    for path, where in candidates:
+        path = path.rstrip("/")
+        if path in out or "." in posixpath.basename(path):
+            continue
+        folder = posixpath.dirname(path)
+        while True:
+            if project.has_file(posixpath.join(folder or ".", "package.json")):
+                node = detect_node(Project(project.root / folder) if folder not in ("", ".") else project)
+                rel = posixpath.relpath(path, folder or ".")
+                fw = node.framework if node is not None else None
+                made = fw is not None and isinstance(frameworks.get(fw.id), dict) and frameworks[fw.id].get("out") in (rel, rel.split("/", 1)[0])
+                if node is not None and "build" in node.scripts and made:
+                    out[path] = Frontend(path, folder or ".", where, node)
+                break
+            if folder in ("", "."):
+                break
+            folder = posixpath.dirname(folder)
+    return [out[k] for k in sorted(out)]
 
 
 def _frontends(project: Project, scan: sources.SourceScan) -> list[Frontend]:

@@ -76,3 +76,4 @@ class GoFacts:
     dockerignore: tuple[str, ...] = ()
     dockerignore_notes: tuple[str, ...] = ()
     env_file_fatal: str | None = None  # "main.go:12": the program exits when .env is missing (godotenv.Load + log.Fatal)
+    served_frontends: tuple[Frontend, ...] = ()  # folders it serves at run time that a front-end build makes

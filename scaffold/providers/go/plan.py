@@ -95,6 +95,9 @@ def plan(facts: GoFacts, answers: dict[str, Any]) -> BuildPlan:
     probe = (_probe_stage(),) if health.value else ()
     for i, frontend in enumerate(facts.frontends):
         probe = (*probe, _frontend_stage(frontend, i, decisions, notes))
+    offset = len(facts.frontends)
+    for j, frontend in enumerate(facts.served_frontends):
+        probe = (*probe, _served_stage(frontend, offset + j, decisions, notes))
     if bridge:
         probe = (*probe, _bridge_stage())
     runtime = _runtime_stage(facts, decisions, binary, port_env, args, runtime_pkgs, bool(health.value), worker)
@@ -226,6 +229,14 @@ def _frontend_stage(frontend: Frontend, i: int, decisions: dict[str, Decision], 
     return frontend_stage(frontend, i, comment="Front end: {pm} builds {embed} for //go:embed; only that folder moves on")
 
 
+def _served_stage(frontend: Frontend, i: int, decisions: dict[str, Decision], notes: list[str]) -> Stage:
+    """The npm build of a folder the Go server serves from disk at run time."""
+    prefix = "" if frontend.folder == "." else f"{frontend.folder}/"
+    decisions[f"frontend{'' if i == 0 else i + 1}"] = Decision(frontend.embed, f"{frontend.source} serves it; {prefix}package.json > scripts > build makes it")
+    notes.append(f"{frontend.source} serves {frontend.embed}, which {prefix}package.json's build script makes: the image builds it in a Node stage and copies it beside the binary")
+    return frontend_stage(frontend, i, comment="Front end: {pm} builds {embed}, which the server serves; only that folder moves on")
+
+
 def _bridge_stage() -> Stage:
     return _helper_stage("loopback-bridge", "/bridge", "bridge.go", shared.GO_BRIDGE, "Loopback bridge: the server binds 127.0.0.1, so this forwards the container's addresses to it")
 
@@ -308,6 +319,10 @@ def _runtime_stage(facts: GoFacts, decisions: dict[str, Decision], binary: str, 
         writable=facts.writable, files=facts.runtime_files,
         probe_from="healthcheck" if probe else None, bridge_from="loopback-bridge" if decisions["loopback_bridge"].value else None,
     )
+    offset = len(facts.frontends)
+    for j, frontend in enumerate(facts.served_frontends):
+        copy = frontend_copy(frontend, offset + j, "The built front end the server serves")
+        steps.append(Copy(sources=copy.sources, dest=f"/app/{frontend.embed}", from_stage=copy.from_stage, comment=copy.comment))
     if facts.env_file_fatal:
         steps.append(shared.empty_env_file_step(facts.env_file_fatal, "godotenv.Load, then log.Fatal"))
     port = int(decisions["port"].value)

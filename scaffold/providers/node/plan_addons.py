@@ -199,6 +199,19 @@ def _satisfies(nodesemver: Any, version: str, spec: str) -> bool:
         return False
 
 
+def build_node_major(facts: NodeFacts) -> int:
+    """The Node line a front-end build of another stack's image runs on: the project's hints, lowered
+    (when they name none) to what its locked packages build and run on, as the Node provider does."""
+    from scaffold.providers.node.version import resolve_node_major
+
+    version = resolve_node_major(facts.node_version_hints, None)
+    major = int(version.decision.value)
+    limit = native_node_limit(facts, major, facts.lockfiles[0] if facts.lockfiles else None)
+    if limit is not None and (version.decision.source.startswith("versions.toml") or version.allows(limit[0])):
+        return limit[0]
+    return major
+
+
 def native_node_limit(facts: NodeFacts, major: int, lockfile: str | None) -> tuple[int, str] | None:
     """The newest Node line every locked native addon builds on, and every locked package runs on, when `major` is too new.
 
