@@ -624,3 +624,19 @@ def test_imports_of_an_older_major_cap_it(tmp_path: Path, code: str, requirement
         assert f"printf '{capped}\\n' > /tmp/build-constraints.txt" in install and "PIP_CONSTRAINT=/tmp/build-constraints.txt pip install" in install
     else:
         assert "build-constraints" not in install
+
+
+def test_a_folder_that_is_a_package_of_relative_imports_says_to_run_in_the_folder_above(tmp_path, capsys):
+    """sinasezza/FastAPI-TodoListApp's backend/ has __init__.py and `from .apis import ...`: the error
+    said no FastAPI() was found, though main.py makes one."""
+    from scaffold.cli import main as scaffold_main
+
+    write_tree(tmp_path, {
+        "pyproject.toml": '[project]\nname = "todo"\nversion = "1"\ndependencies = ["fastapi", "uvicorn"]\n',
+        "__init__.py": "", "apis.py": "x = 1\n",
+        "main.py": "from fastapi import FastAPI\nfrom .apis import x\n\napp: FastAPI = FastAPI()\n",
+    })
+    assert scaffold_main(["plan", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "main.py: this folder is a package whose modules import relatively (main.py:2 (from .apis import ...))" in err[0]
+    assert "run scaffold in the folder above" in err[0]

@@ -169,6 +169,12 @@ def _no_app_error(facts: PythonFacts) -> MissingEntryError:
     looked = ", ".join(f"{name.rpartition('.')[2]}()" for name, info in constructors.items() if info["framework"] in facts.frameworks)
     what = f"no {looked or 'Flask(), FastAPI() or Django'} application object"
     framework = f" ({', '.join(facts.frameworks)} is a dependency)" if facts.frameworks else ""
+    if facts.relative_package:
+        return MissingEntryError(
+            path=facts.relative_package.split(":", 1)[0],
+            detail=f"this folder is a package whose modules import relatively ({facts.relative_package}), so no server can import them from here",
+            hint="run scaffold in the folder above, from where the server imports this folder as a package, or pass --start",
+        )
     return MissingEntryError(
         path=facts.dependency_source,
         detail=f"{what} found at module level in the project's .py files{framework}",

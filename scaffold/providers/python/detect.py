@@ -66,6 +66,8 @@ class PythonFacts:
     unmapped_imports: tuple[str, ...]  # with no dependency file: "app.py:3 (import foo)", imports no table maps
     # A pip freeze (every line ==) that lacks a distribution the code imports: Found("flask-cors", "app.py:4 (import flask_cors)")
     missing_requirements: tuple[Found, ...]
+    # The folder is itself a package (__init__.py) whose modules import relatively: "main.py:9 (from .apis import ...)"
+    relative_package: str | None
     python_pins: tuple[Found, ...]  # exact versions, in precedence order
     requires_python: Found | None  # a PEP 440 range
     build_backend: str | None  # pyproject [build-system] build-backend
@@ -161,6 +163,7 @@ def detect(project: Project) -> PythonFacts | None:
         inferred_dependencies=dep_source if inferred is not None and not inferred.unknown else None,
         unmapped_imports=inferred.unknown if inferred is not None else (),
         missing_requirements=missing,
+        relative_package=_relative_package(project, files),
         python_pins=_python_pins(project, pipfile),
         requires_python=_requires_python(pyproject),
         build_backend=_str(nested_table(pyproject, "build-system").get("build-backend")),
@@ -416,3 +419,25 @@ def _search_order(project: Project, data: dict[str, Any], import_root: str | tup
         if rel not in ordered:
             (ordered if wanted(rel) else others).append(rel)
     return ordered, others
+
+
+def _relative_package(project: Project, files: list[str]) -> str | None:
+    """Where a root module of a folder that is a package imports relatively (`from .apis import x`).
+
+    Such a module runs only as part of the package (`backend.main:app` from the folder
+    above), so no server can import it from here: the no-app error says where to run.
+    """
+    import ast
+
+    from scaffold.providers.python.app import parse
+
+    if not project.has_file("__init__.py"):
+        return None
+    for rel in files:
+        if "/" in rel or rel == "__init__.py":
+            continue
+        tree = parse(project, rel)
+        node = next((n for n in tree.body if isinstance(n, ast.ImportFrom) and n.level > 0), None) if tree is not None else None
+        if node is not None:
+            return f"{rel}:{node.lineno} (from {'.' * node.level}{node.module or ''} import ...)"
+    return None
