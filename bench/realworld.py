@@ -107,7 +107,8 @@ def probe(url: str, seconds: float) -> tuple[int | None, str]:
 # failure is one the line decides (a wheel missing, a source build, Requires-Python); a stale lockfile
 # or a wrong command fails on every line and stays scaffold's (oliviat255/flask-todo's pipenv verify).
 _VERSION_SIGNS = ("Failed building wheel", "subprocess-exited-with-error", "metadata-generation-failed", "Requires-Python",
-                  "No matching distribution found", "Could not find a version that satisfies", "Python.h", "error: command 'gcc'", "This error originates from the build backend")
+                  "No matching distribution found", "Could not find a version that satisfies", "Python.h", "error: command 'gcc'", "This error originates from the build backend",
+                  "incompatible with the project's Python requirement")  # uv: the stand-in serves another line
 
 
 def _standin_mismatch(plan: dict, dockerfile: Path) -> bool:
