@@ -18,6 +18,7 @@ from scaffold.detect.procfile import procfile_web, procfile_worker
 from scaffold.errors import InconsistentProjectError, MalformedFileError
 from scaffold.project import Project
 from scaffold.providers.node.build_commands import build_commands
+from scaffold.providers.node.ecosystem import Ecosystem, read_ecosystem
 from scaffold.providers.node.npm_scripts import follow_run, parse_script
 from scaffold.providers.node.lockfiles import LOCKFILES, lock_out_of_sync, find_git_dependencies, read_lock_details
 from scaffold.providers.node.source_scan import HostHint, PortHint, entry_candidates_of, scan_page_imports, scan_ports, scan_runtime_imports, scan_sources
@@ -65,6 +66,7 @@ class NodeFacts:
     loopback_host: HostHint | None = None
     git_dependencies: tuple[Found, ...] = ()  # installed from a git repository
     build_commands: tuple[Found, ...] = ()  # Debian packages for programs the build script runs (value), and why
+    ecosystem: Ecosystem | None = None  # the pm2 ecosystem file a script starts pm2 with
     procfile_web: Found | None = None  # the Procfile's web: command
     procfile_worker: Found | None = None  # the Procfile's worker: command
     module: str | None = None  # package.json "module": the entry `bun init` writes
@@ -166,6 +168,7 @@ def detect(project: Project, *, context: bool = True) -> NodeFacts | None:
         page_imports=scan_page_imports(project) if "next" in deps or "next" in dev else (),
         git_dependencies=find_git_dependencies(deps, dev, lock_details),
         build_commands=build_commands(project, scripts, "build"),
+        ecosystem=read_ecosystem(project, scripts) if "pm2" in " ".join(scripts.values()) else None,
         procfile_web=procfile[0],
         procfile_worker=procfile[1],
         presence=look_up(project, planning_paths(manifest, scripts, procfile, extra_install, prisma)),

@@ -222,8 +222,15 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     env_pairs: list[tuple[str, str]] = []
     shim = listen_shim(facts, runtime_name, static)
     if not static:
-        env_pairs = [("NODE_ENV", "production"), ("PORT", str(port.value))]
-        extra_env = {**(shape.env if shape is not None and shape.kind == "node" else {}), **start_env(facts), **host_env(facts, notes, warnings, shim=shim is not None), **port_env(facts, port)}
+        started = start_env(facts)
+        node_env = started.get("NODE_ENV", "production")
+        if node_env in ("", "development", "dev", "test", "local"):
+            node_env = "production"  # a dev value in a start script is not the image's
+        elif node_env != "production":
+            # the project's own production name (pm2's env_prod: { NODE_ENV: 'prod' }): its code may load config/prod.json
+            notes.append(f"the start script runs the app with NODE_ENV={node_env}, so the image does too (libraries that test for 'production' see another value)")
+        env_pairs = [("NODE_ENV", node_env), ("PORT", str(port.value))]
+        extra_env = {**(shape.env if shape is not None and shape.kind == "node" else {}), **started, **host_env(facts, notes, warnings, shim=shim is not None), **port_env(facts, port)}
         for key, value in sorted(extra_env.items()):
             if key not in ("NODE_ENV", "PORT"):
                 env_pairs.append((key, value))

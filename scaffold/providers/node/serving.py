@@ -90,9 +90,16 @@ def listen_shim(facts: NodeFacts, runtime_name: str, static: bool) -> dict[str, 
 
 
 def start_env(facts: NodeFacts) -> dict[str, str]:
+    """The environment the start script sets: its assignments, or what pm2 would set from the ecosystem
+    file it starts (`pm2 start ecosystem.config.js --env prod` -> env, then env_prod)."""
     followed = follow_run("start", facts.scripts)
     if followed is None:
         return {}
+    argv = followed[1].argv
+    if facts.ecosystem is not None and argv[:2] in (["pm2", "start"], ["node_modules/.bin/pm2", "start"]):
+        from scaffold.providers.node.ecosystem import ecosystem_env
+
+        return {**ecosystem_env(facts.ecosystem, argv), **followed[1].env}
     return dict(followed[1].env)
 
 

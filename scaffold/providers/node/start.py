@@ -69,6 +69,8 @@ def node_start_command(
             notes.append(f"{where} starts the app under {parsed.argv[0]}, a process manager that daemonizes; the container supervises instead, so it runs the app itself")
             if managed:
                 return Decision([runtime, managed], f"{where} ({parsed.argv[0]} start {managed})")
+            if facts.ecosystem is not None and facts.ecosystem.script:
+                return Decision([runtime, facts.ecosystem.script], f"{where} ({facts.ecosystem.file} > apps[0].script)")
             continue
         dev = dev_command_match(parsed.argv)
         if dev:
