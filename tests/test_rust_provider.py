@@ -252,6 +252,15 @@ def test_unsupported_stack_is_named(tmp_path, capsys):
     assert "pom.xml (Java (Maven))" in err and "scaffold supports" in err
 
 
+def test_an_nx_app_folder_is_named_instead_of_sending_the_user_into_src(tmp_path, capsys):
+    """vilmarmjr/notes-app's apps/web has project.json and src/index.html: the error said to run scaffold
+    in src/, which would serve the unbuilt sources."""
+    write_tree(tmp_path, {"project.json": '{"name": "web", "targets": {}}', "src/index.html": "<html></html>"})
+    assert scaffold_main(["plan", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "project.json (an Nx project" in err and "scaffold init src" not in err
+
+
 def test_rocket_template_dir_is_copied(tmp_path):
     manifest = MANIFEST.replace('axum = "0.8"', 'rocket = "0.5"')
     files = {"src/main.rs": "fn main() {}\n", "Rocket.toml": '[global]\ntemplate_dir = "www/templates/"\n', "www/templates/i.html.tera": "x"}

@@ -40,6 +40,8 @@ UNSUPPORTED_MARKERS: tuple[tuple[str, str], ...] = (
     ("deno.json", "Deno"),
     ("deno.jsonc", "Deno"),
     ("mix.exs", "Elixir"),
+    # an Nx app folder: its targets live in project.json and the workspace root's package.json
+    ("project.json", "an Nx project, whose targets scaffold does not read yet"),
 )
 UNSUPPORTED_SUFFIXES: tuple[tuple[str, str], ...] = ((".csproj", ".NET"), (".sln", ".NET"), (".fsproj", ".NET"))
 SUPPORTED = "Node (package.json), Python (pyproject.toml, requirements.txt, Pipfile), Go (go.mod with a main package), Rust (Cargo.toml with a binary), static sites (index.html, a Staticfile, public/index.html)"
