@@ -52,6 +52,19 @@ def test_nothing_is_added_unless_a_freeze_truly_lacks_it(tmp_path, requirements)
     assert "added_requirements" not in _plan(tmp_path, requirements).decisions
 
 
+@pytest.mark.parametrize(("requirements", "app"), [
+    ("Flask==2.0.2\nFlask-SQLAlchemy==2.5\n", "from flask import Flask\nfrom sqlalchemy import and_\napp = Flask(__name__)\n"),  # hannesdatta/flask-todo
+    ("Flask==1.1.2\npandas==1.2.3\n", "from flask import Flask\nimport numpy as np\napp = Flask(__name__)\n"),  # cerny-jan/flask-heroku
+])
+def test_an_import_a_listed_package_brings_is_no_gap(tmp_path, requirements, app):
+    assert "added_requirements" not in _plan(tmp_path, requirements, app=app).decisions
+
+
+def test_an_addition_another_addition_brings_is_left_to_it(tmp_path):
+    app = "from flask import Flask\nfrom flask_sqlalchemy import SQLAlchemy\nfrom sqlalchemy import text\napp = Flask(__name__)\n"
+    assert _plan(tmp_path, "Flask==3.0.3\n", app=app).decisions["added_requirements"].value == "flask-sqlalchemy"
+
+
 def test_a_listed_distribution_that_installs_the_module_under_another_name_wins(tmp_path):
     """flask_bootstrap is installed by Flask-Bootstrap and by Bootstrap-Flask: the listed one is kept."""
     plan = _plan(tmp_path, "Flask==3.0.3\nFlask-Bootstrap==3.3.7.1\n", app="from flask import Flask\nfrom flask_bootstrap import Bootstrap\napp = Flask(__name__)\n")

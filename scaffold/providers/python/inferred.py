@@ -74,14 +74,16 @@ def missing_from_freeze(project: Project, files: list[str], names: tuple[str, ..
         return ()
     listed = set(names)
     guesses = {_module_guess(n) for n in names}
+    brought: dict[str, list[str]] = load("python")["inferred_dependencies"].get("brought_by", {})
     wanted, _ = _imported_distributions(project, files)
     out: list[Found] = []
     for dist, (where, module) in sorted(wanted.items()):
         alias = {dist, dist.removesuffix("-binary"), f"{dist}-binary"}
-        if alias & listed or module in guesses:
-            continue
+        if alias & listed or module in guesses or listed & set(brought.get(dist, ())):
+            continue  # listed, or installed by a listed package (pandas brings numpy)
         out.append(Found(dist, f"{where} (import {module})"))
-    return tuple(out)
+    added = {f.value for f in out}
+    return tuple(f for f in out if not added & set(brought.get(str(f.value), ())))  # flask-sqlalchemy brings sqlalchemy
 
 
 def _module_guess(name: str) -> str:
