@@ -851,3 +851,21 @@ def test_a_webpack_output_outside_the_project_is_refused_naming_the_config(tmp_p
     files = {"package.json": _pkg({}, WEBPACK_DEV, scripts={"build": "webpack"}), "webpack.config.js": "const path = require('path');\nmodule.exports = { output: { path: path.resolve(__dirname, '../site') } }\n"}
     with pytest.raises(ScaffoldError, match=r"webpack.config.js > path: .* writes to \.\./site, outside the project"):
         _plan(tmp_path, files)
+
+
+@pytest.mark.parametrize("dev", [WEBPACK_DEV, {"vite": "^5.0.0"}])
+def test_a_bundle_served_by_the_main_server_with_no_start_script_stays_a_node_app(tmp_path, dev):
+    """`node .` runs package.json's main: an Express server serving its webpack/Vite bundle is not a static site."""
+    files = {
+        "package.json": _pkg({"express": "^4.19.0"}, dev, scripts={"build": "webpack"}, main="server.js"),
+        "server.js": "const e = require('express')(); e.use(require('express').static('dist')); e.listen(process.env.PORT || 3000)\n",
+        "index.html": "<div id=app></div>\n",
+    }
+    plan = _plan(tmp_path, files)
+    assert plan.value("start_command") == ["node", "server.js"] and plan.port == 3000
+    assert "nginx" not in render_plan(plan)["Dockerfile"]
+
+
+def test_a_main_that_does_not_exist_leaves_the_bundle_a_static_site(tmp_path):
+    files = {"package.json": _pkg({"react": "^18.0.0"}, WEBPACK_DEV, scripts={"build": "webpack"}, main="index.js")}
+    assert _plan(tmp_path, files).port == 8080

@@ -146,9 +146,21 @@ def served_folder(command: list[str]) -> str | None:
 
 
 def custom_server(ctx: FrameworkContext, outputs: tuple[str, ...]) -> str | None:
-    """The file a start script runs when it is the app's own server (not the framework's output)."""
+    """The file a start script runs when it is the app's own server (not the framework's output).
+
+    With no start script, package.json's `main` stands in when the file exists: an Express server
+    that serves a webpack or Vite bundle is started with `node .`, which runs main.
+    """
     if ctx.start_script is None:
-        return None
+        main = ctx.facts.manifest.get("main") if isinstance(ctx.facts.manifest, dict) else None
+        if not isinstance(main, str) or not main.strip():
+            return None
+        rel = main.strip().removeprefix("./")
+        if not ctx.facts.presence.has_file(rel) or any(rel == out or rel.startswith(out + "/") for out in outputs):
+            return None
+        if rel.split("/", 1)[0] in ("dist", "build", "out", ".output", ".next") or not rel.endswith((".js", ".cjs", ".mjs", ".ts")):
+            return None
+        return f"package.json > main is {rel}, and there is no start script"
     name, parsed = ctx.start_script
     argv = parsed.argv
     if parsed.complex or not argv or bin_name(argv) not in ("node", "tsx", "ts-node", "bun"):
