@@ -9,6 +9,7 @@ stage on the build platform, and the compile stage copies just that folder.
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,8 +66,6 @@ def frontend_stage(frontend: Frontend, i: int, *, comment: str) -> Stage:
 
 def frontend_copy(frontend: Frontend, i: int, why: str) -> Copy:
     """The compile stage's copy of what the frontend stage made, at the same path."""
-    import posixpath
-
     rel = posixpath.relpath(frontend.embed, frontend.folder)
     dest = "./" if frontend.embed == "." else f"./{frontend.embed}"  # "." : the whole built tree
     return Copy(sources=(f"/web/{rel}",), dest=dest, from_stage=frontend_name(i), comment=(f"{why} ({frontend.source})",))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from scaffold.data import load
 from scaffold.detect.found import Found
@@ -295,9 +296,6 @@ def _served_frontends(project: Project, scan: sources.SourceScan, missing: list[
     there (node_frameworks.toml > out: CRA's build/, Vite's dist/), counts: a missing
     `uploads/` is the program's own to create, not a build's.
     """
-    from scaffold.data import load
-    from scaffold.providers.node.detect import detect as detect_node
-
     frameworks = load("node_frameworks")
     candidates = [(str(m.value), m.source) for m in missing]
     for literal, where, _folder in scan.call_literals:
@@ -312,7 +310,7 @@ def _served_frontends(project: Project, scan: sources.SourceScan, missing: list[
         folder = posixpath.dirname(path)
         while True:
             if project.has_file(posixpath.join(folder or ".", "package.json")):
-                node = detect_node(Project(project.root / folder) if folder not in ("", ".") else project)
+                node = _node_facts(project, folder or ".")
                 rel = posixpath.relpath(path, folder or ".")
                 fw = node.framework if node is not None else None
                 made = fw is not None and isinstance(frameworks.get(fw.id), dict) and frameworks[fw.id].get("out") in (rel, rel.split("/", 1)[0])
@@ -325,14 +323,19 @@ def _served_frontends(project: Project, scan: sources.SourceScan, missing: list[
     return [out[k] for k in sorted(out)]
 
 
+def _node_facts(project: Project, folder: str) -> Any:
+    """NodeFacts of a front-end folder, detected once per run however many paths point into it."""
+    from scaffold.providers.node.detect import detect as detect_node
+
+    return project.memo(f"go-frontend-node:{folder}", lambda: detect_node(Project(project.root / folder) if folder != "." else project))
+
+
 def _frontends(project: Project, scan: sources.SourceScan) -> list[Frontend]:
     """Embedded folders a front-end build makes (`//go:embed web/dist` with web/package.json building it).
 
     `go build` fails on an embed pattern that matches nothing, and such folders are
     build output, so not in the repository: the image builds them first.
     """
-    from scaffold.providers.node.detect import detect as detect_node
-
     found: dict[str, Frontend] = {}
     for f in scan.files:
         for pattern in f.embeds:
@@ -350,7 +353,7 @@ def _frontends(project: Project, scan: sources.SourceScan) -> list[Frontend]:
             folder = folder or "."
             if not project.has_file(posixpath.join(folder, "package.json")):
                 continue
-            node = detect_node(Project(project.root / folder) if folder != "." else project)
+            node = _node_facts(project, folder)
             if node is not None and "build" in node.scripts:
                 found[path] = Frontend(path, folder, f.path, node)
     return [found[k] for k in sorted(found)]

@@ -17,6 +17,7 @@ from scaffold import shell_words
 from scaffold.data import load
 from scaffold.detect.found import Found
 from scaffold.project import Project
+from scaffold.providers.node.npm_scripts import PACKAGE_RUNNERS
 from scaffold.providers.paths import read_each
 
 # A shell line's command positions: its start, after ; & | ( and the keywords that open a body.
@@ -47,12 +48,20 @@ def build_commands(project: Project, scripts: dict[str, str], build: str | None)
 
 
 def _scripts_run(name: str, scripts: dict[str, str], depth: int = 0) -> list[tuple[str, str]]:
-    """The script and every script it runs by name (`npm run build:css && npm run build:js`)."""
+    """The script and every script it runs by name (`npm run build:css && npm run build:js`), split by the shell lexer."""
     text = scripts.get(name, "")
     out = [(name, text)]
     if depth > 4:
         return out
-    for other in re.findall(r"\b(?:npm|pnpm|yarn|bun)\s+(?:run\s+|run-script\s+)?([\w:.-]+)", text):
+    try:
+        commands = shell_words.commands(shell_words.split(text))
+    except ValueError:
+        return out
+    for command in commands:
+        if command[0] not in PACKAGE_RUNNERS:
+            continue
+        rest = command[2:] if command[1:2] in (["run"], ["run-script"]) else command[1:]
+        other = rest[0] if rest else None
         if other in scripts and other != name and all(other != n for n, _ in out):
             out += _scripts_run(other, scripts, depth + 1)
     return out

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from scaffold.project import Project
-from scaffold.providers.node.npm_scripts import parse_script
+from scaffold.providers.node.npm_scripts import parse_script, tool_name
 
 _TEMPLATES = (".default", ".example", ".sample", ".dist")
 _SCRIPT = re.compile(r"""\bscript\s*:\s*['"`]([^'"`\n]{1,200})['"`]""")
@@ -35,7 +35,7 @@ def read_ecosystem(project: Project, scripts: dict[str, str]) -> Ecosystem | Non
 
     for text in scripts.values():
         argv = parse_script(text).argv
-        if len(argv) < 3 or argv[0].rsplit("/", 1)[-1] != "pm2" or argv[1] != "start":
+        if len(argv) < 3 or tool_name(argv[0]) != "pm2" or argv[1] != "start":
             continue
         named = argv[2].removeprefix("./")
         if not named.endswith((".js", ".cjs", ".mjs")):

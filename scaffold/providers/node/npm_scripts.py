@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from scaffold import shell_words
 from scaffold.data import load
 
-_RUNNERS = {"npm": ("run",), "pnpm": ("run",), "yarn": ("run",), "bun": ("run",)}
+# Package managers that run a package.json script by name (`npm run build`, `yarn build`)
+PACKAGE_RUNNERS = {"npm": ("run",), "pnpm": ("run",), "yarn": ("run",), "bun": ("run",)}
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def follow_run(script_name: str, scripts: dict[str, str], depth: int = 0) -> tup
         return None
     parsed = parse_script(script)
     argv = parsed.argv
-    if not parsed.complex and argv and argv[0] in _RUNNERS:
+    if not parsed.complex and argv and argv[0] in PACKAGE_RUNNERS:
         rest = argv[1:]
         if rest and rest[0] in ("run", "run-script"):
             rest = rest[1:]
@@ -127,7 +128,7 @@ def _runs_build(step: str, build: str) -> bool:
     if step == build:
         return True
     words = step.split()
-    if not words or words[0] not in _RUNNERS:
+    if not words or words[0] not in PACKAGE_RUNNERS:
         return False
     rest = words[1:]
     if rest and rest[0] in ("run", "run-script"):
@@ -348,7 +349,7 @@ def _needs_database(step: str, scripts: dict[str, str], depth: int = 0) -> bool:
 
 def _script_run(words: list[str], scripts: dict[str, str]) -> str | None:
     """The package.json script a step runs (``npm run migrate``, ``yarn migrate``), if it runs one."""
-    if words[0] not in _RUNNERS or len(words) < 2:
+    if words[0] not in PACKAGE_RUNNERS or len(words) < 2:
         return None
     name = words[2] if words[1] in ("run", "run-script") and len(words) > 2 else words[1]
     return name if name in scripts else None

@@ -57,14 +57,13 @@ from scaffold.providers.node.plan_addons import (
     NODE_HEADERS_ENV,
     PNPM_ALLOW_BUILDS,
     download_skips,
-    native_node_limit,
+    node_line,
     pnpm_allows_builds,
     prisma_steps,
     system_packages,
 )
 from scaffold.providers.node.framework_shapes import RuntimeShape
 from scaffold.providers.node.plan_frameworks import plan_framework
-from scaffold.providers.node.version import resolve_node_major
 from scaffold.providers.node.package_manager import PackageManager, bun_marker, choose_package_manager, setup_commands
 from scaffold.plan.static_site import NGINX_UID, nginx_healthcheck, static_fields, static_start
 from scaffold.project import Project
@@ -78,23 +77,8 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     decisions: dict[str, Decision] = {}
 
     is_bun_runtime = uses_bun_runtime(facts, answers)
-    version = resolve_node_major(facts.node_version_hints, answers.get("node_version"))
-    warnings.extend(version.warnings)
-    major = int(version.decision.value)
-    decisions["node_version"] = version.decision
-
-    limit = native_node_limit(facts, major, _lockfile_for_limits(facts, answers))
-    if limit is not None:
-        if version.decision.source.startswith("versions.toml"):
-            major = limit[0]
-            decisions["node_version"] = Decision(major, limit[1])
-        elif version.allows(limit[0]):
-            # engines ">= 14" picked the newest line; the range allows the older one a locked package needs
-            notes.append(f"{version.decision.source} ({version.range_spec!r}) allows Node {major}, but {limit[1]}: the image uses Node {limit[0]}, which the range also allows")
-            major = limit[0]
-            decisions["node_version"] = Decision(major, f"{version.decision.source} ({version.range_spec!r}) allows it, and {limit[1]}")
-        else:
-            warnings.append(f"{version.decision.source} asks for Node {major}, but {limit[1]}: the image may not build or start on it")
+    decisions["node_version"] = node_line(facts, answers.get("node_version"), _lockfile_for_limits(facts, answers), notes, warnings)
+    major = int(decisions["node_version"].value)
     pm_decision, pm, pm_warnings = choose_package_manager(facts, answers.get("package_manager"), major)
     warnings.extend(pm_warnings)
     decisions["package_manager"] = pm_decision

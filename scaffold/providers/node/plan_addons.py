@@ -199,17 +199,30 @@ def _satisfies(nodesemver: Any, version: str, spec: str) -> bool:
         return False
 
 
-def build_node_major(facts: NodeFacts) -> int:
-    """The Node line a front-end build of another stack's image runs on: the project's hints, lowered
-    (when they name none) to what its locked packages build and run on, as the Node provider does."""
+def node_line(facts: NodeFacts, override: str | None, lockfile: str | None, notes: list[str], warnings: list[str]) -> Decision:
+    """The Node line: the project's hints (or --node-version), lowered to what its locked packages build
+    and run on when the hints name no line or their range allows the older one; else a warning."""
     from scaffold.providers.node.version import resolve_node_major
 
-    version = resolve_node_major(facts.node_version_hints, None)
+    version = resolve_node_major(facts.node_version_hints, override)
+    warnings.extend(version.warnings)
     major = int(version.decision.value)
-    limit = native_node_limit(facts, major, facts.lockfiles[0] if facts.lockfiles else None)
-    if limit is not None and (version.decision.source.startswith("versions.toml") or version.allows(limit[0])):
-        return limit[0]
-    return major
+    limit = native_node_limit(facts, major, lockfile)
+    if limit is None:
+        return version.decision
+    if version.decision.source.startswith("versions.toml"):
+        return Decision(limit[0], limit[1])
+    if version.allows(limit[0]):
+        # engines ">= 14" picked the newest line; the range allows the older one a locked package needs
+        notes.append(f"{version.decision.source} ({version.range_spec!r}) allows Node {major}, but {limit[1]}: the image uses Node {limit[0]}, which the range also allows")
+        return Decision(limit[0], f"{version.decision.source} ({version.range_spec!r}) allows it, and {limit[1]}")
+    warnings.append(f"{version.decision.source} asks for Node {major}, but {limit[1]}: the image may not build or start on it")
+    return version.decision
+
+
+def build_node_major(facts: NodeFacts) -> int:
+    """The Node line a front-end build of another stack's image runs on, chosen as the Node provider chooses it."""
+    return int(node_line(facts, None, facts.lockfiles[0] if facts.lockfiles else None, [], []).value)
 
 
 def native_node_limit(facts: NodeFacts, major: int, lockfile: str | None) -> tuple[int, str] | None:

@@ -18,7 +18,7 @@ from scaffold.providers.node.detect import NodeFacts
 from scaffold.providers import shared
 from scaffold.plan.model import Decision
 from scaffold.providers.node.framework_shapes import RuntimeShape
-from scaffold.providers.node.npm_scripts import follow_run
+from scaffold.providers.node.npm_scripts import follow_run, tool_name
 
 
 def node_port(facts: NodeFacts, answers: dict[str, Any]) -> Decision:
@@ -96,7 +96,7 @@ def start_env(facts: NodeFacts) -> dict[str, str]:
     if followed is None:
         return {}
     argv = followed[1].argv
-    if facts.ecosystem is not None and argv[:2] in (["pm2", "start"], ["node_modules/.bin/pm2", "start"]):
+    if facts.ecosystem is not None and argv[:1] and tool_name(argv[0]) == "pm2" and argv[1:2] == ["start"]:
         from scaffold.providers.node.ecosystem import ecosystem_env
 
         return {**ecosystem_env(facts.ecosystem, argv), **followed[1].env}

@@ -316,9 +316,9 @@ def scan_sources(project: Project) -> SourceFacts:
         if ".log" in text:
             for match in LOG_FILE_LITERAL.finditer(text):
                 logs.append((match.group(1), f"{rel}:{line_of(text, match.start())}"))
-        if computed is None and "mkdir" in text.lower() or computed is None and "ensureDir" in text:
+        if computed is None and ("mkdir" in text.lower() or "ensureDir" in text) and not _NOT_APP_CODE.search(rel) and not _CONFIG_FILE.search(rel):
             match = next((m for m in _COMPUTED_MKDIR.finditer(text) if not _in_line_comment(text, m.start())), None)
-            if match and not _NOT_APP_CODE.search(rel) and not _CONFIG_FILE.search(rel):
+            if match:
                 computed = Found("/app", f"{rel}:{line_of(text, match.start())} (creates a folder at a path computed at run time)")
         if not _CONFIG_FILE.search(rel):
             for match in _DIR_OPTION.finditer(text):
