@@ -1049,3 +1049,72 @@ def test_a_nan_based_addon_builds_on_a_node_whose_v8_it_knows(tmp_path, version,
     })
     decision = plan_project(Project(tmp_path), {}).decisions["node_version"]
     assert (decision.value == node and f"nan {version}" in decision.source) if node else "nan" not in decision.source
+
+
+def _express(tmp_path, files, scripts=None):
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "scripts": scripts or {"start": "node src/index.js"}, "dependencies": {"express": "^4"}}),
+        "package-lock.json": NPM_LOCK,
+        **files,
+    })
+    return plan_project(Project(tmp_path), {})
+
+
+def test_a_test_file_starting_its_own_server_does_not_name_the_port(tmp_path):
+    """point-hub/express-api-starter: `const port = 3001` in src/server.spec.ts won over .env.example's PORT=3000."""
+    plan = _express(tmp_path, {
+        "src/index.js": "const app = require('express')();\napp.listen(Number(process.env.PORT));\n",
+        "src/server.spec.ts": "const port = 3001;\nit('listens', () => app.listen(port));\nconst PORT = 3001;\n",
+        ".env.example": "PORT=3000\n",
+    })
+    assert plan.value("port") == 3000, plan.decisions["port"]
+
+
+def test_a_client_connection_port_and_host_say_nothing_about_the_server(tmp_path):
+    """pateatlau/node-express-api-2026: REDIS_PORT || 6379 became the EXPOSEd port and REDIS_HOST was set to 0.0.0.0."""
+    plan = _express(tmp_path, {
+        "src/index.js": "const app = require('express')();\nconst { port } = require('./config');\napp.listen(port);\n",
+        "src/cache.js": "new Redis({ host: process.env.REDIS_HOST || 'localhost', port: parseInt(process.env.REDIS_PORT || '6379') });\n",
+        "src/config.js": "module.exports = { port: process.env.PORT || 4000 };\n",
+    })
+    assert plan.value("port") == 4000, plan.decisions["port"]
+    assert "REDIS_HOST" not in json.dumps(plan.dockerfile)
+
+
+@pytest.mark.parametrize("schema", [
+    "PORT: z\n    .string()\n    .default('4000')\n    .transform(Number),",  # zod, chained over lines
+    "PORT: z.coerce.number().default(4000),",
+    "PORT: port({ default: 4000 }),",  # envalid
+])
+def test_an_env_schema_default_names_the_port(tmp_path, schema):
+    plan = _express(tmp_path, {
+        "src/index.js": "const app = require('express')();\nconst { env } = require('./env');\napp.listen(env.PORT);\n",
+        "src/env.js": "const schema = z.object({\n  NODE_ENV: z.string().default('development'),\n  " + schema + "\n  DB_PORT: z.string().default('5432'),\n});\n",
+    })
+    assert plan.value("port") == 4000, plan.decisions["port"]
+
+
+def test_a_start_script_that_installs_then_runs_the_dev_server_is_a_dev_script(tmp_path):
+    """gkiely/vite-react-starter: `npm run fast-install && npm run dev` ran Vite's dev server as the image's command."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "scripts": {"start": "npm run fast-install && npm run dev", "fast-install": "npm i --prefer-offline", "dev": "vite", "build": "vite build"}, "devDependencies": {"vite": "^5"}}),
+        "package-lock.json": NPM_LOCK,
+        "index.html": "<!doctype html><div id=app></div>\n",
+        "vite.config.ts": "export default {}\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("framework").startswith("vite (single-page app)"), plan.decisions["framework"]
+    assert any("runs a dev server or watcher (vite)" in n for n in plan.notes), plan.notes
+
+
+def test_a_pnpm_workspace_file_with_settings_only_is_one_app(tmp_path):
+    """pnpm 10 takes the root package alone when pnpm-workspace.yaml has no `packages` (onlyBuiltDependencies only)."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "packageManager": "pnpm@10.14.0", "scripts": {"build": "nuxt build"}, "devDependencies": {"nuxt": "^3"}}),
+        "pnpm-lock.yaml": "lockfileVersion: '9.0'\n",
+        "pnpm-workspace.yaml": "onlyBuiltDependencies:\n  - esbuild\n",
+        "nuxt.config.ts": "export default defineNuxtConfig({})\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("start_command") == ["node", ".output/server/index.mjs"]
+    assert "pnpm-workspace.yaml" in copied_files(plan)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from scaffold.data import load
 from scaffold.detect.found import Found
 from scaffold.project import Project
 from scaffold.providers.node.npm_scripts import package_of_module
@@ -146,6 +147,26 @@ _ENV_FALLBACK = re.compile(
 )
 
 
+# An env schema's default: zod's `PORT: z.string().default('4000')` (chained over lines), envalid's
+# `PORT: port({ default: 3000 })`. The key is the variable; another key ends the search.
+_SCHEMA_DEFAULT = re.compile(
+    r"""\b((?:[A-Z][A-Z0-9]{0,30}_)?PORT)['"]?\s*:\s*(?:z\b|port\(|num\(|Joi\b|Type\.)"""
+    r"""(?:(?!\n\s*['"]?[A-Za-z_]\w*['"]?\s*:)[^;]){0,300}?\bdefault[:(]\s*['"]?(\d{2,5})\b"""
+)
+
+
+def is_client_env(name: str | None) -> bool:
+    """Whether an env variable names where a client connects (REDIS_PORT, DB_HOST), not where the server listens."""
+    if not name:
+        return False
+    head = name.upper().split("_", 1)[0]
+    return "_" in name and head in _client_prefixes()
+
+
+def _client_prefixes() -> frozenset[str]:
+    return frozenset(load("node")["client_env_prefixes"])
+
+
 _READS_PORT_ENV = re.compile(r"\benv(?:\.\w{0,40}PORT|\[\s*['\"]\w{0,40}PORT)")
 
 
@@ -183,6 +204,9 @@ _HOST_LITERALS = (
 )
 
 
+_TEST_CODE = re.compile(r"(?:^|/)(?:tests?|__tests__|e2e|spec)/|\.(?:test|spec)\.[cm]?[jt]sx?$")
+
+
 _SCAN_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts")
 
 
@@ -208,7 +232,8 @@ def scan_ports(project: Project, entries: list[str]) -> tuple[tuple[PortHint, ..
             if twin != rel and project.has_file(twin):
                 order.append(twin)
     for rel in project.walk_files(".", suffixes=_SCAN_SUFFIXES, limit=300):
-        if rel not in order and not rel.endswith((".d.ts", ".config.js", ".config.ts", ".config.mjs")):
+        # a test starts its own server on a port of its choosing (server.spec.ts: `const port = 3001`)
+        if rel not in order and not rel.endswith((".d.ts", ".config.js", ".config.ts", ".config.mjs")) and not _TEST_CODE.search(rel):
             order.append(rel)
     hints: list[PortHint] = []
     reads_env = False
@@ -223,8 +248,11 @@ def scan_ports(project: Project, entries: list[str]) -> tuple[tuple[PortHint, ..
         if _READS_PORT_ENV.search(text):
             reads_env = True
         for match in _ENV_FALLBACK.finditer(text):
-            port = int(match.group(3))
-            hints.append(PortHint(port, f"{rel}:{line_of(text, match.start())}", "env-fallback", match.group(1) or match.group(2)))
+            name = match.group(1) or match.group(2)
+            if not is_client_env(name):
+                hints.append(PortHint(int(match.group(3)), f"{rel}:{line_of(text, match.start())}", "env-fallback", name))
+        for match in _SCHEMA_DEFAULT.finditer(text):
+            hints.append(PortHint(int(match.group(2)), f"{rel}:{line_of(text, match.start())}", "env-fallback", match.group(1)))
         for pattern in _LITERALS:
             for match in pattern.finditer(text):
                 hints.append(PortHint(int(match.group(1)), f"{rel}:{line_of(text, match.start())}", "literal"))
@@ -390,7 +418,8 @@ def _named_port(rel: str, text: str) -> list[PortHint]:
 
 
 def _loopback_host(rel: str, text: str) -> HostHint | None:
-    match = _HOST_ENV_FALLBACK.search(text)
+    # REDIS_HOST || 'localhost' is where a client connects, not where the server binds
+    match = next((m for m in _HOST_ENV_FALLBACK.finditer(text) if not is_client_env(m.group(1))), None)
     if match:
         return HostHint(match.group(2), f"{rel}:{line_of(text, match.start())}", match.group(1))
     match = _HOST_TERNARY.search(text)
