@@ -107,6 +107,23 @@ def follow_run(script_name: str, scripts: dict[str, str], depth: int = 0) -> tup
     return script_name, parsed
 
 
+def dev_server_step(script_name: str, scripts: dict[str, str]) -> tuple[str, ParsedScript] | None:
+    """The dev server an `a && b` start script ends in, and that step: `npm run fast-install && npm run dev`.
+
+    The last step of a chain is the long-running one; when it is (or runs, through
+    `npm run`) a dev server or watcher, the whole script is a dev script, whatever
+    installs or checks come before it.
+    """
+    steps = _and_steps(scripts.get(script_name, ""))
+    if not steps or len(steps) < 2:
+        return None
+    last = steps[-1]
+    named = _script_run(last.split(), scripts)
+    parsed = (follow_run(named, scripts) or (named, parse_script(last)))[1] if named and named != script_name else parse_script(last)
+    dev = dev_command_match(parsed.argv)
+    return (dev, parsed) if dev else None
+
+
 def drop_build_steps(script: str, scripts: dict[str, str]) -> str | None:
     """``npm run build && node dist/index.js`` minus the build: the image's build stage already ran it.
 
