@@ -27,8 +27,9 @@ def declared_patterns(project: Project) -> tuple[str, str, list[str]] | None:
             raise MalformedFileError(path="pnpm-workspace.yaml", detail="the top level is not a mapping")
         packages = data.get("packages")
         if packages is None:
-            # pnpm treats a workspace file without "packages" as "every package in the repo".
-            packages = ["**"]
+            # A workspace file without "packages" holds settings only (onlyBuiltDependencies, catalogs):
+            # pnpm 10 then takes the root package alone, so this is one app, not a monorepo.
+            return None
         if not isinstance(packages, list) or not all(isinstance(p, str) for p in packages):
             raise MalformedFileError(path="pnpm-workspace.yaml", detail='"packages" must be a list of globs')
         return "pnpm", "pnpm-workspace.yaml > packages", list(packages)
