@@ -12,7 +12,7 @@ import json
 import pytest
 
 from conftest import write_tree
-from plan_queries import production_install
+from plan_queries import production_install, role_lines
 from scaffold.plan import plan_project
 from scaffold.project import Project
 
@@ -37,3 +37,29 @@ def test_an_install_script_calling_a_dev_package_skips_scripts_in_the_production
     plan = plan_project(Project(tmp_path), {})
     assert "--ignore-scripts" in production_install(plan)
     assert any(f"the root {name} script calls ts-node, a devDependency" in n for n in plan.notes), plan.notes
+
+
+@pytest.mark.parametrize("script", [
+    "echo 'npm run pre-commit' > .git/hooks/pre-commit & echo 'npm run pre-push' > .git/hooks/pre-push",  # gkiely/vite-react-starter
+    "git config core.hooksPath .githooks",
+])
+def test_an_install_script_that_sets_up_git_hooks_is_skipped_by_every_install(tmp_path, script):
+    """The context has no .git and the image no git: the build stage's install failed too (exit 2)."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "main": "server.js", "scripts": {"postinstall": script, "build": "tsc"}, "dependencies": {"koa": "^2"}, "devDependencies": {"ts-node": "^10"}}),
+        "package-lock.json": LOCK,
+        "server.js": "require('http').createServer().listen(process.env.PORT || 3000)\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    installs = [line for line in [*role_lines(plan, "full_install"), *role_lines(plan, "install")] if "npm ci" in line]
+    assert installs and all("--ignore-scripts" in line for line in installs), installs
+    assert any("the root postinstall script sets up git hooks" in n for n in plan.notes), plan.notes
+
+
+def test_an_install_script_that_only_mentions_git_keeps_its_scripts(tmp_path):
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "main": "server.js", "scripts": {"postinstall": "node scripts/digit.js"}, "dependencies": {"koa": "^2"}}),
+        "package-lock.json": LOCK,
+        "server.js": "require('http').createServer().listen(process.env.PORT || 3000)\n",
+    })
+    assert "--ignore-scripts" not in production_install(plan_project(Project(tmp_path), {}))

@@ -37,7 +37,7 @@ class NodeImage:
     install_mounts: tuple[str, ...]  # --mount flags
     install_prefix: str  # VAR=value words before the first install command
     prod_install: tuple[str, ...]  # commands, joined with &&
-    full_install: str
+    full_install: tuple[str, ...]  # the build stage's install, and what runs after it
     build: bool
     build_env: tuple[str, ...]
     build_mounts: tuple[str, ...]
@@ -84,7 +84,7 @@ def node_dockerfile(image: NodeImage) -> dict[str, Any]:
         stages.append(Stage(
             "build", image.install_from,
             (
-                *_install_copies(image), _install(image, (image.full_install,), "full_install"), Copy(sources=(".",), dest="."),
+                *_install_copies(image), _install(image, image.full_install, "full_install"), Copy(sources=(".",), dest="."),
                 *_build_args(image.build_args, image.sensitive_build_args), Env(pairs=Env.pairs_of(image.build_env)), Run(commands=image.build_commands, mounts=Mount.from_flags(image.build_mounts), role="build"),
             ),
             comment=("Build with all dependencies, then keep only the output",),

@@ -12,6 +12,7 @@ import re
 import shlex
 from typing import Any
 
+from scaffold import shell_words
 from scaffold.data import load
 from scaffold.detect.presence import Presence
 from scaffold.plan.steps import BuildSecret
@@ -102,6 +103,27 @@ def lifecycle_needs_dev_tools(facts: NodeFacts) -> tuple[str, str] | None:
                 return name, word
             if word == "prisma" and "prisma" in facts.dev_dependencies:
                 return name, word
+    return None
+
+
+def lifecycle_sets_git_hooks(facts: NodeFacts) -> str | None:
+    """The root install script that sets up the developer's git hooks (`git config core.hooksPath .githooks`,
+    `echo … > .git/hooks/pre-commit`), if one does.
+
+    The build context has no .git and the image no git, so such a script fails every install,
+    the build stage's too; what it does matters only in a clone.
+    """
+    for name in load("node")["install_lifecycle_scripts"]:
+        script = facts.scripts.get(name)
+        if not script or ("git" not in script):
+            continue
+        try:
+            words = shell_words.split(script)
+        except ValueError:
+            continue
+        for command in shell_words.commands(words):
+            if command and command[0] == "git" or any(w == ".git" or w.startswith((".git/", "./.git/")) for w in command):
+                return name
     return None
 
 

@@ -30,6 +30,7 @@ from scaffold.providers.node.install import (
     copy_groups,
     dependency_files,
     lifecycle_needs_dev_tools,
+    lifecycle_sets_git_hooks,
     patch_tools,
     prune_command,
     rebuild_native,
@@ -169,12 +170,18 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
             f"{needed_by.split(': the start')[0]}: the app needs {', '.join(needed_dev)} at run time, declared in devDependencies: the image installs "
             f"devDependencies too, so it starts; move {', '.join(needed_dev)} to dependencies and the image keeps production dependencies only"
         )
-    ignore_scripts = lifecycle_needs_dev_tools(facts)
-    if ignore_scripts:
+    full_installs = [full_install]
+    git_hooks = None if pm.name == "yarn" and pm.berry else lifecycle_sets_git_hooks(facts)
+    dev_tools = lifecycle_needs_dev_tools(facts)
+    if git_hooks:
+        # the build stage's install would run it too: both installs skip it
+        rebuild = rebuild_native(facts, pm)
+        full_installs = [with_ignore_scripts(full_install, pm), *([rebuild] if rebuild else []), *patch_tools(facts, pm)]
+        notes.append(f"the root {git_hooks} script sets up git hooks, which needs .git and git (the build has neither): every install runs with --ignore-scripts")
+    elif dev_tools:
+        notes.append(f"the root {dev_tools[0]} script calls {dev_tools[1]}, a devDependency: the production install runs with --ignore-scripts")
+    if git_hooks or dev_tools:
         prod_install = [with_ignore_scripts(prod_install[0], pm)]
-        notes.append(
-            f"the root {ignore_scripts[0]} script calls {ignore_scripts[1]}, a devDependency: the production install runs with --ignore-scripts"
-        )
         rebuild = rebuild_native(facts, pm) if prod_install[0].endswith("--ignore-scripts") else None
         if rebuild:
             prod_install.append(rebuild)
@@ -271,7 +278,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         install_mounts=(pm.cache_mount, *(s["mount"] for s in secrets)),
         install_prefix="".join(f"{env} " for env in [*env_install, *(s["env"] for s in secrets if s.get("env"))]),
         prod_install=tuple(prod_install),
-        full_install=full_install,
+        full_install=tuple(full_installs),
         build=has_build,
         build_env=tuple(build_env),
         build_mounts=tuple(build_mounts),
