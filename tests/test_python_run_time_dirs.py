@@ -69,3 +69,21 @@ def test_logs_and_upload_folders(tmp_path, code, folder):
 def test_a_folder_the_repository_has_stays_root_owned(tmp_path):
     source = "import os\nfrom flask import Flask\napp = Flask(__name__)\nos.makedirs('static', exist_ok=True)\n"
     assert _writable(tmp_path, {"requirements.txt": "flask==3.0.3\n", "app.py": source, "static/site.css": "body{}\n"}) == ""
+
+
+@pytest.mark.parametrize("code", [
+    'import os\nos.makedirs(app.config["EXPORT_DIR"], exist_ok=True)\n',  # sigaurav/sample-flask-app: worker failed to boot
+    "from pathlib import Path\nLOG_DIR = Path(__file__).parent / 'logs'\nLOG_DIR.mkdir(parents=True, exist_ok=True)\n",
+])
+def test_a_folder_made_at_a_computed_path_makes_app_take_new_folders(tmp_path, code):
+    lines = _writable(tmp_path, {"requirements.txt": "flask==3.0.3\n", "app.py": FLASK_APP.format(uri="sqlite:////var/lib/x/x.db") + code})
+    assert "chmod 1775 /app" in lines
+
+
+@pytest.mark.parametrize("files", [
+    {"tests/test_export.py": "import os\nos.makedirs(tmp_dir)\n"},  # a test's scratch folder
+    {"app_helpers.py": "import os\n# os.makedirs(path)\n"},  # commented out
+])
+def test_computed_folders_outside_the_app_code_change_nothing(tmp_path, files):
+    lines = _writable(tmp_path, {"requirements.txt": "flask==3.0.3\n", "app.py": "from flask import Flask\napp = Flask(__name__)\n", **files})
+    assert "chmod 1775 /app" not in lines

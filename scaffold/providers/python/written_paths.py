@@ -27,6 +27,13 @@ _MAKEDIRS = re.compile(r"""(?:os\.makedirs|os\.mkdir)\(\s*['"]([\w./-]{1,120})['
 _FOLDER_SETTING = re.compile(r"""\b(?:UPLOAD_FOLDER|UPLOAD_DIR|UPLOADS_DIR|LOG_DIR|LOGS_DIR|LOG_FOLDER|DATA_DIR|MEDIA_ROOT_DIR)['"]?\s*[\]:=]\s*=?\s*['"]([\w./-]{1,120})['"]""")
 # The Flask tutorial's `os.makedirs(app.instance_path)`: its SQLite database lives in the instance folder
 _INSTANCE_MAKEDIRS = re.compile(r"""makedirs\(\s*\w+\.instance_path\b""")
+# A folder made at a path the code computes (`os.makedirs(app.config["EXPORT_DIR"])`,
+# `LOG_DIR.mkdir(parents=True)`): scaffold cannot tell where, so /app takes new folders.
+_COMPUTED_MAKEDIRS = re.compile(
+    r"""\bos\.(?:makedirs|mkdir)\(\s*(?!['"]|\w+\.instance_path\b)[\w(]|\b[A-Za-z_]\w*\.mkdir\(\s*(?:parents|exist_ok|mode)\s*="""
+)
+# Tests, migrations and tooling make scratch folders; only the app's own code says what the server writes.
+_NOT_APP_CODE = re.compile(r"(?:^|/)(?:tests?|scripts|tools|migrations)/|(?:^|/)(?:test_[^/]*|[^/]*_test|conftest|setup|manage)\.py$")
 
 
 def run_time_dirs(project: Project, files: list[str], flask_sqlalchemy: str | None) -> list[Found]:
@@ -41,6 +48,7 @@ def run_time_dirs(project: Project, files: list[str], flask_sqlalchemy: str | No
     absolute: dict[str, Found] = {}
     instance = _instance_relative(flask_sqlalchemy)
     app_file = None
+    computed: Found | None = None
     for rel, text in read_each(project, files[:400]):
         if app_file is None and "Flask(__name__" in text:
             app_file = rel
@@ -63,6 +71,10 @@ def run_time_dirs(project: Project, files: list[str], flask_sqlalchemy: str | No
                 folder = posixpath.normpath(match.group(1) or match.group(2))
                 if not project.has_dir(folder) and not project.has_file(folder):
                     written.append((folder + "/", f"{rel}:{line_of(text, match.start())}"))
+        if computed is None and ("mkdir" in text or "makedirs" in text) and not _NOT_APP_CODE.search(rel):
+            match = next((m for m in _COMPUTED_MAKEDIRS.finditer(text) if not _commented(text, m.start())), None)
+            if match:
+                computed = Found(".", f"{rel}:{line_of(text, match.start())} (creates a folder at a path computed at run time)")
         match = _INSTANCE_MAKEDIRS.search(text) if "instance_path" in text else None
         if match:
             written.append(("{instance}/", f"{rel}:{line_of(text, match.start())} (the app's instance folder)"))
@@ -73,7 +85,14 @@ def run_time_dirs(project: Project, files: list[str], flask_sqlalchemy: str | No
     found: dict[str, Found] = {}
     for d in [*sqlite_dirs(resolve(sqlite)), *written_dirs(resolve(written))]:
         found.setdefault(d.value, d)
+    if computed is not None:
+        found.setdefault(".", computed)
     return [*(found[k] for k in sorted(found)), *(absolute[k] for k in sorted(absolute))]
+
+
+def _commented(text: str, at: int) -> bool:
+    line_start = text.rfind("\n", 0, at) + 1
+    return "#" in text[line_start:at]
 
 
 def _instance_relative(version: str | None) -> bool:
