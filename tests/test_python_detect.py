@@ -640,3 +640,12 @@ def test_a_folder_that_is_a_package_of_relative_imports_says_to_run_in_the_folde
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "main.py: this folder is a package whose modules import relatively (main.py:2 (from .apis import ...))" in err[0]
     assert "run scaffold in the folder above" in err[0]
+
+
+def test_gitpython_gets_the_git_executable_in_the_runtime_only(tmp_path: Path) -> None:
+    """GitPython runs `git`; without it `import git` fails at boot (digma-ai/example-fastapi-app: "Bad git executable")."""
+    write_tree(tmp_path, {"requirements.txt": "fastapi==0.110.0\nuvicorn==0.29.0\nGitPython==3.1.26\n", "main.py": "from fastapi import FastAPI\nimport git\napp = FastAPI()\n"})
+    plan = plan_project(Project(tmp_path))
+    build, runtime = render_plan(plan)["Dockerfile"].split("AS runtime", 1)
+    assert plan.value("native_packages") == ["gitpython"]
+    assert "install -y --no-install-recommends git" in runtime and "gcc" not in build

@@ -36,6 +36,8 @@ def test_upper_bound(spec, bound):
     ("Django<4.0", "3.11", "predates Python 3.12"),  # every release below 4.0 is below the limit
     ("Django<=4.0", "3.12", "imports the cgi module"),  # 4.0 itself has distutils gone, but still imports cgi
     ("Django>=4.2", None, None),
+    # checked by building: 1.10.6 on 3.11 died in collectstatic with "cannot import name 'Iterator' from 'collections'"
+    ("Django==1.10.6", "3.9", "collections.abc only"),
 ])
 def test_a_capped_django_gets_a_line_it_runs_on(tmp_path, requirement, line, why):
     write_tree(tmp_path, {"requirements.txt": requirement + "\ngunicorn\n", "site/wsgi.py": APP, "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site.settings')\n", "site/settings.py": "DEBUG = True\n"})

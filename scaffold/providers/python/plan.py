@@ -94,10 +94,10 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
     build_pkgs, runtime_pkgs, native = _native_packages(facts)
     if native:
         decisions["native_packages"] = Decision(native, f"{facts.dependency_source} + python.toml > native")
-        notes.append(
-            f"{', '.join(native)} " + (f"build against system libraries: the build stage installs {' '.join(build_pkgs)}; " if build_pkgs else "load system libraries at run time: ")
-            + f"the image keeps only {' '.join(runtime_pkgs) or 'nothing extra'}"
-        )
+        if build_pkgs:
+            notes.append(f"{', '.join(native)} build against system libraries: the build stage installs {' '.join(build_pkgs)}; the image keeps only {' '.join(runtime_pkgs) or 'nothing extra'}")
+        else:
+            notes.append(f"{', '.join(native)} need Debian packages at run time: the image installs {' '.join(runtime_pkgs) or 'nothing extra'}")
 
     collectstatic = _collectstatic(facts, notes)
     if collectstatic:
