@@ -42,7 +42,7 @@ OWN_FILES = ("Dockerfile", "dockerfile", "Containerfile", ".dockerignore", "comp
 # (sharp before 0.33 downloads libvips from GitHub in an optional install script; npm drops
 # it silently, and the build then fails to resolve "sharp". A version the registry here does not
 # have yet, "notarget", or a tarball it answers 404 for, is the registry's doing, not scaffold's.)
-SANDBOX_SIGNS = ("This module version is not available", "no such host", "Could not resolve host", "cannot stand in", "Temporary failure in name resolution", "github.com/.*: i/o timeout", "getaddrinfo ENOTFOUND", "failed to resolve import \"sharp\"", "from Google Fonts", "getaddrinfo EAI_AGAIN github.com", "notarget No matching version found", "npm error 404 Not Found - GET", ".tgz - 404", "ERR_PNPM_FETCH_404", ".tgz: Request failed \"404 Not Found\"")
+SANDBOX_SIGNS = ("This module version is not available", "no such host", "Could not resolve host", "cannot stand in", "Temporary failure in name resolution", "github.com/.*: i/o timeout", "getaddrinfo ENOTFOUND", "failed to resolve import \"sharp\"", "from Google Fonts", "getaddrinfo EAI_AGAIN github.com", "notarget No matching version found", "npm error 404 Not Found - GET", ".tgz - 404", "ERR_PNPM_FETCH_404", ".tgz: Request failed \"404 Not Found\"", "ERR_PNPM_TRUST_DOWNGRADE")
 
 
 @dataclass(frozen=True)
