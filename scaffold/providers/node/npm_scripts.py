@@ -396,6 +396,28 @@ def _outside_npm_run(step: str) -> str:
 _NODEMON_VALUE_OPTIONS = frozenset({"-e", "--ext", "-w", "--watch", "-i", "--ignore", "-d", "--delay", "--signal", "--config", "-x", "--exec", "--cwd", "-V"})
 
 
+# ts-node-dev's options that take a value; of them, the ones ts-node itself understands are kept.
+_TS_NODE_DEV_VALUE_OPTIONS = frozenset({"-r", "--require", "-P", "--project", "-O", "--compiler-options", "-C", "--compiler", "--ignore-watch", "--watch", "--interval", "--debounce", "--dir", "--cache-directory"})
+_TS_NODE_KEPT = frozenset({"-r", "--require", "-P", "--project", "-O", "--compiler-options", "-C", "--compiler", "-T", "--transpile-only", "--files"})
+
+
+def _ts_node_dev_target(words: list[str]) -> list[str] | None:
+    """``ts-node-dev --respawn -r tsconfig-paths/register src/server.ts`` restarts
+    ``ts-node -r tsconfig-paths/register src/server.ts``: its watch flags dropped, ts-node's kept."""
+    kept: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        flag, eq, _ = word.partition("=")
+        if not word.startswith("-"):
+            return ["ts-node", *kept, *words[i:]]
+        takes_value = flag in _TS_NODE_DEV_VALUE_OPTIONS and not eq
+        if flag in _TS_NODE_KEPT:
+            kept.extend(words[i:i + 2] if takes_value else [word])
+        i += 2 if takes_value else 1
+    return None
+
+
 def watched_command(argv: list[str]) -> list[str] | None:
     """What a ``nodemon`` start script runs: ``nodemon --exec babel-node src/server.js`` -> ``babel-node src/server.js``.
 
@@ -407,6 +429,8 @@ def watched_command(argv: list[str]) -> list[str] | None:
         # tsx watch src/main.ts restarts `tsx src/main.ts` (Mintnoii/node-hono-api)
         entry = next((w for w in argv[2:] if not w.startswith("-")), None)
         return ["tsx", entry] if entry else None
+    if argv and tool_name(argv[0]) in ("ts-node-dev", "tsnd"):
+        return _ts_node_dev_target(argv[1:])
     if not argv or tool_name(argv[0]) != "nodemon":
         return None
     runner: list[str] = ["node"]
