@@ -108,7 +108,7 @@ def plan_workspace_app(app: WorkspaceAppFacts, answers: dict[str, Any]) -> Build
     warnings.extend(version.warnings)
     major = int(version.decision.value)
     decisions["node_version"] = version.decision
-    pm_decision, pm, pm_warnings = choose_package_manager(app_facts, answers.get("package_manager"), major)
+    pm_decision, pm, pm_warnings = choose_package_manager(app_facts, answers.get("package_manager"), major, (ws.manager_hint, ws.source))
     warnings.extend(pm_warnings)
     decisions["package_manager"] = pm_decision
     if pm.lockfile:
@@ -214,7 +214,7 @@ def plan_workspace_app(app: WorkspaceAppFacts, answers: dict[str, Any]) -> Build
     mounts = [pm.cache_mount, *(s["mount"] for s in secrets)]
     rebuild = rebuild_natives(root_facts, pm) if ignore_scripts else None
     if rebuild:
-        notes.append(f"--ignore-scripts also skips the native addons' own builds: `{rebuild}` runs them")
+        notes.append(f"--ignore-scripts also skips the dependencies' own install scripts: `{rebuild}` runs them")
     root_config = list(app.root_config) if builders else []
 
     pm_setup = [] if is_bun_runtime else setup_commands(pm, major, app_facts.package_manager_field is not None)

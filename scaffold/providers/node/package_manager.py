@@ -104,7 +104,10 @@ def bun_marker(facts: NodeFacts) -> str | None:
     return "bunfig.toml (a Bun project)" if facts.has_bunfig else None
 
 
-def choose_package_manager(facts: NodeFacts, override: str | None, node_major: int) -> tuple[Decision, PackageManager, list[str]]:
+def choose_package_manager(
+    facts: NodeFacts, override: str | None, node_major: int, workspace: tuple[str, str] | None = None
+) -> tuple[Decision, PackageManager, list[str]]:
+    """``workspace``: (manager, source) of the monorepo the app is in, which decides when nothing else does."""
     warnings: list[str] = []
     pm_data = versions()["node"]["package_managers"]
     pinned_name, pinned_version = None, None
@@ -136,6 +139,11 @@ def choose_package_manager(facts: NodeFacts, override: str | None, node_major: i
             warnings.append(f"several lockfiles ({', '.join(facts.lockfiles)}); using {facts.lockfiles[0]}; delete the others")
     elif bun_marker(facts):
         name, source = "bun", bun_marker(facts)
+    elif workspace is not None and workspace[0] in KNOWN:
+        name, source = workspace[0], f"{workspace[1]} (no lockfile)"
+    elif facts.has("pnpm-workspace.yaml"):
+        # only pnpm reads it, and npm rejects the workspace: protocol such a workspace's packages use
+        name, source = "pnpm", "pnpm-workspace.yaml (no lockfile)"
     else:
         name, source = "npm", "default (no lockfile)"
 
