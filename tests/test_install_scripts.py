@@ -63,3 +63,21 @@ def test_an_install_script_that_only_mentions_git_keeps_its_scripts(tmp_path):
         "server.js": "require('http').createServer().listen(process.env.PORT || 3000)\n",
     })
     assert "--ignore-scripts" not in production_install(plan_project(Project(tmp_path), {}))
+
+
+def test_after_an_ignore_scripts_install_the_dependencies_install_scripts_run_but_hooks_and_notices(tmp_path):
+    """gkiely/vite-react-starter: a nested esbuild 0.15 with no postinstall run died with "Failed to install correctly"."""
+    lock = json.dumps({"name": "demo", "lockfileVersion": 3, "packages": {
+        "": {"name": "demo", "dependencies": {"koa": "^2"}},
+        "node_modules/koa": {"version": "2.0.0"},
+        "node_modules/x/node_modules/esbuild": {"version": "0.15.0", "hasInstallScript": True},
+        "node_modules/husky": {"version": "8.0.0", "hasInstallScript": True, "dev": True},
+        "node_modules/core-js": {"version": "3.0.0", "hasInstallScript": True},
+    }})
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "main": "server.js", "scripts": {"postinstall": "git config core.hooksPath .githooks"}, "dependencies": {"koa": "^2"}}),
+        "package-lock.json": lock,
+        "server.js": "require('http').createServer().listen(process.env.PORT || 3000)\n",
+    })
+    install = production_install(plan_project(Project(tmp_path), {}))
+    assert "npm rebuild esbuild" in install and "husky" not in install and "core-js" not in install, install

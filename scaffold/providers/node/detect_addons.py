@@ -25,6 +25,9 @@ class NativeFacts:
     root_gyp: bool  # the project itself has a binding.gyp
     pnpm_allowed: tuple[str, ...] | None = None  # pnpm's onlyBuiltDependencies, if the project sets it
     downloads: tuple[Found, ...] = ()  # install scripts that download a browser or binary (skipped by env)
+    # every locked package with an install script, but git-hook installers and the downloads above:
+    # what an --ignore-scripts install has to run afterwards (esbuild's binary check, sharp's libvips)
+    rebuilt: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,10 @@ def detect_native(project: Project, lock_details: dict[str, dict[str, Any]], dep
     known: list[Found] = []
     scripts: list[Found] = []
     downloads: list[Found] = []
+    never_rerun = set(data["git_hook_tools"]) | set(data["not_rebuilt"])
+    rebuilt: set[str] = set()
     for lockfile, info in lock_details.items():
+        rebuilt.update(n for n in info.get("install_script_packages") or () if n not in never_rerun and n not in downloading)
         names = set(info.get("all_names") or ()) | set(info.get("root_names") or ())
         for name in sorted(names & compile_list):
             if all(f.value != name for f in known):
@@ -65,7 +71,7 @@ def detect_native(project: Project, lock_details: dict[str, dict[str, Any]], dep
         for name in sorted(set(declared) & downloading):
             if all(f.value != name for f in downloads):
                 downloads.append(Found(name, f"package.json > {section}"))
-    return NativeFacts(tuple(known), tuple(scripts), project.has_file("binding.gyp"), _pnpm_allowed(project), tuple(downloads))
+    return NativeFacts(tuple(known), tuple(scripts), project.has_file("binding.gyp"), _pnpm_allowed(project), tuple(downloads), tuple(sorted(rebuilt)))
 
 
 

@@ -150,6 +150,7 @@ def rebuild_native(facts: NodeFacts, pm: PackageManager) -> str | None:
     if native is None or pm.name not in ("npm", "pnpm", "yarn"):
         return None
     names = [f.value for f in (*native.known, *native.install_scripts) if f.value in facts.dependencies or f.source != "package.json > devDependencies"]
+    names += native.rebuilt
     if not names:
         return None
     tool = "pnpm" if pm.name == "pnpm" else "npm"

@@ -174,7 +174,7 @@ def rebuild_natives(facts: NodeFacts, pm: PackageManager) -> str | None:
     native = facts.native
     if native is None:
         return None
-    names = sorted({f.value for f in (*native.known, *native.install_scripts)})
+    names = sorted({*(f.value for f in (*native.known, *native.install_scripts)), *native.rebuilt})
     if not names:
         return None
     return f"pnpm rebuild -r {' '.join(names)}" if pm.name == "pnpm" else f"npm rebuild {' '.join(names)}"

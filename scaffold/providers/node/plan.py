@@ -185,7 +185,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         rebuild = rebuild_native(facts, pm) if prod_install[0].endswith("--ignore-scripts") else None
         if rebuild:
             prod_install.append(rebuild)
-            notes.append(f"--ignore-scripts also skips the native addons' own builds: `{rebuild}` runs them")
+            notes.append(f"--ignore-scripts also skips the dependencies' own install scripts: `{rebuild}` runs them")
         for command in patch_tools(facts, pm) if prod_install[0].endswith("--ignore-scripts") else []:
             prod_install.append(command)
             notes.append(f"--ignore-scripts also skips the install script's patches: `{command}` applies them")
