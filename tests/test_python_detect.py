@@ -649,3 +649,17 @@ def test_gitpython_gets_the_git_executable_in_the_runtime_only(tmp_path: Path) -
     build, runtime = render_plan(plan)["Dockerfile"].split("AS runtime", 1)
     assert plan.value("native_packages") == ["gitpython"]
     assert "install -y --no-install-recommends git" in runtime and "gcc" not in build
+
+
+@pytest.mark.parametrize(("requirement", "capped"), [
+    ("opentelemetry-instrumentation-fastapi==0.30b1", True),  # digma-ai/example-fastapi-app: No module named 'pkg_resources'
+    ("opentelemetry-instrumentation==0.48b0", True),
+    ("opentelemetry-instrumentation-fastapi==0.49b0", False),  # 0.49b0 dropped pkg_resources
+    ("opentelemetry-instrumentation-digma==0.5.14", False),  # a third party's numbering says nothing
+])
+def test_a_release_importing_pkg_resources_keeps_a_setuptools_that_has_it(tmp_path: Path, requirement: str, capped: bool) -> None:
+    """setuptools 82 removed pkg_resources; an unbounded setuptools>=16 dependency takes it."""
+    plan = plan_project(_write(tmp_path, {**_FLASK, "requirements.txt": f"flask\ngunicorn\n{requirement}\n"}))
+    run = " ".join(role_lines(plan, "install"))
+    assert ("printf 'setuptools<82\\n' > /tmp/build-constraints.txt" in run) is capped, run
+    assert any("the install keeps setuptools<82 for it" in n for n in plan.notes) is capped

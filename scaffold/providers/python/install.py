@@ -18,6 +18,7 @@ Shared rules, whatever the tool:
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -169,9 +170,13 @@ def _add_build_constraints(plan: InstallPlan, facts: PythonFacts) -> None:
                 older = Version(package.version) < Version(row["below"])
             except InvalidVersion:
                 continue
-            if package.name == row["package"] and older and row["constraint"] not in hits:
+            # "opentelemetry-instrumentation*": each instrumentation pins the base package at its own version
+            named = fnmatch.fnmatchcase(package.name, row["package"]) if "*" in row["package"] else package.name == row["package"]
+            named = named and ("version_pattern" not in row or re.match(row["version_pattern"], package.version) is not None)
+            if named and older and row["constraint"] not in hits:
                 hits.append(row["constraint"])
-                plan.notes.append(f"{package.source}: {package.name} {package.version} {row['why']}: the install builds it with {row['constraint']} (python.toml > python_build_constraints)")
+                what = f"the install keeps {row['constraint']} for it" if row.get("at_run_time") else f"the install builds it with {row['constraint']}"
+                plan.notes.append(f"{package.source}: {package.name} {package.version} {row['why']}: {what} (python.toml > python_build_constraints)")
     hits += _import_constraints(plan, facts, [h for h in hits])
     hits += _era_constraints(plan, facts, [h for h in hits])
     hits += _pairing_constraints(plan, facts, [h for h in hits])
