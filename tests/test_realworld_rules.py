@@ -1118,3 +1118,29 @@ def test_a_pnpm_workspace_file_with_settings_only_is_one_app(tmp_path):
     plan = plan_project(Project(tmp_path), {})
     assert plan.value("start_command") == ["node", ".output/server/index.mjs"]
     assert "pnpm-workspace.yaml" in copied_files(plan)
+
+
+def test_a_ts_node_dev_watcher_names_the_server_and_keeps_ts_node(tmp_path):
+    """elmariachi111/fastify-api-demo: only `"dev": "ts-node-dev --respawn -r tsconfig-paths/register src/server.ts"`."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "f", "scripts": {"dev": "ts-node-dev --respawn --ignore-watch node_modules -r tsconfig-paths/register src/server.ts"},
+                                    "dependencies": {"fastify": "^4"}, "devDependencies": {"ts-node": "^10", "ts-node-dev": "^2", "typescript": "^5", "tsconfig-paths": "^4"}}),
+        "src/server.ts": "import Fastify from 'fastify'\nFastify().listen({ port: 3000, host: '0.0.0.0' })\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("start_command") == ["node_modules/.bin/ts-node", "-r", "tsconfig-paths/register", "src/server.ts"]
+    assert "ts-node" in plan.value("kept_dev_dependencies")
+
+
+def test_a_pnpm_workspace_without_a_lockfile_installs_with_pnpm(tmp_path):
+    """Adrianmjim/nestjs-api-example: no lockfile and no packageManager; npm cannot install `workspace:*`."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "root", "private": True, "devDependencies": {"@x/config": "workspace:*"}}),
+        "pnpm-workspace.yaml": "packages:\n  - 'apps/*'\n  - 'packages/*'\n",
+        "packages/config/package.json": json.dumps({"name": "@x/config"}),
+        "apps/api/package.json": json.dumps({"name": "api", "scripts": {"start": "node server.js"}, "dependencies": {"express": "^4"}}),
+        "apps/api/server.js": SERVER,
+    })
+    plan = plan_project(Project(tmp_path), {"app": "apps/api"})
+    assert plan.value("package_manager").startswith("pnpm@"), plan.decisions["package_manager"]
+    assert "pnpm-workspace.yaml" in plan.decisions["package_manager"].source
