@@ -663,3 +663,10 @@ def test_a_release_importing_pkg_resources_keeps_a_setuptools_that_has_it(tmp_pa
     run = " ".join(role_lines(plan, "install"))
     assert ("printf 'setuptools<82\\n' > /tmp/build-constraints.txt" in run) is capped, run
     assert any("the install keeps setuptools<82 for it" in n for n in plan.notes) is capped
+
+
+@pytest.mark.parametrize(("pin", "capped"), [("opentelemetry-sdk==1.11.1", True), ("opentelemetry-sdk==1.12.0", False)])
+def test_an_old_opentelemetry_keeps_protobuf_3(tmp_path: Path, pin: str, capped: bool) -> None:
+    """digma-ai/example-fastapi-app: protobuf 7 refused opentelemetry-proto 1.11's _pb2 modules at import."""
+    plan = plan_project(_write(tmp_path, {**_FLASK, "requirements.txt": f"flask\ngunicorn\n{pin}\nopentelemetry-exporter-otlp\n"}))
+    assert ("protobuf<4" in " ".join(role_lines(plan, "install"))) is capped
