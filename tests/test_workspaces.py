@@ -755,3 +755,21 @@ def test_pnpm_workspace_without_root_package_json(tmp_path):
     text = render_plan(plan)[plan.dockerfile_path]
     assert "COPY pnpm-lock.yaml pnpm-workspace.yaml ./" in text
     assert "COPY package.json" not in text
+
+
+def test_the_roots_own_workspace_packages_reach_the_build(tmp_path):
+    """Adrianmjim/nestjs-api-example: the root package.json devDepends on workspace configs
+    (`@x/typescript-config`) that a package's tsconfig extends; pnpm's filtered install failed with
+    ERR_PNPM_WORKSPACE_PKG_NOT_FOUND, then tsc could not find the base tsconfig."""
+    work = shutil.copytree(PNPM, tmp_path / "repo")
+    root = json.loads((work / "package.json").read_text())
+    root.setdefault("devDependencies", {})["@demo/tsconfig"] = "workspace:*"
+    (work / "package.json").write_text(json.dumps(root))
+    (work / "packages/tsconfig").mkdir()
+    (work / "packages/tsconfig/package.json").write_text(json.dumps({"name": "@demo/tsconfig", "version": "0.0.0"}))
+    (work / "packages/tsconfig/base.json").write_text("{}\n")
+    plan, dockerfile, _ = render(work, "apps/api", turbo=False)
+    assert "COPY packages/tsconfig/package.json ./packages/tsconfig/" in dockerfile
+    assert "COPY packages/tsconfig/ ./packages/tsconfig/" in dockerfile
+    assert any("--filter=." in line for line in dockerfile.splitlines() if "pnpm install" in line and "--prod" not in line), dockerfile
+    assert "packages/tsconfig" in plan.watch_paths

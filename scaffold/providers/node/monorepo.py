@@ -207,8 +207,11 @@ def plan_workspace_app(app: WorkspaceAppFacts, answers: dict[str, Any]) -> Build
     needs_all = needs_every_manifest(pm)
     if needs_all and not use_turbo:
         notes.append(f"{pm.name} checks every workspace against the lockfile: the install copies all {len(ws.packages)} workspace manifests")
-    deps_manifests = [p.path for p in ws.packages] if needs_all else runtime_closure
-    build_manifests = [p.path for p in ws.packages] if needs_all else build_closure
+    root_deps = [p for p in ws.root_workspace_deps() if p not in build_closure] if pm.name == "pnpm" else []
+    if root_deps and not needs_all:
+        notes.append(f"the root package.json depends on {', '.join(root_deps)} (workspace:): pnpm resolves them on every install, so they are copied too, and the build's install links the root's")
+    deps_manifests = [p.path for p in ws.packages] if needs_all else [*runtime_closure, *root_deps]
+    build_manifests = [p.path for p in ws.packages] if needs_all else [*build_closure, *root_deps]
     env_install = install_env(pm, app_facts, notes)
     install_prefix = "".join(f"{e} " for e in [*env_install, *(s["env"] for s in secrets if s.get("env"))])
     mounts = [pm.cache_mount, *(s["mount"] for s in secrets)]
@@ -245,7 +248,8 @@ def plan_workspace_app(app: WorkspaceAppFacts, answers: dict[str, Any]) -> Build
     else:
         deps_copies = copy_group_fragments(root_install) + [copy_fragment(ws_manifests(app, p), f"./{p}/") for p in deps_manifests]
         build_copies = copy_group_fragments(root_install) + [copy_fragment(ws_manifests(app, p), f"./{p}/") for p in build_manifests]
-        source_copies = [copy_fragment([f"{p}/"], f"./{p}/") for p in build_closure]
+        # the root's workspace packages are its shared configs (tsconfig bases a build extends)
+        source_copies = [copy_fragment([f"{p}/"], f"./{p}/") for p in [*build_closure, *root_deps]]
 
     uses_deps_stage = not static and not use_deploy and bundle is None
     if uses_deps_stage:
@@ -257,7 +261,7 @@ def plan_workspace_app(app: WorkspaceAppFacts, answers: dict[str, Any]) -> Build
 
     needs_build_stage = bool(builders) or use_deploy
     if needs_build_stage:
-        full = ws_install(pm, ws, pkg, build_closure, production=False, pruned=use_turbo, ignore_scripts=ignore_scripts)
+        full = ws_install(pm, ws, pkg, build_closure, production=False, pruned=use_turbo, ignore_scripts=ignore_scripts, with_root=bool(root_deps))
         steps = [*build_copies, run_fragment([full, *([rebuild] if rebuild else [])], mounts, install_prefix)]
         steps += copy_group_fragments(root_config)
         steps += source_copies
@@ -357,7 +361,7 @@ def plan_workspace_app(app: WorkspaceAppFacts, answers: dict[str, Any]) -> Build
     ))
     from scaffold.dockerignore import NODE_BASE, compose_dockerignore
 
-    keep = [*root_install, *root_config, *(f for p in build_manifests for f in ws_manifests(app, p)), *build_closure]
+    keep = [*root_install, *root_config, *(f for p in build_manifests for f in ws_manifests(app, p)), *build_closure, *root_deps]
     dockerignore, ignore_notes = compose_dockerignore(app.context, NODE_BASE, must_keep=keep, secret_files=sorted(secret_files))
     notes.extend(ignore_notes)
     return BuildPlan(
@@ -372,5 +376,5 @@ def plan_workspace_app(app: WorkspaceAppFacts, answers: dict[str, Any]) -> Build
         dockerignore_path=f"{app_path}/Dockerfile.dockerignore",
         build_context=".",
         # What CI path filters watch: the packages this image is built from and the root files it reads.
-        watch_paths=[*build_closure, *root_install, *root_config, *(["turbo.json"] if use_turbo else [])],
+        watch_paths=[*build_closure, *root_deps, *root_install, *root_config, *(["turbo.json"] if use_turbo else [])],
     )

@@ -91,10 +91,17 @@ def _pnpm_selector(pkg: WorkspacePackage) -> str:
 
 
 def ws_install(
-    pm: PackageManager, ws: WorkspaceFacts, app: WorkspacePackage, closure: list[str], *, production: bool, pruned: bool, ignore_scripts: bool = False
+    pm: PackageManager, ws: WorkspaceFacts, app: WorkspacePackage, closure: list[str], *, production: bool, pruned: bool,
+    ignore_scripts: bool = False, with_root: bool = False,
 ) -> str:
-    """A frozen install limited to ``closure`` (or to the pruned workspace turbo left)."""
+    """A frozen install limited to ``closure`` (or to the pruned workspace turbo left).
+
+    ``with_root``: pnpm links the root package's dependencies too (`--filter=.`), as npm's
+    --include-workspace-root does for a build.
+    """
     command = _install_command(pm, ws, app, closure, production=production, pruned=pruned)
+    if with_root and pm.name == "pnpm" and not production and "--filter=" in command:
+        command += " --filter=."
     return f"{command} --ignore-scripts" if ignore_scripts else command
 
 

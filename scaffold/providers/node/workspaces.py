@@ -87,6 +87,20 @@ class WorkspaceFacts:
     def orchestrator(self, tool: str) -> Orchestrator | None:
         return next((o for o in self.orchestrators if o.tool == tool), None)
 
+    def root_workspace_deps(self) -> list[str]:
+        """Paths of the workspace packages the root package.json depends on (shared eslint/jest configs).
+
+        pnpm resolves the root's `workspace:` dependencies on every install, a filtered one
+        too, so their manifests must be in the image even when the app never uses them.
+        """
+        names = {p.name: p.path for p in self.packages if p.name}
+        wanted: list[str] = []
+        for section in ("dependencies", "devDependencies", "optionalDependencies"):
+            deps = self.root_manifest.get(section)
+            if isinstance(deps, dict):
+                wanted += [names[n] for n, spec in deps.items() if n in names and isinstance(spec, str) and spec.startswith("workspace:")]
+        return sorted(set(wanted))
+
     def runtime_closure(self, path: str) -> list[str]:
         """The package and the workspace packages it needs at run time, dependencies first."""
         return self._closure(path, dev=False)
