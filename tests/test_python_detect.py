@@ -670,3 +670,20 @@ def test_an_old_opentelemetry_keeps_protobuf_3(tmp_path: Path, pin: str, capped:
     """digma-ai/example-fastapi-app: protobuf 7 refused opentelemetry-proto 1.11's _pb2 modules at import."""
     plan = plan_project(_write(tmp_path, {**_FLASK, "requirements.txt": f"flask\ngunicorn\n{pin}\nopentelemetry-exporter-otlp\n"}))
     assert ("protobuf<4" in " ".join(role_lines(plan, "install"))) is capped
+
+
+def test_an_empty_requirements_file_is_read_like_none(tmp_path: Path) -> None:
+    """fatmakahveci/Django-Todo-App: requirements.txt held one blank line, and the image had no Django."""
+    plan = plan_project(_write(tmp_path, {
+        "requirements.txt": "\n# nothing yet\n",
+        "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site1.settings')\n",
+        "site1/settings.py": "INSTALLED_APPS = []\nWSGI_APPLICATION = 'site1.wsgi.application'\n",
+        "site1/wsgi.py": "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n",
+    }))
+    assert "django" in " ".join(role_lines(plan, "install")).lower()
+    assert any(w.startswith("requirements.txt lists no requirements: the image installs django") for w in plan.warnings), plan.warnings
+
+
+def test_asyncpg_without_a_wheel_for_the_newest_line_lowers_it(tmp_path: Path) -> None:
+    plan = plan_project(_write(tmp_path, {**_FLASK, "requirements.txt": "flask==3.0.3\ngunicorn==23.0.0\nasyncpg==0.29.0\n"}))
+    assert plan.value("python_version") == "3.12" and "asyncpg 0.29.0" in plan.decisions["python_version"].source

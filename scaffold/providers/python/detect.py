@@ -97,6 +97,7 @@ class PythonFacts:
 
     def has(self, name: str) -> bool:
         return name in self.files
+    empty_requirements: str | None = None  # requirements.txt, when it lists nothing (the imports decide)
 
 
 def detect(project: Project) -> PythonFacts | None:
@@ -112,6 +113,10 @@ def detect(project: Project) -> PythonFacts | None:
     lockfiles = tuple(name for name in LOCKFILES if project.has_file(name))
     requirements_path = next((p for p in PROD_REQUIREMENTS if project.has_file(p)), None)
     requirements = read_requirements(project, requirements_path) if requirements_path else None
+    empty_requirements = None
+    if requirements is not None and requirements.total == 0 and len(requirements.files) == 1 and not requirements.local_paths:
+        # An empty requirements.txt (a blank line, comments) says nothing: the imports decide, as with none
+        empty_requirements, requirements = requirements.path, None
     dev_files = tuple(p for p in requirements_files(project) if _DEV_REQUIREMENTS.search(p) and p != requirements_path)
 
     pipfile = _read_pipfile(project)
@@ -161,6 +166,7 @@ def detect(project: Project) -> PythonFacts | None:
         dependency_source=dep_source,
         declared_dependencies=declared,
         inferred_dependencies=dep_source if inferred is not None and not inferred.unknown else None,
+        empty_requirements=empty_requirements,
         unmapped_imports=inferred.unknown if inferred is not None else (),
         missing_requirements=missing,
         relative_package=_relative_package(project, files),

@@ -124,7 +124,8 @@ def _pip(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
     if facts.inferred_dependencies:
         _add_build_constraints(plan, facts)  # unpinned by nature: the code's era decides the majors
         plan.warnings.append(
-            f"no requirements.txt or pyproject.toml: the image installs {' '.join(facts.declared_dependencies)}, read off the imports "
+            (f"{facts.empty_requirements} lists no requirements" if facts.empty_requirements else "no requirements.txt or pyproject.toml")
+            + f": the image installs {' '.join(facts.declared_dependencies)}, read off the imports "
             f"({facts.inferred_dependencies.split(' (')[0]}), at today's releases; commit a requirements.txt (pip freeze > requirements.txt) to fix the versions"
         )
     else:
