@@ -35,8 +35,10 @@ HELMET = {"version": "2.0.5", "peerDependencies": {"react": "^16.6.0 || ^17.0.0 
 @pytest.mark.parametrize(("packages", "legacy"), [
     ({"node_modules/react": {"version": "19.2.0"}, "node_modules/react-helmet-async": HELMET}, True),
     ({"node_modules/react": {"version": "18.3.1"}, "node_modules/react-helmet-async": HELMET}, False),
-    # an optional peer is never required
-    ({"node_modules/react": {"version": "19.2.0"}, "node_modules/react-helmet-async": {**HELMET, "peerDependenciesMeta": {"react": {"optional": True}}}}, False),
+    # an optional peer that is absent is never required...
+    ({"node_modules/react-helmet-async": {**HELMET, "peerDependenciesMeta": {"react": {"optional": True}}}}, False),
+    # ...but one that is there must fit: npm prune refused typeorm 1's better-sqlite3 ^12 beside 13 (leosuncin/koa-api-example)
+    ({"node_modules/react": {"version": "19.2.0"}, "node_modules/react-helmet-async": {**HELMET, "peerDependenciesMeta": {"react": {"optional": True}}}}, True),
     # the peer Node finds first is the nested one, which fits
     ({"node_modules/react": {"version": "19.2.0"}, "node_modules/a": {"version": "1.0.0"},
       "node_modules/a/node_modules/react": {"version": "18.3.1"}, "node_modules/a/node_modules/react-helmet-async": HELMET}, False),
@@ -55,3 +57,18 @@ def test_a_required_peer_missing_from_the_lock_installs_with_legacy_peer_deps(tm
     assert any("which the lock does not hold" in w for w in plan.warnings)
     optional = {**HELMET, "peerDependenciesMeta": {"react": {"optional": True}}}
     assert "--legacy-peer-deps" not in production_install(_plan(tmp_path, {"node_modules/react-helmet-async": optional}))
+
+
+def test_the_prune_after_the_build_reads_the_lock_the_same_way(tmp_path):
+    """leosuncin/koa-api-example: npm ci passed and `npm prune --omit=dev` failed with ERESOLVE."""
+    deps = {"react": "19.2.0", "react-helmet-async": "2.0.5"}
+    lock = {"name": "demo", "lockfileVersion": 3, "packages": {"": {"name": "demo", "dependencies": deps},
+            "node_modules/react": {"version": "19.2.0"}, "node_modules/react-helmet-async": HELMET}}
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "main": "dist/server.js", "scripts": {"build": "tsc"}, "dependencies": deps}),
+        "package-lock.json": json.dumps(lock), "src/server.ts": SERVER,
+    })
+    from scaffold.render import render_plan
+
+    dockerfile = render_plan(plan_project(Project(tmp_path), {}))["Dockerfile"]
+    assert "npm prune --omit=dev --no-audit --no-fund --legacy-peer-deps" in dockerfile, dockerfile

@@ -189,7 +189,8 @@ def with_ignore_scripts(command: str, pm: PackageManager) -> str:
 
 def prune_command(pm: PackageManager) -> str | None:
     if pm.name == "npm":
-        return "npm prune --omit=dev --no-audit --no-fund"
+        # prune rebuilds the ideal tree, and refuses the lock's peer conflicts as npm install does
+        return f"npm prune --omit=dev --no-audit --no-fund{' --legacy-peer-deps' if pm.legacy_peers else ''}"
     if pm.name == "pnpm":
         return "pnpm prune --prod"
     if pm.name == "yarn" and pm.berry:

@@ -227,9 +227,16 @@ def _peer_conflict(packages: dict[str, Any]) -> str | None:
             continue
         optional = meta.get("peerDependenciesMeta") if isinstance(meta.get("peerDependenciesMeta"), dict) else {}
         for peer, spec in meta["peerDependencies"].items():
-            if (optional.get(peer) or {}).get("optional") or not isinstance(spec, str):
+            if not isinstance(spec, str):
                 continue
             found = _resolve_from(packages, key, peer)
+            if (optional.get(peer) or {}).get("optional"):
+                # an optional peer need not be there, but one that is must fit (typeorm 1 wanting
+                # better-sqlite3 ^12 beside 13): npm ci passes, npm prune and npm install refuse
+                version = str(found.get("version", "")) if isinstance(found, dict) else ""
+                if version and _other_major(version, spec) and not _within(version, spec):
+                    return f"{key.rsplit('node_modules/', 1)[-1]} {meta.get('version', '')} wants {peer} {spec} (an optional peer, but one it finds must fit), and the lock has {version}"
+                continue
             name = f"{key.rsplit('node_modules/', 1)[-1]} {meta.get('version', '')}"
             if found is None and "node_modules/" in key and not meta.get("optional") and not meta.get("peer"):
                 # npm 7+ writes every required peer into the lock; one missing was locked without them
