@@ -1144,3 +1144,29 @@ def test_a_pnpm_workspace_without_a_lockfile_installs_with_pnpm(tmp_path):
     plan = plan_project(Project(tmp_path), {"app": "apps/api"})
     assert plan.value("package_manager").startswith("pnpm@"), plan.decisions["package_manager"]
     assert "pnpm-workspace.yaml" in plan.decisions["package_manager"].source
+
+
+def test_an_out_of_date_lockfile_beside_another_managers_lock_gives_way(tmp_path):
+    """Flower-dev/bun-app: a stale package-lock.json beside bun.lockb made an npm install on the Node
+    image, and `bun dist/index.js` then had no bun to run."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "b", "scripts": {"start": "bun src/index.ts"}, "dependencies": {"elysia": "^1.2.0"}, "devDependencies": {"@types/bun": "^1"}}),
+        "package-lock.json": NPM_LOCK,  # names no elysia
+        "bun.lockb": "\0binary\n",
+        "src/index.ts": "import { Elysia } from 'elysia'\nnew Elysia().get('/', () => 'ok').listen(3000)\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("package_manager").startswith("bun@") and plan.value("base_image").startswith("oven/bun:")
+    assert any("package-lock.json is out of date" in w and "so bun.lockb is used" in w for w in plan.warnings), plan.warnings
+
+
+def test_the_npm_bun_package_runs_from_node_modules_on_the_node_image(tmp_path):
+    """robertncl/bun-app: `"start": "bun run src/index.js"` with `bun` an npm dependency and a package-lock.json."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "b", "scripts": {"start": "bun run src/index.js"}, "dependencies": {"bun": "^1.3.14"}}),
+        "package-lock.json": json.dumps({"name": "b", "lockfileVersion": 3, "packages": {"": {"name": "b", "dependencies": {"bun": "^1.3.14"}}, "node_modules/bun": {"version": "1.3.14", "hasInstallScript": True}}}),
+        "src/index.js": "import { serve } from 'bun'\nserve({ port: 3000, fetch: () => new Response('ok') })\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("start_command") == ["node_modules/.bin/bun", "run", "src/index.js"]
+    assert "native_toolchain" not in plan.decisions  # its install script links a prebuilt binary

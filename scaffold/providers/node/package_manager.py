@@ -93,6 +93,18 @@ def _shown(value: str) -> str:
     return repr(value[:40] + ("..." if len(value) > 40 else ""))  # repr shows a newline as \\n
 
 
+def primary_lockfile(facts: NodeFacts) -> str | None:
+    """The lockfile that decides the package manager: the first found, unless it is out of date
+    and another manager's lockfile is there (one left behind by the manager the project no longer uses)."""
+    if not facts.lockfiles:
+        return None
+    first = facts.lockfiles[0]
+    stale = facts.stale_lock.value if facts.stale_lock is not None else None
+    if stale == first and len({LOCK_TO_PM[lf] for lf in facts.lockfiles}) > 1:
+        return next(lf for lf in facts.lockfiles if lf != stale)
+    return first
+
+
 def bun_marker(facts: NodeFacts) -> str | None:
     """Why a project with no lockfile and no packageManager is a Bun project, if it is one."""
     if facts.lockfiles or facts.package_manager_field:
@@ -134,9 +146,12 @@ def choose_package_manager(
         if lock_pms and pinned_name not in lock_pms:
             warnings.append(f"packageManager says {pinned_name} but the lockfile is {facts.lockfiles[0]}; following packageManager")
     elif lock_pms:
-        name, source = lock_pms[0], facts.lockfiles[0]
-        if len(set(lock_pms)) > 1:
-            warnings.append(f"several lockfiles ({', '.join(facts.lockfiles)}); using {facts.lockfiles[0]}; delete the others")
+        chosen = primary_lockfile(facts) or facts.lockfiles[0]
+        if chosen != facts.lockfiles[0] and facts.stale_lock is not None:
+            warnings.append(f"several lockfiles ({', '.join(facts.lockfiles)}); {facts.stale_lock.value} is out of date ({facts.stale_lock.source.split(' has ', 1)[-1]}), so {chosen} is used; delete the others")
+        elif len(set(lock_pms)) > 1:
+            warnings.append(f"several lockfiles ({', '.join(facts.lockfiles)}); using {chosen}; delete the others")
+        name, source = LOCK_TO_PM[chosen], chosen
     elif bun_marker(facts):
         name, source = "bun", bun_marker(facts)
     elif workspace is not None and workspace[0] in KNOWN:

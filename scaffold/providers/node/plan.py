@@ -65,7 +65,7 @@ from scaffold.providers.node.plan_addons import (
 )
 from scaffold.providers.node.framework_shapes import RuntimeShape
 from scaffold.providers.node.plan_frameworks import plan_framework
-from scaffold.providers.node.package_manager import PackageManager, bun_marker, choose_package_manager, setup_commands
+from scaffold.providers.node.package_manager import PackageManager, bun_marker, choose_package_manager, primary_lockfile, setup_commands
 from scaffold.plan.static_site import NGINX_UID, nginx_healthcheck, static_fields, static_start
 from scaffold.project import Project
 
@@ -363,7 +363,7 @@ def uses_bun_runtime(facts: NodeFacts, answers: dict[str, Any]) -> bool:
     if pm:
         return pm == "bun"
     field = facts.package_manager_field.value if facts.package_manager_field else ""
-    return str(field).startswith("bun@") or (not field and facts.lockfiles[:1] in (("bun.lock",), ("bun.lockb",))) or bun_marker(facts) is not None
+    return str(field).startswith("bun@") or (not field and primary_lockfile(facts) in ("bun.lock", "bun.lockb")) or bun_marker(facts) is not None
 
 
 def node_image_name(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Decision:

@@ -251,6 +251,9 @@ def _exec_argv(parsed: ParsedScript, facts: NodeFacts, runtime: str, warnings: l
     argv = list(parsed.argv)
     tool = argv[0]
     if tool in ("node", "bun", "npx", "deno"):
+        if tool == "bun" and runtime != "bun" and "bun" in facts.dependencies:
+            # the npm `bun` package puts the Bun binary in node_modules/.bin: the Node image runs that one
+            return ["node_modules/.bin/bun", *argv[1:]]
         if tool == "npx" and len(argv) > 1:
             argv = argv[1:]
             tool = argv[0]
