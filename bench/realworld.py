@@ -93,7 +93,8 @@ def probe(url: str, seconds: float) -> tuple[int | None, str]:
     last = ""
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=3) as resp:
+            # 10 s a request: a demo endpoint with simulated latency answers in 4 (digma-ai/example-fastapi-app)
+            with urllib.request.urlopen(url, timeout=10) as resp:
                 return resp.status, ""
         except urllib.error.HTTPError as exc:
             return exc.code, ""
