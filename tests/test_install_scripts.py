@@ -81,3 +81,16 @@ def test_after_an_ignore_scripts_install_the_dependencies_install_scripts_run_bu
     })
     install = production_install(plan_project(Project(tmp_path), {}))
     assert "npm rebuild esbuild" in install and "husky" not in install and "core-js" not in install, install
+
+
+def test_an_install_script_calling_a_dev_packages_binary_by_its_own_name_skips_scripts(tmp_path):
+    """bellanda/my-react-router-app: `"postinstall": "bun react-router typegen"`, the binary of @react-router/dev
+    (here babel-node, @babel/node's: a binary named otherwise than its package, node.toml > bin_owners)."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "main": "server.js", "scripts": {"postinstall": "babel-node scripts/setup.js"}, "dependencies": {"koa": "^2"}, "devDependencies": {"@babel/node": "^7"}}),
+        "package-lock.json": LOCK,
+        "server.js": "require('http').createServer().listen(process.env.PORT || 3000)\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert "--ignore-scripts" in production_install(plan)
+    assert any("calls @babel/node, a devDependency" in n for n in plan.notes), plan.notes

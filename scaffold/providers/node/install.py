@@ -101,6 +101,9 @@ def lifecycle_needs_dev_tools(facts: NodeFacts) -> tuple[str, str] | None:
                 return name, package
             if word in dev_bins and "||" not in script:  # `svelte-kit sync || echo ''` tolerates its absence
                 return name, word
+            owner = load("node")["bin_owners"].get(word)  # `bun react-router typegen`: @react-router/dev's binary
+            if owner and owner in facts.dev_dependencies and owner not in facts.dependencies and "||" not in script:
+                return name, owner
             if word == "prisma" and "prisma" in facts.dev_dependencies:
                 return name, word
     return None
