@@ -404,3 +404,19 @@ def test_a_program_that_exits_without_dot_env_gets_an_empty_one(tmp_path):
     assert "COPY <<'EOF' /app/.env\nEOF" in text and "main.go:11 stops when .env is missing" in text and "hunter2" not in text
     lenient = code.replace('\terr := godotenv.Load()\n\tif err != nil {\n\t\tlog.Fatal("Error loading .env file")\n\t}\n', "\t_ = godotenv.Load()\n")
     assert "/app/.env" not in _dockerfile(_plan(tmp_path, {"main.go": lenient}))
+
+
+@pytest.mark.parametrize(("framework", "declaration", "expected"), [
+    ("github.com/urfave/cli/v3", 'Name: "migrate",\n\t\tName: "serve",', "serve"),  # clevertechware/todo-bun-app
+    ("github.com/spf13/cobra", 'Use:   "server [flags]",', "server"),
+])
+def test_a_cli_program_runs_its_server_subcommand(tmp_path, framework, declaration, expected):
+    main = f'package main\n\nimport (\n\t"net/http"\n\t"{framework}"\n)\n\nvar c = struct{{ Name, Use string }}{{\n\t\t{declaration}\n}}\n\nfunc main() {{ http.ListenAndServe(":8080", nil) }}\n'
+    plan = _plan(tmp_path, {"go.mod": GO_MOD, "main.go": main})
+    assert plan.value("subcommand") == expected
+    assert f'ENTRYPOINT ["/usr/local/bin/shop", "{expected}"]' in _dockerfile(plan)
+
+
+def test_a_program_without_a_cli_framework_gets_no_subcommand(tmp_path):
+    main = 'package main\n\nimport "net/http"\n\nvar cfg = struct{ Name string }{ Name: "serve" }\n\nfunc main() { http.ListenAndServe(":8080", nil) }\n'
+    assert "subcommand" not in _plan(tmp_path, {"go.mod": GO_MOD, "main.go": main}).decisions

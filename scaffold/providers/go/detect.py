@@ -92,7 +92,17 @@ def detect(project: Project) -> GoFacts | None:
         name=root.path.rstrip("/").rsplit("/", 1)[-1],
         dockerignore=tuple(ignore),
         dockerignore_notes=tuple(ignore_notes),
+        serve_command=_serve_command(scan, data),
     )
+
+
+def _serve_command(scan: sources.SourceScan, data: dict) -> Found | None:
+    """The subcommand that starts the server, in go.toml > cli.serve_commands order, when the program is a CLI."""
+    declared = {name: where for name, where in reversed(scan.cli_commands)}
+    for name in data["cli"]["serve_commands"]:
+        if name in declared:
+            return Found(name, f"{declared[name]} (a {name!r} subcommand)")
+    return None
 
 
 def _mains(scan: sources.SourceScan, modules: list[GoModule], data: dict) -> list[MainPackage]:

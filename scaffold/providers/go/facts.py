@@ -77,3 +77,4 @@ class GoFacts:
     dockerignore_notes: tuple[str, ...] = ()
     env_file_fatal: str | None = None  # "main.go:12": the program exits when .env is missing (godotenv.Load + log.Fatal)
     served_frontends: tuple[Frontend, ...] = ()  # folders it serves at run time that a front-end build makes
+    serve_command: Found | None = None  # a CLI program's server subcommand ("serve"): the image runs it

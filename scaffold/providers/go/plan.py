@@ -70,6 +70,10 @@ def plan(facts: GoFacts, answers: dict[str, Any]) -> BuildPlan:
     port, port_env, args = _port(facts, main, answers, data, warnings, notes)
     bridge = BRIDGE_ARG in args
     args = tuple(a for a in args if a != BRIDGE_ARG)
+    if facts.serve_command is not None:
+        decisions["subcommand"] = Decision(str(facts.serve_command.value), facts.serve_command.source)
+        notes.append(f"{facts.serve_command.source}: the program is a command-line tool that prints its usage without a subcommand; the image runs `{facts.serve_command.value}`")
+        args = (str(facts.serve_command.value), *args)
     decisions["loopback_bridge"] = Decision(bridge, "the code binds 127.0.0.1 with no flag or variable to change it" if bridge else "the server listens on every interface")
     decisions["port"] = port
     serves = facts.http_imports or bool(facts.listens)

@@ -77,6 +77,13 @@ class SourceScan:
     gin_built: bool = False  # some file calls gin.Default() or gin.New()
     main_bare_run: str | None = None  # the first `X.Run()` in a file with func main(), whatever X is
     env_file_fatal: str | None = None  # "main.go:12": godotenv.Load() whose error stops the program
+    # (name, file:line) of each command a cobra or urfave/cli program declares (`Use: "serve"`, `Name: "serve"`)
+    cli_commands: list[tuple[str, str]] = field(default_factory=list)
+
+
+_CLI_FRAMEWORKS = ("github.com/spf13/cobra", "github.com/urfave/cli")
+# cobra's `Use: "serve [flags]"` (its first word is the name), urfave/cli's `Name: "serve"`
+_CLI_COMMAND = re.compile(r"""\b(?:Use|Name)\s*:\s*"([a-z][\w-]{0,30})(?:[ "])""")
 
 
 def scan(project: Project, roots: list[str], calls: list[str], constructors: list[str], service_ports: set[int], limit: int) -> SourceScan:
@@ -110,6 +117,8 @@ def _scan_file(rel: str, text: str, call_re: re.Pattern[str], service_ports: set
         imports.extend(q.group(1) for q in _QUOTED.finditer(block.group(1)))
     embeds = [w.strip('"`') for m in _EMBED.finditer(text) for w in m.group(1).split()]
     out.files.append(GoFile(rel, folder, package.group(1), bool(_FUNC_MAIN.search(text)), tuple(imports), tuple(embeds)))
+    if any(i.startswith(_CLI_FRAMEWORKS) for i in imports):
+        out.cli_commands += [(m.group(1), f"{rel}:{line_of(text, m.start())}") for m in _CLI_COMMAND.finditer(text)]
     if out.env_file_fatal is None and "godotenv" in text:
         fatal = _ENV_FILE_FATAL.search(text)
         if fatal:
