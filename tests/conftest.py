@@ -19,6 +19,15 @@ def _sandbox_tool() -> Path:
 
 
 SANDBOX = _sandbox_tool()
+# The HOME this session started with, read before any test isolates it: the sandbox tool copies this
+# machine's rustup toolchain into its Rust stand-in, and rustup's proxies find their toolchains
+# through HOME (an isolated HOME made it fall back to Debian's rustc 1.63).
+MACHINE_HOME = os.environ.get("HOME", "")
+
+
+def sandbox_env() -> dict[str, str]:
+    """The environment for a docker-sandbox call: this process's, with the machine's HOME back."""
+    return {**os.environ, **({"HOME": MACHINE_HOME} if MACHINE_HOME else {})}
 EXAMPLES = ROOT / "examples"
 _MANIFESTS = ("package.json", "pyproject.toml", "requirements.txt", "Pipfile", "go.mod", "go.work", "Cargo.toml", "index.html", "Staticfile")
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SANDBOX, docker_required, example_targets
+from conftest import ROOT, SANDBOX, docker_required, example_targets, sandbox_env
 from scaffold.cli import main as scaffold_main
 
 pytestmark = pytest.mark.docker
@@ -164,7 +164,7 @@ def test_example_builds_runs_and_answers(name, folder, app, tmp_path, docker_eng
     # paths in the plan are relative to the build context root (the repo root for monorepo apps)
     context = work / files["context"]
     dockerfile = context / files["dockerfile"]
-    base = _run(["bash", str(SANDBOX), "base", "--for", str(dockerfile)], timeout=900)
+    base = _run(["bash", str(SANDBOX), "base", "--for", str(dockerfile)], timeout=900, env=sandbox_env())
     assert base.returncode == 0, base.stderr[-2000:]
     tag = f"scaffold-test/{name}:latest"
     build = _run(["docker", "build", "-f", str(dockerfile), "-t", tag, str(context)], timeout=1200)
@@ -209,7 +209,7 @@ def test_go_cross_compiles_for_arm64_without_emulation(tmp_path, docker_engine):
     """
     folder = ROOT / "examples" / "go-stdlib"
     work, _plan = _prepare(tmp_path, folder, None)
-    base = _run(["bash", str(SANDBOX), "base", "--for", str(work / "Dockerfile")], timeout=900)
+    base = _run(["bash", str(SANDBOX), "base", "--for", str(work / "Dockerfile")], timeout=900, env=sandbox_env())
     assert base.returncode == 0, base.stderr[-2000:]
     tag = "scaffold-test/go-stdlib-arm64-build:latest"
     build = _run(["docker", "build", "--platform", "linux/arm64", "--target", "build", "-t", tag, str(work)], timeout=1200)
@@ -232,7 +232,7 @@ def test_loopback_only_server_answers_through_the_bridge(tmp_path, docker_engine
     work = write_tree(tmp_path / "loopback", {"go.mod": "module example.com/loopback\n\ngo 1.26\n", "main.go": code})
     assert scaffold_main(["init", str(work), "--yes"]) == 0
     assert "loopback-bridge" in (work / "Dockerfile").read_text()
-    base = _run(["bash", str(SANDBOX), "base", "--for", str(work / "Dockerfile")], timeout=900)
+    base = _run(["bash", str(SANDBOX), "base", "--for", str(work / "Dockerfile")], timeout=900, env=sandbox_env())
     assert base.returncode == 0, base.stderr[-2000:]
     tag = "scaffold-test/loopback-bridge:latest"
     build = _run(["docker", "build", "-t", tag, str(work)], timeout=1200)

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import EXAMPLES, ROOT, SANDBOX, docker_required, example_targets, text_snapshot_extension
+from conftest import EXAMPLES, ROOT, SANDBOX, docker_required, example_targets, sandbox_env, text_snapshot_extension
 from scaffold.ci import WORKFLOW, workflow_context
 from scaffold.cli import main
 from scaffold.compose import render_compose, service_choices
@@ -406,7 +406,7 @@ def docker_engine() -> None:
 
 def _base_images(dockerfile: Path) -> None:
     if SANDBOX.is_file():
-        result = subprocess.run(["bash", str(SANDBOX), "base", "--for", str(dockerfile)], capture_output=True, text=True, timeout=900)
+        result = subprocess.run(["bash", str(SANDBOX), "base", "--for", str(dockerfile)], capture_output=True, text=True, timeout=900, env=sandbox_env())
         assert result.returncode == 0, result.stderr[-2000:]
 
 
