@@ -521,6 +521,15 @@ def test_a_credential_written_in_a_manifest_is_refused(tmp_path: Path, files: di
     assert "${VAR}" in message or "UV_INDEX_<NAME>" in message
 
 
+def test_a_database_url_in_a_pipfile_script_is_not_an_install_credential(tmp_path: Path) -> None:
+    """4GeeksAcademy/flask-rest-hello (a bootcamp template with thousands of forks) was refused: its Pipfile's
+    [scripts] hold `postgresql://gitpod:postgres@localhost`, which no install reads."""
+    pipfile = ('[[source]]\nname = "pypi"\nurl = "https://pypi.org/simple"\n[packages]\nflask = "*"\n[scripts]\n'
+               'diagram = "eralchemy2 -i \'postgresql://gitpod:postgres@localhost:5432/example\' -o diagram.png"\n')
+    plan = plan_project(_write(tmp_path, {**_FLASK, "Pipfile": pipfile, "Pipfile.lock": _PIPFILE_LOCK}))
+    assert plan.ecosystem == "python"
+
+
 def test_a_commented_credential_or_an_ssh_user_is_not_refused(tmp_path: Path) -> None:
     plan = plan_project(_write(tmp_path, {**_FLASK, "requirements.txt": "flask\ngunicorn\n", "pyproject.toml": (
         '# url = "https://me:pw@pypi.example.com/simple"\n[project]\nname = "svc"\nversion = "0"\n'

@@ -129,14 +129,22 @@ def _scan_lines(project: Project, path: str, *, limit: int | None = None) -> tup
             if var not in refs:
                 refs.append(var)
         # `token==1.0` in a requirements file is a package, not a key: only URLs carry credentials there
-        if literal is None and (_literal_userinfo(line) or (not requirement_file and _literal_key(line))):
+        if literal is None and (_literal_userinfo(line, install_only=requirement_file) or (not requirement_file and _literal_key(line))):
             literal = f"{path}:{number}"
     return literal, tuple(refs)
 
 
-def _literal_userinfo(line: str) -> bool:
+# Schemes a package install fetches from. A manifest's other URLs are the app's own settings, never
+# fetched by the build: a Pipfile [scripts] entry's `postgresql://gitpod:postgres@localhost` (4Geeks'
+# flask-rest-hello template) names the developer's local database.
+_INSTALL_SCHEME = re.compile(r"(?:(?:git|hg|svn|bzr)\+)?(?:https?|ssh|ftp)://", re.IGNORECASE)
+
+
+def _literal_userinfo(line: str, *, install_only: bool = False) -> bool:
     for match in _USERINFO.finditer(line):
         info = match.group(1)
+        if install_only and not _INSTALL_SCHEME.match(match.group(0)):
+            continue
         if _ENV_REF.fullmatch(info) or re.fullmatch(r"(\$\{[A-Z0-9_]+\})(:\$\{[A-Z0-9_]+\})?", info):
             continue  # ${USER}:${TOKEN}: filled from the environment
         if ":" not in info and info in ("git", "hg", "ssh") or match.group(0).lower().startswith(("ssh://", "git+ssh://")):
