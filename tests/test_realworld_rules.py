@@ -1170,3 +1170,21 @@ def test_the_npm_bun_package_runs_from_node_modules_on_the_node_image(tmp_path):
     plan = plan_project(Project(tmp_path), {})
     assert plan.value("start_command") == ["node_modules/.bin/bun", "run", "src/index.js"]
     assert "native_toolchain" not in plan.decisions  # its install script links a prebuilt binary
+
+
+@pytest.mark.parametrize("start", [
+    "run-p start:**",  # leanstacks/sample-api-node-express-mongo
+    "npm-run-all --parallel start:build start:run",
+    'concurrently "tsc -w" "nodemon dist/index.js"',
+    "concurrently npm:start:*",
+])
+def test_a_parallel_dev_start_names_the_server_it_runs_beside_the_build_watcher(tmp_path, start):
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "p", "scripts": {"build": "run-s build:compile", "build:compile": "tsc", "start:build": "tsc -w", "start:run": "nodemon dist/index.js", "start": start},
+                                    "dependencies": {"express": "^4"}, "devDependencies": {"typescript": "^5", "nodemon": "^3", "npm-run-all": "^4", "concurrently": "^9"}}),
+        "package-lock.json": NPM_LOCK,
+        "tsconfig.json": '{"compilerOptions": {"outDir": "./dist/"}}',
+        "src/index.ts": "import express from 'express'\nexpress().listen(process.env.PORT || 3000)\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("start_command") == ["node", "dist/index.js"], plan.decisions["start_command"]

@@ -8,6 +8,7 @@ manager that does not forward it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -105,6 +106,44 @@ def follow_run(script_name: str, scripts: dict[str, str], depth: int = 0) -> tup
                 name, inner_parsed = inner
                 return name, ParsedScript(inner_parsed.argv, {**parsed.env, **inner_parsed.env}, inner_parsed.complex)
     return script_name, parsed
+
+
+_PARALLEL_RUNNERS = ("run-p", "npm-run-all", "concurrently")
+
+
+def parallel_parts(argv: list[str], scripts: dict[str, str]) -> list[ParsedScript]:
+    """The commands a parallel runner starts: `run-p start:**`, `npm-run-all -p build:watch serve`,
+    `concurrently "tsc -w" "nodemon dist/index.js"` (or its `npm:name` form), each followed through `npm run`.
+
+    A dev script that watches the build beside the server names the server this way; the
+    image builds once and runs only the server.
+    """
+    if not argv or tool_name(argv[0]) not in _PARALLEL_RUNNERS:
+        return []
+    concurrently = tool_name(argv[0]) == "concurrently"
+    names: list[str] = []
+    commands: list[str] = []
+    for word in argv[1:]:
+        if word.startswith("-"):
+            continue
+        if concurrently and not word.startswith("npm:"):
+            commands.append(word)
+            continue
+        pattern = word.removeprefix("npm:")
+        # npm-run-all globs: `start:*` one segment, `start:**` any depth
+        regex = "^" + re.escape(pattern).replace(r"\*\*", ".+").replace(r"\*", "[^:]+") + "$"
+        names += [n for n in scripts if re.match(regex, n)] if "*" in pattern else [pattern] if pattern in scripts else []
+    parts: list[ParsedScript] = []
+    for name in dict.fromkeys(names):
+        followed = follow_run(name, scripts)
+        if followed is not None:
+            parts.append(followed[1])
+    for command in commands:
+        parsed = parse_script(command)
+        named = _script_run(parsed.argv, scripts) if parsed.argv else None
+        followed = follow_run(named, scripts) if named else None
+        parts.append(followed[1] if followed else parsed)
+    return parts
 
 
 def dev_server_step(script_name: str, scripts: dict[str, str]) -> tuple[str, ParsedScript] | None:

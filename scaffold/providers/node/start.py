@@ -25,6 +25,7 @@ from scaffold.providers.node.npm_scripts import (
     drop_env_wrapper,
     follow_run,
     package_of_module,
+    parallel_parts,
     parse_script,
     watched_command,
 )
@@ -82,6 +83,8 @@ def node_start_command(
             compiled = None if bun or dev_entry else compiled_dev_entry(parsed.argv, facts, has_build)
             dev_entry = dev_entry or ((compiled, where) if compiled else None)
             watched = watched_command(parsed.argv)
+            # `run-p start:**` running `tsc -w` beside `nodemon dist/index.js`: the server is what nodemon restarts
+            watched = watched or next((w for w in (watched_command(p.argv) for p in parallel_parts(parsed.argv, facts.scripts)) if w), None)
             if watched is not None and watched_entry is None:
                 watched_entry = (watched, where)
             continue
