@@ -1188,3 +1188,17 @@ def test_a_parallel_dev_start_names_the_server_it_runs_beside_the_build_watcher(
     })
     plan = plan_project(Project(tmp_path), {})
     assert plan.value("start_command") == ["node", "dist/index.js"], plan.decisions["start_command"]
+
+
+@pytest.mark.parametrize("build", ["run-s build:clean build:compile", "npm run build:clean && npm run build:compile"])
+def test_a_tsc_build_in_a_script_of_its_own_still_names_the_output(tmp_path, build):
+    """leanstacks/sample-api-node-express-mongo: `"build": "run-s build:clean build:compile"`, tsc in build:compile."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "p", "scripts": {"build": build, "build:clean": "rimraf dist", "build:compile": "tsc"},
+                                    "dependencies": {"express": "^4"}, "devDependencies": {"typescript": "^5", "npm-run-all": "^4", "rimraf": "^5"}}),
+        "package-lock.json": NPM_LOCK,
+        "tsconfig.json": '{"compilerOptions": {"outDir": "./dist/"}}',
+        "src/index.ts": "import express from 'express'\nexpress().listen(process.env.PORT || 3000)\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("build_output") == "dist" and plan.value("start_command") == ["node", "dist/index.js"]

@@ -108,6 +108,28 @@ def follow_run(script_name: str, scripts: dict[str, str], depth: int = 0) -> tup
     return script_name, parsed
 
 
+_SEQUENCE_RUNNERS = ("run-s", "run-p", "npm-run-all")
+
+
+def expanded_script(script: str, scripts: dict[str, str], depth: int = 0) -> str:
+    """A script with the scripts it runs appended (`npm run compile`, `run-s build:clean build:compile`),
+    so what a build really runs (tsc, and its flags) can be read from one text."""
+    if depth > 3 or not script:
+        return script
+    parts = [script]
+    for step in script.split("&&"):
+        words = step.split()
+        if not words:
+            continue
+        if tool_name(words[0]) in _SEQUENCE_RUNNERS:
+            named = [w for w in words[1:] if not w.startswith("-") and w in scripts]
+        else:
+            run = _script_run(words, scripts)
+            named = [run] if run else []
+        parts += [expanded_script(scripts[n], scripts, depth + 1) for n in named]
+    return " && ".join(parts)
+
+
 _PARALLEL_RUNNERS = ("run-p", "npm-run-all", "concurrently")
 
 

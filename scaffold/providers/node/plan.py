@@ -52,7 +52,7 @@ from scaffold.providers.node.serving import (
     writable_folders_why,
 )
 from scaffold.providers.node.base_image import node_base_image, node_base_image_arg, prisma_suite, sensitive_name
-from scaffold.providers.node.npm_scripts import rewrite_build
+from scaffold.providers.node.npm_scripts import expanded_script, rewrite_build
 from scaffold.providers.node.start import dev_packages_started, node_start_command
 from scaffold.providers.node.plan_addons import (
     NODE_HEADERS_ENV,
@@ -426,7 +426,8 @@ def _pnpm_with_allow_builds(pm: PackageManager, decisions: dict[str, Decision], 
 def output_dir_decision(facts: NodeFacts, build: Decision) -> Decision | None:
     # "noEmit": true makes a bare tsc a type check: its outDir is never written (aginev/fastify-api)
     out_dir = None if facts.tsconfig_no_emit else facts.tsconfig_out_dir
-    return output_dir_of(facts.scripts.get("build", ""), out_dir)
+    # `run-s build:clean build:compile` runs tsc in a script of its own
+    return output_dir_of(expanded_script(facts.scripts.get("build", ""), facts.scripts), out_dir)
 
 
 def output_dir_of(script: str, tsconfig_out_dir: Found | None) -> Decision | None:

@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 
 from scaffold.data import load
 from scaffold.providers.node.detect import NodeFacts
+from scaffold.providers.node.npm_scripts import expanded_script
 
 _TS_FILE = re.compile(r"\.(c|m)?tsx?$")
 _HOOK_FLAGS = ("--import", "--loader", "--experimental-loader", "-r", "--require")
@@ -65,7 +66,7 @@ def compiled_start(argv: list[str], facts: NodeFacts, has_build: bool) -> TsStar
     if found is None:
         return None
     runner, entry = found
-    build = facts.scripts.get("build", "") if has_build else ""
+    build = expanded_script(facts.scripts.get("build", ""), facts.scripts) if has_build else ""
     target = _compiled_path(entry, build, facts)
     if target is not None and _aliases_resolved_from_sources(argv, build, facts):
         return TsStart(
@@ -110,7 +111,7 @@ def compiled_dev_entry(argv: list[str], facts: NodeFacts, has_build: bool) -> Ts
     entry = next((a.removeprefix("./") for a in argv[1:] if _TS_FILE.search(a) and not a.startswith("-")), None)
     if entry is None or not has_build:
         return None
-    target = _compiled_path(entry, facts.scripts.get("build", ""), facts)
+    target = _compiled_path(entry, expanded_script(facts.scripts.get("build", ""), facts.scripts), facts)
     if target is None:
         return None
     js, how = target
