@@ -1202,3 +1202,21 @@ def test_a_tsc_build_in_a_script_of_its_own_still_names_the_output(tmp_path, bui
     })
     plan = plan_project(Project(tmp_path), {})
     assert plan.value("build_output") == "dist" and plan.value("start_command") == ["node", "dist/index.js"]
+
+
+def test_an_install_script_generating_from_the_sources_runs_after_they_are_copied(tmp_path):
+    """bellanda/my-react-router-app: `"postinstall": "bun react-router typegen"` failed in the install layer
+    ("Could not find a root route module"), and react-router-serve's node shebang had no node on the Bun image."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "r", "scripts": {"build": "react-router build", "start": "react-router-serve ./build/server/index.js", "postinstall": "bun react-router typegen"},
+                                    "dependencies": {"@react-router/node": "^7", "@react-router/serve": "^7", "react": "^19", "react-dom": "^19", "react-router": "^7"},
+                                    "devDependencies": {"@react-router/dev": "^7", "vite": "^6"}}),
+        "bun.lock": "{}\n",
+        "react-router.config.ts": "export default { ssr: true }\n",
+        "app/root.tsx": "export default function App() { return null }\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    build = role_lines(plan, "build")
+    assert any("bun run postinstall" in line for line in build) and any("bun run build" in line for line in build), build
+    assert all("--ignore-scripts" in line for line in role_lines(plan, "full_install") if "bun install" in line)
+    assert plan.value("start_command")[:2] == ["bun", "node_modules/.bin/react-router-serve"]

@@ -130,6 +130,28 @@ def lifecycle_sets_git_hooks(facts: NodeFacts) -> str | None:
     return None
 
 
+_RUNNER_WORDS = frozenset({"npx", "bunx", "bun", "pnpm", "yarn", "exec", "dlx", "--yes", "-y"})
+
+
+def lifecycle_reads_sources(facts: NodeFacts) -> str | None:
+    """The root install script that runs a code generator reading the sources (`bun react-router typegen`), if one does."""
+    wanted = [c.split() for c in load("node")["source_reading_install_commands"]]
+    for name in load("node")["install_lifecycle_scripts"]:
+        script = facts.scripts.get(name)
+        if not script:
+            continue
+        try:
+            words = shell_words.split(script)
+        except ValueError:
+            continue
+        for command in shell_words.commands(words):
+            while command and command[0] in _RUNNER_WORDS:
+                command = command[1:]
+            if any(command[: len(w)] == w for w in wanted):
+                return name
+    return None
+
+
 def strip_dev_optional(facts: NodeFacts, pm: PackageManager) -> str | None:
     """`rm -rf` of the devDependencies npm's production install keeps as optional peers."""
     if pm.name != "npm" or not pm.lockfile:

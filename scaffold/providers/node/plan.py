@@ -30,6 +30,7 @@ from scaffold.providers.node.install import (
     copy_groups,
     dependency_files,
     lifecycle_needs_dev_tools,
+    lifecycle_reads_sources,
     lifecycle_sets_git_hooks,
     patch_tools,
     prune_command,
@@ -173,6 +174,13 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     full_installs = [full_install]
     git_hooks = None if pm.name == "yarn" and pm.berry else lifecycle_sets_git_hooks(facts)
     dev_tools = lifecycle_needs_dev_tools(facts)
+    generator = None if git_hooks or (pm.name == "yarn" and pm.berry) else lifecycle_reads_sources(facts)
+    if generator and has_build:
+        # the install layer has no sources for it: the build runs it once they are copied
+        rebuild = rebuild_native(facts, pm)
+        full_installs = [with_ignore_scripts(full_install, pm), *([rebuild] if rebuild else []), *patch_tools(facts, pm)]
+        pre_build = [pm.run(generator), *pre_build]
+        notes.append(f"the root {generator} script generates code from the sources, which the install layer lacks: the build stage installs with --ignore-scripts and runs `{pm.run(generator)}` after copying them")
     if git_hooks:
         # the build stage's install would run it too: both installs skip it
         rebuild = rebuild_native(facts, pm)
@@ -343,9 +351,15 @@ def on_runtime(start: Decision, runtime: str, notes: list[str]) -> Decision:
     whether it came from a start script, --start or a framework rule.
     """
     argv = list(start.value)
-    if runtime != "bun" or not argv or argv[0] != "node":
+    if runtime != "bun" or not argv:
         return start
-    on_bun = ["bun", *argv[1:]]
+    if argv[0].startswith("node_modules/.bin/"):
+        # a package binary starts with `#!/usr/bin/env node`, which the Bun image cannot follow
+        on_bun = ["bun", *argv]
+    elif argv[0] == "node":
+        on_bun = ["bun", *argv[1:]]
+    else:
+        return start
     notes.append(f"{start.source} runs `{' '.join(argv)}`, but the Bun image has no node binary: the image runs `{' '.join(on_bun)}`")
     return Decision(on_bun, f"{start.source}, run with bun (the image is Bun's)")
 
