@@ -696,3 +696,16 @@ def test_an_empty_requirements_file_is_read_like_none(tmp_path: Path) -> None:
 def test_asyncpg_without_a_wheel_for_the_newest_line_lowers_it(tmp_path: Path) -> None:
     plan = plan_project(_write(tmp_path, {**_FLASK, "requirements.txt": "flask==3.0.3\ngunicorn==23.0.0\nasyncpg==0.29.0\n"}))
     assert plan.value("python_version") == "3.12" and "asyncpg 0.29.0" in plan.decisions["python_version"].source
+
+
+def test_gunicorn_20_keeps_a_setuptools_with_pkg_resources(tmp_path: Path) -> None:
+    """vectornguyen76/flask-rest-api-template: gunicorn 20.1.0 died with No module named 'pkg_resources'."""
+    plan = plan_project(_write(tmp_path, {**_FLASK, "requirements.txt": "flask==2.3.3\ngunicorn==20.1.0\n"}))
+    assert "printf 'setuptools<82\\n' > /tmp/build-constraints.txt" in " ".join(role_lines(plan, "install"))
+
+
+def test_pygraphviz_builds_against_graphviz_and_keeps_its_libraries(tmp_path: Path) -> None:
+    """4GeeksAcademy/flask-rest-hello locks pygraphviz (eralchemy2's), which has no wheels: graphviz/cgraph.h was missing."""
+    plan = plan_project(_write(tmp_path, {**_FLASK, "requirements.txt": "flask==3.0.3\ngunicorn==23.0.0\npygraphviz==1.14\n"}))
+    build, runtime = render_plan(plan)["Dockerfile"].split("AS runtime", 1)
+    assert "libgraphviz-dev" in build and "libcgraph6" in runtime and "libgvc6" in runtime and "libgraphviz-dev" not in runtime
