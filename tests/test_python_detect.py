@@ -709,3 +709,13 @@ def test_pygraphviz_builds_against_graphviz_and_keeps_its_libraries(tmp_path: Pa
     plan = plan_project(_write(tmp_path, {**_FLASK, "requirements.txt": "flask==3.0.3\ngunicorn==23.0.0\npygraphviz==1.14\n"}))
     build, runtime = render_plan(plan)["Dockerfile"].split("AS runtime", 1)
     assert "libgraphviz-dev" in build and "libcgraph6" in runtime and "libgvc6" in runtime and "libgraphviz-dev" not in runtime
+
+
+@pytest.mark.parametrize(("requires", "pretend"), [('["setuptools", "setuptools_scm", "wheel"]', True), ('["hatchling", "hatch-vcs"]', True), ('["setuptools"]', False)])
+def test_a_git_tag_version_builds_without_git(tmp_path: Path, requires: str, pretend: bool) -> None:
+    """amoghmadan/Python-Flask-REST-Starter: `pip install .` died with "setuptools-scm was unable to detect version"."""
+    backend = "hatchling.build" if "hatchling" in requires else "setuptools.build_meta"
+    plan = plan_project(_write(tmp_path, {"src/app/__init__.py": _FLASK["app.py"], "pyproject.toml": f'[build-system]\nrequires = {requires}\nbuild-backend = "{backend}"\n'
+                                          '[project]\nname = "app"\ndynamic = ["version"]\ndependencies = ["flask", "gunicorn"]\n'}))
+    run = " ".join(role_lines(plan, "install"))
+    assert ("SETUPTOOLS_SCM_PRETEND_VERSION=0.0.0 pip install ." in run) is pretend, run

@@ -98,6 +98,7 @@ class PythonFacts:
     def has(self, name: str) -> bool:
         return name in self.files
     empty_requirements: str | None = None  # requirements.txt, when it lists nothing (the imports decide)
+    scm_versioned: bool = False  # the version comes from git tags (setuptools-scm, hatch-vcs): no .git in the build
 
 
 def detect(project: Project) -> PythonFacts | None:
@@ -173,6 +174,7 @@ def detect(project: Project) -> PythonFacts | None:
         python_pins=_python_pins(project, pipfile),
         requires_python=_requires_python(pyproject),
         build_backend=_str(nested_table(pyproject, "build-system").get("build-backend")),
+        scm_versioned=_scm_versioned(pyproject),
         installable=_installable(project, pyproject, lockfiles),
         uv_default_groups="default-groups" in nested_table(pyproject, "tool", "uv"),
         apps=apps,
@@ -403,6 +405,13 @@ def _version_of(name: str, deps: set[str] | frozenset[str], locked: tuple, pins:
     if found is None and name in pins and pins[name][2] == "==":
         found = pins[name][0]
     return found or ""
+
+
+def _scm_versioned(pyproject: dict[str, Any]) -> bool:
+    """Whether building the project asks git for its version (setuptools-scm, hatch-vcs, which uses it)."""
+    requires = nested_table(pyproject, "build-system").get("requires")
+    names = [re.split(r"[\s<>=!~\[;]", str(r), maxsplit=1)[0].lower().replace("_", "-") for r in as_list(requires)]
+    return any(n in ("setuptools-scm", "hatch-vcs") for n in names)
 
 
 def _search_order(project: Project, data: dict[str, Any], import_root: str | tuple[str, ...]) -> tuple[list[str], list[str]]:

@@ -53,7 +53,23 @@ class InstallPlan:
 def install_plan(facts: PythonFacts, tool: str, server_packages: list[str]) -> InstallPlan:
     """The install steps for ``tool``, plus ``server_packages`` (pinned specs) the project lacks."""
     builder = {"uv": _uv, "poetry": _poetry, "pipenv": _pipenv, "pdm": _pdm}.get(tool, _pip)
-    return builder(facts, server_packages)
+    plan = builder(facts, server_packages)
+    if facts.scm_versioned and facts.installable.value:
+        _pretend_scm_version(plan)
+    return plan
+
+
+_BUILDS_PROJECT = re.compile(r"\binstall\s+(?:-e\s+)?\.(?:\s|$|\[)|\buv sync\b(?!.*--no-install-project)|\bpoetry install\b(?!.*--no-root)|\bpdm install\b(?!.*--no-self)")
+
+
+def _pretend_scm_version(plan: InstallPlan) -> None:
+    """setuptools-scm reads the version from git, and the build context has no .git: the steps that build
+    the project get SETUPTOOLS_SCM_PRETEND_VERSION (that RUN only) instead of failing with LookupError."""
+    for i, command in enumerate(plan.install):
+        if _BUILDS_PROJECT.search(command):
+            plan.install[i] = f"SETUPTOOLS_SCM_PRETEND_VERSION=0.0.0 {command}"
+    if any(c.startswith("SETUPTOOLS_SCM_PRETEND_VERSION") for c in plan.install):
+        plan.notes.append("the build system takes the version from git tags (setuptools-scm), and the build has no .git: the install builds it as 0.0.0 (SETUPTOOLS_SCM_PRETEND_VERSION, that RUN only)")
 
 
 def _tool_setup(name: str) -> tuple[list[str], str]:
