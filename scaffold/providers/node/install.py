@@ -116,26 +116,15 @@ def lifecycle_sets_git_hooks(facts: NodeFacts) -> str | None:
     The build context has no .git and the image no git, so such a script fails every install,
     the build stage's too; what it does matters only in a clone.
     """
-    for name in load("node")["install_lifecycle_scripts"]:
-        script = facts.scripts.get(name)
-        if not script or ("git" not in script):
-            continue
-        try:
-            words = shell_words.split(script)
-        except ValueError:
-            continue
-        for command in shell_words.commands(words):
-            if command and command[0] == "git" or any(w == ".git" or w.startswith((".git/", "./.git/")) for w in command):
-                return name
+    for name, command in _lifecycle_commands(facts):
+        if command[0] == "git" or any(w == ".git" or w.startswith((".git/", "./.git/")) for w in command):
+            return name
     return None
 
 
-_RUNNER_WORDS = frozenset({"npx", "bunx", "bun", "pnpm", "yarn", "exec", "dlx", "--yes", "-y"})
-
-
-def lifecycle_reads_sources(facts: NodeFacts) -> str | None:
-    """The root install script that runs a code generator reading the sources (`bun react-router typegen`), if one does."""
-    wanted = [c.split() for c in load("node")["source_reading_install_commands"]]
+def _lifecycle_commands(facts: NodeFacts) -> list[tuple[str, list[str]]]:
+    """(script name, command words) for each command of the root's install lifecycle scripts, split by the shell lexer."""
+    out: list[tuple[str, list[str]]] = []
     for name in load("node")["install_lifecycle_scripts"]:
         script = facts.scripts.get(name)
         if not script:
@@ -144,11 +133,21 @@ def lifecycle_reads_sources(facts: NodeFacts) -> str | None:
             words = shell_words.split(script)
         except ValueError:
             continue
-        for command in shell_words.commands(words):
-            while command and command[0] in _RUNNER_WORDS:
-                command = command[1:]
-            if any(command[: len(w)] == w for w in wanted):
-                return name
+        out += [(name, command) for command in shell_words.commands(words)]
+    return out
+
+
+_RUNNER_WORDS = frozenset({"npx", "bunx", "bun", "pnpm", "yarn", "exec", "dlx", "--yes", "-y"})
+
+
+def lifecycle_reads_sources(facts: NodeFacts) -> str | None:
+    """The root install script that runs a code generator reading the sources (`bun react-router typegen`), if one does."""
+    wanted = [c.split() for c in load("node")["source_reading_install_commands"]]
+    for name, command in _lifecycle_commands(facts):
+        while command and command[0] in _RUNNER_WORDS:
+            command = command[1:]
+        if any(command[: len(w)] == w for w in wanted):
+            return name
     return None
 
 
