@@ -1220,3 +1220,15 @@ def test_an_install_script_generating_from_the_sources_runs_after_they_are_copie
     assert any("bun run postinstall" in line for line in build) and any("bun run build" in line for line in build), build
     assert all("--ignore-scripts" in line for line in role_lines(plan, "full_install") if "bun install" in line)
     assert plan.value("start_command")[:2] == ["bun", "node_modules/.bin/react-router-serve"]
+
+
+@pytest.mark.parametrize(("code", "fatal"), [
+    ("const dotenv = require('dotenv')\nconst out = dotenv.config();\nif (out.error) {\n  throw out.error;\n}\n", True),  # leanstacks
+    ("require('dotenv').config()\n", False),  # a missing .env is only a no-op
+])
+def test_an_app_that_throws_without_a_dotenv_file_gets_an_empty_one(tmp_path, code, fatal):
+    plan = _express(tmp_path, {"src/index.js": code + "require('express')().listen(process.env.PORT || 3000)\n"})
+    from scaffold.render import render_plan
+
+    dockerfile = render_plan(plan)["Dockerfile"]
+    assert ("COPY <<'EOF' /app/.env" in dockerfile) is fatal, dockerfile

@@ -85,6 +85,7 @@ class NodeFacts:
     @property
     def all_dependencies(self) -> dict[str, str]:
         return {**self.dev_dependencies, **self.dependencies}
+    env_file_fatal: str | None = None  # "src/config.ts:12": the app throws when .env is missing (dotenv config().error)
 
 
 def detect(project: Project, *, context: bool = True) -> NodeFacts | None:
@@ -164,6 +165,7 @@ def detect(project: Project, *, context: bool = True) -> NodeFacts | None:
         loopback_host=loopback,
         data_dirs=sources.data_dirs,
         named_packages=sources.named_packages,
+        env_file_fatal=sources.env_file_fatal,
         runtime_imports=runtime_imports,
         page_imports=scan_page_imports(project) if "next" in deps or "next" in dev else (),
         git_dependencies=find_git_dependencies(deps, dev, lock_details),

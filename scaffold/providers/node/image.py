@@ -14,6 +14,7 @@ from typing import Any
 
 from scaffold.plan.runtime import AppRuntime
 from scaffold.plan.steps import Arg, Copy, Env, Mount, Run, Stage, StagedDockerfile, Step, Workdir, WriteFile
+from scaffold.providers.shared import empty_env_file_step
 
 PM_CACHE = Mount("cache", "/root/.npm", id="npm")
 APT_INSTALL = ("apt-get update", "apt-get install -y --no-install-recommends {packages}", "rm -rf /var/lib/apt/lists/*")
@@ -53,6 +54,7 @@ class NodeImage:
     writable_dirs: str
     writable_why: str
     runtime: AppRuntime  # kind: node, bun or static
+    env_file_fatal: str | None = None  # where the app throws when .env is missing: the image gets an empty one
 
 
 def _build_args(names: tuple[str, ...], sensitive: tuple[str, ...]) -> tuple[Arg, ...]:
@@ -147,6 +149,8 @@ def _runtime(image: NodeImage) -> Stage:
     if image.node_modules_from:
         steps.append(Copy(sources=("/app/node_modules",), dest="./node_modules", from_stage=image.node_modules_from, role="node_modules"))
     steps.extend(Copy(sources=(c["src"],), dest=c["dest"], from_stage=c.get("from"), role="runtime_files") for c in image.runtime_copies)
+    if image.env_file_fatal:
+        steps.append(empty_env_file_step(image.env_file_fatal, "dotenv's config() error is thrown"))
     if image.listen_shim:
         steps.append(WriteFile(
             dest=image.listen_shim["path"], body="\n".join(image.listen_shim["lines"]) + "\n",

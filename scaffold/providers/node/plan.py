@@ -302,6 +302,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         node_modules_from=layout.node_modules_from,
         runtime_copies=tuple({k: v for k, v in c.items() if k != "output"} for c in layout.copies),
         listen_shim=shim,
+        env_file_fatal=facts.env_file_fatal if not static else None,
         writable_dirs=" ".join([*(shape.writable if shape is not None else []), *(str(d.value) for d in facts.data_dirs if not static)]),
         writable_why=writable_folders_why(facts, shape, static).get("writable_why", ""),
         runtime=AppRuntime(

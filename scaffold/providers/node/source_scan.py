@@ -285,6 +285,9 @@ _DIR_OPTION = re.compile(
 # A folder made at a path the code computes (`mkdirp.sync(PATH__DATA)`, `fs.mkdirSync(path.join(root,
 # 'data'))`): scaffold cannot tell where, so /app takes new folders (see scan_sources).
 _COMPUTED_MKDIR = re.compile(r"""\b(?:mkdirSync|mkdirp(?:\.sync)?|mkdirpSync|ensureDirSync|ensureDir|mkdir)\s*\(\s*(?!['"][^'"\n]*['"]|`[^`$\n]*`)[\w$`(]""")
+# `const out = dotenv.config(); if (out.error) throw out.error`: with no .env the app stops at start (config() with no
+# path reads ./.env; leanstacks/sample-api-node-express-mongo)
+_DOTENV_FATAL = re.compile(r"""(?:const|let|var)\s+(\w+)\s*=\s*(?:dotenv\.)?config\(\s*\)\s*;?\s*if\s*\(\s*\1\.error\s*\)\s*\{?\s*throw\b""")
 # Tests and tooling make scratch folders; only the app's own code says what the server writes.
 _NOT_APP_CODE = re.compile(r"(?:^|/)(?:tests?|__tests__|e2e|spec|scripts|bin|tools)/|\.(?:test|spec)\.[cm]?[jt]sx?$")
 
@@ -295,6 +298,7 @@ _NOT_APP_CODE = re.compile(r"(?:^|/)(?:tests?|__tests__|e2e|spec|scripts|bin|too
 class SourceFacts:
     data_dirs: tuple[Found, ...]  # folders the app creates files in: a SQLite database, a log file, logs/ kept by a .gitkeep
     named_packages: tuple[Found, ...]  # packages loaded by name at run time (a pino transport's target)
+    env_file_fatal: str | None = None  # "src/config.ts:12": dotenv's config() whose error is thrown when .env is missing
 
 
 def _in_line_comment(text: str, at: int) -> bool:
@@ -317,6 +321,7 @@ def scan_sources(project: Project) -> SourceFacts:
     absolute: dict[str, Found] = {}
     named: dict[str, Found] = {}
     computed: Found | None = None
+    env_fatal: str | None = None
     for rel in project.walk_files(".", suffixes=_SCAN_SUFFIXES, limit=300):
         try:
             if project.path(rel).stat().st_size > _MAX_SCAN_BYTES:
@@ -324,6 +329,10 @@ def scan_sources(project: Project) -> SourceFacts:
             text = project.read_text(rel)
         except Exception:  # a source file that cannot be read is not a reason to stop
             continue
+        if env_fatal is None and "dotenv" in text and not _NOT_APP_CODE.search(rel):
+            fatal = _DOTENV_FATAL.search(text)
+            if fatal:
+                env_fatal = f"{rel}:{line_of(text, fatal.start())}"
         if "transport" in text:
             for match in _TRANSPORT_TARGET.finditer(text):
                 named.setdefault(match.group(1), Found(match.group(1), f"{rel}:{line_of(text, match.start(1))} (a pino transport target)"))
@@ -371,7 +380,7 @@ def scan_sources(project: Project) -> SourceFacts:
     kept = [Found(f"/app/{d.value}", d.source) for d in placeholder_dirs(project)]
     dirs = [*found, *(absolute[k] for k in sorted(absolute))]
     dirs += [d for d in kept if not any(str(d.value) == str(f.value) for f in dirs)]
-    return SourceFacts(tuple(dirs), tuple(named[k] for k in sorted(named)))
+    return SourceFacts(tuple(dirs), tuple(named[k] for k in sorted(named)), env_fatal)
 
 
 _LISTEN_NAME = re.compile(r"\.listen\(\s*([A-Za-z_$][\w$]{0,60})\s*[,)]")
