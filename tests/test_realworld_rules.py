@@ -1232,3 +1232,17 @@ def test_an_app_that_throws_without_a_dotenv_file_gets_an_empty_one(tmp_path, co
 
     dockerfile = render_plan(plan)["Dockerfile"]
     assert ("COPY <<'EOF' /app/.env" in dockerfile) is fatal, dockerfile
+
+
+@pytest.mark.parametrize(("build", "kept"), [("babel src -d dist", True), ("esbuild src/server.js --bundle --platform=node --outdir=dist", False)])
+def test_a_transpile_only_build_keeps_the_devdependencies_its_code_imports(tmp_path, build, kept):
+    """victorocna/express-mongo-api-starter: babel transpiles file by file, so `import { compile } from 'handlebars'`
+    (a devDependency) is still a require in the output, and the production image died with MODULE_NOT_FOUND."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "b", "scripts": {"build": build, "start": "node dist/server.js"}, "dependencies": {"express": "^4"},
+                                    "devDependencies": {"@babel/cli": "^7", "esbuild": "^0.25", "handlebars": "^4"}}),
+        "package-lock.json": NPM_LOCK,
+        "src/server.js": "import { compile } from 'handlebars'\nimport express from 'express'\nexpress().listen(process.env.PORT || 3000)\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert ("handlebars" in (plan.value("kept_dev_dependencies") or [])) is kept, plan.decisions.get("kept_dev_dependencies")

@@ -151,7 +151,9 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     needed_dev = dev_packages_started(list(start.value), facts)
     needed_by = f"{start.source}: the start command needs them at run time"
     # Unbuilt code that imports a devDependency: a production install would leave it out
-    imported_dev = [] if has_build or shape is not None else [f for f in facts.runtime_imports if f.value in facts.dev_dependencies and f.value not in facts.dependencies and f.value not in needed_dev]
+    # (a transpile-only build, babel or tsc, keeps the imports as they are: the built code still requires them)
+    bundled = has_build and not transpiles_only(expanded_script(facts.scripts.get("build", ""), facts.scripts))
+    imported_dev = [] if bundled or shape is not None else [f for f in facts.runtime_imports if f.value in facts.dev_dependencies and f.value not in facts.dependencies and f.value not in needed_dev]
     if imported_dev and not static:
         needed_dev = [*needed_dev, *(f.value for f in imported_dev)]
         needed_by = f"{start.source} + the code imports them ({', '.join(f'{f.value} at {f.source}' for f in imported_dev[:3])})"
@@ -436,6 +438,16 @@ def _pnpm_with_allow_builds(pm: PackageManager, decisions: dict[str, Decision], 
     decisions["package_manager"] = Decision(f"pnpm@{first}", f"{decisions['package_manager'].source} (pnpm@{pm.version}), raised to {first} for {PNPM_ALLOW_BUILDS}")
     env_install.append("npm_config_manage_package_manager_versions=false")
     return replace(pm, version=first)
+
+
+_TRANSPILERS = frozenset({"babel", "tsc", "swc"})
+_BUNDLERS = frozenset({"webpack", "esbuild", "rollup", "vite", "tsup", "ncc", "parcel", "bun", "rspack", "rolldown", "next", "nest", "unbuild", "pkgroll", "microbundle"})
+
+
+def transpiles_only(build: str) -> bool:
+    """Whether a build only transpiles file by file (babel, tsc, swc), so the output still requires every package it imports."""
+    tools = {w.rsplit("/", 1)[-1] for w in re.split(r"[\s;&|()]+", build) if w}
+    return bool(tools & _TRANSPILERS) and not tools & _BUNDLERS
 
 
 def output_dir_decision(facts: NodeFacts, build: Decision) -> Decision | None:

@@ -42,6 +42,9 @@ _IMPORT = re.compile(r"""(?:\brequire\(\s*|\bimport\(\s*|\bfrom\s+|^\s*import\s+
 _MAX_IMPORT_FILES = 60
 
 
+_BUILT_DIR = re.compile(r"^(?:\./)?(?:dist|build|out|lib)/")
+
+
 def scan_runtime_imports(project: Project, entries: list[str]) -> tuple[Found, ...]:
     """Packages the server's own code loads: its entry files and the local files they import, transitively (bounded).
 
@@ -51,6 +54,8 @@ def scan_runtime_imports(project: Project, entries: list[str]) -> tuple[Found, .
     """
     seen: set[str] = set()
     queue = [e for e in entries if e.endswith((".js", ".cjs", ".mjs"))]
+    # build/server.js that `babel . --out-dir build` (or `babel src -d dist`) writes: its source twin
+    queue += [re.sub(_BUILT_DIR, prefix, e, count=1) for e in list(queue) if _BUILT_DIR.match(e) for prefix in ("", "src/")]
     found: dict[str, Found] = {}
     while queue and len(seen) < _MAX_IMPORT_FILES:
         rel = posixpath.normpath(queue.pop(0))
