@@ -17,7 +17,7 @@ from scaffold.providers.node.detect_frameworks import FrameworkFacts
 from scaffold.providers import shared
 from scaffold.plan.model import Decision
 from scaffold.providers.node.package_manager import PackageManager
-from scaffold.providers.node.npm_scripts import ParsedScript, dev_command_match, dev_server_step, follow_run
+from scaffold.providers.node.npm_scripts import ParsedScript, dev_server_of, follow_run
 from scaffold.plan.static_site import StaticSite, static_port, url_base
 from scaffold.project import Project
 
@@ -95,8 +95,7 @@ def production_start_script(facts: NodeFacts) -> tuple[tuple[str, ParsedScript] 
         if followed is None:
             continue
         real, parsed = followed
-        chained = dev_server_step(real, facts.scripts) if parsed.complex else None
-        dev = dev_command_match(parsed.argv) or (chained[0] if chained else None)
+        dev, _ = dev_server_of(real, parsed, facts.scripts)
         if dev:
             refused.append(f"package.json > scripts > {real} runs a dev server or watcher ({dev}): refused in production")
             continue

@@ -168,6 +168,16 @@ def parallel_parts(argv: list[str], scripts: dict[str, str]) -> list[ParsedScrip
     return parts
 
 
+def dev_server_of(script_name: str, parsed: ParsedScript, scripts: dict[str, str]) -> tuple[str | None, ParsedScript]:
+    """The dev-server pattern a start script matches, itself or through the last step of its `&&` chain,
+    and the command that matched (the chain's last step, else the script as parsed)."""
+    dev = dev_command_match(parsed.argv)
+    if dev or not parsed.complex:
+        return dev, parsed
+    chained = dev_server_step(script_name, scripts)
+    return chained if chained is not None else (None, parsed)
+
+
 def dev_server_step(script_name: str, scripts: dict[str, str]) -> tuple[str, ParsedScript] | None:
     """The dev server an `a && b` start script ends in, and that step: `npm run fast-install && npm run dev`.
 

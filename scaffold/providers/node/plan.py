@@ -177,16 +177,16 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     git_hooks = None if pm.name == "yarn" and pm.berry else lifecycle_sets_git_hooks(facts)
     dev_tools = lifecycle_needs_dev_tools(facts)
     generator = None if git_hooks or (pm.name == "yarn" and pm.berry) else lifecycle_reads_sources(facts)
-    if generator and has_build:
-        # the install layer has no sources for it: the build runs it once they are copied
+    generator = generator if has_build else None
+    if git_hooks or generator:
+        # the build stage's install runs without scripts too; what the skipped scripts did for the dependencies runs after it
         rebuild = rebuild_native(facts, pm)
         full_installs = [with_ignore_scripts(full_install, pm), *([rebuild] if rebuild else []), *patch_tools(facts, pm)]
+    if generator:
+        # the install layer has no sources for it: the build runs it once they are copied
         pre_build = [pm.run(generator), *pre_build]
         notes.append(f"the root {generator} script generates code from the sources, which the install layer lacks: the build stage installs with --ignore-scripts and runs `{pm.run(generator)}` after copying them")
     if git_hooks:
-        # the build stage's install would run it too: both installs skip it
-        rebuild = rebuild_native(facts, pm)
-        full_installs = [with_ignore_scripts(full_install, pm), *([rebuild] if rebuild else []), *patch_tools(facts, pm)]
         notes.append(f"the root {git_hooks} script sets up git hooks, which needs .git and git (the build has neither): every install runs with --ignore-scripts")
     elif dev_tools:
         notes.append(f"the root {dev_tools[0]} script calls {dev_tools[1]}, a devDependency: the production install runs with --ignore-scripts")

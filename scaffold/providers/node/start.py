@@ -19,7 +19,7 @@ from scaffold.providers.node.package_manager import PackageManager
 from scaffold.providers.node.npm_scripts import (
     ParsedScript,
     dev_command_match,
-    dev_server_step,
+    dev_server_of,
     drop_build_steps,
     drop_env_file_flags,
     drop_env_wrapper,
@@ -74,11 +74,9 @@ def node_start_command(
             if facts.ecosystem is not None and facts.ecosystem.script:
                 return Decision([runtime, facts.ecosystem.script], f"{where} ({facts.ecosystem.file} > apps[0].script)")
             continue
-        dev = dev_command_match(parsed.argv)
-        chained = dev_server_step(real_name, facts.scripts) if parsed.complex and not dev else None
-        if chained is not None:
-            dev, parsed = chained
+        dev, matched = dev_server_of(real_name, parsed, facts.scripts)
         if dev:
+            parsed = matched
             notes.append(f"{where} runs a dev server or watcher ({dev}): not used in production")
             compiled = None if bun or dev_entry else compiled_dev_entry(parsed.argv, facts, has_build)
             dev_entry = dev_entry or ((compiled, where) if compiled else None)
