@@ -19,8 +19,8 @@ from scaffold.project import Project
 
 # A URL with a password: scheme://user:password@host (the password not an env reference).
 _URL_PASSWORD = re.compile(r"\b[a-zA-Z][\w+.-]{0,20}://[^/\s:@'\"]{1,200}:(?!\$\{?\w)[^@\s/'\"]{1,200}@")
-# The schemes a package install fetches from
-_INSTALL_SCHEME = re.compile(r"(?:(?:git|hg|svn|bzr)\+)?(?:https?|ssh|ftp)://", re.IGNORECASE)
+# The schemes a package install fetches from (requirements files, Pipfiles and manifests name no others for it)
+INSTALL_SCHEME = re.compile(r"(?:(?:git|hg|svn|bzr)\+)?(?:https?|ssh|ftp)://", re.IGNORECASE)
 # ${VAR-literal} / ${VAR:-literal}: the literal is used when the variable is unset, so it is a credential.
 _ENV_FALLBACK = re.compile(r"\$\{\w{1,60}:?-[^}\s]{1,200}\}")
 # Maven's settings.xml and NuGet's config: <password>literal</password>
@@ -71,7 +71,7 @@ def credential_in(text: str, path: str) -> CredentialLine | None:
         url = _URL_PASSWORD.search(line)
         # a requirements file or Pipfile fetches from http(s), ssh and VCS URLs only; another URL there (a
         # Pipfile [scripts] entry's postgresql://user:pass@localhost) is never read by the install
-        if url and (not urls_only or _INSTALL_SCHEME.match(url.group(0))):
+        if url and (not urls_only or INSTALL_SCHEME.match(url.group(0))):
             return CredentialLine(path, number, "a password in a URL")
         if urls_only:
             continue

@@ -61,6 +61,11 @@ def line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
+def line_before(text: str, offset: int) -> str:
+    """The text of offset's line up to offset: whether a match sits behind a comment marker."""
+    return text[text.rfind("\n", 0, offset) + 1 : offset]
+
+
 def absolute_data_dir(path: str) -> str | None:
     """The folder of a database the code opens by an absolute path (/etc/todos/todo.db -> /etc/todos),
     unless it is a system folder or leaves it with `..`."""

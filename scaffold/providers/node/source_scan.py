@@ -15,7 +15,7 @@ from scaffold.data import load
 from scaffold.detect.found import Found
 from scaffold.project import Project
 from scaffold.providers.node.npm_scripts import package_of_module
-from scaffold.providers.paths import LOG_FILE_LITERAL, absolute_data_dir, line_of, placeholder_dirs, sqlite_dirs, written_dirs
+from scaffold.providers.paths import LOG_FILE_LITERAL, absolute_data_dir, line_before, line_of, placeholder_dirs, sqlite_dirs, written_dirs
 
 
 @dataclass(frozen=True)
@@ -308,7 +308,7 @@ class SourceFacts:
 
 def _in_line_comment(text: str, at: int) -> bool:
     """Whether position `at` follows `//` on its line or sits on a block comment's `*` line."""
-    line = text[text.rfind("\n", 0, at) + 1 : at]
+    line = line_before(text, at)
     return "//" in line or line.lstrip().startswith(("*", "/*"))
 
 

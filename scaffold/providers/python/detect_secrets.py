@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from scaffold.credentials import INSTALL_SCHEME
 from scaffold.providers.python.requirements import Requirements, logical_lines
 from scaffold.project import MAX_LOCKFILE_BYTES, Project
 
@@ -134,16 +135,12 @@ def _scan_lines(project: Project, path: str, *, limit: int | None = None) -> tup
     return literal, tuple(refs)
 
 
-# Schemes a package install fetches from. A manifest's other URLs are the app's own settings, never
-# fetched by the build: a Pipfile [scripts] entry's `postgresql://gitpod:postgres@localhost` (4Geeks'
-# flask-rest-hello template) names the developer's local database.
-_INSTALL_SCHEME = re.compile(r"(?:(?:git|hg|svn|bzr)\+)?(?:https?|ssh|ftp)://", re.IGNORECASE)
-
-
 def _literal_userinfo(line: str, *, install_only: bool = False) -> bool:
     for match in _USERINFO.finditer(line):
         info = match.group(1)
-        if install_only and not _INSTALL_SCHEME.match(match.group(0)):
+        # a manifest's other URLs are the app's own settings, never fetched by the build: a Pipfile [scripts]
+        # entry's postgresql://gitpod:postgres@localhost (4Geeks' flask-rest-hello) is the developer's database
+        if install_only and not INSTALL_SCHEME.match(match.group(0)):
             continue
         if _ENV_REF.fullmatch(info) or re.fullmatch(r"(\$\{[A-Z0-9_]+\})(:\$\{[A-Z0-9_]+\})?", info):
             continue  # ${USER}:${TOKEN}: filled from the environment

@@ -188,7 +188,7 @@ def _add_build_constraints(plan: InstallPlan, facts: PythonFacts) -> None:
             except InvalidVersion:
                 continue
             # "opentelemetry-instrumentation*": each instrumentation pins the base package at its own version
-            named = fnmatch.fnmatchcase(package.name, row["package"]) if "*" in row["package"] else package.name == row["package"]
+            named = fnmatch.fnmatchcase(package.name, row["package"])
             named = named and ("version_pattern" not in row or re.match(row["version_pattern"], package.version) is not None)
             if named and older and row["constraint"] not in hits:
                 hits.append(row["constraint"])

@@ -16,7 +16,7 @@ from packaging.version import InvalidVersion, Version
 
 from scaffold.detect.found import Found
 from scaffold.project import Project
-from scaffold.providers.paths import LOG_FILE_LITERAL, absolute_data_dir, line_of, read_each, sqlite_dirs, written_dirs
+from scaffold.providers.paths import LOG_FILE_LITERAL, absolute_data_dir, line_before, line_of, read_each, sqlite_dirs, written_dirs
 
 # sqlite:///site.db (relative) and sqlite:////var/data/app.db (absolute), in a SQLAlchemy URL
 _SQLITE_URL = re.compile(r"""['"]sqlite(?:\+\w+)?:///([^'"?\s]{1,200})""")
@@ -72,7 +72,7 @@ def run_time_dirs(project: Project, files: list[str], flask_sqlalchemy: str | No
                 if not project.has_dir(folder) and not project.has_file(folder):
                     written.append((folder + "/", f"{rel}:{line_of(text, match.start())}"))
         if computed is None and ("mkdir" in text or "makedirs" in text) and not _NOT_APP_CODE.search(rel):
-            match = next((m for m in _COMPUTED_MAKEDIRS.finditer(text) if not _commented(text, m.start())), None)
+            match = next((m for m in _COMPUTED_MAKEDIRS.finditer(text) if "#" not in line_before(text, m.start())), None)
             if match:
                 computed = Found(".", f"{rel}:{line_of(text, match.start())} (creates a folder at a path computed at run time)")
         match = _INSTANCE_MAKEDIRS.search(text) if "instance_path" in text else None
@@ -88,11 +88,6 @@ def run_time_dirs(project: Project, files: list[str], flask_sqlalchemy: str | No
     if computed is not None:
         found.setdefault(".", computed)
     return [*(found[k] for k in sorted(found)), *(absolute[k] for k in sorted(absolute))]
-
-
-def _commented(text: str, at: int) -> bool:
-    line_start = text.rfind("\n", 0, at) + 1
-    return "#" in text[line_start:at]
 
 
 def _instance_relative(version: str | None) -> bool:
