@@ -72,3 +72,17 @@ def test_the_prune_after_the_build_reads_the_lock_the_same_way(tmp_path):
 
     dockerfile = render_plan(plan_project(Project(tmp_path), {}))["Dockerfile"]
     assert "npm prune --omit=dev --no-audit --no-fund --legacy-peer-deps" in dockerfile, dockerfile
+
+
+@pytest.mark.parametrize(("lockfile", "legacy"), [(None, True), ("yarn.lock", False)])
+def test_a_lockless_npm_install_resolves_peers_as_npm_6_did(tmp_path, lockfile, legacy):
+    """1391020381/express-nunjucks (2021, no lock): `"connect-redis": "*"` now resolves to a major wanting
+    redis >= 5 beside the project's redis ^2.8, and npm 7+ refuses the tree (ERESOLVE). Other managers
+    do not enforce peers that way, and their installs are left alone."""
+    files = {"package.json": json.dumps({"name": "demo", "main": "server.js", "dependencies": {"connect-redis": "*", "redis": "^2.8.0"}}), "server.js": SERVER}
+    if lockfile:
+        files[lockfile] = "# yarn lockfile v1\n"
+    write_tree(tmp_path, files)
+    plan = plan_project(Project(tmp_path), {})
+    assert ("--legacy-peer-deps" in production_install(plan)) is legacy
+    assert any("no lockfile for npm" in w and "--legacy-peer-deps" in w for w in plan.warnings) is legacy

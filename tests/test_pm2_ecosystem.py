@@ -45,3 +45,30 @@ def test_the_ecosystem_script_runs_with_the_chosen_env_block(tmp_path, config_na
 def test_a_development_env_block_leaves_node_env_production(tmp_path):
     text = render_plan(_plan(tmp_path, "pm2 start ecosystem.config.js"))["Dockerfile"]
     assert "NODE_ENV=production" in text and "NODE_ENV=dev" not in text
+
+
+def test_a_json_process_file_started_in_a_chain_names_the_script(tmp_path):
+    """1391020381/express-nunjucks: `cross-env NODE_ENV=prod pm2 start pm2.json && node …`. pm2 returns once
+    it has daemonized the app, so the chain's later steps are not the server; pm2.json's script is."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "scripts": {"start": "cross-env NODE_ENV=prod  pm2 start pm2.json && node --max_old_space_size=4096"},
+                                    "dependencies": {"express": "^4.19.0"}}),
+        "bin/www": "#!/usr/bin/env node\nrequire('express')().listen(process.env.PORT || 3000)\n",
+        "pm2.json": json.dumps({"apps": [{"name": "web", "script": "./bin/www", "instances": 3, "env": {"LOG_LEVEL": "info", "CLUSTER": True}}]}),
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("start_command") == ["node", "bin/www"]
+    assert plan.decisions["start_command"].source == "package.json > scripts > start (pm2.json > apps[0].script)"
+    runtime = render_plan(plan)["Dockerfile"].split("AS runtime", 1)[-1]
+    assert "NODE_ENV=prod" in runtime and "LOG_LEVEL=info" in runtime and "CLUSTER=true" in runtime
+
+
+def test_a_yaml_process_file_is_read_too(tmp_path):
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "scripts": {"start": "pm2 start process.yml && pm2 logs"}, "dependencies": {"express": "^4.19.0"}}),
+        "server.js": "require('express')().listen(process.env.PORT || 3000)\n",
+        "process.yml": "apps:\n  - script: server.js\n    env:\n      WEB_CONCURRENCY: 2\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("start_command") == ["node", "server.js"]
+    assert "WEB_CONCURRENCY=2" in render_plan(plan)["Dockerfile"].split("AS runtime", 1)[-1]

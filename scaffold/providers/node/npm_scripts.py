@@ -53,6 +53,24 @@ def parse_script(script: str) -> ParsedScript:
     return ParsedScript(words, env, not words)
 
 
+PROCESS_MANAGERS = ("pm2", "forever")
+
+
+def process_manager_start(script: str) -> ParsedScript | None:
+    """The `pm2 start x` (or `forever start x`) a script hands the app to, itself or as the first step
+    of its `&&` chain (`pm2 start pm2.json && pm2 logs`, `pm2 start app.js && node`).
+
+    The manager daemonizes the app and returns, so what follows it is never the server
+    (it tails logs, or is a leftover); the image runs what the manager would.
+    """
+    steps = _and_steps(script) or [script]
+    parsed = parse_script(steps[0])
+    argv = parsed.argv
+    if parsed.complex or len(argv) < 3 or tool_name(argv[0]) not in PROCESS_MANAGERS or argv[1] != "start":
+        return None
+    return parsed
+
+
 def _is_assignment(word: str) -> bool:
     key, sep, _ = word.partition("=")
     return bool(sep) and key.replace("_", "").isalnum() and not key[0].isdigit()

@@ -164,8 +164,9 @@ def choose_package_manager(
 
     lockfile = next((lf for lf in facts.lockfiles if LOCK_TO_PM[lf] == name), None)
     if lockfile is None:
+        peers = ", and npm resolves today's versions, whose peers may conflict: it installs with --legacy-peer-deps, as npm 6 did" if name == "npm" else ""
         warnings.append(
-            f"no lockfile for {name}: the install is not reproducible; run `{name} install` and commit the lockfile"
+            f"no lockfile for {name}: the install is not reproducible{peers}; run `{name} install` and commit the lockfile"
         )
     berry = False
     version = pinned_version if pinned_name == name else None
@@ -186,7 +187,11 @@ def choose_package_manager(
     stale = facts.stale_lock is not None and facts.stale_lock.value == lockfile
     legacy = name == "npm" and lockfile is not None and str(facts.lock_details.get(lockfile, {}).get("lockfileVersion")) == "1"
     conflict = facts.lock_details.get(lockfile, {}).get("peer_conflict") if name == "npm" and lockfile and not legacy else None
-    pm = PackageManager(name, version, berry, lockfile, cache_target, cache_id, can_focus, frozen=not stale, legacy_peers=legacy or bool(conflict))
+    # Without a lock, npm resolves today's versions of every range (`"connect-redis": "*"` is now a major
+    # wanting redis 5 beside the project's redis 2): a peer conflict the author never had, which npm 7+
+    # refuses. Such a project was written against a tree nothing enforced peers in, so peers resolve as npm 6 did.
+    lockless = name == "npm" and lockfile is None
+    pm = PackageManager(name, version, berry, lockfile, cache_target, cache_id, can_focus, frozen=not stale, legacy_peers=legacy or bool(conflict) or lockless)
     if legacy:
         warnings.append(
             f"{lockfile} is lockfileVersion 1 (npm 6, which ignored peer dependencies): the image installs with --legacy-peer-deps "

@@ -18,7 +18,7 @@ from scaffold.providers.node.detect import NodeFacts
 from scaffold.providers import shared
 from scaffold.plan.model import Decision
 from scaffold.providers.node.framework_shapes import RuntimeShape
-from scaffold.providers.node.npm_scripts import follow_run, tool_name
+from scaffold.providers.node.npm_scripts import follow_run, process_manager_start, tool_name
 
 
 def node_port(facts: NodeFacts, answers: dict[str, Any]) -> Decision:
@@ -95,12 +95,12 @@ def start_env(facts: NodeFacts) -> dict[str, str]:
     followed = follow_run("start", facts.scripts)
     if followed is None:
         return {}
-    argv = followed[1].argv
-    if facts.ecosystem is not None and argv[:1] and tool_name(argv[0]) == "pm2" and argv[1:2] == ["start"]:
+    manager = process_manager_start(facts.scripts[followed[0]])
+    if manager is not None and facts.ecosystem is not None and tool_name(manager.argv[0]) == "pm2":
         from scaffold.providers.node.ecosystem import ecosystem_env
 
-        return {**ecosystem_env(facts.ecosystem, argv), **followed[1].env}
-    return dict(followed[1].env)
+        return {**ecosystem_env(facts.ecosystem, manager.argv), **manager.env}
+    return dict((manager or followed[1]).env)
 
 
 def writable_folders_why(facts: NodeFacts, shape: RuntimeShape | None, static: bool) -> dict[str, str]:

@@ -20,6 +20,7 @@ from scaffold.providers.node.npm_scripts import (
     ParsedScript,
     dev_command_match,
     dev_server_of,
+    process_manager_start,
     drop_build_steps,
     drop_env_file_flags,
     drop_env_wrapper,
@@ -64,8 +65,10 @@ def node_start_command(
             continue
         real_name, parsed = followed
         where = f"package.json > scripts > {real_name}"
-        managed = _process_manager_target(parsed.argv, facts)
-        if managed is not None:
+        manager = process_manager_start(facts.scripts[real_name])
+        if manager is not None:
+            managed = _process_manager_target(manager.argv, facts)
+            parsed = manager
             # `pm2 start ecosystem.config.js` daemonizes and returns: PID 1 would exit at once.
             # The container is the supervisor, so the image runs the app itself (shanxp/express-ejs)
             notes.append(f"{where} starts the app under {parsed.argv[0]}, a process manager that daemonizes; the container supervises instead, so it runs the app itself")
@@ -169,16 +172,12 @@ def node_start_command(
     )
 
 
-_PROCESS_MANAGERS = ("pm2", "forever")
 _JS_ENTRY = (".js", ".cjs", ".mjs")
 
 
-def _process_manager_target(argv: list[str], facts: NodeFacts) -> str | None:
-    """For `pm2 start app.js` the script ("app.js"); for `pm2 start ecosystem.config.js` "" (the main or entry
-    file decides); None when the command is not a process manager's start."""
-    tool = argv[0].rsplit("/", 1)[-1] if argv else ""
-    if tool not in _PROCESS_MANAGERS or len(argv) < 2 or argv[1] != "start":
-        return None
+def _process_manager_target(argv: list[str], facts: NodeFacts) -> str:
+    """For `pm2 start app.js` the script ("app.js"); for `pm2 start ecosystem.config.js` "" (the ecosystem
+    file, the main or the entry file decides)."""
     target = next((a.removeprefix("./") for a in argv[2:] if not a.startswith("-")), "")
     config = "ecosystem" in target or ".config." in target or target.endswith((".json", ".yml", ".yaml"))
     if target.endswith(_JS_ENTRY) and not config and facts.presence.has_file(target):
