@@ -956,6 +956,21 @@ def test_a_webpack_that_hashes_with_md4_builds_on_node_16(tmp_path, version, nod
         assert "webpack" not in decision.source
 
 
+@pytest.mark.parametrize(("spec", "node"), [("2.1.8", 16), ("^4.0.3", 16), ("^5.0.1", None), ("*", None), ("latest", None)])
+def test_a_lockless_toolchain_that_brings_webpack_4_builds_on_node_16(tmp_path, spec, node):
+    """garrettgsb/react-express-boilerplate: react-scripts 2.1.8 and no lockfile, so no lock says webpack 4; the
+    declared range does (every react-scripts before 5 depends on it), and the build died with ERR_OSSL_EVP_UNSUPPORTED."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "w", "scripts": {"build": "react-scripts build"}, "dependencies": {"react": "^16.8.6", "react-scripts": spec}}),
+        "public/index.html": "<div id=root></div>\n", "src/index.js": "import React from 'react'\n",
+    })
+    decision = plan_project(Project(tmp_path), {}).decisions["node_version"]
+    if node:
+        assert decision.value == node and f"react-scripts {spec!r} bundles webpack 4" in decision.source
+    else:
+        assert "declared_limits" not in decision.source
+
+
 def test_an_app_run_from_its_folder_imports_from_there(tmp_path):
     """sabkat-ahmed-rafi/fastapi-todo: app/main.py does `from core.app import create_app` (app/core/, app/ not a
     package), so it is run as `cd app && uvicorn main:app`; imported as app.main it died on `from core...`."""

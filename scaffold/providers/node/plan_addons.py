@@ -207,7 +207,8 @@ def node_line(facts: NodeFacts, override: str | None, lockfile: str | None, note
     version = resolve_node_major(facts.node_version_hints, override)
     warnings.extend(version.warnings)
     major = int(version.decision.value)
-    limit = native_node_limit(facts, major, lockfile)
+    limits = [found for found in (native_node_limit(facts, major, lockfile), declared_node_limit(facts, major, lockfile)) if found is not None]
+    limit = (min(m for m, _ in limits), "; ".join(why for _, why in limits)) if limits else None
     if limit is None:
         return version.decision
     if version.decision.source.startswith("versions.toml"):
@@ -223,6 +224,47 @@ def node_line(facts: NodeFacts, override: str | None, lockfile: str | None, note
 def build_node_major(facts: NodeFacts) -> int:
     """The Node line a front-end build of another stack's image runs on, chosen as the Node provider chooses it."""
     return int(node_line(facts, None, facts.lockfiles[0] if facts.lockfiles else None, [], []).value)
+
+
+def declared_node_limit(facts: NodeFacts, major: int, lockfile: str | None) -> tuple[int, str] | None:
+    """The Node line a lockless toolchain runs on: a declared range every release of which brings an old
+    webpack (react-scripts 2.1.8, `"webpack": "^4.46.0"`), from node_native.toml's declared_limits.
+
+    A package the lock holds is judged by its locked version instead (runtime_limits).
+    """
+    locked = facts.lock_details.get(lockfile or "", {}).get("copies") or facts.lock_details.get(lockfile or "", {}).get("locked") or {}
+    declared = facts.all_dependencies
+    rows = [r for r in load("node_native").get("declared_limits", []) if r["package"] in declared and r["package"] not in locked and major > int(r["max_node"])]
+    if not rows:
+        return None
+    import nodesemver  # lazy, as above
+
+    hits = [r for r in rows if _range_below(nodesemver, declared[r["package"]], r["below"])]
+    if not hits:
+        return None
+    return min(int(r["max_node"]) for r in hits), "; ".join(
+        f"package.json > {r['package']} {declared[r['package']]!r} {r['why']} (node_native.toml > declared_limits)" for r in hits
+    )
+
+
+def _range_below(nodesemver: Any, spec: str, version: str) -> bool:
+    """Whether every version the range allows is below `version`: each of its alternatives is an exact
+    version or has an upper bound under it. A tag, URL or open range (`*`, `>=3`) is not."""
+    try:
+        alternatives = nodesemver.make_range(spec, True).set
+        limit = nodesemver.make_semver(version, True)
+    except (ValueError, TypeError, AttributeError):
+        return False
+
+    def bounded(comparators: list[Any]) -> bool:
+        # `<5.0.0` may reach up to 5.0.0 exclusive; `<=4.9.0` and an exact `4.9.0` must stay under it
+        return any(
+            isinstance(c.semver, nodesemver.SemVer)
+            and (nodesemver.lte if c.operator == "<" else nodesemver.lt)(str(c.semver), version, True)
+            for c in comparators if c.operator in ("", "=", "<", "<=")
+        )
+
+    return bool(alternatives) and limit is not None and all(bounded(list(cs)) for cs in alternatives)
 
 
 def native_node_limit(facts: NodeFacts, major: int, lockfile: str | None) -> tuple[int, str] | None:
