@@ -53,7 +53,7 @@ def parse_script(script: str) -> ParsedScript:
     return ParsedScript(words, env, not words)
 
 
-PROCESS_MANAGERS = ("pm2", "forever")
+_PROCESS_MANAGERS = ("pm2", "forever")
 
 
 def process_manager_start(script: str) -> ParsedScript | None:
@@ -66,7 +66,7 @@ def process_manager_start(script: str) -> ParsedScript | None:
     steps = _and_steps(script) or [script]
     parsed = parse_script(steps[0])
     argv = parsed.argv
-    if parsed.complex or len(argv) < 3 or tool_name(argv[0]) not in PROCESS_MANAGERS or argv[1] != "start":
+    if parsed.complex or len(argv) < 3 or tool_name(argv[0]) not in _PROCESS_MANAGERS or argv[1] != "start":
         return None
     return parsed
 

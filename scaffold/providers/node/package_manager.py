@@ -163,8 +163,12 @@ def choose_package_manager(
         name, source = "npm", "default (no lockfile)"
 
     lockfile = next((lf for lf in facts.lockfiles if LOCK_TO_PM[lf] == name), None)
+    # Without a lock, npm resolves today's versions of every range (`"connect-redis": "*"` is now a major
+    # wanting redis 5 beside the project's redis 2): a peer conflict the author never had, which npm 7+
+    # refuses. Such a project was written against a tree nothing enforced peers in, so peers resolve as npm 6 did.
+    lockless = name == "npm" and lockfile is None
     if lockfile is None:
-        peers = ", and npm resolves today's versions, whose peers may conflict: it installs with --legacy-peer-deps, as npm 6 did" if name == "npm" else ""
+        peers = ", and npm resolves today's versions, whose peers may conflict: it installs with --legacy-peer-deps, as npm 6 did" if lockless else ""
         warnings.append(
             f"no lockfile for {name}: the install is not reproducible{peers}; run `{name} install` and commit the lockfile"
         )
@@ -187,10 +191,6 @@ def choose_package_manager(
     stale = facts.stale_lock is not None and facts.stale_lock.value == lockfile
     legacy = name == "npm" and lockfile is not None and str(facts.lock_details.get(lockfile, {}).get("lockfileVersion")) == "1"
     conflict = facts.lock_details.get(lockfile, {}).get("peer_conflict") if name == "npm" and lockfile and not legacy else None
-    # Without a lock, npm resolves today's versions of every range (`"connect-redis": "*"` is now a major
-    # wanting redis 5 beside the project's redis 2): a peer conflict the author never had, which npm 7+
-    # refuses. Such a project was written against a tree nothing enforced peers in, so peers resolve as npm 6 did.
-    lockless = name == "npm" and lockfile is None
     pm = PackageManager(name, version, berry, lockfile, cache_target, cache_id, can_focus, frozen=not stale, legacy_peers=legacy or bool(conflict) or lockless)
     if legacy:
         warnings.append(

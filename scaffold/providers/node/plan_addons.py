@@ -226,13 +226,19 @@ def build_node_major(facts: NodeFacts) -> int:
     return int(node_line(facts, None, facts.lockfiles[0] if facts.lockfiles else None, [], []).value)
 
 
+def _locked_copies(facts: NodeFacts, lockfile: str | None) -> dict[str, list[str]]:
+    """Every version the lock holds of each package (nested copies too, where the lock format tells them)."""
+    details = facts.lock_details.get(lockfile or "", {})
+    return details.get("copies") or {name: [v[0]] for name, v in (details.get("locked") or {}).items()}
+
+
 def declared_node_limit(facts: NodeFacts, major: int, lockfile: str | None) -> tuple[int, str] | None:
     """The Node line a lockless toolchain runs on: a declared range every release of which brings an old
     webpack (react-scripts 2.1.8, `"webpack": "^4.46.0"`), from node_native.toml's declared_limits.
 
     A package the lock holds is judged by its locked version instead (runtime_limits).
     """
-    locked = facts.lock_details.get(lockfile or "", {}).get("copies") or facts.lock_details.get(lockfile or "", {}).get("locked") or {}
+    locked = _locked_copies(facts, lockfile)
     declared = facts.all_dependencies
     rows = [r for r in load("node_native").get("declared_limits", []) if r["package"] in declared and r["package"] not in locked and major > int(r["max_node"])]
     if not rows:
@@ -252,7 +258,6 @@ def _range_below(nodesemver: Any, spec: str, version: str) -> bool:
     version or has an upper bound under it. A tag, URL or open range (`*`, `>=3`) is not."""
     try:
         alternatives = nodesemver.make_range(spec, True).set
-        limit = nodesemver.make_semver(version, True)
     except (ValueError, TypeError, AttributeError):
         return False
 
@@ -264,7 +269,7 @@ def _range_below(nodesemver: Any, spec: str, version: str) -> bool:
             for c in comparators if c.operator in ("", "=", "<", "<=")
         )
 
-    return bool(alternatives) and limit is not None and all(bounded(list(cs)) for cs in alternatives)
+    return bool(alternatives) and all(bounded(cs) for cs in alternatives)
 
 
 def native_node_limit(facts: NodeFacts, major: int, lockfile: str | None) -> tuple[int, str] | None:
@@ -276,7 +281,7 @@ def native_node_limit(facts: NodeFacts, major: int, lockfile: str | None) -> tup
     """
     native = facts.native
     locked = facts.lock_details.get(lockfile or "", {}).get("locked") or {}
-    copies = facts.lock_details.get(lockfile or "", {}).get("copies") or {name: [v[0]] for name, v in locked.items()}
+    copies = _locked_copies(facts, lockfile)
     runtime_rows = [r for r in load("node_native").get("runtime_limits", []) if r["package"] in copies and major > int(r["max_node"])]
     has_addons = native is not None and bool(native.known or native.install_scripts)
     if (not has_addons and not runtime_rows) or not locked:

@@ -20,7 +20,6 @@ from scaffold.providers.node.npm_scripts import (
     ParsedScript,
     dev_command_match,
     dev_server_of,
-    process_manager_start,
     drop_build_steps,
     drop_env_file_flags,
     drop_env_wrapper,
@@ -28,6 +27,7 @@ from scaffold.providers.node.npm_scripts import (
     package_of_module,
     parallel_parts,
     parse_script,
+    process_manager_start,
     watched_command,
 )
 from scaffold.providers.node.typescript import TsStart, compiled_dev_entry, compiled_start, typescript_entry
@@ -68,12 +68,11 @@ def node_start_command(
         manager = process_manager_start(facts.scripts[real_name])
         if manager is not None:
             managed = _process_manager_target(manager.argv, facts)
-            parsed = manager
             # `pm2 start ecosystem.config.js` daemonizes and returns: PID 1 would exit at once.
             # The container is the supervisor, so the image runs the app itself (shanxp/express-ejs)
-            notes.append(f"{where} starts the app under {parsed.argv[0]}, a process manager that daemonizes; the container supervises instead, so it runs the app itself")
+            notes.append(f"{where} starts the app under {manager.argv[0]}, a process manager that daemonizes; the container supervises instead, so it runs the app itself")
             if managed:
-                return Decision([runtime, managed], f"{where} ({parsed.argv[0]} start {managed})")
+                return Decision([runtime, managed], f"{where} ({manager.argv[0]} start {managed})")
             if facts.ecosystem is not None and facts.ecosystem.script:
                 return Decision([runtime, facts.ecosystem.script], f"{where} ({facts.ecosystem.file} > apps[0].script)")
             continue
