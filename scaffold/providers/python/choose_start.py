@@ -12,6 +12,7 @@ from typing import Any
 from scaffold.data import load, versions
 from scaffold.providers.python.detect import PythonFacts
 from scaffold.providers.python.app import AppObject
+from scaffold.providers.python.console_scripts import ConsoleServer
 from scaffold.providers.python.scripts import SAFE_SCRIPT, QueueWorker, ScriptApp
 from scaffold.errors import MissingEntryError, UsageError
 from scaffold.plan.model import Decision
@@ -59,6 +60,9 @@ def choose_start(
         notes.extend(problems)
     if app is None and facts.script_apps:
         return _script_start(facts.script_apps[0], facts, notes), []
+    console = next(iter(facts.console_servers), None) if app is None and facts.installable.value else None
+    if console is not None:
+        return _console_start(console, notes), []
     if app is None and facts.queue_workers and facts.procfile_web is None:
         return _queue_worker_start(facts.queue_workers[0], notes), []
     if app is None:
@@ -85,16 +89,36 @@ def _script_start(script: ScriptApp, facts: PythonFacts, notes: list[str]) -> St
         notes.append(f"{script.tool} apps run with their own launcher (`{' '.join(argv)}`), bound to 0.0.0.0 and $PORT")
     env = {k: str(v).replace("{port}", "$PORT") for k, v in rule.get("env", {}).items()}
     if script.loopback:
-        shim = load("python")["listen_shim"]["folder"]
-        notes.append(
-            f"{script.loopback} binds a loopback address, unreachable from outside the container: the image puts a sitecustomize.py on "
-            f"PYTHONPATH ({shim}) that makes such a bind() use every interface; bind '0.0.0.0' to drop it"
-        )
-        env["PYTHONPATH"] = shim
+        notes.append(_loopback_note(script.loopback))
+        env["PYTHONPATH"] = load("python")["listen_shim"]["folder"]
     framework = None if script.tool == "stdlib" else script.tool
     # a port the script binds itself wins over the launcher's default, whatever PORT says
     default_port = None if script.port is not None else int(rule["port"])
     return StartCommand(argv, f"{script.source} + {script.tool}", None, None, script.port, False, [], env=env, default_port=default_port, framework=framework)
+
+
+def _console_start(console: ConsoleServer, notes: list[str]) -> StartCommand:
+    """`myapp`: the console script the install puts on PATH, which builds the app and serves it with its server."""
+    rule = load("python")["console_servers"]
+    port = console.port if console.port is not None else int(rule["default_ports"][console.server])
+    where = f"{console.port_source}" if console.port_source else f"{console.server}'s default"
+    notes.append(
+        f"{console.source} = {console.target!r} serves the app with {console.server} ({console.server_source}) and no module-level app object "
+        f"was found: the image runs `{console.name}` on port {port} ({where}); pass --start and --port to choose another"
+    )
+    env: dict[str, str] = {}
+    if console.loopback:
+        notes.append(_loopback_note(console.loopback))
+        env["PYTHONPATH"] = load("python")["listen_shim"]["folder"]
+    return StartCommand([console.name], f"{console.source} + {console.server}", None, None, port, False, [], env=env)
+
+
+def _loopback_note(where: str) -> str:
+    shim = load("python")["listen_shim"]["folder"]
+    return (
+        f"{where} binds a loopback address, unreachable from outside the container: the image puts a sitecustomize.py on "
+        f"PYTHONPATH ({shim}) that makes such a bind() use every interface; bind '0.0.0.0' to drop it"
+    )
 
 
 def listen_shim_fields() -> dict[str, Any]:

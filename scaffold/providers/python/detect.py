@@ -17,6 +17,7 @@ from scaffold.detect.found import Found, tool_versions_pin, version_file_pin
 from scaffold.detect.procfile import procfile_web, procfile_worker
 from scaffold.dockerignore import ContextFiles, context_files
 from scaffold.providers.python.app import AppObject, CodeIndex, find_apps, index_code, module_name
+from scaffold.providers.python.console_scripts import ConsoleServer, find_console_servers
 from scaffold.providers.python.scripts import QueueWorker, ScriptApp, find_queue_workers, find_script_apps
 from scaffold.providers.python.django import DjangoFacts, detect_django, django_release
 from scaffold.providers.python.detect_secrets import CredentialFile, PackageIndex, credential_files, package_indexes
@@ -79,6 +80,7 @@ class PythonFacts:
     procfile_web: Found | None  # the Procfile's web: command
     frameworks: tuple[str, ...]  # frameworks among the production dependencies
     script_apps: tuple[ScriptApp, ...] = ()  # Streamlit/Gradio scripts, when there is no app object
+    console_servers: tuple[ConsoleServer, ...] = ()  # [project.scripts] entries that serve the app, when there is neither
     queue_workers: tuple[QueueWorker, ...] = ()  # Celery/Dramatiq/Huey apps, when there is neither
     uv_workspace_members: tuple[str, ...] = ()  # "packages/api": folders of a uv workspace, each a package
     credentials: tuple[CredentialFile, ...] = ()  # requirements/pip/uv/poetry config that may carry a token
@@ -129,7 +131,8 @@ def detect(project: Project) -> PythonFacts | None:
     files, other_files = _search_order(project, data, roots)
     apps = tuple(find_apps(project, files, data["app_constructors"], roots))
     script_apps = () if apps else find_script_apps(project, files, data.get("script_servers", {}), set(deps))
-    queue_workers = () if apps or script_apps else find_queue_workers(project, files, data.get("queue_workers", {}), set(deps), roots)
+    console_servers = () if apps or script_apps else find_console_servers(project, pyproject, files, roots if isinstance(roots, tuple) else (roots,), deps, data["console_servers"])
+    queue_workers = () if apps or script_apps or console_servers else find_queue_workers(project, files, data.get("queue_workers", {}), set(deps), roots)
     django = detect_django(project, import_root)
     declared = tuple(d.strip() for d in as_list(project_table.get("dependencies")) if isinstance(d, str) and d.strip())
     pins = {name: (version, where, bound) for name, version, where, bound in (requirements.pins if requirements else ())}
@@ -179,6 +182,7 @@ def detect(project: Project) -> PythonFacts | None:
         uv_default_groups="default-groups" in nested_table(pyproject, "tool", "uv"),
         apps=apps,
         script_apps=script_apps,
+        console_servers=console_servers,
         queue_workers=queue_workers,
         import_root=import_root,
         uv_workspace_members=members,

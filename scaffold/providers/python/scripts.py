@@ -45,7 +45,7 @@ def find_script_apps(project: Project, files: list[str], rules: dict[str, dict],
             name = path.rsplit("/", 1)[-1]
             rank = preferred.index(name) if name in preferred else len(preferred)
             port = _literal_port(project, path, rule.get("port_regex"))
-            loopback = _loopback_bind(project, path)
+            loopback = loopback_bind(project, path)
             found.append((rank, path.count("/"), ScriptApp(tool, path, f"{path}:{line} (import {module})", port, loopback)))
     found.sort(key=lambda item: (item[0], item[1], item[2].path))
     return tuple(app for _, _, app in found)
@@ -68,11 +68,15 @@ def _imports(project: Project, path: str, module: str, needs_call: str | None) -
     return line
 
 
-# (host, port) tuples and host=/address= keywords naming a loopback address
-_LOOPBACK_BIND = re.compile(r"""\(\s*['"](localhost|127\.0\.0\.1|::1)['"]\s*,\s*\w|\b(?:host|address)\s*=\s*['"](localhost|127\.0\.0\.1|::1)['"]""")
+# (host, port) tuples, host=/address= keywords, and settings fields (`host: str = "127.0.0.1"`,
+# `Field(default="localhost")`) naming a loopback address
+_LOOPBACK_BIND = re.compile(
+    r"""\(\s*['"](localhost|127\.0\.0\.1|::1)['"]\s*,\s*\w"""
+    r"""|\b(?:host|address)\s*(?::\s*[\w.|\[\] ]+?\s*)?=\s*(?:Field\(\s*(?:default\s*=\s*)?)?['"](localhost|127\.0\.0\.1|::1)['"]"""
+)
 
 
-def _loopback_bind(project: Project, path: str) -> str | None:
+def loopback_bind(project: Project, path: str) -> str | None:
     text = project.read_text(path)
     match = _LOOPBACK_BIND.search(text)
     if match is None:
