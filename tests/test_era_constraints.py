@@ -76,3 +76,12 @@ def test_psycopg2_with_an_unpinned_sqlalchemy_stays_below_2_1(tmp_path, requirem
     plan, dockerfile = _plan(tmp_path, requirements + "gunicorn==23.0.0\n")
     assert _caps(dockerfile) == caps
     assert bool(caps) == any("python_pairing_constraints" in n for n in plan.notes)
+
+
+def test_a_pinned_werkzeug_1_with_flask_unpinned_caps_what_flask_1_brings(tmp_path):
+    # hmaerki/flask-socketio-chat: pip chose Flask 1.1.4 for Werkzeug==0.16.0, then Jinja2 2.11 with
+    # MarkupSafe 3 (cannot import name 'soft_unicode'); 200 after, checked with docker
+    plan, dockerfile = _plan(tmp_path, "Flask\nWerkzeug==0.16.0\n")
+    assert _caps(dockerfile) == ["jinja2<3.0", "markupsafe<2.1", "itsdangerous<2.0"]  # flask is named: pip keeps its choice
+    plan, dockerfile = _plan(tmp_path, "Flask\nWerkzeug==2.0.3\n")
+    assert "markupsafe<2.1" not in dockerfile

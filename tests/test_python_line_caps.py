@@ -59,6 +59,9 @@ FLASK_APP = "from flask import Flask\napp = Flask(__name__)\n"
     ("psycopg2==2.9.10", "3.13", None),
     ("pydantic==1.8.2", "3.10", "not' is not a valid parameter name"),
     ("pydantic==1.10.13", "3.13", None),
+    # checked in the wheels: 0.37.0's green thread module lacks start_joinable_thread, 0.38.0 has it
+    ("eventlet==0.37.0", "3.12", "start_joinable_thread"),
+    ("eventlet==0.38.0", "3.13", None),
 ])
 def test_a_package_that_breaks_on_newer_lines_lowers_the_line(tmp_path, requirement, line, why):
     write_tree(tmp_path, {"requirements.txt": f"flask==3.0.3\ngunicorn==23.0.0\n{requirement}\n", "app.py": FLASK_APP})

@@ -73,7 +73,7 @@ def test_a_folder_the_repository_has_stays_root_owned(tmp_path):
 
 @pytest.mark.parametrize("code", [
     'import os\nos.makedirs(app.config["EXPORT_DIR"], exist_ok=True)\n',  # sigaurav/sample-flask-app: worker failed to boot
-    "from pathlib import Path\nLOG_DIR = Path(__file__).parent / 'logs'\nLOG_DIR.mkdir(parents=True, exist_ok=True)\n",
+    "from pathlib import Path\nLOG_DIR = Path(settings.root) / 'logs'\nLOG_DIR.mkdir(parents=True, exist_ok=True)\n",
 ])
 def test_a_folder_made_at_a_computed_path_makes_app_take_new_folders(tmp_path, code):
     lines = _writable(tmp_path, {"requirements.txt": "flask==3.0.3\n", "app.py": FLASK_APP.format(uri="sqlite:////var/lib/x/x.db") + code})
@@ -87,3 +87,32 @@ def test_a_folder_made_at_a_computed_path_makes_app_take_new_folders(tmp_path, c
 def test_computed_folders_outside_the_app_code_change_nothing(tmp_path, files):
     lines = _writable(tmp_path, {"requirements.txt": "flask==3.0.3\n", "app.py": "from flask import Flask\napp = Flask(__name__)\n", **files})
     assert "chmod 1775 /app" not in lines
+
+
+@pytest.mark.parametrize(("code", "folder"), [
+    # hmaerki/flask-socketio-chat: PermissionError on /app/static/img/cards at import (200 after, checked with docker)
+    ("import pathlib\nHERE = pathlib.Path(__file__).parent.absolute()\nCARDS = HERE / 'static' / 'img' / 'cards'\n"
+     "def convert():\n    if not CARDS.exists():\n        CARDS.mkdir(parents=True)\n", "/app/pkg/static/img/cards"),
+    ("import os\nbasedir = os.path.abspath(os.path.dirname(__file__))\nUPLOADS = os.path.join(basedir, 'uploads')\nos.makedirs(UPLOADS, exist_ok=True)\n", "/app/pkg/uploads"),
+    ("from pathlib import Path\nROOT = Path(__file__).resolve().parent.parent\n(ROOT / 'media').mkdir(exist_ok=True)\n", "/app/media"),
+])
+def test_a_folder_made_relative_to_the_module_is_the_one_made_writable(tmp_path, code, folder):
+    lines = _writable(tmp_path, {"requirements.txt": "flask==3.0.3\n", "app.py": "from flask import Flask\napp = Flask(__name__)\n", "pkg/__init__.py": "", "pkg/files.py": code})
+    assert f"mkdir -p {folder}" in lines
+    assert "chmod 1775 /app" not in lines  # the rest of the code stays read-only
+
+
+def test_a_module_relative_folder_the_repository_has_stays_root_owned(tmp_path):
+    code = "from pathlib import Path\nSTATIC = Path(__file__).parent / 'static'\nSTATIC.mkdir(exist_ok=True)\n"
+    lines = _writable(tmp_path, {"requirements.txt": "flask==3.0.3\n", "app.py": "from flask import Flask\napp = Flask(__name__)\n" + code, "static/site.css": "body{}\n"})
+    assert lines == ""
+
+
+@pytest.mark.parametrize(("config", "folder"), [
+    # hmaerki/flask-socketio-chat: Flask-Session's quickstart config, PermissionError on /app/flask_session
+    ("app.config['SESSION_TYPE'] = 'filesystem'", "/app/flask_session"),
+    ("SESSION_TYPE = 'filesystem'\nSESSION_FILE_DIR = 'var/sessions'", "/app/var/sessions"),
+])
+def test_flask_session_filesystem_backend_gets_its_folder(tmp_path, config, folder):
+    source = f"from flask import Flask\napp = Flask(__name__)\n{config}\n"
+    assert f"mkdir -p {folder}" in _writable(tmp_path, {"requirements.txt": "flask==3.0.3\nflask-session==0.8.0\n", "app.py": source})

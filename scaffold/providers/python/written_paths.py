@@ -16,6 +16,8 @@ from packaging.version import InvalidVersion, Version
 
 from scaffold.detect.found import Found
 from scaffold.project import Project
+from scaffold.providers.python.app import parse
+from scaffold.providers.python.file_paths import made_folders
 from scaffold.providers.paths import LOG_FILE_LITERAL, absolute_data_dir, line_before, line_of, read_each, sqlite_dirs, written_dirs
 
 # sqlite:///site.db (relative) and sqlite:////var/data/app.db (absolute), in a SQLAlchemy URL
@@ -32,6 +34,10 @@ _INSTANCE_MAKEDIRS = re.compile(r"""makedirs\(\s*\w+\.instance_path\b""")
 _COMPUTED_MAKEDIRS = re.compile(
     r"""\bos\.(?:makedirs|mkdir)\(\s*(?!['"]|\w+\.instance_path\b)[\w(]|\b[A-Za-z_]\w*\.mkdir\(\s*(?:parents|exist_ok|mode)\s*="""
 )
+# Flask-Session's filesystem backend (its quickstart's `SESSION_TYPE = "filesystem"`) keeps a file
+# per session in SESSION_FILE_DIR, by default flask_session/ in the working directory.
+_FILESYSTEM_SESSIONS = re.compile(r"""\bSESSION_TYPE['"]?\s*[\]:=]\s*=?\s*['"]filesystem['"]""")
+_SESSION_FILE_DIR = re.compile(r"""\bSESSION_FILE_DIR['"]?\s*[\]:=]\s*=?\s*['"]([\w./-]{1,120})['"]""")
 # Tests, migrations and tooling make scratch folders; only the app's own code says what the server writes.
 _NOT_APP_CODE = re.compile(r"(?:^|/)(?:tests?|scripts|tools|migrations)/|(?:^|/)(?:test_[^/]*|[^/]*_test|conftest|setup|manage)\.py$")
 
@@ -71,10 +77,19 @@ def run_time_dirs(project: Project, files: list[str], flask_sqlalchemy: str | No
                 folder = posixpath.normpath(match.group(1) or match.group(2))
                 if not project.has_dir(folder) and not project.has_file(folder):
                     written.append((folder + "/", f"{rel}:{line_of(text, match.start())}"))
-        if computed is None and ("mkdir" in text or "makedirs" in text) and not _NOT_APP_CODE.search(rel):
-            match = next((m for m in _COMPUTED_MAKEDIRS.finditer(text) if "#" not in line_before(text, m.start())), None)
-            if match:
+        if ("mkdir" in text or "makedirs" in text) and not _NOT_APP_CODE.search(rel):
+            tree = parse(project, rel) if rel.endswith(".py") else None
+            resolved = made_folders(tree, rel) if tree is not None else []
+            written += [(f"{folder}/", f"{rel}:{line}") for folder, line in resolved if not project.has_dir(folder) and not project.has_file(folder)]
+            lines = {line for _, line in resolved}
+            match = next((m for m in _COMPUTED_MAKEDIRS.finditer(text) if "#" not in line_before(text, m.start()) and line_of(text, m.start()) not in lines), None)
+            if match and computed is None:
                 computed = Found(".", f"{rel}:{line_of(text, match.start())} (creates a folder at a path computed at run time)")
+        match = _FILESYSTEM_SESSIONS.search(text) if "SESSION_TYPE" in text else None
+        if match:
+            named = _SESSION_FILE_DIR.search(text)
+            folder = posixpath.normpath(named.group(1)) if named else "flask_session"
+            written.append((f"{folder}/", f"{rel}:{line_of(text, match.start())} (Flask-Session's filesystem sessions)"))
         match = _INSTANCE_MAKEDIRS.search(text) if "instance_path" in text else None
         if match:
             written.append(("{instance}/", f"{rel}:{line_of(text, match.start())} (the app's instance folder)"))
