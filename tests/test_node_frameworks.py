@@ -869,3 +869,16 @@ def test_a_bundle_served_by_the_main_server_with_no_start_script_stays_a_node_ap
 def test_a_main_that_does_not_exist_leaves_the_bundle_a_static_site(tmp_path):
     files = {"package.json": _pkg({"react": "^18.0.0"}, WEBPACK_DEV, scripts={"build": "webpack"}, main="index.js")}
     assert _plan(tmp_path, files).port == 8080
+
+
+@pytest.mark.parametrize(("script", "deps", "argv"), [
+    # thuyencode/create-express-ejs-ts: exec "dotenvx" not found in $PATH (200 after, checked with docker)
+    ("dotenvx run -f .env.production.local -- node dist/index.js", {"@dotenvx/dotenvx": "^1"}, ["node_modules/.bin/dotenvx", "run", "-f", ".env.production.local", "--", "node", "dist/index.js"]),
+    ("firebase emulators:start --only hosting", {"firebase-tools": "^13"}, ["node_modules/.bin/firebase", "emulators:start", "--only", "hosting"]),
+])
+def test_a_start_binary_named_otherwise_than_its_package_runs_from_node_modules(tmp_path, script, deps, argv):
+    files = {
+        "package.json": _pkg({"express": "^4", **deps}, {}, scripts={"start": script}),
+        "dist/index.js": "require('http').createServer().listen(process.env.PORT || 3000)\n",
+    }
+    assert _plan(tmp_path, files).value("start_command") == argv
