@@ -94,3 +94,29 @@ def test_an_install_script_calling_a_dev_packages_binary_by_its_own_name_skips_s
     plan = plan_project(Project(tmp_path), {})
     assert "--ignore-scripts" in production_install(plan)
     assert any("calls @babel/node, a devDependency" in n for n in plan.notes), plan.notes
+
+
+BUILD_LOCK = json.dumps({"name": "demo", "lockfileVersion": 3, "packages": {
+    "": {"name": "demo", "dependencies": {"express": "^4"}, "devDependencies": {"typescript": "^5"}},
+    "node_modules/express": {"version": "4.0.0"},
+    "node_modules/typescript": {"version": "5.0.0", "dev": True, "bin": {"tsc": "bin/tsc", "tsserver": "bin/tsserver"}},
+}})
+
+
+@pytest.mark.parametrize("postinstall", ["npm run build && npm run build:css", "tsc"])
+def test_a_postinstall_that_runs_the_build_runs_after_the_sources_are_copied(tmp_path, postinstall):
+    """draney98/express-ejs-tailwind-ts-template: `"postinstall": "npm run build && npm run build:css"` ran tsc
+    inside the production install, with neither typescript nor the sources there."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "scripts": {"build": "tsc", "build:css": "node css.js", "start": "node dist/server.js", "postinstall": postinstall},
+                                    "dependencies": {"express": "^4"}, "devDependencies": {"typescript": "^5"}}),
+        "package-lock.json": BUILD_LOCK,
+        "tsconfig.json": '{"compilerOptions": {"outDir": "dist"}}',
+        "src/server.ts": "import http from 'http'\nhttp.createServer().listen(process.env.PORT || 3000)\n",
+        "css.js": "",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert production_install(plan).endswith("--ignore-scripts")
+    build = " && ".join(role_lines(plan, "build"))
+    assert "npm run postinstall" in build and build.index("npm run postinstall") < build.index("npm run build")
+    assert any("the root postinstall script reads the sources" in n for n in plan.notes), plan.notes

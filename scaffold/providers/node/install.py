@@ -18,7 +18,7 @@ from scaffold.detect.presence import Presence
 from scaffold.plan.steps import BuildSecret
 from scaffold.providers.node.detect import NodeFacts
 from scaffold.providers.node.plan_addons import PrismaSteps
-from scaffold.providers.node.npm_scripts import package_of_module
+from scaffold.providers.node.npm_scripts import expanded_script, package_of_module
 from scaffold.providers.node.package_manager import PackageManager
 
 
@@ -92,7 +92,7 @@ def lifecycle_needs_dev_tools(facts: NodeFacts) -> tuple[str, str] | None:
     """A root install script (husky's prepare, say) that calls a devDependency breaks a production install."""
     dev_bins = {b for details in facts.lock_details.values() for b in details.get("dev_only_bins", ())}
     for name in load("node")["install_lifecycle_scripts"]:
-        script = facts.scripts.get(name)
+        script = expanded_script(facts.scripts.get(name, ""), facts.scripts)  # `postinstall: npm run build` runs tsc
         if not script:
             continue
         for word in re.split(r"[\s;&|()=]+", script):
@@ -126,7 +126,7 @@ def _lifecycle_commands(facts: NodeFacts) -> list[tuple[str, list[str]]]:
     """(script name, command words) for each command of the root's install lifecycle scripts, split by the shell lexer."""
     out: list[tuple[str, list[str]]] = []
     for name in load("node")["install_lifecycle_scripts"]:
-        script = facts.scripts.get(name)
+        script = expanded_script(facts.scripts.get(name, ""), facts.scripts)
         if not script:
             continue
         try:

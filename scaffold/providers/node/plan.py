@@ -184,13 +184,13 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         full_installs = [with_ignore_scripts(full_install, pm), *([rebuild] if rebuild else []), *patch_tools(facts, pm)]
     if generator:
         # the install layer has no sources for it: the build runs it once they are copied
-        pre_build = [pm.run(generator), *pre_build]
-        notes.append(f"the root {generator} script generates code from the sources, which the install layer lacks: the build stage installs with --ignore-scripts and runs `{pm.run(generator)}` after copying them")
+        pre_build = [*pre_build, pm.run(generator)]  # after prisma generate: a build in it imports the client
+        notes.append(f"the root {generator} script reads the sources (a code generator, or the build itself), which the install layer lacks: the build stage installs with --ignore-scripts and runs `{pm.run(generator)}` after copying them")
     if git_hooks:
         notes.append(f"the root {git_hooks} script sets up git hooks, which needs .git and git (the build has neither): every install runs with --ignore-scripts")
     elif dev_tools:
         notes.append(f"the root {dev_tools[0]} script calls {dev_tools[1]}, a devDependency: the production install runs with --ignore-scripts")
-    if git_hooks or dev_tools:
+    if git_hooks or dev_tools or generator:
         prod_install = [with_ignore_scripts(prod_install[0], pm)]
         rebuild = rebuild_native(facts, pm) if prod_install[0].endswith("--ignore-scripts") else None
         if rebuild:
