@@ -277,6 +277,24 @@ def test_relative_sqlite_database_gets_a_writable_folder(tmp_path):
     assert runtime.index("COPY --from=build --chown=65532:65532 /out/rootfs/ /") < runtime.index("WORKDIR /app")
 
 
+@pytest.mark.parametrize(("call", "folder"), [
+    # Pteus/gin-rest-api: jinzhu/gorm v1 creates ./games.db and logrus a gin.log in the working directory
+    ('gorm.Open("sqlite3", "./games.db")', "/out/rootfs/app"),
+    ('os.OpenFile("logs/gin.log", os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0666)', "/out/rootfs/app/logs"),
+    ('os.Create("out/report.csv")', "/out/rootfs/app/out"),
+])
+def test_files_the_program_creates_get_a_writable_folder(tmp_path, call, folder):
+    code = f'package main\n\nimport (\n\t"net/http"\n\t"os"\n)\n\nfunc main() {{\n\t_, _ = {call}\n\thttp.ListenAndServe(":8080", nil)\n}}\n'
+    plan = _plan(tmp_path, {"main.go": code})
+    assert f"RUN mkdir -p {folder}" in [line.removesuffix(" \\") for line in _dockerfile(plan).splitlines()]
+    assert not any("not in the repository" in w for w in plan.warnings)
+
+
+def test_a_file_opened_read_only_is_not_made_writable(tmp_path):
+    code = 'package main\n\nimport (\n\t"net/http"\n\t"os"\n)\n\nfunc main() {\n\t_, _ = os.OpenFile("seed.json", os.O_RDONLY, 0)\n\thttp.ListenAndServe(":8080", nil)\n}\n'
+    assert "/out/rootfs/app" not in _dockerfile(_plan(tmp_path, {"main.go": code}))
+
+
 def test_gopath_project_without_go_mod(tmp_path):
     code = 'package main\n\nimport (\n\t"net/http"\n\t"github.com/acme/tasks/views"\n)\n\nfunc main() {\n\tviews.Init()\n\thttp.ListenAndServe(":8081", nil)\n}\n'
     write_tree(tmp_path, {"main.go": code, "views/views.go": "package views\n\nfunc Init() {}\n"})

@@ -428,3 +428,11 @@ def test_a_locked_time_0_2_is_not_moved_across_to_0_3(tmp_path):
             '[[package]]\nname = "actix-web"\nversion = "3.3.3"\n\n[[package]]\nname = "time"\nversion = "0.2.27"\n')
     write_tree(tmp_path, {"Cargo.toml": manifest, "Cargo.lock": lock, "src/main.rs": MAIN})
     assert "cargo update" not in render_plan(plan_project(Project(tmp_path), {}))["Dockerfile"]
+
+
+def test_a_file_the_program_creates_gets_a_writable_folder(tmp_path):
+    code = MAIN.replace("fn main() {\n", 'fn main() {\n    let _log = std::fs::File::create("logs/server.log").unwrap();\n')
+    plan = _plan(tmp_path, {"src/main.rs": code})
+    text = _dockerfile(plan)
+    assert "RUN mkdir -p /out/rootfs/app/logs" in [line.removesuffix(" \\") for line in text.splitlines()]
+    assert not any("not in the repository" in w for w in plan.warnings)

@@ -97,7 +97,7 @@ def sqlite_dirs(paths: list[tuple[str, str]]) -> list[Found]:
     return [dirs[k] for k in sorted(dirs)]
 
 
-def written_dirs(paths: list[tuple[str, str]]) -> list[Found]:
+def written_dirs(paths: list[tuple[str, str]], file_kind: str = "log file") -> list[Found]:
     """Folders the app creates files in: its log files (winston's `filename: 'logs/error.log'`), folder options
     it makes at start (`dirname: 'logs'`, multer's `dest: 'uploads/'`), for relative paths.
 
@@ -110,7 +110,7 @@ def written_dirs(paths: list[tuple[str, str]]) -> list[Found]:
         if path == ".." or path.startswith("../") or path.startswith("/"):
             continue
         folder = path if raw.endswith("/") else (posixpath.dirname(path) or ".")
-        what = f"a folder it creates at start, {folder}" if raw.endswith("/") else f"log file {raw}"
+        what = f"a folder it creates at start, {folder}" if raw.endswith("/") else f"{file_kind} {raw}"
         dirs.setdefault(folder, Found(folder, f"{where} ({what})"))
     return [dirs[k] for k in sorted(dirs)]
 

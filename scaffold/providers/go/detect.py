@@ -17,7 +17,7 @@ from scaffold.errors import UnreadableFileError
 from scaffold.project import Project
 from scaffold.providers.envfiles import config_lines, port_settings
 from scaffold.providers.go import gomod, sources
-from scaffold.providers.paths import MAX_SOURCE_BYTES, is_secret_path, literal_path, sqlite_dirs, with_placeholder_dirs
+from scaffold.providers.paths import MAX_SOURCE_BYTES, is_secret_path, literal_path, sqlite_dirs, with_placeholder_dirs, written_dirs
 from scaffold.providers.frontend import Frontend
 from scaffold.providers.go.facts import CgoUse, GoFacts, GoModule, Listen, MainPackage
 
@@ -62,7 +62,9 @@ def detect(project: Project) -> GoFacts | None:
         imp == "net/http" or imp.startswith(("github.com/gin-gonic/", "github.com/labstack/echo", "github.com/gofiber/", "github.com/go-chi/", "github.com/gorilla/mux", "github.com/valyala/fasthttp", "google.golang.org/grpc"))
         for f in scan.files for imp in f.imports
     )
-    writable = with_placeholder_dirs(project, sqlite_dirs(scan.sqlite_paths))
+    created = [(p, w) for p, w in scan.created_paths if not p.startswith("/") and not project.has_file(p)]
+    by_folder = {f.value: f for f in [*written_dirs(created, "a file it creates,"), *sqlite_dirs(scan.sqlite_paths)]}
+    writable = with_placeholder_dirs(project, [by_folder[k] for k in sorted(by_folder)])
     gin = Found(8080, f"{scan.gin_bare_run}: gin's Run() with no address listens on $PORT, else 8080") if scan.gin_bare_run else None
     keep = ["go.mod", "go.sum", "go.work", *(posixpath.join(m.dir, "go.mod") for m in modules), *(str(f.value) for f in runtime_files)]
     if project.has_file("vendor/modules.txt"):
@@ -165,7 +167,7 @@ def _runtime_files(project: Project, scan: sources.SourceScan, extensions: list[
     found: dict[str, Found] = {}
     missing: dict[str, Found] = {}
     known = {(lit, where) for lit, where, _ in scan.file_literals}
-    created = {raw.removeprefix("file:").split("?", 1)[0] for raw, _ in scan.sqlite_paths}
+    created = {raw.removeprefix("file:").split("?", 1)[0] for raw, _ in [*scan.sqlite_paths, *scan.created_paths]}
     for literal, where, _folder in [*scan.file_literals, *scan.call_literals]:
         path = literal_path(literal)
         if path is None or is_secret_path(path) or path.endswith(".go") or path in found:

@@ -48,7 +48,10 @@ _LISTEN_NAME = re.compile(r"(?i)\b\w*(?:addr|listen|bind)\w*\s*(?::=|=|:)\s*$")
 _ANY_CALL = re.compile(r"\w\(([^()\n]{0,400})\)")
 # templatesDir := "./templates/", const staticPath = "public", Root: "web": a path kept in a variable or field.
 _PATH_NAMED = re.compile(r'\b\w{0,40}(?:[dD]ir|[pP]ath|[fF]ile|[tT]emplates?|[sS]tatic|[fF]older|[rR]oot|[vV]iews|[aA]ssets|DIR|PATH|FILE)\w{0,20}\s*(?::?=|:)\s*"([^"\n]{1,200})"')
-_SQLITE_OPEN = re.compile(r'(?:sql[x]?\.Open|sqlx\.Connect)\(\s*"sqlite3?"\s*,\s*"([^"\n]{1,200})"|sqlite\.Open\(\s*"([^"\n]{1,200})"')
+# database/sql and sqlx, gorm v2's sqlite.Open, and gorm v1's gorm.Open("sqlite3", path) (jinzhu/gorm)
+_SQLITE_OPEN = re.compile(r'(?:sql[x]?\.Open|sqlx\.Connect|gorm\.Open)\(\s*"sqlite3?"\s*,\s*"([^"\n]{1,200})"|sqlite\.Open\(\s*"([^"\n]{1,200})"')
+# Files the program creates by a relative name: os.Create("out.txt"), os.OpenFile("gin.log", ...O_CREATE...)
+_CREATE_FILE = re.compile(r'\bos\.(?:Create\(\s*"([^"\n]{1,200})"\s*\)|OpenFile\(\s*"([^"\n]{1,200})"\s*,[^)\n]*\bO_CREATE\b)')
 
 
 @dataclass
@@ -70,6 +73,7 @@ class SourceScan:
     # repository file, never reported when they do not, since most are not paths at all.
     call_literals: list[tuple[str, str, str]] = field(default_factory=list)
     sqlite_paths: list[tuple[str, str]] = field(default_factory=list)  # (database file, file:line)
+    created_paths: list[tuple[str, str]] = field(default_factory=list)  # (file it creates, file:line)
     config_names: list[tuple[str, str]] = field(default_factory=list)  # (viper config name, file:line)
     config_paths: list[str] = field(default_factory=list)
     gin_bare_run: str | None = None
@@ -187,6 +191,8 @@ def _scan_lines(rel: str, folder: str, text: str, call_re: re.Pattern[str], serv
                 out.call_literals.append((m.group(1), where, folder))
         for m in _SQLITE_OPEN.finditer(line):
             out.sqlite_paths.append((m.group(1) or m.group(2), where))
+        for m in _CREATE_FILE.finditer(line) if "os." in line else ():
+            out.created_paths.append((m.group(1) or m.group(2), where))
         for m in _VIPER_NAME.finditer(line):
             out.config_names.append((m.group(1), where))
         for m in _VIPER_PATH.finditer(line):

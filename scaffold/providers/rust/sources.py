@@ -31,6 +31,8 @@ _HOST_ARRAY = re.compile(
     r"\b(?:let|const|static)\s+(?:mut\s+)?(?:host|HOST|addr|ADDR|ip|IP)\w*\s*(?::[^=]{1,40})?=\s*(?:IpAddr::V4\(\s*)?"
     r"(?:(?:\[|Ipv4Addr::new\()\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*[\])]|Ipv4Addr::(LOCALHOST|UNSPECIFIED)\b)"
 )
+# Files the program creates by a relative name: File::create("out.log"), fs::write("state.json", ..)
+_CREATE_FILE = re.compile(r'\b(?:File::create|fs::write)\(\s*"([^"\n]{1,200})"')
 _SQLITE_URL = re.compile(r'"sqlite:(?://)?([^"?\n]{1,200})(?:\?[^"\n]*)?"|Connection::open\(\s*"([^"\n]{1,200})"')
 _JOIN = re.compile(r'\.join\(\s*"([^"\n]{1,200})"\s*\)')
 _SQLX_MACRO = re.compile(r"\bquery(?:_as|_scalar|_file|_file_as)?(?:_unchecked)?!\s*\(")
@@ -50,6 +52,7 @@ class RustScan:
     file_literals: list[tuple[str, str, str]] = field(default_factory=list)  # (literal, file:line, package dir)
     embedded: set[str] = field(default_factory=set)
     sqlite_paths: list[tuple[str, str]] = field(default_factory=list)  # (database file, file:line)
+    created_paths: list[tuple[str, str]] = field(default_factory=list)  # (file it creates, file:line)
     sqlx_macro: str | None = None  # file:line of the first sqlx::query!-style macro (checked against a database at compile time)
     env_file_fatal: str | None = None  # file:line of `dotenv().expect(...)`: the program stops when .env is missing
     node_modules_include: str | None = None  # file:line of an include_str!/include_bytes! of a file under node_modules/
@@ -125,6 +128,8 @@ def _scan_file(rel: str, pkg: str, text: str, call_re: re.Pattern[str], service_
                 out.file_literals.append((q.group(1), where, pkg))
         for m in _SQLITE_URL.finditer(line):
             out.sqlite_paths.append((m.group(1) or m.group(2), where))
+        for m in _CREATE_FILE.finditer(line):
+            out.created_paths.append((m.group(1), where))
         if "CARGO_MANIFEST_DIR" in line:
             # Path::new(env!("CARGO_MANIFEST_DIR")).join("www").join("static"): compiled in as /app/<crate>/www/...
             joined = [m.group(1).strip("/") for m in _JOIN.finditer(" ".join(lines[i : i + 5]))]
