@@ -68,7 +68,19 @@ def test_node_version_override_without_an_image_is_refused(app, capsys, version)
 
 def test_end_of_life_node_line_is_a_warning(app, capsys):
     assert main(["plan", str(app), "--node-version", "18"]) == 0
-    assert "warning: Node 18 is not a supported release line" in capsys.readouterr().out
+    assert "warning: --node-version: Node 18 is not a supported release line" in capsys.readouterr().out
+
+
+def test_end_of_life_node_pin_names_its_file_and_what_to_pass(tmp_path, capsys):
+    (tmp_path / "package.json").write_text('{"name": "demo", "scripts": {"start": "node index.js"}}')
+    (tmp_path / "index.js").write_text("require('http').createServer().listen(3000)\n")
+    (tmp_path / ".node-version").write_text("v20.9.0\n")
+    assert main(["plan", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "warning: .node-version: Node 20 is not a supported release line" in out
+    from scaffold.data import versions
+
+    assert f"pass --node-version {int(versions()['node']['lts'])} (or change .node-version) to move" in out
 
 
 def test_alpine_base_image_is_refused(app, capsys):

@@ -73,7 +73,7 @@ def resolve_node_major(hints: tuple, override: str | None) -> NodeVersion:
             warnings.append(
                 f"{pin.source} asks for Node {major}, which {engines.source} ({engines.value!r}) does not allow; using {major}"
             )
-        _warn_if_eol(major, data, warnings)
+        _warn_if_eol(major, data, warnings, pin.source)
         return NodeVersion(Decision(major, pin.source), tuple(warnings), range_spec)
     if engines is not None:
         # "latest", "lts/*", "22" in engines are pins in all but name
@@ -170,7 +170,8 @@ def _newest_line_for_range(spec: str, source: str, data: dict, warnings: list[st
     raise UnsatisfiableVersionError(path=source.split(" > ")[0], spec=spec, known=known)
 
 
-def _warn_if_eol(major: int, data: dict, warnings: list[str]) -> None:
+def _warn_if_eol(major: int, data: dict, warnings: list[str], source: str = "--node-version") -> None:
     supported = [int(v) for v in data["supported"]]
     if major not in supported:
-        warnings.append(f"Node {major} is not a supported release line (supported: {', '.join(map(str, supported))})")
+        move = "" if source == "--node-version" else f"; pass --node-version {int(data['lts'])} (or change {source.split(' > ')[0]}) to move"
+        warnings.append(f"{source}: Node {major} is not a supported release line (supported: {', '.join(map(str, supported))}), so it gets no security fixes; the image uses it as asked{move}")
