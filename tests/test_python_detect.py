@@ -719,3 +719,16 @@ def test_a_git_tag_version_builds_without_git(tmp_path: Path, requires: str, pre
                                           '[project]\nname = "app"\ndynamic = ["version"]\ndependencies = ["flask", "gunicorn"]\n'}))
     run = " ".join(role_lines(plan, "install"))
     assert ("SETUPTOOLS_SCM_PRETEND_VERSION=0.0.0 pip install ." in run) is pretend, run
+
+
+def test_a_factory_built_on_another_factory_is_the_app(tmp_path: Path) -> None:
+    """astei/quart-app-template: create_full_app() calls create_base_app() and registers the routes;
+    serving the base factory answered 404 everywhere (200 after, checked with docker)."""
+    code = (
+        "from quart import Quart\n\n\ndef create_base_app():\n    app = Quart(__name__)\n    return app\n\n\n"
+        "def create_full_app():\n    app = create_base_app()\n    app.register_blueprint(bp)\n    return app\n"
+    )
+    write_tree(tmp_path, {"requirements.txt": "quart==0.19.6\nuvicorn==0.30.0\n", "svc/__init__.py": code})
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("app") == "svc:create_full_app()"
+    assert plan.value("start_command") == 'uvicorn --factory svc:create_full_app --host 0.0.0.0 --port "$PORT"'

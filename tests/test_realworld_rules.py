@@ -453,6 +453,22 @@ def test_launcher_run_scripts_start_with_their_launcher(tmp_path, tool, code, ar
     assert env in text
 
 
+@pytest.mark.parametrize(("files", "shim"), [
+    # snj-adhikari/simple-python-bottle-app: @route on bottle's default app, run(port=8080), no dependency file
+    ({"server.py": "from bottle import route, run\n\n@route('/')\ndef index():\n    return 'ok'\n\nif __name__ == '__main__':\n    run(port=8080, debug=True)\n"}, True),
+    ({"requirements.txt": "bottle==0.13.2\n", "server.py": "from bottle import route, run\n\n@route('/')\ndef index():\n    return 'ok'\n\nrun(host='0.0.0.0', port=9000)\n"}, False),
+])
+def test_bottle_default_app_runs_its_own_script(tmp_path, files, shim):
+    write_tree(tmp_path, files)
+    plan = plan_project(Project(tmp_path), {})
+    from scaffold.render import render_plan
+
+    text = render_plan(plan)[plan.dockerfile_path]
+    assert plan_cmd(plan) == ["python", "server.py"] and plan.value("framework") == "bottle"
+    assert plan.port == (8080 if shim else 9000)
+    assert ("sitecustomize.py" in text) is shim
+
+
 def test_gradio_module_without_launch_is_not_an_app(tmp_path):
     write_tree(tmp_path, {"requirements.txt": "gradio==4.0\n", "ui.py": "import gradio as gr\n"})
     with pytest.raises(Exception, match="application object"):

@@ -192,8 +192,10 @@ def find_apps(project: Project, files: list[str], constructors: dict[str, dict[s
                 found.append(
                     AppObject(mod.name, target, info["kind"], info["framework"], mod.path, node.lineno, f"{fnode.name}(){where}")
                 )
+    # create_base_app() called by create_full_app() is a building block, not the app the server runs
+    inner = {f"{fmod.name}.{n.func.id}" for fmod, fnode, _ in factories.values() for n in ast.walk(fnode) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id != fnode.name}
     for key, (fmod, fnode, info) in factories.items():
-        if key in called or _required_args(fnode):
+        if key in called or key in inner or _required_args(fnode):
             continue
         found.append(
             AppObject(fmod.name, f"{fnode.name}()", info["kind"], info["framework"], fmod.path, fnode.lineno, f"factory {fnode.name}()", factory=True)
@@ -346,6 +348,12 @@ def _factories(mod: _Module, constructors: dict[str, dict[str, str]]) -> dict[st
                 returns = True
         if built is not None and returns:
             out[node.name] = (node, built)
+    # def create_full_app(): app = create_base_app(); ...; return app — built by a factory of this module
+    for node in mod.tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name not in out and any(isinstance(r, ast.Return) and r.value is not None for r in ast.walk(node)):
+            helper = next((out[n.func.id] for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in out), None)
+            if helper is not None:
+                out[node.name] = (node, helper[1])
     return out
 
 

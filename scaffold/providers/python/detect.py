@@ -129,10 +129,6 @@ def detect(project: Project) -> PythonFacts | None:
     members = _uv_workspace_members(project, pyproject) if "uv.lock" in lockfiles else ()
     roots = (import_root, *(_import_root(project, m) for m in members)) if members else import_root
     files, other_files = _search_order(project, data, roots)
-    apps = tuple(find_apps(project, files, data["app_constructors"], roots))
-    script_apps = () if apps else find_script_apps(project, files, data.get("script_servers", {}), set(deps))
-    console_servers = () if apps or script_apps else find_console_servers(project, pyproject, files, roots if isinstance(roots, tuple) else (roots,), deps, data["console_servers"])
-    queue_workers = () if apps or script_apps or console_servers else find_queue_workers(project, files, data.get("queue_workers", {}), set(deps), roots)
     django = detect_django(project, import_root)
     declared = tuple(d.strip() for d in as_list(project_table.get("dependencies")) if isinstance(d, str) and d.strip())
     pins = {name: (version, where, bound) for name, version, where, bound in (requirements.pins if requirements else ())}
@@ -148,6 +144,11 @@ def detect(project: Project) -> PythonFacts | None:
             if release is not None and "django" in deps:
                 pins["django"] = (release.value[1], release.source, "<")
                 dep_source = f"{inferred.source} + {release.source}"
+    # after the inference: a script server is recognised by a dependency the imports may be the only source of
+    apps = tuple(find_apps(project, files, data["app_constructors"], roots))
+    script_apps = () if apps else find_script_apps(project, files, data.get("script_servers", {}), set(deps))
+    console_servers = () if apps or script_apps else find_console_servers(project, pyproject, files, roots if isinstance(roots, tuple) else (roots,), deps, data["console_servers"])
+    queue_workers = () if apps or script_apps or console_servers else find_queue_workers(project, files, data.get("queue_workers", {}), set(deps), roots)
     missing: tuple[Found, ...] = ()
     if requirements is not None and dep_source == requirements.path and requirements.total and not requirements.hashed:
         pinned = sum(1 for pin in requirements.pins if pin[3] == "==")

@@ -46,6 +46,8 @@ def find_script_apps(project: Project, files: list[str], rules: dict[str, dict],
             rank = preferred.index(name) if name in preferred else len(preferred)
             port = _literal_port(project, path, rule.get("port_regex"))
             loopback = loopback_bind(project, path)
+            if loopback is None and rule.get("default_loopback") and not _HOST_KEYWORD.search(project.read_text(path)):
+                loopback = f"{path}:{line} ({module}'s run() with no host= binds '127.0.0.1')"
             found.append((rank, path.count("/"), ScriptApp(tool, path, f"{path}:{line} (import {module})", port, loopback)))
     found.sort(key=lambda item: (item[0], item[1], item[2].path))
     return tuple(app for _, _, app in found)
@@ -74,6 +76,9 @@ _LOOPBACK_BIND = re.compile(
     r"""\(\s*['"](localhost|127\.0\.0\.1|::1)['"]\s*,\s*\w"""
     r"""|\b(?:host|address)\s*(?::\s*[\w.|\[\] ]+?\s*)?=\s*(?:Field\(\s*(?:default\s*=\s*)?)?['"](localhost|127\.0\.0\.1|::1)['"]"""
 )
+
+
+_HOST_KEYWORD = re.compile(r"\bhost\s*=")
 
 
 def loopback_bind(project: Project, path: str) -> str | None:
