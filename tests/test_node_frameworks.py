@@ -882,3 +882,28 @@ def test_a_start_binary_named_otherwise_than_its_package_runs_from_node_modules(
         "dist/index.js": "require('http').createServer().listen(process.env.PORT || 3000)\n",
     }
     assert _plan(tmp_path, files).value("start_command") == argv
+
+
+@pytest.mark.parametrize(("scripts", "build"), [
+    # Yo-mah-Ya/apollo-server-express-example: refused, "build/src/index.js does not exist and no build script creates it"
+    ({"compile": "tsc -b", "prepare": "npm run compile", "start": "node ./build/src/index.js"}, "npm run compile"),
+    ({"prestart": "tsc", "start": "node build/src/index.js"}, "npm run prestart"),
+])
+def test_a_build_under_another_name_is_the_build(tmp_path, scripts, build):
+    files = {"package.json": _pkg({"express": "^4"}, {"typescript": "^5"}, scripts=scripts), "src/index.ts": "import http from 'http'\nhttp.createServer().listen(3000)\n"}
+    plan = _plan(tmp_path, files)
+    assert plan.value("build_command") == build
+    assert "(no build script; it runs tsc)" in plan.decisions["build_command"].source
+
+
+def test_a_prestart_that_runs_no_compiler_is_not_a_build(tmp_path):
+    files = {"package.json": _pkg({"express": "^4"}, {}, scripts={"prestart": "node scripts/check-env.js", "start": "node server.js"}), "server.js": "", "scripts/check-env.js": ""}
+    assert _plan(tmp_path, files).value("build_command") is None
+
+
+def test_a_launcher_sent_to_the_background_runs_in_front_on_its_own_port(tmp_path):
+    """fangzhioo/egg-example: `egg-scripts start --daemon` returned at once and the image exposed 3000, not egg's 7001."""
+    files = {"package.json": _pkg({"egg": "^2", "egg-scripts": "^2"}, {}, scripts={"start": "egg-scripts start --daemon --title=egg-server-example"}), "app/router.js": ""}
+    plan = _plan(tmp_path, files)
+    assert plan.value("start_command") == ["node_modules/.bin/egg-scripts", "start", "--title=egg-server-example"]
+    assert plan.port == 7001 and "launchers > egg-scripts" in plan.decisions["port"].source

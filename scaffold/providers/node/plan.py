@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from scaffold.data import load
 from scaffold.detect.found import Found
 from scaffold.providers.node.detect import NodeFacts
 from scaffold.plan.model import BuildPlan, Decision
@@ -53,7 +54,7 @@ from scaffold.providers.node.serving import (
     writable_folders_why,
 )
 from scaffold.providers.node.base_image import node_base_image, node_base_image_arg, prisma_suite, sensitive_name
-from scaffold.providers.node.npm_scripts import expanded_script, rewrite_build
+from scaffold.providers.node.npm_scripts import expanded_script, rewrite_build, tool_name
 from scaffold.providers.node.start import dev_packages_started, node_start_command
 from scaffold.providers.node.plan_addons import (
     NODE_HEADERS_ENV,
@@ -182,7 +183,9 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         # the build stage's install runs without scripts too; what the skipped scripts did for the dependencies runs after it
         rebuild = rebuild_native(facts, pm)
         full_installs = [with_ignore_scripts(full_install, pm), *([rebuild] if rebuild else []), *patch_tools(facts, pm)]
-    if generator:
+    if generator and _only_rebuilds(facts, pm, generator, build_decision):
+        notes.append(f"the root {generator} script runs the build, which the install layer cannot (it has no sources): every install runs with --ignore-scripts, and the build stage builds once")
+    elif generator:
         # the install layer has no sources for it: the build runs it once they are copied
         pre_build = [*pre_build, pm.run(generator)]  # after prisma generate: a build in it imports the client
         notes.append(f"the root {generator} script reads the sources (a code generator, or the build itself), which the install layer lacks: the build stage installs with --ignore-scripts and runs `{pm.run(generator)}` after copying them")
@@ -394,7 +397,7 @@ def _build_command(facts: NodeFacts, pm: PackageManager, answers: dict[str, Any]
         return Decision(answers["build"] or None, "--build")
     script = facts.scripts.get("build")
     if not script:
-        return Decision(None, "no build script")
+        return _fallback_build(facts, pm)
     split = rewrite_build(facts.scripts)
     if split is None:
         return Decision(pm.run("build"), "package.json > scripts > build")
@@ -413,6 +416,37 @@ def _build_command(facts: NodeFacts, pm: PackageManager, answers: dict[str, Any]
     if not split.kept:
         return Decision(None, f"package.json > scripts > build only runs {', '.join(f'`{s}`' for s in split.dropped)} (needs the database)")
     return Decision(" && ".join(split.kept), "package.json > scripts > build, " + "; ".join(changes))
+
+
+def _only_rebuilds(facts: NodeFacts, pm: PackageManager, lifecycle: str, build: Decision) -> bool:
+    """Whether an install script does nothing the build command does not (`"prepare": "yarn run compile"` beside a build of compile)."""
+    name = next((n for n in facts.scripts if build.value and pm.run(n) == build.value), None)
+    if name is None:
+        return False
+
+    def steps(script_name: str) -> set[str]:
+        return {" ".join(step.split()) for step in expanded_script(facts.scripts[script_name], facts.scripts).split("&&") if step.strip()}
+
+    runs = {" ".join(pm.run(n).split()) for n in facts.scripts} | {f"npm run {n}" for n in facts.scripts} | {f"yarn {n}" for n in facts.scripts}
+    return not (steps(lifecycle) - steps(name) - runs)
+
+
+def _fallback_build(facts: NodeFacts, pm: PackageManager) -> Decision:
+    """With no `build` script, the script that compiles under another name (`compile`, `prestart`, `build:prod`).
+
+    `"compile": "tsc -b"` beside `"start": "node build/src/index.js"` is a build in all but name; only a
+    script whose steps run a compiler or bundler (node.toml > build_tools) counts, so `prestart: node check.js` does not.
+    """
+    rules = load("node")
+    tools = set(rules["build_tools"])
+    for name in rules["build_script_fallbacks"]:
+        script = facts.scripts.get(name)
+        if not script:
+            continue
+        words = {tool_name(w) for w in re.split(r"[\s;&|()]+", expanded_script(script, facts.scripts)) if w}
+        if words & tools:
+            return Decision(pm.run(name), f"package.json > scripts > {name} (no build script; it runs {', '.join(sorted(words & tools))})")
+    return Decision(None, "no build script")
 
 
 def _pnpm_with_allow_builds(pm: PackageManager, decisions: dict[str, Decision], env_install: list[str], notes: list[str]) -> PackageManager:

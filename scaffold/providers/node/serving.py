@@ -30,6 +30,10 @@ def node_port(facts: NodeFacts, answers: dict[str, Any]) -> Decision:
             if hint.kind == kind:
                 label = {"env-fallback": f"process.env.{hint.env} fallback", "literal": "listen()", "env-file": f"{hint.env} in an env file"}[kind]
                 return Decision(hint.port, f"{hint.source} ({label})")
+    start = facts.scripts.get("start", "")
+    launcher = next((name for name in load("node")["launchers"] if name in start.split()), None)
+    if launcher:
+        return Decision(int(load("node")["launchers"][launcher]["port"]), f"node.toml > launchers > {launcher} (its default port; package.json > scripts > start runs it)")
     return Decision(int(versions()["frameworks"]["node"]["default_port"]), "versions.toml > frameworks.node.default_port")
 
 

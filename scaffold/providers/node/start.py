@@ -28,6 +28,7 @@ from scaffold.providers.node.npm_scripts import (
     parallel_parts,
     parse_script,
     process_manager_start,
+    tool_name,
     watched_command,
 )
 from scaffold.providers.node.typescript import TsStart, compiled_dev_entry, compiled_start, typescript_entry
@@ -249,6 +250,9 @@ def _resolve_main(presence: Presence, main: str) -> str | None:
 def _exec_argv(parsed: ParsedScript, facts: NodeFacts, runtime: str, warnings: list[str]) -> list[str]:
     argv = list(parsed.argv)
     tool = argv[0]
+    launcher = load("node")["launchers"].get(tool_name(tool))
+    if launcher:  # `egg-scripts start --daemon` returns at once: the container's process must stay in front
+        argv = [w for w in argv if w not in launcher["background_flags"]]
     if tool in ("node", "bun", "npx", "deno"):
         if tool == "bun" and runtime != "bun" and "bun" in facts.dependencies:
             # the npm `bun` package puts the Bun binary in node_modules/.bin: the Node image runs that one
