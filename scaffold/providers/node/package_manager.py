@@ -144,13 +144,13 @@ def choose_package_manager(
     elif pinned_name:
         name, source = pinned_name, "package.json > packageManager"
         if lock_pms and pinned_name not in lock_pms:
-            warnings.append(f"packageManager says {pinned_name} but the lockfile is {facts.lockfiles[0]}; following packageManager")
+            warnings.append(f"package.json > packageManager says {pinned_name} but the lockfile is {facts.lockfiles[0]}; following packageManager (pass --package-manager to choose)")
     elif lock_pms:
         chosen = primary_lockfile(facts) or facts.lockfiles[0]
         if chosen != facts.lockfiles[0] and facts.stale_lock is not None:
-            warnings.append(f"several lockfiles ({', '.join(facts.lockfiles)}); {facts.stale_lock.value} is out of date ({facts.stale_lock.source.split(' has ', 1)[-1]}), so {chosen} is used; delete the others")
+            warnings.append(f"several lockfiles ({', '.join(facts.lockfiles)}); {facts.stale_lock.value} is out of date ({facts.stale_lock.source.split(' has ', 1)[-1]}), so {chosen} is used; delete the others (or pass --package-manager)")
         elif len(set(lock_pms)) > 1:
-            warnings.append(f"several lockfiles ({', '.join(facts.lockfiles)}); using {chosen}; delete the others")
+            warnings.append(f"several lockfiles ({', '.join(facts.lockfiles)}); using {chosen}; delete the others (or pass --package-manager)")
         name, source = LOCK_TO_PM[chosen], chosen
     elif bun_marker(facts):
         name, source = "bun", bun_marker(facts)

@@ -111,7 +111,7 @@ def _next(ctx: FrameworkContext) -> RuntimeShape:
     )
     shape.requires_page_imports = True
     if "next" not in ctx.facts.dependencies:
-        shape.warnings.append("next is a devDependency: `next start` needs it at run time; move it to dependencies")
+        shape.warnings.append("package.json > devDependencies > next: `next start` needs it at run time, so the image keeps it; move it to dependencies")
     return shape
 
 

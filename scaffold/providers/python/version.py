@@ -69,7 +69,7 @@ def resolve_python_line(pins: tuple, requires: object | None, override: str | No
         if floor is not None and _key(line) < _key(floor[0]):
             warnings.append(f"{pin.source} asks for Python {line}, but {floor[1]}, so pip would find nothing to install; using {floor[0]}")
             line, source = floor[0], f"{pin.source}, raised to {floor[0]}: {floor[1]}"
-        _warn_if_unsupported(line, data, warnings)
+        _warn_if_unsupported(line, data, warnings, pin.source)
         return PythonVersion(Decision(line, source), tuple(warnings))
     if spec is not None:
         line = _newest_line(spec, requires, data, warnings)
@@ -262,11 +262,12 @@ def _sorted_lines(lines: list[str]) -> list[str]:
     return sorted((str(v) for v in lines), key=lambda v: tuple(int(p) for p in v.split(".")))
 
 
-def _warn_if_unsupported(line: str, data: dict, warnings: list[str]) -> None:
+def _warn_if_unsupported(line: str, data: dict, warnings: list[str], source: str = "--python-version") -> None:
     supported = _sorted_lines(data["supported"])
     if line in supported:
         return
+    move = "" if source == "--python-version" else f"; pass --python-version {supported[-1]} (or change {source.split(' > ')[0].split(':')[0]}) to move"
     if line in data["known"]:
-        warnings.append(f"Python {line} is not a supported line here (supported: {', '.join(supported)}); building on it anyway")
+        warnings.append(f"{source}: Python {line} is not a supported line here (supported: {', '.join(supported)}); building on it anyway{move}")
     else:
-        warnings.append(f"Python {line} is not a line scaffold knows (supported: {', '.join(supported)}); check that the image exists")
+        warnings.append(f"{source}: Python {line} is not a line scaffold knows (supported: {', '.join(supported)}); check that the image exists{move}")
