@@ -1277,3 +1277,13 @@ def test_a_transpile_only_build_keeps_the_devdependencies_its_code_imports(tmp_p
     })
     plan = plan_project(Project(tmp_path), {})
     assert ("handlebars" in (plan.value("kept_dev_dependencies") or [])) is kept, plan.decisions.get("kept_dev_dependencies")
+
+
+def test_a_lockless_next_12_builds_below_node_25(tmp_path):
+    # thayashi1988/nextjs-blog: next ^12.0.0 with no lock; `next build` died on Node 26 in buffer-equal-constant-time
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "n", "scripts": {"build": "next build", "start": "next start"}, "dependencies": {"next": "^12.0.0", "react": "^17", "react-dom": "^17"}}),
+        "pages/index.js": "export default function Home() { return null }\n",
+    })
+    decision = plan_project(Project(tmp_path), {}).decisions["node_version"]
+    assert decision.value == 24 and "declared_limits" in decision.source
