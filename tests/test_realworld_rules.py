@@ -1287,3 +1287,43 @@ def test_a_lockless_next_12_builds_below_node_25(tmp_path):
     })
     decision = plan_project(Project(tmp_path), {}).decisions["node_version"]
     assert decision.value == 24 and "declared_limits" in decision.source
+
+
+@pytest.mark.parametrize("lock", [
+    {"name": "n", "lockfileVersion": 3, "packages": {"": {"name": "n", "dependencies": {"express": "^4"}},
+     "node_modules/express": {"version": "4.18.2", "resolved": "https://registry.npm.taobao.org/express/download/express-4.18.2.tgz", "integrity": "sha512-x"},
+     "node_modules/acme": {"version": "1.0.0", "resolved": "https://npm.acme.internal/acme/-/acme-1.0.0.tgz"}}},
+    {"name": "n", "lockfileVersion": 1, "dependencies": {"express": {"version": "4.18.2", "resolved": "https://registry.npmmirror.com/express/-/express-4.18.2.tgz",
+     "dependencies": {"qs": {"version": "6.11.0", "resolved": "https://registry.npm.taobao.org/qs/download/qs-6.11.0.tgz"}}}}},
+], ids=["v3", "v1-nested"])
+def test_lock_urls_on_public_npm_mirrors_are_dropped_before_the_install(tmp_path, lock):
+    """Lantianyou/nextjs-blog: 760 packages resolved from registry.npm.taobao.org (retired) failed `npm ci` with
+    ENOTFOUND; without those URLs npm fetched the same versions from the registry and the app served 200."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "n", "main": "server.js", "dependencies": {"express": "^4"}}),
+        "package-lock.json": json.dumps(lock),
+        "server.js": SERVER,
+    })
+    plan = plan_project(Project(tmp_path), {})
+    install = production_install(plan)
+    assert install.startswith("node -e ") and install.endswith("npm ci --omit=dev --no-audit --no-fund" + (" --legacy-peer-deps" if lock["lockfileVersion"] == 1 else ""))
+    assert "registry\\.npm\\.taobao\\.org" in install and "acme" not in install  # a private registry's URLs stay
+    assert any("public mirror" in w and "package-lock.json resolves packages from" in w for w in plan.warnings)
+
+
+def test_the_mirror_rewrite_keeps_other_urls_and_the_integrity(tmp_path):
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("no node on this machine to run the rewrite with")
+    from scaffold.providers.node.package_manager import drop_mirror_urls
+
+    lock = {"lockfileVersion": 3, "packages": {"node_modules/a": {"version": "1.0.0", "resolved": "https://registry.npm.taobao.org/a/download/a-1.0.0.tgz", "integrity": "sha512-a"},
+            "node_modules/b": {"version": "2.0.0", "resolved": "https://registry.npmjs.org/b/-/b-2.0.0.tgz", "integrity": "sha512-b"}}}
+    (tmp_path / "package-lock.json").write_text(json.dumps(lock))
+    subprocess.run(["sh", "-c", drop_mirror_urls("package-lock.json", ("registry.npm.taobao.org",))], cwd=tmp_path, check=True)
+    out = json.loads((tmp_path / "package-lock.json").read_text())["packages"]
+    assert out["node_modules/a"] == {"version": "1.0.0", "integrity": "sha512-a"}
+    assert out["node_modules/b"]["resolved"] == "https://registry.npmjs.org/b/-/b-2.0.0.tgz"

@@ -83,6 +83,7 @@ def read_lock_details(project: Project, name: str) -> dict[str, Any]:
         return {
             "lockfileVersion": version,
             "root_names": names,
+            "mirror_hosts": _mirror_hosts(packages, data.get("dependencies") or {}),
             "missing_optional": _missing_optional(packages),
             # what package.json said when the lock was written, and what was installed for it
             "root_specs": {n: str(v) for key in ("dependencies", "devDependencies", "optionalDependencies") for n, v in (root.get(key) or {}).items()} if "packages" in data else {},
@@ -175,6 +176,30 @@ def read_lock_details(project: Project, name: str) -> dict[str, Any]:
             names |= set(root.get(key) or {})
         return {"lockfileVersion": data.get("lockfileVersion"), "root_names": names}
     return {"binary": True, "root_names": None}
+
+
+def _mirror_hosts(packages: dict[str, Any], v1_tree: dict[str, Any]) -> list[str]:
+    """The public npm mirrors (node.toml > public_registry_mirrors) the lock's `resolved` URLs point at."""
+    from scaffold.data import load
+
+    mirrors = set(load("node")["public_registry_mirrors"])
+    found: set[str] = set()
+    stack: list[Any] = [*packages.values(), *v1_tree.values()]
+    seen = 0
+    while stack and seen < 200_000:
+        meta = stack.pop()
+        seen += 1
+        if not isinstance(meta, dict):
+            continue
+        resolved = meta.get("resolved")
+        if isinstance(resolved, str) and resolved.startswith(("https://", "http://")):
+            host = resolved.split("/", 3)[2].lower()
+            if host in mirrors:
+                found.add(host)
+        nested = meta.get("dependencies")
+        if isinstance(nested, dict) and "version" in meta:  # lockfileVersion 1 nests its tree
+            stack.extend(nested.values())
+    return sorted(found)
 
 
 _GIT_SPEC = re.compile(r"^(git\+|git://|github:|gitlab:|bitbucket:|gist:)|^[\w.-]+/[\w.-]+(#.*)?$|\.git(#.*)?$")

@@ -21,6 +21,20 @@ from scaffold.plan.model import Decision
 KNOWN = ("npm", "pnpm", "yarn", "bun")
 
 
+def drop_mirror_urls(lockfile: str, hosts: tuple[str, ...]) -> str:
+    """A node one-liner that removes the lock's `resolved` URLs on these mirror hosts, in the build's copy only.
+
+    npm then fetches each locked name@version from the configured registry and checks it against the
+    lock's integrity hash, which a mirror's tarball (the registry's own bytes) shares.
+    """
+    pattern = "|".join(h.replace(".", "\\.") for h in hosts)
+    return (
+        f"node -e 'const fs=require(\"fs\"),f=\"{lockfile}\",l=JSON.parse(fs.readFileSync(f,\"utf8\")),m=/^https?:\\/\\/({pattern})\\//;"
+        "(function w(o){if(o&&typeof o==\"object\"){if(typeof o.resolved==\"string\"&&m.test(o.resolved))delete o.resolved;Object.values(o).forEach(w)}})(l);"
+        "fs.writeFileSync(f,JSON.stringify(l))'"
+    )
+
+
 @dataclass(frozen=True)
 class PackageManager:
     name: str  # npm | pnpm | yarn | bun
@@ -37,6 +51,8 @@ class PackageManager:
     # npm 6 wrote lockfileVersion 1 and never enforced peer dependencies; npm 7+ refuses
     # such a tree (ERESOLVE) unless told to resolve peers the old way
     legacy_peers: bool = False
+    # public npm mirrors the lock's resolved URLs name (registry.npm.taobao.org): the install drops those URLs
+    mirror_hosts: tuple[str, ...] = ()
 
     @property
     def cache_mount(self) -> str:
@@ -65,7 +81,8 @@ class PackageManager:
         frozen = self.lockfile is not None and self.frozen
         if self.name == "npm":
             verb = "ci" if frozen else "install"
-            return f"npm {verb}{' --omit=dev' if production else ''} --no-audit --no-fund{' --legacy-peer-deps' if self.legacy_peers else ''}"
+            command = f"npm {verb}{' --omit=dev' if production else ''} --no-audit --no-fund{' --legacy-peer-deps' if self.legacy_peers else ''}"
+            return f"{drop_mirror_urls(self.lockfile, self.mirror_hosts)} && {command}" if self.mirror_hosts and self.lockfile else command
         if self.name == "pnpm":
             return f"pnpm install{' --frozen-lockfile' if frozen else ''}{' --prod' if production else ''}"
         if self.name == "yarn" and self.berry:
@@ -191,7 +208,14 @@ def choose_package_manager(
     stale = facts.stale_lock is not None and facts.stale_lock.value == lockfile
     legacy = name == "npm" and lockfile is not None and str(facts.lock_details.get(lockfile, {}).get("lockfileVersion")) == "1"
     conflict = facts.lock_details.get(lockfile, {}).get("peer_conflict") if name == "npm" and lockfile and not legacy else None
-    pm = PackageManager(name, version, berry, lockfile, cache_target, cache_id, can_focus, frozen=not stale, legacy_peers=legacy or bool(conflict) or lockless)
+    mirrors = tuple(facts.lock_details.get(lockfile, {}).get("mirror_hosts") or ()) if name == "npm" and lockfile else ()
+    pm = PackageManager(name, version, berry, lockfile, cache_target, cache_id, can_focus, frozen=not stale, legacy_peers=legacy or bool(conflict) or lockless, mirror_hosts=mirrors)
+    if mirrors:
+        warnings.append(
+            f"{lockfile} resolves packages from {', '.join(mirrors)}, {'public mirrors' if len(mirrors) > 1 else 'a public mirror'} of the npm registry (retired, or out of reach of a build network "
+            "that reaches registry.npmjs.org): the install drops those URLs in the build's copy of the lock, so npm fetches the same versions from the "
+            f"registry, checked against the lock's integrity hashes; `npm install --registry=https://registry.npmjs.org` and a committed {lockfile} remove the need"
+        )
     if legacy:
         warnings.append(
             f"{lockfile} is lockfileVersion 1 (npm 6, which ignored peer dependencies): the image installs with --legacy-peer-deps "
