@@ -1327,3 +1327,15 @@ def test_the_mirror_rewrite_keeps_other_urls_and_the_integrity(tmp_path):
     out = json.loads((tmp_path / "package-lock.json").read_text())["packages"]
     assert out["node_modules/a"] == {"version": "1.0.0", "integrity": "sha512-a"}
     assert out["node_modules/b"]["resolved"] == "https://registry.npmjs.org/b/-/b-2.0.0.tgz"
+
+
+def test_yarn_1_lock_urls_on_public_npm_mirrors_are_dropped_before_the_install(tmp_path):
+    """Yarn 1 re-resolves an entry with no `resolved` line from the registry and checks its integrity
+    (checked with docker: ms 2.1.3 locked at registry.npm.taobao.org installs once the line is gone)."""
+    lock = (
+        "# yarn lockfile v1\n\n\nms@^2.1.3:\n  version \"2.1.3\"\n"
+        "  resolved \"https://registry.npm.taobao.org/ms/download/ms-2.1.3.tgz#574c\"\n  integrity sha512-x\n"
+    )
+    write_tree(tmp_path, {"package.json": json.dumps({"name": "n", "main": "server.js", "dependencies": {"ms": "^2.1.3"}}), "yarn.lock": lock, "server.js": SERVER})
+    install = production_install(plan_project(Project(tmp_path), {}))
+    assert install == "sed -i -E '/^[[:space:]]+resolved \"https?:\\/\\/(registry\\.npm\\.taobao\\.org)\\//d' yarn.lock && yarn install --frozen-lockfile --production --non-interactive --ignore-engines"

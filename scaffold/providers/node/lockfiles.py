@@ -156,7 +156,11 @@ def read_lock_details(project: Project, name: str) -> dict[str, Any]:
             pkg, ver = entry.group(1), entry.group(2)
             if pkg not in yarn_locked or _older(ver, yarn_locked[pkg][0]):
                 yarn_locked[pkg] = (ver, None)
-        return {"kind": "berry" if berry else "classic", "root_names": None, "all_names": names, "git_packages": git, "locked": yarn_locked}
+        from scaffold.data import load
+
+        mirrors = set(load("node")["public_registry_mirrors"])
+        hosts = sorted({m.group(1).lower() for m in re.finditer(r'^\s+resolved "https?://([^/"\s]+)/', text, re.M)} & mirrors) if not berry else []
+        return {"kind": "berry" if berry else "classic", "root_names": None, "all_names": names, "git_packages": git, "locked": yarn_locked, "mirror_hosts": hosts}
     if name == "bun.lock":
         text = project.read_text(name, limit=MAX_LOCKFILE_BYTES)
         import json

@@ -22,12 +22,15 @@ KNOWN = ("npm", "pnpm", "yarn", "bun")
 
 
 def drop_mirror_urls(lockfile: str, hosts: tuple[str, ...]) -> str:
-    """A node one-liner that removes the lock's `resolved` URLs on these mirror hosts, in the build's copy only.
+    """A command that removes the lock's `resolved` URLs on these mirror hosts, in the build's copy only.
 
-    npm then fetches each locked name@version from the configured registry and checks it against the
-    lock's integrity hash, which a mirror's tarball (the registry's own bytes) shares.
+    npm and Yarn 1 then fetch each locked name@version from the configured registry and check it
+    against the lock's integrity hash, which a mirror's tarball (the registry's own bytes) shares.
+    package-lock.json is JSON, so node rewrites it; yarn.lock's `resolved` lines are deleted by sed.
     """
     pattern = "|".join(h.replace(".", "\\.") for h in hosts)
+    if lockfile == "yarn.lock":
+        return f"sed -i -E '/^[[:space:]]+resolved \"https?:\\/\\/({pattern})\\//d' yarn.lock"
     return (
         f"node -e 'const fs=require(\"fs\"),f=\"{lockfile}\",l=JSON.parse(fs.readFileSync(f,\"utf8\")),m=/^https?:\\/\\/({pattern})\\//;"
         "(function w(o){if(o&&typeof o==\"object\"){if(typeof o.resolved==\"string\"&&m.test(o.resolved))delete o.resolved;Object.values(o).forEach(w)}})(l);"
@@ -90,7 +93,8 @@ class PackageManager:
                 return "yarn workspaces focus --all --production"
             return f"yarn install{' --immutable' if frozen else ''}"
         if self.name == "yarn":
-            return f"yarn install{' --frozen-lockfile' if frozen else ''}{' --production' if production else ''} --non-interactive --ignore-engines"
+            command = f"yarn install{' --frozen-lockfile' if frozen else ''}{' --production' if production else ''} --non-interactive --ignore-engines"
+            return f"{drop_mirror_urls(self.lockfile, self.mirror_hosts)} && {command}" if self.mirror_hosts and self.lockfile else command
         return f"bun install{' --frozen-lockfile' if frozen else ''}{' --production' if production else ''}"
 
     def run(self, script: str) -> str:
@@ -208,13 +212,13 @@ def choose_package_manager(
     stale = facts.stale_lock is not None and facts.stale_lock.value == lockfile
     legacy = name == "npm" and lockfile is not None and str(facts.lock_details.get(lockfile, {}).get("lockfileVersion")) == "1"
     conflict = facts.lock_details.get(lockfile, {}).get("peer_conflict") if name == "npm" and lockfile and not legacy else None
-    mirrors = tuple(facts.lock_details.get(lockfile, {}).get("mirror_hosts") or ()) if name == "npm" and lockfile else ()
+    mirrors = tuple(facts.lock_details.get(lockfile, {}).get("mirror_hosts") or ()) if (name == "npm" or (name == "yarn" and not berry)) and lockfile else ()
     pm = PackageManager(name, version, berry, lockfile, cache_target, cache_id, can_focus, frozen=not stale, legacy_peers=legacy or bool(conflict) or lockless, mirror_hosts=mirrors)
     if mirrors:
         warnings.append(
             f"{lockfile} resolves packages from {', '.join(mirrors)}, {'public mirrors' if len(mirrors) > 1 else 'a public mirror'} of the npm registry (retired, or out of reach of a build network "
-            "that reaches registry.npmjs.org): the install drops those URLs in the build's copy of the lock, so npm fetches the same versions from the "
-            f"registry, checked against the lock's integrity hashes; `npm install --registry=https://registry.npmjs.org` and a committed {lockfile} remove the need"
+            "that reaches registry.npmjs.org): the install drops those URLs in the build's copy of the lock, so {name} fetches the same versions from the "
+            f"registry, checked against the lock's integrity hashes; `{name} install --registry=https://registry.npmjs.org` and a committed {lockfile} remove the need"
         )
     if legacy:
         warnings.append(
