@@ -266,7 +266,7 @@ def _warn_if_unsupported(line: str, data: dict, warnings: list[str], source: str
     supported = _sorted_lines(data["supported"])
     if line in supported:
         return
-    move = "" if source == "--python-version" else f"; pass --python-version {supported[-1]} (or change {source.split(' > ')[0].split(':')[0]}) to move"
+    move = "" if source == "--python-version" else f"; pass --python-version {data.get('default', supported[-1])} (or change {source.split(' > ')[0].split(':')[0]}) to move"
     if line in data["known"]:
         warnings.append(f"{source}: Python {line} is not a supported line here (supported: {', '.join(supported)}); building on it anyway{move}")
     else:
