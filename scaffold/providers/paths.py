@@ -97,6 +97,13 @@ def sqlite_dirs(paths: list[tuple[str, str]]) -> list[Found]:
     return [dirs[k] for k in sorted(dirs)]
 
 
+def compiled_program_dirs(project: Project, created: list[tuple[str, str]], sqlite: list[tuple[str, str]]) -> list[Found]:
+    """Folders a Go or Rust program writes in: those of the files it creates by a relative name and of its SQLite databases."""
+    fresh = [(p, w) for p, w in created if not p.startswith("/") and not project.has_file(p)]
+    by_folder = {f.value: f for f in [*written_dirs(fresh, "a file it creates,"), *sqlite_dirs(sqlite)]}
+    return with_placeholder_dirs(project, [by_folder[k] for k in sorted(by_folder)])
+
+
 def written_dirs(paths: list[tuple[str, str]], file_kind: str = "log file") -> list[Found]:
     """Folders the app creates files in: its log files (winston's `filename: 'logs/error.log'`), folder options
     it makes at start (`dirname: 'logs'`, multer's `dest: 'uploads/'`), for relative paths.

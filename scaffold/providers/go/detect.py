@@ -17,7 +17,7 @@ from scaffold.errors import UnreadableFileError
 from scaffold.project import Project
 from scaffold.providers.envfiles import config_lines, port_settings
 from scaffold.providers.go import gomod, sources
-from scaffold.providers.paths import MAX_SOURCE_BYTES, is_secret_path, literal_path, sqlite_dirs, with_placeholder_dirs, written_dirs
+from scaffold.providers.paths import MAX_SOURCE_BYTES, is_secret_path, compiled_program_dirs, literal_path
 from scaffold.providers.frontend import Frontend
 from scaffold.providers.go.facts import CgoUse, GoFacts, GoModule, Listen, MainPackage
 
@@ -62,9 +62,7 @@ def detect(project: Project) -> GoFacts | None:
         imp == "net/http" or imp.startswith(("github.com/gin-gonic/", "github.com/labstack/echo", "github.com/gofiber/", "github.com/go-chi/", "github.com/gorilla/mux", "github.com/valyala/fasthttp", "google.golang.org/grpc"))
         for f in scan.files for imp in f.imports
     )
-    created = [(p, w) for p, w in scan.created_paths if not p.startswith("/") and not project.has_file(p)]
-    by_folder = {f.value: f for f in [*written_dirs(created, "a file it creates,"), *sqlite_dirs(scan.sqlite_paths)]}
-    writable = with_placeholder_dirs(project, [by_folder[k] for k in sorted(by_folder)])
+    writable = compiled_program_dirs(project, scan.created_paths, scan.sqlite_paths)
     gin = Found(8080, f"{scan.gin_bare_run}: gin's Run() with no address listens on $PORT, else 8080") if scan.gin_bare_run else None
     keep = ["go.mod", "go.sum", "go.work", *(posixpath.join(m.dir, "go.mod") for m in modules), *(str(f.value) for f in runtime_files)]
     if project.has_file("vendor/modules.txt"):

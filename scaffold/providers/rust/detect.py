@@ -16,7 +16,7 @@ from scaffold.dockerignore import compose_dockerignore, context_files
 from scaffold.errors import InconsistentProjectError, MalformedFileError
 from scaffold.project import Project
 from scaffold.providers.frontend import Frontend
-from scaffold.providers.paths import is_secret_path, literal_path, sqlite_dirs, with_placeholder_dirs, written_dirs
+from scaffold.providers.paths import is_secret_path, compiled_program_dirs, literal_path
 from scaffold.providers.rust import sources
 from scaffold.providers.rust.lockfile import lock_packages, lock_updates, stale_lock
 from scaffold.providers.rust.facts import Binary, NativeLib, RustFacts
@@ -73,9 +73,7 @@ def detect(project: Project) -> RustFacts | None:
     sqlite = list(scan.sqlite_paths)
     if "rocket" in frameworks and project.has_file("Rocket.toml"):
         sqlite += _rocket_databases(project.read_toml("Rocket.toml"))
-    created = [(p, w) for p, w in scan.created_paths if not p.startswith("/") and not project.has_file(p)]
-    by_folder = {f.value: f for f in [*written_dirs(created, "a file it creates,"), *sqlite_dirs(sqlite)]}
-    writable = with_placeholder_dirs(project, [by_folder[k] for k in sorted(by_folder)])
+    writable = compiled_program_dirs(project, scan.created_paths, sqlite)
     runtime_files = [f for f in runtime_files if not any(str(f.value) == str(w.value) or str(f.value).startswith(f"{w.value}/") for w in writable if w.value != ".")]
     keep = ["Cargo.toml", "Cargo.lock", *(posixpath.join(d, "Cargo.toml") for d in package_dirs), *(str(f.value) for f in runtime_files)]
     ignore, notes = compose_dockerignore(context_files(project), list(data["dockerignore"]["lines"]), must_keep=sorted(set(keep)), secret_files=[])
