@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scaffold.data import load
 from scaffold.detect.found import Found
 from scaffold.providers.node.detect import NodeFacts
 from scaffold.plan.model import BuildPlan, Decision
@@ -54,7 +53,8 @@ from scaffold.providers.node.serving import (
     writable_folders_why,
 )
 from scaffold.providers.node.base_image import node_base_image, node_base_image_arg, prisma_suite, sensitive_name
-from scaffold.providers.node.npm_scripts import expanded_script, rewrite_build, tool_name
+from scaffold.providers.node.build_script import build_command, only_rebuilds
+from scaffold.providers.node.npm_scripts import expanded_script
 from scaffold.providers.node.start import dev_packages_started, node_start_command
 from scaffold.providers.node.plan_addons import (
     NODE_HEADERS_ENV,
@@ -99,7 +99,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     static = shape is not None and shape.kind == "static"
 
     prisma = prisma_steps(facts, bun=is_bun_runtime)
-    build_decision = _build_command(facts, pm, answers, warnings)
+    build_decision = build_command(facts, pm, answers, warnings)
     if build_decision.value is None and "build" not in answers:
         if shape is not None and shape.build is not None:
             build_decision = shape.build
@@ -183,7 +183,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         # the build stage's install runs without scripts too; what the skipped scripts did for the dependencies runs after it
         rebuild = rebuild_native(facts, pm)
         full_installs = [with_ignore_scripts(full_install, pm), *([rebuild] if rebuild else []), *patch_tools(facts, pm)]
-    if generator and _only_rebuilds(facts, pm, generator, build_decision):
+    if generator and only_rebuilds(facts, pm, generator, build_decision):
         notes.append(f"the root {generator} script runs the build, which the install layer cannot (it has no sources): every install runs with --ignore-scripts, and the build stage builds once")
     elif generator:
         # the install layer has no sources for it: the build runs it once they are copied
@@ -390,63 +390,6 @@ def node_image_name(project: Project, facts: NodeFacts, answers: dict[str, Any])
     if facts.name:
         return shared.image_name(answers, facts.name.rsplit("/", 1)[-1], "package.json > name")
     return shared.image_name(answers, project.root.name, "folder name")
-
-
-def _build_command(facts: NodeFacts, pm: PackageManager, answers: dict[str, Any], warnings: list[str]) -> Decision:
-    if "build" in answers and answers["build"] is not None:
-        return Decision(answers["build"] or None, "--build")
-    script = facts.scripts.get("build")
-    if not script:
-        return _fallback_build(facts, pm)
-    split = rewrite_build(facts.scripts)
-    if split is None:
-        return Decision(pm.run("build"), "package.json > scripts > build")
-    changes: list[str] = []
-    # (the steps, what the source says of them, why the warning gives)
-    for steps, change, why in (
-        (split.dropped, "without {} (needs the database)", "which needs the app's database: a docker build has none, so the image build leaves it out; "
-         "run it against the database when you deploy (or pass --build to choose the build command)"),
-        (split.unwatched, "{} run once, without the watch flag", "which watches and never exits: the image build runs it once without the flag "
-         "(a build script for production should not watch; or pass --build)"),
-    ):
-        if steps:
-            shown = ", ".join(f"`{step}`" for step in steps)
-            changes.append(change.format(shown))
-            warnings.append(f"package.json > scripts > build runs {shown}, {why}")
-    if not split.kept:
-        return Decision(None, f"package.json > scripts > build only runs {', '.join(f'`{s}`' for s in split.dropped)} (needs the database)")
-    return Decision(" && ".join(split.kept), "package.json > scripts > build, " + "; ".join(changes))
-
-
-def _only_rebuilds(facts: NodeFacts, pm: PackageManager, lifecycle: str, build: Decision) -> bool:
-    """Whether an install script does nothing the build command does not (`"prepare": "yarn run compile"` beside a build of compile)."""
-    name = next((n for n in facts.scripts if build.value and pm.run(n) == build.value), None)
-    if name is None:
-        return False
-
-    def steps(script_name: str) -> set[str]:
-        return {" ".join(step.split()) for step in expanded_script(facts.scripts[script_name], facts.scripts).split("&&") if step.strip()}
-
-    runs = {" ".join(pm.run(n).split()) for n in facts.scripts} | {f"npm run {n}" for n in facts.scripts} | {f"yarn {n}" for n in facts.scripts}
-    return not (steps(lifecycle) - steps(name) - runs)
-
-
-def _fallback_build(facts: NodeFacts, pm: PackageManager) -> Decision:
-    """With no `build` script, the script that compiles under another name (`compile`, `prestart`, `build:prod`).
-
-    `"compile": "tsc -b"` beside `"start": "node build/src/index.js"` is a build in all but name; only a
-    script whose steps run a compiler or bundler (node.toml > build_tools) counts, so `prestart: node check.js` does not.
-    """
-    rules = load("node")
-    tools = set(rules["build_tools"])
-    for name in rules["build_script_fallbacks"]:
-        script = facts.scripts.get(name)
-        if not script:
-            continue
-        words = {tool_name(w) for w in re.split(r"[\s;&|()]+", expanded_script(script, facts.scripts)) if w}
-        if words & tools:
-            return Decision(pm.run(name), f"package.json > scripts > {name} (no build script; it runs {', '.join(sorted(words & tools))})")
-    return Decision(None, "no build script")
 
 
 def _pnpm_with_allow_builds(pm: PackageManager, decisions: dict[str, Decision], env_install: list[str], notes: list[str]) -> PackageManager:
