@@ -907,3 +907,18 @@ def test_a_launcher_sent_to_the_background_runs_in_front_on_its_own_port(tmp_pat
     plan = _plan(tmp_path, files)
     assert plan.value("start_command") == ["node_modules/.bin/egg-scripts", "start", "--title=egg-server-example"]
     assert plan.port == 7001 and "launchers > egg-scripts" in plan.decisions["port"].source
+
+
+def test_a_watcher_running_babel_node_through_npm_run_gets_the_babel_output(tmp_path):
+    """villeristi/express-typescript-api-boilerplate: `nodemon --exec npm run babel`, where babel is
+    `babel-node --extensions '.ts,.tsx' src/index.ts` and the build `babel src --out-dir dist`; the image
+    ran babel-node on a src/ it did not copy (MODULE_NOT_FOUND; 200 after, checked with docker)."""
+    scripts = {
+        "build": "babel src --ignore src/**/__tests__ --out-dir dist --extensions '.ts,.tsx'",
+        "babel": "DEBUG=app:* babel-node --extensions '.ts,.tsx' src/index.ts",
+        "start": "nodemon --inspect --exec npm run babel",
+    }
+    files = {"package.json": _pkg({"express": "^4", "@babel/node": "^7", "@babel/cli": "^7"}, {"nodemon": "^1"}, scripts=scripts), "src/index.ts": "import http from 'http'\nhttp.createServer().listen(3000)\n"}
+    plan = _plan(tmp_path, files)
+    assert plan.value("start_command") == ["node", "dist/index.js"]
+    assert "build runs babel (src to dist)" in plan.decisions["start_command"].source

@@ -46,8 +46,12 @@ def typescript_entry(argv: list[str]) -> tuple[str, str] | None:
             return None
     else:
         return None
-    entry = next((a for a in rest if _TS_FILE.search(a) and not a.startswith("-")), None)
+    # `--extensions '.ts,.tsx'` and `-P tsconfig.app.ts`-like values are a flag's, not the entry
+    entry = next((a for i, a in enumerate(rest) if _TS_FILE.search(a) and not a.startswith("-") and "," not in a and not (i and rest[i - 1] in _VALUE_FLAGS)), None)
     return (runner, entry.removeprefix("./")) if entry else None
+
+
+_VALUE_FLAGS = frozenset({"--extensions", "-x", "--config-file", "--project", "-P", "--presets", "--plugins"})
 
 
 def _node_hook(args: list[str], hooks: list[str]) -> str | None:
@@ -137,6 +141,13 @@ def _compiled_path(entry: str, build: str, facts: NodeFacts) -> tuple[str, str] 
         esm = "esm" in (_flag(build, "--format") or "") and facts.manifest.get("type") != "module"
         name = PurePosixPath(entry).stem + (".mjs" if esm else ".js")
         return f"{out.rstrip('/')}/{name}", "package.json > scripts > build runs tsup"
+    if "babel" in names:
+        # `babel src --out-dir dist --extensions '.ts'`: each file keeps its path under the source folder
+        out = _flag(build, "--out-dir") or _flag(build, "-d")
+        source = next((names[i + 1] for i, n in enumerate(names[:-1]) if n == "babel" and not names[i + 1].startswith("-")), None)
+        rel = _relative(entry, source) if out and source else None
+        if rel is not None:
+            return f"{out.rstrip('/')}/{_js_name(rel)}", f"package.json > scripts > build runs babel ({source} to {out})"
     if "esbuild" in names and entry in build:
         outfile = _flag(build, "--outfile")
         if outfile:
