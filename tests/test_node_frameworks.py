@@ -922,3 +922,24 @@ def test_a_watcher_running_babel_node_through_npm_run_gets_the_babel_output(tmp_
     plan = _plan(tmp_path, files)
     assert plan.value("start_command") == ["node", "dist/index.js"]
     assert "build runs babel (src to dist)" in plan.decisions["start_command"].source
+
+
+@pytest.mark.parametrize(("build", "tsconfigs", "expected"), [
+    # solashi/vite-react-app, briancastro-bc/vite-react-app: the project's own type errors failed `tsc && vite build`
+    ("tsc && vite build", {"tsconfig.json": '{"compilerOptions": {"noEmit": true}}'}, "node_modules/.bin/vite build"),
+    ("vue-tsc --noEmit && vite build", {"tsconfig.json": "{}"}, "node_modules/.bin/vite build"),
+    ("tsc -b && vite build", {"tsconfig.json": '{"files": [], "references": [{"path": "./tsconfig.app.json"}, {"path": "./tsconfig.node.json"}]}',
+                              "tsconfig.app.json": '{"compilerOptions": {"noEmit": true}}', "tsconfig.node.json": '{"compilerOptions": {"noEmit": true}}'}, "node_modules/.bin/vite build"),
+    ("tsc -b && vite build", {"tsconfig.json": '{"files": [], "references": [{"path": "./tsconfig.app.json"}]}', "tsconfig.app.json": "{}"}, "npm run build"),
+    ("tsc && vite build", {"tsconfig.json": '{"compilerOptions": {"outDir": "lib"}}'}, "npm run build"),  # tsc emits: kept
+])
+def test_a_type_check_that_emits_nothing_is_left_out_of_the_image_build(tmp_path, build, tsconfigs, expected):
+    files = {"package.json": _pkg({"react": "^18"}, {"vite": "^5", "typescript": "^5", "vue-tsc": "^2"}, scripts={"build": build}), "index.html": "<div id=root></div>", "src/main.tsx": "", **tsconfigs}
+    plan = _plan(tmp_path, files)
+    assert plan.value("build_command") == expected
+    assert any("a type check that emits nothing" in w for w in plan.warnings) is (expected != "npm run build")
+
+
+def test_a_build_that_only_type_checks_is_kept(tmp_path):
+    files = {"package.json": _pkg({"express": "^4"}, {"typescript": "^5"}, scripts={"build": "tsc --noEmit", "start": "node server.js"}), "server.js": ""}
+    assert _plan(tmp_path, files).value("build_command") == "npm run build"

@@ -23,7 +23,7 @@ def build_command(facts: NodeFacts, pm: PackageManager, answers: dict[str, Any],
     script = facts.scripts.get("build")
     if not script:
         return _fallback_build(facts, pm)
-    split = rewrite_build(facts.scripts)
+    split = rewrite_build(facts.scripts, facts.tsconfig_no_emit)
     if split is None:
         return Decision(pm.run("build"), "package.json > scripts > build")
     changes: list[str] = []
@@ -33,6 +33,8 @@ def build_command(facts: NodeFacts, pm: PackageManager, answers: dict[str, Any],
          "run it against the database when you deploy (or pass --build to choose the build command)"),
         (split.unwatched, "{} run once, without the watch flag", "which watches and never exits: the image build runs it once without the flag "
          "(a build script for production should not watch; or pass --build)"),
+        (split.unchecked, "without {} (a type check that emits nothing)", "a type check that emits nothing the image uses (tsconfig noEmit): "
+         "the image build leaves it out, so a type error does not stop the image; type-check in CI (or pass --build to keep it)"),
     ):
         if steps:
             shown = ", ".join(f"`{step}`" for step in steps)

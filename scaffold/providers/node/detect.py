@@ -7,6 +7,7 @@ file it came from, so ``scaffold plan`` can show it.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -375,9 +376,17 @@ def _ts_common_root(project: Project) -> str | None:
 
 
 def _tsconfig_no_emit(project: Project) -> bool:
+    """tsconfig.json sets noEmit, or (Vite's `tsc -b` layout) every project it references does."""
     if not project.has_file("tsconfig.json"):
         return False
-    return bool(re.search(r'"noEmit"\s*:\s*true', strip_json_comments(project.read_text("tsconfig.json"))))
+    text = strip_json_comments(project.read_text("tsconfig.json"))
+    if re.search(r'"noEmit"\s*:\s*true', text):
+        return True
+    refs = re.findall(r'"path"\s*:\s*"([^"]{1,200})"', text.split('"references"', 1)[1]) if '"references"' in text else []
+    paths = [posixpath.normpath(r if r.endswith(".json") else posixpath.join(r, "tsconfig.json")) for r in refs]
+    return bool(paths) and all(
+        project.has_file(p) and re.search(r'"noEmit"\s*:\s*true', strip_json_comments(project.read_text(p))) is not None for p in paths
+    )
 
 
 def strip_json_comments(text: str) -> str:

@@ -345,9 +345,23 @@ class BuildRewrite:
     kept: tuple[str, ...]  # the steps to run, outside `npm run` (binaries by their node_modules/.bin path)
     dropped: tuple[str, ...]  # the database steps, as the script wrote them
     unwatched: tuple[str, ...] = ()  # the steps that had a watch flag, as the script wrote them
+    unchecked: tuple[str, ...] = ()  # type checks that emit nothing (`tsc` under noEmit), left out
 
 
-def rewrite_build(scripts: dict[str, str]) -> BuildRewrite | None:
+_TYPE_CHECKERS = ("tsc", "vue-tsc")
+
+
+def _type_check_only(step: str, no_emit: bool) -> bool:
+    """`tsc --noEmit`, or `tsc` / `tsc -b` / `vue-tsc` under a tsconfig that sets noEmit: a check that writes nothing the image uses."""
+    words = step.split()
+    if not words or tool_name(words[0]) not in _TYPE_CHECKERS:
+        return False
+    if any(w in ("-w", "--watch", "--outDir", "--declaration", "-d", "--emitDeclarationOnly") or w.startswith("--outDir=") for w in words):
+        return False
+    return "--noEmit" in words or no_emit
+
+
+def rewrite_build(scripts: dict[str, str], no_emit: bool = False) -> BuildRewrite | None:
     """The build chain rewritten when ``npm run build`` could not finish in a docker build.
 
     Two things stop it: a step that needs the app's database (``prisma migrate deploy &&
@@ -362,6 +376,7 @@ def rewrite_build(scripts: dict[str, str]) -> BuildRewrite | None:
     kept: list[str] = []
     dropped: list[str] = []
     unwatched: list[str] = []
+    unchecked: list[str] = []
     for name in ("prebuild", "build", "postbuild"):
         script = scripts.get(name, "").strip()
         if not script:
@@ -373,13 +388,18 @@ def rewrite_build(scripts: dict[str, str]) -> BuildRewrite | None:
             if _needs_database(step, scripts):
                 dropped.append(step)
                 continue
+            if _type_check_only(step, no_emit):
+                unchecked.append(step)
+                continue
             once = _without_watch(step)
             if once != step:
                 unwatched.append(step)
             kept.append(once)
-    if not dropped and not unwatched:
+    if unchecked and not kept:
+        kept, unchecked = unchecked, []  # a build that only type-checks stays as it is
+    if not dropped and not unwatched and not unchecked:
         return None
-    return BuildRewrite(tuple(_outside_npm_run(step) for step in kept), tuple(dropped), tuple(unwatched))
+    return BuildRewrite(tuple(_outside_npm_run(step) for step in kept), tuple(dropped), tuple(unwatched), tuple(unchecked))
 
 
 def _opened(steps: list[str], scripts: dict[str, str], depth: int = 0) -> list[str]:
