@@ -18,6 +18,7 @@ from scaffold.detect.procfile import procfile_web, procfile_worker
 from scaffold.dockerignore import ContextFiles, context_files
 from scaffold.providers.python.app import AppObject, CodeIndex, find_apps, index_code, module_name
 from scaffold.providers.python.console_scripts import ConsoleServer, find_console_servers
+from scaffold.providers.python.mirrors import mirror_hosts
 from scaffold.providers.python.scripts import QueueWorker, ScriptApp, find_queue_workers, find_script_apps
 from scaffold.providers.python.django import DjangoFacts, detect_django, django_release
 from scaffold.providers.python.detect_secrets import CredentialFile, PackageIndex, credential_files, package_indexes
@@ -101,6 +102,7 @@ class PythonFacts:
         return name in self.files
     empty_requirements: str | None = None  # requirements.txt, when it lists nothing (the imports decide)
     scm_versioned: bool = False  # the version comes from git tags (setuptools-scm, hatch-vcs): no .git in the build
+    pypi_mirrors: tuple[str, ...] = ()  # public PyPI mirrors the index options, sources or uv.lock name (mirrors.py)
 
 
 def detect(project: Project) -> PythonFacts | None:
@@ -197,6 +199,11 @@ def detect(project: Project) -> PythonFacts | None:
         frameworks=frameworks,
         credentials=credential_files(project, requirements, pipfile),
         indexes=package_indexes(pyproject, pipfile),
+        pypi_mirrors=mirror_hosts([
+            *(requirements.index_options if requirements else ()),
+            *(i.url for i in package_indexes(pyproject, pipfile)),
+            project.read_text("uv.lock") if "uv.lock" in lockfiles and dep_source == "uv.lock" else "",
+        ]),
         files=frozenset(project.list_dir(".")),
         locked=locked,
         code=index_code(project, files, other_files),

@@ -24,6 +24,7 @@ import shlex
 from dataclasses import dataclass, field
 
 from scaffold.data import load, versions
+from scaffold.providers.python.mirrors import drop_index_options, mirror_note, rewrite_uv_lock
 from scaffold.providers.python.detect import PythonFacts
 from scaffold.providers.python.requirements import Requirements
 
@@ -116,7 +117,8 @@ def _pip(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
             )
         missing = [f.value for f in facts.missing_requirements]  # never with --hash lines (detect leaves them)
         # Resolved with the file's pins in one pip run, so what is added fits them (an older flask-cors for Flask 1.1)
-        plan.install = [*_drop_windows_only(plan, reqs), f"pip install {flags}-r {reqs.path}{''.join(' ' + m for m in missing)}", *_pip_server(server_packages)]
+        plan.install = [*_drop_windows_only(plan, reqs), *_drop_mirror_options(plan, facts, reqs.files, reqs.path), f"pip install {flags}-r {reqs.path}{''.join(' ' + m for m in missing)}", *_pip_server(server_packages)]
+        plan.index_step = len(plan.install) - 1 - len(_pip_server(server_packages))
         if missing:
             plan.lint_ignore = ["DL3013"]
             plan.lint_why = f"Added unpinned: {reqs.path} lacks what the code imports (scaffold plan says where); pin them in the file:"
@@ -147,6 +149,14 @@ def _pip(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
     else:
         plan.notes.append("pyproject.toml is not a package: the Dockerfile installs its [project] dependencies by name; run scaffold again when they change")
     return plan
+
+
+def _drop_mirror_options(plan: InstallPlan, facts: PythonFacts, files: list[str], where: str) -> list[str]:
+    """The command that drops a public PyPI mirror's index options from the build's copy of requirements files."""
+    if not facts.pypi_mirrors:
+        return []
+    plan.warnings.append(mirror_note(where, facts.pypi_mirrors, "the build drops those index lines from its copy of the file"))
+    return [drop_index_options(files, facts.pypi_mirrors)]
 
 
 def _drop_windows_only(plan: InstallPlan, reqs: Requirements) -> list[str]:
@@ -313,12 +323,16 @@ def _uv(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
     # A workspace: uv reads every member's pyproject.toml to load the lock, and the
     # members (the app's own packages) are installed with the sources, like a project.
     install = [f"{uv} sync --frozen {groups} {'--no-install-workspace' if members else '--no-install-project'}"]
+    mirrors = [rewrite_uv_lock(facts.pypi_mirrors)] if facts.pypi_mirrors else []
+    install = [*mirrors, *install]
     if server_packages:
         install.append(f"{uv} pip install --python {VENV}/bin/python {' '.join(server_packages)}")
     copy = ["pyproject.toml", "uv.lock", *(f"{m}/pyproject.toml" for m in members)]
     plan = InstallPlan("uv", label, setup, env, copy, ["--mount=type=cache,id=uv,target=/root/.cache/uv"], install)
     if facts.installable.value or members:
-        plan.project = [f"{uv} sync --frozen {groups} --no-editable --inexact"]
+        plan.project = [*mirrors, f"{uv} sync --frozen {groups} --no-editable --inexact"]
+    if mirrors:
+        plan.warnings.append(mirror_note("uv.lock", facts.pypi_mirrors, "the build points the lock's copy at pypi.org and files.pythonhosted.org"))
     if members:
         plan.notes.append(f"uv workspace: {', '.join(members)} are installed into /opt/venv (non-editable) once the sources are copied")
     return plan
@@ -371,11 +385,15 @@ def _pipenv(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
         "pip install --require-hashes --no-deps -r /tmp/requirements.txt",
         *_pip_server(server_packages),
     ]
+    if facts.pypi_mirrors:  # the exported file carries the Pipfile's [[source]] as -i lines
+        install.insert(install.index("pip install --require-hashes --no-deps -r /tmp/requirements.txt"), drop_index_options(["/tmp/requirements.txt"], facts.pypi_mirrors))
     env = [*_venv_env(), "PIPENV_VERBOSITY=-1"]
     # `pipenv requirements` writes the lock's source URLs as they are (${VAR} unexpanded,
     # so no value lands in the layer); pip expands them when it reads the file.
     plan = InstallPlan("pipenv", label, [*setup, f"python -m venv {VENV}"], env, ["Pipfile", "Pipfile.lock"], [PIP_CACHE], install)
-    plan.index_step = 2 if state == "current" else 1
+    plan.index_step = install.index("pip install --require-hashes --no-deps -r /tmp/requirements.txt")
+    if facts.pypi_mirrors:
+        plan.warnings.append(mirror_note("Pipfile > source", facts.pypi_mirrors, "the build drops those index lines from the requirements it exports"))
     if state == "legacy":
         plan.notes.append(
             "Pipfile.lock matches the Pipfile as the pipenv that wrote it hashed it (names as written); today's `pipenv verify` "
