@@ -732,3 +732,14 @@ def test_a_factory_built_on_another_factory_is_the_app(tmp_path: Path) -> None:
     plan = plan_project(Project(tmp_path), {})
     assert plan.value("app") == "svc:create_full_app()"
     assert plan.value("start_command") == 'uvicorn --factory svc:create_full_app --host 0.0.0.0 --port "$PORT"'
+
+
+def test_apps_a_django_setting_names_by_string_count_as_imports(tmp_path: Path) -> None:
+    """jake-bestland/django-todo-app (no dependency file): 'django_cleanup.apps.CleanupConfig' in INSTALLED_APPS
+    is imported by Django itself; collectstatic died with No module named 'django_cleanup'."""
+    settings = "INSTALLED_APPS = [\n    'django.contrib.admin',\n    'todo',\n    'django_cleanup.apps.CleanupConfig',\n]\nMIDDLEWARE = ['whitenoise.middleware.WhiteNoiseMiddleware']\n"
+    write_tree(tmp_path, {"manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site1.settings')\n", "site1/__init__.py": "", "site1/settings.py": settings,
+                          "site1/wsgi.py": "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n", "todo/__init__.py": ""})
+    facts = detect_python(Project(tmp_path))
+    assert {"django", "django-cleanup", "whitenoise"} <= set(facts.dependencies)
+    assert "todo" not in facts.dependencies  # the project's own app

@@ -1339,3 +1339,21 @@ def test_yarn_1_lock_urls_on_public_npm_mirrors_are_dropped_before_the_install(t
     write_tree(tmp_path, {"package.json": json.dumps({"name": "n", "main": "server.js", "dependencies": {"ms": "^2.1.3"}}), "yarn.lock": lock, "server.js": SERVER})
     install = production_install(plan_project(Project(tmp_path), {}))
     assert install == "sed -i -E '/^[[:space:]]+resolved \"https?:\\/\\/(registry\\.npm\\.taobao\\.org)\\//d' yarn.lock && yarn install --frozen-lockfile --production --non-interactive --ignore-engines"
+
+
+def test_node_config_with_ts_files_keeps_ts_node_and_an_old_release_stays_on_node_22(tmp_path):
+    """alanbueno/koa-typescript-template: node-config reads config/default.ts through ts-node at start
+    ("Cannot find module 'ts-node'"), and config 3.3.2 calls util.isRegExp, gone in Node 23 (checked with
+    docker: 200 on Node 22 with ts-node kept)."""
+    lock = {"name": "n", "lockfileVersion": 1, "dependencies": {"config": {"version": "3.3.2"}, "koa": {"version": "2.13.0"}, "ts-node": {"version": "9.0.0", "dev": True}, "typescript": {"version": "4.0.5", "dev": True}}}
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "n", "scripts": {"build": "tsc", "start": "node dist/index.js"}, "dependencies": {"config": "^3.3.2", "koa": "^2"}, "devDependencies": {"ts-node": "^9", "typescript": "^4"}}),
+        "package-lock.json": json.dumps(lock),
+        "tsconfig.json": '{"compilerOptions": {"outDir": "dist"}}',
+        "index.ts": "import config from 'config'\n",
+        "config/default.ts": "export default { port: 3001 }\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("kept_dev_dependencies") == ["ts-node", "typescript"]
+    assert "node-config reads .ts config files through ts-node" in plan.decisions["kept_dev_dependencies"].source
+    assert plan.value("node_version") == 22 and "config 3.3.2" in plan.decisions["node_version"].source

@@ -165,7 +165,7 @@ def detect(project: Project, *, context: bool = True) -> NodeFacts | None:
         prisma=prisma,
         loopback_host=loopback,
         data_dirs=sources.data_dirs,
-        named_packages=sources.named_packages,
+        named_packages=(*sources.named_packages, *_config_loaders(project, deps)),
         env_file_fatal=sources.env_file_fatal,
         runtime_imports=runtime_imports,
         page_imports=scan_page_imports(project) if "next" in deps or "next" in dev else (),
@@ -373,6 +373,22 @@ def _ts_common_root(project: Project) -> str | None:
 
     common = os.path.commonpath([d if d != "." else "" for d in dirs]) if "." not in dirs else "."
     return common or "."
+
+
+def _config_loaders(project: Project, deps: dict[str, str]) -> tuple[Found, ...]:
+    """node-config (`config`) reads `config/*.ts` through ts-node at start, so ts-node and typescript are loaded by name.
+
+    tsc's output has no config folder of its own: the compiled app still reads ./config/default.ts
+    (alanbueno/koa-typescript-template: "Cannot find module 'ts-node'").
+    """
+    from scaffold.data import load
+
+    if "config" not in deps:
+        return ()
+    ts = next((f"config/{n}.ts" for n in ("default", "production", "custom-environment-variables") if project.has_file(f"config/{n}.ts")), None)
+    if ts is None:
+        return ()
+    return tuple(Found(pkg, f"{ts} (node-config reads .ts config files through ts-node at start)") for pkg in load("node")["config_ts_loaders"])
 
 
 def _tsconfig_no_emit(project: Project) -> bool:

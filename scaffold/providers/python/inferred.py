@@ -139,14 +139,23 @@ def removed_stdlib_imports(project: Project, files: list[str]) -> tuple[Found, .
     return tuple(found[k] for k in sorted(found))
 
 
+# Django imports what these settings name by string ('django_cleanup.apps.CleanupConfig',
+# 'whitenoise.middleware.WhiteNoiseMiddleware'): they are imports the code never spells out.
+_DJANGO_MODULE_LISTS = ("INSTALLED_APPS", "THIRD_PARTY_APPS", "MIDDLEWARE")
+
+
 def _imports(tree: ast.Module) -> list[tuple[str, int]]:
-    """(top-level module, line) of each absolute import, anywhere in the file."""
+    """(top-level module, line) of each absolute import, anywhere in the file, and of each app a Django setting names."""
     found: list[tuple[str, int]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found.extend((alias.name.split(".", 1)[0], node.lineno) for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             found.append((node.module.split(".", 1)[0], node.lineno))
+        elif isinstance(node, (ast.Assign, ast.AugAssign)) and isinstance(node.value, (ast.List, ast.Tuple)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id in _DJANGO_MODULE_LISTS for t in targets):
+                found.extend((e.value.split(".", 1)[0], e.lineno) for e in node.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str) and e.value)
     return found
 
 
