@@ -36,7 +36,7 @@ def test_imports_a_freeze_lacks_are_installed_with_its_pins_and_named(tmp_path):
     text = render_plan(plan)["Dockerfile"]
     assert "pip install -r requirements.txt flask-cors python-dotenv" in text  # one resolve with the file's pins
     assert "# hadolint ignore=DL3013" in text and "lacks what the code imports" in text
-    assert any("requirements.txt is a pip freeze" in w and "flask-cors (app.py:2" in w for w in plan.warnings)
+    assert any("requirements.txt lacks what the code imports" in w and "flask-cors (app.py:2" in w for w in plan.warnings)
     hadolint = shutil.which("hadolint") or shutil.which("hadolint", path=str(Path(sys.executable).parent))
     (tmp_path / "Dockerfile").write_text(text)
     result = subprocess.run([hadolint, "--no-color", "--failure-threshold", "style", str(tmp_path / "Dockerfile")], capture_output=True, text=True)
@@ -69,3 +69,30 @@ def test_a_listed_distribution_that_installs_the_module_under_another_name_wins(
     """flask_bootstrap is installed by Flask-Bootstrap and by Bootstrap-Flask: the listed one is kept."""
     plan = _plan(tmp_path, "Flask==3.0.3\nFlask-Bootstrap==3.3.7.1\n", app="from flask import Flask\nfrom flask_bootstrap import Bootstrap\napp = Flask(__name__)\n")
     assert "added_requirements" not in plan.decisions
+
+
+def test_a_driver_a_sqlalchemy_url_names_is_added_when_the_requirements_lack_it(tmp_path):
+    """Hoomanzoh79/fastapi-todo-app: create_engine("postgresql+psycopg2://...") at import, requirements without
+    psycopg2: the app died at import (No module named 'psycopg2') before any page could answer."""
+    write_tree(tmp_path, {
+        "requirements.txt": "fastapi\nsqlalchemy\nuvicorn\n",
+        "main.py": "from fastapi import FastAPI\nfrom db import engine\napp = FastAPI()\n",
+        "db.py": "from sqlalchemy import create_engine\nengine = create_engine('postgresql+psycopg2://u:p@localhost/db')\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("added_requirements") == "psycopg2-binary"
+    assert any("db.py:2 (a postgresql+psycopg2 URL)" in w for w in plan.warnings)
+    write_tree(tmp_path, {"requirements.txt": "fastapi\nsqlalchemy\nuvicorn\npsycopg2==2.9.10\n"})
+    assert "added_requirements" not in plan_project(Project(tmp_path), {}).decisions
+
+
+def test_fastapi_forms_bring_python_multipart(tmp_path):
+    """FastAPI imports python-multipart when a route declares Form/File/UploadFile (Hoomanzoh79/fastapi-todo-app:
+    "Form data requires python-multipart to be installed" at import)."""
+    write_tree(tmp_path, {
+        "requirements.txt": "fastapi\nuvicorn\n",
+        "main.py": "from fastapi import FastAPI, Form\napp = FastAPI()\n\n@app.post('/login')\ndef login(name: str = Form(...)):\n    return name\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("added_requirements") == "python-multipart"
+    assert any("main.py:5 (FastAPI form parsing)" in w for w in plan.warnings)

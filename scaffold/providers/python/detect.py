@@ -19,6 +19,7 @@ from scaffold.dockerignore import ContextFiles, context_files
 from scaffold.providers.python.app import AppObject, CodeIndex, find_apps, index_code, module_name
 from scaffold.providers.python.console_scripts import ConsoleServer, find_console_servers
 from scaffold.providers.python.mirrors import mirror_hosts
+from scaffold.providers.python.drivers import missing_drivers
 from scaffold.providers.python.scripts import QueueWorker, ScriptApp, find_queue_workers, find_script_apps
 from scaffold.providers.python.django import DjangoFacts, detect_django, django_release
 from scaffold.providers.python.detect_secrets import CredentialFile, PackageIndex, credential_files, package_indexes
@@ -155,6 +156,7 @@ def detect(project: Project) -> PythonFacts | None:
     if requirements is not None and dep_source == requirements.path and requirements.total and not requirements.hashed:
         pinned = sum(1 for pin in requirements.pins if pin[3] == "==")
         missing = missing_from_freeze(project, files, requirements.names, pinned == requirements.total)
+        missing = (*missing, *missing_drivers(project, files, deps | {f.value for f in missing}))
         deps = deps | {f.value for f in missing}
     frameworks = tuple(fw for fw, dist in data["frameworks"].items() if dist in deps)
     locked = tuple(p for p in locked_packages(project, dep_source if dep_source in LOCKFILES else None, pins) if p.name in deps)

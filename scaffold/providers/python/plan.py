@@ -77,9 +77,9 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
     extra = [f.value for f in facts.missing_requirements]
     if extra:
         warnings.append(
-            f"{facts.dependency_source} is a pip freeze (every line pinned) but lacks what the code imports: "
+            f"{facts.dependency_source} lacks what the code imports: "
             + "; ".join(f"{f.value} ({f.source})" for f in facts.missing_requirements)
-            + ": the image installs them unpinned, resolved with the file's pins; add them to it (pip freeze > requirements.txt) to pin them"
+            + ": the image installs them unpinned, resolved with the file's pins; add them to it to pin them"
         )
         decisions["added_requirements"] = Decision(" ".join(extra), "; ".join(f.source for f in facts.missing_requirements))
     install = install_plan(facts, str(tool.value), server_packages)
