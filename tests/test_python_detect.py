@@ -743,3 +743,19 @@ def test_apps_a_django_setting_names_by_string_count_as_imports(tmp_path: Path) 
     facts = detect_python(Project(tmp_path))
     assert {"django", "django-cleanup", "whitenoise"} <= set(facts.dependencies)
     assert "todo" not in facts.dependencies  # the project's own app
+
+
+def test_manage_py_reading_its_settings_module_through_decouple_names_the_default(tmp_path: Path) -> None:
+    """mehdi-msv/Django-ToDo-App: `os.environ.setdefault("DJANGO_SETTINGS_MODULE", config("DJANGO_SETTINGS_MODULE",
+    default="core.settings.development"))` was not read, so the project's Celery app was run as a worker."""
+    manage = ("import os\nfrom decouple import config\n\n\ndef main():\n    os.environ.setdefault(\n        'DJANGO_SETTINGS_MODULE',\n"
+              "        config('DJANGO_SETTINGS_MODULE', default='core.settings.development'),\n    )\n")
+    write_tree(tmp_path, {
+        "requirements.txt": "django==4.2.15\npython-decouple==3.8\ncelery==5.4.0\n",
+        "manage.py": manage, "core/__init__.py": "from .celery import app as celery_app\n",
+        "core/celery.py": "from celery import Celery\napp = Celery('core')\n",
+        "core/settings/__init__.py": "", "core/settings/development.py": "WSGI_APPLICATION = 'core.wsgi.application'\n",
+        "core/wsgi.py": "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("framework") == "django" and "core.wsgi:application" in plan.value("start_command")

@@ -235,6 +235,11 @@ def _settings_from_manage(tree: ast.Module) -> tuple[str | None, int]:
             continue
         if isinstance(value, ast.Constant) and isinstance(value.value, str):
             return value.value, node.lineno
+        fallback = _lookup_default(value)
+        if fallback is not None:
+            # config("DJANGO_SETTINGS_MODULE", default="core.settings.development") (decouple, environ,
+            # os.getenv): what manage.py runs with when the variable is not set
+            return fallback, node.lineno
         if isinstance(value, ast.Name):
             # settings_module = "core.settings.prod" if ... else "core.settings.base": the last
             # literal assigned is the fallback branch, what manage.py runs with no variable set
@@ -247,6 +252,14 @@ def _settings_from_manage(tree: ast.Module) -> tuple[str | None, int]:
                 if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) and target.slice.value == "DJANGO_SETTINGS_MODULE":
                     return node.value.value, node.lineno
     return None, 0
+
+
+def _lookup_default(value: ast.AST) -> str | None:
+    """The literal default of an environment lookup: `config("X", default="a.b")`, `os.getenv("X", "a.b")`, `env.str("X", "a.b")`."""
+    if not isinstance(value, ast.Call) or not value.args or not isinstance(value.args[0], ast.Constant):
+        return None
+    default = next((k.value for k in value.keywords if k.arg == "default"), value.args[1] if len(value.args) > 1 else None)
+    return default.value if isinstance(default, ast.Constant) and isinstance(default.value, str) and default.value else None
 
 
 def _last_literal_assigned(tree: ast.Module, name: str) -> str | None:
