@@ -84,8 +84,7 @@ class PackageManager:
         frozen = self.lockfile is not None and self.frozen
         if self.name == "npm":
             verb = "ci" if frozen else "install"
-            command = f"npm {verb}{' --omit=dev' if production else ''} --no-audit --no-fund{' --legacy-peer-deps' if self.legacy_peers else ''}"
-            return f"{drop_mirror_urls(self.lockfile, self.mirror_hosts)} && {command}" if self.mirror_hosts and self.lockfile else command
+            return self._off_mirrors(f"npm {verb}{' --omit=dev' if production else ''} --no-audit --no-fund{' --legacy-peer-deps' if self.legacy_peers else ''}")
         if self.name == "pnpm":
             return f"pnpm install{' --frozen-lockfile' if frozen else ''}{' --prod' if production else ''}"
         if self.name == "yarn" and self.berry:
@@ -93,9 +92,12 @@ class PackageManager:
                 return "yarn workspaces focus --all --production"
             return f"yarn install{' --immutable' if frozen else ''}"
         if self.name == "yarn":
-            command = f"yarn install{' --frozen-lockfile' if frozen else ''}{' --production' if production else ''} --non-interactive --ignore-engines"
-            return f"{drop_mirror_urls(self.lockfile, self.mirror_hosts)} && {command}" if self.mirror_hosts and self.lockfile else command
+            return self._off_mirrors(f"yarn install{' --frozen-lockfile' if frozen else ''}{' --production' if production else ''} --non-interactive --ignore-engines")
         return f"bun install{' --frozen-lockfile' if frozen else ''}{' --production' if production else ''}"
+
+    def _off_mirrors(self, command: str) -> str:
+        """``command`` preceded by dropping the lock's mirror URLs from the build's copy, when it names any."""
+        return f"{drop_mirror_urls(self.lockfile, self.mirror_hosts)} && {command}" if self.mirror_hosts and self.lockfile else command
 
     def run(self, script: str) -> str:
         if self.name == "npm":

@@ -206,9 +206,10 @@ def _watched_start(
 
     ``check`` verifies the entry exists (or is built into ``out_dir``), as for a start script.
     """
-    ran = follow_run(watched[2] if len(watched) == 3 and watched[1] in ("run", "run-script") else "", facts.scripts) if watched[0] in ("npm", "yarn", "pnpm") else None
-    if ran is not None and not ran[1].complex:
-        watched = ran[1].argv  # `nodemon --exec npm run babel`: what the babel script runs
+    if len(watched) == 3 and watched[0] in ("npm", "yarn", "pnpm") and watched[1] in ("run", "run-script"):
+        ran = follow_run(watched[2], facts.scripts)  # `nodemon --exec npm run babel`: what the babel script runs
+        if ran is not None and not ran[1].complex:
+            watched = ran[1].argv
     ts = None if bun else compiled_start(watched, facts, has_build)
     if ts is not None and ts.source_note:
         notes.append(ts.note)

@@ -117,8 +117,9 @@ def _pip(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
             )
         missing = [f.value for f in facts.missing_requirements]  # never with --hash lines (detect leaves them)
         # Resolved with the file's pins in one pip run, so what is added fits them (an older flask-cors for Flask 1.1)
-        plan.install = [*_drop_windows_only(plan, reqs), *_drop_mirror_options(plan, facts, reqs.files, reqs.path), f"pip install {flags}-r {reqs.path}{''.join(' ' + m for m in missing)}", *_pip_server(server_packages)]
-        plan.index_step = len(plan.install) - 1 - len(_pip_server(server_packages))
+        edits = [*_drop_windows_only(plan, reqs), *_drop_mirror_options(plan, facts, reqs.files, reqs.path)]
+        plan.install = [*edits, f"pip install {flags}-r {reqs.path}{''.join(' ' + m for m in missing)}", *_pip_server(server_packages)]
+        plan.index_step = len(edits)  # the pip command, after the edits of the file's copy
         if missing:
             plan.lint_ignore = ["DL3013"]
             plan.lint_why = f"Added unpinned: {reqs.path} lacks what the code imports (scaffold plan says where); pin them in the file:"
