@@ -32,6 +32,7 @@ class RcFile:
     path: str
     literal_secret: bool  # a token or password written in the file itself
     env_tokens: tuple[str, ...]  # ${VAR} references that the install will need
+    hosts: tuple[str, ...] = ()  # hosts its URLs name (registry=https://npm.acme.com/): registries the project configures
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class NodeFacts:
     extra_install_files: tuple[str, ...]  # patches/, .pnpmfile.cjs, prisma schema …
     existing_entries: tuple[str, ...]  # conventional entry files that exist
     port_hints: tuple[PortHint, ...]
-    reads_port_env: bool
+    serves_http: bool  # the code reads a PORT variable or calls listen()/createServer()/serve(): not a worker
     has_tsconfig: bool
     tsconfig_out_dir: Found | None
     files: frozenset[str] = field(default_factory=frozenset)  # top-level names
@@ -126,7 +127,7 @@ def detect(project: Project, *, context: bool = True) -> NodeFacts | None:
     stale_lock = lock_out_of_sync(lock_details, deps, dev, _str_dict(manifest.get("optionalDependencies"), "package.json", "optionalDependencies"))
     existing = tuple(rel for rel in (*node_data["entry_files"], *node_data["bun_entry_files"]) if project.has_file(rel))
     entry_candidates = entry_candidates_of(manifest, scripts, existing)
-    port_hints, reads_env, loopback = scan_ports(project, entry_candidates)
+    port_hints, serves_http, loopback = scan_ports(project, entry_candidates)
     sources = scan_sources(project)
     runtime_imports = scan_runtime_imports(project, entry_candidates)
     prisma = detect_prisma(project, manifest, deps, dev)
@@ -152,7 +153,7 @@ def detect(project: Project, *, context: bool = True) -> NodeFacts | None:
         extra_install_files=extra_install,
         existing_entries=existing,
         port_hints=port_hints,
-        reads_port_env=reads_env,
+        serves_http=serves_http,
         has_tsconfig=project.has_file("tsconfig.json"),
         tsconfig_out_dir=tsconfig_option(project, "outDir"),
         files=files,
@@ -251,6 +252,9 @@ _SECRET_KEYS = re.compile(r"(_authToken|_auth|_password|npmAuthToken|npmAuthIden
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)[^}]{0,200}\}")
 
 
+_URL_HOST = re.compile(r"(?:https?:)?//([A-Za-z0-9.-]+\.[A-Za-z]{2,})")
+
+
 def _rc_files(project: Project) -> tuple[RcFile, ...]:
     found = []
     for rel in (".npmrc", ".yarnrc.yml", ".yarnrc", "bunfig.toml"):
@@ -274,7 +278,8 @@ def _rc_files(project: Project) -> tuple[RcFile, ...]:
                 env_tokens.extend(r for r in refs if r not in env_tokens)
             elif value:
                 literal = True
-        found.append(RcFile(rel, literal, tuple(env_tokens)))
+        hosts = tuple(dict.fromkeys(h.lower() for h in _URL_HOST.findall(text)))
+        found.append(RcFile(rel, literal, tuple(env_tokens), hosts))
     return tuple(found)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from scaffold.data import load
 from scaffold.detect.found import Found
 from scaffold.project import Project
+from scaffold.providers.node.detect_frameworks import strip_js_comments
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class PrismaFacts:
     generators: tuple[tuple[str, str | None], ...]  # (provider, output) per generator block
     engine_types: tuple[str, ...] = ()  # engineType per generator block that sets one ("client" = no Rust engine)
     major: int | None = None  # from the @prisma/client (or prisma) version range
+    config_env: tuple[str, ...] = ()  # variables prisma.config.ts reads through prisma/config's env(): unset, it throws
+    datasource: str | None = None  # the datasource block's provider: postgresql, mysql, sqlite…
 
 
 def detect_native(project: Project, lock_details: dict[str, dict[str, Any]], deps: dict[str, str], dev: dict[str, str]) -> NativeFacts:
@@ -112,7 +115,24 @@ def detect_prisma(project: Project, manifest: dict[str, Any], deps: dict[str, st
     spec = deps.get(package.value) or dev.get(package.value) or ""
     match = re.search(r"(\d+)", spec)
     major = int(match.group(1)) if match and not spec.startswith(("workspace:", "file:", "link:")) else None
-    return PrismaFacts(package, cli, schema, schema_source, config, generators, engines, major)
+    config_env = tuple(dict.fromkeys(_CONFIG_ENV.findall(strip_js_comments(project.read_text(config))))) if config else ()
+    return PrismaFacts(package, cli, schema, schema_source, config, generators, engines, major, config_env, _datasource(project, schema) if schema else None)
+
+
+_CONFIG_ENV = re.compile(r"""\benv\(\s*['"]([A-Z_][A-Z0-9_]{0,60})['"]""")
+_DATASOURCE = re.compile(r"datasource\s+\w+\s*\{[^}]*?\bprovider\s*=\s*[\"']([a-z]+)[\"']", re.S)
+
+
+def _datasource(project: Project, schema: str) -> str | None:
+    for rel in _schema_files(project, schema):
+        match = _DATASOURCE.search(re.sub(r"//[^\n]*", "", project.read_text(rel)))
+        if match:
+            return match.group(1)
+    return None
+
+
+def _schema_files(project: Project, schema: str) -> list[str]:
+    return [schema] if project.has_file(schema) else [f"{schema}/{name}" for name in project.list_dir(schema) if name.endswith(".prisma")]
 
 
 def _schema_path(project: Project, manifest: dict[str, Any], config: str | None, default_dir: str) -> tuple[str | None, str]:
@@ -135,9 +155,7 @@ _GENERATOR = re.compile(r"generator\s+\w+\s*\{(.*?)\}", re.S)
 
 
 def _generators(project: Project, schema: str) -> tuple[tuple[tuple[str, str | None], ...], tuple[str, ...]]:
-    files = [schema] if project.has_file(schema) else [
-        f"{schema}/{name}" for name in project.list_dir(schema) if name.endswith(".prisma")
-    ]
+    files = _schema_files(project, schema)
     out: list[tuple[str, str | None]] = []
     engines: list[str] = []
     for rel in files:

@@ -47,6 +47,7 @@ class NodeImage:
     build_commands: tuple[str, ...]
     runtime_from: str
     runtime_packages: dict[str, str] | None  # {"packages", "why"}
+    runtime_tools: dict[str, str] | None  # {"packages", "why"}: npm packages installed globally (an undeclared ts-node)
     env: tuple[str, ...]
     node_modules_from: str | None
     runtime_copies: tuple[dict[str, str], ...]  # {"from"?, "src", "dest"}
@@ -144,6 +145,11 @@ def _runtime(image: NodeImage) -> Stage:
             commands=tuple(c.format(packages=image.runtime_packages["packages"]) for c in APT_INSTALL),
             comment=(f"{image.runtime_packages['why']}: unpinned for the reason given in the build-base stage",),
             lint_ignore=("DL3008",),
+        ))
+    if image.runtime_tools:
+        steps.append(Run(
+            commands=(f"npm install -g --no-audit --no-fund {image.runtime_tools['packages']}",), mounts=(PM_CACHE,),
+            comment=(image.runtime_tools["why"],), role="runtime_tools",
         ))
     steps.append(Env(pairs=Env.pairs_of(image.env)))
     if image.node_modules_from:

@@ -83,7 +83,7 @@ def read_lock_details(project: Project, name: str) -> dict[str, Any]:
         return {
             "lockfileVersion": version,
             "root_names": names,
-            "mirror_hosts": _mirror_hosts(packages, data.get("dependencies") or {}),
+            "registry_hosts": _registry_hosts(packages, data.get("dependencies") or {}),
             "missing_optional": _missing_optional(packages),
             # what package.json said when the lock was written, and what was installed for it
             "root_specs": {n: str(v) for key in ("dependencies", "devDependencies", "optionalDependencies") for n, v in (root.get(key) or {}).items()} if "packages" in data else {},
@@ -156,11 +156,8 @@ def read_lock_details(project: Project, name: str) -> dict[str, Any]:
             pkg, ver = entry.group(1), entry.group(2)
             if pkg not in yarn_locked or _older(ver, yarn_locked[pkg][0]):
                 yarn_locked[pkg] = (ver, None)
-        from scaffold.data import load
-
-        mirrors = set(load("node")["public_registry_mirrors"])
-        hosts = sorted({m.group(1).lower() for m in re.finditer(r'^\s+resolved "https?://([^/"\s]+)/', text, re.M)} & mirrors) if not berry else []
-        return {"kind": "berry" if berry else "classic", "root_names": None, "all_names": names, "git_packages": git, "locked": yarn_locked, "mirror_hosts": hosts}
+        hosts = _host_shares([m.group(1) for m in re.finditer(r'^\s+resolved "(https?://[^"\s]+)', text, re.M)]) if not berry else {}
+        return {"kind": "berry" if berry else "classic", "root_names": None, "all_names": names, "git_packages": git, "locked": yarn_locked, "registry_hosts": hosts}
     if name == "bun.lock":
         text = project.read_text(name, limit=MAX_LOCKFILE_BYTES)
         import json
@@ -182,12 +179,37 @@ def read_lock_details(project: Project, name: str) -> dict[str, Any]:
     return {"binary": True, "root_names": None}
 
 
-def _mirror_hosts(packages: dict[str, Any], v1_tree: dict[str, Any]) -> list[str]:
-    """The public npm mirrors (node.toml > public_registry_mirrors) the lock's `resolved` URLs point at."""
+# the registry's own hosts: a lock resolving there needs nothing
+_NPM_REGISTRIES = frozenset({"registry.npmjs.org", "registry.yarnpkg.com"})
+
+
+def registry_host(url: str) -> str | None:
+    """The host of a tarball URL on a registry other than npm's: a public mirror (any URL shape), or a
+    registry-shaped path (`…/name/-/name-1.0.0.tgz`, as Verdaccio, Nexus and Artifactory serve them)."""
+    if not url.startswith(("https://", "http://")):
+        return None
+    host = url.split("/", 3)[2].lower()
+    if host in _NPM_REGISTRIES:
+        return None
     from scaffold.data import load
 
-    mirrors = set(load("node")["public_registry_mirrors"])
-    found: set[str] = set()
+    return host if host in load("node")["public_registry_mirrors"] or "/-/" in url else None
+
+
+def _host_shares(urls: list[str]) -> dict[str, float]:
+    """Each registry other than npm's that the `resolved` URLs name, with the share of the URLs it serves."""
+    counts: dict[str, int] = {}
+    for url in urls:
+        host = registry_host(url)
+        if host:
+            counts[host] = counts.get(host, 0) + 1
+    return {host: round(n / len(urls), 3) for host, n in sorted(counts.items())}
+
+
+def _registry_hosts(packages: dict[str, Any], v1_tree: dict[str, Any]) -> dict[str, float]:
+    """Registries other than npm's that the lock's `resolved` tarball URLs (`…/name/-/name-1.0.0.tgz`) point at,
+    with the share of the lock's URLs each serves."""
+    urls: list[str] = []
     stack: list[Any] = [*packages.values(), *v1_tree.values()]
     seen = 0
     while stack and seen < 200_000:
@@ -196,14 +218,12 @@ def _mirror_hosts(packages: dict[str, Any], v1_tree: dict[str, Any]) -> list[str
         if not isinstance(meta, dict):
             continue
         resolved = meta.get("resolved")
-        if isinstance(resolved, str) and resolved.startswith(("https://", "http://")):
-            host = resolved.split("/", 3)[2].lower()
-            if host in mirrors:
-                found.add(host)
+        if isinstance(resolved, str):
+            urls.append(resolved)
         nested = meta.get("dependencies")
         if isinstance(nested, dict) and "version" in meta:  # lockfileVersion 1 nests its tree
             stack.extend(nested.values())
-    return sorted(found)
+    return _host_shares(urls)
 
 
 _GIT_SPEC = re.compile(r"^(git\+|git://|github:|gitlab:|bitbucket:|gist:)|^[\w.-]+/[\w.-]+(#.*)?$|\.git(#.*)?$")

@@ -214,13 +214,27 @@ def choose_package_manager(
     stale = facts.stale_lock is not None and facts.stale_lock.value == lockfile
     legacy = name == "npm" and lockfile is not None and str(facts.lock_details.get(lockfile, {}).get("lockfileVersion")) == "1"
     conflict = facts.lock_details.get(lockfile, {}).get("peer_conflict") if name == "npm" and lockfile and not legacy else None
-    mirrors = tuple(facts.lock_details.get(lockfile, {}).get("mirror_hosts") or ()) if (name == "npm" or (name == "yarn" and not berry)) and lockfile else ()
+    foreign: dict[str, float] = dict(facts.lock_details.get(lockfile, {}).get("registry_hosts") or {}) if (name == "npm" or (name == "yarn" and not berry)) and lockfile else {}
+    public = set(load("node")["public_registry_mirrors"])
+    configured = {host for rc in facts.rc_files for host in rc.hosts}
+    # A public mirror, or a registry that no config file of the project names and that served most of
+    # the tree (the author's company proxy of npm): out of reach of a build that reaches
+    # registry.npmjs.org, and serving npm's own tarballs. A registry serving a few packages is where
+    # private ones live: its URLs stay.
+    mirrors = tuple(h for h, share in foreign.items() if h in public or (h not in configured and share > 0.5))
     pm = PackageManager(name, version, berry, lockfile, cache_target, cache_id, can_focus, frozen=not stale, legacy_peers=legacy or bool(conflict) or lockless, mirror_hosts=mirrors)
     if mirrors:
+        public_ones = [h for h in mirrors if h in public]
+        private_ones = [h for h in mirrors if h not in public]
+        kinds = []
+        if public_ones:
+            kinds.append(f"{', '.join(public_ones)}, {'public mirrors' if len(public_ones) > 1 else 'a public mirror'} of the npm registry (retired, or out of reach of a build network that reaches registry.npmjs.org)")
+        if private_ones:
+            kinds.append(f"{', '.join(private_ones)}, {'registries' if len(private_ones) > 1 else 'a registry'} that no .npmrc or .yarnrc in the project configures (a company's or the author's own)")
         warnings.append(
-            f"{lockfile} resolves packages from {', '.join(mirrors)}, {'public mirrors' if len(mirrors) > 1 else 'a public mirror'} of the npm registry (retired, or out of reach of a build network "
-            "that reaches registry.npmjs.org): the install drops those URLs in the build's copy of the lock, so {name} fetches the same versions from the "
+            f"{lockfile} resolves packages from {'; and '.join(kinds)}: the install drops those URLs in the build's copy of the lock, so {name} fetches the same versions from the "
             f"registry, checked against the lock's integrity hashes; `{name} install --registry=https://registry.npmjs.org` and a committed {lockfile} remove the need"
+            + (", or name the registry in .npmrc and pass its token as a build secret if packages live only there" if private_ones else "")
         )
     if legacy:
         warnings.append(

@@ -55,7 +55,7 @@ from scaffold.providers.node.serving import (
 from scaffold.providers.node.base_image import node_base_image, node_base_image_arg, prisma_suite, sensitive_name
 from scaffold.providers.node.build_script import build_command, only_rebuilds
 from scaffold.providers.node.npm_scripts import expanded_script
-from scaffold.providers.node.start import dev_packages_started, node_start_command
+from scaffold.providers.node.start import dev_packages_started, node_start_command, undeclared_runner
 from scaffold.providers.node.plan_addons import (
     NODE_HEADERS_ENV,
     PNPM_ALLOW_BUILDS,
@@ -271,6 +271,15 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
     version_arg = node_base_image_arg(decisions["base_image"].value, major, is_bun_runtime)
     image_kind = "Build image" if static else "Runtime image"
     uid = NGINX_UID if static else APP_UID
+    runner = None if static or runtime_name != "node" else undeclared_runner(list(start_argv), facts)
+    runtime_tools = None
+    if runner:
+        runtime_tools = {"packages": runner, "why": f"{start_argv[0]} runs the app but no package.json declares it (the author's was global): node.toml > undeclared_runners pins it"}
+        decisions["runtime_tools"] = Decision([runner], f"{start.source} runs {start_argv[0]}; node.toml > undeclared_runners")
+        warnings.append(
+            f"{start.source}: {start_argv[0]} runs the app, but package.json declares no {start_argv[0]} (installed globally where it was written): "
+            f"the image installs {runner} globally; add {start_argv[0]} to devDependencies to choose the version"
+        )
     image = NodeImage(
         static=static_fields(shape.static, port.value) if static else None,
         base_from=version_arg["from"] if version_arg else decisions["base_image"].value,
@@ -303,6 +312,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         ),
         runtime_from="pm" if runtime_needs_pm else "base",
         runtime_packages={"packages": " ".join(system.runtime), "why": ", ".join(system.runtime_why)} if system.runtime and not static else None,
+        runtime_tools=runtime_tools,
         env=tuple(f"{k}={env_quote(v)}" for k, v in env_pairs),
         node_modules_from=layout.node_modules_from,
         runtime_copies=tuple({k: v for k, v in c.items() if k != "output"} for c in layout.copies),

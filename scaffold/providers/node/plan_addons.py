@@ -15,6 +15,7 @@ the base image tag already fixes the Debian release and with it the ABI.
 from __future__ import annotations
 
 import posixpath
+import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -173,6 +174,10 @@ def prisma_steps(facts: NodeFacts, bun: bool = False) -> PrismaSteps | None:
     generate = None if "prisma generate" in build else f"{'bun ' if bun else ''}node_modules/.bin/prisma generate"
     if prisma.cli_dependency is None:
         generate = None  # no CLI to run; the client's own postinstall is all there is
+    placeholders = load("node_native")["prisma"]["generate_placeholder_urls"]
+    if generate and prisma.config_env:
+        url = placeholders.get(prisma.datasource or "", placeholders["postgresql"])
+        generate = " ".join([*(f"{name}={shlex.quote(url)}" for name in prisma.config_env), generate])
     generated: list[str] = []
     in_node_modules = False
     schema_dir = prisma.schema if prisma.schema and not prisma.schema.endswith(".prisma") else posixpath.dirname(prisma.schema or "prisma/schema.prisma")

@@ -46,7 +46,7 @@ def worker_decision(facts: NodeFacts, shape: RuntimeShape | None, answers: dict[
     """
     if answers.get("worker"):
         return Decision(True, "--worker")
-    if answers.get("port") or shape is not None or facts.port_hints or facts.reads_port_env or facts.procfile_web:
+    if answers.get("port") or shape is not None or facts.port_hints or facts.serves_http or facts.procfile_web:
         return None
     libraries = sorted(set(load("node")["worker_packages"]) & set(facts.dependencies))
     if libraries:

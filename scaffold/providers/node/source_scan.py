@@ -129,7 +129,8 @@ def _package_of(spec: str) -> str | None:
 def entry_candidates_of(manifest: dict[str, Any], scripts: dict[str, str], existing: tuple[str, ...]) -> list[str]:
     """Files likely to hold the server code, for the port scan."""
     files: list[str] = []
-    for script in (scripts.get("start"), scripts.get("start:prod"), scripts.get("serve")):
+    # the dev script runs the same server from source (`tsx src/initServer.ts`) when start runs its build
+    for script in (scripts.get("start"), scripts.get("start:prod"), scripts.get("serve"), scripts.get("dev")):
         if script:
             files.extend(w for w in script.split() if re.search(r"\.(c|m)?(j|t)sx?$", w) or w.startswith(("./bin/", "bin/")))
     main = manifest.get("main")
@@ -175,6 +176,10 @@ def _client_prefixes() -> frozenset[str]:
 _READS_PORT_ENV = re.compile(r"\benv(?:\.\w{0,40}PORT|\[\s*['\"]\w{0,40}PORT)")
 
 
+# a server whose port comes from a config object (`app.listen(APP.PORT)`) still listens
+_LISTEN_CALL = re.compile(r"\.listen\(|\bcreateServer\(|\bBun\.serve\(|\bserve\(\s*\{")
+
+
 _LITERALS = (
     re.compile(r"\.listen\(\s*(\d{2,5})\b"),
     re.compile(r"\.listen\(\s*\{[^}]{0,500}?\bport\s*:\s*(\d{2,5})\b", re.S),
@@ -218,8 +223,16 @@ _SCAN_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts")
 _MAX_SCAN_BYTES = 256 * 1024
 
 
+# names are cheap to list; files are read in rank order and the scan stops at the first that names a port
+_MAX_WALKED = 2000
+_MAX_SCANNED = 400
+
+
+_CONFIG_LIKE = re.compile(r"(?:^|/)(?:config|env)(?:[/.]|$)|(?:^|[/._-])(?:env|config|configuration|settings)[\w-]*\.[cm]?[jt]s$", re.I)
+
+
 def scan_ports(project: Project, entries: list[str]) -> tuple[tuple[PortHint, ...], bool, HostHint | None]:
-    """Ports the code listens on, entry files first, then other sources in a stable order.
+    """Ports the code listens on (entry files first, then other sources in a stable order), whether it serves at all.
 
     The file that names the port also says where the server binds: a loopback host
     (``listen(port, 'localhost')``, ``process.env.HOST || '127.0.0.1'``) is recorded,
@@ -236,12 +249,18 @@ def scan_ports(project: Project, entries: list[str]) -> tuple[tuple[PortHint, ..
             twin = re.sub(r"\.(c|m)?js$", suffix, stem)
             if twin != rel and project.has_file(twin):
                 order.append(twin)
-    for rel in project.walk_files(".", suffixes=_SCAN_SUFFIXES, limit=300):
+    rest = [
+        rel
+        for rel in project.walk_files(".", suffixes=_SCAN_SUFFIXES, limit=_MAX_WALKED)
         # a test starts its own server on a port of its choosing (server.spec.ts: `const port = 3001`)
-        if rel not in order and not rel.endswith((".d.ts", ".config.js", ".config.ts", ".config.mjs")) and not _TEST_CODE.search(rel):
-            order.append(rel)
+        if rel not in order and not rel.endswith((".d.ts", ".config.js", ".config.ts", ".config.mjs")) and not _TEST_CODE.search(rel)
+    ]
+    # An env schema or config module (env-validation-schema.ts, config/index.ts) holds the port's
+    # default in a large app; read those before the other sources, so the first hit is the server's.
+    rest.sort(key=lambda rel: 0 if _CONFIG_LIKE.search(rel) else 1)
+    order.extend(rest[:_MAX_SCANNED])
     hints: list[PortHint] = []
-    reads_env = False
+    serves = False
     loopback: HostHint | None = None
     for rel in order:
         try:
@@ -250,14 +269,15 @@ def scan_ports(project: Project, entries: list[str]) -> tuple[tuple[PortHint, ..
             text = project.read_text(rel)
         except Exception:  # an unreadable source file is not a reason to stop
             continue
-        if _READS_PORT_ENV.search(text):
-            reads_env = True
+        if _READS_PORT_ENV.search(text) or _LISTEN_CALL.search(text):
+            serves = True
         for match in _ENV_FALLBACK.finditer(text):
             name = match.group(1) or match.group(2)
             if not is_client_env(name):
                 hints.append(PortHint(int(match.group(3)), f"{rel}:{line_of(text, match.start())}", "env-fallback", name))
         for match in _SCHEMA_DEFAULT.finditer(text):
-            hints.append(PortHint(int(match.group(2)), f"{rel}:{line_of(text, match.start())}", "env-fallback", match.group(1)))
+            if not is_client_env(match.group(1)):
+                hints.append(PortHint(int(match.group(2)), f"{rel}:{line_of(text, match.start())}", "env-fallback", match.group(1)))
         for pattern in _LITERALS:
             for match in pattern.finditer(text):
                 hints.append(PortHint(int(match.group(1)), f"{rel}:{line_of(text, match.start())}", "literal"))
@@ -271,7 +291,7 @@ def scan_ports(project: Project, entries: list[str]) -> tuple[tuple[PortHint, ..
         from scaffold.providers.envfiles import port_settings
 
         hints = [PortHint(e.port, e.source, "env-file", e.name) for e in port_settings(project) if not e.address_form]
-    return tuple(h for h in hints if 1 <= h.port <= 65535), reads_env, loopback
+    return tuple(h for h in hints if 1 <= h.port <= 65535), serves, loopback
 
 
 # A SQLite database file named by a string literal: "/etc/todos/todo.db", "./data/app.sqlite"

@@ -377,6 +377,20 @@ def _warn_dev_hook(argv: list[str], facts: NodeFacts, warnings: list[str]) -> No
             return
 
 
+def undeclared_runner(argv: list[str], facts: NodeFacts) -> str | None:
+    """``ts-node@10.9.2`` when the start command runs a TypeScript runner no package.json declares.
+
+    The author had it installed globally (`nodemon --exec ts-node src/server.ts`); the image has
+    no global packages, so the runtime installs the version node.toml pins.
+    """
+    tool = argv[0] if argv else ""
+    pinned = load("node")["undeclared_runners"].get(tool)
+    declared = {**facts.dependencies, **facts.dev_dependencies}
+    if pinned is None or tool in declared or _bin_of_dependency(tool, declared):
+        return None
+    return f"{tool}@{pinned}"
+
+
 def _bin_of_dependency(tool: str, deps: dict[str, str]) -> str | None:
     """The package among ``deps`` that provides a binary whose name differs from its own (node.toml > bin_owners)."""
     owner = load("node")["bin_owners"].get(tool)
