@@ -52,7 +52,10 @@ CASES = {
     "not-utf8": ({"package.json": b'{"name": "\xff\xfe"}', "server.js": SERVER}, "package.json: cannot parse: not UTF-8 text"),
     "nothing-detected": ({"README.md": "hello"}, "no supported project found"),
     # the app lives in src/: the error names the folder to pass
-    "project-in-a-subfolder": ({"README.md": "hello", "src/requirements.txt": "flask\n", "src/app.py": "x = 1\n"}, "no supported project at the top level, but src/ (requirements.txt) holds one (run scaffold in that folder: scaffold init src)"),
+    "projects-in-two-subfolders": (
+        {"README.md": "hello", "api/requirements.txt": "flask\n", "api/app.py": "x = 1\n", "web/package.json": "{}"},
+        "no supported project at the top level, but api/ (requirements.txt), web/ (package.json) hold one (run scaffold in that folder: scaffold init api)",
+    ),
 }
 
 

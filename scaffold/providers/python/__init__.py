@@ -33,7 +33,7 @@ class PythonProvider:
     markers = ("pyproject.toml", "requirements.txt", "Pipfile", "setup.py", "manage.py")
 
     def present(self, project: Project) -> list[str]:
-        from scaffold.providers.python.detect import MARKERS, requirements_files
+        from scaffold.providers.python.detect import MARKERS, nested_requirements, requirements_files
 
         from scaffold.providers.python.inferred import framework_entry
 
@@ -41,6 +41,9 @@ class PythonProvider:
         if not found:
             entry = framework_entry(project)  # app.py importing flask, and no dependency file
             found = [entry] if entry else []
+        if not found:
+            nested = nested_requirements(project)  # the repository's one app, in src/ with its requirements
+            found = [nested] if nested else []
         return found
 
     def detect(self, project: Project) -> PythonProject | None:

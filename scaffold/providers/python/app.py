@@ -205,8 +205,17 @@ def find_apps(project: Project, files: list[str], constructors: dict[str, dict[s
         # several apps (course repos, examples beside the app): the one that answers "/" first
         roots = {m.path for m in modules if _ROOT_ROUTE.search(project.read_text(m.path))}
         found = [replace(a, serves_root=a.path in roots) for a in found]
-    found.sort(key=lambda a: (a.factory, not a.serves_root, order.get(a.path, 0), a.line))
+    found.sort(key=lambda a: (a.factory, not a.serves_root, _entry_rank(a.path), order.get(a.path, 0), a.line))
     return found
+
+
+# wsgi.py is written to be what the server imports; db_init.py or seed.py builds the same app to run a task
+_ENTRY_NAMES = {"wsgi": 0, "asgi": 0, "app": 1, "main": 1, "server": 1, "application": 1, "run": 1, "api": 1, "__init__": 2}
+
+
+def _entry_rank(path: str) -> int:
+    """How conventional the module's name is for the object a server imports: lower runs first."""
+    return _ENTRY_NAMES.get(path.rsplit("/", 1)[-1].removesuffix(".py"), 3)
 
 
 _ROOT_ROUTE = re.compile(r"""\.(?:route|get|api_route|add_url_rule)\(\s*['"]/['"]""")

@@ -190,7 +190,7 @@ def server_source(start: StartCommand, facts: PythonFacts, installed: list[str])
 
 def _no_app_error(facts: PythonFacts) -> MissingEntryError:
     constructors = load("python")["app_constructors"]
-    looked = ", ".join(f"{name.rpartition('.')[2]}()" for name, info in constructors.items() if info["framework"] in facts.frameworks)
+    looked = ", ".join(f"{name.rpartition('.')[2]}()" for name, info in constructors.items() if info["framework"] in facts.frameworks and info["module"] == info["framework"])
     what = f"no {looked or 'Flask(), FastAPI() or Django'} application object"
     framework = f" ({', '.join(facts.frameworks)} is a dependency)" if facts.frameworks else ""
     if facts.relative_package:

@@ -9,6 +9,7 @@ the production dependency set (what the image will contain) is known exactly.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,7 +109,8 @@ class PythonFacts:
 
 def detect(project: Project) -> PythonFacts | None:
     """Facts about the Python app at the project's root, or None if it is not one."""
-    if not any(project.has_file(marker) for marker in MARKERS) and not requirements_files(project) and framework_entry(project) is None:
+    nested = nested_requirements(project)
+    if not any(project.has_file(marker) for marker in MARKERS) and not requirements_files(project) and framework_entry(project) is None and nested is None:
         return None
     from scaffold.data import load
 
@@ -117,7 +119,7 @@ def detect(project: Project) -> PythonFacts | None:
     project_table = pyproject.get("project") if isinstance(pyproject.get("project"), dict) else {}
     poetry_table = nested_table(pyproject, "tool", "poetry")
     lockfiles = tuple(name for name in LOCKFILES if project.has_file(name))
-    requirements_path = next((p for p in PROD_REQUIREMENTS if project.has_file(p)), None)
+    requirements_path = next((p for p in PROD_REQUIREMENTS if project.has_file(p)), None) or nested
     requirements = read_requirements(project, requirements_path) if requirements_path else None
     empty_requirements = None
     if requirements is not None and requirements.total == 0 and len(requirements.files) == 1 and not requirements.local_paths:
@@ -129,6 +131,8 @@ def detect(project: Project) -> PythonFacts | None:
     deps, dev, dep_source = read_dependencies(project, lockfiles, pyproject, requirements, pipfile, dev_files)
     name = project_table.get("name") or poetry_table.get("name")
     import_root = _import_root(project)
+    if nested and not import_root and not project.has_file(f"{posixpath.dirname(nested)}/__init__.py"):
+        import_root = f"{posixpath.dirname(nested)}/"  # src/main.py beside src/requirements.txt imports src/'s modules
     members = _uv_workspace_members(project, pyproject) if "uv.lock" in lockfiles else ()
     roots = (import_root, *(_import_root(project, m) for m in members)) if members else import_root
     files, other_files = _search_order(project, data, roots)
@@ -243,6 +247,30 @@ def _pipfile_lock(project: Project, pipfile: dict[str, Any], lockfiles: tuple[st
 
 def _read_pipfile(project: Project) -> dict[str, Any]:
     return project.read_toml("Pipfile") if project.has_file("Pipfile") else {}
+
+
+# what marks a folder as some project: a sibling holding one makes the repository more than one app
+_PROJECT_MANIFESTS = ("package.json", "pyproject.toml", "requirements.txt", "Pipfile", "setup.py", "go.mod", "Cargo.toml", "composer.json", "Gemfile", "pom.xml", "build.gradle", "deno.json")
+
+
+def nested_requirements(project: Project) -> str | None:
+    """src/requirements.txt when the repository's only app lives in that one folder and the root holds no manifest.
+
+    The repository's own Dockerfile sits at the root and copies src/ (a flask app in src/ with its
+    requirements beside it): a user runs scaffold at the root. A second folder holding any
+    project (a frontend/) makes it a monorepo, which is the user's choice of app to make.
+    """
+    if any(project.has_file(m) for m in _PROJECT_MANIFESTS):
+        return None
+    holders = [n for n in project.list_dir(".") if not n.startswith(".") and project.has_dir(n) and any(project.has_file(f"{n}/{m}") for m in _PROJECT_MANIFESTS)]
+    if len(holders) != 1 or not project.has_file(f"{holders[0]}/requirements.txt"):
+        return None
+    folder = holders[0]
+    if any(project.has_file(f"{folder}/{m}") for m in _PROJECT_MANIFESTS if m != "requirements.txt"):
+        return None
+    if not any(project.has_file(f"{folder}/{entry}") for entry in (*_ENTRY_NAMES, "manage.py")):
+        return None
+    return f"{folder}/requirements.txt"
 
 
 def requirements_files(project: Project) -> list[str]:

@@ -324,7 +324,7 @@ def _uv(facts: PythonFacts, server_packages: list[str]) -> InstallPlan:
     # A workspace: uv reads every member's pyproject.toml to load the lock, and the
     # members (the app's own packages) are installed with the sources, like a project.
     install = [f"{uv} sync --frozen {groups} {'--no-install-workspace' if members else '--no-install-project'}"]
-    mirrors = [rewrite_uv_lock(facts.pypi_mirrors)] if facts.pypi_mirrors else []
+    mirrors = [rewrite_uv_lock(facts.pypi_mirrors, ("uv.lock", "pyproject.toml"))] if facts.pypi_mirrors else []
     install = [*mirrors, *install]
     if server_packages:
         install.append(f"{uv} pip install --python {VENV}/bin/python {' '.join(server_packages)}")

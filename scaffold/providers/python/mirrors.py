@@ -37,14 +37,18 @@ def drop_index_options(files: list[str], hosts: tuple[str, ...]) -> str:
     return f"python -c {shlex.quote(script)} {' '.join(files)}"
 
 
-def rewrite_uv_lock(hosts: tuple[str, ...]) -> str:
-    """A sed that points uv.lock's mirror URLs at pypi.org (the index) and files.pythonhosted.org (the files)."""
+def rewrite_uv_lock(hosts: tuple[str, ...], files: tuple[str, ...] = ("uv.lock",)) -> str:
+    """A sed that points uv.lock's mirror URLs at pypi.org (the index) and files.pythonhosted.org (the files).
+
+    pyproject.toml's `[[tool.uv.index]] default = true` on the mirror is where uv looks for what the
+    lock cannot give: the build backend (setuptools) of a package it builds from its sdist.
+    """
     prefixes = load("python")["pypi_mirrors"]
     edits = []
     for host in hosts:
         base = f"https://{host}{prefixes[host]}".replace(".", "\\.")
         edits += [f"-e 's#{base}/simple#https://pypi.org/simple#g'", f"-e 's#{base}/packages/#https://files.pythonhosted.org/packages/#g'"]
-    return f"sed -i {' '.join(edits)} uv.lock"
+    return f"sed -i {' '.join(edits)} {' '.join(files)}"
 
 
 def mirror_note(where: str, hosts: tuple[str, ...], how: str) -> str:
