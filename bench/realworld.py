@@ -109,7 +109,8 @@ def probe(url: str, seconds: float) -> tuple[int | None, str]:
 # or a wrong command fails on every line and stays scaffold's (oliviat255/flask-todo's pipenv verify).
 _VERSION_SIGNS = ("Failed building wheel", "subprocess-exited-with-error", "metadata-generation-failed", "Requires-Python",
                   "No matching distribution found", "Could not find a version that satisfies", "Python.h", "error: command 'gcc'", "This error originates from the build backend",
-                  "incompatible with the project's Python requirement")  # uv: the stand-in serves another line
+                  "incompatible with the project's Python requirement",  # uv: the stand-in serves another line
+                  "is not allowed by the project")  # Poetry: "Current Python version (3.13.5) is not allowed by the project (~3.10)"
 
 
 def _standin_mismatch(plan: dict, dockerfile: Path) -> bool:

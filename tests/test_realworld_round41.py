@@ -1,0 +1,146 @@
+"""Rules that the 41st round of unseen public apps broke, one small tree each (issue: real apps on the first try)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import write_tree
+from plan_queries import cmd, copied, production_install, role_lines, runtime_env
+from scaffold.plan import plan_project
+from scaffold.project import Project
+
+SERVER = "require('http').createServer((q, s) => s.end('ok')).listen(process.env.PORT || 3000)\n"
+
+
+def _v1_lock(resolved: str) -> str:
+    return json.dumps({
+        "name": "demo", "version": "1.0.0", "lockfileVersion": 1,
+        "dependencies": {"express": {"version": "4.17.1", "resolved": resolved, "integrity": "sha512-abc"}},
+    })
+
+
+def test_an_env_schema_deep_in_a_large_app_names_the_port(tmp_path):
+    """talkohavy/express-server-typescript-template: `PORT: Joi.number().port().default(8000)` sits in
+    src/plugins/config-service/logic/env-validation-schema.ts, past the first 300 sources the scan read."""
+    tree = {f"src/modules/m{i:03d}/index.ts": "export const x = 1\n" for i in range(320)}
+    tree.update({
+        "package.json": json.dumps({"name": "demo", "scripts": {"start": "node dist/index.js", "build": "tsc"}, "dependencies": {"express": "^4", "joi": "^17"}, "devDependencies": {"typescript": "^5"}}),
+        "tsconfig.json": json.dumps({"compilerOptions": {"outDir": "dist"}}),
+        "src/index.ts": "import { app } from './app'\napp.listen(config.port)\n",
+        "src/plugins/config-service/logic/env-validation-schema.ts": (
+            "export const schema = Joi.object({\n  DB_PORT: Joi.number().default(5432),\n  PORT: Joi.number().port().default(8000).messages({}),\n})\n"
+        ),
+    })
+    write_tree(tmp_path, tree)
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("port") == 8000
+    assert "env-validation-schema.ts:3" in plan.decisions["port"].source
+
+
+def test_a_client_port_in_an_env_schema_is_not_the_servers(tmp_path):
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "scripts": {"start": "node server.js"}, "dependencies": {"zod": "^3"}}),
+        "server.js": "require('http').createServer().listen(env.PORT)\n",
+        "src/env.js": "const env = z.object({\n  REDIS_PORT: z.coerce.number().default(6379),\n})\n",
+    })
+    assert plan_project(Project(tmp_path), {}).value("port") == 3000
+
+
+def test_a_server_whose_port_comes_from_a_config_object_is_not_a_worker(tmp_path):
+    """SuperficialL/express-server: `app.listen(APP.PORT)` with the port in app.config.js and node-schedule
+    among the dependencies was planned as a worker: no EXPOSE, no health check."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "main": "app.js", "dependencies": {"express": "^4", "node-schedule": "^1"}}),
+        "app.config.js": "exports.APP = { PORT: 3000 }\n",
+        "app.js": "const { APP } = require('./app.config')\nconst app = require('express')()\napp.listen(APP.PORT)\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.serves_http
+    write_tree(tmp_path, {"app.js": "const { APP } = require('./app.config')\nrequire('node-schedule').scheduleJob('* * * * *', () => {})\n"})
+    assert not plan_project(Project(tmp_path), {}).serves_http
+
+
+def test_a_lock_on_a_registry_the_project_does_not_configure_installs_from_npm(tmp_path):
+    """varmeh/demo-express-server: package-lock.json resolves every package from repository.sabre.com, a
+    company Nexus that no .npmrc names: npm ci died on ENOTFOUND."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "scripts": {"start": "node server.js"}, "dependencies": {"express": "^4"}}),
+        "package-lock.json": _v1_lock("https://repository.sabre.com/repository/npm-all/express/-/express-4.17.1.tgz"),
+        "server.js": SERVER,
+    })
+    plan = plan_project(Project(tmp_path), {})
+    install = production_install(plan)
+    assert "repository\\.sabre\\.com" in install and install.index("delete o.resolved") < install.index("npm ci")
+    assert any("repository.sabre.com, a registry that no .npmrc" in w for w in plan.warnings)
+    # the project names that registry: its .npmrc (and a build secret) is how it is reached
+    write_tree(tmp_path, {".npmrc": "registry=https://repository.sabre.com/repository/npm-all/\n"})
+    assert "delete o.resolved" not in production_install(plan_project(Project(tmp_path), {}))
+
+
+def test_a_direct_tarball_url_is_not_a_registry(tmp_path):
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "scripts": {"start": "node server.js"}, "dependencies": {"express": "^4"}}),
+        "package-lock.json": _v1_lock("https://example.com/downloads/express.tgz"),
+        "server.js": SERVER,
+    })
+    assert "delete o.resolved" not in production_install(plan_project(Project(tmp_path), {}))
+
+
+@pytest.mark.parametrize("declared", [False, True])
+def test_a_typescript_runner_no_manifest_declares_is_installed(tmp_path, declared):
+    """botflux/ts-express-server: `nodemon --exec 'ts-node' src/server.ts` with ts-node installed globally on the
+    author's machine; the container died on exec: "ts-node": executable file not found."""
+    dev = {"typescript": "^3.7.3", "nodemon": "^2", **({"ts-node": "^10"} if declared else {})}
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "scripts": {"dev": "nodemon --watch 'src/**/*.ts' --exec 'ts-node' src/server.ts"}, "dependencies": {"express": "^4"}, "devDependencies": dev}),
+        "tsconfig.json": "{}",
+        "src/server.ts": "import express from 'express'\nexpress().listen(process.env.PORT || 3000)\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    tools = role_lines(plan, "runtime_tools")
+    if declared:
+        assert tools == [] and cmd(plan) == ["node_modules/.bin/ts-node", "src/server.ts"]
+    else:
+        assert tools[-1] == "npm install -g --no-audit --no-fund ts-node@10.9.2"
+        assert cmd(plan) == ["ts-node", "src/server.ts"]
+        assert any("declares no ts-node" in w and "scripts > dev" in w for w in plan.warnings)
+
+
+def test_the_wsgi_module_runs_before_a_script_that_builds_the_same_app(tmp_path):
+    """esfoobar/flask-api-poetry-boilerplate: db_init.py and wsgi.py both do `app = create_app()`; the
+    server ran the seeding script's module."""
+    write_tree(tmp_path, {
+        "requirements.txt": "flask==3.0.3\n",
+        "my_api/__init__.py": "",
+        "my_api/application.py": "from flask import Flask\n\ndef create_app():\n    return Flask(__name__)\n",
+        "my_api/db_init.py": "from my_api.application import create_app\n\napp = create_app()\n",
+        "my_api/wsgi.py": "from my_api.application import create_app\n\napp = create_app()\n",
+    })
+    assert plan_project(Project(tmp_path), {}).value("app") == "my_api.wsgi:app"
+
+
+def test_a_flask_openapi3_app_is_a_flask_app(tmp_path):
+    """luolingchun/flask-api-demo: `OpenAPI(__name__)` (flask-openapi3, a Flask subclass) was no application object."""
+    write_tree(tmp_path, {
+        "requirements.txt": "flask-openapi3==4.3.0\n",
+        "wsgi.py": "from flask_openapi3 import OpenAPI\n\napp = OpenAPI(__name__)\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert plan.value("app") == "wsgi:app" and cmd(plan)[-1].endswith("wsgi:app")
+
+
+def test_the_one_app_of_a_repository_in_src_is_planned_from_the_root(tmp_path):
+    """rykroon/flask-api-template: src/requirements.txt beside src/main.py, nothing at the root but the
+    repository's own Dockerfile (which copies src/): scaffold refused the root."""
+    write_tree(tmp_path, {
+        "README.md": "hello",
+        "src/requirements.txt": "flask==3.0.3\ngunicorn==23.0.0\n",
+        "src/main.py": "from flask import Flask\nfrom views import bp\n\ndef create_app():\n    app = Flask(__name__)\n    return app\n",
+        "src/views/__init__.py": "bp = None\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert copied(plan) == ["src/requirements.txt"]
+    assert "PYTHONPATH=/app/src" in runtime_env(plan)
+    assert cmd(plan)[-1].endswith("'main:create_app()'")
