@@ -144,3 +144,15 @@ def test_the_one_app_of_a_repository_in_src_is_planned_from_the_root(tmp_path):
     assert copied(plan) == ["src/requirements.txt"]
     assert "PYTHONPATH=/app/src" in runtime_env(plan)
     assert cmd(plan)[-1].endswith("'main:create_app()'")
+
+
+def test_an_absolute_folder_made_in_a_loop_is_given_to_the_app_user(tmp_path):
+    """luolingchun/flask-api-demo: `DATA_PREFIX = "/data/data"`, `FILE_PATH = os.path.join(DATA_PREFIX, "files")`,
+    then `for d in [FILE_PATH]: os.makedirs(d)` at import: PermissionError: '/data' as uid 10001."""
+    write_tree(tmp_path, {
+        "requirements.txt": "flask==3.0.3\n",
+        "config.py": 'import os\n\nDATA_PREFIX = "/data/data"\nFILE_PATH = os.path.join(DATA_PREFIX, "files")\nfor d in [FILE_PATH]:\n    if not os.path.exists(d):\n        os.makedirs(d)\n',
+        "app.py": "from flask import Flask\nimport config\n\napp = Flask(__name__)\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert role_lines(plan, "writable_dirs") == ["mkdir -p /data/data/files", "&& chown 10001:10001 /data/data/files"]

@@ -5,7 +5,8 @@
 apps find their own folders. When such a folder is made at run time (`CARDS.mkdir(...)`,
 `os.makedirs(UPLOADS)`), knowing where it lands lets the image give that one folder to the
 app user instead of making the whole of /app writable. Only module-level assignments of
-pathlib and os.path expressions over `__file__` and string literals are followed.
+pathlib and os.path expressions over `__file__` and string literals are followed; an absolute
+literal (`DATA_PREFIX = "/data"`) gives an absolute folder, which the image makes and gives away too.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class _Rel:
     up: int
     parts: tuple[str, ...]
     file: bool = False
+    absolute: bool = False  # DATA_PREFIX = "/data/data": parts from the filesystem's root
 
 
 def made_folders(tree: ast.Module, module_path: str) -> list[tuple[str, int]]:
@@ -34,6 +36,11 @@ def made_folders(tree: ast.Module, module_path: str) -> list[tuple[str, int]]:
             value = _resolve(node.value, names)
             if value is not None:
                 names[node.targets[0].id] = value
+    # `for d in [FILE_PATH, LOG_PATH]: os.makedirs(d)`: the loop variable is each listed path
+    loops: dict[str, list[_Rel]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.For) and isinstance(node.target, ast.Name) and isinstance(node.iter, (ast.List, ast.Tuple)):
+            loops[node.target.id] = [v for v in (_resolve(e, names) for e in node.iter.elts) if v is not None]
     found = []
     base = posixpath.dirname(module_path)
     for node in ast.walk(tree):
@@ -45,12 +52,19 @@ def made_folders(tree: ast.Module, module_path: str) -> list[tuple[str, int]]:
                 target = node.args[0]  # os.makedirs(UPLOADS, exist_ok=True)
         elif node.func.attr == "mkdir":
             target = node.func.value  # CARDS.mkdir(parents=True)
-        value = _resolve(target, names) if target is not None else None
-        if value is None or value.file or not value.parts:
-            continue
-        folder = posixpath.normpath(posixpath.join(base, *[".."] * value.up, *value.parts))
-        if folder != "." and not folder.startswith(".."):
-            found.append((folder, node.lineno))
+        if isinstance(target, ast.Name) and target.id in loops and target.id not in names:
+            values = loops[target.id]
+        else:
+            values = [v for v in (_resolve(target, names) if target is not None else None,) if v is not None]
+        for value in values:
+            if value.file or not value.parts:
+                continue
+            if value.absolute:
+                found.append(("/" + "/".join(value.parts), node.lineno))
+                continue
+            folder = posixpath.normpath(posixpath.join(base, *[".."] * value.up, *value.parts))
+            if folder != "." and not folder.startswith(".."):
+                found.append((folder, node.lineno))
     return found
 
 
@@ -59,6 +73,8 @@ def _is_os_call(func: ast.Attribute) -> bool:
 
 
 def _resolve(node: ast.AST | None, names: dict[str, _Rel]) -> _Rel | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("/") and ".." not in node.value:
+        return _Rel(0, tuple(p for p in node.value.split("/") if p and p != "."), absolute=True)
     if isinstance(node, ast.Name):
         return _FILE if node.id == "__file__" else names.get(node.id)
     if isinstance(node, ast.Attribute) and node.attr == "parent":
@@ -96,11 +112,11 @@ def _parent(value: _Rel | None) -> _Rel | None:
     if value.file:
         return _Rel(0, ())
     if value.parts:
-        return _Rel(value.up, value.parts[:-1])
-    return _Rel(value.up + 1, ())
+        return _Rel(value.up, value.parts[:-1], absolute=value.absolute)
+    return None if value.absolute else _Rel(value.up + 1, ())
 
 
 def _join(value: _Rel | None, parts: list[str]) -> _Rel | None:
     if value is None or value.file or any(p.startswith("/") or "\\" in p for p in parts):
         return None
-    return _Rel(value.up, value.parts + tuple(p for part in parts for p in part.split("/") if p and p != "."))
+    return _Rel(value.up, value.parts + tuple(p for part in parts for p in part.split("/") if p and p != "."), absolute=value.absolute)

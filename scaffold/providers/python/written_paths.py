@@ -80,7 +80,11 @@ def run_time_dirs(project: Project, files: list[str], flask_sqlalchemy: str | No
         if ("mkdir" in text or "makedirs" in text) and not _NOT_APP_CODE.search(rel):
             tree = parse(project, rel) if rel.endswith(".py") else None
             resolved = made_folders(tree, rel) if tree is not None else []
-            written += [(f"{folder}/", f"{rel}:{line}") for folder, line in resolved if not project.has_dir(folder) and not project.has_file(folder)]
+            written += [(f"{folder}/", f"{rel}:{line}") for folder, line in resolved if not folder.startswith("/") and not project.has_dir(folder) and not project.has_file(folder)]
+            for folder, line in resolved:
+                top = absolute_data_dir(f"{folder}/x") if folder.startswith("/") else None  # the folder itself
+                if top:
+                    absolute.setdefault(top, Found(top, f"{rel}:{line} (creates {folder})"))
             lines = {line for _, line in resolved}
             match = next((m for m in _COMPUTED_MAKEDIRS.finditer(text) if "#" not in line_before(text, m.start()) and line_of(text, m.start()) not in lines), None)
             if match and computed is None:
