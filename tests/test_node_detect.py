@@ -161,7 +161,7 @@ def test_pnp_berry_installs_with_node_modules_linker(tmp_path):
         ({"start": "nodemon server.js"}, "index.js", {}, ["node", "server.js"], "package.json > scripts > start (what the watcher runs)"),
         # nodemon's own bin file, run by path (siegfriedgrimbeek/fastify-api), is the same watcher
         ({"start": "./node_modules/nodemon/bin/nodemon.js ./server.js"}, None, {}, ["node", "./server.js"], "package.json > scripts > start (what the watcher runs)"),
-        ({"start": "node --watch server.js"}, None, {}, ["node", "server.js"], "conventional entry file"),
+        ({"start": "node --watch server.js"}, None, {}, ["node", "server.js"], "package.json > scripts > start (what the watcher runs)"),
         ({"start": "ts-node-dev src/x.ts", "start:prod": "node server.js"}, None, {}, ["node", "server.js"], "package.json > scripts > start:prod"),
         ({}, "server.js", {}, ["node", "server.js"], "package.json > main"),
         ({}, None, {}, ["node", "server.js"], "conventional entry file"),

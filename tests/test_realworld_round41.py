@@ -156,3 +156,43 @@ def test_an_absolute_folder_made_in_a_loop_is_given_to_the_app_user(tmp_path):
     })
     plan = plan_project(Project(tmp_path), {})
     assert role_lines(plan, "writable_dirs") == ["mkdir -p /data/data/files", "&& chown 10001:10001 /data/data/files"]
+
+
+def test_node_watch_mode_runs_the_same_command_without_watching_or_env_file(tmp_path):
+    """KonstantinDyulin/fastify-app (round 42): `node --import=tsx --env-file=.env --watch ./src/index.ts`
+    was refused as a watcher, with nothing else to start: init failed."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "type": "module", "scripts": {"start": "node --import=tsx --env-file=.env --watch ./src/index.ts"}, "dependencies": {"fastify": "^5"}, "devDependencies": {"tsx": "^4"}}),
+        "src/index.ts": "import Fastify from 'fastify'\nawait Fastify().listen({ port: 8080, host: '0.0.0.0' })\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert cmd(plan) == ["node", "--import=tsx", "./src/index.ts"]
+
+
+def test_the_health_check_asks_the_planned_port_when_no_port_variable_is_set(tmp_path):
+    """An app listening on a literal 8080 reads no PORT, so the image sets none; the health check asked 3000."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "scripts": {"start": "node server.js"}, "dependencies": {"express": "^4"}}),
+        "server.js": "require('express')().listen(8080)\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    check = json.loads([s for st in plan.dockerfile["stages"] for s in st["steps"] if s["kind"] == "healthcheck"][0]["exec"])
+    assert "process.env.PORT||8080" in check[-1]
+
+
+def test_a_start_script_is_pointed_at_where_tsc_really_writes_the_server(tmp_path):
+    """theerapatk/fastify-app (round 42): "include" names jest.config.ts beside src/**, so tsc's root is the
+    project and it writes dist/src/index.js; the start script's `node dist/index.js` died on MODULE_NOT_FOUND."""
+    tree = {
+        "package.json": json.dumps({"name": "demo", "scripts": {"build": "tsc -p tsconfig.json", "start": "node dist/index.js"}, "dependencies": {"fastify": "^3"}, "devDependencies": {"typescript": "^4"}}),
+        "tsconfig.json": json.dumps({"include": ["src/**/*.ts", "jest.config.ts"], "compilerOptions": {"outDir": "./dist"}}),
+        "jest.config.ts": "export default {}\n",
+        "src/index.ts": "import Fastify from 'fastify'\nFastify().listen(3000, '0.0.0.0')\n",
+    }
+    write_tree(tmp_path, tree)
+    plan = plan_project(Project(tmp_path), {})
+    assert cmd(plan) == ["node", "dist/src/index.js"]
+    assert any("tsc writes the server to dist/src/index.js" in w for w in plan.warnings)
+    # include only src/: the root is src/ and the script is right
+    write_tree(tmp_path, {"tsconfig.json": json.dumps({"include": ["src/**/*.ts"], "compilerOptions": {"outDir": "./dist"}})})
+    assert cmd(plan_project(Project(tmp_path), {})) == ["node", "dist/index.js"]

@@ -202,6 +202,12 @@ def planning_paths(manifest: dict[str, Any], scripts: dict[str, str], procfile: 
     for name in load("node")["built_entry_files"]:
         stem = name.rsplit(".", 1)[0]
         paths.update(f"src/{stem}{ext}" for ext in (".ts", ".mts", ".js", ".mjs"))
+    for word in list(paths):
+        # `node dist/index.js`: the TypeScript it is built from, where tsc's root may be (typescript.rebuilt_entry)
+        head, _, rest = word.removeprefix("./").partition("/")
+        if rest and word.endswith((".js", ".cjs", ".mjs")):
+            stem = rest.rsplit(".", 1)[0]
+            paths.update(f"{folder}{stem}{ext}" for folder in ("", "src/", "server/", "app/", "lib/") for ext in (".ts", ".mts", ".cts", ".tsx"))
     paths.update(extra_install)
     if prisma is not None:  # copied before the install (plan_addons.prisma_steps)
         paths.update(p for p in (prisma.schema, prisma.config_file) if p)
@@ -361,11 +367,14 @@ def _ts_common_root(project: Project) -> str | None:
     text = strip_json_comments(project.read_text("tsconfig.json"))
     match = re.search(r'"include"\s*:\s*\[([^\]]*)\]', text)
     prefixes: list[str] = []
+    dirs: set[str] = set()
     if match:
         for item in re.findall(r'"([^"]+)"', match.group(1)):
             head = re.split(r"[*?{]", item.removeprefix("./"), maxsplit=1)[0].rstrip("/")
             prefixes.append(head)
-    dirs: set[str] = set()
+            if head == item.removeprefix("./") and head.endswith(_TS_SOURCES) and project.has_file(head):
+                # named on its own ("jest.config.ts"), a config file is compiled too, and moves the root
+                dirs.add(head.rsplit("/", 1)[0] if "/" in head else ".")
     for rel in project.walk_files(".", suffixes=_TS_SOURCES, limit=2000):
         if _NOT_SOURCES.search(rel):
             continue

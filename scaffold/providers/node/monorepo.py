@@ -335,7 +335,7 @@ def plan_workspace_app(app: WorkspaceAppFacts, answers: dict[str, Any]) -> Build
             "workdir": workdir,
             "user": f"{APP_UID}:{APP_UID}",
             "port": port,
-            "healthcheck": json.dumps([runtime_name, "-e", node_healthcheck_script()]) if decisions["healthcheck"].value else None,
+            "healthcheck": json.dumps([runtime_name, "-e", node_healthcheck_script(port)]) if decisions["healthcheck"].value else None,
             "cmd": json.dumps(start_argv),
         }
         if writable:  # only framework servers that write a cache (Next.js) have the key

@@ -527,6 +527,11 @@ def _ts_node_dev_target(words: list[str]) -> list[str] | None:
     return None
 
 
+# node's and bun's own watch mode: the command without them is the app
+_RUNTIME_WATCH_FLAGS = frozenset({"--watch", "--watch-path", "--watch-preserve-output", "--watch-kill-signal", "--hot", "--no-clear-screen"})
+_RUNTIME_WATCH_VALUE_FLAGS = frozenset({"--watch-path", "--watch-kill-signal"})
+
+
 def watched_command(argv: list[str]) -> list[str] | None:
     """What a ``nodemon`` start script runs: ``nodemon --exec babel-node src/server.js`` -> ``babel-node src/server.js``.
 
@@ -534,6 +539,22 @@ def watched_command(argv: list[str]) -> list[str] | None:
     without ``--exec`` nodemon runs the script with node (ts-node for TypeScript). None
     when no script is named.
     """
+    if argv and tool_name(argv[0]) in ("node", "bun") and any(w.split("=", 1)[0] in _RUNTIME_WATCH_FLAGS for w in argv[1:]):
+        # `node --import=tsx --watch ./src/index.ts` restarts `node --import=tsx ./src/index.ts`
+        kept: list[str] = []
+        skip = False
+        for word in argv[1:]:
+            if skip:
+                skip = False
+                continue
+            flag = word.split("=", 1)[0]
+            if flag in _RUNTIME_WATCH_FLAGS:
+                skip = flag in _RUNTIME_WATCH_VALUE_FLAGS and "=" not in word
+                continue
+            kept.append(word)
+        if kept and kept[0] == "run" and argv[0] == "bun":
+            kept = kept[1:]
+        return [argv[0], *kept] if any(not w.startswith("-") for w in kept) else None
     if argv and tool_name(argv[0]) == "tsx" and len(argv) > 2 and argv[1] == "watch":
         # tsx watch src/main.ts restarts `tsx src/main.ts` (Mintnoii/node-hono-api)
         entry = next((w for w in argv[2:] if not w.startswith("-")), None)

@@ -267,7 +267,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
 
     healthcheck = None
     if decisions["healthcheck"].value:
-        healthcheck = argv_of(nginx_healthcheck(port.value)) if static else (runtime_name, "-e", node_healthcheck_script())
+        healthcheck = argv_of(nginx_healthcheck(port.value)) if static else (runtime_name, "-e", node_healthcheck_script(port.value))
     version_arg = node_base_image_arg(decisions["base_image"].value, major, is_bun_runtime)
     image_kind = "Build image" if static else "Runtime image"
     uid = NGINX_UID if static else APP_UID

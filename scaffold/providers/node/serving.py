@@ -138,12 +138,13 @@ def env_quote(value: str) -> str:
     return value if re.fullmatch(r"[\w./:@-]*", value) else json.dumps(value)
 
 
-def node_healthcheck_script() -> str:
+def node_healthcheck_script(port: int) -> str:
     """Asks the app over HTTP with the runtime's own fetch: slim images have no curl or wget.
 
-    Any answer below 500 counts as healthy: an API may 404 on "/" and still be up.
+    Any answer below 500 counts as healthy: an API may 404 on "/" and still be up. The port is the
+    planned one when no PORT is set: an app listening on a literal 8080 reads no PORT variable.
     """
     return (
-        "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/')"
+        f"fetch('http://127.0.0.1:'+(process.env.PORT||{port})+'/')"
         ".then(r=>process.exit(r.status<500?0:1),()=>process.exit(1))"
     )

@@ -22,6 +22,7 @@ from scaffold.providers.node.npm_scripts import (
     dev_server_of,
     drop_build_steps,
     drop_env_file_flags,
+    expanded_script,
     drop_env_wrapper,
     follow_run,
     package_of_module,
@@ -31,7 +32,7 @@ from scaffold.providers.node.npm_scripts import (
     tool_name,
     watched_command,
 )
-from scaffold.providers.node.typescript import TsStart, compiled_dev_entry, compiled_start, typescript_entry
+from scaffold.providers.node.typescript import TsStart, compiled_dev_entry, compiled_start, rebuilt_entry, typescript_entry
 from scaffold.detect.presence import Presence
 from scaffold.project import Project
 
@@ -110,6 +111,7 @@ def node_start_command(
                 return Decision(ts.argv, f"{where} + {ts.source_note}")
             _warn_dev_hook(parsed.argv, facts, warnings)
         argv = _without_env_files(facts.presence, _exec_argv(parsed, facts, runtime, warnings), where, notes)
+        argv = _rebuilt(argv, facts, has_build, where, warnings)
         _check_entry(facts.presence, argv, has_build, where, out_dir)
         return Decision(argv, where)
     if dev_entry is not None:
@@ -214,7 +216,7 @@ def _watched_start(
     if ts is not None and ts.source_note:
         notes.append(ts.note)
         return Decision(ts.argv, f"{where} (what the watcher runs) + {ts.source_note}")
-    argv = _exec_argv(ParsedScript(watched, {}, False), facts, runtime, warnings)
+    argv = _without_env_files(facts.presence, _exec_argv(ParsedScript(watched, {}, False), facts, runtime, warnings), where, notes)
     if check:
         _check_entry(facts.presence, argv, has_build, where, out_dir)
     notes.append(f"{lead} runs the command it restarts, `{' '.join(argv)}`")
@@ -397,6 +399,22 @@ def _bin_of_dependency(tool: str, deps: dict[str, str]) -> str | None:
     return owner if owner in deps else None
 
 
+def _rebuilt(argv: list[str], facts: NodeFacts, has_build: bool, where: str, warnings: list[str]) -> list[str]:
+    """`node dist/index.js` pointed at where tsc really writes the server (dist/src/index.js), with a warning."""
+    if not has_build or len(argv) < 2 or argv[0] != "node":
+        return argv
+    index = next((i for i, a in enumerate(argv[1:], 1) if not a.startswith("-")), None)
+    build = expanded_script(facts.scripts.get("build", ""), facts.scripts)
+    real = rebuilt_entry(argv[index], build, facts) if index is not None else None
+    if real is None:
+        return argv
+    warnings.append(
+        f"{where} runs {argv[index]}, but tsc writes the server to {real} (tsconfig.json compiles files outside src/, so its root is "
+        f"the project's): the image runs {real}; set \"rootDir\": \"src\" or narrow \"include\" to make {argv[index]} right"
+    )
+    return [*argv[:index], real, *argv[index + 1:]]
+
+
 def _check_entry(presence: Presence, argv: list[str], has_build: bool, where: str, out_dir: Decision | None) -> None:
     """`node missing.js` fails at start; catch it now unless a build step may create it."""
     if not argv or argv[0] not in ("node", "bun"):
@@ -405,10 +423,10 @@ def _check_entry(presence: Presence, argv: list[str], has_build: bool, where: st
     if target is None or not re.search(r"\.(c|m)?(j|t)sx?$", target):
         return
     rel = target.removeprefix("./")
+    if has_build:
+        return  # the build may write it
     if rel.startswith("node_modules/") or presence.has_file(rel):
         return  # a package's file comes with the install
-    if has_build:
-        return
     raise MissingEntryError(
         path="package.json",
         detail=f"{where} runs {rel}, which does not exist and no build script creates it",

@@ -158,6 +158,39 @@ def _compiled_path(entry: str, build: str, facts: NodeFacts) -> tuple[str, str] 
     return None
 
 
+def rebuilt_entry(entry: str, build: str, facts: NodeFacts) -> str | None:
+    """Where tsc really writes the server a start script runs from outDir, when it is elsewhere.
+
+    `node dist/index.js` assumes tsc's root is src/; with a root-level file in the compilation
+    (jest.config.ts in "include"), tsc's root is the project and it writes dist/src/index.js.
+    None when the entry is where tsc writes it, or when that cannot be told.
+    """
+    words = re.split(r"\s+|&&|;", build)
+    if "tsc" not in [w.rsplit("/", 1)[-1] for w in words] or facts.tsconfig_no_emit:
+        return None
+    out = _flag(build, "--outDir") or (facts.tsconfig_out_dir.value if facts.tsconfig_out_dir else None)
+    root = _flag(build, "--rootDir") or (facts.tsconfig_root_dir.value if facts.tsconfig_root_dir else facts.ts_common_root)
+    if out is None or root is None:
+        return None
+    out = out.removeprefix("./").rstrip("/")
+    entry = entry.removeprefix("./")
+    if not entry.startswith(out + "/") or not entry.endswith((".js", ".cjs", ".mjs")):
+        return None
+    stem = re.sub(r"\.(c|m)?js$", "", entry[len(out) + 1 :])
+    prefix = "" if root.removeprefix("./").rstrip("/") in ("", ".") else root.removeprefix("./").rstrip("/") + "/"
+    if _has_source(facts, prefix + stem):
+        return None
+    for folder in ("src", "server", "app", "lib"):
+        rel = _relative(f"{folder}/{stem}.ts", root)
+        if rel is not None and _has_source(facts, f"{folder}/{stem}"):
+            return f"{out}/{_js_name(rel)}"
+    return None
+
+
+def _has_source(facts: NodeFacts, stem: str) -> bool:
+    return any(facts.presence.has_file(stem + ext) for ext in (".ts", ".mts", ".cts", ".tsx"))
+
+
 def _flag(script: str, flag: str) -> str | None:
     match = re.search(rf"(?:^|\s){re.escape(flag)}(?:=|\s+)([^\s&;|]+)", script)
     return match.group(1).strip("'\"").removeprefix("./") if match else None
