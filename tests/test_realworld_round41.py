@@ -196,3 +196,11 @@ def test_a_start_script_is_pointed_at_where_tsc_really_writes_the_server(tmp_pat
     # include only src/: the root is src/ and the script is right
     write_tree(tmp_path, {"tsconfig.json": json.dumps({"include": ["src/**/*.ts"], "compilerOptions": {"outDir": "./dist"}})})
     assert cmd(plan_project(Project(tmp_path), {})) == ["node", "dist/index.js"]
+
+
+@pytest.mark.parametrize(("pin", "line"), [("onnxruntime==1.16.3", "3.11"), ("onnxruntime==1.17.0", "3.12"), ("onnxruntime==1.20.0", "3.13"), ("pyyaml==6.0", "3.11"), ("tokenizers==0.13.3", "3.11")])
+def test_a_pinned_binary_only_release_caps_the_python_line(tmp_path, pin, line):
+    """enansaif/django-portfolio (round 42): onnxruntime==1.16.3 has wheels up to cp311 and no sdist; on 3.12
+    pip found no distribution at all."""
+    write_tree(tmp_path, {"requirements.txt": f"flask==3.0.3\n{pin}\n", "app.py": "from flask import Flask\napp = Flask(__name__)\n"})
+    assert plan_project(Project(tmp_path), {}).value("python_version") == line
