@@ -204,3 +204,21 @@ def test_a_pinned_binary_only_release_caps_the_python_line(tmp_path, pin, line):
     pip found no distribution at all."""
     write_tree(tmp_path, {"requirements.txt": f"flask==3.0.3\n{pin}\n", "app.py": "from flask import Flask\napp = Flask(__name__)\n"})
     assert plan_project(Project(tmp_path), {}).value("python_version") == line
+
+
+def test_a_start_that_builds_and_serves_at_once_runs_its_server(tmp_path):
+    """hu-qi/vite-express-vue3-app (round 43): `concurrently "npm run build-only" "node ./build/main.js"` builds the
+    Vue client and runs the Express server that serves it and the API; it was planned as a static site."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "scripts": {
+            "start": 'concurrently "cross-env NODE_ENV=production npm run build-only" "cross-env NODE_ENV=production node ./build/main.js" --raw',
+            "build": 'concurrently "npm run build:server" "npm run build:client"', "build-only": "vite build",
+            "build:server": "tsc -p tsconfig.server.json", "build:client": "vite build",
+        }, "dependencies": {"express": "^4", "vue": "^3"}, "devDependencies": {"vite": "^5", "concurrently": "^8", "cross-env": "^7", "typescript": "^5"}}),
+        "index.html": "<div id=app></div>",
+        "vite.config.ts": "export default {}\n",
+        "src/server/main.ts": "import express from 'express'\nexpress().listen(process.env.PORT || 3000)\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert cmd(plan) == ["node", "./build/main.js"]
+    assert any("builds and serves at once" in n for n in plan.notes)

@@ -31,6 +31,7 @@ from scaffold.errors import ScaffoldError
 from scaffold.providers import shared
 from scaffold.plan.model import Decision
 from scaffold.providers.node.package_manager import PackageManager
+from scaffold.providers.node.npm_scripts import follow_run, server_beside_builds
 from scaffold.project import Project
 from scaffold.providers.node.nuxt_shapes import nuxt_shape
 from scaffold.providers.node.framework_shapes import (
@@ -360,6 +361,11 @@ def _spa(ctx: FrameworkContext) -> RuntimeShape:
     server = custom_server(ctx, ())
     if server:
         return generic_shape(ctx, server)
+    started = follow_run("start", ctx.facts.scripts) if ctx.start_script is None else None
+    beside = server_beside_builds(started[1].argv, ctx.facts.scripts) if started is not None else None
+    if beside is not None:
+        # the start script builds the client and runs the app's own server, which serves it
+        return generic_shape(ctx, f"package.json > scripts > {started[0]} runs {' '.join(beside)} beside the build")
     if ctx.start_script is not None and not serves_static_files(ctx.start_script[1].argv):
         name, parsed = ctx.start_script
         return generic_shape(ctx, f"package.json > scripts > {name} runs {' '.join(parsed.argv)}")

@@ -29,6 +29,7 @@ from scaffold.providers.node.npm_scripts import (
     parallel_parts,
     parse_script,
     process_manager_start,
+    server_beside_builds,
     tool_name,
     watched_command,
 )
@@ -60,7 +61,7 @@ def node_start_command(
         _check_entry(facts.presence, procfile.value, has_build, procfile.source, out_dir)
         return procfile
     dev_entry: tuple[TsStart, str] | None = None
-    watched_entry: tuple[list[str], str] | None = None
+    watched_entry: tuple[list[str], str, str, str] | None = None  # (argv, where, the note's lead, what it runs)
     for name in ("start", "start:prod", "start:production", "serve:prod", "prod"):
         followed = follow_run(name, facts.scripts)
         if followed is None:
@@ -87,8 +88,13 @@ def node_start_command(
             watched = watched_command(parsed.argv)
             # `run-p start:**` running `tsc -w` beside `nodemon dist/index.js`: the server is what nodemon restarts
             watched = watched or next((w for w in (watched_command(p.argv) for p in parallel_parts(parsed.argv, facts.scripts)) if w), None)
+            # `concurrently "npm run build-only" "node ./build/main.js"`: the build runs in the build stage, the server is the start
+            lead, ran = f"{where} runs a watcher: the image", "the command it restarts"
+            if watched is None:
+                watched = server_beside_builds(parsed.argv, facts.scripts)
+                lead, ran = f"{where} builds and serves at once: the image builds in its build stage, and", "the server part"
             if watched is not None and watched_entry is None:
-                watched_entry = (watched, where)
+                watched_entry = (watched, where, lead, ran)
             continue
         if parsed.complex and has_build:
             rest = drop_build_steps(facts.scripts[real_name], facts.scripts)
@@ -119,8 +125,8 @@ def node_start_command(
         notes.append(compiled.note)
         return Decision(compiled.argv, f"{where} + {compiled.source_note}")
     if watched_entry is not None:
-        watched, where = watched_entry
-        return _watched_start(watched, where, facts, runtime, has_build, bun, warnings, notes, f"{where} runs a watcher: the image", check=True, out_dir=out_dir)
+        watched, where, lead, ran = watched_entry
+        return _watched_start(watched, where, facts, runtime, has_build, bun, warnings, notes, lead, check=True, out_dir=out_dir, ran=ran)
     if facts.procfile_worker and not facts.procfile_web and not facts.scripts.get("start"):
         parsed = parse_script(facts.procfile_worker.value)
         if not parsed.complex:
@@ -202,7 +208,7 @@ def _dev_script_watch(facts: NodeFacts, runtime: str, has_build: bool, bun: bool
 
 def _watched_start(
     watched: list[str], where: str, facts: NodeFacts, runtime: str, has_build: bool, bun: bool, warnings: list[str], notes: list[str],
-    lead: str, *, check: bool = False, out_dir: Decision | None = None,
+    lead: str, *, check: bool = False, out_dir: Decision | None = None, ran: str = "the command it restarts",
 ) -> Decision:
     """What a watcher restarts, as the image's command: its compiled JavaScript when the build emits it.
 
@@ -219,7 +225,7 @@ def _watched_start(
     argv = _without_env_files(facts.presence, _exec_argv(ParsedScript(watched, {}, False), facts, runtime, warnings), where, notes)
     if check:
         _check_entry(facts.presence, argv, has_build, where, out_dir)
-    notes.append(f"{lead} runs the command it restarts, `{' '.join(argv)}`")
+    notes.append(f"{lead} runs {ran}, `{' '.join(argv)}`")
     return Decision(argv, f"{where} (what the watcher runs)")
 
 
