@@ -198,7 +198,7 @@ def test_a_start_script_is_pointed_at_where_tsc_really_writes_the_server(tmp_pat
     assert cmd(plan_project(Project(tmp_path), {})) == ["node", "dist/index.js"]
 
 
-@pytest.mark.parametrize(("pin", "line"), [("onnxruntime==1.16.3", "3.11"), ("onnxruntime==1.17.0", "3.12"), ("onnxruntime==1.20.0", "3.13"), ("pyyaml==6.0", "3.11"), ("tokenizers==0.13.3", "3.11")])
+@pytest.mark.parametrize(("pin", "line"), [("onnxruntime==1.16.3", "3.11"), ("onnxruntime==1.17.0", "3.12"), ("onnxruntime==1.20.0", "3.13"), ("pydantic==2.5.3", "3.12"), ("pydantic==1.10.13", "3.13"), ("pydantic==2.11.7", "3.13"), ("pyyaml==6.0", "3.11"), ("tokenizers==0.13.3", "3.11")])
 def test_a_pinned_binary_only_release_caps_the_python_line(tmp_path, pin, line):
     """enansaif/django-portfolio (round 42): onnxruntime==1.16.3 has wheels up to cp311 and no sdist; on 3.12
     pip found no distribution at all."""

@@ -200,6 +200,8 @@ def _misfits(line: str, locked: tuple, limits: list[dict]) -> tuple[list[str], l
                 # a cap `<4.0` installs a release below 4.0: below a limit of 4.0 too
                 version, limit_below = Version(package.version), Version(str(limit["below"]))
                 below = version <= limit_below if package.bound == "<" else version < limit_below
+                if "from" in limit and version < Version(str(limit["from"])):
+                    continue  # the row is about one major (pydantic 2's compiled core, not 1's pure-Python wheel)
             except InvalidVersion:
                 continue
             if below and _key(line) > _key(str(limit["max_line"])):
