@@ -222,3 +222,29 @@ def test_a_start_that_builds_and_serves_at_once_runs_its_server(tmp_path):
     plan = plan_project(Project(tmp_path), {})
     assert cmd(plan) == ["node", "./build/main.js"]
     assert any("builds and serves at once" in n for n in plan.notes)
+
+
+def test_a_loopback_host_held_in_a_constant_gets_the_listen_shim(tmp_path):
+    """shakeela-metron/express-ejs-app (round 45): `const hostname = "127.0.0.1"` then `app.listen(port, hostname)`."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "scripts": {"start": "node index"}, "dependencies": {"express": "^4"}}),
+        "index.js": "const app = require('express')()\nconst port = process.env.PORT || 5000\nconst hostname = \"127.0.0.1\"\napp.listen(port, hostname, () => {})\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert any("NODE_OPTIONS=--require" in n and "hostname = '127.0.0.1' at line 3" in n for n in plan.notes)
+
+
+def test_a_remix_server_declared_as_a_devdependency_is_kept(tmp_path):
+    """bradgarropy/remix-app (round 45): @remix-run/serve in devDependencies was refused; the start command names
+    remix-serve, so the image keeps the devDependencies it needs and says so."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "scripts": {"build": "remix vite:build", "start": "remix-serve build/server/index.js"},
+                                    "dependencies": {"@remix-run/node": "^2", "@remix-run/react": "^2", "react": "^18"},
+                                    "devDependencies": {"@remix-run/dev": "^2", "@remix-run/serve": "^2", "vite": "^5"}}),
+        "vite.config.ts": "import { vitePlugin as remix } from '@remix-run/dev'\nexport default { plugins: [remix()] }\n",
+        "app/root.tsx": "export default function App() { return null }\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert cmd(plan) == ["node_modules/.bin/remix-serve", "./build/server/index.js"]
+    assert "--omit=dev" not in production_install(plan)
+    assert any("@remix-run/serve at run time, declared in devDependencies" in w for w in plan.warnings)

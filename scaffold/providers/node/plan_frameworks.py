@@ -273,18 +273,18 @@ def _serve_package(ctx: FrameworkContext, out: str, out_source: str, entry: str,
     custom = custom_server(ctx, (out,))
     if custom:
         return generic_shape(ctx, custom)
-    if server_pkg not in ctx.facts.dependencies:
-        where = "a devDependency" if server_pkg in ctx.facts.dev_dependencies else "not a dependency"
+    dev = server_pkg not in ctx.facts.dependencies and server_pkg in ctx.facts.dev_dependencies
+    if server_pkg not in ctx.facts.dependencies and not dev:
         raise ScaffoldError(
-            f"package.json: {server_pkg} is {where}, but it is what serves a {ctx.fw.name} server build in production",
+            f"package.json: {server_pkg} is not a dependency, but it is what serves a {ctx.fw.name} server build in production",
             hint=f"add it to dependencies (npm install {server_pkg}), or set ssr: false for a static single-page app",
         )
     copies = [output_copy(out), *extra_copies, *source_copies(ctx, "package.json")]
     return node_shape(
         ctx, server_bin, start=[f"node_modules/.bin/{server_bin}", f"./{entry}"],
-        start_source=ctx.source(f"package.json > dependencies > {server_pkg}"),
+        start_source=ctx.source(f"package.json > {'devDependencies' if dev else 'dependencies'} > {server_pkg}"),
         output=Decision(out, out_source), copies=copies, prod_deps=True,
-    )
+    )  # a devDependency server: CMD names its bin, so the image keeps devDependencies and says so (dev_packages_started)
 
 
 def _nestjs(ctx: FrameworkContext) -> RuntimeShape:

@@ -469,11 +469,19 @@ def _loopback_host(rel: str, text: str) -> HostHint | None:
         match = pattern.search(text)
         if match:
             return HostHint(match.group(1), f"{rel}:{line_of(text, match.start())}", None)
+    # const hostname = "127.0.0.1"; app.listen(port, hostname, ...): the loopback by way of a constant
+    for match in _LOOPBACK_CONST.finditer(text):
+        call = re.search(r"\.listen\(\s*[^,(){}]+,\s*" + re.escape(match.group(1)) + r"\b", text)
+        if call:
+            return HostHint(match.group(2), f"{rel}:{line_of(text, call.start())} ({match.group(1)} = '{match.group(2)}' at line {line_of(text, match.start())})", None)
     # Fastify listens on localhost unless given a host (its docs say to pass 0.0.0.0 in containers)
     listen = re.search(r"\.listen\(", text)
     if listen and _FASTIFY_IMPORT.search(text) and not re.search(r"\bhost\s*:|0\.0\.0\.0|['\"]::['\"]", text):
         return HostHint("localhost", f"{rel}:{line_of(text, listen.start())} (Fastify's default host)", None)
     return None
+
+
+_LOOPBACK_CONST = re.compile(r"\b(?:const|let|var)\s+([A-Za-z_$][\w$]{0,40})\s*=\s*" + _LOOPBACK)
 
 
 _FASTIFY_IMPORT = re.compile(r"""(?:require\(\s*|from\s+)['"]fastify['"]""")
