@@ -248,3 +248,31 @@ def test_a_remix_server_declared_as_a_devdependency_is_kept(tmp_path):
     assert cmd(plan) == ["node_modules/.bin/remix-serve", "./build/server/index.js"]
     assert "--omit=dev" not in production_install(plan)
     assert any("@remix-run/serve at run time, declared in devDependencies" in w for w in plan.warnings)
+
+
+@pytest.mark.parametrize("lockfile", ["package-lock.json", "yarn.lock"])
+def test_a_company_proxy_loses_only_its_unscoped_urls(tmp_path, lockfile):
+    """varmeh/demo-express-server: 35 of 514 URLs on repository.sabre.com, among them cookie and serve-static."""
+    import shutil
+    import subprocess
+
+    if shutil.which("node" if lockfile != "yarn.lock" else "sed") is None:
+        pytest.skip("no node or sed on this machine to run the rewrite with")
+    from scaffold.providers.node.package_manager import drop_mirror_urls
+
+    if lockfile == "yarn.lock":
+        (tmp_path / lockfile).write_text(
+            'a@^1:\n  version "1.0.0"\n  resolved "https://npm.acme.com/a/-/a-1.0.0.tgz#abc"\n'
+            '"@co/b@^1":\n  version "1.0.0"\n  resolved "https://npm.acme.com/@co/b/-/b-1.0.0.tgz#def"\n'
+        )
+    else:
+        (tmp_path / lockfile).write_text(json.dumps({"lockfileVersion": 3, "packages": {
+            "node_modules/a": {"resolved": "https://npm.acme.com/a/-/a-1.0.0.tgz", "integrity": "sha512-a"},
+            "node_modules/@co/b": {"resolved": "https://npm.acme.com/@co/b/-/b-1.0.0.tgz"},
+            "node_modules/c": {"resolved": "https://registry.npmjs.org/c/-/c-1.0.0.tgz"},
+        }}))
+    subprocess.run(["sh", "-c", drop_mirror_urls(lockfile, (), ("npm.acme.com",))], cwd=tmp_path, check=True)
+    text = (tmp_path / lockfile).read_text()
+    assert "npm.acme.com/a/" not in text and "npm.acme.com/@co/b/" in text
+    if lockfile != "yarn.lock":
+        assert json.loads(text)["packages"]["node_modules/a"] == {"integrity": "sha512-a"} and "registry.npmjs.org/c/" in text

@@ -1292,7 +1292,7 @@ def test_a_lockless_next_12_builds_below_node_25(tmp_path):
 @pytest.mark.parametrize("lock", [
     {"name": "n", "lockfileVersion": 3, "packages": {"": {"name": "n", "dependencies": {"express": "^4"}},
      "node_modules/express": {"version": "4.18.2", "resolved": "https://registry.npm.taobao.org/express/download/express-4.18.2.tgz", "integrity": "sha512-x"},
-     "node_modules/acme": {"version": "1.0.0", "resolved": "https://npm.acme.internal/acme/-/acme-1.0.0.tgz"}}},
+     "node_modules/@acme/tool": {"version": "1.0.0", "resolved": "https://npm.acme.internal/@acme/tool/-/tool-1.0.0.tgz"}}},
     {"name": "n", "lockfileVersion": 1, "dependencies": {"express": {"version": "4.18.2", "resolved": "https://registry.npmmirror.com/express/-/express-4.18.2.tgz",
      "dependencies": {"qs": {"version": "6.11.0", "resolved": "https://registry.npm.taobao.org/qs/download/qs-6.11.0.tgz"}}}}},
 ], ids=["v3", "v1-nested"])
@@ -1307,7 +1307,12 @@ def test_lock_urls_on_public_npm_mirrors_are_dropped_before_the_install(tmp_path
     plan = plan_project(Project(tmp_path), {})
     install = production_install(plan)
     assert install.startswith("node -e ") and install.endswith("npm ci --omit=dev --no-audit --no-fund" + (" --legacy-peer-deps" if lock["lockfileVersion"] == 1 else ""))
-    assert "registry\\.npm\\.taobao\\.org" in install and "acme" not in install  # a private registry's URLs stay
+    assert "registry\\.npm\\.taobao\\.org" in install
+    if lock["lockfileVersion"] == 3:
+        # a registry no .npmrc names: its unscoped URLs go, a scoped one (which may live there alone) stays
+        assert "(npm\\.acme\\.internal)\\/(?![^#]*@)" in install
+    else:
+        assert "acme" not in install
     assert any("public mirror" in w and "package-lock.json resolves packages from" in w for w in plan.warnings)
 
 

@@ -156,7 +156,7 @@ def read_lock_details(project: Project, name: str) -> dict[str, Any]:
             pkg, ver = entry.group(1), entry.group(2)
             if pkg not in yarn_locked or _older(ver, yarn_locked[pkg][0]):
                 yarn_locked[pkg] = (ver, None)
-        hosts = _host_shares([m.group(1) for m in re.finditer(r'^\s+resolved "(https?://[^"\s]+)', text, re.M)]) if not berry else {}
+        hosts = _hosts([m.group(1) for m in re.finditer(r'^\s+resolved "(https?://[^"\s]+)', text, re.M)]) if not berry else []
         return {"kind": "berry" if berry else "classic", "root_names": None, "all_names": names, "git_packages": git, "locked": yarn_locked, "registry_hosts": hosts}
     if name == "bun.lock":
         text = project.read_text(name, limit=MAX_LOCKFILE_BYTES)
@@ -196,19 +196,13 @@ def registry_host(url: str) -> str | None:
     return host if host in load("node")["public_registry_mirrors"] or "/-/" in url else None
 
 
-def _host_shares(urls: list[str]) -> dict[str, float]:
-    """Each registry other than npm's that the `resolved` URLs name, with the share of the URLs it serves."""
-    counts: dict[str, int] = {}
-    for url in urls:
-        host = registry_host(url)
-        if host:
-            counts[host] = counts.get(host, 0) + 1
-    return {host: round(n / len(urls), 3) for host, n in sorted(counts.items())}
+def _hosts(urls: list[str]) -> list[str]:
+    """The registries other than npm's that the `resolved` URLs name."""
+    return sorted({host for url in urls if (host := registry_host(url))})
 
 
-def _registry_hosts(packages: dict[str, Any], v1_tree: dict[str, Any]) -> dict[str, float]:
-    """Registries other than npm's that the lock's `resolved` tarball URLs (`…/name/-/name-1.0.0.tgz`) point at,
-    with the share of the lock's URLs each serves."""
+def _registry_hosts(packages: dict[str, Any], v1_tree: dict[str, Any]) -> list[str]:
+    """Registries other than npm's that the lock's `resolved` tarball URLs (`…/name/-/name-1.0.0.tgz`) point at."""
     urls: list[str] = []
     stack: list[Any] = [*packages.values(), *v1_tree.values()]
     seen = 0
@@ -223,7 +217,7 @@ def _registry_hosts(packages: dict[str, Any], v1_tree: dict[str, Any]) -> dict[s
         nested = meta.get("dependencies")
         if isinstance(nested, dict) and "version" in meta:  # lockfileVersion 1 nests its tree
             stack.extend(nested.values())
-    return _host_shares(urls)
+    return _hosts(urls)
 
 
 _GIT_SPEC = re.compile(r"^(git\+|git://|github:|gitlab:|bitbucket:|gist:)|^[\w.-]+/[\w.-]+(#.*)?$|\.git(#.*)?$")

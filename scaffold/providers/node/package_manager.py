@@ -21,18 +21,27 @@ from scaffold.plan.model import Decision
 KNOWN = ("npm", "pnpm", "yarn", "bun")
 
 
-def drop_mirror_urls(lockfile: str, hosts: tuple[str, ...]) -> str:
+def drop_mirror_urls(lockfile: str, hosts: tuple[str, ...], unscoped_only: tuple[str, ...] = ()) -> str:
     """A command that removes the lock's `resolved` URLs on these mirror hosts, in the build's copy only.
 
     npm and Yarn 1 then fetch each locked name@version from the configured registry and check it
     against the lock's integrity hash, which a mirror's tarball (the registry's own bytes) shares.
-    package-lock.json is JSON, so node rewrites it; yarn.lock's `resolved` lines are deleted by sed.
+    On ``unscoped_only`` hosts (a company's proxy of npm) only unscoped packages lose their URL:
+    an @company/ package may live on that registry alone. package-lock.json is JSON, so node
+    rewrites it; yarn.lock's `resolved` lines are deleted by sed.
     """
-    pattern = "|".join(h.replace(".", "\\.") for h in hosts)
-    if lockfile == "yarn.lock":
-        return f"sed -i -E '/^[[:space:]]+resolved \"https?:\\/\\/({pattern})\\//d' yarn.lock"
+    def alternation(names: tuple[str, ...]) -> str:
+        return "|".join(h.replace(".", "\\.") for h in names)
+
+    yarn = lockfile == "yarn.lock"
+    parts = [f"({alternation(hosts)})\\/"] if hosts else []
+    if unscoped_only:
+        parts.append(f"({alternation(unscoped_only)})\\/[^@\"#]*(#|\"|$)" if yarn else f"({alternation(unscoped_only)})\\/(?![^#]*@)")
+    pattern = parts[0] if len(parts) == 1 and hosts else f"({'|'.join(parts)})" if yarn else f"(?:{'|'.join(parts)})"
+    if yarn:
+        return f"sed -i -E '/^[[:space:]]+resolved \"https?:\\/\\/{pattern}/d' yarn.lock"
     return (
-        f"node -e 'const fs=require(\"fs\"),f=\"{lockfile}\",l=JSON.parse(fs.readFileSync(f,\"utf8\")),m=/^https?:\\/\\/({pattern})\\//;"
+        f"node -e 'const fs=require(\"fs\"),f=\"{lockfile}\",l=JSON.parse(fs.readFileSync(f,\"utf8\")),m=/^https?:\\/\\/{pattern}/;"
         "(function w(o){if(o&&typeof o==\"object\"){if(typeof o.resolved==\"string\"&&m.test(o.resolved))delete o.resolved;Object.values(o).forEach(w)}})(l);"
         "fs.writeFileSync(f,JSON.stringify(l))'"
     )
@@ -56,6 +65,8 @@ class PackageManager:
     legacy_peers: bool = False
     # public npm mirrors the lock's resolved URLs name (registry.npm.taobao.org): the install drops those URLs
     mirror_hosts: tuple[str, ...] = ()
+    # registries no project config names that proxy npm (a company Nexus): their unscoped packages' URLs are dropped
+    proxy_hosts: tuple[str, ...] = ()
 
     @property
     def cache_mount(self) -> str:
@@ -97,7 +108,9 @@ class PackageManager:
 
     def _off_mirrors(self, command: str) -> str:
         """``command`` preceded by dropping the lock's mirror URLs from the build's copy, when it names any."""
-        return f"{drop_mirror_urls(self.lockfile, self.mirror_hosts)} && {command}" if self.mirror_hosts and self.lockfile else command
+        if not self.lockfile or not (self.mirror_hosts or self.proxy_hosts):
+            return command
+        return f"{drop_mirror_urls(self.lockfile, self.mirror_hosts, self.proxy_hosts)} && {command}"
 
     def run(self, script: str) -> str:
         if self.name == "npm":
@@ -214,27 +227,25 @@ def choose_package_manager(
     stale = facts.stale_lock is not None and facts.stale_lock.value == lockfile
     legacy = name == "npm" and lockfile is not None and str(facts.lock_details.get(lockfile, {}).get("lockfileVersion")) == "1"
     conflict = facts.lock_details.get(lockfile, {}).get("peer_conflict") if name == "npm" and lockfile and not legacy else None
-    foreign: dict[str, float] = dict(facts.lock_details.get(lockfile, {}).get("registry_hosts") or {}) if (name == "npm" or (name == "yarn" and not berry)) and lockfile else {}
+    foreign = tuple(facts.lock_details.get(lockfile, {}).get("registry_hosts") or ()) if (name == "npm" or (name == "yarn" and not berry)) and lockfile else ()
     public = set(load("node")["public_registry_mirrors"])
     configured = {host for rc in facts.rc_files for host in rc.hosts}
-    # A public mirror, or a registry that no config file of the project names and that served most of
-    # the tree (the author's company proxy of npm): out of reach of a build that reaches
-    # registry.npmjs.org, and serving npm's own tarballs. A registry serving a few packages is where
-    # private ones live: its URLs stay.
-    mirrors = tuple(h for h, share in foreign.items() if h in public or (h not in configured and share > 0.5))
-    pm = PackageManager(name, version, berry, lockfile, cache_target, cache_id, can_focus, frozen=not stale, legacy_peers=legacy or bool(conflict) or lockless, mirror_hosts=mirrors)
-    if mirrors:
-        public_ones = [h for h in mirrors if h in public]
-        private_ones = [h for h in mirrors if h not in public]
+    # A public mirror (every URL dropped), or a registry no config file of the project names (the author's
+    # company proxy of npm): out of reach of a build that reaches registry.npmjs.org. Its unscoped
+    # packages are npm's own; an @company/ package may exist there alone, so scoped URLs stay.
+    mirrors = tuple(h for h in foreign if h in public)
+    proxies = tuple(h for h in foreign if h not in public and h not in configured)
+    pm = PackageManager(name, version, berry, lockfile, cache_target, cache_id, can_focus, frozen=not stale, legacy_peers=legacy or bool(conflict) or lockless, mirror_hosts=mirrors, proxy_hosts=proxies)
+    if mirrors or proxies:
         kinds = []
-        if public_ones:
-            kinds.append(f"{', '.join(public_ones)}, {'public mirrors' if len(public_ones) > 1 else 'a public mirror'} of the npm registry (retired, or out of reach of a build network that reaches registry.npmjs.org)")
-        if private_ones:
-            kinds.append(f"{', '.join(private_ones)}, {'registries' if len(private_ones) > 1 else 'a registry'} that no .npmrc or .yarnrc in the project configures (a company's or the author's own)")
+        if mirrors:
+            kinds.append(f"{', '.join(mirrors)}, {'public mirrors' if len(mirrors) > 1 else 'a public mirror'} of the npm registry (retired, or out of reach of a build network that reaches registry.npmjs.org)")
+        if proxies:
+            kinds.append(f"{', '.join(proxies)}, {'registries' if len(proxies) > 1 else 'a registry'} that no .npmrc or .yarnrc in the project configures (a company's or the author's own; its scoped packages keep their URLs)")
         warnings.append(
             f"{lockfile} resolves packages from {'; and '.join(kinds)}: the install drops those URLs in the build's copy of the lock, so {name} fetches the same versions from the "
             f"registry, checked against the lock's integrity hashes; `{name} install --registry=https://registry.npmjs.org` and a committed {lockfile} remove the need"
-            + (", or name the registry in .npmrc and pass its token as a build secret if packages live only there" if private_ones else "")
+            + (", or name the registry in .npmrc and pass its token as a build secret if packages live only there" if proxies else "")
         )
     if legacy:
         warnings.append(
