@@ -635,20 +635,32 @@ def test_imports_of_an_older_major_cap_it(tmp_path: Path, code: str, requirement
         assert "build-constraints" not in install
 
 
-def test_a_folder_that_is_a_package_of_relative_imports_says_to_run_in_the_folder_above(tmp_path, capsys):
-    """sinasezza/FastAPI-TodoListApp's backend/ has __init__.py and `from .apis import ...`: the error
-    said no FastAPI() was found, though main.py makes one."""
-    from scaffold.cli import main as scaffold_main
-
+def test_a_folder_that_is_a_package_of_relative_imports_is_imported_as_the_package_app(tmp_path):
+    """sinasezza/FastAPI-TodoListApp's backend/ has __init__.py and `from .apis import ...`: no server can import
+    main.py as a top-level module. The image copies the folder to /app, so it is the package `app`, imported
+    from / (hr-sobuj/flask-sqlalchemy-practice, round 44, runs this way with `flask --app app.py run`)."""
     write_tree(tmp_path, {
         "pyproject.toml": '[project]\nname = "todo"\nversion = "1"\ndependencies = ["fastapi", "uvicorn"]\n',
         "__init__.py": "", "apis.py": "x = 1\n",
         "main.py": "from fastapi import FastAPI\nfrom .apis import x\n\napp: FastAPI = FastAPI()\n",
     })
-    assert scaffold_main(["plan", str(tmp_path)]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "main.py: this folder is a package whose modules import relatively (main.py:2 (from .apis import ...))" in err[0]
-    assert "run scaffold in the folder above" in err[0]
+    plan = plan_project(Project(tmp_path))
+    assert plan.value("app") == "app.main:app"
+    assert "uvicorn --app-dir / app.main:app" in render_plan(plan)["Dockerfile"]
+    assert any("main.py:2 (from .apis import ...): the project's root is a package" in n for n in plan.notes)
+
+
+def test_a_flask_root_package_gets_its_instance_folder_beside_it(tmp_path):
+    """Flask puts a package's instance folder beside the package: /instance for the package /app."""
+    write_tree(tmp_path, {
+        "requirements.txt": "flask==3.0.3\nflask-sqlalchemy==3.1.1\ngunicorn==23.0.0\n",
+        "__init__.py": "", "controller.py": "def register(app):\n    pass\n",
+        "app.py": "from flask import Flask\nfrom .controller import register\n\napp = Flask(__name__)\napp.config['SQLALCHEMY_DATABASE_URI'] = 'sqlite:///site.db'\n",
+    })
+    plan = plan_project(Project(tmp_path))
+    dockerfile = render_plan(plan)["Dockerfile"]
+    assert "gunicorn --pythonpath / --bind" in dockerfile and "app.app:app" in dockerfile
+    assert "mkdir -p /instance" in dockerfile and "chown 10001:10001 /instance" in dockerfile
 
 
 def test_gitpython_gets_the_git_executable_in_the_runtime_only(tmp_path: Path) -> None:

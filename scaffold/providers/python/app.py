@@ -140,17 +140,23 @@ def _module_names(tree: ast.Module) -> dict[str, int]:
     return found
 
 
-def find_apps(project: Project, files: list[str], constructors: dict[str, dict[str, str]], root_prefix: str | tuple[str, ...] = "") -> list[AppObject]:
+def find_apps(
+    project: Project, files: list[str], constructors: dict[str, dict[str, str]], root_prefix: str | tuple[str, ...] = "", package: str | None = None
+) -> list[AppObject]:
     """Every module-level application object in ``files``, in the order of ``files``.
 
     When a file holds none but defines an argument-less factory that nothing calls
     at module level, the factory itself is offered (``module:create_app()``).
+    ``package``: the name the project's root is imported under, when the root is itself a
+    package (app.py doing `from .controller import x` is ``app.app``).
     """
     modules: list[_Module] = []
     for path in files:
-        name = module_name(path, root_prefix)
+        name = package if package and path == "__init__.py" else module_name(path, root_prefix)
         if name is None:
             continue
+        if package and path != "__init__.py":
+            name = f"{package}.{name}"
         tree = parse(project, path)
         if tree is None:
             continue

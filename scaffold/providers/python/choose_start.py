@@ -69,7 +69,17 @@ def choose_start(
         raise _no_app_error(facts)
     server, server_packages = _server_for(app, facts, notes, line)
     argv = server_command(server, app)
-    return StartCommand(argv, f"{app.source} + {server}", server, app), server_packages
+    env: dict[str, str] = {}
+    if facts.root_package and app.module.startswith(facts.root_package + "."):
+        # the server imports the root as a package from /; gunicorn and uvicorn put the working
+        # folder first on sys.path, where app.py would shadow the package `app`: their flag goes first
+        flags = [w.format(parent="/") for w in load("python")["server_commands"].get(server, {}).get("parent_path", [])]
+        if flags:
+            argv = [argv[0], *flags, *argv[1:]]
+        else:
+            env["PYTHONPATH"] = "/"
+        notes.append(f"{facts.relative_package}: the project's root is a package whose modules import relatively, so the server imports it as `{facts.root_package}` (the image's /app) from /")
+    return StartCommand(argv, f"{app.source} + {server}", server, app, env=env), server_packages
 
 
 def _script_start(script: ScriptApp, facts: PythonFacts, notes: list[str]) -> StartCommand:

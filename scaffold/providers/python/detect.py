@@ -45,6 +45,8 @@ PROD_REQUIREMENTS = (
     "requirements/requirements.txt",
 )
 _DEV_REQUIREMENTS = re.compile(r"(^|/)(requirements[-_/]?(dev|test|tests|testing|local|ci|lint|docs)|(dev|test)[-_]requirements)[^/]*\.txt$")
+# The name the project's root is imported under when it is itself a package: the image's WORKDIR is /app.
+ROOT_PACKAGE = "app"
 # Files that mark a folder as a Python project.
 MARKERS = ("pyproject.toml", "requirements.txt", "Pipfile", "Pipfile.lock", "setup.py", "setup.cfg", "manage.py", *LOCKFILES)
 
@@ -72,6 +74,7 @@ class PythonFacts:
     missing_requirements: tuple[Found, ...]
     # The folder is itself a package (__init__.py) whose modules import relatively: "main.py:9 (from .apis import ...)"
     relative_package: str | None
+    root_package: str | None  # "app" when the root is a package imported from / (its modules import relatively)
     python_pins: tuple[Found, ...]  # exact versions, in precedence order
     requires_python: Found | None  # a PEP 440 range
     build_backend: str | None  # pyproject [build-system] build-backend
@@ -152,7 +155,11 @@ def detect(project: Project) -> PythonFacts | None:
                 pins["django"] = (release.value[1], release.source, "<")
                 dep_source = f"{inferred.source} + {release.source}"
     # after the inference: a script server is recognised by a dependency the imports may be the only source of
-    apps = tuple(find_apps(project, files, data["app_constructors"], roots))
+    relative = _relative_package(project, files)
+    # The image copies the project to /app: a root that is a package importing relatively is the package `app`,
+    # imported from / (`gunicorn --pythonpath / app.app:app`), as `flask --app app.py run` imports it from the folder above
+    root_package = ROOT_PACKAGE if relative and not roots else None
+    apps = tuple(find_apps(project, files, data["app_constructors"], roots, package=root_package))
     script_apps = () if apps else find_script_apps(project, files, data.get("script_servers", {}), set(deps))
     console_servers = () if apps or script_apps else find_console_servers(project, pyproject, files, roots if isinstance(roots, tuple) else (roots,), deps, data["console_servers"])
     queue_workers = () if apps or script_apps or console_servers else find_queue_workers(project, files, data.get("queue_workers", {}), set(deps), roots)
@@ -182,7 +189,8 @@ def detect(project: Project) -> PythonFacts | None:
         empty_requirements=empty_requirements,
         unmapped_imports=inferred.unknown if inferred is not None else (),
         missing_requirements=missing,
-        relative_package=_relative_package(project, files),
+        relative_package=relative,
+        root_package=root_package,
         python_pins=_python_pins(project, pipfile),
         requires_python=_requires_python(pyproject),
         build_backend=_str(nested_table(pyproject, "build-system").get("build-backend")),
@@ -201,7 +209,7 @@ def detect(project: Project) -> PythonFacts | None:
         pipfile_lock=_pipfile_lock(project, pipfile, lockfiles),
         import_constraints=import_constraints(project, [*files, *other_files]),
         removed_stdlib_imports=removed_stdlib_imports(project, files),
-        writable=tuple(with_placeholder_dirs(project, run_time_dirs(project, [*files, *other_files], _version_of("flask-sqlalchemy", deps, locked, pins)))),
+        writable=tuple(with_placeholder_dirs(project, run_time_dirs(project, [*files, *other_files], _version_of("flask-sqlalchemy", deps, locked, pins), root_package is not None))),
         frameworks=frameworks,
         credentials=credential_files(project, requirements, pipfile),
         indexes=package_indexes(pyproject, pipfile),

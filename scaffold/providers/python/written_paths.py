@@ -42,9 +42,10 @@ _SESSION_FILE_DIR = re.compile(r"""\bSESSION_FILE_DIR['"]?\s*[\]:=]\s*=?\s*['"](
 _NOT_APP_CODE = re.compile(r"(?:^|/)(?:tests?|scripts|tools|migrations)/|(?:^|/)(?:test_[^/]*|[^/]*_test|conftest|setup|manage)\.py$")
 
 
-def run_time_dirs(project: Project, files: list[str], flask_sqlalchemy: str | None) -> list[Found]:
+def run_time_dirs(project: Project, files: list[str], flask_sqlalchemy: str | None, root_package: bool = False) -> list[Found]:
     """Folders under /app (relative values) or absolute ones the app writes to, each with where the code says so.
 
+    ``root_package``: the project's root is imported as a package (detect.ROOT_PACKAGE).
     ``flask_sqlalchemy``: its pinned or locked version ("" when unpinned). From 3.0 on,
     Flask-SQLAlchemy opens a relative sqlite:/// path inside the app's instance folder
     (and creates that folder), not the working directory.
@@ -98,6 +99,13 @@ def run_time_dirs(project: Project, files: list[str], flask_sqlalchemy: str | No
         if match:
             written.append(("{instance}/", f"{rel}:{line_of(text, match.start())} (the app's instance folder)"))
     instance_dir = _instance_dir(app_file)
+    if root_package:
+        # the root is the package `app` at /app: Flask puts its instance folder beside it, at /instance
+        for paths in (sqlite, written):
+            for p, w in [x for x in paths if x[0].startswith("{instance}")]:
+                absolute.setdefault("/instance", Found("/instance", f"{w} (the app's instance folder, beside the package /app)"))
+                paths.remove((p, w))
+
     def resolve(paths: list[tuple[str, str]]) -> list[tuple[str, str]]:
         return [(p.replace("{instance}", instance_dir, 1).removeprefix("./"), w) for p, w in paths]
 
