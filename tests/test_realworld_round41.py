@@ -276,3 +276,16 @@ def test_a_company_proxy_loses_only_its_unscoped_urls(tmp_path, lockfile):
     assert "npm.acme.com/a/" not in text and "npm.acme.com/@co/b/" in text
     if lockfile != "yarn.lock":
         assert json.loads(text)["packages"]["node_modules/a"] == {"integrity": "sha512-a"} and "registry.npmjs.org/c/" in text
+
+
+def test_a_lockfile_v1_that_no_longer_answers_package_json_is_not_installed_frozen(tmp_path):
+    """miyachew/nestjs-sqlite-user-photo-tags (round 45): package.json asks axios >=0.21.1 (a security bump)
+    and the v1 lock still has 0.21.0: npm ci refused with EUSAGE."""
+    write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "demo", "scripts": {"start": "node server.js"}, "dependencies": {"axios": ">=0.21.1"}}),
+        "package-lock.json": json.dumps({"name": "demo", "lockfileVersion": 1, "dependencies": {"axios": {"version": "0.21.0", "resolved": "https://registry.npmjs.org/axios/-/axios-0.21.0.tgz"}}}),
+        "server.js": SERVER,
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert production_install(plan).startswith("npm install --omit=dev")
+    assert any("other versions of axios (>=0.21.1; the lock has 0.21.0)" in w for w in plan.warnings)

@@ -87,7 +87,9 @@ def read_lock_details(project: Project, name: str) -> dict[str, Any]:
             "missing_optional": _missing_optional(packages),
             # what package.json said when the lock was written, and what was installed for it
             "root_specs": {n: str(v) for key in ("dependencies", "devDependencies", "optionalDependencies") for n, v in (root.get(key) or {}).items()} if "packages" in data else {},
-            "root_versions": {key.removeprefix("node_modules/"): str(meta.get("version", "")) for key, meta in packages.items() if key.count("node_modules/") == 1 and key.startswith("node_modules/") and isinstance(meta, dict)},
+            "root_versions": {key.removeprefix("node_modules/"): str(meta.get("version", "")) for key, meta in packages.items() if key.count("node_modules/") == 1 and key.startswith("node_modules/") and isinstance(meta, dict)}
+            # lockfileVersion 1 has no "packages": its top-level "dependencies" are what was installed
+            or {n: str(meta.get("version", "")) for n, meta in (data.get("dependencies") or {}).items() if isinstance(meta, dict)},
             "git_packages": git,
             "install_script_packages": sorted(installs),
             "all_names": all_names,
@@ -443,6 +445,9 @@ def _changed_specs(lockfile: str, info: dict[str, Any], declared: dict[str, str]
     """
     specs: dict[str, str] = info.get("root_specs") or {}
     differing = [(n, s) for n, s in sorted(declared.items()) if n in specs and specs[n] != s]
+    if not specs and str(info.get("lockfileVersion")) == "1":
+        # a v1 lock records no package.json ranges: each declared range is checked against what it installed
+        differing = sorted(declared.items())
     if not differing:
         return None
     if LOCK_TO_PM[lockfile] == "pnpm":
