@@ -386,7 +386,7 @@ def test_native_addons_get_a_compiler_in_the_install_stages_only(tmp_path, lock_
     if toolchain:
         assert why in plan.decisions["native_toolchain"].source
         assert "FROM base AS build-base" in text and "FROM build-base AS deps" in text
-        assert "python3 python3-setuptools make g++" in text.split(" AS build-base", 1)[1].split("FROM", 1)[0]
+        assert "python3 python3-setuptools python-is-python3 make g++" in text.split(" AS build-base", 1)[1].split("FROM", 1)[0]
         assert "npm_config_nodedir=/usr/local" in text
         assert "g++" not in _runtime_block(text)
         assert "# hadolint ignore=DL3008" in text

@@ -16,7 +16,7 @@ FROM base AS build-base
 # would break the build; the base image tag already fixes the Debian release.
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends python3 python3-setuptools make g++ \
+    && apt-get install -y --no-install-recommends python3 python3-setuptools python-is-python3 make g++ \
     && rm -rf /var/lib/apt/lists/*
 ENV npm_config_nodedir=/usr/local
 
