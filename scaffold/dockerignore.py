@@ -142,7 +142,9 @@ PYTHON_BASE = [
 
 
 def python_dockerignore(context: ContextFiles, *, must_keep: list[str], secret_files: list[str]) -> tuple[list[str], list[str]]:
-    return compose_dockerignore(context, PYTHON_BASE, must_keep=must_keep, secret_files=secret_files)
+    # no build stage of a Python image writes dist/ or build/: a committed one the app reads (a React
+    # build Django serves as templates) is let through like any copied path
+    return compose_dockerignore(context, PYTHON_BASE, must_keep=must_keep, secret_files=secret_files, never_drop=frozenset({"**/node_modules"}))
 
 
 def node_dockerignore(context: ContextFiles, *, must_keep: list[str], secret_files: list[str]) -> tuple[list[str], list[str]]:
@@ -150,7 +152,7 @@ def node_dockerignore(context: ContextFiles, *, must_keep: list[str], secret_fil
 
 
 def compose_dockerignore(
-    context: ContextFiles, ecosystem_base: list[str], *, must_keep: list[str], secret_files: list[str]
+    context: ContextFiles, ecosystem_base: list[str], *, must_keep: list[str], secret_files: list[str], never_drop: frozenset[str] | None = None
 ) -> tuple[list[str], list[str]]:
     """The .dockerignore lines and notes about what was dropped to keep the build working."""
     notes: list[str] = []
@@ -180,7 +182,7 @@ def compose_dockerignore(
         lines.append("# Secrets again: no line above may re-include them")
         lines.extend([*secrets, *secret_files, *credential_files])
     protected = {line for line in secrets if not line.startswith("!")} | set(secret_files) | set(credential_files)
-    kept, dropped, excepted = _keep_required(lines, must_keep, protected)
+    kept, dropped, excepted = _keep_required(lines, must_keep, protected, _NEVER_DROP if never_drop is None else never_drop)
     for pattern, path in dropped:
         notes.append(f".dockerignore: left out {pattern!r}: it would hide {path}, which the Dockerfile copies")
     for pattern, path in excepted:
@@ -364,7 +366,9 @@ def docker_character_classes(pattern: str) -> str | None:
     return "".join(out)
 
 
-def _keep_required(lines: list[str], must_keep: list[str], protected: set[str]) -> tuple[list[str], list[tuple[str, str]], list[tuple[str, str]]]:
+def _keep_required(
+    lines: list[str], must_keep: list[str], protected: set[str], never_drop: frozenset[str] | set[str]
+) -> tuple[list[str], list[tuple[str, str]], list[tuple[str, str]]]:
     """Drop exclusion lines that would hide files the build needs.
 
     A secret pattern is never dropped (a start script's `-r ./.env.js` must not let
@@ -385,7 +389,7 @@ def _keep_required(lines: list[str], must_keep: list[str], protected: set[str]) 
                 kept.append(f"!{path}")
                 excepted.append((line, path))
             continue
-        if hits and line not in _NEVER_DROP:
+        if hits and line not in never_drop:
             dropped.append((line, hits[0]))
             continue
         kept.append(line)

@@ -289,3 +289,32 @@ def test_a_lockfile_v1_that_no_longer_answers_package_json_is_not_installed_froz
     plan = plan_project(Project(tmp_path), {})
     assert production_install(plan).startswith("npm install --omit=dev")
     assert any("other versions of axios (>=0.21.1; the lock has 0.21.0)" in w for w in plan.warnings)
+
+
+@pytest.mark.parametrize(("engine", "driver"), [("django.db.backends.mysql", "mysqlclient"), ("django.db.backends.postgresql", "psycopg2-binary")])
+def test_a_django_backend_gets_its_driver_when_the_requirements_lack_it(tmp_path, engine, driver):
+    """LondheShubham153/django-notes-app (round 46): ENGINE 'django.db.backends.mysql' and no mysqlclient in
+    requirements.txt: collectstatic died on "Error loading MySQLdb module"."""
+    write_tree(tmp_path, {
+        "requirements.txt": "Django==4.1.5\ngunicorn==20.1.0\n",
+        "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site1.settings')\n",
+        "site1/__init__.py": "", "site1/wsgi.py": "application = None\n",
+        "site1/settings.py": f"INSTALLED_APPS = []\nDATABASES = {{'default': {{'ENGINE': '{engine}', 'NAME': 'x'}}}}\n",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert any(f"lacks what the code imports: {driver} (site1/settings.py:2 (Django's" in w for w in plan.warnings)
+
+
+def test_a_committed_frontend_build_that_django_serves_stays_in_the_context(tmp_path):
+    """LondheShubham153/django-notes-app (round 46): TEMPLATES DIRS names BASE_DIR / 'mynotes/build', a committed
+    React build; the .dockerignore's **/build left it out and every page raised TemplateDoesNotExist."""
+    write_tree(tmp_path, {
+        "requirements.txt": "Django==4.1.5\ngunicorn==20.1.0\n",
+        "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site1.settings')\n",
+        "site1/__init__.py": "", "site1/wsgi.py": "application = None\n",
+        "site1/settings.py": "from pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent\nINSTALLED_APPS = []\nTEMPLATES = [{'DIRS': [BASE_DIR / 'mynotes/build']}]\n",
+        "mynotes/build/index.html": "<html></html>",
+    })
+    plan = plan_project(Project(tmp_path), {})
+    assert "**/build" not in plan.dockerignore
+    assert any("left out '**/build': it would hide mynotes/build" in n for n in plan.notes)

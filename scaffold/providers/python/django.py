@@ -10,6 +10,7 @@ installed). Split settings (``from .base import *``) are followed.
 from __future__ import annotations
 
 import ast
+import posixpath
 import re
 from dataclasses import dataclass
 
@@ -39,6 +40,9 @@ class DjangoFacts:
     # django-environ env("X"), decouple config("X")), with the kind of value expected:
     # importing the settings (collectstatic) fails without them.
     required_env: tuple[tuple[str, str], ...] = ()
+    # Folders of the project the settings name from BASE_DIR (TEMPLATES DIRS, STATICFILES_DIRS): read at
+    # run time, so the context keeps them even when a generic rule (**/build) would leave them out
+    asset_dirs: tuple[str, ...] = ()
 
 
 def detect_django(project: Project, import_root: str = "") -> DjangoFacts | None:
@@ -82,6 +86,7 @@ def detect_django(project: Project, import_root: str = "") -> DjangoFacts | None
         run_settings=run_settings,
         run_settings_source=run_source,
         required_env=_required_env(project, run_path) if run_path else (),
+        asset_dirs=_asset_dirs(project, run_path or settings_path),
     )
 
 
@@ -101,7 +106,23 @@ def _under(facts: DjangoFacts, base: str) -> DjangoFacts:
         asgi=app(facts.asgi),
         static_root=base + facts.static_root if facts.static_root else None,
         run_settings_source=base + facts.run_settings_source if facts.run_settings_source else "",
+        asset_dirs=tuple(base + d for d in facts.asset_dirs),
     )
+
+
+_BASE_DIR_PATH = re.compile(r"""\bBASE_DIR\s*/\s*['"]([\w./-]{1,120})['"]|os\.path\.join\(\s*BASE_DIR\s*,\s*['"]([\w./-]{1,120})['"]\s*(?:,\s*['"]([\w./-]{1,120})['"]\s*)?\)""")
+
+
+def _asset_dirs(project: Project, settings_path: str | None) -> tuple[str, ...]:
+    """Existing folders the settings join to BASE_DIR (the folder above the settings package, where manage.py is)."""
+    if not settings_path:
+        return ()
+    found: list[str] = []
+    for match in _BASE_DIR_PATH.finditer(project.read_text(settings_path)):
+        rel = posixpath.normpath("/".join(p for p in (match.group(1) or match.group(2), match.group(3)) if p))
+        if rel not in found and not rel.startswith("..") and project.has_dir(rel):
+            found.append(rel)
+    return tuple(found)
 
 
 def _has_staticfiles(project: Project, installed: tuple[object, str] | None, settings_path: str | None) -> bool:

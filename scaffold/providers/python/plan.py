@@ -159,7 +159,7 @@ def plan_python(project: Project, facts: PythonFacts, answers: dict[str, Any]) -
     dockerfile = python_dockerfile(image)
     from scaffold.dockerignore import python_dockerignore
 
-    must_keep = [*install.copy, *([start.app.path] if start.app else []), *([facts.django.manage] if facts.django else [])]
+    must_keep = [*install.copy, *([start.app.path] if start.app else []), *([facts.django.manage, *facts.django.asset_dirs] if facts.django else [])]
     dockerignore, ignore_notes = python_dockerignore(facts.context, must_keep=must_keep, secret_files=secrets.hidden)
     notes.extend(ignore_notes)
     return BuildPlan(
