@@ -110,3 +110,17 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
 
 def docker_required() -> bool:
     return os.environ.get("SCAFFOLD_REQUIRE_DOCKER") == "1"
+
+
+def program_or_skip(name: str) -> str:
+    """The path of a program a test runs (node for a lockfile rewrite). Missing, the test skips on a
+    developer's machine but fails in CI (.ci/run sets SCAFFOLD_REQUIRE_DOCKER=1), so CI never passes
+    without running it."""
+    import shutil
+
+    found = shutil.which(name)
+    if found is None:
+        if docker_required():
+            pytest.fail(f"{name} is not installed, and CI must run this test (install {name}, or unset SCAFFOLD_REQUIRE_DOCKER locally)")
+        pytest.skip(f"{name} is not installed on this machine")
+    return found

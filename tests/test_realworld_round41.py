@@ -253,11 +253,11 @@ def test_a_remix_server_declared_as_a_devdependency_is_kept(tmp_path):
 @pytest.mark.parametrize("lockfile", ["package-lock.json", "yarn.lock"])
 def test_a_company_proxy_loses_only_its_unscoped_urls(tmp_path, lockfile):
     """varmeh/demo-express-server: 35 of 514 URLs on repository.sabre.com, among them cookie and serve-static."""
-    import shutil
     import subprocess
 
-    if shutil.which("node" if lockfile != "yarn.lock" else "sed") is None:
-        pytest.skip("no node or sed on this machine to run the rewrite with")
+    from conftest import program_or_skip
+
+    program_or_skip("node" if lockfile != "yarn.lock" else "sed")
     from scaffold.providers.node.package_manager import drop_mirror_urls
 
     if lockfile == "yarn.lock":

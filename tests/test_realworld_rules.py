@@ -1317,12 +1317,11 @@ def test_lock_urls_on_public_npm_mirrors_are_dropped_before_the_install(tmp_path
 
 
 def test_the_mirror_rewrite_keeps_other_urls_and_the_integrity(tmp_path):
-    import shutil
     import subprocess
 
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("no node on this machine to run the rewrite with")
+    from conftest import program_or_skip
+
+    program_or_skip("node")
     from scaffold.providers.node.package_manager import drop_mirror_urls
 
     lock = {"lockfileVersion": 3, "packages": {"node_modules/a": {"version": "1.0.0", "resolved": "https://registry.npm.taobao.org/a/download/a-1.0.0.tgz", "integrity": "sha512-a"},

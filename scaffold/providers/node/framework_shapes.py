@@ -17,7 +17,7 @@ from scaffold.providers.node.detect_frameworks import FrameworkFacts
 from scaffold.providers import shared
 from scaffold.plan.model import Decision
 from scaffold.providers.node.package_manager import PackageManager
-from scaffold.providers.node.npm_scripts import ParsedScript, dev_server_of, follow_run
+from scaffold.providers.node.npm_scripts import SERVER_RUNNERS, ParsedScript, dev_server_of, follow_run
 from scaffold.plan.static_site import StaticSite, static_port, url_base
 from scaffold.project import Project
 
@@ -163,7 +163,7 @@ def custom_server(ctx: FrameworkContext, outputs: tuple[str, ...]) -> str | None
         return f"package.json > main is {rel}, and there is no start script"
     name, parsed = ctx.start_script
     argv = parsed.argv
-    if parsed.complex or not argv or bin_name(argv) not in ("node", "tsx", "ts-node", "bun"):
+    if parsed.complex or not argv or bin_name(argv) not in SERVER_RUNNERS:
         return None
     target = next((a for a in argv[1:] if not a.startswith("-")), None)
     if target is None:

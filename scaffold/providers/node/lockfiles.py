@@ -185,7 +185,7 @@ def read_lock_details(project: Project, name: str) -> dict[str, Any]:
 _NPM_REGISTRIES = frozenset({"registry.npmjs.org", "registry.yarnpkg.com"})
 
 
-def registry_host(url: str) -> str | None:
+def _registry_host(url: str) -> str | None:
     """The host of a tarball URL on a registry other than npm's: a public mirror (any URL shape), or a
     registry-shaped path (`…/name/-/name-1.0.0.tgz`, as Verdaccio, Nexus and Artifactory serve them)."""
     if not url.startswith(("https://", "http://")):
@@ -200,7 +200,7 @@ def registry_host(url: str) -> str | None:
 
 def _hosts(urls: list[str]) -> list[str]:
     """The registries other than npm's that the `resolved` URLs name."""
-    return sorted({host for url in urls if (host := registry_host(url))})
+    return sorted({host for url in urls if (host := _registry_host(url))})
 
 
 def _registry_hosts(packages: dict[str, Any], v1_tree: dict[str, Any]) -> list[str]:

@@ -151,13 +151,17 @@ def expanded_script(script: str, scripts: dict[str, str], depth: int = 0) -> str
 _PARALLEL_RUNNERS = ("run-p", "npm-run-all", "concurrently")
 
 
+# The commands that run a server file directly (`node server.js`, `tsx src/main.ts`): the app's own server.
+SERVER_RUNNERS = ("node", "tsx", "ts-node", "bun")
+
+
 def server_beside_builds(argv: list[str], scripts: dict[str, str]) -> list[str] | None:
     """The one part of a parallel start that runs a server, when every other part is a build step:
     `concurrently "npm run build-only" "node ./build/main.js"` builds and serves at once; the image
     builds in its build stage, so the server is the start."""
     parts = parallel_parts(argv, scripts)
     tools = set(load("node")["build_tools"])
-    servers = [p.argv for p in parts if p.argv and tool_name(p.argv[0]) in ("node", "tsx", "ts-node", "bun") and not dev_command_match(p.argv)]
+    servers = [p.argv for p in parts if p.argv and tool_name(p.argv[0]) in SERVER_RUNNERS and not dev_command_match(p.argv)]
     builds = [p for p in parts if p.argv and tool_name(p.argv[0]) in tools]
     if len(servers) == 1 and builds and len(servers) + len(builds) == len(parts):
         return servers[0]

@@ -126,12 +126,10 @@ def _compiled_path(entry: str, build: str, facts: NodeFacts) -> tuple[str, str] 
     words = re.split(r"\s+|&&|;", build)
     names = [w.rsplit("/", 1)[-1] for w in words]
     if "tsc" in names and not facts.tsconfig_no_emit:
-        out = _flag(build, "--outDir") or (facts.tsconfig_out_dir.value if facts.tsconfig_out_dir else None)
-        if out is None:
+        dirs = _tsc_dirs(build, facts)
+        if dirs is None:
             return None
-        root = _flag(build, "--rootDir") or (facts.tsconfig_root_dir.value if facts.tsconfig_root_dir else facts.ts_common_root)
-        if root is None:
-            return None
+        out, root = dirs
         rel = _relative(entry, root)
         if rel is None:
             return None
@@ -166,13 +164,10 @@ def rebuilt_entry(entry: str, build: str, facts: NodeFacts) -> str | None:
     None when the entry is where tsc writes it, or when that cannot be told.
     """
     words = re.split(r"\s+|&&|;", build)
-    if "tsc" not in [w.rsplit("/", 1)[-1] for w in words] or facts.tsconfig_no_emit:
+    dirs = None if "tsc" not in [w.rsplit("/", 1)[-1] for w in words] or facts.tsconfig_no_emit else _tsc_dirs(build, facts)
+    if dirs is None:
         return None
-    out = _flag(build, "--outDir") or (facts.tsconfig_out_dir.value if facts.tsconfig_out_dir else None)
-    root = _flag(build, "--rootDir") or (facts.tsconfig_root_dir.value if facts.tsconfig_root_dir else facts.ts_common_root)
-    if out is None or root is None:
-        return None
-    out = out.removeprefix("./").rstrip("/")
+    out, root = dirs[0].removeprefix("./").rstrip("/"), dirs[1]
     entry = entry.removeprefix("./")
     if not entry.startswith(out + "/") or not entry.endswith((".js", ".cjs", ".mjs")):
         return None
@@ -185,6 +180,13 @@ def rebuilt_entry(entry: str, build: str, facts: NodeFacts) -> str | None:
         if rel is not None and _has_source(facts, f"{folder}/{stem}"):
             return f"{out}/{_js_name(rel)}"
     return None
+
+
+def _tsc_dirs(build: str, facts: NodeFacts) -> tuple[str, str] | None:
+    """(outDir, rootDir) of the build's tsc: its flags, else tsconfig.json, else the sources' common folder."""
+    out = _flag(build, "--outDir") or (facts.tsconfig_out_dir.value if facts.tsconfig_out_dir else None)
+    root = _flag(build, "--rootDir") or (facts.tsconfig_root_dir.value if facts.tsconfig_root_dir else facts.ts_common_root)
+    return (out, root) if out is not None and root is not None else None
 
 
 def _has_source(facts: NodeFacts, stem: str) -> bool:
