@@ -69,6 +69,7 @@ class NodeFacts:
     git_dependencies: tuple[Found, ...] = ()  # installed from a git repository
     build_commands: tuple[Found, ...] = ()  # Debian packages for programs the build script runs (value), and why
     ecosystem: Ecosystem | None = None  # the pm2 ecosystem file a script starts pm2 with
+    nodemon_exec: str | None = None  # nodemon.json > exec (or package.json > nodemonConfig): what a bare `nodemon` runs
     procfile_web: Found | None = None  # the Procfile's web: command
     procfile_worker: Found | None = None  # the Procfile's worker: command
     module: str | None = None  # package.json "module": the entry `bun init` writes
@@ -133,6 +134,7 @@ def detect(project: Project, *, context: bool = True) -> NodeFacts | None:
     prisma = detect_prisma(project, manifest, deps, dev)
     procfile = (procfile_web(project), procfile_worker(project))
     extra_install = _extra_install_files(project, manifest, scripts)
+    nodemon_exec = _nodemon_exec(project, manifest, scripts)
     return NodeFacts(
         manifest=manifest,
         name=manifest.get("name") if isinstance(manifest.get("name"), str) else None,
@@ -175,9 +177,28 @@ def detect(project: Project, *, context: bool = True) -> NodeFacts | None:
         ecosystem=read_ecosystem(project, scripts) if "pm2" in " ".join(scripts.values()) else None,
         procfile_web=procfile[0],
         procfile_worker=procfile[1],
-        presence=look_up(project, planning_paths(manifest, scripts, procfile, extra_install, prisma)),
+        nodemon_exec=nodemon_exec,
+        presence=look_up(project, planning_paths(manifest, {**scripts, "(nodemon exec)": nodemon_exec or ""}, procfile, extra_install, prisma)),
         context=context_files(project) if context else ContextFiles((), ()),
     )
+
+
+def _nodemon_exec(project: Project, manifest: dict[str, Any], scripts: dict[str, str]) -> str | None:
+    """The command a bare ``nodemon`` restarts when its config says: ``"exec": "ts-node ./src/server.ts"``.
+
+    Read only when a script runs nodemon. A config nodemon cannot parse is no
+    reason to refuse the project: nodemon only runs in development, so it is ignored.
+    """
+    if "nodemon" not in " ".join(scripts.values()):
+        return None
+    config: Any = manifest.get("nodemonConfig")
+    if project.has_file("nodemon.json"):
+        try:
+            config = project.read_json("nodemon.json")
+        except MalformedFileError:
+            return None
+    value = config.get("exec") if isinstance(config, dict) else None
+    return value.strip() if isinstance(value, str) and value.strip() and len(value) < 500 else None
 
 
 def _build_script(scripts: dict[str, str]) -> str:

@@ -154,6 +154,24 @@ _PARALLEL_RUNNERS = ("run-p", "npm-run-all", "concurrently")
 # The commands that run a server file directly (`node server.js`, `tsx src/main.ts`): the app's own server.
 SERVER_RUNNERS = ("node", "tsx", "ts-node", "bun")
 
+# Build tools that only compile or bundle (no server subcommand worth running in production)
+_COMPILERS = ("tsc", "babel", "esbuild", "tsup", "rollup", "swc", "ncc", "unbuild", "pkgroll")
+
+
+def only_builds(argv: list[str]) -> bool:
+    """Whether a command builds and exits: `parcel build src/index.js`, `vite build`, `tsc`, `webpack --mode production`.
+
+    A "prod" script is as often the production build as the production start (german9304/flask-app's
+    `"prod": "parcel build ..."`); one that only builds starts nothing.
+    """
+    if not argv or dev_command_match(argv):
+        return False
+    tool = tool_name(argv[0])
+    if tool not in load("node")["build_tools"]:
+        return False
+    first = next((a for a in argv[1:] if not a.startswith("-")), None)
+    return first == "build" or tool in _COMPILERS or (tool == "webpack" and first != "serve")
+
 
 def server_beside_builds(argv: list[str], scripts: dict[str, str]) -> list[str] | None:
     """The one part of a parallel start that runs a server, when every other part is a build step:
@@ -549,11 +567,12 @@ _RUNTIME_WATCH_FLAGS = frozenset({"--watch", "--watch-path", "--watch-preserve-o
 _RUNTIME_WATCH_VALUE_FLAGS = frozenset({"--watch-path", "--watch-kill-signal"})
 
 
-def watched_command(argv: list[str]) -> list[str] | None:
+def watched_command(argv: list[str], config_exec: str | None = None) -> list[str] | None:
     """What a ``nodemon`` start script runs: ``nodemon --exec babel-node src/server.js`` -> ``babel-node src/server.js``.
 
     The watcher is refused in production, but the command it restarts is the app;
-    without ``--exec`` nodemon runs the script with node (ts-node for TypeScript). None
+    without ``--exec`` nodemon runs the script with node (ts-node for TypeScript). A bare
+    ``nodemon`` runs its config's ``exec`` (``config_exec``, from nodemon.json). None
     when no script is named.
     """
     if argv and tool_name(argv[0]) in ("node", "bun") and any(w.split("=", 1)[0] in _RUNTIME_WATCH_FLAGS for w in argv[1:]):
@@ -599,6 +618,9 @@ def watched_command(argv: list[str]) -> list[str] | None:
             continue
         script = word
         break
+    if script is None and runner == ["node"] and config_exec:
+        configured = parse_script(config_exec)
+        return None if configured.complex or not configured.argv else configured.argv
     if script is None:
         return None
     if runner == ["node"] and script.endswith((".ts", ".mts", ".cts")):

@@ -25,6 +25,7 @@ from scaffold.providers.node.npm_scripts import (
     expanded_script,
     drop_env_wrapper,
     follow_run,
+    only_builds,
     package_of_module,
     parallel_parts,
     parse_script,
@@ -68,6 +69,9 @@ def node_start_command(
             continue
         real_name, parsed = followed
         where = f"package.json > scripts > {real_name}"
+        if only_builds(parsed.argv):
+            notes.append(f"{where} only builds (`{' '.join(parsed.argv)}`): the build stage runs builds, so it is not the start")
+            continue
         manager = process_manager_start(facts.scripts[real_name])
         if manager is not None:
             managed = _process_manager_target(manager.argv, facts)
@@ -85,9 +89,9 @@ def node_start_command(
             notes.append(f"{where} runs a dev server or watcher ({dev}): not used in production")
             compiled = None if bun or dev_entry else compiled_dev_entry(parsed.argv, facts, has_build)
             dev_entry = dev_entry or ((compiled, where) if compiled else None)
-            watched = watched_command(parsed.argv)
+            watched = watched_command(parsed.argv, facts.nodemon_exec)
             # `run-p start:**` running `tsc -w` beside `nodemon dist/index.js`: the server is what nodemon restarts
-            watched = watched or next((w for w in (watched_command(p.argv) for p in parallel_parts(parsed.argv, facts.scripts)) if w), None)
+            watched = watched or next((w for w in (watched_command(p.argv, facts.nodemon_exec) for p in parallel_parts(parsed.argv, facts.scripts)) if w), None)
             # `concurrently "npm run build-only" "node ./build/main.js"`: the build runs in the build stage, the server is the start
             lead, ran = f"{where} runs a watcher: the image", "the command it restarts"
             if watched is None:
@@ -148,9 +152,14 @@ def node_start_command(
                 # project runs its sources through tsx, so the image does (aginev/fastify-api)
                 return Decision([runtime, "--import", "tsx", resolved], f"{source}, a TypeScript file the project runs through tsx")
             return Decision([runtime, resolved], source)
-        if has_build:
+        built_there = out_dir is None or out_dir.value.strip("./") == "" or main.startswith(out_dir.value.removeprefix("./").rstrip("/") + "/")
+        if has_build and built_there:
             return Decision([runtime, main], "package.json > main")
-        warnings.append(f"package.json > main names {main}, which does not exist; ignored")
+        if has_build:
+            # `npm init`'s "main": "index.js" beside a tsc build into dist/: the build never writes it (siemah/fastify-api)
+            warnings.append(f"package.json > main names {main}, which does not exist and is outside the build's output {out_dir.value}/ ({out_dir.source}); ignored")
+        else:
+            warnings.append(f"package.json > main names {main}, which does not exist; ignored")
     if bun and facts.module:
         module = facts.module.removeprefix("./")
         if facts.presence.has_file(module):
@@ -199,11 +208,11 @@ def _dev_script_watch(facts: NodeFacts, runtime: str, has_build: bool, bun: bool
     followed = follow_run("dev", facts.scripts)
     if followed is None or followed[1].complex:
         return None
-    watched = watched_command(followed[1].argv)
+    watched = watched_command(followed[1].argv, facts.nodemon_exec)
     if watched is None:
         return None
     where = f"package.json > scripts > {followed[0]}"
-    return _watched_start(watched, where, facts, runtime, has_build, bun, warnings, notes, f"no start script: {where} runs a watcher, and the image")
+    return _watched_start(watched, where, facts, runtime, has_build, bun, warnings, notes, f"no production start script: {where} runs a watcher, and the image")
 
 
 def _watched_start(
@@ -242,7 +251,7 @@ def has_start_candidate(facts: NodeFacts) -> bool:
         return True
     for name in ("start", "start:prod", "start:production", "serve:prod", "prod"):
         followed = follow_run(name, facts.scripts)
-        if followed is not None and not dev_command_match(followed[1].argv):
+        if followed is not None and not dev_command_match(followed[1].argv) and not only_builds(followed[1].argv):
             return True
     return False
 
