@@ -132,15 +132,16 @@ def _sveltekit(ctx: FrameworkContext) -> RuntimeShape:
         fallback = ctx.setting("fallback")
         root = Decision(pages, ctx.setting_source("pages") or f"{adapter} default")
         return static_shape(ctx, "static", root, fallback if isinstance(fallback, str) else None, via)
-    swap = _adapter_node_swap(ctx, adapter, config) if kind == "auto" else None
+    swap = _adapter_node_swap(ctx, adapter, config) if kind in ("auto", "host") and adapter != "svelte-adapter-deno" else None
     if swap is not None:
         out = ctx.rule["out"]
+        why = "which finds no host to build for in a container" if kind == "auto" else "whose output runs on that host's platform only"
         shape = node_shape(
-            ctx, "adapter-node, swapped in for adapter-auto", start=["node", out], start_source=ctx.source(via),
+            ctx, f"adapter-node, swapped in for {adapter.removeprefix('@sveltejs/')}", start=["node", out], start_source=ctx.source(via),
             extra_source=via, output=Decision(out, "@sveltejs/adapter-node default"),
             copies=[output_copy(out), *source_copies(ctx, "package.json")], prod_deps=True,
             notes=[
-                f"{via}, which finds no host to build for in a container: the build stage installs @sveltejs/adapter-node@{swap[0]} "
+                f"{via}, {why}: the build stage installs @sveltejs/adapter-node@{swap[0]} "
                 f"(for @sveltejs/kit {swap[1]}) and builds with it instead; the project's files are untouched. "
                 f"Importing @sveltejs/adapter-node in {config} yourself makes this step unnecessary",
                 "adapter-node checks the Origin of form posts: run the container with ORIGIN=https://your.host (or PROTOCOL_HEADER/HOST_HEADER behind a proxy)",
@@ -171,7 +172,9 @@ def _adapter_node_swap(ctx: FrameworkContext, adapter: str, config: str) -> tupl
     """(adapter-node version, the kit version it is for, build-stage commands) for an adapter-auto app, or None.
 
     adapter-auto builds for the host it detects and emits nothing a container can run; the
-    default `sv create` template ships with it. The build stage adds the adapter-node release
+    default `sv create` template ships with it. A host's own adapter (adapter-vercel,
+    adapter-netlify, adapter-cloudflare) emits functions for that platform only, and its
+    options (runtime, split, routes) mean nothing to adapter-node, which ignores them. The build stage adds the adapter-node release
     made for the locked kit (node_frameworks.toml > sveltekit.adapter_node_for_kit) without
     touching the project's lockfile for npm, and points the config's import at it. Yarn Berry
     (immutable installs) and Bun keep the refusal with its fix.
