@@ -243,7 +243,9 @@ def _era_constraints(plan: InstallPlan, facts: PythonFacts, taken: list[str]) ->
     """Caps on the unpinned dependencies of an old pinned framework (python.toml > python_era_constraints).
 
     Only for requirements files: a lockfile already fixes every release. A package the
-    project's requirements name itself keeps the project's own specifier.
+    project's requirements name itself keeps the project's own specifier. The constraints
+    file also reaches the build environments of sdists, so an exactly pinned framework is
+    held there too.
     """
     from packaging.requirements import Requirement
     from packaging.version import InvalidVersion, Version
@@ -263,8 +265,13 @@ def _era_constraints(plan: InstallPlan, facts: PythonFacts, taken: list[str]) ->
             capped = {Requirement(c).name for c in [*taken, *added]}  # the first (tightest) row that caps a package wins
             fresh = [c for c in row["constraints"] if Requirement(c).name not in named | capped]
             if fresh:
-                added += fresh
-                plan.notes.append(f"{package.source}: {package.name} {package.shown} {row['why']}: the install caps them with {', '.join(fresh)} (python.toml > python_era_constraints)")
+                held = f"{package.name}=={package.version}"
+                # A package that builds from an sdist may fetch the framework itself while building
+                # (Flask-User's setup_requires): unpinned there, it would be the newest, which the caps refuse
+                hold = package.bound == "==" and held not in added
+                added += [held] * hold + fresh
+                also = f", and holds {held} for what fetches it while building (setup_requires)" if hold else ""
+                plan.notes.append(f"{package.source}: {package.name} {package.shown} {row['why']}: the install caps them with {', '.join(fresh)}{also} (python.toml > python_era_constraints)")
     return added
 
 
