@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from scaffold.errors import InconsistentProjectError
+from scaffold.providers.node.lockfiles import locked_version
+
 from scaffold.data import versions
 from scaffold.flag_values import debian_base
 from scaffold.plan.model import Decision
@@ -43,6 +46,7 @@ def prisma_suite(facts: NodeFacts) -> tuple[str, str] | None:
 
     rule = load("node_native")["prisma"]
     prisma = facts.prisma
+    _refuse_prisma_without_openssl3(facts, str(rule["openssl3_from"]))
     if prisma is None or prisma.major is None or prisma.major >= int(rule["openssl_minor_aware_before"]) or "client" in prisma.engine_types:
         return None
     return str(rule["old_openssl_suite"]), f"Prisma {prisma.major} ({prisma.package.source}) knows no OpenSSL newer than 3.0, which {rule['old_openssl_suite']} ships (node_native.toml > prisma)"
@@ -54,3 +58,26 @@ def node_base_image_arg(image: str, major: int, bun: bool) -> dict[str, str] | N
     if not bun and image.startswith(prefix):
         return {"name": "NODE_VERSION", "value": str(major), "from": "node:${NODE_VERSION}-" + image[len(prefix):]}
     return None
+
+
+def _refuse_prisma_without_openssl3(facts: NodeFacts, openssl3_from: str) -> None:
+    """Refuse a locked Prisma that has no engine for OpenSSL 3: its `prisma generate` fails on every
+    current Debian (siemah/fastify-api, Prisma 3.2.1), and with OpenSSL left out the engine fails at
+    run time instead. The fix is the project's: a newer Prisma."""
+    from packaging.version import InvalidVersion, Version
+
+    if facts.prisma is None or "client" in facts.prisma.engine_types:
+        return
+    for name in ("prisma", "@prisma/client"):
+        version = locked_version(facts.lock_details, name)
+        try:
+            old = version is not None and Version(version) < Version(openssl3_from)
+        except InvalidVersion:
+            continue
+        if old:
+            lockfile = next((f for f, info in facts.lock_details.items() if name in (info.get("locked") or {})), "the lockfile")
+            raise InconsistentProjectError(
+                path=lockfile,
+                detail=f"{name} {version} has query engines for OpenSSL 1.x only (OpenSSL 3 came in Prisma {openssl3_from}), and the Debian releases Node images are built on ship OpenSSL 3, so `prisma generate` fails",
+                hint=f"upgrade prisma and @prisma/client together to {openssl3_from} or later, and commit the updated lockfile",
+            )

@@ -495,3 +495,12 @@ def installs_on_linux(meta: dict) -> bool:
             return False
     return True
 
+
+
+def locked_version(lock_details: dict[str, dict[str, Any]], name: str) -> str | None:
+    """The lowest locked version of a package in any lockfile (read_lock_details' "locked"), if one is locked."""
+    for info in lock_details.values():
+        locked = (info.get("locked") or {}).get(name)
+        if locked and locked[0]:
+            return str(locked[0])
+    return None

@@ -31,6 +31,7 @@ from scaffold.errors import ScaffoldError
 from scaffold.providers import shared
 from scaffold.plan.model import Decision
 from scaffold.providers.node.package_manager import PackageManager
+from scaffold.providers.node.lockfiles import locked_version
 from scaffold.providers.node.npm_scripts import follow_run, server_beside_builds
 from scaffold.project import Project
 from scaffold.providers.node.nuxt_shapes import nuxt_shape
@@ -183,7 +184,7 @@ def _adapter_node_swap(ctx: FrameworkContext, adapter: str, config: str) -> tupl
         return None
     if not config.startswith("svelte.config."):
         return None
-    kit = _locked_version(ctx.facts, "@sveltejs/kit")
+    kit = locked_version(ctx.facts.lock_details, "@sveltejs/kit")
     spec = ctx.facts.dev_dependencies.get("@sveltejs/kit") or ctx.facts.dependencies.get("@sveltejs/kit") or ""
     found = re.search(r"(\d+)\.(\d+)", kit or spec) or re.search(r"(\d+)", kit or spec)
     if found is None:
@@ -201,14 +202,6 @@ def _adapter_node_swap(ctx: FrameworkContext, adapter: str, config: str) -> tupl
         "yarn": f"yarn add -D @sveltejs/adapter-node@{version}",
     }[ctx.pm.name]
     return version, kit or spec, (install, f"sed -i 's#{adapter}#@sveltejs/adapter-node#' {config}")
-
-
-def _locked_version(facts: NodeFacts, name: str) -> str | None:
-    for info in facts.lock_details.values():
-        locked = (info.get("locked") or {}).get(name)
-        if locked and locked[0]:
-            return str(locked[0])
-    return None
 
 
 def _astro(ctx: FrameworkContext) -> RuntimeShape:
