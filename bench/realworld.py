@@ -110,6 +110,7 @@ def probe(url: str, seconds: float) -> tuple[int | None, str]:
 _VERSION_SIGNS = ("Failed building wheel", "subprocess-exited-with-error", "metadata-generation-failed", "Requires-Python",
                   "No matching distribution found", "Could not find a version that satisfies", "Python.h", "error: command 'gcc'", "This error originates from the build backend",
                   "incompatible with the project's Python requirement",  # uv: the stand-in serves another line
+                  "requires a different Python",  # pip: "Package 'backend' requires a different Python: 3.13.5 not in '>=3.14'"
                   "is not allowed by the project")  # Poetry: "Current Python version (3.13.5) is not allowed by the project (~3.10)"
 
 

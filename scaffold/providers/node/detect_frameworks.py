@@ -20,7 +20,7 @@ from typing import Any
 from scaffold.data import load
 from scaffold.detect.found import Found
 from scaffold.project import Project
-from scaffold.providers.node.build_env_imports import static_env_imports
+from scaffold.providers.node.build_env_imports import required_dynamic_env, static_env_imports
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class FrameworkFacts:
     settings: dict[str, Found] = field(default_factory=dict)
     imports: tuple[str, ...] = ()  # modules the config file imports (adapters, plugins)
     build_env: tuple[Found, ...] = ()  # variables the build compiles in (value: the name), from the app's imports
+    build_placeholders: tuple[Found, ...] = ()  # "NAME=value" the build's module analysis needs set (never in the image)
 
     def setting(self, key: str) -> Any:
         found = self.settings.get(key)
@@ -76,6 +77,7 @@ def detect_framework(project: Project, deps: dict[str, str], dev_deps: dict[str,
                 settings=settings,
                 imports=imports,
                 build_env=static_env_imports(project, "src", tuple(rule.get("static_env_modules", ()))),
+                build_placeholders=required_dynamic_env(project, "src", dict(rule.get("dynamic_env_placeholders", {}))),
             )
     return None
 

@@ -16,6 +16,7 @@ site is served by nginx with no Node at all.
 from __future__ import annotations
 
 import re
+import shlex
 from typing import Any
 
 from scaffold.detect.found import Found
@@ -249,6 +250,17 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         )
     if shape is not None:
         build_env += [f"{k}={env_quote(v)}" for k, v in sorted(shape.build_env.items())]
+    build_run = build_decision.value or ""
+    placeholders = facts.framework.build_placeholders if facts.framework is not None and has_build and "build" not in answers else ()
+    if placeholders:
+        # Set for the one command, so they are in no layer's environment and not in the image
+        build_run = " ".join([*(f"{k}={shlex.quote(v)}" for k, _, v in (str(f.value).partition("=") for f in placeholders)), build_run])
+        decisions["build_placeholders"] = Decision([str(f.value) for f in placeholders], "; ".join(f.source for f in placeholders))
+        names = ", ".join(str(f.value).split("=", 1)[0] for f in placeholders)
+        notes.append(
+            f"the build imports the server modules to analyse them, and {placeholders[0].source}: the build command alone gets a placeholder "
+            f"for {names} (nothing connects while building); the container needs the real values at run time"
+        )
     build_mounts = []
     if shape is not None and shape.build_cache and shape.kind != "generic":
         cache_id = f"{decisions['image_name'].value}-{shape.build_cache.replace('/', '-').strip('.-')}"
@@ -308,7 +320,7 @@ def plan_node(project: Project, facts: NodeFacts, answers: dict[str, Any]) -> Bu
         sensitive_build_args=tuple(n for n in build_args if sensitive_name(n)),
         # One RUN: generate, build and prune are one step (and hadolint's DL3059 agrees)
         build_commands=(
-            *pre_build, build_decision.value or "", *([prune_command(pm)] if layout.prune and prune_command(pm) else []), *([strip_dev] if layout.prune and strip_dev else []),
+            *pre_build, build_run, *([prune_command(pm)] if layout.prune and prune_command(pm) else []), *([strip_dev] if layout.prune and strip_dev else []),
         ),
         runtime_from="pm" if runtime_needs_pm else "base",
         runtime_packages={"packages": " ".join(system.runtime), "why": ", ".join(system.runtime_why)} if system.runtime and not static else None,
